@@ -1,0 +1,54 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client.js";
+
+export type Db = PrismaClient;
+
+/** Where the embedded database lives when DATABASE_URL is unset. */
+export const DEFAULT_PGLITE_DIR = "./data/pglite";
+
+export type DatabaseTarget =
+  | { kind: "pglite"; dataDir: string | undefined } // undefined: in memory
+  | { kind: "postgres"; url: string };
+
+export interface Database {
+  prisma: PrismaClient;
+  target: DatabaseTarget;
+  /** The embedded engine, when the target is PGlite (one connection, this process only). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+/** Opens an embedded PGlite database (with btree_gist, which the ledger's constraints need). */
+export async function openPGlite(dataDir: string | undefined): Promise<PGlite> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir ?? "memory://", { extensions: { btree_gist } });
+  return pglite;
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === "postgres") {
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) });
+    return { prisma, target, close: () => prisma.$disconnect() };
+  }
+  const pglite = await openPGlite(target.dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    target,
+    pglite,
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+/** DATABASE_URL unset → embedded PGlite under ./data/; postgresql://… → PostgreSQL. */
+export function targetFromUrl(url: string | undefined, pgliteDir = DEFAULT_PGLITE_DIR): DatabaseTarget {
+  if (!url) return { kind: "pglite", dataDir: pgliteDir };
+  return { kind: "postgres", url };
+}
