@@ -1,0 +1,39 @@
+import { invalid } from "./errors.js";
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Parses YYYY-MM-DD into a UTC midnight Date; refuses impossible dates like 2026-02-30. */
+export function parseIsoDate(text: string): Date {
+  const m = ISO_DATE.exec(text);
+  if (!m) throw invalid(`"${text}" is not a date; write it as YYYY-MM-DD, e.g. 2026-12-01`);
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
+    throw invalid(`${text} is not a real date`);
+  }
+  return d;
+}
+
+export const formatIsoDate = (d: Date): string => d.toISOString().slice(0, 10);
+
+export function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date (YYYY-MM-DD) at `now` in time zone `tz`. */
+export function dateIn(tz: string, now: Date): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+/** Whole days from date a to date b (both YYYY-MM-DD). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((parseIsoDate(b).getTime() - parseIsoDate(a).getTime()) / 86_400_000);
+}
+
+export function addDays(date: string, days: number): string {
+  return formatIsoDate(new Date(parseIsoDate(date).getTime() + days * 86_400_000));
+}

@@ -1,0 +1,93 @@
+import type { Store } from "../../db/store.js";
+import type { Actor, ChangeOptions, Role } from "../types.js";
+import type { LedgerConfig, LedgerContext } from "./context.js";
+import * as assignments from "./assignments.js";
+import * as datasets from "./datasets.js";
+import * as handoffs from "./handoffs.js";
+import * as members from "./members.js";
+import * as queries from "./queries.js";
+import * as reviews from "../review/service.js";
+
+export type { LedgerConfig } from "./context.js";
+export type { ClaimInput, ClaimNextInput } from "./assignments.js";
+export type { HandoffInput, HandoffDecision, HandoffOutcome } from "./handoffs.js";
+export type { Coverage, AssignmentFilter } from "./queries.js";
+export type { NewDataset, DatasetKey } from "./datasets.js";
+export type { ReviewVerdict } from "../review/service.js";
+
+/**
+ * The ledger: every operation on datasets, assignments, handoffs, reviews and
+ * members. Changes run in one transaction each, write their audit event in it,
+ * and accept an idempotency key. No Slack in here.
+ */
+export class Ledger {
+  readonly ctx: LedgerContext;
+
+  constructor(store: Store, config: Partial<LedgerConfig> = {}) {
+    this.ctx = {
+      store,
+      config: {
+        bootstrapAdmins: config.bootstrapAdmins ?? [],
+        defaultCapacity: config.defaultCapacity ?? 2000,
+        defaultTimezone: config.defaultTimezone ?? "UTC",
+        clock: config.clock ?? (() => new Date()),
+      },
+    };
+  }
+
+  get config(): LedgerConfig {
+    return this.ctx.config;
+  }
+
+  // datasets
+  createDataset = (actor: Actor, input: datasets.NewDataset, opts?: ChangeOptions) => datasets.createDataset(this.ctx, actor, input, opts);
+  configureDataset = (actor: Actor, slug: string, key: string, value: string, opts?: ChangeOptions) =>
+    datasets.configureDataset(this.ctx, actor, slug, key, value, opts);
+  getDataset = (teamId: string, slug: string) => datasets.getDataset(this.ctx, teamId, slug);
+  listDatasets = (teamId: string, includeArchived?: boolean) => datasets.listDatasets(this.ctx, teamId, includeArchived);
+
+  // assignments
+  claim = (actor: Actor, input: assignments.ClaimInput, opts?: ChangeOptions) => assignments.claim(this.ctx, actor, input, opts);
+  claimNext = (actor: Actor, input: assignments.ClaimNextInput, opts?: ChangeOptions) => assignments.claimNext(this.ctx, actor, input, opts);
+  assign = (actor: Actor, input: assignments.ClaimInput & { assigneeId: string }, opts?: ChangeOptions) =>
+    assignments.assign(this.ctx, actor, input, opts);
+  setProgress = (actor: Actor, ref: string | number, count: number, opts?: ChangeOptions) =>
+    assignments.setProgress(this.ctx, actor, ref, count, opts);
+  start = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.start(this.ctx, actor, ref, opts);
+  pause = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.pause(this.ctx, actor, ref, opts);
+  submit = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.submit(this.ctx, actor, ref, opts);
+  release = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.release(this.ctx, actor, ref, opts);
+  getAssignment = (teamId: string, ref: string | number) => assignments.getAssignment(this.ctx, teamId, ref);
+
+  // handoffs
+  handoff = (actor: Actor, ref: string | number, input: handoffs.HandoffInput, opts?: ChangeOptions) =>
+    handoffs.handoff(this.ctx, actor, ref, input, opts);
+  decideHandoff = (actor: Actor, ref: string | number, d: handoffs.HandoffDecision, opts?: ChangeOptions) =>
+    handoffs.decideHandoff(this.ctx, actor, ref, d, opts);
+  cancelHandoff = (actor: Actor, ref: string | number, opts?: ChangeOptions) => handoffs.cancelHandoff(this.ctx, actor, ref, opts);
+  getHandoff = (teamId: string, ref: string | number) => handoffs.getHandoff(this.ctx, teamId, ref);
+  pendingHandoffs = (teamId: string) => handoffs.pendingHandoffs(this.ctx, teamId);
+
+  // reviews
+  recordReview = (actor: Actor, ref: string | number, v: reviews.ReviewVerdict, opts?: ChangeOptions) =>
+    reviews.recordReview(this.ctx, actor, ref, v, opts);
+  getReview = (teamId: string, ref: string | number) => reviews.getReview(this.ctx, teamId, ref);
+  reviewQueue = (teamId: string, reviewerId: string, includeUnassigned?: boolean) =>
+    reviews.reviewQueue(this.ctx, teamId, reviewerId, includeUnassigned);
+
+  // members
+  setRole = (actor: Actor, userId: string, role: Role, opts?: ChangeOptions & { dataset?: string }) =>
+    members.setRole(this.ctx, actor, userId, role, opts);
+  setCapacity = (actor: Actor, userId: string, itemsPerWeek: number, opts?: ChangeOptions) =>
+    members.setCapacity(this.ctx, actor, userId, itemsPerWeek, opts);
+  updateProfile = (teamId: string, userId: string, profile: { displayName?: string | null; timezone?: string | null }) =>
+    members.updateProfile(this.ctx, teamId, userId, profile);
+  getMember = (actor: Actor) => members.getMember(this.ctx, actor);
+  effectiveRole = (actor: Actor, datasetId?: number) => members.effectiveRoleOf(this.ctx, actor, datasetId);
+  listMembers = (teamId: string) => members.listMembers(this.ctx, teamId);
+
+  // views
+  listAssignments = (teamId: string, filter?: queries.AssignmentFilter) => queries.listAssignments(this.ctx, teamId, filter);
+  coverage = (teamId: string, slug: string) => queries.coverage(this.ctx, teamId, slug);
+  workload = (teamId: string) => queries.workload(this.ctx, teamId);
+}

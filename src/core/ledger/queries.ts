@@ -1,0 +1,144 @@
+import { assignmentView, freeSpans, STATUS_ORDER } from "../../db/store.js";
+import { addDays, dateIn } from "../dates.js";
+import { computeWorkload, type AnnotatorLoad } from "../workload.js";
+import { LIVE_STATUSES, OPEN_STATUSES } from "../transitions.js";
+import type { AssignmentStatus, AssignmentView, DatasetView, Range } from "../types.js";
+import type { LedgerContext } from "./context.js";
+import { getDataset } from "./datasets.js";
+
+export interface AssignmentFilter {
+  assigneeId?: string;
+  dataset?: string;
+  statuses?: readonly AssignmentStatus[];
+  limit?: number;
+}
+
+/** Assignments, most actionable first (in progress, rework, pending, in review, completed). */
+export async function listAssignments(ctx: LedgerContext, teamId: string, f: AssignmentFilter = {}): Promise<AssignmentView[]> {
+  const rows = await ctx.store.prisma.assignment.findMany({
+    where: {
+      teamId,
+      ...(f.assigneeId ? { assigneeId: f.assigneeId } : {}),
+      ...(f.dataset ? { dataset: { slug: f.dataset } } : {}),
+      status: { in: [...(f.statuses ?? LIVE_STATUSES)] },
+    },
+    include: { dataset: { select: { slug: true } } },
+    orderBy: [{ dueDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+    take: f.limit ?? 200,
+  });
+  return rows
+    .map((a) => assignmentView(a, a.dataset.slug))
+    .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
+}
+
+export interface Coverage {
+  dataset: DatasetView;
+  itemCount: number;
+  /** items held by live assignments */
+  claimedItems: number;
+  /** items marked done in live assignments */
+  doneItems: number;
+  inReviewItems: number;
+  /** items of accepted (COMPLETED) ranges */
+  completedItems: number;
+  freeItems: number;
+  /** free spans, lowest first (at most 50) */
+  gaps: Range[];
+  gapCount: number;
+  rangesByStatus: Record<AssignmentStatus, number>;
+  overdueRanges: number;
+  load: AnnotatorLoad[];
+  /** items done per day over the last 14 days */
+  itemsPerDay: number;
+  /** YYYY-MM-DD when the remaining items would be done at that pace; null without recent progress */
+  forecastFinish: string | null;
+  today: string;
+}
+
+const FORECAST_WINDOW_DAYS = 14;
+
+/** Coverage of a dataset: what is claimed, done, reviewed and free; who holds how much; when it will be finished. */
+export async function coverage(ctx: LedgerContext, teamId: string, slug: string): Promise<Coverage> {
+  const dataset = await getDataset(ctx, teamId, slug);
+  const prisma = ctx.store.prisma;
+  const now = ctx.config.clock();
+  const today = dateIn(ctx.config.defaultTimezone, now);
+  const [live, spans, members, progress] = await Promise.all([
+    prisma.assignment.findMany({
+      where: { datasetId: dataset.id, status: { not: "RELEASED" } },
+      select: { assigneeId: true, status: true, first: true, last: true, itemsDone: true, dueDate: true },
+    }),
+    freeSpans(prisma, dataset.id),
+    prisma.member.findMany({ where: { teamId }, select: { userId: true, capacityPerWeek: true } }),
+    prisma.auditEvent.findMany({
+      where: {
+        datasetId: dataset.id,
+        action: { in: ["assignment.progress", "assignment.submit"] },
+        at: { gte: new Date(now.getTime() - FORECAST_WINDOW_DAYS * 86_400_000) },
+      },
+      select: { before: true, after: true },
+    }),
+  ]);
+  const rangesByStatus = Object.fromEntries(
+    (["PENDING", "IN_PROGRESS", "IN_REVIEW", "CHANGES_REQUESTED", "COMPLETED", "RELEASED"] as const).map((s) => [s, 0]),
+  ) as Record<AssignmentStatus, number>;
+  let claimedItems = 0;
+  let doneItems = 0;
+  let inReviewItems = 0;
+  let completedItems = 0;
+  let overdueRanges = 0;
+  for (const a of live) {
+    const size = a.last - a.first + 1;
+    rangesByStatus[a.status] += 1;
+    claimedItems += size;
+    doneItems += a.itemsDone;
+    if (a.status === "IN_REVIEW") inReviewItems += size;
+    if (a.status === "COMPLETED") completedItems += size;
+    if (a.dueDate && OPEN_STATUSES.includes(a.status) && a.dueDate.toISOString().slice(0, 10) < today) overdueRanges += 1;
+  }
+  const freeItems = spans.reduce((n, s) => n + s.last - s.first + 1, 0);
+  let recentDone = 0;
+  for (const e of progress) {
+    const before = (e.before as { itemsDone?: number } | null)?.itemsDone ?? 0;
+    const after = (e.after as { itemsDone?: number } | null)?.itemsDone ?? 0;
+    if (after > before) recentDone += after - before;
+  }
+  const itemsPerDay = Math.round((recentDone / FORECAST_WINDOW_DAYS) * 10) / 10;
+  const remaining = dataset.itemCount - doneItems;
+  const forecastFinish =
+    remaining <= 0 ? today : itemsPerDay > 0 ? addDays(today, Math.ceil(remaining / (recentDone / FORECAST_WINDOW_DAYS))) : null;
+  const people = new Map<string, number>();
+  const holders = new Set(live.map((a) => a.assigneeId));
+  for (const m of members) if (holders.has(m.userId)) people.set(m.userId, m.capacityPerWeek ?? ctx.config.defaultCapacity);
+  return {
+    dataset,
+    itemCount: dataset.itemCount,
+    claimedItems,
+    doneItems,
+    inReviewItems,
+    completedItems,
+    freeItems,
+    gaps: spans.slice(0, 50),
+    gapCount: spans.length,
+    rangesByStatus,
+    overdueRanges,
+    load: computeWorkload(live, people, ctx.config.defaultCapacity),
+    itemsPerDay,
+    forecastFinish,
+    today,
+  };
+}
+
+/** Workload of every member of a workspace (everyone, including those who hold nothing). */
+export async function workload(ctx: LedgerContext, teamId: string): Promise<AnnotatorLoad[]> {
+  const prisma = ctx.store.prisma;
+  const [open, members] = await Promise.all([
+    prisma.assignment.findMany({
+      where: { teamId, status: { in: ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED", "IN_REVIEW"] } },
+      select: { assigneeId: true, status: true, first: true, last: true, itemsDone: true },
+    }),
+    prisma.member.findMany({ where: { teamId }, select: { userId: true, capacityPerWeek: true } }),
+  ]);
+  const people = new Map(members.map((m) => [m.userId, m.capacityPerWeek ?? ctx.config.defaultCapacity]));
+  return computeWorkload(open, people, ctx.config.defaultCapacity);
+}

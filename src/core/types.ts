@@ -1,0 +1,137 @@
+/** Domain vocabulary shared by the core, the Slack layer and the jobs. */
+
+export const ASSIGNMENT_STATUSES = [
+  "PENDING",
+  "IN_PROGRESS",
+  "IN_REVIEW",
+  "CHANGES_REQUESTED",
+  "COMPLETED",
+  "RELEASED",
+] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
+
+export const ROLES = ["ANNOTATOR", "REVIEWER", "LEAD", "ADMIN"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type HandoffStatus = "PENDING" | "APPROVED" | "REJECTED" | "CANCELLED";
+export type ReviewStatus = "PENDING" | "ACCEPTED" | "CHANGES_REQUESTED" | "CANCELLED";
+
+export const DEFAULT_ERROR_TAXONOMY = [
+  "missing label",
+  "wrong class",
+  "boundary/geometry",
+  "attribute",
+  "guideline violation",
+  "other",
+] as const;
+
+/** Who acts: a Slack user of a workspace. `workspaceAdmin` is true for Slack workspace admins/owners. */
+export interface Actor {
+  teamId: string;
+  userId: string;
+  workspaceAdmin?: boolean;
+}
+
+/** Options every ledger-changing operation accepts. */
+export interface ChangeOptions {
+  /** A request repeated with the same key (a retry, a double click) returns the first result and changes nothing. */
+  idempotencyKey?: string;
+  /** Free text kept in the audit trail. */
+  reason?: string;
+}
+
+export interface Range {
+  first: number;
+  last: number;
+}
+
+export interface DatasetView {
+  id: number;
+  teamId: string;
+  slug: string;
+  title: string;
+  itemCount: number;
+  itemNoun: string;
+  channelId: string | null;
+  batchSize: number;
+  archived: boolean;
+  reviewSampleRate: number;
+  reviewFirstK: number;
+  reviewEveryRange: boolean;
+  goldItems: number[];
+  errorTaxonomy: string[];
+  instructions: { version: number; text: string; url: string | null } | null;
+}
+
+export interface AssignmentView {
+  id: number;
+  ref: string;
+  teamId: string;
+  datasetId: number;
+  dataset: string;
+  first: number;
+  last: number;
+  size: number;
+  assigneeId: string;
+  status: AssignmentStatus;
+  itemsDone: number;
+  /** YYYY-MM-DD */
+  dueDate: string | null;
+  note: string | null;
+  reviewRound: number;
+  parentId: number | null;
+  createdAt: string;
+  updatedAt: string;
+  lastProgressAt: string | null;
+}
+
+export interface HandoffView {
+  id: number;
+  ref: string;
+  teamId: string;
+  assignmentId: number;
+  assignmentRef: string;
+  dataset: string;
+  requesterId: string;
+  fromUserId: string;
+  toUserId: string | null;
+  first: number;
+  last: number;
+  reason: string;
+  status: HandoffStatus;
+  decidedById: string | null;
+  decidedAt: string | null;
+  decisionComment: string | null;
+  resultAssignmentId: number | null;
+  createdAt: string;
+}
+
+export interface ReviewView {
+  id: number;
+  ref: string;
+  teamId: string;
+  assignmentId: number;
+  assignmentRef: string;
+  dataset: string;
+  round: number;
+  reviewerId: string | null;
+  annotatorId: string;
+  status: ReviewStatus;
+  sampleItems: number[];
+  itemsChecked: number | null;
+  errors: Record<string, number>;
+  goldChecked: number;
+  goldCorrect: number;
+  comment: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+export interface MemberView {
+  teamId: string;
+  userId: string;
+  role: Role;
+  capacityPerWeek: number | null;
+  timezone: string | null;
+  displayName: string | null;
+}
