@@ -1,0 +1,171 @@
+import { describe, expect, it } from "vitest";
+import { checkRangeInside, doneWithin, formatRange, splitAround, intersection } from "../../src/core/ranges.js";
+import { assertTransition, canApply, statusAfterProgress } from "../../src/core/transitions.js";
+import { DomainError } from "../../src/core/errors.js";
+import { parseAssignmentRef, assignmentRef, parseHandoffRef } from "../../src/core/refs.js";
+import { effectiveRole, requireRole } from "../../src/core/roles.js";
+import { addDays, dateIn, daysBetween, parseIsoDate } from "../../src/core/dates.js";
+import { computeWorkload } from "../../src/core/workload.js";
+import { pickReviewer, planReview, sampleDistinct, seededRandom } from "../../src/core/review/policy.js";
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DomainError) return `${e.code}: ${e.message}`;
+    throw e;
+  }
+  return "no error";
+};
+
+describe("ranges", () => {
+  it("formats one-item and multi-item ranges", () => {
+    expect(formatRange({ first: 5, last: 5 })).toBe("5");
+    expect(formatRange({ first: 120, last: 180 })).toBe("120–180");
+  });
+  it("refuses ranges outside 1..N with a readable reason", () => {
+    expect(codeOf(() => checkRangeInside({ first: 0, last: 3 }, 10, "cats"))).toMatch(/^invalid: items are numbered from 1/);
+    expect(codeOf(() => checkRangeInside({ first: 5, last: 3 }, 10, "cats"))).toMatch(/write it as 3-5/);
+    expect(codeOf(() => checkRangeInside({ first: 5, last: 11 }, 10, "cats"))).toBe(
+      "invalid: cats has 10 items (1–10); 5–11 goes past the end",
+    );
+    expect(codeOf(() => checkRangeInside({ first: 1, last: 10 }, 10, "cats"))).toBe("no error");
+  });
+  it("splits around a sub-range and distributes done items from the front", () => {
+    expect(splitAround({ first: 1, last: 100 }, { first: 41, last: 60 })).toEqual({
+      before: { first: 1, last: 40 },
+      moved: { first: 41, last: 60 },
+      after: { first: 61, last: 100 },
+    });
+    expect(splitAround({ first: 1, last: 100 }, { first: 1, last: 30 }).before).toBeNull();
+    expect(() => splitAround({ first: 1, last: 10 }, { first: 5, last: 11 })).toThrow(/not inside/);
+    const r = { first: 101, last: 200 };
+    expect(doneWithin(r, 50, { first: 101, last: 140 })).toBe(40);
+    expect(doneWithin(r, 50, { first: 141, last: 160 })).toBe(10);
+    expect(doneWithin(r, 50, { first: 161, last: 200 })).toBe(0);
+    expect(intersection({ first: 1, last: 10 }, { first: 8, last: 20 })).toEqual({ first: 8, last: 10 });
+    expect(intersection({ first: 1, last: 10 }, { first: 11, last: 20 })).toBeNull();
+  });
+});
+
+describe("transitions", () => {
+  it("allows only the life cycle's moves", () => {
+    expect(canApply("start", "PENDING")).toBe(true);
+    expect(canApply("start", "IN_REVIEW")).toBe(false);
+    expect(canApply("pause", "PENDING")).toBe(false);
+    expect(canApply("accept", "IN_REVIEW")).toBe(true);
+    expect(canApply("release", "COMPLETED")).toBe(false);
+    expect(canApply("handoff", "IN_REVIEW")).toBe(false);
+    expect(statusAfterProgress("PENDING")).toBe("IN_PROGRESS");
+    expect(statusAfterProgress("CHANGES_REQUESTED")).toBe("IN_PROGRESS");
+    expect(statusAfterProgress("IN_PROGRESS")).toBe("IN_PROGRESS");
+  });
+  it("explains a refused move", () => {
+    expect(codeOf(() => assertTransition("release", "COMPLETED", "A3"))).toBe("illegal_transition: can't release A3: it is completed");
+    expect(codeOf(() => assertTransition("submit", "IN_REVIEW", "A9"))).toBe("illegal_transition: can't submit A9: it is in review");
+  });
+});
+
+describe("references", () => {
+  it("parses A<number> case-insensitively and refuses the rest", () => {
+    expect(parseAssignmentRef("A17")).toBe(17);
+    expect(parseAssignmentRef("a17")).toBe(17);
+    expect(assignmentRef(17)).toBe("A17");
+    expect(codeOf(() => parseAssignmentRef("17"))).toMatch(/references look like A17/);
+    expect(codeOf(() => parseAssignmentRef("H3"))).toMatch(/not an assignment reference/);
+    expect(parseHandoffRef("h3")).toBe(3);
+  });
+});
+
+describe("roles", () => {
+  it("takes the strongest source", () => {
+    expect(effectiveRole({ workspaceRole: "ANNOTATOR", bootstrapAdmin: true, workspaceAdmin: false })).toBe("ADMIN");
+    expect(effectiveRole({ workspaceRole: "ANNOTATOR", bootstrapAdmin: false, workspaceAdmin: true })).toBe("ADMIN");
+    expect(effectiveRole({ workspaceRole: "REVIEWER", datasetRole: "LEAD", bootstrapAdmin: false, workspaceAdmin: false })).toBe("LEAD");
+    expect(effectiveRole({ workspaceRole: "LEAD", datasetRole: "ANNOTATOR", bootstrapAdmin: false, workspaceAdmin: false })).toBe("LEAD");
+  });
+  it("names who may do what", () => {
+    expect(codeOf(() => requireRole("ANNOTATOR", "LEAD", "assign ranges"))).toBe(
+      "forbidden: only leads and admins can assign ranges; you are an annotator",
+    );
+    expect(codeOf(() => requireRole("LEAD", "LEAD", "assign ranges"))).toBe("no error");
+  });
+});
+
+describe("dates", () => {
+  it("parses real dates only", () => {
+    expect(parseIsoDate("2026-12-01").toISOString()).toBe("2026-12-01T00:00:00.000Z");
+    expect(codeOf(() => parseIsoDate("2026-02-30"))).toBe("invalid: 2026-02-30 is not a real date");
+    expect(codeOf(() => parseIsoDate("12/01/2026"))).toMatch(/write it as YYYY-MM-DD/);
+  });
+  it("computes the local date in a time zone", () => {
+    const t = new Date("2026-11-22T23:30:00Z");
+    expect(dateIn("UTC", t)).toBe("2026-11-22");
+    expect(dateIn("Asia/Tokyo", t)).toBe("2026-11-23");
+    expect(dateIn("America/Los_Angeles", t)).toBe("2026-11-22");
+    expect(daysBetween("2026-11-22", "2026-12-01")).toBe(9);
+    expect(addDays("2026-12-30", 3)).toBe("2027-01-02");
+  });
+});
+
+describe("workload", () => {
+  it("sums remaining items of open ranges and converts them to working days", () => {
+    const load = computeWorkload(
+      [
+        { assigneeId: "U1", status: "IN_PROGRESS", first: 1, last: 100, itemsDone: 40 },
+        { assigneeId: "U1", status: "PENDING", first: 101, last: 200, itemsDone: 0 },
+        { assigneeId: "U2", status: "IN_REVIEW", first: 201, last: 300, itemsDone: 100 },
+        { assigneeId: "U2", status: "COMPLETED", first: 301, last: 400, itemsDone: 100 },
+      ],
+      new Map([["U1", 500], ["U3", 1000]]),
+      1000,
+    );
+    expect(load).toEqual([
+      { userId: "U1", remainingItems: 160, openRanges: 2, inReviewRanges: 0, capacityPerWeek: 500, daysOfWork: 1.6 },
+      { userId: "U2", remainingItems: 0, openRanges: 0, inReviewRanges: 1, capacityPerWeek: 1000, daysOfWork: 0 },
+      { userId: "U3", remainingItems: 0, openRanges: 0, inReviewRanges: 0, capacityPerWeek: 1000, daysOfWork: 0 },
+    ]);
+  });
+});
+
+describe("review policy", () => {
+  const policy = { sampleRate: 0.1, firstK: 1, everyRange: true, goldItems: [5, 150, 999] };
+  it("reviews an annotator's first K ranges in full", () => {
+    const p = planReview(policy, { first: 1, last: 20 }, 0, "1:1");
+    expect(p).toMatchObject({ review: true, full: true });
+    expect(p.sample).toHaveLength(20);
+  });
+  it("samples ceil(rate × size) items plus gold items, reproducibly", () => {
+    const a = planReview(policy, { first: 101, last: 200 }, 3, "7:1");
+    const b = planReview(policy, { first: 101, last: 200 }, 3, "7:1");
+    const c = planReview(policy, { first: 101, last: 200 }, 3, "8:1");
+    expect(a.sample).toEqual(b.sample);
+    expect(a.sample).not.toEqual(c.sample);
+    expect(a.sample).toContain(150);
+    expect(a.sample.length).toBeGreaterThanOrEqual(10);
+    expect(a.sample.length).toBeLessThanOrEqual(11);
+    expect(a.sample.every((i) => i >= 101 && i <= 200)).toBe(true);
+    expect([...a.sample].sort((x, y) => x - y)).toEqual(a.sample);
+  });
+  it("skips review when the policy reviews nothing", () => {
+    expect(planReview({ ...policy, everyRange: false }, { first: 1, last: 10 }, 1, "s").review).toBe(false);
+    expect(planReview({ ...policy, sampleRate: 0, goldItems: [] }, { first: 1, last: 10 }, 1, "s").review).toBe(false);
+  });
+  it("draws k distinct values", () => {
+    const s = sampleDistinct(1_000_000, 50, seededRandom("x"));
+    expect(new Set(s).size).toBe(50);
+    expect(s.every((v) => v >= 0 && v < 1_000_000)).toBe(true);
+    expect(sampleDistinct(5, 5, seededRandom("y")).sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+  it("picks the previous reviewer, else the least loaded, never the annotator", () => {
+    const c = [
+      { userId: "UA", pendingItems: 0 },
+      { userId: "UB", pendingItems: 5 },
+      { userId: "UC", pendingItems: 1 },
+    ];
+    expect(pickReviewer(c, "UA", null)).toBe("UC");
+    expect(pickReviewer(c, "UC", "UB")).toBe("UB");
+    expect(pickReviewer(c, "UB", "UB")).toBe("UA");
+    expect(pickReviewer([{ userId: "UA", pendingItems: 0 }], "UA", null)).toBeNull();
+  });
+});
