@@ -1,0 +1,314 @@
+/**
+ * The slash-command grammars of rangekeeper. Each parser turns the command's
+ * text into a typed request or a UsageError saying what was wrong and the
+ * correct usage. Token shapes are zod schemas.
+ */
+import { z } from "zod";
+import { ROLES, type Role } from "../../core/types.js";
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
+    super(message);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// tokens
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/);
+const ref = z
+  .string()
+  .regex(/^[Aa]\d{1,9}$/)
+  .transform((s) => Number(s.slice(1)));
+const whole = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
+const range = z
+  .string()
+  .regex(/^\d{1,9}(?:[-–]\d{1,9})?$/)
+  .transform((s) => {
+    const [a, b] = s.split(/[-–]/);
+    return { first: Number(a), last: Number(b ?? a) };
+  });
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** `<@U123>` or `<@U123|name>` as Slack escapes a mention. */
+const mention = z
+  .string()
+  .regex(/^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/)
+  .transform((s) => /^<@([UW][A-Z0-9]+)/.exec(s)![1]!);
+/** `<#C123|name>` or `<#C123>` as Slack escapes a channel. */
+const channel = z
+  .string()
+  .regex(/^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/)
+  .transform((s) => /^<#([CG][A-Z0-9]+)/.exec(s)![1]!);
+
+const tokenize = (text: string) => text.trim().split(/\s+/).filter(Boolean);
+const rest = (tokens: string[], from: number) => tokens.slice(from).join(" ").trim();
+
+function parseToken<T>(schema: z.ZodType<T>, token: string | undefined): T | undefined {
+  if (token === undefined) return undefined;
+  const r = schema.safeParse(token);
+  return r.success ? r.data : undefined;
+}
+
+function expectDataset(token: string | undefined, usage: string): string {
+  if (!token) throw new UsageError("name the dataset", usage);
+  const s = parseToken(slug, token.toLowerCase());
+  if (!s) throw new UsageError(`"${token}" is not a dataset name (lowercase letters, digits and dashes)`, usage);
+  return s;
+}
+
+function expectRef(token: string | undefined, usage: string): number {
+  if (!token) throw new UsageError("name the assignment, e.g. A17", usage);
+  const id = parseToken(ref, token);
+  if (id === undefined) throw new UsageError(`"${token}" is not an assignment reference; they look like A17`, usage);
+  return id;
+}
+
+function expectUser(token: string | undefined, usage: string): string {
+  if (!token) throw new UsageError("mention the person, e.g. @ana", usage);
+  const u = parseToken(mention, token);
+  if (!u) {
+    throw new UsageError(
+      token.startsWith("@")
+        ? `${token} is not a known user: pick the person from Slack's @-mention list so Slack fills in who it is`
+        : `"${token}" is not a person; mention them with @`,
+      usage,
+    );
+  }
+  return u;
+}
+
+function expectRange(token: string | undefined, usage: string): { first: number; last: number } {
+  if (!token) throw new UsageError("give the items as <first>-<last>, e.g. 101-200", usage);
+  const r = parseToken(range, token);
+  if (!r) throw new UsageError(`"${token}" is not an item range; write it as <first>-<last>, e.g. 101-200`, usage);
+  return r;
+}
+
+/** Takes `due YYYY-MM-DD` off the front of the remaining tokens. */
+function takeDue(tokens: string[], at: number, usage: string): { due: string | null; next: number } {
+  if (tokens[at]?.toLowerCase() !== "due") return { due: null, next: at };
+  const d = tokens[at + 1];
+  if (!d || !isoDate.safeParse(d).success) {
+    throw new UsageError(`after "due" give a date as YYYY-MM-DD${d ? `, not "${d}"` : ""}`, usage);
+  }
+  return { due: d, next: at + 2 };
+}
+
+// ---------------------------------------------------------------------------
+// /claim
+
+export const CLAIM_USAGE =
+  "/claim <dataset> <first>-<last> [due YYYY-MM-DD] [note…]  ·  /claim <dataset> next [size] [due YYYY-MM-DD] [note…]  ·  /claim (opens a form)";
+
+export type ClaimCommand =
+  | { kind: "modal" }
+  | { kind: "range"; dataset: string; first: number; last: number; due: string | null; note: string | null }
+  | { kind: "next"; dataset: string; size: number | null; due: string | null; note: string | null };
+
+export function parseClaim(text: string): ClaimCommand {
+  const t = tokenize(text);
+  if (t.length === 0) return { kind: "modal" };
+  const dataset = expectDataset(t[0], CLAIM_USAGE);
+  const what = t[1];
+  if (!what) throw new UsageError(`say which items of ${dataset}: a range like 101-200, or next`, CLAIM_USAGE);
+  if (what.toLowerCase() === "next") {
+    let at = 2;
+    let size: number | null = null;
+    if (t[at] !== undefined && /^\d+$/.test(t[at]!)) {
+      size = parseToken(whole, t[at]) ?? null;
+      if (!size) throw new UsageError(`the size must be at least 1, not "${t[at]}"`, CLAIM_USAGE);
+      at += 1;
+    }
+    const { due, next } = takeDue(t, at, CLAIM_USAGE);
+    return { kind: "next", dataset, size, due, note: rest(t, next) || null };
+  }
+  const r = expectRange(what, CLAIM_USAGE);
+  const { due, next } = takeDue(t, 2, CLAIM_USAGE);
+  return { kind: "range", dataset, ...r, due, note: rest(t, next) || null };
+}
+
+// ---------------------------------------------------------------------------
+// /progress
+
+export const PROGRESS_USAGE =
+  "/progress <ref> <count>  ·  /progress <ref> start|pause|done [note…]  ·  /progress (opens a form)";
+
+export type ProgressCommand =
+  | { kind: "modal" }
+  | { kind: "count"; id: number; count: number }
+  | { kind: "start" | "pause" | "done"; id: number; note: string | null };
+
+export function parseProgress(text: string): ProgressCommand {
+  const t = tokenize(text);
+  if (t.length === 0) return { kind: "modal" };
+  const id = expectRef(t[0], PROGRESS_USAGE);
+  const what = t[1]?.toLowerCase();
+  if (!what) throw new UsageError("give the number of items done, or start, pause or done", PROGRESS_USAGE);
+  if (what === "start" || what === "pause" || what === "done") return { kind: what, id, note: rest(t, 2) || null };
+  const count = parseToken(whole, what);
+  if (count === undefined) {
+    throw new UsageError(`"${t[1]}" is neither a count of items done nor start, pause or done`, PROGRESS_USAGE);
+  }
+  if (t.length > 2) throw new UsageError(`unexpected "${rest(t, 2)}" after the count`, PROGRESS_USAGE);
+  return { kind: "count", id, count };
+}
+
+// ---------------------------------------------------------------------------
+// /handoff
+
+export const HANDOFF_USAGE =
+  "/handoff <ref> @user [<first>-<last>] <reason…>  ·  /handoff <ref> pool [<first>-<last>] <reason…>  ·  /handoff (opens a form)";
+
+export type HandoffCommand =
+  | { kind: "modal" }
+  | { kind: "handoff"; id: number; to: string | null; range: { first: number; last: number } | null; reason: string };
+
+export function parseHandoff(text: string): HandoffCommand {
+  const t = tokenize(text);
+  if (t.length === 0) return { kind: "modal" };
+  const id = expectRef(t[0], HANDOFF_USAGE);
+  const target = t[1];
+  if (!target) throw new UsageError("say who gets it: @someone, or pool", HANDOFF_USAGE);
+  const to = target.toLowerCase() === "pool" ? null : expectUser(target, HANDOFF_USAGE);
+  let at = 2;
+  let r: { first: number; last: number } | null = null;
+  if (t[at] !== undefined && /^\d/.test(t[at]!)) {
+    r = expectRange(t[at], HANDOFF_USAGE);
+    at += 1;
+  }
+  const reason = rest(t, at);
+  if (!reason) throw new UsageError("add a reason (it is kept in the ledger's history)", HANDOFF_USAGE);
+  return { kind: "handoff", id, to, range: r, reason };
+}
+
+// ---------------------------------------------------------------------------
+// /release, /review
+
+export const RELEASE_USAGE = "/release <ref> [reason…]";
+
+export function parseRelease(text: string): { id: number; reason: string | null } {
+  const t = tokenize(text);
+  const id = expectRef(t[0], RELEASE_USAGE);
+  return { id, reason: rest(t, 1) || null };
+}
+
+export const REVIEW_USAGE = "/review  ·  /review <ref>";
+
+export type ReviewCommand = { kind: "queue" } | { kind: "open"; assignmentId: number };
+
+export function parseReview(text: string): ReviewCommand {
+  const t = tokenize(text);
+  if (t.length === 0) return { kind: "queue" };
+  const id = expectRef(t[0], REVIEW_USAGE);
+  if (t.length > 1) throw new UsageError(`unexpected "${rest(t, 1)}" after ${t[0]}`, REVIEW_USAGE);
+  return { kind: "open", assignmentId: id };
+}
+
+export const MYWORK_USAGE = "/mywork";
+
+// ---------------------------------------------------------------------------
+// /ledger
+
+export const LEDGER_USAGES = {
+  help: "/ledger help",
+  status: "/ledger status [<dataset>] [public]",
+  datasetAdd: "/ledger dataset add <slug> <items> [#channel] [title…]",
+  datasetSet: "/ledger dataset set <slug> <key> <value>",
+  assign: "/ledger assign <dataset> <first>-<last> @user [due YYYY-MM-DD] [note…]",
+  role: "/ledger role @user annotator|reviewer|lead|admin [<dataset>]",
+  capacity: "/ledger capacity @user <items-per-week>",
+  export: "/ledger export <dataset>",
+} as const;
+
+export const LEDGER_USAGE = Object.values(LEDGER_USAGES).join("  ·  ");
+
+export type LedgerCommand =
+  | { kind: "help" }
+  | { kind: "status"; dataset: string | null; public: boolean }
+  | { kind: "dataset-add"; slug: string; items: number; channelId: string | null; title: string | null }
+  | { kind: "dataset-set"; slug: string; key: string; value: string; channelId: string | null }
+  | { kind: "assign"; dataset: string; first: number; last: number; userId: string; due: string | null; note: string | null }
+  | { kind: "role"; userId: string; role: Role; dataset: string | null }
+  | { kind: "capacity"; userId: string; itemsPerWeek: number }
+  | { kind: "export"; dataset: string };
+
+const SUBCOMMANDS = ["help", "status", "dataset", "assign", "role", "capacity", "export"];
+
+export function parseLedger(text: string): LedgerCommand {
+  const t = tokenize(text);
+  const sub = t[0]?.toLowerCase();
+  if (!sub || sub === "help") return { kind: "help" };
+  switch (sub) {
+    case "status": {
+      const args = t.slice(1);
+      const isPublic = args.some((a) => a.toLowerCase() === "public");
+      const names = args.filter((a) => a.toLowerCase() !== "public");
+      if (names.length > 1) throw new UsageError(`unexpected "${names.slice(1).join(" ")}"`, LEDGER_USAGES.status);
+      return { kind: "status", dataset: names[0] ? expectDataset(names[0], LEDGER_USAGES.status) : null, public: isPublic };
+    }
+    case "dataset": {
+      const verb = t[1]?.toLowerCase();
+      if (verb === "add") {
+        const u = LEDGER_USAGES.datasetAdd;
+        const s = expectDataset(t[2], u);
+        const items = parseToken(whole, t[3]);
+        if (!items) throw new UsageError(t[3] ? `"${t[3]}" is not a number of items` : "give the number of items", u);
+        let at = 4;
+        let channelId: string | null = null;
+        const ch = parseToken(channel, t[at]);
+        if (ch) {
+          channelId = ch;
+          at += 1;
+        } else if (t[at]?.startsWith("#")) {
+          throw new UsageError(`${t[at]} is not a channel Slack recognised; pick it from the #-list`, u);
+        }
+        return { kind: "dataset-add", slug: s, items, channelId, title: rest(t, at) || null };
+      }
+      if (verb === "set") {
+        const u = LEDGER_USAGES.datasetSet;
+        const s = expectDataset(t[2], u);
+        const key = t[3]?.toLowerCase();
+        if (!key) throw new UsageError("name the setting to change", u);
+        const value = rest(t, 4);
+        if (!value) throw new UsageError(`give a value for ${key}`, u);
+        return { kind: "dataset-set", slug: s, key, value, channelId: parseToken(channel, value) ?? null };
+      }
+      throw new UsageError(`"dataset ${t[1] ?? ""}" is not a command; use add or set`, `${LEDGER_USAGES.datasetAdd}  ·  ${LEDGER_USAGES.datasetSet}`);
+    }
+    case "assign": {
+      const u = LEDGER_USAGES.assign;
+      const dataset = expectDataset(t[1], u);
+      const r = expectRange(t[2], u);
+      const userId = expectUser(t[3], u);
+      const { due, next } = takeDue(t, 4, u);
+      return { kind: "assign", dataset, ...r, userId, due, note: rest(t, next) || null };
+    }
+    case "role": {
+      const u = LEDGER_USAGES.role;
+      const userId = expectUser(t[1], u);
+      const roleName = t[2]?.toUpperCase();
+      const role = ROLES.find((r) => r === roleName);
+      if (!role) throw new UsageError(t[2] ? `"${t[2]}" is not a role` : "name the role", u);
+      if (t.length > 4) throw new UsageError(`unexpected "${rest(t, 4)}"`, u);
+      return { kind: "role", userId, role, dataset: t[3] ? expectDataset(t[3], u) : null };
+    }
+    case "capacity": {
+      const u = LEDGER_USAGES.capacity;
+      const userId = expectUser(t[1], u);
+      const n = parseToken(whole, t[2]);
+      if (!n) throw new UsageError(t[2] ? `"${t[2]}" is not a number of items per week` : "give the items per week", u);
+      return { kind: "capacity", userId, itemsPerWeek: n };
+    }
+    case "export":
+      return { kind: "export", dataset: expectDataset(t[1], LEDGER_USAGES.export) };
+    default:
+      throw new UsageError(`"${t[0]}" is not a /ledger command; commands: ${SUBCOMMANDS.join(", ")}`, LEDGER_USAGES.help);
+  }
+}

@@ -1,0 +1,67 @@
+/** An assignment as Block Kit: one line of facts, a progress bar and the next useful actions. */
+import type { ActionsBlock, Button, KnownBlock } from "@slack/types";
+import type { AssignmentView } from "../core/types.js";
+import { ACTIONS } from "./ids.js";
+import { assignmentTitle, button, context, dueLabel, esc, mention, progressBar, section, statusLabel } from "./format.js";
+
+/** The buttons that fit an assignment's status, most likely next step first. */
+export function assignmentButtons(a: AssignmentView): Button[] {
+  const b = {
+    start: button(a.status === "CHANGES_REQUESTED" ? "Start rework" : "Start", ACTIONS.start, a.ref, "primary"),
+    progress: button("Update progress", ACTIONS.progress, a.ref),
+    submit: button("Submit as done", ACTIONS.submit, a.ref, a.status === "IN_PROGRESS" ? "primary" : undefined),
+    pause: button("Pause", ACTIONS.pause, a.ref),
+    handoff: button("Hand off", ACTIONS.handoff, a.ref),
+    release: {
+      ...button("Release", ACTIONS.release, a.ref, "danger"),
+      confirm: {
+        title: { type: "plain_text" as const, text: `Release ${a.ref}?` },
+        text: { type: "mrkdwn" as const, text: `Its ${a.size} items go back to the pool and anyone can claim them.` },
+        confirm: { type: "plain_text" as const, text: "Release" },
+        deny: { type: "plain_text" as const, text: "Keep it" },
+        style: "danger" as const,
+      },
+    },
+  };
+  switch (a.status) {
+    case "PENDING":
+      return [b.start, b.progress, b.handoff, b.release];
+    case "IN_PROGRESS":
+      return [b.progress, b.submit, b.pause, b.handoff, b.release];
+    case "CHANGES_REQUESTED":
+      return [b.start, b.submit, b.handoff, b.release];
+    default:
+      return [];
+  }
+}
+
+export function assignmentActions(a: AssignmentView): ActionsBlock | null {
+  const elements = assignmentButtons(a);
+  return elements.length ? { type: "actions", block_id: `assignment:${a.ref}`, elements } : null;
+}
+
+export interface CardOptions {
+  today: string;
+  noun?: string;
+  /** show whose range it is (for leads' views) */
+  showOwner?: boolean;
+  /** include the action buttons */
+  actions?: boolean;
+}
+
+/** The facts line: status, progress, due date, owner, note. */
+export function assignmentFacts(a: AssignmentView, o: CardOptions): string {
+  const parts = [statusLabel(a.status), `${progressBar(a.itemsDone, a.size)} (${a.itemsDone}/${a.size})`];
+  const due = dueLabel(a.dueDate, o.today);
+  if (due && a.status !== "COMPLETED" && a.status !== "RELEASED") parts.push(due);
+  if (o.showOwner) parts.push(mention(a.assigneeId));
+  return parts.join("  ·  ");
+}
+
+export function assignmentCard(a: AssignmentView, o: CardOptions): KnownBlock[] {
+  const blocks: KnownBlock[] = [section(`${assignmentTitle(a, o.noun)}\n${assignmentFacts(a, o)}`)];
+  if (a.note) blocks.push(context(`:memo: ${esc(a.note)}`));
+  const actions = o.actions === false ? null : assignmentActions(a);
+  if (actions) blocks.push(actions);
+  return blocks;
+}

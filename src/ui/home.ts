@@ -1,0 +1,97 @@
+/** The App Home tab: my ranges with progress and buttons; for leads, team load and pending approvals. */
+import type { HomeView, KnownBlock } from "@slack/types";
+import { formatRange } from "../core/ranges.js";
+import type { AssignmentView, HandoffView, ReviewView, Role } from "../core/types.js";
+import type { AnnotatorLoad } from "../core/workload.js";
+import { assignmentCard } from "./assignment.js";
+import { ACTIONS } from "./ids.js";
+import { button, context, divider, esc, header, mention, plural, section } from "./format.js";
+
+export interface HomeInput {
+  userId: string;
+  role: Role;
+  today: string;
+  assignments: AssignmentView[];
+  reviews: ReviewView[];
+  /** only for leads */
+  pendingHandoffs?: HandoffView[];
+  load?: AnnotatorLoad[];
+  nouns?: ReadonlyMap<string, string>;
+}
+
+const MAX_BLOCKS = 100;
+
+export function homeView(h: HomeInput): HomeView {
+  const blocks: KnownBlock[] = [
+    header("rangekeeper"),
+    {
+      type: "actions",
+      block_id: "home:actions",
+      elements: [button("Claim a range", ACTIONS.openClaim, "claim", "primary"), button("Refresh", ACTIONS.refreshHome, "refresh")],
+    },
+  ];
+  const open = h.assignments.filter((a) => a.status !== "COMPLETED");
+  const done = h.assignments.filter((a) => a.status === "COMPLETED");
+  blocks.push(header(`Your ranges (${open.length})`));
+  if (open.length === 0) blocks.push(section("You hold no open ranges. Claim some with *Claim a range* or `/claim <dataset> next`."));
+  for (const a of open.slice(0, 12)) blocks.push(...assignmentCard(a, { today: h.today, noun: h.nouns?.get(a.dataset) }), divider());
+  if (open.length > 12) blocks.push(context(`…and ${open.length - 12} more; \`/mywork\` lists them all.`));
+  if (done.length) {
+    blocks.push(context(`Completed: ${done.slice(0, 10).map((a) => `${a.ref} (${esc(a.dataset)} ${formatRange(a)})`).join(", ")}${done.length > 10 ? ` and ${done.length - 10} more` : ""}`));
+  }
+  if (h.reviews.length) {
+    blocks.push(header(`Reviews waiting for you (${h.reviews.length})`));
+    for (const r of h.reviews.slice(0, 8)) {
+      blocks.push(
+        section(
+          `*${r.assignmentRef}* · ${esc(r.dataset)} by ${mention(r.annotatorId)} · ${plural(r.sampleItems.length, "item")} to check`,
+          button("Review", ACTIONS.openReview, r.ref, "primary"),
+        ),
+      );
+    }
+  }
+  if (h.pendingHandoffs) {
+    blocks.push(header(`Handoffs to decide (${h.pendingHandoffs.length})`));
+    if (h.pendingHandoffs.length === 0) blocks.push(section("Nothing waits for a decision."));
+    for (const r of h.pendingHandoffs.slice(0, 8)) {
+      const mine = r.requesterId === h.userId;
+      blocks.push(
+        section(
+          `${r.ref}: ${mention(r.requesterId)} → ${r.toUserId ? mention(r.toUserId) : "the pool"} · *${r.assignmentRef}* ${formatRange(r)}\n_${esc(r.reason)}_`,
+        ),
+      );
+      if (!mine) {
+        blocks.push({
+          type: "actions",
+          block_id: `home:handoff:${r.ref}`,
+          elements: [
+            button("Approve", ACTIONS.approve, r.ref, "primary"),
+            button("Reject", ACTIONS.reject, r.ref, "danger"),
+            button("Decide with comment…", ACTIONS.decide, r.ref),
+          ],
+        });
+      }
+    }
+  }
+  if (h.load) {
+    const busy = h.load.filter((l) => l.remainingItems > 0 || l.openRanges > 0);
+    blocks.push(header("Team load"));
+    blocks.push(
+      section(
+        busy.length
+          ? busy
+              .slice(0, 20)
+              .map((l) => `${mention(l.userId)} · ${plural(l.remainingItems, "item")} left in ${plural(l.openRanges, "range")} · *${l.daysOfWork} d* at ${l.capacityPerWeek}/wk`)
+              .join("\n")
+          : "Nobody holds open items.",
+      ),
+    );
+  }
+  return { type: "home", blocks: fit(blocks) };
+}
+
+/** Keeps a view within Slack's 100-block limit, saying that something was left out. */
+function fit(blocks: KnownBlock[]): KnownBlock[] {
+  if (blocks.length <= MAX_BLOCKS) return blocks;
+  return [...blocks.slice(0, MAX_BLOCKS - 1), context("Some entries were left out; use `/mywork` and `/ledger status` for the full lists.")];
+}

@@ -1,0 +1,46 @@
+/**
+ * Identifiers shared by the Block Kit builders and the Slack listeners that
+ * handle what the builders render: button action ids, modal callback ids and
+ * the block/action ids of modal inputs.
+ */
+
+export const ACTIONS = {
+  start: "assignment.start",
+  pause: "assignment.pause",
+  progress: "assignment.progress",
+  submit: "assignment.submit",
+  handoff: "assignment.handoff",
+  release: "assignment.release",
+  approve: "handoff.approve",
+  reject: "handoff.reject",
+  decide: "handoff.decide",
+  openReview: "review.open",
+  openClaim: "claim.open",
+  refreshHome: "home.refresh",
+  claimDataset: "claim.dataset",
+} as const;
+
+export const VIEWS = {
+  claim: "claim_modal",
+  progress: "progress_modal",
+  handoff: "handoff_modal",
+  decision: "handoff_decision_modal",
+  review: "review_modal",
+  loading: "loading_modal",
+} as const;
+
+export const SHORTCUTS = {
+  claim: "claim_shortcut",
+} as const;
+
+/** Block ids (each input has one action inside, whose id is "value"). */
+export const INPUTS = {
+  claim: { dataset: "dataset", range: "range", size: "size", due: "due", note: "note" },
+  progress: { assignment: "assignment", done: "done", action: "action", note: "note" },
+  handoff: { assignment: "assignment", to: "to", pool: "pool", range: "range", reason: "reason" },
+  decision: { decision: "decision", to: "to", comment: "comment" },
+  review: { checked: "checked", verdict: "verdict", gold: "gold", comment: "comment", errorPrefix: "error:" },
+} as const;
+
+/** The action id of every input element in our modals. */
+export const VALUE = "value";

@@ -1,0 +1,243 @@
+/** Modals: pure builders from domain data to Block Kit views. Inputs are read back by src/slack/views. */
+import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from "@slack/types";
+import { formatRange } from "../core/ranges.js";
+import type { AssignmentView, DatasetView, HandoffView, ReviewView } from "../core/types.js";
+import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.js";
+import { context, esc, mention, plain, plural, section } from "./format.js";
+import { compactItems } from "./messages.js";
+
+/** What a modal remembers between opening and submission (kept in private_metadata, < 3000 chars). */
+export interface ModalMetadata {
+  /** where the modal was opened from, to reply there */
+  channelId?: string | null;
+  /** the assignment, handoff or review the modal is about */
+  ref?: string;
+}
+
+const meta = (m: ModalMetadata) => JSON.stringify(m);
+
+function modal(callbackId: string, title: string, blocks: KnownBlock[], m: ModalMetadata, submit: string | null = "Save"): ModalView {
+  return {
+    type: "modal",
+    callback_id: callbackId,
+    title: plain(title.slice(0, 24)),
+    close: plain("Cancel"),
+    ...(submit ? { submit: plain(submit) } : {}),
+    private_metadata: meta(m),
+    blocks: blocks.slice(0, 100),
+  };
+}
+
+const option = (text: string, value: string): PlainTextOption => ({ text: plain(text.slice(0, 75)), value: value.slice(0, 150) });
+
+function input(blockId: string, label: string, element: InputBlock["element"], o: { optional?: boolean; hint?: string; dispatch?: boolean } = {}): InputBlock {
+  return {
+    type: "input",
+    block_id: blockId,
+    label: plain(label),
+    element,
+    optional: o.optional ?? false,
+    ...(o.hint ? { hint: plain(o.hint) } : {}),
+    ...(o.dispatch ? { dispatch_action: true } : {}),
+  };
+}
+
+const textInput = (placeholder: string, o: { multiline?: boolean; initial?: string | null; max?: number } = {}): InputBlock["element"] => ({
+  type: "plain_text_input",
+  action_id: VALUE,
+  placeholder: plain(placeholder.slice(0, 150)),
+  ...(o.multiline ? { multiline: true } : {}),
+  ...(o.initial ? { initial_value: o.initial } : {}),
+  ...(o.max ? { max_length: o.max } : {}),
+});
+
+const numberInput = (initial: number | null, min: number, max?: number): InputBlock["element"] => ({
+  type: "number_input",
+  action_id: VALUE,
+  is_decimal_allowed: false,
+  min_value: String(min),
+  ...(max !== undefined ? { max_value: String(max) } : {}),
+  ...(initial !== null ? { initial_value: String(initial) } : {}),
+});
+
+export function loadingModal(title: string, m: ModalMetadata = {}): ModalView {
+  return modal(VIEWS.loading, title, [section(":hourglass_flowing_sand: Loading…")], m, null);
+}
+
+/** A modal that only says something (an error, or that there is nothing to do). */
+export function noticeModal(title: string, text: string): ModalView {
+  return { type: "modal", callback_id: VIEWS.loading, title: plain(title.slice(0, 24)), close: plain("Close"), blocks: [section(text)] };
+}
+
+const assignmentOption = (a: AssignmentView) =>
+  option(`${a.ref} · ${a.dataset} ${formatRange(a)} · ${a.itemsDone}/${a.size} · ${a.status.toLowerCase().replace("_", " ")}`, a.ref);
+
+function assignmentSelect(assignments: AssignmentView[], selected?: string): InputBlock["element"] {
+  const options = assignments.slice(0, 100).map(assignmentOption);
+  const initial = options.find((o) => o.value === selected);
+  return { type: "static_select", action_id: VALUE, placeholder: plain("Choose a range"), options, ...(initial ? { initial_option: initial } : {}) };
+}
+
+export interface ClaimModalInput {
+  datasets: DatasetView[];
+  selected: DatasetView | null;
+  /** the next free range of the default size in the selected dataset */
+  suggestion: { first: number; last: number } | null;
+  freeItems: number | null;
+  today: string;
+  metadata: ModalMetadata;
+}
+
+export function claimModal(c: ClaimModalInput): ModalView {
+  const i = INPUTS.claim;
+  if (c.datasets.length === 0) {
+    return noticeModal("Claim a range", "There are no datasets yet. A lead adds one with `/ledger dataset add <slug> <items>`.");
+  }
+  const options = c.datasets.slice(0, 100).map((d) => option(`${d.slug} · ${d.title}`, d.slug));
+  const initial = options.find((o) => o.value === c.selected?.slug);
+  const d = c.selected;
+  const blocks: KnownBlock[] = [
+    input(
+      i.dataset,
+      "Dataset",
+      { type: "static_select", action_id: ACTIONS.claimDataset, placeholder: plain("Choose a dataset"), options, ...(initial ? { initial_option: initial } : {}) },
+      { dispatch: true },
+    ),
+  ];
+  if (d) {
+    blocks.push(
+      section(
+        c.suggestion
+          ? `:sparkles: Next free: *${formatRange(c.suggestion)}* (${plural(c.suggestion.last - c.suggestion.first + 1, d.itemNoun)}) · ${c.freeItems?.toLocaleString("en-US")} of ${d.itemCount.toLocaleString("en-US")} free`
+          : `:no_entry: No free range of ${d.batchSize} ${d.itemNoun}s is left in ${esc(d.slug)}; give a smaller size or an explicit range.`,
+      ),
+    );
+    if (d.instructions) blocks.push(context(`Instructions v${d.instructions.version}: ${esc(d.instructions.url ?? d.instructions.text.slice(0, 200))}`));
+  }
+  blocks.push(
+    input(i.range, "Items", textInput(c.suggestion ? `e.g. ${c.suggestion.first}-${c.suggestion.last}` : "e.g. 101-200"), {
+      optional: true,
+      hint: "Leave empty to take the next free range of the size below.",
+    }),
+    input(i.size, "Size", numberInput(d?.batchSize ?? null, 1, d?.itemCount), { optional: true, hint: "Used when Items is empty." }),
+    input(i.due, "Due date", { type: "datepicker", action_id: VALUE, placeholder: plain("No due date") }, { optional: true }),
+    input(i.note, "Note", textInput("Anything the team should know", { max: 500 }), { optional: true }),
+  );
+  return modal(VIEWS.claim, "Claim a range", blocks, { ...c.metadata, ...(d ? { ref: d.slug } : {}) }, "Claim");
+}
+
+export function progressModal(assignments: AssignmentView[], selected: string | undefined, m: ModalMetadata): ModalView {
+  const i = INPUTS.progress;
+  if (assignments.length === 0) return noticeModal("Update progress", "You hold no open ranges. Claim some with `/claim`.");
+  const chosen = assignments.find((a) => a.ref === selected);
+  return modal(
+    VIEWS.progress,
+    "Update progress",
+    [
+      input(i.assignment, "Range", assignmentSelect(assignments, selected)),
+      input(i.done, "Items done", numberInput(chosen?.itemsDone ?? null, 0, chosen?.size), {
+        optional: true,
+        hint: "Leave empty to keep the count as it is.",
+      }),
+      input(i.action, "And", {
+        type: "radio_buttons",
+        action_id: VALUE,
+        options: [
+          option("Just record the count", "progress"),
+          option("Start working on it", "start"),
+          option("Pause it", "pause"),
+          option("Submit it as done", "done"),
+        ],
+        initial_option: option("Just record the count", "progress"),
+      }),
+      input(i.note, "Note", textInput("Optional", { max: 500 }), { optional: true }),
+    ],
+    m,
+  );
+}
+
+export interface HandoffPrefill {
+  ref?: string;
+  to?: string | null;
+  range?: { first: number; last: number } | null;
+  reason?: string;
+}
+
+export function handoffModal(assignments: AssignmentView[], prefill: HandoffPrefill, m: ModalMetadata, isLead: boolean): ModalView {
+  const i = INPUTS.handoff;
+  if (assignments.length === 0) return noticeModal("Hand off", "There is no range you can hand off.");
+  return modal(
+    VIEWS.handoff,
+    "Hand off a range",
+    [
+      input(i.assignment, "Range", assignmentSelect(assignments, prefill.ref)),
+      input(i.to, "To", { type: "users_select", action_id: VALUE, placeholder: plain("Someone"), ...(prefill.to ? { initial_user: prefill.to } : {}) }, {
+        optional: true,
+      }),
+      input(
+        i.pool,
+        "Or",
+        { type: "checkboxes", action_id: VALUE, options: [option("Return the items to the pool", "pool")], ...(prefill.to === null ? { initial_options: [option("Return the items to the pool", "pool")] } : {}) },
+        { optional: true },
+      ),
+      input(i.range, "Only these items", textInput("e.g. 151-200", { initial: prefill.range ? `${prefill.range.first}-${prefill.range.last}` : null }), {
+        optional: true,
+        hint: "Leave empty to hand off the whole range; a part splits it.",
+      }),
+      input(i.reason, "Reason", textInput("Why it moves (kept in the history)", { multiline: true, initial: prefill.reason ?? null, max: 500 })),
+      context(isLead ? "As a lead, your handoff happens at once." : "A lead approves your request; you and the recipient get a message."),
+    ],
+    m,
+    isLead ? "Hand off" : "Ask a lead",
+  );
+}
+
+export function decisionModal(h: HandoffView, m: ModalMetadata): ModalView {
+  const i = INPUTS.decision;
+  return modal(
+    VIEWS.decision,
+    `Decide ${h.ref}`,
+    [
+      section(`${mention(h.requesterId)} asks to hand *${h.assignmentRef}* items ${formatRange(h)} to ${h.toUserId ? mention(h.toUserId) : "the pool"}.`),
+      context(`Reason: ${esc(h.reason)}`),
+      input(i.decision, "Decision", {
+        type: "radio_buttons",
+        action_id: VALUE,
+        options: [option("Approve", "approve"), option("Reject", "reject")],
+        initial_option: option("Approve", "approve"),
+      }),
+      input(i.to, "Recipient", { type: "users_select", action_id: VALUE, placeholder: plain("The pool"), ...(h.toUserId ? { initial_user: h.toUserId } : {}) }, {
+        optional: true,
+        hint: "Change it to approve the handoff to someone else; empty returns the items to the pool.",
+      }),
+      input(i.comment, "Comment", textInput("Optional; the requester sees it", { multiline: true, max: 500 }), { optional: true }),
+    ],
+    { ...m, ref: h.ref },
+    "Decide",
+  );
+}
+
+export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m: ModalMetadata): ModalView {
+  const i = INPUTS.review;
+  const gold = r.sampleItems.filter((x) => d.goldItems.includes(x));
+  const items = r.sampleItems.length === a.size ? `every item (${formatRange(a)})` : compactItems(r.sampleItems);
+  const blocks: KnownBlock[] = [
+    section(`*${a.ref}* · ${esc(d.title)} ${formatRange(a)} by ${mention(a.assigneeId)} · round ${r.round}\nCheck ${plural(r.sampleItems.length, d.itemNoun)}: ${items}`),
+    input(i.checked, "Items checked", numberInput(r.sampleItems.length, 1, r.sampleItems.length)),
+  ];
+  d.errorTaxonomy.slice(0, 20).forEach((cat, n) => {
+    blocks.push(input(`${i.errorPrefix}${n}`, `Errors: ${cat}`.slice(0, 2000), numberInput(0, 0), { optional: true }));
+  });
+  if (gold.length) {
+    blocks.push(input(i.gold, `Gold items right (of ${gold.length})`, numberInput(gold.length, 0, gold.length), { hint: `Gold items: ${compactItems(gold)}` }));
+  }
+  blocks.push(
+    input(i.verdict, "Verdict", {
+      type: "radio_buttons",
+      action_id: VALUE,
+      options: [option("Accept", "accept"), option("Request changes", "changes")],
+    }),
+    input(i.comment, "Comment", textInput("Required when requesting changes", { multiline: true, max: 1000 }), { optional: true }),
+  );
+  return modal(VIEWS.review, `Review ${a.ref}`, blocks, { ...m, ref: r.ref }, "Record");
+}
