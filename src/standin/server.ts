@@ -59,10 +59,15 @@ export class StandinServer {
   private readonly failures = new Map<string, InjectedFailure[]>();
   private seq = 0;
   private port = 0;
+  private inFlight = 0;
 
   constructor(private readonly ws: Workspace) {
     this.socket = new SocketHub(ws.opts.appId);
     this.server = createServer((req, res) => {
+      this.inFlight += 1;
+      res.on('close', () => {
+        this.inFlight -= 1;
+      });
       this.route(req, res).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(String(err instanceof Error ? err.message : err));
@@ -88,12 +93,15 @@ export class StandinServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async close(): Promise<void> {
+  /** Stops accepting connections, lets requests in progress finish (up to `graceMs`), then closes. */
+  async close(graceMs = 1000): Promise<void> {
     await this.socket.close();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const deadline = Date.now() + graceMs;
+    while (this.inFlight > 0 && Date.now() < deadline) await sleep(5);
+    this.server.closeAllConnections();
+    await closed;
   }
 
   // ---------------------------------------------------------------- call log

@@ -66,13 +66,15 @@ export function tzLabel(tz: string, at = new Date()): string {
 
 /**
  * Waits until `check` returns a value other than undefined, re-checking whenever `subscribe`
- * signals a change. Rejects after `timeoutMs` with `describe()` in the message.
+ * signals a change (and every `pollMs`, for conditions that change outside the stand-in).
+ * Rejects after `timeoutMs` with `describe()` in the message.
  */
 export function waitUntil<T>(
   check: () => T | undefined,
   subscribe: (onChange: () => void) => () => void,
   timeoutMs: number,
   describe: () => string,
+  pollMs = 10,
 ): Promise<T> {
   const first = check();
   if (first !== undefined) return Promise.resolve(first);
@@ -82,10 +84,11 @@ export function waitUntil<T>(
       if (done) return;
       done = true;
       clearTimeout(timer);
+      clearInterval(poll);
       unsubscribe();
       fn();
     };
-    const unsubscribe = subscribe(() => {
+    const recheck = () => {
       let v: T | undefined;
       try {
         v = check();
@@ -94,7 +97,9 @@ export function waitUntil<T>(
         return;
       }
       if (v !== undefined) finish(() => resolve(v as T));
-    });
+    };
+    const unsubscribe = subscribe(recheck);
+    const poll = setInterval(recheck, pollMs);
     const timer = setTimeout(() => finish(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${describe()}`))), timeoutMs);
   });
 }
