@@ -137,14 +137,32 @@ export class SocketHub {
     }
   }
 
-  /** Closes every connection and fails pending envelopes. */
-  async close(): Promise<void> {
+  /**
+   * Fails pending envelopes and closes every connection with a close handshake (clients that
+   * are shutting down finish theirs cleanly); connections still open after `graceMs` are cut.
+   */
+  async close(graceMs = 500): Promise<void> {
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
       p.resolve(undefined);
       this.pending.delete(id);
     }
-    for (const ws of this.sockets) ws.terminate();
+    const closing = this.sockets.map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === WebSocket.CLOSED) return resolve();
+          const timer = setTimeout(() => {
+            ws.terminate();
+            resolve();
+          }, graceMs);
+          ws.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          if (ws.readyState === WebSocket.OPEN) ws.close(1001, 'going away');
+        }),
+    );
+    await Promise.all(closing);
     this.sockets = [];
     await new Promise<void>((r) => this.wss.close(() => r()));
     this.changed();
