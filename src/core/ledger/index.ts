@@ -7,6 +7,8 @@ import * as handoffs from "./handoffs.js";
 import * as members from "./members.js";
 import * as queries from "./queries.js";
 import * as reviews from "../review/service.js";
+import * as outbox from "../notifications.js";
+import { exportCsv } from "./export.js";
 
 export type { LedgerConfig } from "./context.js";
 export type { ClaimInput, ClaimNextInput } from "./assignments.js";
@@ -90,4 +92,13 @@ export class Ledger {
   listAssignments = (teamId: string, filter?: queries.AssignmentFilter) => queries.listAssignments(this.ctx, teamId, filter);
   coverage = (teamId: string, slug: string) => queries.coverage(this.ctx, teamId, slug);
   workload = (teamId: string) => queries.workload(this.ctx, teamId);
+  exportCsv = (teamId: string, slug: string) => exportCsv(this.ctx, teamId, slug);
+
+  // outbox
+  reserveNotification = (teamId: string, key: string, kind: string, recipient: string) =>
+    outbox.reserveNotification(this.ctx, teamId, key, kind, recipient);
+  markNotificationSent = (teamId: string, key: string, channelId: string, ts: string) =>
+    outbox.markNotificationSent(this.ctx, teamId, key, channelId, ts);
+  releaseNotification = (teamId: string, key: string) => outbox.releaseNotification(this.ctx, teamId, key);
+  sentMessages = (teamId: string, prefix: string) => outbox.sentMessages(this.ctx, teamId, prefix);
 }

@@ -1,0 +1,105 @@
+/**
+ * The Bolt app: HTTP mode (signed requests on POST /slack/events) or Socket
+ * Mode when an app token is set; GET /healthz and GET /metrics either way.
+ */
+import type { Server } from "node:http";
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
+import type { Logger } from "pino";
+import type { Ledger } from "../core/ledger/index.js";
+import { createMetrics, type Metrics } from "../http/metrics.js";
+import { healthRoutes } from "../http/routes.js";
+import { registerListeners } from "./listeners/index.js";
+import { createServices, type Services } from "./services.js";
+
+export interface SlackAppOptions {
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl?: string;
+  ledger: Ledger;
+  logger: Logger;
+  /** answers true when the database is reachable */
+  databaseHealthy: () => Promise<boolean>;
+  metrics?: Metrics;
+  /** retry policy of the Web API client (tests set a short one) */
+  retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /** Socket Mode only: port of the HTTP server for /healthz and /metrics */
+  healthPort?: number;
+}
+
+export interface Rangekeeper {
+  app: App;
+  services: Services;
+  /** HTTP mode: listens on `port` (0 picks one) and returns the bound port. Socket Mode: connects. */
+  start(port: number): Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** Bolt's logger interface over pino. */
+export function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const log = logger.child({ component: "bolt" });
+  return {
+    debug: (...m: unknown[]) => log.debug(m.map(String).join(" ")),
+    info: (...m: unknown[]) => log.info(m.map(String).join(" ")),
+    warn: (...m: unknown[]) => log.warn(m.map(String).join(" ")),
+    error: (...m: unknown[]) => log.error(m.map(String).join(" ")),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
+  const metrics = o.metrics ?? createMetrics();
+  const routes: CustomRoute[] = healthRoutes(metrics, o.databaseHealthy);
+  const logger = boltLogger(o.logger);
+  const clientOptions = {
+    ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}),
+    ...(o.retryConfig ? { retryConfig: o.retryConfig } : {}),
+  };
+  let receiver: HTTPReceiver | SocketModeReceiver;
+  if (o.appToken) {
+    receiver = new SocketModeReceiver({
+      appToken: o.appToken,
+      logger,
+      customRoutes: routes,
+      installerOptions: { port: o.healthPort ?? 3000, clientOptions },
+    });
+  } else {
+    if (!o.signingSecret) throw new Error("HTTP mode needs a signing secret");
+    receiver = new HTTPReceiver({
+      signingSecret: o.signingSecret,
+      endpoints: "/slack/events",
+      customRoutes: routes,
+      logger,
+      processBeforeResponse: false,
+      unhandledRequestTimeoutMillis: 3001,
+    });
+  }
+  const app = new App({ token: o.botToken, receiver, logger, clientOptions, deferInitialization: false });
+  const services = createServices(o.ledger, app.client, o.logger, metrics);
+  registerListeners(app, services);
+  app.error(async (e) => {
+    o.logger.error({ err: e }, "unhandled Bolt error");
+  });
+  return {
+    app,
+    services,
+    async start(port: number) {
+      if (receiver instanceof HTTPReceiver) {
+        const server = (await receiver.start(port)) as Server;
+        const addr = server.address();
+        return typeof addr === "object" && addr ? addr.port : port;
+      }
+      await receiver.start();
+      return null;
+    },
+    async stop() {
+      await receiver.stop();
+      await services.background.idle();
+    },
+  };
+}

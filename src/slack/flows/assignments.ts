@@ -1,0 +1,105 @@
+/**
+ * What happens around a ledger change on an assignment: the reply to the
+ * actor, then (in the background) the DMs and App Home refreshes for everyone
+ * it concerns. Used alike by commands, buttons and modals.
+ */
+import type { Actor } from "../../core/types.js";
+import { claimedMessage, assignedMessage, progressMessage, releasedMessage, reviewRequestMessage, submittedMessage, type Message } from "../../ui/messages.js";
+import { todayOf, type Services } from "../services.js";
+
+export type ClaimRequest =
+  | { kind: "range"; dataset: string; first: number; last: number; due: string | null; note: string | null }
+  | { kind: "next"; dataset: string; size: number | null; due: string | null; note: string | null };
+
+export async function claimFlow(s: Services, actor: Actor, req: ClaimRequest, key: string): Promise<Message> {
+  const r =
+    req.kind === "range"
+      ? await s.ledger.claim(actor, { dataset: req.dataset, first: req.first, last: req.last, dueDate: req.due, note: req.note }, { idempotencyKey: key })
+      : await s.ledger.claimNext(actor, { dataset: req.dataset, size: req.size ?? undefined, dueDate: req.due, note: req.note }, { idempotencyKey: key });
+  const d = await s.ledger.getDataset(actor.teamId, r.assignment.dataset);
+  s.background.run("home after claim", () => s.home.refresh(actor.teamId, [actor.userId]));
+  return claimedMessage(r.assignment, d, await todayOf(s, actor.teamId, actor.userId));
+}
+
+export async function assignFlow(
+  s: Services,
+  actor: Actor,
+  req: { dataset: string; first: number; last: number; userId: string; due: string | null; note: string | null },
+  key: string,
+): Promise<Message> {
+  const r = await s.ledger.assign(
+    actor,
+    { dataset: req.dataset, first: req.first, last: req.last, assigneeId: req.userId, dueDate: req.due, note: req.note },
+    { idempotencyKey: key },
+  );
+  const a = r.assignment;
+  if (!r.replayed) {
+    s.background.run("dm after assign", async () => {
+      const d = await s.ledger.getDataset(actor.teamId, a.dataset);
+      await s.notifier.dm(actor.teamId, a.assigneeId, claimedMessage(a, d, await todayOf(s, actor.teamId, a.assigneeId), actor.userId), {
+        key: `assigned:${a.ref}`,
+        kind: "assigned",
+      });
+      await s.home.refresh(actor.teamId, [a.assigneeId, actor.userId]);
+    });
+  }
+  return assignedMessage(a, await todayOf(s, actor.teamId, actor.userId));
+}
+
+export type ProgressRequest =
+  | { kind: "count"; id: number | string; count: number }
+  | { kind: "start" | "pause" | "done"; id: number | string; note: string | null };
+
+export async function progressFlow(s: Services, actor: Actor, req: ProgressRequest, key: string): Promise<Message> {
+  const today = await todayOf(s, actor.teamId, actor.userId);
+  const opts = { idempotencyKey: key, reason: "note" in req ? (req.note ?? undefined) : undefined };
+  switch (req.kind) {
+    case "count": {
+      const r = await s.ledger.setProgress(actor, req.id, req.count, opts);
+      const a = r.assignment;
+      s.background.run("home after progress", () => s.home.refresh(actor.teamId, [actor.userId, a.assigneeId]));
+      const started = r.previous.status !== a.status ? ` and started it` : "";
+      return progressMessage(a, today, `:pencil2: *${a.ref}*: ${a.itemsDone} of ${a.size} done${started}.`);
+    }
+    case "start": {
+      const r = await s.ledger.start(actor, req.id, opts);
+      s.background.run("home after start", () => s.home.refresh(actor.teamId, [actor.userId, r.assignment.assigneeId]));
+      return progressMessage(r.assignment, today, `:hammer_and_wrench: *${r.assignment.ref}* is in progress.`);
+    }
+    case "pause": {
+      const r = await s.ledger.pause(actor, req.id, opts);
+      s.background.run("home after pause", () => s.home.refresh(actor.teamId, [actor.userId, r.assignment.assigneeId]));
+      return progressMessage(r.assignment, today, `:double_vertical_bar: *${r.assignment.ref}* is paused (back to pending).`);
+    }
+    case "done": {
+      const r = await s.ledger.submit(actor, req.id, opts);
+      const { assignment: a, review } = r;
+      if (!r.replayed) {
+        s.background.run("notify after submit", async () => {
+          if (review?.reviewerId) {
+            const d = await s.ledger.getDataset(actor.teamId, a.dataset);
+            await s.notifier.dm(actor.teamId, review.reviewerId, reviewRequestMessage(review, a, d.itemNoun), {
+              key: `review:${review.ref}:request`,
+              kind: "review_request",
+            });
+          }
+          await s.home.refresh(actor.teamId, [actor.userId, a.assigneeId, review?.reviewerId]);
+        });
+      }
+      return submittedMessage(a, review, today);
+    }
+  }
+}
+
+export async function releaseFlow(s: Services, actor: Actor, id: number | string, reason: string | null, key: string): Promise<Message> {
+  const r = await s.ledger.release(actor, id, { idempotencyKey: key, reason: reason ?? undefined });
+  const a = r.assignment;
+  s.background.run("after release", async () => {
+    if (!r.replayed && a.assigneeId !== actor.userId) {
+      await s.notifier.dm(actor.teamId, a.assigneeId, releasedMessage(a), { key: `released:${a.ref}`, kind: "released" });
+    }
+    await s.home.refresh(actor.teamId, [actor.userId, a.assigneeId]);
+  });
+  return releasedMessage(a);
+}
+

@@ -1,0 +1,57 @@
+/** Handoff requests and decisions: replies, the leads' approval DMs and their updates. */
+import type { Actor } from "../../core/types.js";
+import type { HandoffDecision, HandoffInput, HandoffOutcome } from "../../core/ledger/index.js";
+import {
+  handoffAppliedMessage,
+  handoffApprovalMessage,
+  handoffDecidedMessage,
+  handoffOutcomeDm,
+  handoffRequestedMessage,
+  type Message,
+} from "../../ui/messages.js";
+import { todayOf, type Services } from "../services.js";
+
+/** Key prefix of the leads' copies of a request; each lead's copy adds their user id. */
+export const leadCopyPrefix = (handoffRef: string) => `handoff:${handoffRef}:lead:`;
+
+export async function handoffFlow(s: Services, actor: Actor, ref: number | string, input: HandoffInput, key: string): Promise<Message> {
+  const r = await s.ledger.handoff(actor, ref, input, { idempotencyKey: key });
+  const h = r.handoff;
+  if (!r.applied) {
+    const leads = r.leads.filter((l) => l !== actor.userId);
+    s.background.run("ask leads", async () => {
+      const a = await s.ledger.getAssignment(actor.teamId, h.assignmentId);
+      for (const lead of leads) {
+        await s.notifier.dm(actor.teamId, lead, handoffApprovalMessage(h, a), { key: `${leadCopyPrefix(h.ref)}${lead}`, kind: "handoff_request" });
+      }
+      await s.home.refresh(actor.teamId, [actor.userId, ...leads]);
+    });
+    return handoffRequestedMessage(h, leads);
+  }
+  if (!r.replayed) s.background.run("after direct handoff", () => notifyOutcome(s, actor, r));
+  return handoffAppliedMessage(h, r.moved, r.kept);
+}
+
+export async function decideFlow(s: Services, actor: Actor, ref: number | string, decision: HandoffDecision, key: string): Promise<Message> {
+  const r = await s.ledger.decideHandoff(actor, ref, decision, { idempotencyKey: key });
+  if (!r.replayed) s.background.run("after handoff decision", () => notifyOutcome(s, actor, r));
+  return handoffDecidedMessage(r.handoff);
+}
+
+/** After a decision or a lead's direct handoff: update the leads' copies, DM the people concerned, refresh their homes. */
+async function notifyOutcome(s: Services, actor: Actor, r: HandoffOutcome & { replayed: boolean }): Promise<void> {
+  const h = r.handoff;
+  await s.notifier.updateAll(actor.teamId, leadCopyPrefix(h.ref), handoffDecidedMessage(h));
+  const concerned = [h.requesterId, h.fromUserId, h.toUserId].filter((u): u is string => Boolean(u) && u !== actor.userId);
+  for (const user of new Set(concerned)) {
+    const msg = handoffOutcomeDm(h, r.moved, user, await todayOf(s, actor.teamId, user));
+    await s.notifier.dm(actor.teamId, user, msg, { key: `handoff:${h.ref}:outcome:${user}`, kind: "handoff_outcome" });
+  }
+  const leads = (await s.ledger.sentMessages(actor.teamId, leadCopyPrefix(h.ref))).map((m) => m.recipient);
+  await s.home.refresh(actor.teamId, [actor.userId, ...concerned, ...leads]);
+}
+
+/** Shows the clicker the decided state of a request (e.g. on a second click). */
+export async function decidedState(s: Services, teamId: string, ref: string): Promise<Message> {
+  return handoffDecidedMessage(await s.ledger.getHandoff(teamId, ref));
+}

@@ -1,0 +1,28 @@
+/** Review decisions: the reply to the reviewer and the DM to the annotator. */
+import type { Actor } from "../../core/types.js";
+import type { ReviewVerdict } from "../../core/ledger/index.js";
+import { reviewDecidedDm, reviewRequestMessage, type Message } from "../../ui/messages.js";
+import { section } from "../../ui/format.js";
+import { todayOf, type Services } from "../services.js";
+
+export async function recordReviewFlow(s: Services, actor: Actor, ref: string, v: ReviewVerdict, key: string): Promise<Message> {
+  const r = await s.ledger.recordReview(actor, ref, v, { idempotencyKey: key });
+  const { review, assignment: a } = r;
+  if (!r.replayed) {
+    s.background.run("after review", async () => {
+      const today = await todayOf(s, actor.teamId, a.assigneeId);
+      await s.notifier.dm(actor.teamId, a.assigneeId, reviewDecidedDm(review, a, today), { key: `review:${review.ref}:decided`, kind: "review_decided" });
+      await s.home.refresh(actor.teamId, [actor.userId, a.assigneeId]);
+    });
+  }
+  const verdict = review.status === "ACCEPTED" ? "accepted" : "sent back for changes";
+  return { text: `${a.ref} ${verdict}`, blocks: [section(`:white_check_mark: Recorded: *${a.ref}* ${verdict}.`)] };
+}
+
+/** Re-sends a reviewer's request DM (e.g. after a reviewer opens /review on an old message). */
+export async function reviewRequestFor(s: Services, teamId: string, reviewRef: string): Promise<Message> {
+  const review = await s.ledger.getReview(teamId, reviewRef);
+  const a = await s.ledger.getAssignment(teamId, review.assignmentId);
+  const d = await s.ledger.getDataset(teamId, a.dataset);
+  return reviewRequestMessage(review, a, d.itemNoun);
+}

@@ -1,0 +1,52 @@
+/** Publishes a user's App Home tab from the ledger. */
+import type { WebClient } from "@slack/web-api";
+import type { Logger } from "pino";
+import type { Ledger } from "../core/ledger/index.js";
+import { atLeast } from "../core/roles.js";
+import { dateIn, isValidTimezone } from "../core/dates.js";
+import { homeView } from "../ui/home.js";
+import type { UserDirectory } from "./users.js";
+
+export class HomePublisher {
+  constructor(
+    private readonly client: WebClient,
+    private readonly ledger: Ledger,
+    private readonly users: UserDirectory,
+    private readonly logger: Logger,
+  ) {}
+
+  async publish(teamId: string, userId: string): Promise<void> {
+    const u = await this.users.get(teamId, userId);
+    if (u.isBot) return;
+    const actor = { teamId, userId, workspaceAdmin: u.isAdmin };
+    const role = await this.ledger.effectiveRole(actor);
+    const lead = atLeast(role, "LEAD");
+    const tz = u.timezone && isValidTimezone(u.timezone) ? u.timezone : this.ledger.config.defaultTimezone;
+    const [assignments, reviews, pendingHandoffs, load, datasets] = await Promise.all([
+      this.ledger.listAssignments(teamId, { assigneeId: userId, limit: 100 }),
+      atLeast(role, "REVIEWER") ? this.ledger.reviewQueue(teamId, userId, lead) : Promise.resolve([]),
+      lead ? this.ledger.pendingHandoffs(teamId) : Promise.resolve(undefined),
+      lead ? this.ledger.workload(teamId) : Promise.resolve(undefined),
+      this.ledger.listDatasets(teamId, true),
+    ]);
+    const view = homeView({
+      userId,
+      role,
+      today: dateIn(tz, this.ledger.config.clock()),
+      assignments,
+      reviews,
+      pendingHandoffs,
+      load,
+      nouns: new Map(datasets.map((d) => [d.slug, d.itemNoun])),
+    });
+    await this.client.views.publish({ user_id: userId, view });
+  }
+
+  /** Refreshes several users' tabs; a failure for one is logged and does not stop the others. */
+  async refresh(teamId: string, userIds: Iterable<string | null | undefined>): Promise<void> {
+    const unique = [...new Set([...userIds].filter((u): u is string => Boolean(u)))];
+    await Promise.all(
+      unique.map((id) => this.publish(teamId, id).catch((e: unknown) => this.logger.warn({ err: e, userId: id }, "App Home refresh failed"))),
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs, StaticSelectAction } from "@slack/bolt";
+import { z } from "zod";
+import type { Actor } from "../../../core/types.js";
+import { invalid } from "../../../core/errors.js";
+import type { Message } from "../../../ui/messages.js";
+import type { ModalMetadata } from "../../../ui/modals.js";
+import { actorOf, type Services } from "../../services.js";
+import { errorReply } from "../../reply.js";
+import { showNotice } from "../../modals.js";
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+export type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
+
+export const REF_VALUE = {
+  assignment: z.string().regex(/^A\d{1,9}$/),
+  handoff: z.string().regex(/^H\d{1,9}$/),
+  review: z.string().regex(/^R\d{1,9}$/),
+};
+
+export interface ButtonContext {
+  args: ButtonArgs;
+  actor: Actor;
+  /** the button's value, checked against the expected shape */
+  value: string;
+  triggerId: string;
+  /** one click = one change, even if the request is delivered twice */
+  key: string;
+  /** where a modal opened from this button should answer */
+  metadata: ModalMetadata;
+  /** replaces the message the button was in (or refreshes the App Home) */
+  update(m: Message): Promise<void>;
+}
+
+/**
+ * A button listener: acks at once, checks the button's value, then runs
+ * `handle`. Failures answer the clicker alone (ephemeral in a message, a
+ * small modal in the App Home) and change nothing.
+ */
+export function buttonAction(s: Services, name: string, shape: z.ZodString, handle: (c: ButtonContext) => Promise<void>) {
+  return async (args: ButtonArgs): Promise<void> => {
+    await args.ack();
+    const { body, action, respond } = args;
+    const inMessage = Boolean(body.response_url) && body.container?.type !== "view";
+    const tell = async (m: Message) => {
+      if (inMessage) await respond({ response_type: "ephemeral", replace_original: false, text: m.text, blocks: m.blocks });
+      else await showNotice(s, body.trigger_id, "rangekeeper", m.blocks.length ? m.text : m.text);
+    };
+    try {
+      const teamId = body.team?.id ?? body.user.team_id;
+      if (!teamId) throw invalid("this request names no workspace");
+      const parsed = shape.safeParse(action.value);
+      if (!parsed.success) throw invalid(`this button carries "${String(action.value).slice(0, 40)}", which is not a reference rangekeeper made`);
+      const actor = await actorOf(s, teamId, body.user.id);
+      await handle({
+        args,
+        actor,
+        value: parsed.data,
+        triggerId: body.trigger_id,
+        key: `act:${body.trigger_id}`,
+        metadata: { channelId: body.channel?.id ?? null },
+        update: async (m) => {
+          if (inMessage) await respond({ replace_original: true, text: m.text, blocks: m.blocks });
+          else await s.home.publish(actor.teamId, actor.userId);
+        },
+      });
+    } catch (e) {
+      await tell(errorReply(e, s.logger, name)).catch((err: unknown) => s.logger.error({ err, name }, "could not report an error"));
+    }
+  };
+}

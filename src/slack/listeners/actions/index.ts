@@ -1,0 +1,30 @@
+import type { App, BlockAction, ButtonAction, StaticSelectAction } from "@slack/bolt";
+import { ACTIONS } from "../../../ui/ids.js";
+import type { Services } from "../../services.js";
+import { instrument } from "../instrument.js";
+import { handoffAction, progressAction, releaseAction, stepAction } from "./assignment.js";
+import { decideAction, decisionAction } from "./handoff.js";
+import { claimDatasetAction, openClaimAction, openReviewAction, refreshHomeAction } from "./misc.js";
+
+/** Every interactive element's action id and its listener. */
+export const ACTION_LISTENERS = {
+  [ACTIONS.start]: stepAction("start"),
+  [ACTIONS.pause]: stepAction("pause"),
+  [ACTIONS.submit]: stepAction("done"),
+  [ACTIONS.release]: releaseAction,
+  [ACTIONS.progress]: progressAction,
+  [ACTIONS.handoff]: handoffAction,
+  [ACTIONS.approve]: decisionAction(true),
+  [ACTIONS.reject]: decisionAction(false),
+  [ACTIONS.decide]: decideAction,
+  [ACTIONS.openReview]: openReviewAction,
+  [ACTIONS.openClaim]: openClaimAction,
+  [ACTIONS.refreshHome]: refreshHomeAction,
+} as const;
+
+export function registerActions(app: App, s: Services): void {
+  for (const [id, listener] of Object.entries(ACTION_LISTENERS)) {
+    app.action<BlockAction<ButtonAction>>(id, instrument(s, "action", id, listener(s)));
+  }
+  app.action<BlockAction<StaticSelectAction>>(ACTIONS.claimDataset, instrument(s, "action", ACTIONS.claimDataset, claimDatasetAction(s)));
+}

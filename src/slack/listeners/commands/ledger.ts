@@ -1,0 +1,70 @@
+import { forbidden } from "../../../core/errors.js";
+import { parseLedger } from "../../parse/grammar.js";
+import { assignFlow } from "../../flows/assignments.js";
+import {
+  capacityMessage,
+  coverageMessage,
+  datasetMessage,
+  exportedMessage,
+  helpMessage,
+  roleMessage,
+  statusOverviewMessage,
+} from "../../../ui/messages.js";
+import type { Services } from "../../services.js";
+import { slashCommand } from "./common.js";
+
+/** /ledger — help, status, datasets, assignments by leads, roles, capacity, export. */
+export const ledgerCommand = (s: Services) =>
+  slashCommand(s, "/ledger", async ({ args, actor, key, reply }) => {
+    const cmd = parseLedger(args.command.text);
+    const opts = { idempotencyKey: key };
+    switch (cmd.kind) {
+      case "help":
+        return reply(helpMessage());
+      case "status": {
+        const visibility = cmd.public ? "in_channel" : "ephemeral";
+        if (cmd.dataset) return reply(coverageMessage(await s.ledger.coverage(actor.teamId, cmd.dataset)), visibility);
+        const datasets = await s.ledger.listDatasets(actor.teamId);
+        const covs = await Promise.all(datasets.slice(0, 20).map((d) => s.ledger.coverage(actor.teamId, d.slug)));
+        return reply(statusOverviewMessage(covs, await s.ledger.workload(actor.teamId)), visibility);
+      }
+      case "dataset-add": {
+        const r = await s.ledger.createDataset(actor, { slug: cmd.slug, itemCount: cmd.items, channelId: cmd.channelId, title: cmd.title ?? undefined }, opts);
+        return reply(datasetMessage(r.dataset, `Added dataset *${r.dataset.slug}*`));
+      }
+      case "dataset-set": {
+        const value = cmd.key === "channel" && cmd.channelId ? cmd.channelId : cmd.value;
+        const r = await s.ledger.configureDataset(actor, cmd.slug, cmd.key, value, opts);
+        return reply(datasetMessage(r.dataset, `Updated *${r.dataset.slug}*: ${r.key}`));
+      }
+      case "assign":
+        return reply(await assignFlow(s, actor, cmd, key));
+      case "role": {
+        const r = await s.ledger.setRole(actor, cmd.userId, cmd.role, { ...opts, dataset: cmd.dataset ?? undefined });
+        s.background.run("home after role", () => s.home.refresh(actor.teamId, [cmd.userId]));
+        return reply(roleMessage(cmd.userId, r.role, r.dataset));
+      }
+      case "capacity": {
+        const r = await s.ledger.setCapacity(actor, cmd.userId, cmd.itemsPerWeek, opts);
+        return reply(capacityMessage(r.member));
+      }
+      case "export": {
+        const dataset = await s.ledger.getDataset(actor.teamId, cmd.dataset);
+        const role = await s.ledger.effectiveRole(actor, dataset.id);
+        if (role === "ANNOTATOR") {
+          const mine = await s.ledger.listAssignments(actor.teamId, { assigneeId: actor.userId, dataset: dataset.slug, limit: 1 });
+          if (mine.length === 0) throw forbidden(`you hold nothing in ${dataset.slug}; reviewers, leads and its annotators can export it`);
+        }
+        const { csv, rows } = await s.ledger.exportCsv(actor.teamId, dataset.slug);
+        const dm = await s.client.conversations.open({ users: actor.userId });
+        await s.client.filesUploadV2({
+          channel_id: dm.channel?.id ?? actor.userId,
+          filename: `${dataset.slug}-ledger.csv`,
+          title: `${dataset.slug} ledger`,
+          content: csv,
+          initial_comment: `The ledger of ${dataset.slug}: ${rows} rows.`,
+        });
+        return reply(exportedMessage(dataset.slug, rows));
+      }
+    }
+  });

@@ -1,0 +1,12 @@
+import { UsageError, MYWORK_USAGE } from "../../parse/grammar.js";
+import { myWorkMessage } from "../../../ui/messages.js";
+import { todayOf, type Services } from "../../services.js";
+import { slashCommand } from "./common.js";
+
+/** /mywork — my ranges with their buttons. */
+export const myworkCommand = (s: Services) =>
+  slashCommand(s, "/mywork", async ({ args, actor, reply }) => {
+    if (args.command.text.trim()) throw new UsageError(`/mywork takes no arguments, not "${args.command.text.trim()}"`, MYWORK_USAGE);
+    const list = await s.ledger.listAssignments(actor.teamId, { assigneeId: actor.userId, statuses: ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED", "IN_REVIEW"] });
+    await reply(myWorkMessage(list, await todayOf(s, actor.teamId, actor.userId)));
+  });

@@ -1,0 +1,24 @@
+import { notFound } from "../../../core/errors.js";
+import { assignmentRef } from "../../../core/refs.js";
+import { atLeast } from "../../../core/roles.js";
+import { parseReview } from "../../parse/grammar.js";
+import { reviewQueueMessage } from "../../../ui/messages.js";
+import { openReviewModal } from "../../modals.js";
+import type { Services } from "../../services.js";
+import { slashCommand } from "./common.js";
+
+/** /review — my review queue; /review <ref> opens the review modal for that range. */
+export const reviewCommand = (s: Services) =>
+  slashCommand(s, "/review", async ({ args, actor, reply }) => {
+    const cmd = parseReview(args.command.text);
+    const role = await s.ledger.effectiveRole(actor);
+    if (cmd.kind === "queue") {
+      return reply(reviewQueueMessage(await s.ledger.reviewQueue(actor.teamId, actor.userId, atLeast(role, "LEAD"))));
+    }
+    const ref = assignmentRef(cmd.assignmentId);
+    const a = await s.ledger.getAssignment(actor.teamId, ref);
+    const queue = await s.ledger.reviewQueue(actor.teamId, actor.userId, true);
+    const pending = queue.find((r) => r.assignmentId === a.id);
+    if (!pending) throw notFound(`${ref} has no review waiting${a.status === "IN_REVIEW" ? " for you" : ` (it is ${a.status.toLowerCase().replace("_", " ")})`}`);
+    await openReviewModal(s, args.command.trigger_id, actor, pending.ref, { channelId: args.command.channel_id });
+  });

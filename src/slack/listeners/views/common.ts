@@ -1,0 +1,62 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import type { Actor } from "../../../core/types.js";
+import type { Message } from "../../../ui/messages.js";
+import type { ModalMetadata } from "../../../ui/modals.js";
+import { readMetadata, type FieldErrors } from "../../parse/views.js";
+import { actorOf, type Services } from "../../services.js";
+import { errorReply, fieldError } from "../../reply.js";
+
+export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+export interface SubmissionContext {
+  args: ViewArgs;
+  actor: Actor;
+  metadata: ModalMetadata;
+  values: unknown;
+  /** a submission delivered twice is applied once */
+  key: string;
+}
+
+/** What a submission handler decides: show errors on fields, or close the modal and tell the user. */
+export type SubmissionResult = { errors: FieldErrors } | { message: Message };
+
+/**
+ * A modal submission listener. Invalid input and ledger refusals come back
+ * inline on the field (`response_action: errors`) and change nothing; success
+ * closes the modal and answers where the modal was opened (or by DM).
+ */
+export function modalSubmission(s: Services, name: string, errorBlock: string, handle: (c: SubmissionContext) => Promise<SubmissionResult>) {
+  return async (args: ViewArgs): Promise<void> => {
+    const { body, view, ack } = args;
+    const metadata = readMetadata(view.private_metadata);
+    let result: SubmissionResult;
+    try {
+      const teamId = body.team?.id ?? body.user.team_id;
+      if (!teamId) throw new Error("view submission without a team");
+      const actor = await actorOf(s, teamId, body.user.id);
+      result = await handle({ args, actor, metadata, values: view.state.values, key: `view:${view.id}:${body.trigger_id}` });
+      if ("errors" in result) {
+        await ack({ response_action: "errors", errors: result.errors });
+        return;
+      }
+      await ack();
+      await tell(s, actor, metadata, result.message);
+    } catch (e) {
+      const text = fieldError(e) ?? errorReply(e, s.logger, name).text;
+      await ack({ response_action: "errors", errors: { [errorBlock]: text } });
+    }
+  };
+}
+
+/** Answers the user where the modal came from: ephemeral in that channel, else a DM. */
+async function tell(s: Services, actor: Actor, m: ModalMetadata, msg: Message): Promise<void> {
+  if (m.channelId) {
+    try {
+      await s.client.chat.postEphemeral({ channel: m.channelId, user: actor.userId, text: msg.text, blocks: msg.blocks });
+      return;
+    } catch (e) {
+      s.logger.debug({ err: e }, "ephemeral reply failed; sending a DM instead");
+    }
+  }
+  await s.notifier.dm(actor.teamId, actor.userId, msg);
+}

@@ -1,0 +1,22 @@
+import { INPUTS } from "../../../ui/ids.js";
+import { decideFlow, handoffFlow } from "../../flows/handoffs.js";
+import { readDecision, readHandoff } from "../../parse/views.js";
+import type { Services } from "../../services.js";
+import { modalSubmission } from "./common.js";
+
+export const handoffSubmission = (s: Services) =>
+  modalSubmission(s, "handoff modal", INPUTS.handoff.range, async ({ actor, values, key }) => {
+    const p = readHandoff(values);
+    if (!p.ok) return { errors: p.errors };
+    const { ref, to, range, reason } = p.value;
+    return { message: await handoffFlow(s, actor, ref, { to, range, reason }, key) };
+  });
+
+export const decisionSubmission = (s: Services) =>
+  modalSubmission(s, "decision modal", INPUTS.decision.decision, async ({ actor, values, metadata, key }) => {
+    const p = readDecision(values);
+    if (!p.ok) return { errors: p.errors };
+    if (!metadata.ref) return { errors: { [INPUTS.decision.decision]: "this form lost track of its request; open it again from the message" } };
+    const { approve, to, comment } = p.value;
+    return { message: await decideFlow(s, actor, metadata.ref, { approve, toUserId: approve ? to : undefined, comment }, key) };
+  });

@@ -1,0 +1,27 @@
+/** Turns any failure of a request into the one-line message the user sees. */
+import type { Logger } from "pino";
+import { WebAPIPlatformError } from "@slack/web-api";
+import { DomainError } from "../core/errors.js";
+import { errorMessage, type Message } from "../ui/messages.js";
+import { UsageError } from "./parse/grammar.js";
+
+export function errorReply(e: unknown, logger: Logger, where: string): Message {
+  if (e instanceof UsageError) return errorMessage(e.message, e.usage);
+  if (e instanceof DomainError) return errorMessage(e.message);
+  if (isPlatformError(e)) {
+    logger.warn({ err: e, where }, "Slack API call failed");
+    return errorMessage(`Slack refused a call rangekeeper made (${e.data.error}); nothing was changed. Please try again.`);
+  }
+  logger.error({ err: e, where }, "request failed");
+  return errorMessage("Something went wrong on rangekeeper's side; nothing was changed. Please try again in a moment.");
+}
+
+export function isPlatformError(e: unknown): e is WebAPIPlatformError {
+  return typeof e === "object" && e !== null && (e as { code?: string }).code === "slack_webapi_platform_error";
+}
+
+/** Error text for a modal field (plain text, no usage line). */
+export function fieldError(e: unknown): string | null {
+  if (e instanceof DomainError || e instanceof UsageError) return e.message.slice(0, 2000);
+  return null;
+}

@@ -1,0 +1,61 @@
+import type { WebClient } from "@slack/web-api";
+import type { Logger } from "pino";
+import type { Ledger } from "../core/ledger/index.js";
+import type { Actor } from "../core/types.js";
+import { dateIn, isValidTimezone } from "../core/dates.js";
+import type { Metrics } from "../http/metrics.js";
+import { UserDirectory } from "./users.js";
+import { Notifier } from "./notify.js";
+import { HomePublisher } from "./home.js";
+
+/** Everything a listener needs, built once per app. */
+export interface Services {
+  ledger: Ledger;
+  client: WebClient;
+  users: UserDirectory;
+  notifier: Notifier;
+  home: HomePublisher;
+  logger: Logger;
+  metrics: Metrics;
+  /** background work started by listeners after their reply (tests await it) */
+  background: BackgroundTasks;
+}
+
+export function createServices(ledger: Ledger, client: WebClient, logger: Logger, metrics: Metrics): Services {
+  const users = new UserDirectory(client, ledger, logger);
+  const notifier = new Notifier(client, ledger, logger);
+  const background = new BackgroundTasks(logger);
+  const home = new HomePublisher(client, ledger, users, logger);
+  return { ledger, client, users, notifier, home, logger, metrics, background };
+}
+
+/** The acting user, with the workspace-admin flag Slack reports for them. */
+export async function actorOf(s: Services, teamId: string, userId: string): Promise<Actor> {
+  const u = await s.users.get(teamId, userId);
+  return { teamId, userId, workspaceAdmin: u.isAdmin };
+}
+
+/** Today's date for a user, in their Slack time zone. */
+export async function todayOf(s: Services, teamId: string, userId: string): Promise<string> {
+  const u = await s.users.get(teamId, userId);
+  const tz = u.timezone && isValidTimezone(u.timezone) ? u.timezone : s.ledger.config.defaultTimezone;
+  return dateIn(tz, s.ledger.config.clock());
+}
+
+/** Fire-and-forget work (DMs, App Home refreshes) that must not delay a reply but must not be lost either. */
+export class BackgroundTasks {
+  private readonly running = new Set<Promise<unknown>>();
+  constructor(private readonly logger: Logger) {}
+
+  run(label: string, fn: () => Promise<unknown>): void {
+    const p = fn()
+      .catch((e: unknown) => this.logger.error({ err: e, task: label }, "background task failed"))
+      .finally(() => this.running.delete(p));
+    this.running.add(p);
+  }
+
+  /** Resolves when every task started so far (and any they start) has finished. */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Who a Slack user is: display name, time zone, workspace admin flag. Read
+ * from users.info, cached per user, and kept on the member row so scheduled
+ * jobs know each person's time zone.
+ */
+import type { WebClient } from "@slack/web-api";
+import type { Logger } from "pino";
+import type { Ledger } from "../core/ledger/index.js";
+
+export interface SlackUser {
+  id: string;
+  displayName: string;
+  timezone: string | null;
+  /** workspace admin or owner */
+  isAdmin: boolean;
+  isBot: boolean;
+}
+
+interface Entry {
+  user: SlackUser;
+  expires: number;
+}
+
+export class UserDirectory {
+  private readonly cache = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<SlackUser>>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly ledger: Ledger,
+    private readonly logger: Logger,
+    private readonly ttlMs = 60 * 60 * 1000,
+  ) {}
+
+  async get(teamId: string, userId: string): Promise<SlackUser> {
+    const key = `${teamId}:${userId}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > Date.now()) return hit.user;
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const p = this.fetch(teamId, userId).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  /** Forgets a user (e.g. after a user_change event). */
+  forget(teamId: string, userId: string): void {
+    this.cache.delete(`${teamId}:${userId}`);
+  }
+
+  private async fetch(teamId: string, userId: string): Promise<SlackUser> {
+    try {
+      const r = await this.client.users.info({ user: userId });
+      const u = r.user;
+      const user: SlackUser = {
+        id: userId,
+        displayName: u?.profile?.display_name || u?.real_name || u?.name || userId,
+        timezone: u?.tz ?? null,
+        isAdmin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner),
+        isBot: Boolean(u?.is_bot),
+      };
+      this.cache.set(`${teamId}:${userId}`, { user, expires: Date.now() + this.ttlMs });
+      await this.ledger.updateProfile(teamId, userId, { displayName: user.displayName, timezone: user.timezone }).catch((e: unknown) => {
+        this.logger.warn({ err: e, userId }, "could not store the user's profile");
+      });
+      return user;
+    } catch (e) {
+      // Without users.info the user is treated as an ordinary member; not cached, so the next call retries.
+      this.logger.warn({ err: e, userId }, "users.info failed");
+      return { id: userId, displayName: userId, timezone: null, isAdmin: false, isBot: false };
+    }
+  }
+}
