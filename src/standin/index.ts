@@ -22,6 +22,7 @@ import type {
   StoredMessage,
   ViewRecord,
 } from './types.js';
+import type { RenderOptions } from './render.js';
 import { SimulatedUser } from './user.js';
 import { waitUntil } from './util.js';
 import { Workspace, type WorkspaceEvents } from './workspace.js';
@@ -30,6 +31,7 @@ export * from './types.js';
 export { signRequest, type DeliverOptions, type Transport } from './driver.js';
 export { ClientValidationError, SimulatedUser, type ActionResult, type FillValue, type FillValues, type SubmitOptions, type SubmitResult, type Where } from './user.js';
 export { knownMethods } from './webapi.js';
+export * from './render.js';
 export { RESPONSE_URL } from './server.js';
 export { Workspace, type WorkspaceEvents, type MessageChange, type ViewChange } from './workspace.js';
 
@@ -184,6 +186,19 @@ export class Standin {
       this.users.set(userId, u);
     }
     return u;
+  }
+
+  /** Render options that resolve user and channel ids through this workspace's directory. */
+  renderOptions(extra: RenderOptions = {}): RenderOptions {
+    return {
+      userName: (id) => this.workspace.displayName(id),
+      channelName: (id) => {
+        const c = this.workspace.channels.get(id);
+        if (!c) return undefined;
+        return c.is_im ? `dm-${this.workspace.displayName(c.user ?? '') ?? c.user}` : c.name;
+      },
+      ...extra,
+    };
   }
 
   /** The DM conversation id between the app and a user. */
