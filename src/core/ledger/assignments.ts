@@ -65,7 +65,7 @@ async function heldError(tx: Tx, datasetId: number, slug: string, range: Range, 
   const size = range.last - range.first + 1;
   const free = await lowestFreeSpan(tx, datasetId, size);
   const suggestion = free
-    ? `; the lowest free range of ${size} is ${formatRange({ first: free.first, last: free.first + size - 1 })}`
+    ? `; the lowest free range of ${size} item${size === 1 ? "" : "s"} is ${formatRange({ first: free.first, last: free.first + size - 1 })}`
     : "";
   return conflict(
     `items ${formatRange(overlap)} of ${slug} are already held by ${who} in ${assignmentRef(h.id)}${more}${suggestion}`,

@@ -83,12 +83,15 @@ export interface ReviewerCandidate {
   userId: string;
   /** items in reviews already waiting for this reviewer */
   pendingItems: number;
+  /** dedicated reviewers are preferred over leads and admins at equal load */
+  dedicated?: boolean;
 }
 
 /**
  * The reviewer of a submitted range: the one who reviewed the earlier round
  * (so a fix goes back to the same reviewer) when still eligible, otherwise the
- * least loaded eligible candidate. Never the annotator.
+ * least loaded eligible candidate (dedicated reviewers first at equal load).
+ * Never the annotator.
  */
 export function pickReviewer(
   candidates: readonly ReviewerCandidate[],
@@ -97,6 +100,8 @@ export function pickReviewer(
 ): string | null {
   const eligible = candidates.filter((c) => c.userId !== annotatorId);
   if (previousReviewerId && eligible.some((c) => c.userId === previousReviewerId)) return previousReviewerId;
-  const sorted = [...eligible].sort((a, b) => a.pendingItems - b.pendingItems || a.userId.localeCompare(b.userId));
+  const sorted = [...eligible].sort(
+    (a, b) => a.pendingItems - b.pendingItems || Number(b.dedicated ?? false) - Number(a.dedicated ?? false) || a.userId.localeCompare(b.userId),
+  );
   return sorted[0]?.userId ?? null;
 }

@@ -10,15 +10,16 @@ import { pickReviewer, planReview, type ReviewerCandidate } from "./policy.js";
 /** Users who may review ranges of a dataset: reviewers, leads and admins, by workspace or dataset role. */
 export async function reviewersOf(ctx: LedgerContext, tx: Tx, teamId: string, datasetId: number): Promise<ReviewerCandidate[]> {
   const [members, onDataset, pending] = await Promise.all([
-    tx.member.findMany({ where: { teamId, role: { in: ["REVIEWER", "LEAD", "ADMIN"] } }, select: { userId: true } }),
-    tx.datasetRole.findMany({ where: { datasetId, role: { in: ["REVIEWER", "LEAD", "ADMIN"] } }, select: { userId: true } }),
+    tx.member.findMany({ where: { teamId, role: { in: ["REVIEWER", "LEAD", "ADMIN"] } }, select: { userId: true, role: true } }),
+    tx.datasetRole.findMany({ where: { datasetId, role: { in: ["REVIEWER", "LEAD", "ADMIN"] } }, select: { userId: true, role: true } }),
     tx.review.findMany({ where: { teamId, status: "PENDING", reviewerId: { not: null } }, select: { reviewerId: true, sampleItems: true } }),
   ]);
   const ids = new Set([...members, ...onDataset].map((m) => m.userId));
   for (const admin of ctx.config.bootstrapAdmins) ids.add(admin);
+  const dedicated = new Set([...members, ...onDataset].filter((m) => m.role === "REVIEWER").map((m) => m.userId));
   const load = new Map<string, number>();
   for (const r of pending) load.set(r.reviewerId!, (load.get(r.reviewerId!) ?? 0) + r.sampleItems.length);
-  return [...ids].map((userId) => ({ userId, pendingItems: load.get(userId) ?? 0 }));
+  return [...ids].map((userId) => ({ userId, pendingItems: load.get(userId) ?? 0, dedicated: dedicated.has(userId) }));
 }
 
 /**
