@@ -213,6 +213,11 @@ export class Standin {
     return this.server.calls(method);
   }
 
+  /** Forgets recorded calls, e.g. between phases of a benchmark (sequence numbers keep increasing). */
+  clearCalls(): void {
+    this.server.clearCalls();
+  }
+
   lastCall(method: string): ApiCall | undefined {
     return this.server.calls(method).at(-1);
   }

@@ -130,6 +130,11 @@ export class StandinServer {
     );
   }
 
+  /** Forgets recorded calls (sequence numbers keep increasing). */
+  clearCalls(): void {
+    this.log.length = 0;
+  }
+
   /** Queues failures for the next calls of a method (or of response URLs, as "response_url"). */
   failNext(method: string, failure: InjectedFailure, times = 1): void {
     const q = this.failures.get(method) ?? [];

@@ -324,6 +324,67 @@ describe('interactions over HTTP', () => {
     expect(msg?.blocks).toBeUndefined();
   });
 
+  it('response_url failures reach respond() as errors; a URL serves at most five posts', async () => {
+    const outcomes: string[] = [];
+    await start((app) => {
+      app.command('/progress', async ({ ack, respond }) => {
+        await ack();
+        for (let i = 0; i < 7; i++) {
+          try {
+            await respond({ text: `update ${i}` });
+            outcomes.push('ok');
+          } catch (e) {
+            outcomes.push(`failed ${(e as { statusCode?: number }).statusCode}`);
+          }
+        }
+      });
+    });
+    slack.failNext('response_url', { status: 500 });
+    const res = await slack.as('U_BEN').command('/progress', 'A17 40');
+    await slack.waitUntil(() => (outcomes.length === 7 ? true : undefined));
+    expect(outcomes).toEqual(['failed 500', 'ok', 'ok', 'ok', 'ok', 'ok', 'failed 404']);
+    expect(res.replies().map((r) => r.error ?? r.text)).toEqual(['update 1', 'update 2', 'update 3', 'update 4', 'update 5', 'used_url']);
+  });
+
+  it('a select in a message sends its choice and the message state', async () => {
+    let body: BlockAction | undefined;
+    const app = await start((app) => {
+      app.action('reviewer', async ({ ack, body: b }) => {
+        await ack();
+        body = b as BlockAction;
+      });
+    });
+    const posted = await app.client.chat.postMessage({
+      channel: 'C_LABELS',
+      text: 'Pick a reviewer',
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'rv',
+          elements: [
+            { type: 'users_select', action_id: 'reviewer', placeholder: { type: 'plain_text', text: 'Reviewer' } },
+            { type: 'datepicker', action_id: 'by', initial_date: '2030-01-01' },
+          ],
+        },
+      ],
+    });
+    const res = await slack.as('U_CHO').select('reviewer', 'ana', { channel: 'labels', messageTs: posted.ts! });
+    expect(res?.status).toBe(200);
+    await slack.waitUntil(() => body);
+    expect(body).toMatchObject({
+      container: { type: 'message', message_ts: posted.ts, channel_id: 'C_LABELS' },
+      actions: [{ type: 'users_select', action_id: 'reviewer', block_id: 'rv', selected_user: 'U_ANA' }],
+      state: {
+        values: {
+          rv: {
+            reviewer: { type: 'users_select', selected_user: 'U_ANA' },
+            by: { type: 'datepicker', selected_date: '2030-01-01' },
+          },
+        },
+      },
+    });
+  });
+
   it('refuses to click a button that is not on screen', async () => {
     await start(() => undefined);
     await expect(slack.as('U_ANA').click('nope')).rejects.toThrow(/No button with action_id "nope"/);
