@@ -423,27 +423,36 @@ class Renderer {
   }
 }
 
+/** A block as typed by @slack/types, or as stored from the wire (a plain JSON object). */
+export type BlockLike = AnyBlock | Json;
+
 /** Renders a list of blocks. */
-export function renderBlocks(blocks: readonly AnyBlock[], opts: RenderOptions = {}): Rendered {
+export function renderBlocks(blocks: readonly BlockLike[], opts: RenderOptions = {}): Rendered {
   const r = new Renderer(opts);
-  for (const b of blocks) r.block(b);
+  for (const b of blocks) r.block(b as AnyBlock);
   return r.result();
+}
+
+/** A message as the app sends it or as the stand-in stores it. */
+export interface RenderableMessage {
+  text?: string;
+  blocks?: readonly BlockLike[];
+  attachments?: readonly (MessageAttachment | Json)[];
 }
 
 /** Renders a message: its blocks (or, without blocks, its text) and its attachments. */
-export function renderMessage(
-  msg: { text?: string; blocks?: readonly AnyBlock[]; attachments?: readonly MessageAttachment[] },
-  opts: RenderOptions = {},
-): Rendered {
+export function renderMessage(msg: RenderableMessage, opts: RenderOptions = {}): Rendered {
   const r = new Renderer(opts);
-  if (msg.blocks && msg.blocks.length > 0) for (const b of msg.blocks) r.block(b);
+  if (msg.blocks && msg.blocks.length > 0) for (const b of msg.blocks) r.block(b as AnyBlock);
   else if (msg.text) r.lines.push(...renderMrkdwn(msg.text, opts).split('\n'));
-  for (const a of msg.attachments ?? []) r.attachment(a);
+  for (const a of msg.attachments ?? []) r.attachment(a as MessageAttachment);
   return r.result();
 }
 
-/** A view as Slack returns it (with state) or as the app builds it. */
-export type RenderableView = View | { type: string; title?: unknown; submit?: unknown; close?: unknown; blocks: readonly AnyBlock[]; state?: { values: Record<string, Record<string, StateValueLike>> } };
+/** A view as the app builds it (@slack/types View) or as Slack returns it (with state). */
+export type RenderableView =
+  | View
+  | { type: string; title?: unknown; submit?: unknown; close?: unknown; blocks: readonly BlockLike[]; state?: { values: Record<string, Record<string, object>> } };
 
 /**
  * Renders a modal (title line, blocks with current input values, then its close / submit

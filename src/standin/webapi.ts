@@ -172,8 +172,14 @@ const handlers: Record<string, Handler> = {
     }
     if (users.length === 0) return fail('users_list_not_supplied');
     for (const u of users) if (!ws.user(u)) return fail('user_not_found');
+    const before = ws.channels.size;
     const id = users.length === 1 ? ws.dmChannel(users[0]!) : ws.mpimChannel(users);
-    return { ok: true, no_op: false, already_open: false, channel: bool(args.return_im) || users.length > 1 ? channelObject(ws, id) : { id } };
+    const existed = ws.channels.size === before;
+    return {
+      ok: true,
+      ...(existed ? { no_op: true, already_open: true } : {}),
+      channel: bool(args.return_im) || users.length > 1 ? channelObject(ws, id) : { id },
+    };
   },
 
   'conversations.info': (ws, args) => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App, BlockAction, ButtonAction, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { ErrorCode, type WebAPIPlatformError } from '@slack/web-api';
-import { ClientValidationError, type Standin } from '../../src/standin/index.js';
+import { ClientValidationError, renderMessage, renderView, type Standin } from '../../src/standin/index.js';
 import { httpApp, standin } from './helpers.js';
 
 let slack: Standin;
@@ -383,6 +383,40 @@ describe('interactions over HTTP', () => {
         },
       },
     });
+  });
+
+  it('stored messages and views render with names from the directory and numbered controls that click', async () => {
+    const clicked: string[] = [];
+    const app = await start((app) => {
+      app.action('approve_handoff', async ({ ack, body }) => {
+        await ack();
+        clicked.push((body as BlockAction<ButtonAction>).actions[0]?.value ?? '');
+      });
+    });
+    const posted = await app.client.chat.postMessage({
+      channel: 'C_LABELS',
+      text: 'handoff',
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: '<@U_BEN> asks to hand *A17* to <@U_ANA> in <#C_LABELS>' } },
+        { type: 'actions', elements: [{ type: 'button', action_id: 'approve_handoff', text: { type: 'plain_text', text: 'Approve' }, value: 'H9' }] },
+      ],
+    });
+    const stored = slack.message('C_LABELS', posted.ts!)!;
+    const r = renderMessage(stored, slack.renderOptions());
+    expect(r.lines).toEqual(['@Ben Okafor asks to hand *A17* to @Ana in #labels', '[1 Approve]']);
+    const control = r.controls[0]!;
+    expect(control.blockId).toBe(stored.blocks?.[1]?.block_id);
+    await slack.as('U_ANA').click(control.actionId, { messageTs: stored.ts, channel: stored.channel, blockId: control.blockId, value: control.value });
+    await slack.waitUntil(() => (clicked.length ? true : undefined));
+    expect(clicked).toEqual(['H9']);
+
+    const trigger = slack.workspace.issueTrigger('U_ANA');
+    await app.client.views.open({ trigger_id: trigger, view: claimModal() });
+    slack.as('U_ANA').fill(undefined, { who: 'U_CHO', Dataset: 'dogs' });
+    const v = renderView(slack.modal('U_ANA')!, slack.renderOptions());
+    expect(v.lines[0]).toBe('=== Claim a range ===');
+    expect(v.lines).toContain('[1] Dataset: Dogs  (Cats | Dogs)');
+    expect(v.lines).toContain('[4] Owner (optional): @cho');
   });
 
   it('refuses to click a button that is not on screen', async () => {
