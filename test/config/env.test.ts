@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadEnv } from "../../src/config/env.js";
+
+const base = { SLACK_BOT_TOKEN: "xoxb-1-2-abc", SLACK_SIGNING_SECRET: "0123456789abcdef0123" };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadEnv(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe("configuration", () => {
+  it("applies defaults for an HTTP-mode bot on the embedded database", () => {
+    const env = loadEnv(base);
+    expect(env).toMatchObject({ PORT: 3000, DEFAULT_TIMEZONE: "UTC", DEFAULT_CAPACITY: 2000, LEDGER_ADMINS: [] });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.SLACK_APP_TOKEN).toBeUndefined();
+    expect(env.OVERDUE_CRON).toBe("5 * * * *");
+  });
+
+  it("reads every documented variable", () => {
+    const env = loadEnv({
+      ...base,
+      SLACK_APP_TOKEN: "xapp-1-A1-2-abc",
+      SLACK_API_URL: "http://127.0.0.1:9000/api/",
+      PORT: "8080",
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/rk",
+      LEDGER_ADMINS: "U01ABC, U02DEF",
+      DEFAULT_TIMEZONE: "Europe/Berlin",
+      DEFAULT_CAPACITY: "1500",
+      DIGEST_CRON: "0 8 * * 1",
+    });
+    expect(env).toMatchObject({ PORT: 8080, LEDGER_ADMINS: ["U01ABC", "U02DEF"], DEFAULT_CAPACITY: 1500, DIGEST_CRON: "0 8 * * 1" });
+  });
+
+  it("lists every problem, one line each", () => {
+    const p = problems({
+      SLACK_BOT_TOKEN: "xoxp-user-token",
+      PORT: "http",
+      DATABASE_URL: "mysql://x",
+      LEDGER_ADMINS: "ana",
+      DEFAULT_TIMEZONE: "Mars/Olympus",
+      DEFAULT_CAPACITY: "-3",
+      OVERDUE_CRON: "every hour",
+    });
+    expect(p).toEqual([
+      "SLACK_BOT_TOKEN must be a bot token starting with xoxb-",
+      "PORT must be a port number from 1 to 65535",
+      "DATABASE_URL must be a postgresql:// URL, or be unset for the embedded database in ./data/",
+      "LEDGER_ADMINS must be comma-separated Slack user ids like U0123ABCD",
+      "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin",
+      "DEFAULT_CAPACITY must be a whole number of items per week (≥ 1)",
+      'OVERDUE_CRON is not a valid cron expression (five or six fields, e.g. "0 * * * *")',
+      "SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
+    ]);
+  });
+
+  it("names a missing bot token and a missing signing secret", () => {
+    expect(problems({})).toEqual([
+      "SLACK_BOT_TOKEN is missing: the bot token (xoxb-…) from OAuth & Permissions",
+    ]);
+    const e = (() => {
+      try {
+        loadEnv({});
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    expect(e?.message).toMatch(/^rangekeeper can't start; fix the configuration:\n  - SLACK_BOT_TOKEN is missing/);
+  });
+});
