@@ -1,0 +1,470 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Prisma } from "../../src/generated/prisma/client.js";
+import { sqlState } from "../../src/db/store.js";
+import { ADMIN, ANA, BOB, CAL, LEAD, LEAD2, REVIEWER, TEAM, expectDomainError, ledgerFixture, type LedgerFixture } from "../support/ledger.js";
+
+let f: LedgerFixture;
+beforeEach(async () => {
+  f = await ledgerFixture();
+});
+afterEach(async () => {
+  await f.dispose();
+});
+
+const events = (action?: string) => f.prisma.auditEvent.findMany({ where: { teamId: TEAM, ...(action ? { action } : {}) }, orderBy: { id: "asc" } });
+
+async function cats(items = 1000) {
+  return (await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: items, title: "Cat photos", itemNoun: "image" })).dataset;
+}
+
+/** FreeSpan must always be exactly 1..N minus the live assignments. */
+async function expectFreeSpansConsistent(datasetId: number, itemCount: number) {
+  const live = await f.prisma.assignment.findMany({ where: { datasetId, status: { not: "RELEASED" } }, orderBy: { first: "asc" } });
+  const expected: { first: number; last: number }[] = [];
+  let next = 1;
+  for (const a of live) {
+    expect(a.first, "live assignments overlap").toBeGreaterThanOrEqual(next);
+    if (a.first > next) expected.push({ first: next, last: a.first - 1 });
+    next = a.last + 1;
+  }
+  if (next <= itemCount) expected.push({ first: next, last: itemCount });
+  const spans = await f.prisma.freeSpan.findMany({ where: { datasetId }, orderBy: { first: "asc" }, select: { first: true, last: true } });
+  expect(spans).toEqual(expected);
+}
+
+describe("datasets", () => {
+  it("lets leads add and configure datasets, with an audit event each", async () => {
+    const d = await cats();
+    expect(d).toMatchObject({ slug: "cats", itemCount: 1000, itemNoun: "image", batchSize: 100, reviewSampleRate: 0.1 });
+    expect(d.errorTaxonomy).toContain("wrong class");
+    const set = await f.ledger.configureDataset(LEAD, "cats", "sample", "25%");
+    expect(set.dataset.reviewSampleRate).toBe(0.25);
+    expect((await f.ledger.configureDataset(LEAD, "cats", "gold", "5, 17,40-42")).dataset.goldItems).toEqual([5, 17, 40, 41, 42]);
+    expect((await f.ledger.configureDataset(LEAD, "cats", "taxonomy", "missing box, wrong class")).dataset.errorTaxonomy).toEqual([
+      "missing box",
+      "wrong class",
+    ]);
+    expect((await f.ledger.configureDataset(LEAD, "cats", "instructions", "https://wiki.example/cats")).dataset.instructions).toEqual({
+      version: 1,
+      text: "https://wiki.example/cats",
+      url: "https://wiki.example/cats",
+    });
+    const audit = await events("dataset.set");
+    expect(audit).toHaveLength(4);
+    expect(audit[0]).toMatchObject({ actorId: LEAD.userId, before: { sample: 0.1 }, after: { sample: 0.25 } });
+  });
+
+  it("refuses non-leads, duplicates, bad names and unknown settings, changing nothing", async () => {
+    await expectDomainError(f.ledger.createDataset(ANA, { slug: "dogs", itemCount: 10 }), "forbidden", /only leads and admins can add datasets/);
+    await cats();
+    await expectDomainError(f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 10 }), "conflict", "a dataset named cats already exists");
+    await expectDomainError(f.ledger.createDataset(LEAD, { slug: "Bad_Name", itemCount: 10 }), "invalid", /can't be a dataset name/);
+    await expectDomainError(f.ledger.createDataset(LEAD, { slug: "ok", itemCount: 0 }), "invalid", /item count/);
+    await expectDomainError(f.ledger.configureDataset(LEAD, "cats", "colour", "red"), "invalid", /not a dataset setting/);
+    await expectDomainError(f.ledger.configureDataset(LEAD, "cats", "sample", "150%"), "invalid", /between 0% and 100%/);
+    await expectDomainError(f.ledger.configureDataset(ANA, "cats", "title", "x"), "forbidden");
+    await expectDomainError(f.ledger.configureDataset(LEAD, "dogs", "title", "x"), "not_found", /there is no dataset "dogs"; datasets: cats/);
+    expect(await f.prisma.dataset.count()).toBe(1);
+    expect(await events("dataset.set")).toHaveLength(0);
+  });
+
+  it("grows the item count freely and shrinks it only over free items", async () => {
+    const d = await cats(100);
+    await f.ledger.claim(ANA, { dataset: "cats", first: 81, last: 90 });
+    await expectDomainError(f.ledger.configureDataset(LEAD, "cats", "items", "85"), "conflict", /A\d+ holds items up to 90/);
+    await f.ledger.configureDataset(LEAD, "cats", "items", "95");
+    await expectFreeSpansConsistent(d.id, 95);
+    await f.ledger.configureDataset(LEAD, "cats", "items", "200");
+    await expectFreeSpansConsistent(d.id, 200);
+  });
+});
+
+describe("claims", () => {
+  it("claims an explicit range and refuses an overlapping one, naming who holds what", async () => {
+    const d = await cats();
+    const a = await f.ledger.claim(ANA, { dataset: "cats", first: 120, last: 180, dueDate: "2026-12-01", note: "first pass" });
+    expect(a.assignment).toMatchObject({ ref: "A1", first: 120, last: 180, size: 61, assigneeId: ANA.userId, status: "PENDING", dueDate: "2026-12-01" });
+    await expectDomainError(
+      f.ledger.claim(BOB, { dataset: "cats", first: 150, last: 200 }),
+      "conflict",
+      "items 150–180 of cats are already held by <@UANA> in A1; the lowest free range of 51 items is 1–51",
+    );
+    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 100, last: 120 }), "conflict", /already held by you in A1/);
+    expect(await f.prisma.assignment.count()).toBe(1);
+    expect(await events("assignment.claim")).toHaveLength(1);
+    await expectFreeSpansConsistent(d.id, 1000);
+  });
+
+  it("refuses ranges outside 1..N, past due dates, long notes and archived datasets", async () => {
+    await cats(100);
+    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 90, last: 120 }), "invalid", "cats has 100 items (1–100); 90–120 goes past the end");
+    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 0, last: 5 }), "invalid", /numbered from 1/);
+    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, dueDate: "2026-11-01" }), "invalid", /in the past/);
+    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, dueDate: "2026-02-30" }), "invalid", /not a real date/);
+    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, note: "x".repeat(501) }), "invalid", /keep it under 500/);
+    await f.ledger.configureDataset(LEAD, "cats", "archived", "yes");
+    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5 }), "invalid", /archived/);
+    expect(await f.prisma.assignment.count()).toBe(0);
+  });
+
+  it("claims the lowest free range of a size, reusing released gaps", async () => {
+    const d = await cats(300);
+    const a = await f.ledger.claimNext(ANA, { dataset: "cats" });
+    expect([a.assignment.first, a.assignment.last]).toEqual([1, 100]);
+    const b = await f.ledger.claimNext(BOB, { dataset: "cats", size: 50 });
+    expect([b.assignment.first, b.assignment.last]).toEqual([101, 150]);
+    await f.ledger.release(ANA, a.assignment.ref, { reason: "wrong language" });
+    const c = await f.ledger.claimNext(CAL, { dataset: "cats", size: 120 });
+    expect([c.assignment.first, c.assignment.last]).toEqual([151, 270]);
+    const e = await f.ledger.claimNext(CAL, { dataset: "cats", size: 80 });
+    expect([e.assignment.first, e.assignment.last]).toEqual([1, 80]);
+    await expectDomainError(
+      f.ledger.claimNext(ANA, { dataset: "cats", size: 40 }),
+      "conflict",
+      "no free range of 40 items is left in cats; the largest free range is 271–300 (30 items)",
+    );
+    await expectFreeSpansConsistent(d.id, 300);
+  });
+
+  it("lets only leads assign ranges to others", async () => {
+    await cats();
+    await expectDomainError(f.ledger.assign(ANA, { dataset: "cats", first: 1, last: 10, assigneeId: BOB.userId }), "forbidden", /assign ranges to others/);
+    const r = await f.ledger.assign(LEAD, { dataset: "cats", first: 1, last: 10, assigneeId: BOB.userId });
+    expect(r.assignment).toMatchObject({ assigneeId: BOB.userId, status: "PENDING" });
+    const [e] = await events("assignment.assign");
+    expect(e).toMatchObject({ actorId: LEAD.userId, after: { assigneeId: BOB.userId, first: 1, last: 10 } });
+  });
+});
+
+describe("idempotency", () => {
+  it("applies a repeated request once and returns the first result", async () => {
+    await cats();
+    const first = await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 }, { idempotencyKey: "cmd:trigger-1" });
+    const again = await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 }, { idempotencyKey: "cmd:trigger-1" });
+    expect(first.replayed).toBe(false);
+    expect(again.replayed).toBe(true);
+    expect(again.assignment).toEqual(first.assignment);
+    expect(await f.prisma.assignment.count()).toBe(1);
+    expect(await events("assignment.claim")).toHaveLength(1);
+    await f.ledger.setProgress(ANA, "A1", 5, { idempotencyKey: "p" });
+    await f.ledger.setProgress(ANA, "A1", 5, { idempotencyKey: "p" });
+    expect(await events("assignment.progress")).toHaveLength(1);
+    await expectDomainError(f.ledger.release(ANA, "A1", { idempotencyKey: "p" }), "invalid", /already used for a different request/);
+  });
+
+  it("does not remember a refused request, so it can be retried", async () => {
+    await cats(10);
+    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 5, last: 20 }, { idempotencyKey: "k" }), "invalid");
+    const ok = await f.ledger.claim(ANA, { dataset: "cats", first: 5, last: 10 }, { idempotencyKey: "k" });
+    expect(ok.replayed).toBe(false);
+  });
+});
+
+describe("progress and status transitions", () => {
+  it("starts a pending range on progress, pauses, and refuses illegal moves", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
+    const p = await f.ledger.setProgress(ANA, "A1", 20);
+    expect(p.assignment).toMatchObject({ status: "IN_PROGRESS", itemsDone: 20 });
+    expect(p.previous).toEqual({ status: "PENDING", itemsDone: 0 });
+    await expectDomainError(f.ledger.setProgress(ANA, "A1", 51), "invalid", "A1 has 50 items; items done must be between 0 and 50");
+    await expectDomainError(f.ledger.start(ANA, "A1"), "illegal_transition", "can't start A1: it is in progress");
+    expect((await f.ledger.pause(ANA, "A1")).assignment.status).toBe("PENDING");
+    await expectDomainError(f.ledger.pause(ANA, "A1"), "illegal_transition", /it has not been started/);
+    expect((await f.ledger.start(ANA, "A1")).assignment.status).toBe("IN_PROGRESS");
+    const [e] = await events("assignment.progress");
+    expect(e).toMatchObject({ actorId: ANA.userId, before: { status: "PENDING", itemsDone: 0 }, after: { status: "IN_PROGRESS", itemsDone: 20 } });
+  });
+
+  it("lets only the owner or a lead change a range", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
+    await expectDomainError(f.ledger.setProgress(BOB, "A1", 3), "forbidden", "A1 belongs to <@UANA>; only they or a lead can update it");
+    await expectDomainError(f.ledger.release(BOB, "A1"), "forbidden");
+    expect((await f.ledger.setProgress(LEAD, "A1", 3)).assignment.itemsDone).toBe(3);
+    await expectDomainError(f.ledger.setProgress(ANA, "A99", 3), "not_found", "there is no assignment A99");
+  });
+
+  it("keeps workspaces apart", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
+    await expectDomainError(f.ledger.setProgress({ teamId: "T0OTHER", userId: ANA.userId }, "A1", 3), "not_found");
+    await expectDomainError(f.ledger.claim({ teamId: "T0OTHER", userId: ANA.userId }, { dataset: "cats", first: 1, last: 2 }), "not_found");
+  });
+
+  it("completes a submitted range at once when the policy reviews nothing", async () => {
+    await cats();
+    await f.ledger.configureDataset(LEAD, "cats", "first-k", "0");
+    await f.ledger.configureDataset(LEAD, "cats", "review", "first-k");
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
+    const s = await f.ledger.submit(ANA, "A1");
+    expect(s.review).toBeNull();
+    expect(s.assignment).toMatchObject({ status: "COMPLETED", itemsDone: 50, reviewRound: 1 });
+    await expectDomainError(f.ledger.release(ANA, "A1"), "illegal_transition", "can't release A1: it is completed");
+  });
+});
+
+describe("review loop", () => {
+  it("reviews the first range in full, samples later ones, and sends rework back to the same reviewer", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 40 });
+    const s1 = await f.ledger.submit(ANA, "A1");
+    expect(s1.assignment.status).toBe("IN_REVIEW");
+    expect(s1.review).toMatchObject({ reviewerId: REVIEWER.userId, round: 1 });
+    expect(s1.review!.sampleItems).toHaveLength(40);
+
+    await expectDomainError(
+      f.ledger.recordReview(ANA, s1.review!.ref, { verdict: "accept", itemsChecked: 40, errors: {} }),
+      "forbidden",
+      /nobody reviews their own range/,
+    );
+    await expectDomainError(f.ledger.recordReview(BOB, s1.review!.ref, { verdict: "accept", itemsChecked: 40, errors: {} }), "forbidden");
+    await expectDomainError(
+      f.ledger.recordReview(REVIEWER, s1.review!.ref, { verdict: "changes", itemsChecked: 40, errors: { "wrong class": 3 } }),
+      "invalid",
+      /a comment is required/,
+    );
+    await expectDomainError(
+      f.ledger.recordReview(REVIEWER, s1.review!.ref, { verdict: "accept", itemsChecked: 40, errors: { typo: 1 } }),
+      "invalid",
+      /"typo" is not an error category of cats/,
+    );
+    const changes = await f.ledger.recordReview(REVIEWER, s1.review!.ref, {
+      verdict: "changes",
+      itemsChecked: 40,
+      errors: { "wrong class": 3, "missing label": 1 },
+      comment: "boxes on 3 cats are dogs",
+    });
+    expect(changes.assignment.status).toBe("CHANGES_REQUESTED");
+    expect(changes.review.errors).toEqual({ "wrong class": 3, "missing label": 1 });
+    await expectDomainError(f.ledger.recordReview(REVIEWER, s1.review!.ref, { verdict: "accept", itemsChecked: 1, errors: {} }), "conflict", /already decided/);
+
+    await f.ledger.start(ANA, "A1");
+    // Another reviewer with no load appears; the fix still goes to the first one.
+    await f.ledger.setRole(ADMIN, CAL.userId, "REVIEWER");
+    const s2 = await f.ledger.submit(ANA, "A1");
+    expect(s2.review).toMatchObject({ reviewerId: REVIEWER.userId, round: 2 });
+    expect(s2.review!.sampleItems).toEqual(s1.review!.sampleItems);
+    const ok = await f.ledger.recordReview(REVIEWER, s2.review!.ref, { verdict: "accept", itemsChecked: 40, errors: {} });
+    expect(ok.assignment.status).toBe("COMPLETED");
+
+    await f.ledger.claim(ANA, { dataset: "cats", first: 101, last: 200 });
+    const s3 = await f.ledger.submit(ANA, "A2");
+    expect(s3.review!.sampleItems).toHaveLength(10);
+    expect(s3.review!.reviewerId).toBe(CAL.userId); // least loaded dedicated reviewer
+    expect(await events("review.request_changes")).toHaveLength(1);
+    expect(await events("review.accept")).toHaveLength(1);
+  });
+
+  it("leaves a review unassigned when nobody else can review, and never assigns the annotator", async () => {
+    await cats();
+    await f.ledger.claim(REVIEWER, { dataset: "cats", first: 1, last: 10 });
+    const s = await f.ledger.submit(REVIEWER, "A1");
+    // The bootstrap admin is the only other eligible reviewer.
+    expect(s.review!.reviewerId).toBe(ADMIN.userId);
+    const queue = await f.ledger.reviewQueue(TEAM, ADMIN.userId);
+    expect(queue.map((r) => r.assignmentRef)).toEqual(["A1"]);
+  });
+});
+
+describe("handoffs", () => {
+  async function setup() {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 101, last: 200 });
+    await f.ledger.setProgress(ANA, "A1", 50);
+  }
+
+  it("turns an annotator's handoff into a request that a lead approves, splitting the range", async () => {
+    await setup();
+    const req = await f.ledger.handoff(ANA, "A1", { to: BOB.userId, range: { first: 141, last: 160 }, reason: "out sick" });
+    expect(req.applied).toBe(false);
+    expect(req.handoff).toMatchObject({ ref: "H1", status: "PENDING", first: 141, last: 160, toUserId: BOB.userId });
+    expect(req.leads).toEqual([ADMIN.userId, LEAD.userId, LEAD2.userId]);
+    await expectDomainError(
+      f.ledger.handoff(ANA, "A1", { to: CAL.userId, reason: "again" }),
+      "conflict",
+      "A1 already has a handoff request waiting for a lead (H1)",
+    );
+    await expectDomainError(f.ledger.decideHandoff(ANA, "H1", { approve: true }), "forbidden", /only leads and admins can approve or reject handoffs/);
+    await expectDomainError(f.ledger.decideHandoff(BOB, "H1", { approve: true }), "forbidden");
+    expect((await f.ledger.getAssignment(TEAM, "A1")).last).toBe(200);
+
+    const ok = await f.ledger.decideHandoff(LEAD, "H1", { approve: true, comment: "fine" });
+    expect(ok.applied).toBe(true);
+    expect(ok.handoff).toMatchObject({ status: "APPROVED", decidedById: LEAD.userId, decisionComment: "fine" });
+    expect(ok.moved).toMatchObject({ assigneeId: BOB.userId, first: 141, last: 160, itemsDone: 10, status: "PENDING" });
+    expect(ok.kept.map((k) => [k.ref, k.first, k.last, k.itemsDone, k.assigneeId])).toEqual([
+      ["A1", 101, 140, 40, ANA.userId],
+      ["A3", 161, 200, 0, ANA.userId],
+    ]);
+    expect(ok.handoff.resultAssignmentId).toBe(ok.moved!.id);
+    const second = await expectDomainError(f.ledger.decideHandoff(LEAD2, "H1", { approve: false }), "conflict", "H1 was already approved by <@ULEAD>");
+    expect(second.details).toMatchObject({ status: "APPROVED", decidedById: LEAD.userId });
+    const trail = (await events()).filter((e) => e.handoffId === 1).map((e) => e.action);
+    expect(trail).toEqual(["handoff.request", "handoff.apply", "handoff.approve"]);
+    await expectFreeSpansConsistent(1, 1000);
+  });
+
+  it("lets a lead reject with a comment, or approve to another recipient", async () => {
+    await setup();
+    await f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "too much" });
+    const no = await f.ledger.decideHandoff(LEAD, "H1", { approve: false, comment: "finish it first" });
+    expect(no.handoff).toMatchObject({ status: "REJECTED", decisionComment: "finish it first" });
+    expect((await f.ledger.getAssignment(TEAM, "A1")).assigneeId).toBe(ANA.userId);
+    await f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "still too much" });
+    const other = await f.ledger.decideHandoff(LEAD, "H2", { approve: true, toUserId: CAL.userId });
+    expect(other.handoff.toUserId).toBe(CAL.userId);
+    // A whole-range handoff keeps the reference and the done items; the new owner starts it.
+    expect(other.moved).toMatchObject({ ref: "A1", assigneeId: CAL.userId, itemsDone: 50, status: "PENDING" });
+  });
+
+  it("refuses approving one's own request, even as a lead", async () => {
+    await cats();
+    await f.ledger.setRole(ADMIN, ANA.userId, "LEAD", { dataset: "cats" });
+    await f.ledger.claim(BOB, { dataset: "cats", first: 1, last: 10 });
+    // BOB asks; ANA leads cats; LEAD (workspace) decides. ANA's own direct handoff is immediate.
+    const direct = await f.ledger.handoff(ANA, "A1", { to: CAL.userId, reason: "rebalancing" });
+    expect(direct.applied).toBe(true);
+    expect(direct.handoff).toMatchObject({ status: "APPROVED", decidedById: ANA.userId });
+    await f.ledger.handoff(CAL, "A1", { to: BOB.userId, reason: "back" });
+    await expectDomainError(f.ledger.decideHandoff(CAL, "H2", { approve: true }), "forbidden");
+    await f.ledger.setRole(ADMIN, CAL.userId, "LEAD");
+    await expectDomainError(f.ledger.decideHandoff(CAL, "H2", { approve: true }), "forbidden", /nobody decides their own request/);
+  });
+
+  it("returns a whole range or a sub-range to the pool", async () => {
+    await setup();
+    const part = await f.ledger.handoff(LEAD, "A1", { to: null, range: { first: 181, last: 200 }, reason: "cut scope" });
+    expect(part.applied).toBe(true);
+    expect(part.moved).toBeNull();
+    expect(part.kept.map((k) => [k.first, k.last])).toEqual([[101, 180]]);
+    const again = await f.ledger.claim(BOB, { dataset: "cats", first: 181, last: 200 });
+    expect(again.assignment.first).toBe(181);
+    const whole = await f.ledger.handoff(LEAD, "A1", { to: null, reason: "reassigning" });
+    expect(whole.kept).toEqual([]);
+    expect((await f.ledger.getAssignment(TEAM, "A1")).status).toBe("RELEASED");
+    await expectFreeSpansConsistent(1, 1000);
+  });
+
+  it("refuses a handoff without a reason, outside the range, to the owner, or of a range in review", async () => {
+    await setup();
+    await expectDomainError(f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "  " }), "invalid", /needs a reason/);
+    await expectDomainError(f.ledger.handoff(ANA, "A1", { to: BOB.userId, range: { first: 190, last: 210 }, reason: "x" }), "invalid", /is not inside A1/);
+    await expectDomainError(f.ledger.handoff(ANA, "A1", { to: ANA.userId, reason: "x" }), "invalid", "A1 already belongs to <@UANA>");
+    await f.ledger.submit(ANA, "A1");
+    await expectDomainError(f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "x" }), "illegal_transition", /in review/);
+    expect(await f.prisma.handoffRequest.count()).toBe(0);
+  });
+
+  it("refuses approving a request whose range changed meanwhile, and lets the requester withdraw", async () => {
+    await setup();
+    await f.ledger.handoff(ANA, "A1", { to: BOB.userId, range: { first: 181, last: 200 }, reason: "x" });
+    await f.ledger.release(ANA, "A1");
+    expect((await f.ledger.getHandoff(TEAM, "H1")).status).toBe("CANCELLED");
+    await f.ledger.claim(ANA, { dataset: "cats", first: 101, last: 200 });
+    await f.ledger.handoff(ANA, "A2", { to: BOB.userId, range: { first: 181, last: 200 }, reason: "y" });
+    await f.ledger.submit(ANA, "A2");
+    await expectDomainError(f.ledger.decideHandoff(LEAD, "H2", { approve: true }), "illegal_transition", "can't hand off A2: it is in review");
+    expect((await f.ledger.getHandoff(TEAM, "H2")).status).toBe("PENDING");
+    await expectDomainError(f.ledger.cancelHandoff(BOB, "H2"), "forbidden", "only <@UANA> can withdraw H2");
+    expect((await f.ledger.cancelHandoff(ANA, "H2")).handoff.status).toBe("CANCELLED");
+    await expectDomainError(f.ledger.decideHandoff(LEAD, "H2", { approve: true }), "conflict", "H2 was already cancelled");
+  });
+});
+
+describe("coverage and workload", () => {
+  it("reports claimed, done, reviewed and free items, gaps, load and a forecast", async () => {
+    await cats(1000);
+    await f.ledger.setCapacity(LEAD, ANA.userId, 500);
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 100, dueDate: "2026-11-25" });
+    await f.ledger.claim(BOB, { dataset: "cats", first: 201, last: 300 });
+    await f.ledger.setProgress(ANA, "A1", 60);
+    f.clock.advanceDays(5);
+    const c = await f.ledger.coverage(TEAM, "cats");
+    expect(c).toMatchObject({ claimedItems: 200, doneItems: 60, freeItems: 800, gapCount: 2, overdueRanges: 1, completedItems: 0 });
+    expect(c.gaps).toEqual([
+      { first: 101, last: 200 },
+      { first: 301, last: 1000 },
+    ]);
+    expect(c.load.map((l) => [l.userId, l.remainingItems, l.daysOfWork])).toEqual([
+      [BOB.userId, 100, 0.5],
+      [ANA.userId, 40, 0.4],
+    ]);
+    expect(c.itemsPerDay).toBe(4.3);
+    expect(c.forecastFinish).toBe("2027-07-06");
+    const w = await f.ledger.workload(TEAM);
+    expect(w.find((l) => l.userId === ANA.userId)).toMatchObject({ remainingItems: 40, capacityPerWeek: 500 });
+    expect(w.find((l) => l.userId === REVIEWER.userId)).toMatchObject({ remainingItems: 0 });
+  });
+});
+
+describe("members", () => {
+  it("lets admins grant lead roles and leads grant reviewer roles only", async () => {
+    await expectDomainError(f.ledger.setRole(LEAD, ANA.userId, "LEAD"), "forbidden", /only admins can make someone lead/);
+    await expectDomainError(f.ledger.setRole(ANA, BOB.userId, "REVIEWER"), "forbidden");
+    expect((await f.ledger.setRole(LEAD, ANA.userId, "REVIEWER")).member.role).toBe("REVIEWER");
+    await expectDomainError(f.ledger.setRole(LEAD, LEAD2.userId, "ANNOTATOR"), "forbidden", /only admins can change the role of <@ULEAD2>/);
+    await expectDomainError(f.ledger.setCapacity(ANA, BOB.userId, 100), "forbidden", /set capacities/);
+    await expectDomainError(f.ledger.setCapacity(LEAD, BOB.userId, 0), "invalid");
+    expect(await f.ledger.effectiveRole({ teamId: TEAM, userId: "USLACKADMIN", workspaceAdmin: true })).toBe("ADMIN");
+  });
+});
+
+describe("database guarantees", () => {
+  it("rejects overlapping live assignments in the database itself, but not released ones", async () => {
+    const d = await cats(100);
+    await f.ledger.claim(ANA, { dataset: "cats", first: 10, last: 20 });
+    const base = { teamId: TEAM, datasetId: d.id, assigneeId: BOB.userId, assignedBy: BOB.userId };
+    let err: unknown;
+    try {
+      await f.prisma.assignment.create({ data: { ...base, first: 15, last: 30 } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
+    expect(sqlState(err)).toBe("23P01");
+    await f.prisma.assignment.create({ data: { ...base, first: 15, last: 30, status: "RELEASED" } });
+    await expectFreeSpansConsistent(d.id, 100);
+  });
+
+  it("keeps the audit trail append-only", async () => {
+    await cats();
+    const [e] = await events();
+    await expect(f.prisma.auditEvent.update({ where: { id: e!.id }, data: { reason: "rewritten" } })).rejects.toThrow(/append-only/);
+    await expect(f.prisma.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
+    expect(await f.prisma.auditEvent.count()).toBeGreaterThan(0);
+  });
+
+  it("keeps free spans equal to the complement of live ranges through random operations", async () => {
+    const d = await cats(500);
+    const people = [ANA, BOB, CAL];
+    let seed = 42;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let i = 0; i < 60; i++) {
+      const who = people[rnd(3)]!;
+      const op = rnd(4);
+      const live = await f.prisma.assignment.findMany({ where: { datasetId: d.id, status: { in: ["PENDING", "IN_PROGRESS"] } } });
+      const pick = live[rnd(Math.max(live.length, 1))];
+      try {
+        if (op === 0 || !pick) {
+          const first = 1 + rnd(480);
+          await f.ledger.claim(who, { dataset: "cats", first, last: first + rnd(40) });
+        } else if (op === 1) {
+          await f.ledger.claimNext(who, { dataset: "cats", size: 1 + rnd(30) });
+        } else if (op === 2) {
+          await f.ledger.release(LEAD, pick.id);
+        } else {
+          const first = pick.first + rnd(pick.last - pick.first + 1);
+          const last = first + rnd(pick.last - first + 1);
+          await f.ledger.handoff(LEAD, pick.id, { to: rnd(2) ? null : people[rnd(3)]!.userId, range: { first, last }, reason: "shuffle" });
+        }
+      } catch (e) {
+        if (!(e instanceof Error) || e.name !== "DomainError") throw e;
+      }
+    }
+    await expectFreeSpansConsistent(d.id, 500);
+  });
+});

@@ -1,0 +1,60 @@
+import { expect } from "vitest";
+import { Ledger } from "../../src/core/ledger/index.js";
+import { DomainError, type DomainErrorCode } from "../../src/core/errors.js";
+import { Store } from "../../src/db/store.js";
+import type { Actor } from "../../src/core/types.js";
+import { createTestDatabase } from "./db.js";
+
+export const TEAM = "T0TEST";
+export const actor = (userId: string, extra: Partial<Actor> = {}): Actor => ({ teamId: TEAM, userId, ...extra });
+export const ADMIN = actor("UADMIN");
+export const LEAD = actor("ULEAD");
+export const LEAD2 = actor("ULEAD2");
+export const REVIEWER = actor("UREV");
+export const ANA = actor("UANA");
+export const BOB = actor("UBOB");
+export const CAL = actor("UCAL");
+
+/** A controllable clock for the ledger under test. */
+export class TestClock {
+  constructor(public now = new Date("2026-11-23T10:00:00Z")) {}
+  advanceDays(days: number): void {
+    this.now = new Date(this.now.getTime() + days * 86_400_000);
+  }
+}
+
+export type LedgerFixture = Awaited<ReturnType<typeof ledgerFixture>>;
+
+/** A ledger on a fresh test database with an admin, two leads and a reviewer set up. */
+export async function ledgerFixture() {
+  const db = await createTestDatabase();
+  const clock = new TestClock();
+  const ledger = new Ledger(new Store(db.prisma), {
+    bootstrapAdmins: [ADMIN.userId],
+    defaultCapacity: 1000,
+    defaultTimezone: "UTC",
+    clock: () => clock.now,
+  });
+  await ledger.setRole(ADMIN, LEAD.userId, "LEAD");
+  await ledger.setRole(ADMIN, LEAD2.userId, "LEAD");
+  await ledger.setRole(ADMIN, REVIEWER.userId, "REVIEWER");
+  return { db, prisma: db.prisma, ledger, clock, dispose: () => db.dispose() };
+}
+
+/** Expects a domain error of `code` whose message matches `message`. */
+export async function expectDomainError(p: Promise<unknown>, code: DomainErrorCode, message?: RegExp | string): Promise<DomainError> {
+  let error: unknown;
+  try {
+    await p;
+  } catch (e) {
+    error = e;
+  }
+  expect(error, "expected the operation to be refused").toBeInstanceOf(DomainError);
+  const d = error as DomainError;
+  expect(d.code).toBe(code);
+  if (message !== undefined) {
+    if (typeof message === "string") expect(d.message).toBe(message);
+    else expect(d.message).toMatch(message);
+  }
+  return d;
+}
