@@ -179,6 +179,9 @@ class Checker {
     if (!isObject(block)) return this.add(ptr, 'must be a block object');
     const type = str(block.type) ?? '';
     if (!KNOWN_BLOCKS.has(type)) return this.add(`${ptr}/type`, `unsupported block type: ${type || '(none)'}`);
+    // Slack wants action_ids unique within their containing block only: cards in one message, or
+    // input blocks in one modal, may reuse an action_id (state is keyed by block_id first).
+    this.actionIds = new Set<string>();
     const id = block.block_id;
     if (id !== undefined) {
       if (typeof id !== 'string' || id.length === 0 || id.length > 255) this.add(`${ptr}/block_id`, 'must be a string of 1 to 255 characters');
