@@ -7,7 +7,7 @@ import type { Actor } from "../core/types.js";
 import { atLeast } from "../core/roles.js";
 import { OPEN_STATUSES } from "../core/transitions.js";
 import { claimModal, decisionModal, handoffModal, loadingModal, noticeModal, progressModal, reviewModal, type HandoffPrefill, type ModalMetadata } from "../ui/modals.js";
-import { esc } from "../ui/format.js";
+import { escKeepMentions } from "../ui/format.js";
 import { todayOf, type Services } from "./services.js";
 import { errorReply } from "./reply.js";
 
@@ -19,7 +19,7 @@ async function openThenLoad(s: Services, triggerId: string, title: string, m: Mo
   try {
     view = await load();
   } catch (e) {
-    view = noticeModal(title, `:raised_hand: ${esc(errorReply(e, s.logger, `modal ${title}`).text)}`);
+    view = noticeModal(title, `:raised_hand: ${escKeepMentions(errorReply(e, s.logger, `modal ${title}`).text)}`);
   }
   await s.client.views.update({ view_id: viewId, hash: opened.view?.hash, view });
 }

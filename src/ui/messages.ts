@@ -7,7 +7,7 @@ import type { AssignmentView, DatasetView, HandoffView, MemberView, ReviewView, 
 import { DATASET_KEYS } from "../core/ledger/datasets.js";
 import { assignmentCard, assignmentActions } from "./assignment.js";
 import { ACTIONS } from "./ids.js";
-import { assignmentTitle, button, channelMention, context, divider, esc, header, mention, plain, plural, progressBar, section } from "./format.js";
+import { assignmentTitle, button, channelMention, context, divider, esc, escKeepMentions, header, mention, plain, plural, progressBar, section } from "./format.js";
 
 export interface Message {
   /** notification and accessibility text */
@@ -19,7 +19,7 @@ const msg = (text: string, blocks: KnownBlock[]): Message => ({ text, blocks: bl
 
 /** A refusal: what was wrong, and the correct usage when it was the command's shape. */
 export function errorMessage(message: string, usage?: string): Message {
-  const blocks: KnownBlock[] = [section(`:raised_hand: ${esc(message)}`)];
+  const blocks: KnownBlock[] = [section(`:raised_hand: ${escKeepMentions(message)}`)];
   if (usage) blocks.push(context(`Usage: \`${esc(usage)}\``));
   return msg(usage ? `${message}. Usage: ${usage}` : message, blocks);
 }
