@@ -1,0 +1,175 @@
+// @ts-check
+/**
+ * The JSON-RPC 2.0 side of the bridge: one request per line on `input`, one
+ * response per line on `output`, log lines (JSON, as the native engine
+ * writes them) on `log`. Requests run one at a time, in order, against a
+ * WebAssembly engine opened on the first request.
+ *
+ * Errors are reported in the native engine's shape, which the Prisma CLI
+ * turns into its usual messages: `error.data` carries `message`,
+ * `error_code` (P-codes) and `meta`, or `is_panic: true`.
+ */
+import { createInterface } from "node:readline";
+import { createMigrationAdapterFactory } from "./adapters.mjs";
+import { createDatabase } from "./databases.mjs";
+import { parseDatabaseUrl } from "./targets.mjs";
+import { openSchemaEngine, SchemaEngineError, toSchemaEngineError } from "./wasm.mjs";
+
+/** JSON-RPC error code the native engine uses for engine errors. */
+const ENGINE_ERROR = 4466;
+
+/**
+ * @typedef {{ url?: string, shadowDatabaseUrl?: string }} Datasource
+ * @typedef {{ jsonrpc?: string, id?: number | string | null, method?: string, params?: unknown }} Request
+ */
+
+/** Writes one log line in the engine's format. */
+export function logLine(/** @type {NodeJS.WritableStream} */ out, /** @type {"INFO" | "WARN" | "ERROR"} */ level, /** @type {Record<string, unknown>} */ fields) {
+  out.write(
+    JSON.stringify({ timestamp: new Date().toISOString(), level, fields, target: "schema_engine::logger" }) + "\n",
+  );
+}
+
+/**
+ * Serves requests until `input` ends, then releases everything it opened.
+ * @param {{
+ *   input: NodeJS.ReadableStream,
+ *   output: NodeJS.WritableStream,
+ *   log: NodeJS.WritableStream,
+ *   datamodels: [string, string][],
+ *   datasource: Datasource,
+ *   baseDir?: string,
+ * }} options
+ * @returns {{ done: Promise<void>, shutdown(): Promise<void>, fail(error: unknown): void }}
+ *   `done` settles once input has ended and everything is released;
+ *   `fail` answers the request in progress (if any) with an error, for
+ *   failures that escape it (a panic inside the engine surfaces as an
+ *   uncaught exception, not as a rejection).
+ */
+export function serveJsonRpc({ input, output, log, datamodels, datasource, baseDir = process.cwd() }) {
+  const target = datasource.url ? parseDatabaseUrl(datasource.url, baseDir) : undefined;
+  const factory = target
+    ? createMigrationAdapterFactory(target, { shadowDatabaseUrl: datasource.shadowDatabaseUrl })
+    : undefined;
+
+  /** @type {Promise<import("./wasm.mjs").OpenSchemaEngine> | undefined} */
+  let engine;
+  const getEngine = () => {
+    if (!factory) {
+      return Promise.reject(
+        new SchemaEngineError("No datasource URL is configured (set datasource.url in prisma.config.ts).", {
+          errorCode: "P1012",
+        }),
+      );
+    }
+    engine ??= openSchemaEngine({ factory, datamodels, onLog: (line) => log.write(line + "\n") });
+    return engine;
+  };
+
+  /** @param {string} method @param {unknown} params */
+  async function dispatch(method, params) {
+    switch (method) {
+      case "createDatabase": {
+        if (!target) throw new SchemaEngineError("No datasource URL is configured.", { errorCode: "P1012" });
+        return { databaseName: await createDatabase(target) };
+      }
+      case "getDatabaseVersion":
+        return (await getEngine()).call("version", params ?? null);
+      default:
+        return (await getEngine()).call(method, params);
+    }
+  }
+
+  /** @type {Request["id"] | undefined} id of the request in progress */
+  let current;
+
+  /** @param {string} line */
+  async function handle(line) {
+    if (!line.trim()) return;
+    /** @type {Request} */
+    let request;
+    try {
+      request = JSON.parse(line);
+    } catch {
+      respond({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error" } });
+      return;
+    }
+    if (request.id === undefined) return; // a notification: nothing to answer
+    if (typeof request.method !== "string") {
+      respond({ jsonrpc: "2.0", id: request.id, error: { code: -32600, message: "Invalid request" } });
+      return;
+    }
+    current = request.id;
+    try {
+      const result = await dispatch(request.method, request.params);
+      respond({ jsonrpc: "2.0", id: request.id, result: result === undefined ? null : result });
+    } catch (e) {
+      respondError(request.id, e);
+    } finally {
+      current = undefined;
+    }
+  }
+
+  /** @param {Request["id"]} id @param {unknown} e */
+  function respondError(id, e) {
+    const err = toSchemaEngineError(e);
+    logLine(log, "ERROR", { message: err.message, ...(err.errorCode ? { error_code: err.errorCode } : {}) });
+    respond({ jsonrpc: "2.0", id, error: rpcError(err) });
+  }
+
+  /** @param {unknown} e */
+  function fail(e) {
+    if (current === undefined) {
+      const err = toSchemaEngineError(e);
+      logLine(log, "ERROR", { message: err.message });
+      return;
+    }
+    const id = current;
+    current = undefined;
+    respondError(id, e);
+  }
+
+  /** @param {unknown} message */
+  function respond(message) {
+    output.write(JSON.stringify(message) + "\n");
+  }
+
+  let queue = Promise.resolve();
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  lines.on("line", (line) => {
+    queue = queue.then(() => handle(line));
+  });
+
+  /** @type {Promise<void> | undefined} */
+  let closing;
+  const shutdown = () => {
+    closing ??= (async () => {
+      lines.close();
+      await queue;
+      const open = await engine?.catch(() => undefined);
+      open?.free();
+      await factory?.dispose();
+    })();
+    return closing;
+  };
+  const done = new Promise((resolve) => lines.once("close", resolve)).then(shutdown);
+  return { done, shutdown, fail };
+}
+
+/**
+ * @param {SchemaEngineError} err
+ */
+function rpcError(err) {
+  if (err.isPanic) {
+    return {
+      code: ENGINE_ERROR,
+      message: err.message,
+      data: { is_panic: true, message: err.message, backtrace: null },
+    };
+  }
+  return {
+    code: ENGINE_ERROR,
+    message: "An error happened. Check the data field for details.",
+    data: { is_panic: false, message: err.message, meta: err.meta, error_code: err.errorCode },
+  };
+}
