@@ -4,7 +4,8 @@
  */
 import type { ModalView } from "@slack/types";
 import type { Actor } from "../core/types.js";
-import { atLeast } from "../core/roles.js";
+import { atLeast, requireRole } from "../core/roles.js";
+import { forbidden } from "../core/errors.js";
 import { OPEN_STATUSES } from "../core/transitions.js";
 import { claimModal, decisionModal, handoffModal, loadingModal, noticeModal, progressModal, reviewModal, type HandoffPrefill, type ModalMetadata } from "../ui/modals.js";
 import { escKeepMentions } from "../ui/format.js";
@@ -67,6 +68,10 @@ export const openDecisionModal = (s: Services, triggerId: string, actor: Actor, 
     if (h.status !== "PENDING") {
       return noticeModal("Decide a handoff", `${h.ref} was already ${h.status.toLowerCase()}${h.decidedById ? ` by <@${h.decidedById}>` : ""}.`);
     }
+    // Only someone who may decide sees the form (the ledger refuses the others on submit anyway).
+    const d = await s.ledger.getDataset(actor.teamId, h.dataset);
+    requireRole(await s.ledger.effectiveRole(actor, d.id), "LEAD", "approve or reject handoffs");
+    if (h.requesterId === actor.userId) throw forbidden(`nobody decides their own request; another lead must decide ${h.ref}`);
     return decisionModal(h, m);
   });
 
