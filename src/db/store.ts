@@ -256,11 +256,13 @@ export async function latestInstruction(tx: Tx | PrismaClient, datasetId: number
  * constraint's GiST index whatever the size of the ledger.
  */
 export async function overlappingLive(tx: Tx, datasetId: number, range: Range, limit = 5) {
+  // MATERIALIZED keeps the planner from walking the (datasetId, first) index for the ORDER BY instead.
   const ids = await tx.$queryRaw<{ id: number }[]>`
-    SELECT "id" FROM "Assignment"
-    WHERE "datasetId" = ${datasetId} AND "status" <> 'RELEASED'
-      AND int4range("first", "last", '[]') && int4range(${range.first}::int, ${range.last}::int, '[]')
-    ORDER BY "first" LIMIT ${limit}`;
+    WITH hits AS MATERIALIZED (
+      SELECT "id", "first" FROM "Assignment"
+      WHERE "datasetId" = ${datasetId} AND "status" <> 'RELEASED'
+        AND int4range("first", "last", '[]') && int4range(${range.first}::int, ${range.last}::int, '[]'))
+    SELECT "id" FROM hits ORDER BY "first" LIMIT ${limit}`;
   if (ids.length === 0) return [];
   return tx.assignment.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: { first: "asc" } });
 }
