@@ -1,9 +1,8 @@
-import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
-import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { openPGliteWithExtensions } from "../../tools/schema-engine/lib/index.mjs";
 
 export type Db = PrismaClient;
 
@@ -22,11 +21,12 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Opens an embedded PGlite database (with btree_gist, which the ledger's constraints need). */
+/**
+ * Opens an embedded PGlite database (with btree_gist, which the ledger's
+ * constraints need), the same way the migration toolchain does.
+ */
 export async function openPGlite(dataDir: string | undefined): Promise<PGlite> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ?? "memory://", { extensions: { btree_gist } });
-  return pglite;
+  return openPGliteWithExtensions(dataDir);
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
@@ -34,11 +34,18 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) });
     return { prisma, target, close: () => prisma.$disconnect() };
   }
-  const pglite = await openPGlite(target.dataDir);
+  return databaseOverPGlite(await openPGlite(target.dataDir), target.dataDir);
+}
+
+/**
+ * A Database over an already open PGlite instance (e.g. one loaded from a
+ * data directory dump); closing the Database closes the instance.
+ */
+export function databaseOverPGlite(pglite: PGlite, dataDir: string | undefined): Database {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
-    target,
+    target: { kind: "pglite", dataDir },
     pglite,
     async close() {
       await prisma.$disconnect();

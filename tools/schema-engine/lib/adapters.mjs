@@ -50,10 +50,16 @@ import { quoteIdent, withDatabase } from "./targets.mjs";
 const PG_CHAR_OID = 18;
 const MIGRATIONS_TABLE = "_prisma_migrations";
 
-/** Opens an embedded PGlite database with btree_gist loaded. */
-export async function openPGliteWithExtensions(/** @type {string | undefined} */ dataDir) {
+/**
+ * Opens an embedded PGlite database with btree_gist loaded (the ledger's
+ * exclusion constraint needs it).
+ * @param {string | undefined} dataDir where it lives; undefined: in memory
+ * @param {{ loadDataDir?: Blob }} [options] start from a `dumpDataDir()` dump
+ * @returns {Promise<PGlite>}
+ */
+export async function openPGliteWithExtensions(dataDir, options = {}) {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  return PGlite.create(dataDir ?? "memory://", { extensions: { btree_gist } });
+  return PGlite.create({ dataDir: dataDir ?? "memory://", extensions: { btree_gist }, ...options });
 }
 
 /**

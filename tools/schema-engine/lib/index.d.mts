@@ -27,8 +27,8 @@ export function createMigrationAdapterFactory(
   target: MigrationTarget,
   options?: { pglite?: PGlite; shadowDatabaseUrl?: string },
 ): MigrationAdapterFactory;
-/** Opens PGlite (in memory when dataDir is undefined) with btree_gist loaded. */
-export function openPGliteWithExtensions(dataDir: string | undefined): Promise<PGlite>;
+/** Opens PGlite (in memory when dataDir is undefined, optionally from a dumpDataDir() dump) with btree_gist loaded. */
+export function openPGliteWithExtensions(dataDir: string | undefined, options?: { loadDataDir?: Blob }): Promise<PGlite>;
 /** Runs one statement on a short-lived connection to `url`. */
 export function adminQuery(url: string, sql: string): Promise<QueryResult>;
 

@@ -1,0 +1,123 @@
+/**
+ * The test database harness. `createTestDatabase()` returns a fresh, fully
+ * migrated, empty database of its own:
+ *   - PGlite in memory by default;
+ *   - on PostgreSQL when DATABASE_URL is a postgresql:// URL: a database of
+ *     its own on that server (rk_test_…), dropped by `dispose()`.
+ * Both are clones of a template migrated once per run (./global-setup.ts);
+ * without the global setup each database is migrated on its own (slower).
+ */
+import { readFile } from "node:fs/promises";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { inject } from "vitest";
+import { databaseOverPGlite, type Database } from "../../src/db/client.js";
+import { PrismaClient } from "../../src/generated/prisma/client.js";
+import { openPGliteWithExtensions } from "../../tools/schema-engine/lib/index.mjs";
+import {
+  clonePostgresTemplate,
+  createMigratedPostgresDatabase,
+  dropPostgresDatabase,
+  migratedPGlite,
+  postgresServerUrl,
+  uniqueDatabaseName,
+} from "./db-templates.js";
+
+export interface TestDatabase extends Database {
+  kind: "pglite" | "postgres";
+  /** URL of this database on PostgreSQL (e.g. for a second process); undefined on PGlite. */
+  url: string | undefined;
+  /**
+   * Opens `n` more independent clients to this database, each with its own
+   * connection pool (for concurrency tests). PostgreSQL only: PGlite is one
+   * connection in one process. Closed by `dispose()`.
+   */
+  openConnections(n: number, options?: { poolSize?: number }): PrismaClient[];
+  /** Closes every client and deletes the database. */
+  dispose(): Promise<void>;
+}
+
+/** True when tests run on PostgreSQL (DATABASE_URL is a postgresql:// URL). */
+export function usingPostgres(): boolean {
+  return postgresServerUrl() !== undefined;
+}
+
+/** The PostgreSQL server URL tests use, or undefined on PGlite. */
+export function testServerUrl(): string | undefined {
+  return postgresServerUrl();
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = postgresServerUrl();
+  return serverUrl ? createPostgresTestDatabase(serverUrl) : createPGliteTestDatabase();
+}
+
+function provided(key: "rkPGliteTemplate" | "rkPostgresTemplate"): string | undefined {
+  try {
+    return inject(key) || undefined;
+  } catch {
+    return undefined; // not running under the global setup
+  }
+}
+
+let templateDump: Promise<Blob> | undefined;
+
+async function createPGliteTestDatabase(): Promise<TestDatabase> {
+  const templatePath = provided("rkPGliteTemplate");
+  let pglite;
+  if (templatePath) {
+    templateDump ??= readFile(templatePath).then((bytes) => new Blob([bytes]));
+    pglite = await openPGliteWithExtensions(undefined, { loadDataDir: await templateDump });
+  } else {
+    pglite = await migratedPGlite();
+  }
+  const db = databaseOverPGlite(pglite, undefined);
+  let disposed = false;
+  return {
+    ...db,
+    kind: "pglite",
+    url: undefined,
+    openConnections() {
+      throw new Error("openConnections needs PostgreSQL (set DATABASE_URL=postgresql://…): PGlite is one connection in one process");
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await db.close();
+    },
+  };
+}
+
+async function createPostgresTestDatabase(serverUrl: string): Promise<TestDatabase> {
+  const name = uniqueDatabaseName("rk_test");
+  const template = provided("rkPostgresTemplate");
+  const url = template
+    ? await clonePostgresTemplate(serverUrl, template, name)
+    : await createMigratedPostgresDatabase(serverUrl, name);
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const extra: PrismaClient[] = [];
+  let disposed = false;
+  const close = async () => {
+    await Promise.all([prisma, ...extra].map((p) => p.$disconnect()));
+  };
+  return {
+    prisma,
+    target: { kind: "postgres", url },
+    close,
+    kind: "postgres",
+    url,
+    openConnections(n, options = {}) {
+      const clients = Array.from(
+        { length: n },
+        () => new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 5 }) }),
+      );
+      extra.push(...clients);
+      return clients;
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await close();
+      await dropPostgresDatabase(serverUrl, name);
+    },
+  };
+}
