@@ -43,6 +43,15 @@ export class UserDirectory {
     return p;
   }
 
+  /** Plain text cannot mention anyone (e.g. a modal field's error): writes each <@U…> as @name. */
+  async plainMentions(teamId: string, text: string): Promise<string> {
+    const pattern = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
+    const ids = [...new Set([...text.matchAll(pattern)].map((m) => m[1]!))];
+    if (ids.length === 0) return text;
+    const names = new Map(await Promise.all(ids.map(async (id) => [id, (await this.get(teamId, id)).displayName] as const)));
+    return text.replace(pattern, (_m, id: string) => `@${names.get(id) ?? id}`);
+  }
+
   /** Forgets a user (e.g. after a user_change event). */
   forget(teamId: string, userId: string): void {
     this.cache.delete(`${teamId}:${userId}`);

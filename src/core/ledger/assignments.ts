@@ -44,7 +44,7 @@ export interface ClaimNextInput {
 function cleanNote(note: string | null | undefined): string | null {
   const n = note?.trim();
   if (!n) return null;
-  if (n.length > MAX_NOTE) throw invalid(`the note is ${n.length} characters long; keep it under ${MAX_NOTE}`);
+  if (n.length > MAX_NOTE) throw invalid(`the note is ${n.length} characters long; keep it under ${MAX_NOTE}`, { field: "note" });
   return n;
 }
 
@@ -52,7 +52,7 @@ async function checkDue(ctx: LedgerContext, tx: Tx, teamId: string, userId: stri
   if (!due) return null;
   const date = parseIsoDate(due);
   const today = await todayFor(ctx, tx, teamId, userId);
-  if (due < today) throw invalid(`the due date ${due} is in the past (today is ${today})`);
+  if (due < today) throw invalid(`the due date ${due} is in the past (today is ${today})`, { field: "dueDate" });
   return date;
 }
 
@@ -133,13 +133,13 @@ export async function claim(ctx: LedgerContext, actor: Actor, input: ClaimInput,
 export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNextInput, opts: ChangeOptions = {}) {
   const note = cleanNote(input.note);
   if (input.size !== undefined && (!Number.isSafeInteger(input.size) || input.size < 1)) {
-    throw invalid("the size must be a whole number of at least 1");
+    throw invalid("the size must be a whole number of at least 1", { field: "size" });
   }
   return ctx.store.change(actor.teamId, "assignment.claim", opts.idempotencyKey, async (tx) => {
     const d = await requireDataset(tx, actor.teamId, input.dataset);
     const due = await checkDue(ctx, tx, actor.teamId, actor.userId, input.dueDate);
     const size = input.size ?? d.batchSize;
-    if (size > d.itemCount) throw invalid(`${d.slug} has only ${d.itemCount} items; ask for at most ${d.itemCount}`);
+    if (size > d.itemCount) throw invalid(`${d.slug} has only ${d.itemCount} items; ask for at most ${d.itemCount}`, { field: "size" });
     await lockDataset(tx, d.id);
     const span = await lowestFreeSpan(tx, d.id, size);
     if (!span) throw await noFreeRange(tx, d.id, d.slug, size);
@@ -158,7 +158,7 @@ async function noFreeRange(tx: Tx, datasetId: number, slug: string, size: number
   const n = l.last - l.first + 1;
   return conflict(
     `no free range of ${size} items is left in ${slug}; the largest free range is ${formatRange(l)} (${n} item${n === 1 ? "" : "s"})`,
-    { largest: l },
+    { largest: l, field: "size" },
   );
 }
 

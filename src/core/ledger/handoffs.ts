@@ -30,8 +30,8 @@ export interface HandoffInput {
 
 function cleanReason(reason: string): string {
   const r = reason.trim();
-  if (!r) throw invalid("a handoff needs a reason (it is kept in the ledger's history)");
-  if (r.length > MAX_REASON) throw invalid(`the reason is ${r.length} characters long; keep it under ${MAX_REASON}`);
+  if (!r) throw invalid("a handoff needs a reason (it is kept in the ledger's history)", { field: "reason" });
+  if (r.length > MAX_REASON) throw invalid(`the reason is ${r.length} characters long; keep it under ${MAX_REASON}`, { field: "reason" });
   return r;
 }
 
@@ -50,7 +50,7 @@ function checkHandoff(a: AssignmentWithDataset, to: string | null, range: Range)
   if (!contains(a, range)) {
     throw invalid(`${formatRange(range)} is not inside ${ref} (${a.dataset.slug} ${formatRange(a)})`);
   }
-  if (to === a.assigneeId) throw invalid(`${ref} already belongs to <@${to}>`);
+  if (to === a.assigneeId) throw invalid(`${ref} already belongs to <@${to}>`, { field: "to" });
 }
 
 /**

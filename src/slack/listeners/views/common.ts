@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import { DomainError } from "../../../core/errors.js";
 import type { Actor } from "../../../core/types.js";
 import type { Message } from "../../../ui/messages.js";
 import type { ModalMetadata } from "../../../ui/modals.js";
@@ -24,17 +25,27 @@ export type SubmissionResult = { errors: FieldErrors } | { message: Message };
  * A modal submission listener. Invalid input and ledger refusals come back
  * inline on the field (`response_action: errors`) and change nothing; success
  * closes the modal and answers where the modal was opened (or by DM).
+ *
+ * A ledger refusal is shown on the block of the field it names (its
+ * `details.field`, looked up in `fieldBlocks`), else on `errorBlock`.
  */
-export function modalSubmission(s: Services, name: string, errorBlock: string, handle: (c: SubmissionContext) => Promise<SubmissionResult>) {
+export function modalSubmission(
+  s: Services,
+  name: string,
+  errorBlock: string,
+  handle: (c: SubmissionContext) => Promise<SubmissionResult>,
+  fieldBlocks: Record<string, string> = {},
+) {
   return async (args: ViewArgs): Promise<void> => {
     const { body, view, ack } = args;
     const metadata = readMetadata(view.private_metadata);
-    let result: SubmissionResult;
+    const teamId = body.team?.id ?? body.user.team_id;
+    let acked = false;
     try {
-      const teamId = body.team?.id ?? body.user.team_id;
       if (!teamId) throw new Error("view submission without a team");
       const actor = await actorOf(s, teamId, body.user.id);
-      result = await handle({ args, actor, metadata, values: view.state.values, key: `view:${view.id}:${body.trigger_id}` });
+      const result = await handle({ args, actor, metadata, values: view.state.values, key: `view:${view.id}:${body.trigger_id}` });
+      acked = true;
       if ("errors" in result) {
         await ack({ response_action: "errors", errors: result.errors });
         return;
@@ -42,8 +53,14 @@ export function modalSubmission(s: Services, name: string, errorBlock: string, h
       await ack();
       await tell(s, actor, metadata, result.message);
     } catch (e) {
+      if (acked) {
+        // The change is done and the modal closed; only the answer could not be delivered.
+        s.logger.error({ err: e, name }, "could not answer a modal submission");
+        return;
+      }
+      const field = e instanceof DomainError && typeof e.details.field === "string" ? fieldBlocks[e.details.field] : undefined;
       const text = fieldError(e) ?? errorReply(e, s.logger, name).text;
-      await ack({ response_action: "errors", errors: { [errorBlock]: text } });
+      await ack({ response_action: "errors", errors: { [field ?? errorBlock]: teamId ? await s.users.plainMentions(teamId, text) : text } });
     }
   };
 }

@@ -5,12 +5,18 @@ import type { Services } from "../../services.js";
 import { modalSubmission } from "./common.js";
 
 export const handoffSubmission = (s: Services) =>
-  modalSubmission(s, "handoff modal", INPUTS.handoff.range, async ({ actor, values, key }) => {
-    const p = readHandoff(values);
-    if (!p.ok) return { errors: p.errors };
-    const { ref, to, range, reason } = p.value;
-    return { message: await handoffFlow(s, actor, ref, { to, range, reason }, key) };
-  });
+  modalSubmission(
+    s,
+    "handoff modal",
+    INPUTS.handoff.range,
+    async ({ actor, values, key }) => {
+      const p = readHandoff(values);
+      if (!p.ok) return { errors: p.errors };
+      const { ref, to, range, reason } = p.value;
+      return { message: await handoffFlow(s, actor, ref, { to, range, reason }, key) };
+    },
+    { to: INPUTS.handoff.to, reason: INPUTS.handoff.reason },
+  );
 
 export const decisionSubmission = (s: Services) =>
   modalSubmission(s, "decision modal", INPUTS.decision.decision, async ({ actor, values, metadata, key }) => {
