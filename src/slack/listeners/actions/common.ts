@@ -7,6 +7,7 @@ import type { ModalMetadata } from "../../../ui/modals.js";
 import { actorOf, type Services } from "../../services.js";
 import { errorReply } from "../../reply.js";
 import { showNotice } from "../../modals.js";
+import { postResponse, ResponseUrlError } from "../../respond.js";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 export type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
@@ -39,11 +40,11 @@ export interface ButtonContext {
 export function buttonAction(s: Services, name: string, shape: z.ZodString, handle: (c: ButtonContext) => Promise<void>) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
-    const { body, action, respond } = args;
-    const inMessage = Boolean(body.response_url) && body.container?.type !== "view";
+    const { body, action } = args;
+    const responseUrl = body.container?.type !== "view" ? body.response_url : undefined;
     const tell = async (m: Message) => {
-      if (inMessage) await respond({ response_type: "ephemeral", replace_original: false, text: m.text, blocks: m.blocks });
-      else await showNotice(s, body.trigger_id, "rangekeeper", m.blocks.length ? m.text : m.text);
+      if (responseUrl) await postResponse(responseUrl, { response_type: "ephemeral", replace_original: false, text: m.text, blocks: m.blocks });
+      else await showNotice(s, body.trigger_id, "rangekeeper", m.text);
     };
     try {
       const teamId = body.team?.id ?? body.user.team_id;
@@ -59,11 +60,15 @@ export function buttonAction(s: Services, name: string, shape: z.ZodString, hand
         key: `act:${body.trigger_id}`,
         metadata: { channelId: body.channel?.id ?? null },
         update: async (m) => {
-          if (inMessage) await respond({ replace_original: true, text: m.text, blocks: m.blocks });
+          if (responseUrl) await postResponse(responseUrl, { replace_original: true, text: m.text, blocks: m.blocks });
           else await s.home.publish(actor.teamId, actor.userId);
         },
       });
     } catch (e) {
+      if (e instanceof ResponseUrlError) {
+        s.logger.error({ err: e, name }, "could not answer a click");
+        return;
+      }
       await tell(errorReply(e, s.logger, name)).catch((err: unknown) => s.logger.error({ err, name }, "could not report an error"));
     }
   };

@@ -3,6 +3,7 @@ import type { Actor } from "../../../core/types.js";
 import type { Message } from "../../../ui/messages.js";
 import { actorOf, type Services } from "../../services.js";
 import { errorReply } from "../../reply.js";
+import { postResponse, ResponseUrlError } from "../../respond.js";
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -22,14 +23,19 @@ export interface CommandContext {
 export function slashCommand(s: Services, name: string, handle: (c: CommandContext) => Promise<void>) {
   return async (args: CommandArgs): Promise<void> => {
     await args.ack();
-    const { command, respond } = args;
+    const { command } = args;
     const reply = async (m: Message, visibility: "ephemeral" | "in_channel" = "ephemeral") => {
-      await respond({ response_type: visibility, text: m.text, blocks: m.blocks });
+      await postResponse(command.response_url, { response_type: visibility, text: m.text, blocks: m.blocks });
     };
     try {
       const actor = await actorOf(s, command.team_id, command.user_id);
       await handle({ args, actor, key: `cmd:${command.trigger_id}`, reply });
     } catch (e) {
+      // When the answer itself could not be delivered, there is nowhere to say so (and the change may be done).
+      if (e instanceof ResponseUrlError) {
+        s.logger.error({ err: e, name }, "could not answer a slash command");
+        return;
+      }
       await reply(errorReply(e, s.logger, name));
     }
   };
