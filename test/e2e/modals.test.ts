@@ -1,0 +1,358 @@
+/**
+ * Every modal through Slack's real sequence: the command or button opens a
+ * loading modal with its trigger, the app updates it with the form, the user
+ * fills it and submits (view_submission); refusals come back inline on the
+ * right block and change nothing; success closes it and answers.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ClientValidationError, type StoredMessage } from "../../src/standin/index.js";
+import { ask, blockText, buttons, CHANNEL, IDS, refIn, startApp, TEAM, uniqueSlug, type AppHarness } from "../support/app.js";
+
+let h: AppHarness;
+
+beforeAll(async () => {
+  h = await startApp();
+}, 60_000);
+
+afterEach(async () => {
+  // a failed test must not leave a modal on top of the next test's
+  for (const id of Object.values(IDS)) h.slack.workspace.closeAllModals(id);
+  await h.settle();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const idOf = (ref: string) => Number(ref.slice(1));
+const row = (ref: string) => h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } });
+
+async function snapshot(slug: string) {
+  const d = await h.ledger.getDataset(TEAM, slug);
+  return {
+    assignments: await h.prisma.assignment.findMany({ where: { datasetId: d.id }, orderBy: { id: "asc" } }),
+    handoffs: await h.prisma.handoffRequest.findMany({ where: { assignment: { datasetId: d.id } }, orderBy: { id: "asc" } }),
+    reviews: await h.prisma.review.findMany({ where: { assignment: { datasetId: d.id } }, orderBy: { id: "asc" } }),
+    audit: await h.auditCount(slug),
+  };
+}
+
+/** The next ephemeral message the app shows `userId` in the channel whose text satisfies `match`. */
+function ephemeral(userId: string, match: (m: StoredMessage) => boolean): Promise<StoredMessage> {
+  return h.slack.waitUntil(() => h.slack.ephemerals(userId, CHANNEL).find(match), 3000, "an ephemeral answer");
+}
+
+describe("claim modal", () => {
+  it("/claim opens a loading modal, the form replaces it, the dataset choice suggests a range, and a submission claims", async () => {
+    const slug = await h.dataset(uniqueSlug("claim-modal"), 800, { batch: "100" });
+    await ask(h.bob, "/claim", `${slug} 1-30`);
+    const mark = h.slack.mark();
+    const res = await h.ana.command("/claim");
+    expect(res.status).toBe(200);
+    expect(res.body).toBe("");
+    const opened = await h.slack.waitFor("views.open", (c) => c.args.trigger_id === res.triggerId, { since: mark });
+    expect(opened.response.ok).toBe(true);
+    expect((opened.args.view as { callback_id: string }).callback_id).toBe("loading_modal");
+    expect(blockText((opened.args.view as { blocks: unknown }).blocks)).toContain("Loading…");
+    const form = await h.ana.waitForModal((v) => v.callback_id === "claim_modal");
+    const update = await h.slack.waitFor("views.update", (c) => c.args.view_id === form.id, { since: mark });
+    expect(update.response.ok).toBe(true);
+    expect(JSON.parse(form.private_metadata)).toMatchObject({ channelId: CHANNEL });
+    expect(form.submit).toMatchObject({ text: "Claim" });
+
+    // choosing the dataset shows its next free range
+    await h.ana.select("claim.dataset", slug, { viewId: form.id });
+    const chosen = await h.ana.waitForModal((v) => blockText(v.blocks).includes("Next free"));
+    expect(blockText(chosen.blocks)).toContain("Next free: *31–130* (100 items) · 770 of 800 free");
+    expect(JSON.parse(chosen.private_metadata)).toEqual({ channelId: CHANNEL, ref: slug });
+
+    const sub = await h.ana.submit(chosen.id, { range: "200-249", due: "2030-01-31", note: "via the form" });
+    expect(sub.status).toBe(200);
+    expect(sub.responseAction).toBeUndefined();
+    expect(sub.closed).toBe(true);
+    expect(sub.problems).toEqual([]);
+    expect(h.ana.modal()).toBeUndefined();
+    const confirmation = await ephemeral(IDS.ana, (m) => m.text.startsWith("Claimed") && m.text.includes(`${slug} 200–249`));
+    const ref = refIn(confirmation.text);
+    expect(blockText(confirmation.blocks)).toContain(`You hold *${ref}*`);
+    expect(blockText(confirmation.blocks)).toContain("due 2030-01-31");
+    expect(await row(ref)).toMatchObject({ assigneeId: IDS.ana, first: 200, last: 249, note: "via the form" });
+  });
+
+  it("an empty range takes the next free range of the given size", async () => {
+    const slug = await h.dataset(uniqueSlug("claim-modal-next"), 500, { batch: "50" });
+    await h.bob.command("/claim");
+    const form = await h.bob.waitForModal((v) => v.callback_id === "claim_modal");
+    await h.bob.select("claim.dataset", slug, { viewId: form.id });
+    const chosen = await h.bob.waitForModal((v) => blockText(v.blocks).includes("Next free"));
+    const sub = await h.bob.submit(chosen.id, { size: 25 });
+    expect(sub.closed).toBe(true);
+    const confirmation = await ephemeral(IDS.bob, (m) => m.text.includes(`${slug} 1–25`));
+    expect(await row(refIn(confirmation.text))).toMatchObject({ first: 1, last: 25, assigneeId: IDS.bob });
+  });
+
+  it("invalid input comes back on its block and changes nothing", async () => {
+    const slug = await h.dataset(uniqueSlug("claim-modal-bad"), 300);
+    const before = await snapshot(slug);
+    await h.ana.command("/claim");
+    const form = await h.ana.waitForModal((v) => v.callback_id === "claim_modal");
+    await h.ana.select("claim.dataset", slug, { viewId: form.id });
+    const chosen = await h.ana.waitForModal((v) => blockText(v.blocks).includes("Next free"));
+
+    const bad = await h.ana.submit(chosen.id, { range: "abc" });
+    expect(bad.responseAction).toBe("errors");
+    expect(bad.closed).toBe(false);
+    expect(bad.problems).toEqual([]);
+    expect(bad.errors).toEqual({ range: '"abc" is not a range; write it as <first>-<last>, e.g. 101-200' });
+
+    const zero = await h.ana.submit(chosen.id, { range: "", size: "0" }, { skipClientValidation: true });
+    expect(zero.errors).toEqual({ size: "the size must be at least 1" });
+
+    const outside = await h.ana.submit(chosen.id, { range: "250-400", size: "" }, { skipClientValidation: true });
+    expect(outside.errors).toEqual({ range: `${slug} has 300 items (1–300); 250–400 goes past the end` });
+
+    const past = await h.ana.submit(chosen.id, { range: "1-10", due: "2001-01-01" });
+    expect(past.responseAction).toBe("errors");
+    expect(past.errors?.due).toMatch(/^the due date 2001-01-01 is in the past/);
+
+    // Slack's client refuses a size below the input's minimum before sending anything
+    await expect(h.ana.submit(chosen.id, { range: "", size: "0", due: null })).rejects.toBeInstanceOf(ClientValidationError);
+
+    expect(h.ana.modal()?.id).toBe(chosen.id);
+    await h.ana.closeView();
+    expect(await snapshot(slug)).toEqual(before);
+  });
+
+  it("a range someone holds is refused inline, naming the holder and the reference", async () => {
+    const slug = await h.dataset(uniqueSlug("claim-modal-held"), 300);
+    const held = refIn((await ask(h.bob, "/claim", `${slug} 1-100`)).reply.text ?? "");
+    const before = await snapshot(slug);
+    await h.ana.command("/claim");
+    const form = await h.ana.waitForModal((v) => v.callback_id === "claim_modal");
+    await h.ana.select("claim.dataset", slug, { viewId: form.id });
+    const chosen = await h.ana.waitForModal((v) => blockText(v.blocks).includes("Next free"));
+    const sub = await h.ana.submit(chosen.id, { range: "50-60" });
+    expect(sub.responseAction).toBe("errors");
+    // a field error is plain text: the holder is named, not left as <@U…>
+    expect(sub.errors).toEqual({ range: `items 50–60 of ${slug} are already held by @Bob Okafor in ${held}; the lowest free range of 11 items is 101–111` });
+    await h.ana.closeView();
+    expect(await snapshot(slug)).toEqual(before);
+  });
+});
+
+describe("progress modal", () => {
+  it("opens from /progress over my open ranges and records a count, then a submission", async () => {
+    const slug = await h.dataset(uniqueSlug("progress-modal"), 500);
+    const ref = refIn((await ask(h.bob, "/claim", `${slug} 1-100`)).reply.text ?? "");
+    await h.bob.command("/progress");
+    const form = await h.bob.waitForModal((v) => v.callback_id === "progress_modal");
+    expect(blockText(form.blocks)).toContain(`${ref} · ${slug} 1–100 · 0/100 · pending`);
+
+    // no count with "just record the count" is refused inline
+    const missing = await h.bob.submit(form.id, { assignment: ref });
+    expect(missing.errors).toEqual({ done: "give the number of items done" });
+    const tooMany = await h.bob.submit(form.id, { assignment: ref, done: 500 }, { skipClientValidation: true });
+    expect(tooMany.errors).toEqual({ done: `${ref} has 100 items; items done must be between 0 and 100` });
+    expect(await row(ref)).toMatchObject({ itemsDone: 0, status: "PENDING" });
+
+    const ok = await h.bob.submit(form.id, { assignment: ref, done: 30, note: "slow images" });
+    expect(ok.closed).toBe(true);
+    const reply = await ephemeral(IDS.bob, (m) => m.text.includes(`${ref}:`) && m.text.includes("30 of 100"));
+    expect(blockText(reply.blocks)).toContain(`*${ref}*: 30 of 100 done and started it.`);
+    expect(await row(ref)).toMatchObject({ itemsDone: 30, status: "IN_PROGRESS" });
+
+    // the card's "Update progress" opens the modal on that range
+    const card = await h.bob.click("assignment.progress", { channel: CHANNEL, messageTs: reply.ts });
+    expect(card.status).toBe(200);
+    const again = await h.bob.waitForModal((v) => v.callback_id === "progress_modal" && v.id !== form.id);
+    const state = again.blocks.find((b) => (b as { block_id?: string }).block_id === "assignment") as { element: { initial_option?: { value: string } } };
+    expect(state.element.initial_option?.value).toBe(ref);
+    const done = await h.bob.submit(again.id, { done: 100, action: "done" });
+    expect(done.closed).toBe(true);
+    const submitted = await ephemeral(IDS.bob, (m) => m.text === `${ref} submitted`);
+    expect(blockText(submitted.blocks)).toContain(`*${ref}* is in review with`);
+    expect(await row(ref)).toMatchObject({ status: "IN_REVIEW", itemsDone: 100 });
+    await h.settle();
+  });
+
+  it("with nothing open, says so instead of an empty form", async () => {
+    await h.rev.command("/progress");
+    const notice = await h.rev.waitForModal((v) => blockText(v.blocks).includes("You hold no open ranges"));
+    expect(notice.submit).toBeNull();
+    await h.rev.closeView();
+  });
+});
+
+describe("handoff modal", () => {
+  it("an annotator's request from the modal; inline errors for person-and-pool and a missing reason", async () => {
+    const slug = await h.dataset(uniqueSlug("handoff-modal"), 500);
+    const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-100`)).reply.text ?? "");
+    const before = await snapshot(slug);
+    await h.ana.command("/handoff");
+    const form = await h.ana.waitForModal((v) => v.callback_id === "handoff_modal");
+    expect(form.submit).toMatchObject({ text: "Ask a lead" });
+    expect(blockText(form.blocks)).toContain("A lead approves your request");
+
+    const both = await h.ana.submit(form.id, { assignment: ref, to: IDS.bob, pool: true, reason: "x" });
+    expect(both.errors).toEqual({ to: "choose a person or the pool, not both" });
+    const neither = await h.ana.submit(form.id, { assignment: ref, to: null, pool: false, reason: "x" });
+    expect(neither.errors).toEqual({ to: "choose who gets the items, or tick the pool below" });
+    const noReason = await h.ana.submit(form.id, { assignment: ref, to: IDS.bob, pool: false, reason: "" }, { skipClientValidation: true });
+    expect(noReason.errors).toEqual({ reason: "give a reason; it is kept in the history" });
+    const outside = await h.ana.submit(form.id, { assignment: ref, to: IDS.bob, range: "90-120", reason: "too much" });
+    expect(outside.errors).toEqual({ range: `90–120 is not inside ${ref} (${slug} 1–100)` });
+    expect(await snapshot(slug)).toEqual(before);
+
+    const ok = await h.ana.submit(form.id, { assignment: ref, to: IDS.bob, range: "61-100", reason: "vacation from Monday" });
+    expect(ok.closed).toBe(true);
+    const reply = await ephemeral(IDS.ana, (m) => m.text === `Handoff of ${ref} requested`);
+    const hRef = refIn(blockText(reply.blocks), "H");
+    expect(blockText(reply.blocks)).toContain(`Asked to hand *${ref}* items 61–100 to <@${IDS.bob}> (${hRef})`);
+    expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({
+      status: "PENDING",
+      toUserId: IDS.bob,
+      first: 61,
+      last: 100,
+      reason: "vacation from Monday",
+    });
+    await h.settle();
+  });
+
+  it("a lead's handoff from the card's Hand off button happens at once (to the pool)", async () => {
+    const slug = await h.dataset(uniqueSlug("handoff-modal-lead"), 500);
+    const ref = refIn((await ask(h.lead, "/claim", `${slug} 1-100`)).reply.text ?? "");
+    const reply = h.slack.ephemerals(IDS.lead).at(-1);
+    // /claim answered through response_url: the card is the reply message
+    const msg = reply ?? h.lead.visibleMessages().find((m) => m.text.startsWith(`Claimed ${ref}`))!;
+    await h.lead.click("assignment.handoff", { messageTs: msg.ts, value: ref });
+    const form = await h.lead.waitForModal((v) => v.callback_id === "handoff_modal");
+    expect(form.submit).toMatchObject({ text: "Hand off" });
+    const sub = await h.lead.submit(form.id, { pool: true, range: "51-100", reason: "over capacity" });
+    expect(sub.closed).toBe(true);
+    const done = await h.slack.waitUntil(() =>
+      h.lead.visibleMessages().find((m) => m.text === `Handoff of ${ref} done`),
+    );
+    expect(blockText(done.blocks)).toContain(`*${ref}* items 51–100 went to the pool.`);
+    expect(await row(ref)).toMatchObject({ first: 1, last: 50 });
+    expect((await h.ledger.coverage(TEAM, slug)).freeItems).toBe(450);
+  });
+});
+
+describe("decision modal", () => {
+  it("a lead approves to someone else with a comment", async () => {
+    const slug = await h.dataset(uniqueSlug("decide-modal"), 500);
+    const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-100`)).reply.text ?? "");
+    const hRef = refIn((await ask(h.ana, "/handoff", `${ref} <@${IDS.bob}> 81-100 too many frames`)).text, "H");
+    await h.settle();
+    const dm = await h.lead2.waitForDm((m) => m.text.includes(hRef));
+    await h.lead2.click("handoff.decide", { channel: h.lead2.dmChannel, messageTs: dm.ts });
+    const form = await h.lead2.waitForModal((v) => v.callback_id === "handoff_decision_modal");
+    expect(form.title).toMatchObject({ text: `Decide ${hRef}` });
+    expect(JSON.parse(form.private_metadata)).toMatchObject({ ref: hRef });
+    expect(blockText(form.blocks)).toContain(`<@${IDS.ana}> asks to hand *${ref}* items 81–100 to <@${IDS.bob}>.`);
+
+    const sub = await h.lead2.submit(form.id, { decision: "approve", to: IDS.rev, comment: "Rita has time" });
+    expect(sub.closed).toBe(true);
+    const hr = await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } });
+    expect(hr).toMatchObject({ status: "APPROVED", decidedById: IDS.lead2, toUserId: IDS.rev, decisionComment: "Rita has time" });
+    expect(await row(`A${hr.resultAssignmentId}`)).toMatchObject({ assigneeId: IDS.rev, first: 81, last: 100 });
+    await h.settle();
+    const ritaDm = await h.rev.waitForDm((m) => m.text === `You received A${hr.resultAssignmentId}`);
+    expect(blockText(ritaDm.blocks)).toContain("Comment: Rita has time");
+    // the answer went to lou's DM (the modal came from a DM, where ephemeral posts are not possible) or as ephemeral
+    const told = await h.slack.waitUntil(() => h.lead2.visibleMessages().find((m) => m.text === `${hRef} approved` && m.ts !== dm.ts));
+    expect(blockText(told.blocks)).toContain(`Approved by <@${IDS.lead2}>`);
+  });
+
+  it("rejecting through the modal keeps the range", async () => {
+    const slug = await h.dataset(uniqueSlug("decide-modal-reject"), 500);
+    const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-100`)).reply.text ?? "");
+    const hRef = refIn((await ask(h.ana, "/handoff", `${ref} pool 1-10 dull`)).text, "H");
+    await h.settle();
+    const dm = await h.lead.waitForDm((m) => m.text.includes(hRef));
+    await h.lead.click("handoff.decide", { channel: h.lead.dmChannel, messageTs: dm.ts });
+    const form = await h.lead.waitForModal((v) => v.callback_id === "handoff_decision_modal");
+    const before = await snapshot(slug);
+    const sub = await h.lead.submit(form.id, { decision: "reject", comment: "please finish it" });
+    expect(sub.closed).toBe(true);
+    const after = await snapshot(slug);
+    expect(after.assignments).toEqual(before.assignments);
+    expect(after.handoffs[0]).toMatchObject({ status: "REJECTED", decisionComment: "please finish it" });
+    await h.settle();
+    const anaDm = await h.ana.waitForDm((m) => m.text === `${hRef} rejected`);
+    expect(blockText(anaDm.blocks)).toContain("Comment: please finish it");
+  });
+});
+
+describe("review modal", () => {
+  it("from the reviewer's DM: changes requested (comment required), rework, then accepted by the same reviewer", async () => {
+    const slug = await h.dataset(uniqueSlug("review-modal"), 200);
+    const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-20`)).reply.text ?? "");
+    await ask(h.ana, "/progress", `${ref} done`);
+    await h.settle();
+    const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
+    const reviewer = h.slack.as(review.reviewerId!);
+    const dm = await reviewer.waitForDm((m) => m.text.includes(ref));
+    await reviewer.click("review.open", { channel: reviewer.dmChannel, messageTs: dm.ts });
+    const form = await reviewer.waitForModal((v) => v.callback_id === "review_modal");
+    expect(form.title).toMatchObject({ text: `Review ${ref}` });
+    const labels = blockText(form.blocks);
+    for (const cat of ["missing label", "wrong class", "boundary/geometry", "attribute", "guideline violation", "other"]) expect(labels).toContain(`Errors: ${cat}`);
+
+    const before = await snapshot(slug);
+    const noComment = await reviewer.submit(form.id, { checked: 20, "error:1": 3, verdict: "changes" });
+    expect(noComment.errors).toEqual({ comment: "say what to change" });
+    const tooMany = await reviewer.submit(form.id, { checked: 50, verdict: "accept" }, { skipClientValidation: true });
+    expect(tooMany.errors).toEqual({ checked: "items checked must be between 1 and 20" });
+    expect(await snapshot(slug)).toEqual(before);
+
+    const changes = await reviewer.submit(form.id, { checked: 20, "error:1": 3, verdict: "changes", comment: "cats labelled as dogs" });
+    expect(changes.closed).toBe(true);
+    expect(await row(ref)).toMatchObject({ status: "CHANGES_REQUESTED" });
+    const decided = await h.prisma.review.findUniqueOrThrow({ where: { id: review.id } });
+    expect(decided).toMatchObject({ status: "CHANGES_REQUESTED", itemsChecked: 20, comment: "cats labelled as dogs" });
+    await h.settle();
+    const anaDm = await h.ana.waitForDm((m) => m.text === `${ref} needs changes`);
+    expect(blockText(anaDm.blocks)).toContain(`<@${reviewer.id}> asks for changes on *${ref}*.`);
+    expect(blockText(anaDm.blocks)).toContain("Errors: wrong class: 3");
+    expect(blockText(anaDm.blocks)).toContain("Comment: cats labelled as dogs");
+    expect(buttons(anaDm.blocks).map((b) => b.text)).toContain("Start rework");
+
+    // rework from the DM's buttons, then the same reviewer gets round 2
+    const start = await h.ana.click("assignment.start", { channel: h.ana.dmChannel, messageTs: anaDm.ts });
+    const started = await start.reply();
+    expect(started.replace_original).toBe(true);
+    expect(blockText(started.blocks)).toContain(`*${ref}* is in progress.`);
+    const submit = await h.ana.click("assignment.submit", { channel: h.ana.dmChannel, messageTs: anaDm.ts });
+    expect(blockText((await submit.reply()).blocks)).toContain(`*${ref}* is in review with <@${reviewer.id}>`);
+    await h.settle();
+    const round2 = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref), round: 2 } });
+    expect(round2.reviewerId).toBe(reviewer.id);
+    const dm2 = await reviewer.waitForDm((m) => m.text.includes(ref) && blockText(m.blocks).includes("round 2"));
+    await reviewer.click("review.open", { channel: reviewer.dmChannel, messageTs: dm2.ts });
+    const form2 = await reviewer.waitForModal((v) => v.callback_id === "review_modal" && JSON.parse(v.private_metadata).ref === `R${round2.id}`);
+    const accept = await reviewer.submit(form2.id, { verdict: "accept" });
+    expect(accept.closed).toBe(true);
+    expect(await row(ref)).toMatchObject({ status: "COMPLETED" });
+    await h.settle();
+    await h.ana.waitForDm((m) => m.text === `${ref} accepted`);
+
+    // the old request's button now says it was decided
+    await reviewer.click("review.open", { channel: reviewer.dmChannel, messageTs: dm.ts });
+    const notice = await reviewer.waitForModal((v) => blockText(v.blocks).includes("already decided"));
+    expect(blockText(notice.blocks)).toContain(`R${review.id} of ${ref} was already decided.`);
+    await reviewer.closeView();
+  });
+
+  it("an annotator cannot review their own range", async () => {
+    const slug = await h.dataset(uniqueSlug("review-self"), 200);
+    // rita (a reviewer) annotates; someone else reviews it
+    const ref = refIn((await ask(h.rev, "/claim", `${slug} 1-10`)).reply.text ?? "");
+    await ask(h.rev, "/progress", `${ref} done`);
+    await h.settle();
+    const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
+    expect(review.reviewerId).not.toBe(IDS.rev);
+    const mine = await ask(h.rev, "/review", ref);
+    expect(mine.text).toMatch(new RegExp(`${ref} has no review waiting for you`));
+  });
+});

@@ -1,0 +1,295 @@
+/**
+ * What Slack's transport does to the app: signatures, retried deliveries,
+ * rate-limited and failing Web API calls; and the operational endpoints.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ask, blockText, CHANNEL, IDS, refIn, startApp, TEAM, uniqueSlug, type AppHarness } from "../support/app.js";
+
+let h: AppHarness;
+
+beforeAll(async () => {
+  h = await startApp();
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const idOf = (ref: string) => Number(ref.slice(1));
+
+async function counts(slug: string) {
+  const d = await h.ledger.getDataset(TEAM, slug);
+  const [assignments, handoffs, reviews, audit, notifications] = await Promise.all([
+    h.prisma.assignment.count({ where: { datasetId: d.id } }),
+    h.prisma.handoffRequest.count({ where: { assignment: { datasetId: d.id } } }),
+    h.prisma.review.count({ where: { assignment: { datasetId: d.id } } }),
+    h.auditCount(slug),
+    h.prisma.notification.count({ where: { teamId: TEAM } }),
+  ]);
+  return { assignments, handoffs, reviews, audit, notifications };
+}
+
+describe("request signatures", () => {
+  it("a bad, missing or stale signature gets 401 and changes nothing", async () => {
+    const slug = await h.dataset(uniqueSlug("signed"), 100);
+    const before = await counts(slug);
+    for (const opts of [{ badSignature: true }, { omitSignature: true }, { timestampSkewSec: -600 }]) {
+      const res = await h.ana.command("/claim", `${slug} 1-10`, opts);
+      expect(res.status).toBe(401);
+      expect(res.replies()).toEqual([]);
+    }
+    const click = await h.ana.command("/ledger", "help", { badSignature: true });
+    expect(click.status).toBe(401);
+    const home = await h.ana.openHome({ badSignature: true });
+    expect(home.status).toBe(401);
+    await h.settle();
+    expect(await counts(slug)).toEqual(before);
+    expect(h.slack.home(IDS.ana)).toBeUndefined();
+    // the same request, correctly signed, works
+    const ok = await ask(h.ana, "/claim", `${slug} 1-10`);
+    expect(ok.reply.text).toMatch(/^Claimed A\d+/);
+  });
+});
+
+describe("retried deliveries change nothing twice", () => {
+  it("a slash command retried with the same trigger id (after a timeout, and concurrently)", async () => {
+    const slug = await h.dataset(uniqueSlug("retry-cmd"), 500);
+    const created = await counts(slug);
+    const res = await h.ana.command("/claim", `${slug} 1-100`);
+    const first = await res.reply();
+    const ref = refIn(first.text ?? "");
+    await h.settle();
+    const after1 = await counts(slug);
+    expect(after1).toMatchObject({ assignments: 1, audit: created.audit + 1 });
+
+    const retry = await h.slack.driver.deliver("command", res.payload, { retryNum: 1, retryReason: "http_timeout" });
+    expect(retry.status).toBe(200);
+    const second = await res.reply({ index: 1 });
+    expect(second.text).toBe(first.text);
+    expect(blockText(second.blocks)).toContain(`You hold *${ref}*`);
+    await h.settle();
+    expect(await counts(slug)).toEqual(after1);
+
+    // Slack's first delivery and its retry arriving together
+    const res2 = await h.bob.command("/claim", `${slug} next 50`);
+    await res2.reply();
+    const both = await Promise.all([
+      h.slack.driver.deliver("command", res2.payload, { retryNum: 1, retryReason: "http_timeout" }),
+      h.slack.driver.deliver("command", res2.payload, { retryNum: 2, retryReason: "http_timeout" }),
+    ]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    await res2.reply({ index: 2 });
+    const texts = res2.replies().map((r) => r.text);
+    expect(new Set(texts).size).toBe(1);
+    await h.settle();
+    expect(await counts(slug)).toMatchObject({ assignments: 2, audit: created.audit + 2 });
+  });
+
+  it("a button click retried", async () => {
+    const slug = await h.dataset(uniqueSlug("retry-click"), 500);
+    const claimed = await ask(h.ana, "/claim", `${slug} 1-100`);
+    const ref = refIn(claimed.reply.text ?? "");
+    const click = await h.ana.click("assignment.start", { messageTs: claimed.reply.message!.ts, channel: CHANNEL, value: ref });
+    const first = await click.reply();
+    expect(blockText(first.blocks)).toContain(`*${ref}* is in progress.`);
+    await h.settle();
+    const before = await counts(slug);
+    const retry = await h.slack.driver.deliver("interaction", click.payload, { retryNum: 1, retryReason: "http_timeout" });
+    expect(retry.status).toBe(200);
+    const second = await click.reply({ index: 1 });
+    expect(blockText(second.blocks)).toContain(`*${ref}* is in progress.`);
+    expect(second.text).not.toMatch(/can't start/);
+    await h.settle();
+    expect(await counts(slug)).toEqual(before);
+    const starts = await h.prisma.auditEvent.count({ where: { assignmentId: idOf(ref), action: "assignment.start" } });
+    expect(starts).toBe(1);
+  });
+
+  it("a modal submission retried", async () => {
+    const slug = await h.dataset(uniqueSlug("retry-view"), 500);
+    await h.bob.command("/claim");
+    const form = await h.bob.waitForModal((v) => v.callback_id === "claim_modal");
+    await h.bob.select("claim.dataset", slug, { viewId: form.id });
+    const chosen = await h.bob.waitForModal((v) => blockText(v.blocks).includes("Next free"));
+    const sub = await h.bob.submit(chosen.id, { range: "1-40" });
+    expect(sub.closed).toBe(true);
+    await h.settle();
+    const before = await counts(slug);
+    expect(before.assignments).toBe(1);
+    const retry = await h.slack.driver.deliver("interaction", sub.payload, { retryNum: 1, retryReason: "http_timeout" });
+    expect(retry.status).toBe(200);
+    expect(retry.body).toBe(""); // closes, no errors: the claim is the one already made
+    await h.settle();
+    expect(await counts(slug)).toEqual(before);
+  });
+
+  it("a handoff approval retried: one decision, one set of DMs", async () => {
+    const slug = await h.dataset(uniqueSlug("retry-approve"), 500);
+    const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-100`)).reply.text ?? "");
+    const hRef = refIn((await ask(h.ana, "/handoff", `${ref} <@${IDS.bob}> 91-100 retry check`)).text, "H");
+    await h.settle();
+    const dm = await h.lead.waitForDm((m) => m.text.includes(hRef));
+    const click = await h.lead.click("handoff.approve", { channel: h.lead.dmChannel, messageTs: dm.ts });
+    await click.reply();
+    await h.settle();
+    const before = await counts(slug);
+    const dmsBefore = h.slack.calls("chat.postMessage").length;
+    const retry = await h.slack.driver.deliver("interaction", click.payload, { retryNum: 1, retryReason: "http_timeout" });
+    expect(retry.status).toBe(200);
+    const second = await click.reply({ index: 1 });
+    expect(second.text).toBe(`${hRef} approved`);
+    await h.settle();
+    expect(await counts(slug)).toEqual(before);
+    expect(h.slack.calls("chat.postMessage").length).toBe(dmsBefore);
+    expect(h.slack.messages(h.bob.dmChannel).filter((m) => m.text.startsWith("You received")).filter((m) => blockText(m.blocks).includes("91–100"))).toHaveLength(1);
+  });
+
+  it("an event retried (App Home) publishes the same view again", async () => {
+    const res = await h.rev.openHome();
+    expect(res.status).toBe(200);
+    const home = await h.rev.waitForHome();
+    await h.settle();
+    const mark = h.slack.mark();
+    const again = await h.rev.openHome({ retryNum: 1, retryReason: "timeout" });
+    expect(again.status).toBe(200);
+    await h.slack.waitFor("views.publish", (c) => c.args.user_id === IDS.rev, { since: mark });
+    expect(blockText(h.rev.home()?.blocks)).toBe(blockText(home.blocks));
+    expect(blockText(home.blocks)).toContain("Your ranges (0)");
+  });
+});
+
+describe("Web API failures during a reply are retried", () => {
+  it("views.open rate limited: the modal still opens", async () => {
+    await h.dataset(uniqueSlug("ratelimit-open"), 100);
+    const mark = h.slack.mark();
+    h.slack.failNext("views.open", { status: 429, retryAfter: 0 });
+    const res = await h.ana.command("/claim");
+    expect(res.status).toBe(200);
+    const form = await h.ana.waitForModal((v) => v.callback_id === "claim_modal", 5000);
+    expect(form.id).toBeTruthy();
+    const opens = h.slack.calls("views.open").filter((c) => c.seq > mark);
+    expect(opens.map((c) => c.status)).toEqual([429, 200]);
+    await h.ana.closeView();
+  });
+
+  it("views.update and views.publish rate limited", async () => {
+    const slug = await h.dataset(uniqueSlug("ratelimit-update"), 100);
+    await ask(h.bob, "/claim", `${slug} 1-10`);
+    const mark = h.slack.mark();
+    h.slack.failNext("views.update", { status: 429, retryAfter: 0 });
+    await h.bob.command("/progress");
+    await h.bob.waitForModal((v) => v.callback_id === "progress_modal", 5000);
+    expect(h.slack.calls("views.update").filter((c) => c.seq > mark).map((c) => c.status)).toEqual([429, 200]);
+    await h.bob.closeView();
+
+    await h.settle();
+    h.slack.failNext("views.publish", { status: 429, retryAfter: 0 });
+    const m2 = h.slack.mark();
+    await h.bob.openHome();
+    await h.slack.waitFor("views.publish", (c) => c.args.user_id === IDS.bob && c.status === 200, { since: m2, timeoutMs: 5000 });
+    expect(blockText(h.bob.home()?.blocks)).toContain(slug);
+    expect(h.slack.calls("views.publish").filter((c) => c.seq > m2 && c.args.user_id === IDS.bob).map((c) => c.status)).toEqual([429, 200]);
+  });
+
+  it("a DM whose conversations.open and chat.postMessage are rate limited still arrives", async () => {
+    const slug = await h.dataset(uniqueSlug("ratelimit-dm"), 100);
+    const mark = h.slack.mark();
+    h.slack.failNext("conversations.open", { status: 429, retryAfter: 0 });
+    h.slack.failNext("chat.postMessage", { status: 429, retryAfter: 0 });
+    const { reply } = await ask(h.lead, "/ledger", `assign ${slug} 1-20 <@${IDS.bob}>`);
+    const ref = refIn(reply.text ?? "");
+    await h.settle();
+    const dm = await h.bob.waitForDm((m) => m.text.includes(ref));
+    expect(blockText(dm.blocks)).toContain(`<@${IDS.lead}> assigned you *${ref}*`);
+    expect(h.slack.calls("conversations.open").filter((c) => c.seq > mark).map((c) => c.status)).toEqual([429, 200]);
+    expect(h.slack.calls("chat.postMessage").filter((c) => c.seq > mark).map((c) => c.status)).toEqual([429, 200]);
+    const sent = await h.prisma.notification.findFirstOrThrow({ where: { teamId: TEAM, dedupeKey: `assigned:${ref}` } });
+    expect(sent.messageTs).toBe(dm.ts);
+  });
+
+  it("a server error on chat.postMessage is retried under the retry policy", async () => {
+    const slug = await h.dataset(uniqueSlug("server-error-dm"), 100);
+    h.slack.failNext("chat.postMessage", { status: 503 });
+    const { reply } = await ask(h.lead, "/ledger", `assign ${slug} 1-20 <@${IDS.ana}>`);
+    const ref = refIn(reply.text ?? "");
+    await h.settle();
+    await h.ana.waitForDm((m) => m.text.includes(ref));
+  });
+
+  it("the response_url rate limited: the reply still arrives, once", async () => {
+    const slug = await h.dataset(uniqueSlug("ratelimit-respond"), 100);
+    h.slack.failNext("response_url", { status: 429, retryAfter: 0 });
+    const res = await h.ana.command("/claim", `${slug} 1-10`);
+    expect(res.status).toBe(200);
+    const reply = await res.reply({ timeoutMs: 5000 });
+    expect(reply.text).toMatch(/^Claimed A\d+: /);
+    expect(res.replies()).toHaveLength(1);
+    await h.settle();
+    expect((await counts(slug)).assignments).toBe(1);
+  });
+
+  it("a response_url that refuses for good gets no false 'nothing was changed' after a change", async () => {
+    const slug = await h.dataset(uniqueSlug("respond-gone"), 100);
+    h.slack.failNext("response_url", { status: 404, body: "used_url" });
+    const logged = h.logs.length;
+    const res = await h.ana.command("/claim", `${slug} 1-10`);
+    await h.slack.waitUntil(() => (h.logs.slice(logged).some((l) => l.msg === "could not answer a slash command") ? true : undefined));
+    expect(res.replies()).toEqual([]);
+    expect((await counts(slug)).assignments).toBe(1);
+  });
+
+  it("the response_url failing on a button click: the update still arrives", async () => {
+    const slug = await h.dataset(uniqueSlug("ratelimit-click"), 100);
+    const claimed = await ask(h.ana, "/claim", `${slug} 1-10`);
+    const ref = refIn(claimed.reply.text ?? "");
+    h.slack.failNext("response_url", { status: 503 });
+    const click = await h.ana.click("assignment.start", { messageTs: claimed.reply.message!.ts, channel: CHANNEL, value: ref });
+    const reply = await click.reply({ timeoutMs: 5000 });
+    expect(blockText(reply.blocks)).toContain(`*${ref}* is in progress.`);
+  });
+});
+
+describe("operational endpoints", () => {
+  it("GET /healthz reports the process and the database", async () => {
+    const res = await fetch(`${h.baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expect(await res.json()).toEqual({ status: "ok", database: "ok" });
+  });
+
+  it("GET /metrics serves Prometheus text with request counters", async () => {
+    await ask(h.ana, "/ledger", "help");
+    await ask(h.ana, "/progress", "nonsense here");
+    const res = await fetch(`${h.baseUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/plain");
+    const body = await res.text();
+    expect(body).toContain("# TYPE rangekeeper_requests_total counter");
+    expect(body).toMatch(/rangekeeper_requests_total\{kind="command",name="\/ledger",outcome="ok"\} \d+/);
+    expect(body).toMatch(/rangekeeper_requests_total\{kind="command",name="\/claim",outcome="ok"\} \d+/);
+    expect(body).toMatch(/rangekeeper_requests_total\{kind="action",name="assignment.start",outcome="ok"\} \d+/);
+    expect(body).toMatch(/rangekeeper_requests_total\{kind="view",name="claim_modal",outcome="ok"\} \d+/);
+    expect(body).toMatch(/rangekeeper_requests_total\{kind="event",name="app_home_opened",outcome="ok"\} \d+/);
+    expect(body).toContain("# TYPE rangekeeper_request_duration_seconds histogram");
+    expect(body).toMatch(/rangekeeper_request_duration_seconds_count\{kind="command",name="\/claim"\} \d+/);
+    expect(body).toContain("rangekeeper_process_cpu_user_seconds_total");
+  });
+
+  it("an unreachable database answers 503", async () => {
+    try {
+      h.setDatabaseHealth(async () => false);
+      const res = await fetch(`${h.baseUrl}/healthz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: "degraded", database: "unreachable" });
+      h.setDatabaseHealth(async () => {
+        throw new Error("connection refused");
+      });
+      const res2 = await fetch(`${h.baseUrl}/healthz`);
+      expect(res2.status).toBe(503);
+      expect(await res2.json()).toEqual({ status: "degraded", database: "unreachable" });
+    } finally {
+      h.setDatabaseHealth(null);
+    }
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+  });
+});
