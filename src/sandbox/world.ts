@@ -1,0 +1,172 @@
+/**
+ * Everything the sandbox runs: the local Slack stand-in with the demo team,
+ * an embedded database, the ledger and the real rangekeeper app (HTTP mode)
+ * pointed at the stand-in. Shared by `npm run sandbox` and its tests.
+ */
+import { createWriteStream, mkdirSync, rmSync, type WriteStream } from "node:fs";
+import { dirname } from "node:path";
+import { Writable } from "node:stream";
+import { pino, type Logger } from "pino";
+import { Ledger } from "../core/ledger/index.js";
+import { openDatabase, type Database } from "../db/client.js";
+import { applyMigrations } from "../db/migrate.js";
+import { Store } from "../db/store.js";
+import { createRangekeeper, type Rangekeeper } from "../slack/app.js";
+import { startStandin, type Standin } from "../standin/index.js";
+import { DEMO_USERS, LABELS_CHANNEL, SANDBOX_ADMINS, SANDBOX_TEAM } from "./users.js";
+
+/** Where the sandbox keeps its database unless told otherwise (never the app's ./data/pglite). */
+export const SANDBOX_DATA_DIR = "./data/sandbox";
+export const SANDBOX_LOG_FILE = "./data/sandbox.log";
+
+export interface SandboxOptions {
+  /** Database directory; undefined keeps everything in memory. */
+  dataDir: string | undefined;
+  /** Wipe `dataDir` before opening it. */
+  fresh?: boolean;
+  /** Append the app's warnings and errors to this file (JSON lines). */
+  logFile?: string;
+  /** Told about every error the app logs (one line each). */
+  onAppError?: (message: string) => void;
+  defaultCapacity?: number;
+  defaultTimezone?: string;
+}
+
+export interface SandboxWorld {
+  slack: Standin;
+  ledger: Ledger;
+  rk: Rangekeeper;
+  db: Database;
+  teamId: string;
+  /** Resolves once the app has finished handling everything delivered so far, including its background work. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A pino logger at level warn that writes to a file (if any) and reports errors. */
+function sandboxLogger(o: SandboxOptions): { logger: Logger; file: WriteStream | undefined } {
+  let file: WriteStream | undefined;
+  if (o.logFile) {
+    mkdirSync(dirname(o.logFile), { recursive: true });
+    file = createWriteStream(o.logFile, { flags: "a" });
+  }
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      file?.write(chunk);
+      if (o.onAppError) {
+        for (const line of chunk.toString("utf8").split("\n")) {
+          if (!line.trim()) continue;
+          try {
+            const rec = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+            if ((rec.level ?? 0) >= 50) o.onAppError([rec.msg, rec.err?.message].filter(Boolean).join(": "));
+          } catch {
+            // not JSON: nothing to report
+          }
+        }
+      }
+      done();
+    },
+  });
+  return { logger: pino({ level: "warn", base: { service: "rangekeeper-sandbox" } }, sink), file };
+}
+
+/** Counts the requests the app is still handling (acked but not finished). */
+class InFlight {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+  enter(): void {
+    this.count += 1;
+  }
+  leave(): void {
+    this.count -= 1;
+    if (this.count === 0) for (const w of this.waiters.splice(0)) w();
+  }
+  get busy(): boolean {
+    return this.count > 0;
+  }
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+export async function startSandbox(o: SandboxOptions): Promise<SandboxWorld> {
+  if (o.fresh && o.dataDir) rmSync(o.dataDir, { recursive: true, force: true });
+  const { logger, file } = sandboxLogger(o);
+  const slack = await startStandin({
+    teamId: SANDBOX_TEAM,
+    teamName: "Rangekeeper Sandbox",
+    users: DEMO_USERS.map(({ alias: _alias, demoRole: _role, ...u }) => u),
+    channels: [LABELS_CHANNEL],
+  });
+  let db: Database | undefined;
+  let rk: Rangekeeper | undefined;
+  try {
+    db = await openDatabase({ kind: "pglite", dataDir: o.dataDir });
+    // The schema engine's own log lines belong in the log, not on the terminal.
+    await applyMigrations(db, { onLog: (line) => logger.debug({ engine: line }, "schema engine") });
+    const ledger = new Ledger(new Store(db.prisma), {
+      bootstrapAdmins: [...SANDBOX_ADMINS],
+      defaultCapacity: o.defaultCapacity ?? 1000,
+      defaultTimezone: o.defaultTimezone ?? "UTC",
+    });
+    const prisma = db.prisma;
+    rk = createRangekeeper({
+      botToken: slack.botToken,
+      signingSecret: slack.signingSecret,
+      apiUrl: slack.apiUrl,
+      ledger,
+      logger,
+      databaseHealthy: async () => {
+        await prisma.$queryRaw`SELECT 1`;
+        return true;
+      },
+      retryConfig: { retries: 2, factor: 1, minTimeout: 20, maxTimeout: 100 },
+    });
+    // Observe when each request is fully handled (the ack goes out long before).
+    const inflight = new InFlight();
+    rk.app.use(async ({ next }) => {
+      inflight.enter();
+      try {
+        await next();
+      } finally {
+        inflight.leave();
+      }
+    });
+    const port = await rk.start(0);
+    await slack.waitFor("auth.test");
+    slack.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
+    const app = rk;
+    const database = db;
+    let closed = false;
+    return {
+      slack,
+      ledger,
+      rk: app,
+      db: database,
+      teamId: SANDBOX_TEAM,
+      async settle() {
+        // Handlers start background work, which may reach the app again: wait until both stay quiet.
+        for (let round = 0; round < 50; round++) {
+          await inflight.idle();
+          await app.services.background.idle();
+          await new Promise((r) => setTimeout(r, 15));
+          if (!inflight.busy) return;
+        }
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.stop().catch(() => undefined);
+        await slack.close().catch(() => undefined);
+        await database.close().catch(() => undefined);
+        await new Promise<void>((r) => (file ? file.end(() => r()) : r()));
+      },
+    };
+  } catch (e) {
+    await rk?.stop().catch(() => undefined);
+    await slack.close().catch(() => undefined);
+    await db?.close().catch(() => undefined);
+    file?.end();
+    throw e;
+  }
+}
