@@ -292,10 +292,10 @@ describe("handoffs", () => {
     const ok = await f.ledger.decideHandoff(LEAD, "H1", { approve: true, comment: "fine" });
     expect(ok.applied).toBe(true);
     expect(ok.handoff).toMatchObject({ status: "APPROVED", decidedById: LEAD.userId, decisionComment: "fine" });
-    expect(ok.moved).toMatchObject({ assigneeId: BOB.userId, first: 141, last: 160, itemsDone: 10, status: "PENDING" });
+    expect(ok.moved).toMatchObject({ ref: "A3", assigneeId: BOB.userId, first: 141, last: 160, itemsDone: 10, status: "PENDING" });
     expect(ok.kept.map((k) => [k.ref, k.first, k.last, k.itemsDone, k.assigneeId])).toEqual([
       ["A1", 101, 140, 40, ANA.userId],
-      ["A3", 161, 200, 0, ANA.userId],
+      ["A2", 161, 200, 0, ANA.userId],
     ]);
     expect(ok.handoff.resultAssignmentId).toBe(ok.moved!.id);
     const second = await expectDomainError(f.ledger.decideHandoff(LEAD2, "H1", { approve: false }), "conflict", "H1 was already approved by <@ULEAD>");
