@@ -177,15 +177,6 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
     return this.exited;
   }
 
-  /** Resolves when every command received so far has been handled. */
-  async whenIdle(): Promise<void> {
-    let q: Promise<void>;
-    do {
-      q = this.queue;
-      await q;
-    } while (q !== this.queue);
-  }
-
   /** Prints the welcome text: what this is and the few things to try first. */
   banner(o: { storage: string; readyMs?: number }): void {
     const b = (s: string) => this.paint(s, "bold");
