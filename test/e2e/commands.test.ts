@@ -546,3 +546,38 @@ describe("/ledger", () => {
     expectRefusal(nothing.reply, new RegExp(`you hold nothing in ${slug2}`));
   });
 });
+
+/** Waits until the app has handled `n` user_change events (events are acknowledged before they are handled). */
+async function userChangesHandled(n: number): Promise<void> {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const { values } = await h.rk.services.metrics.requests.get();
+    const handled = values.filter((v) => v.labels.name === "user_change").reduce((sum, v) => sum + v.value, 0);
+    if (handled >= n) return;
+    if (Date.now() > deadline) throw new Error(`only ${handled} user_change events handled`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("Slack workspace admins", () => {
+  it("are admins of the ledger; a user_change makes a new admin count at once", async () => {
+    const slug = uniqueSlug("by-owner");
+    const refused = await ask(h.bob, "/ledger", `dataset add ${slug} 10`);
+    expectRefusal(refused.reply, /only leads and admins can/);
+    const profile = h.slack.workspace.user(IDS.bob)!;
+    try {
+      h.slack.addUser({ ...profile, is_admin: true });
+      const change = await h.bob.sendEvent({ type: "user_change", user: { id: IDS.bob, name: profile.name, is_admin: true }, event_ts: "1.0" });
+      expect(change.status).toBe(200);
+      await userChangesHandled(1);
+      const added = await ask(h.bob, "/ledger", `dataset add ${slug} 10 Owner's set`);
+      expect(added.reply.text).toBe(`Added dataset *${slug}*`);
+    } finally {
+      h.slack.addUser({ ...profile, is_admin: false });
+      await h.bob.sendEvent({ type: "user_change", user: { id: IDS.bob, name: profile.name }, event_ts: "2.0" });
+      await userChangesHandled(2);
+    }
+    const again = await ask(h.bob, "/ledger", `dataset add ${uniqueSlug("by-owner")} 10`);
+    expectRefusal(again.reply, /only leads and admins can/);
+  });
+});

@@ -140,6 +140,21 @@ describe("claim modal", () => {
   });
 });
 
+describe("claim shortcut", () => {
+  it("the global shortcut opens the claim modal; with no channel the confirmation comes by DM", async () => {
+    const slug = await h.dataset(uniqueSlug("shortcut"), 100);
+    const res = await h.bob.shortcut("claim_shortcut");
+    expect(res.status).toBe(200);
+    const form = await h.bob.waitForModal((v) => v.callback_id === "claim_modal");
+    expect(JSON.parse(form.private_metadata)).toMatchObject({ channelId: null });
+    await h.bob.select("claim.dataset", slug, { viewId: form.id });
+    const chosen = await h.bob.waitForModal((v) => blockText(v.blocks).includes("Next free"));
+    expect((await h.bob.submit(chosen.id, { range: "5-9" })).closed).toBe(true);
+    const dm = await h.bob.waitForDm((m) => m.text.includes(`${slug} 5–9`));
+    expect(await row(refIn(dm.text))).toMatchObject({ assigneeId: IDS.bob, first: 5, last: 9 });
+  });
+});
+
 describe("progress modal", () => {
   it("opens from /progress over my open ranges and records a count, then a submission", async () => {
     const slug = await h.dataset(uniqueSlug("progress-modal"), 500);
