@@ -10,7 +10,10 @@
  *     protocol): PostgreSQL runs all of its statements in one implicit
  *     transaction, `$$ … $$` function bodies included. (adapter-pg splits
  *     scripts on `;`; the PGlite adapter does not wait for the script and
- *     loses its errors.)
+ *     loses its errors.) `db execute` hands its script to `executeRaw`
+ *     instead, as a prepared statement, which PostgreSQL refuses when it
+ *     holds several commands: such a refused parameterless statement is
+ *     sent again as a script.
  *  3. Columns of type `"char"` (oid 18, e.g. `pg_constraint.contype`, which
  *     introspection reads) are reported as `ColumnTypeEnum.Character`.
  *     adapter-pg rejects the type; reported as text, the engine's schema
@@ -290,7 +293,15 @@ function fixedAdapter(inner, fixes) {
     provider: inner.provider,
     adapterName: inner.adapterName,
     queryRaw: (query) => queryRaw(inner, query),
-    executeRaw: (query) => inner.executeRaw(query),
+    async executeRaw(query) {
+      try {
+        return await inner.executeRaw(query);
+      } catch (e) {
+        if (query.args.length > 0 || !isMultipleCommandsRefusal(e)) throw e;
+        await fixes.executeScript(query.sql);
+        return 0;
+      }
+    },
     executeScript: fixes.executeScript,
     async startTransaction(isolationLevel) {
       const tx = await inner.startTransaction(isolationLevel);
@@ -311,6 +322,17 @@ function fixedAdapter(inner, fixes) {
       await fixes.onDispose();
     },
   };
+}
+
+/**
+ * Whether PostgreSQL refused a prepared statement for holding several commands.
+ * @param {unknown} e
+ */
+function isMultipleCommandsRefusal(e) {
+  const cause = /** @type {{ cause?: { originalCode?: string, originalMessage?: string, code?: string, message?: string } }} */ (e)?.cause;
+  const code = cause?.originalCode ?? cause?.code;
+  const message = cause?.originalMessage ?? cause?.message ?? "";
+  return code === "42601" && message.includes("multiple commands");
 }
 
 /**

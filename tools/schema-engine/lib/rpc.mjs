@@ -8,6 +8,10 @@
  * Errors are reported in the native engine's shape, which the Prisma CLI
  * turns into its usual messages: `error.data` carries `message`,
  * `error_code` (P-codes) and `meta`, or `is_panic: true`.
+ *
+ * Output for the user goes the native engine's way too: `diff` results are
+ * sent to the CLI as a `print` request (which the CLI writes to its stdout,
+ * or to the file of `migrate diff --output`) before the response.
  */
 import { createInterface } from "node:readline";
 import { createMigrationAdapterFactory } from "./adapters.mjs";
@@ -66,9 +70,27 @@ export function serveJsonRpc({ input, output, log, datamodels, datasource, baseD
     return engine;
   };
 
+  /** Print requests sent to the CLI and not yet acknowledged, by id. */
+  const pendingPrints = new Map();
+  let printId = 0;
+
+  /** Asks the CLI to print `content` for the user; resolves once it has. */
+  function print(/** @type {string} */ content) {
+    const id = `print-${++printId}`;
+    return new Promise((resolve) => {
+      pendingPrints.set(id, resolve);
+      output.write(JSON.stringify({ jsonrpc: "2.0", id, method: "print", params: { content } }) + "\n");
+    });
+  }
+
   /** @param {string} method @param {unknown} params */
   async function dispatch(method, params) {
     switch (method) {
+      case "diff": {
+        const result = await (await getEngine()).call("diff", params);
+        if (typeof result?.stdout === "string" && result.stdout) await print(result.stdout.replace(/\n$/, ""));
+        return result;
+      }
       case "createDatabase": {
         if (!target) throw new SchemaEngineError("No datasource URL is configured.", { errorCode: "P1012" });
         return { databaseName: await createDatabase(target) };
@@ -137,6 +159,14 @@ export function serveJsonRpc({ input, output, log, datamodels, datasource, baseD
   let queue = Promise.resolve();
   const lines = createInterface({ input, crlfDelay: Infinity });
   lines.on("line", (line) => {
+    // Acknowledgements of print requests arrive while a request is being
+    // handled: settle them at once rather than behind it in the queue.
+    const ack = parseAck(line);
+    if (ack !== undefined && pendingPrints.has(ack)) {
+      pendingPrints.get(ack)();
+      pendingPrints.delete(ack);
+      return;
+    }
     queue = queue.then(() => handle(line));
   });
 
@@ -154,6 +184,22 @@ export function serveJsonRpc({ input, output, log, datamodels, datasource, baseD
   };
   const done = new Promise((resolve) => lines.once("close", resolve)).then(shutdown);
   return { done, shutdown, fail };
+}
+
+/**
+ * The id of a JSON-RPC response (a message with an id and no method), if
+ * `line` is one.
+ * @param {string} line
+ * @returns {string | number | undefined}
+ */
+function parseAck(line) {
+  if (!line.includes('"result"') && !line.includes('"error"')) return undefined;
+  try {
+    const m = JSON.parse(line);
+    return m && m.method === undefined && (typeof m.id === "string" || typeof m.id === "number") ? m.id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
