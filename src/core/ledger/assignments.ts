@@ -242,7 +242,7 @@ export async function setProgress(ctx: LedgerContext, actor: Actor, ref: string 
     assertTransition("progress", a.status, r);
     const size = a.last - a.first + 1;
     if (!Number.isSafeInteger(count) || count < 0 || count > size) {
-      throw invalid(`${r} has ${size} items; items done must be between 0 and ${size}`);
+      throw invalid(`${r} has ${size} items; items done must be between 0 and ${size}`, { field: "count" });
     }
     const now = ctx.config.clock();
     const updated = await tx.assignment.update({

@@ -4,6 +4,8 @@
  * it concerns. Used alike by commands, buttons and modals.
  */
 import type { Actor } from "../../core/types.js";
+import { invalid } from "../../core/errors.js";
+import { assertTransition } from "../../core/transitions.js";
 import { claimedMessage, assignedMessage, progressMessage, releasedMessage, reviewRequestMessage, submittedMessage, type Message } from "../../ui/messages.js";
 import { todayOf, type Services } from "../services.js";
 
@@ -89,6 +91,31 @@ export async function progressFlow(s: Services, actor: Actor, req: ProgressReque
       return submittedMessage(a, review, today);
     }
   }
+}
+
+/**
+ * A count together with start or pause (the progress modal): both happen or
+ * neither. Both are checked first; then they run in the order that keeps the
+ * second valid (start before the count, the count before pause).
+ */
+export async function countAndStepFlow(
+  s: Services,
+  actor: Actor,
+  req: { id: string; count: number; step: "start" | "pause"; note: string | null },
+  key: string,
+): Promise<Message> {
+  const a = await s.ledger.getAssignment(actor.teamId, req.id);
+  assertTransition(req.step, a.status, a.ref);
+  assertTransition("progress", a.status, a.ref);
+  if (req.count > a.size) throw invalid(`${a.ref} has ${a.size} items; items done must be between 0 and ${a.size}`, { field: "count" });
+  const count = { kind: "count" as const, id: req.id, count: req.count };
+  const step = { kind: req.step, id: req.id, note: req.note };
+  if (req.step === "start") {
+    await progressFlow(s, actor, step, key);
+    return progressFlow(s, actor, count, `${key}:count`);
+  }
+  await progressFlow(s, actor, count, `${key}:count`);
+  return progressFlow(s, actor, step, key);
 }
 
 export async function releaseFlow(s: Services, actor: Actor, id: number | string, reason: string | null, key: string): Promise<Message> {
