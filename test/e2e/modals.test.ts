@@ -190,6 +190,31 @@ describe("progress modal", () => {
     await h.settle();
   });
 
+  it("a count with Start or Pause records both, or neither when one is refused", async () => {
+    const slug = await h.dataset(uniqueSlug("progress-step"), 500);
+    const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-50`)).reply.text ?? "");
+    await h.ana.command("/progress");
+    const form = await h.ana.waitForModal((v) => v.callback_id === "progress_modal");
+    // pausing a range that was never started is refused, and the count is not recorded either
+    const before = await snapshot(slug);
+    const refused = await h.ana.submit(form.id, { assignment: ref, done: 10, action: "pause" });
+    expect(refused.errors).toEqual({ action: `can't pause ${ref}: it has not been started` });
+    expect(await snapshot(slug)).toEqual(before);
+
+    const started = await h.ana.submit(form.id, { assignment: ref, done: 30, action: "start" });
+    expect(started.responseAction).toBeUndefined();
+    expect(started.closed).toBe(true);
+    expect(await row(ref)).toMatchObject({ status: "IN_PROGRESS", itemsDone: 30 });
+    const reply = await ephemeral(IDS.ana, (m) => m.text.startsWith(`${ref}:`) && m.text.includes("30 of 50"));
+    expect(blockText(reply.blocks)).toContain("(30/50)");
+
+    await h.ana.command("/progress");
+    const again = await h.ana.waitForModal((v) => v.callback_id === "progress_modal");
+    const paused = await h.ana.submit(again.id, { assignment: ref, done: 45, action: "pause" });
+    expect(paused.closed).toBe(true);
+    expect(await row(ref)).toMatchObject({ status: "PENDING", itemsDone: 45 });
+  });
+
   it("with nothing open, says so instead of an empty form", async () => {
     await h.rev.command("/progress");
     const notice = await h.rev.waitForModal((v) => blockText(v.blocks).includes("You hold no open ranges"));
