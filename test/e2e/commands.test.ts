@@ -4,7 +4,7 @@
  * ledger holds afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ask, blockText, buttons, CHANNEL, IDS, refIn, startApp, TEAM, uniqueSlug, type AppHarness } from "../support/app.js";
+import { ask, blockText, buttons, CHANNEL, forgeClick, IDS, refIn, startApp, TEAM, uniqueSlug, type AppHarness } from "../support/app.js";
 
 let h: AppHarness;
 
@@ -121,6 +121,55 @@ describe("/claim", () => {
     expectRefusal(past.reply, /the due date 2001-01-01 is in the past/);
     const unknown = await ask(h.bob, "/claim", `no-such-dataset 1-10`);
     expectRefusal(unknown.reply, /no-such-dataset/);
+    expect(await snapshot(slug)).toEqual(before);
+  });
+});
+
+describe("/claim at the same moment", () => {
+  it("two people claiming overlapping ranges at once: exactly one gets them", async () => {
+    const slug = await h.dataset(uniqueSlug("race"), 1000);
+    const [a, b] = await Promise.all([ask(h.ana, "/claim", `${slug} 1-100`), ask(h.bob, "/claim", `${slug} 50-150`)]);
+    const won = [a, b].filter((x) => x.reply.text?.startsWith("Claimed"));
+    const lost = [a, b].filter((x) => !x.reply.text?.startsWith("Claimed"));
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    const winner = refIn(won[0]!.reply.text ?? "");
+    expect(lost[0]!.text).toMatch(new RegExp(`are already held by <@U[A-Z]+> in ${winner}`));
+    const d = await h.ledger.getDataset(TEAM, slug);
+    expect(await h.prisma.assignment.count({ where: { datasetId: d.id } })).toBe(1);
+  });
+});
+
+describe("assignment card buttons", () => {
+  it("Start, Submit and Release on the reply's card act on that range and replace the card", async () => {
+    const slug = await h.dataset(uniqueSlug("card"), 300, { "first-k": "0", review: "first-k" });
+    const claimed = await ask(h.bob, "/claim", `${slug} 1-20`);
+    const ref = refIn(claimed.reply.text ?? "");
+    const card = claimed.reply.message!;
+    const start = await h.bob.click("assignment.start", { channel: CHANNEL, messageTs: card.ts, value: ref });
+    const started = await start.reply();
+    expect(started.replace_original).toBe(true);
+    expect(blockText(started.blocks)).toContain(`*${ref}* is in progress.`);
+    expect(buttons(started.blocks).map((b) => b.text)).toEqual(["Update progress", "Submit as done", "Pause", "Hand off", "Release"]);
+    const submit = await h.bob.click("assignment.submit", { channel: CHANNEL, messageTs: card.ts, value: ref });
+    expect(blockText((await submit.reply()).blocks)).toContain(`*${ref}* is completed`);
+    expect(await row(ref)).toMatchObject({ status: "COMPLETED", itemsDone: 20 });
+
+    const other = await ask(h.bob, "/claim", `${slug} 21-40`);
+    const ref2 = refIn(other.reply.text ?? "");
+    const release = await h.bob.click("assignment.release", { channel: CHANNEL, messageTs: other.reply.message!.ts, value: ref2 });
+    const released = await release.reply();
+    expect(released.replace_original).toBe(true);
+    expect(released.text).toBe(`Released ${ref2}`);
+    expect(await row(ref2)).toMatchObject({ status: "RELEASED" });
+
+    // the same card clicked again: refused to bob alone, nothing changes
+    const before = await snapshot(slug);
+    const again = await forgeClick(h, IDS.bob, { actionId: "assignment.start", value: ref2 }, { channel: CHANNEL });
+    const told = await again.reply();
+    expect(told.replace_original).toBe(false);
+    expect(told.response_type).toBe("ephemeral");
+    expect(blockText(told.blocks)).toContain(`can't start ${ref2}: it was released`);
     expect(await snapshot(slug)).toEqual(before);
   });
 });
