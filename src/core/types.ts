@@ -69,6 +69,8 @@ export interface AssignmentView {
   teamId: string;
   datasetId: number;
   dataset: string;
+  /** what one item of the dataset is called ("image", "frame") */
+  itemNoun: string;
   first: number;
   last: number;
   size: number;

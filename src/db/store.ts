@@ -154,13 +154,14 @@ export function datasetView(d: Dataset, instruction?: DatasetInstruction | null)
   };
 }
 
-export function assignmentView(a: Assignment, datasetSlug: string): AssignmentView {
+export function assignmentView(a: Assignment, dataset: { slug: string; itemNoun: string }): AssignmentView {
   return {
     id: a.id,
     ref: assignmentRef(a.id),
     teamId: a.teamId,
     datasetId: a.datasetId,
-    dataset: datasetSlug,
+    dataset: dataset.slug,
+    itemNoun: dataset.itemNoun,
     first: a.first,
     last: a.last,
     size: a.last - a.first + 1,

@@ -22,12 +22,11 @@ export class HomePublisher {
     const role = await this.ledger.effectiveRole(actor);
     const lead = atLeast(role, "LEAD");
     const tz = u.timezone && isValidTimezone(u.timezone) ? u.timezone : this.ledger.config.defaultTimezone;
-    const [assignments, reviews, pendingHandoffs, load, datasets] = await Promise.all([
+    const [assignments, reviews, pendingHandoffs, load] = await Promise.all([
       this.ledger.listAssignments(teamId, { assigneeId: userId, limit: 100 }),
       atLeast(role, "REVIEWER") ? this.ledger.reviewQueue(teamId, userId, lead) : Promise.resolve([]),
       lead ? this.ledger.pendingHandoffs(teamId) : Promise.resolve(undefined),
       lead ? this.ledger.workload(teamId) : Promise.resolve(undefined),
-      this.ledger.listDatasets(teamId, true),
     ]);
     const view = homeView({
       userId,
@@ -37,16 +36,39 @@ export class HomePublisher {
       reviews,
       pendingHandoffs,
       load,
-      nouns: new Map(datasets.map((d) => [d.slug, d.itemNoun])),
     });
     await this.client.views.publish({ user_id: userId, view });
   }
 
-  /** Refreshes several users' tabs; a failure for one is logged and does not stop the others. */
+  /**
+   * Refreshes several users' tabs after a change; a failure for one is logged
+   * and does not stop the others. Refreshes of one user coalesce: while one
+   * runs, further requests make it run once more afterwards, not once each.
+   */
   async refresh(teamId: string, userIds: Iterable<string | null | undefined>): Promise<void> {
     const unique = [...new Set([...userIds].filter((u): u is string => Boolean(u)))];
-    await Promise.all(
-      unique.map((id) => this.publish(teamId, id).catch((e: unknown) => this.logger.warn({ err: e, userId: id }, "App Home refresh failed"))),
-    );
+    await Promise.all(unique.map((id) => this.coalesced(teamId, id)));
+  }
+
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly dirty = new Set<string>();
+
+  private coalesced(teamId: string, userId: string): Promise<void> {
+    const key = `${teamId}:${userId}`;
+    const current = this.running.get(key);
+    if (current) {
+      this.dirty.add(key);
+      return current;
+    }
+    const run = async () => {
+      do {
+        this.dirty.delete(key);
+        await this.publish(teamId, userId).catch((e: unknown) => this.logger.warn({ err: e, userId }, "App Home refresh failed"));
+      } while (this.dirty.has(key));
+      this.running.delete(key);
+    };
+    const p = run();
+    this.running.set(key, p);
+    return p;
   }
 }

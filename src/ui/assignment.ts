@@ -42,7 +42,6 @@ export function assignmentActions(a: AssignmentView): ActionsBlock | null {
 
 export interface CardOptions {
   today: string;
-  noun?: string;
   /** show whose range it is (for leads' views) */
   showOwner?: boolean;
   /** include the action buttons */
@@ -59,7 +58,7 @@ export function assignmentFacts(a: AssignmentView, o: CardOptions): string {
 }
 
 export function assignmentCard(a: AssignmentView, o: CardOptions): KnownBlock[] {
-  const blocks: KnownBlock[] = [section(`${assignmentTitle(a, o.noun)}\n${assignmentFacts(a, o)}`)];
+  const blocks: KnownBlock[] = [section(`${assignmentTitle(a)}\n${assignmentFacts(a, o)}`)];
   if (a.note) blocks.push(context(`:memo: ${esc(a.note)}`));
   const actions = o.actions === false ? null : assignmentActions(a);
   if (actions) blocks.push(actions);

@@ -79,6 +79,6 @@ export function dueLabel(due: string | null, today: string): string {
 export const plural = (n: number, noun: string): string => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
 
 /** "*A17* · cats 101–200 (100 images)" */
-export function assignmentTitle(a: AssignmentView, noun = "item"): string {
-  return `*${a.ref}* · ${esc(a.dataset)} ${formatRange(a)} (${plural(a.size, noun)})`;
+export function assignmentTitle(a: AssignmentView): string {
+  return `*${a.ref}* · ${esc(a.dataset)} ${formatRange(a)} (${plural(a.size, a.itemNoun)})`;
 }

@@ -16,7 +16,6 @@ export interface HomeInput {
   /** only for leads */
   pendingHandoffs?: HandoffView[];
   load?: AnnotatorLoad[];
-  nouns?: ReadonlyMap<string, string>;
 }
 
 const MAX_BLOCKS = 100;
@@ -33,8 +32,8 @@ export function homeView(h: HomeInput): HomeView {
   const open = h.assignments.filter((a) => a.status !== "COMPLETED");
   const done = h.assignments.filter((a) => a.status === "COMPLETED");
   blocks.push(header(`Your ranges (${open.length})`));
-  if (open.length === 0) blocks.push(section("You hold no open ranges. Claim some with *Claim a range* or `/claim <dataset> next`."));
-  for (const a of open.slice(0, 12)) blocks.push(...assignmentCard(a, { today: h.today, noun: h.nouns?.get(a.dataset) }), divider());
+  if (open.length === 0) blocks.push(section(`You hold no open ranges. Claim some with *Claim a range* or \`${esc("/claim <dataset> next")}\`.`));
+  for (const a of open.slice(0, 12)) blocks.push(...assignmentCard(a, { today: h.today }), divider());
   if (open.length > 12) blocks.push(context(`…and ${open.length - 12} more; \`/mywork\` lists them all.`));
   if (done.length) {
     blocks.push(context(`Completed: ${done.slice(0, 10).map((a) => `${a.ref} (${esc(a.dataset)} ${formatRange(a)})`).join(", ")}${done.length > 10 ? ` and ${done.length - 10} more` : ""}`));

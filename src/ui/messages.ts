@@ -28,7 +28,7 @@ export function claimedMessage(a: AssignmentView, d: Pick<DatasetView, "itemNoun
   const lead = assignedBy ? `${mention(assignedBy)} assigned you` : "You hold";
   return msg(`${assignedBy ? "Assigned" : "Claimed"} ${a.ref}: ${a.dataset} ${formatRange(a)}`, [
     section(`:white_check_mark: ${lead} *${a.ref}*: ${esc(d.title)} items ${formatRange(a)}`),
-    ...assignmentCard(a, { today, noun: d.itemNoun }),
+    ...assignmentCard(a, { today }),
   ]);
 }
 
@@ -142,7 +142,7 @@ export function myWorkMessage(list: AssignmentView[], today: string): Message {
   const open = list.filter((a) => a.status !== "COMPLETED");
   if (open.length === 0) {
     return msg("You hold no open ranges", [
-      section(":sparkles: You hold no open ranges. Claim some with `/claim <dataset> next`."),
+      section(`:sparkles: You hold no open ranges. Claim some with \`${esc("/claim <dataset> next")}\`.`),
       { type: "actions", elements: [button("Claim a range", ACTIONS.openClaim, "claim", "primary")] },
     ]);
   }
@@ -167,10 +167,10 @@ export function reviewQueueMessage(list: ReviewView[]): Message {
 }
 
 /** DM to the reviewer when a range is submitted. */
-export function reviewRequestMessage(r: ReviewView, a: AssignmentView, noun: string): Message {
+export function reviewRequestMessage(r: ReviewView, a: AssignmentView): Message {
   const items = r.sampleItems.length === a.size ? "every item (full review)" : `items ${compactItems(r.sampleItems)}`;
   return msg(`Review ${a.ref} from ${a.assigneeId}`, [
-    section(`:mag: ${mention(a.assigneeId)} submitted ${assignmentTitle(a, noun)} for review (round ${r.round}).\nCheck ${items}.`),
+    section(`:mag: ${mention(a.assigneeId)} submitted ${assignmentTitle(a)} for review (round ${r.round}).\nCheck ${items}.`),
     { type: "actions", block_id: `review:${r.ref}`, elements: [button("Review", ACTIONS.openReview, r.ref, "primary")] },
   ]);
 }
@@ -236,7 +236,7 @@ export function coverageMessage(c: Coverage): Message {
 
 export function statusOverviewMessage(datasets: Coverage[], load: AnnotatorLoad[]): Message {
   if (datasets.length === 0) {
-    return msg("No datasets yet", [section(`No datasets yet. A lead adds one with \`/ledger dataset add <slug> <items> [#channel] [title…]\`.`)]);
+    return msg("No datasets yet", [section(`No datasets yet. A lead adds one with \`${esc("/ledger dataset add <slug> <items> [#channel] [title…]")}\`.`)]);
   }
   const lines = datasets.map(
     (c) =>

@@ -91,7 +91,7 @@ export interface ClaimModalInput {
 export function claimModal(c: ClaimModalInput): ModalView {
   const i = INPUTS.claim;
   if (c.datasets.length === 0) {
-    return noticeModal("Claim a range", "There are no datasets yet. A lead adds one with `/ledger dataset add <slug> <items>`.");
+    return noticeModal("Claim a range", `There are no datasets yet. A lead adds one with \`${esc("/ledger dataset add <slug> <items>")}\`.`);
   }
   const options = c.datasets.slice(0, 100).map((d) => option(`${d.slug} · ${d.title}`, d.slug));
   const initial = options.find((o) => o.value === c.selected?.slug);

@@ -78,7 +78,7 @@ async function createRange(
   tx: Tx,
   actor: Actor,
   action: string,
-  d: { id: number; slug: string; itemCount: number; archived: boolean },
+  d: { id: number; slug: string; itemNoun: string; itemCount: number; archived: boolean },
   range: Range,
   assigneeId: string,
   due: Date | null,
@@ -103,7 +103,7 @@ async function createRange(
       note,
     },
   });
-  const view = assignmentView(a, d.slug);
+  const view = assignmentView(a, d);
   await audit(tx, {
     teamId: actor.teamId,
     actorId: actor.userId,
@@ -117,6 +117,8 @@ async function createRange(
   return view;
 }
 
+const datasetSummary = (d: { slug: string; title: string; itemNoun: string }) => ({ slug: d.slug, title: d.title, itemNoun: d.itemNoun });
+
 /** Claim an explicit range for oneself. */
 export async function claim(ctx: LedgerContext, actor: Actor, input: ClaimInput, opts: ChangeOptions = {}) {
   const note = cleanNote(input.note);
@@ -125,7 +127,7 @@ export async function claim(ctx: LedgerContext, actor: Actor, input: ClaimInput,
     const due = await checkDue(ctx, tx, actor.teamId, actor.userId, input.dueDate);
     const range = { first: input.first, last: input.last };
     const assignment = await createRange(ctx, tx, actor, "assignment.claim", d, range, actor.userId, due, note, opts.reason ?? null);
-    return { assignment };
+    return { assignment, dataset: datasetSummary(d) };
   });
 }
 
@@ -145,7 +147,7 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
     if (!span) throw await noFreeRange(tx, d.id, d.slug, size);
     const range = { first: span.first, last: span.first + size - 1 };
     const assignment = await createRange(ctx, tx, actor, "assignment.claim", d, range, actor.userId, due, note, opts.reason ?? null);
-    return { assignment };
+    return { assignment, dataset: datasetSummary(d) };
   });
 }
 
@@ -176,7 +178,7 @@ export async function assign(
     const due = await checkDue(ctx, tx, actor.teamId, input.assigneeId, input.dueDate);
     const range = { first: input.first, last: input.last };
     const assignment = await createRange(ctx, tx, actor, "assignment.assign", d, range, input.assigneeId, due, note, opts.reason ?? null);
-    return { assignment };
+    return { assignment, dataset: datasetSummary(d) };
   });
 }
 
@@ -231,7 +233,7 @@ async function recordChange(
     reason,
     at: ctx.config.clock(),
   });
-  return assignmentView(after, before.dataset.slug);
+  return assignmentView(after, before.dataset);
 }
 
 /** Set items done (0..size). Any progress starts a pending range. */
@@ -337,5 +339,5 @@ export async function getAssignment(ctx: LedgerContext, teamId: string, ref: str
   const id = typeof ref === "number" ? ref : parseAssignmentRef(ref);
   const a = await findAssignment(ctx.store.prisma, teamId, id);
   if (!a) throw notFound(`there is no assignment ${assignmentRef(id)}`);
-  return assignmentView(a, a.dataset.slug);
+  return assignmentView(a, a.dataset);
 }

@@ -69,7 +69,6 @@ async function applyHandoff(
   handoffId: number,
   reason: string,
 ): Promise<{ moved: AssignmentView | null; kept: AssignmentView[] }> {
-  const slug = a.dataset.slug;
   const now = ctx.config.clock();
   let moved: Assignment | null = null;
   const kept: Assignment[] = [];
@@ -141,7 +140,7 @@ async function applyHandoff(
     reason,
     at: now,
   });
-  return { moved: moved ? assignmentView(moved, slug) : null, kept: kept.map((k) => assignmentView(k, slug)) };
+  return { moved: moved ? assignmentView(moved, a.dataset) : null, kept: kept.map((k) => assignmentView(k, a.dataset)) };
 }
 
 export interface HandoffOutcome {

@@ -22,12 +22,12 @@ export async function listAssignments(ctx: LedgerContext, teamId: string, f: Ass
       ...(f.dataset ? { dataset: { slug: f.dataset } } : {}),
       status: { in: [...(f.statuses ?? LIVE_STATUSES)] },
     },
-    include: { dataset: { select: { slug: true } } },
+    include: { dataset: { select: { slug: true, itemNoun: true } } },
     orderBy: [{ dueDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],
     take: f.limit ?? 200,
   });
   return rows
-    .map((a) => assignmentView(a, a.dataset.slug))
+    .map((a) => assignmentView(a, a.dataset))
     .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
 }
 

@@ -169,7 +169,7 @@ export async function recordReview(ctx: LedgerContext, actor: Actor, ref: string
       reason: comment,
       at: now,
     });
-    return { review: reviewView(updated, a.dataset.slug), assignment: assignmentView(assignment, a.dataset.slug) };
+    return { review: reviewView(updated, a.dataset.slug), assignment: assignmentView(assignment, a.dataset) };
   });
 }
 

@@ -18,9 +18,8 @@ export async function claimFlow(s: Services, actor: Actor, req: ClaimRequest, ke
     req.kind === "range"
       ? await s.ledger.claim(actor, { dataset: req.dataset, first: req.first, last: req.last, dueDate: req.due, note: req.note }, { idempotencyKey: key })
       : await s.ledger.claimNext(actor, { dataset: req.dataset, size: req.size ?? undefined, dueDate: req.due, note: req.note }, { idempotencyKey: key });
-  const d = await s.ledger.getDataset(actor.teamId, r.assignment.dataset);
   s.background.run("home after claim", () => s.home.refresh(actor.teamId, [actor.userId]));
-  return claimedMessage(r.assignment, d, await todayOf(s, actor.teamId, actor.userId));
+  return claimedMessage(r.assignment, r.dataset, await todayOf(s, actor.teamId, actor.userId));
 }
 
 export async function assignFlow(
@@ -37,8 +36,7 @@ export async function assignFlow(
   const a = r.assignment;
   if (!r.replayed) {
     s.background.run("dm after assign", async () => {
-      const d = await s.ledger.getDataset(actor.teamId, a.dataset);
-      await s.notifier.dm(actor.teamId, a.assigneeId, claimedMessage(a, d, await todayOf(s, actor.teamId, a.assigneeId), actor.userId), {
+      await s.notifier.dm(actor.teamId, a.assigneeId, claimedMessage(a, r.dataset, await todayOf(s, actor.teamId, a.assigneeId), actor.userId), {
         key: `assigned:${a.ref}`,
         kind: "assigned",
       });
@@ -79,8 +77,7 @@ export async function progressFlow(s: Services, actor: Actor, req: ProgressReque
       if (!r.replayed) {
         s.background.run("notify after submit", async () => {
           if (review?.reviewerId) {
-            const d = await s.ledger.getDataset(actor.teamId, a.dataset);
-            await s.notifier.dm(actor.teamId, review.reviewerId, reviewRequestMessage(review, a, d.itemNoun), {
+            await s.notifier.dm(actor.teamId, review.reviewerId, reviewRequestMessage(review, a), {
               key: `review:${review.ref}:request`,
               kind: "review_request",
             });

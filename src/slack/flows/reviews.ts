@@ -1,7 +1,7 @@
 /** Review decisions: the reply to the reviewer and the DM to the annotator. */
 import type { Actor } from "../../core/types.js";
 import type { ReviewVerdict } from "../../core/ledger/index.js";
-import { reviewDecidedDm, reviewRequestMessage, type Message } from "../../ui/messages.js";
+import { reviewDecidedDm, type Message } from "../../ui/messages.js";
 import { section } from "../../ui/format.js";
 import { todayOf, type Services } from "../services.js";
 
@@ -17,12 +17,4 @@ export async function recordReviewFlow(s: Services, actor: Actor, ref: string, v
   }
   const verdict = review.status === "ACCEPTED" ? "accepted" : "sent back for changes";
   return { text: `${a.ref} ${verdict}`, blocks: [section(`:white_check_mark: Recorded: *${a.ref}* ${verdict}.`)] };
-}
-
-/** Re-sends a reviewer's request DM (e.g. after a reviewer opens /review on an old message). */
-export async function reviewRequestFor(s: Services, teamId: string, reviewRef: string): Promise<Message> {
-  const review = await s.ledger.getReview(teamId, reviewRef);
-  const a = await s.ledger.getAssignment(teamId, review.assignmentId);
-  const d = await s.ledger.getDataset(teamId, a.dataset);
-  return reviewRequestMessage(review, a, d.itemNoun);
 }
