@@ -78,7 +78,9 @@ export function serveJsonRpc({ input, output, log, datamodels, datasource, baseD
   function print(/** @type {string} */ content) {
     const id = `print-${++printId}`;
     return new Promise((resolve) => {
-      pendingPrints.set(id, resolve);
+      // Once input has ended no acknowledgement can come: write, don't wait.
+      if (closing) resolve(undefined);
+      else pendingPrints.set(id, resolve);
       output.write(JSON.stringify({ jsonrpc: "2.0", id, method: "print", params: { content } }) + "\n");
     });
   }
@@ -175,6 +177,9 @@ export function serveJsonRpc({ input, output, log, datamodels, datasource, baseD
   const shutdown = () => {
     closing ??= (async () => {
       lines.close();
+      // Nobody is left to acknowledge a print: stop waiting for it.
+      for (const settle of pendingPrints.values()) settle();
+      pendingPrints.clear();
       await queue;
       const open = await engine?.catch(() => undefined);
       open?.free();
