@@ -15,6 +15,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
+  // nothing failed behind the scenes (background DMs, App Home refreshes, listeners)
+  expect((h?.logs ?? []).filter((l) => l.level >= 50)).toEqual([]);
 });
 
 const idOf = (ref: string) => Number(ref.slice(1));

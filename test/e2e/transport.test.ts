@@ -13,6 +13,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
+  // the only error logged is the answer the response_url refused for good
+  if (h) expect(h.logs.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual(["could not answer a slash command"]);
 });
 
 const idOf = (ref: string) => Number(ref.slice(1));
@@ -48,6 +50,14 @@ describe("request signatures", () => {
     // the same request, correctly signed, works
     const ok = await ask(h.ana, "/claim", `${slug} 1-10`);
     expect(ok.reply.text).toMatch(/^Claimed A\d+/);
+  });
+});
+
+describe("the request URL", () => {
+  it("answers Slack's url_verification challenge", async () => {
+    const res = await h.slack.driver.urlVerification("rk-challenge-123");
+    expect(res.status).toBe(200);
+    expect(res.json ?? JSON.parse(res.body)).toMatchObject({ challenge: "rk-challenge-123" });
   });
 });
 

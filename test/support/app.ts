@@ -253,6 +253,7 @@ export interface Answer {
 export async function ask(user: SimulatedUser, command: string, text = "", opts: Parameters<SimulatedUser["command"]>[2] = {}): Promise<Answer> {
   const result = await user.command(command, text, opts);
   if (result.status !== 200) throw new Error(`${command} ${text} was answered with HTTP ${result.status}: ${result.body}`);
+  if (result.late) throw new Error(`${command} ${text} was acknowledged after ${result.ms} ms, past Slack's 3 seconds`);
   const reply = await result.reply();
   if (reply.error) throw new Error(`the stand-in refused the reply to ${command} ${text}: ${reply.error} ${reply.problems?.join("; ") ?? ""}`);
   return { reply, text: shown(reply), result };
