@@ -6,8 +6,9 @@
 import type { Actor } from "../../core/types.js";
 import { invalid } from "../../core/errors.js";
 import { assertTransition } from "../../core/transitions.js";
-import { claimedMessage, assignedMessage, progressMessage, releasedMessage, reviewRequestMessage, submittedMessage, type Message } from "../../ui/messages.js";
+import { claimedMessage, assignedMessage, handoffDecidedMessage, progressMessage, releasedMessage, reviewRequestMessage, submittedMessage, type Message } from "../../ui/messages.js";
 import { todayOf, type Services } from "../services.js";
+import { leadCopyPrefix } from "./handoffs.js";
 
 export type ClaimRequest =
   | { kind: "range"; dataset: string; first: number; last: number; due: string | null; note: string | null }
@@ -116,13 +117,22 @@ export async function countAndStepFlow(
 }
 
 export async function releaseFlow(s: Services, actor: Actor, id: number | string, reason: string | null, key: string): Promise<Message> {
+  // Releasing withdraws the range's pending handoff request: note them first to update the leads' copies after.
+  const pending = await s.ledger.pendingHandoffs(actor.teamId);
   const r = await s.ledger.release(actor, id, { idempotencyKey: key, reason: reason ?? undefined });
   const a = r.assignment;
+  const withdrawn = pending.filter((h) => h.assignmentId === a.id);
   s.background.run("after release", async () => {
     if (!r.replayed && a.assigneeId !== actor.userId) {
       await s.notifier.dm(actor.teamId, a.assigneeId, releasedMessage(a), { key: `released:${a.ref}`, kind: "released" });
     }
-    await s.home.refresh(actor.teamId, [actor.userId, a.assigneeId]);
+    const leads: string[] = [];
+    for (const w of withdrawn) {
+      const h = await s.ledger.getHandoff(actor.teamId, w.ref);
+      await s.notifier.updateAll(actor.teamId, leadCopyPrefix(h.ref), handoffDecidedMessage(h));
+      leads.push(...(await s.ledger.sentMessages(actor.teamId, leadCopyPrefix(h.ref))).map((m) => m.recipient));
+    }
+    await s.home.refresh(actor.teamId, [actor.userId, a.assigneeId, ...leads]);
   });
   return releasedMessage(a);
 }
