@@ -157,6 +157,29 @@ describe("an annotator's handoff request", () => {
   });
 });
 
+describe("a request overtaken by events", () => {
+  it("releasing the range withdraws the request and the leads' messages say so", async () => {
+    const { slug, ref, hRef, dms } = await requested("changing my mind");
+    const { text } = await ask(h.ana, "/release", `${ref} not for me after all`);
+    expect(text).toContain(`Released *${ref}*`);
+    expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({ status: "CANCELLED" });
+    await h.settle();
+    for (const lead of LEADS) {
+      const now = h.slack.message(h.slack.dmChannel(lead), dms.get(lead)!.ts)!;
+      expect(blockText(now.blocks)).toContain(`Withdrawn: hand *${ref}* (${slug}) items 51–100`);
+      expect(blockText(now.blocks)).toContain("the range was released");
+      expect(buttons(now.blocks)).toEqual([]);
+    }
+    // a click that was already on its way is told, and changes nothing
+    const before = await ledgerState(slug);
+    const late = await forgeClick(h, IDS.lead, { actionId: "handoff.approve", value: hRef }, { message: dms.get(IDS.lead)! });
+    const told = await h.slack.waitUntil(() => late.replies().find((r) => !r.replace_original));
+    expect(blockText(told.blocks)).toContain(`${hRef} was already cancelled`);
+    await h.settle();
+    expect(await ledgerState(slug)).toEqual(before);
+  });
+});
+
 describe("clicks that must be refused", () => {
   it("a non-lead's forged approval is refused with a clear message and changes nothing", async () => {
     const { slug, hRef } = await requested("forgery check");
