@@ -119,8 +119,7 @@ async function main() {
   // engine unusable: report it on the request in progress, then exit with
   // the native engine's panic status.
   process.on("uncaughtException", (e) => {
-    server.fail(e);
-    process.exit(101);
+    server.fail(e).finally(() => process.exit(101));
   });
   // The CLI ends stdin and then sends SIGTERM right away: finish cleanly
   // either way (close the embedded database, drop shadow databases).

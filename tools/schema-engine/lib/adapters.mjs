@@ -4,8 +4,8 @@
  * needs on top of the stock adapters:
  *
  *  1. A missing `_prisma_migrations` table means "no migration applied yet".
- *     The stock adapters report it as an error, which the engine would turn
- *     into a hard P1014.
+ *     The stock adapters report it as an error, which engine builds have
+ *     turned into a hard P1014 (the pinned build copes; this is a guard).
  *  2. A migration script is sent to the database as ONE query (simple query
  *     protocol): PostgreSQL runs all of its statements in one implicit
  *     transaction, `$$ … $$` function bodies included. (adapter-pg splits

@@ -44,11 +44,13 @@ export function logLine(/** @type {NodeJS.WritableStream} */ out, /** @type {"IN
  *   datasource: Datasource,
  *   baseDir?: string,
  * }} options
- * @returns {{ done: Promise<void>, shutdown(): Promise<void>, fail(error: unknown): void }}
+ * @returns {{ done: Promise<void>, shutdown(): Promise<void>, fail(error: unknown): Promise<void> }}
  *   `done` settles once input has ended and everything is released;
- *   `fail` answers the request in progress (if any) with an error, for
- *   failures that escape it (a panic inside the engine surfaces as an
- *   uncaught exception, not as a rejection).
+ *   `fail` is for failures that escape the request in progress (a panic
+ *   inside the engine surfaces as an uncaught exception, not as a
+ *   rejection): it answers that request with the error and releases what
+ *   can be released (shadow databases, the embedded database) without
+ *   waiting for the engine, which is unusable afterwards.
  */
 export function serveJsonRpc({ input, output, log, datamodels, datasource, baseDir = process.cwd() }) {
   const target = datasource.url ? parseDatabaseUrl(datasource.url, baseDir) : undefined;
@@ -142,15 +144,17 @@ export function serveJsonRpc({ input, output, log, datamodels, datasource, baseD
   }
 
   /** @param {unknown} e */
-  function fail(e) {
+  async function fail(e) {
     if (current === undefined) {
-      const err = toSchemaEngineError(e);
-      logLine(log, "ERROR", { message: err.message });
-      return;
+      logLine(log, "ERROR", { message: toSchemaEngineError(e).message });
+    } else {
+      const id = current;
+      current = undefined;
+      respondError(id, e);
     }
-    const id = current;
-    current = undefined;
-    respondError(id, e);
+    lines.close();
+    const timeout = new Promise((resolve) => setTimeout(resolve, 5000).unref());
+    await Promise.race([factory?.dispose().catch(() => {}), timeout]);
   }
 
   /** @param {unknown} message */
