@@ -293,6 +293,11 @@ describe("decision modal", () => {
     expect(JSON.parse(form.private_metadata)).toMatchObject({ ref: hRef });
     expect(blockText(form.blocks)).toContain(`<@${IDS.ana}> asks to hand *${ref}* items 81–100 to <@${IDS.bob}>.`);
 
+    // approving "to" the current owner is refused on the recipient field
+    const toOwner = await h.lead2.submit(form.id, { decision: "approve", to: IDS.ana });
+    expect(toOwner.errors).toEqual({ to: `${ref} already belongs to @Ana Lima` });
+    expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({ status: "PENDING" });
+
     const sub = await h.lead2.submit(form.id, { decision: "approve", to: IDS.rev, comment: "Rita has time" });
     expect(sub.closed).toBe(true);
     const hr = await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } });
