@@ -226,6 +226,32 @@ describe("Web API failures during a reply are retried", () => {
     await h.ana.waitForDm((m) => m.text.includes(ref));
   });
 
+  it("an export whose upload is rate limited still delivers the file", async () => {
+    const slug = await h.dataset(uniqueSlug("ratelimit-export"), 100);
+    await ask(h.ana, "/claim", `${slug} 1-10`);
+    const mark = h.slack.mark();
+    h.slack.failNext("files.getUploadURLExternal", { status: 429, retryAfter: 0 });
+    h.slack.failNext("files.completeUploadExternal", { status: 429, retryAfter: 0 });
+    const { text } = await ask(h.ana, "/ledger", `export ${slug}`);
+    expect(text).toContain(`Sent you the ledger of *${slug}* as CSV (1 row).`);
+    expect(h.slack.calls("files.completeUploadExternal").filter((c) => c.seq > mark).map((c) => c.status)).toEqual([429, 200]);
+    const file = h.slack.files().find((f) => f.name === `${slug}-ledger.csv`)!;
+    expect(file.completed).toBe(true);
+    expect(file.content!.toString("utf8").split("\r\n")[1]).toMatch(new RegExp(`^A\\d+,1,10,10,${IDS.ana},PENDING,`));
+  });
+
+  it("when the answer to a modal cannot be posted in its channel, it comes by DM", async () => {
+    const slug = await h.dataset(uniqueSlug("ephemeral-fails"), 100);
+    await h.bob.command("/claim");
+    const form = await h.bob.waitForModal((v) => v.callback_id === "claim_modal");
+    await h.bob.select("claim.dataset", slug, { viewId: form.id });
+    const chosen = await h.bob.waitForModal((v) => blockText(v.blocks).includes("Next free"));
+    h.slack.failNext("chat.postEphemeral", { error: "channel_not_found" });
+    expect((await h.bob.submit(chosen.id, { range: "1-5" })).closed).toBe(true);
+    const dm = await h.bob.waitForDm((m) => m.text.includes(`${slug} 1–5`));
+    expect(dm.text).toMatch(/^Claimed A\d+/);
+  });
+
   it("the response_url rate limited: the reply still arrives, once", async () => {
     const slug = await h.dataset(uniqueSlug("ratelimit-respond"), 100);
     h.slack.failNext("response_url", { status: 429, retryAfter: 0 });
