@@ -6,13 +6,13 @@
  * receives the replies. Measured: the ack (HTTP response to Slack, which
  * Slack wants within 3 s) and the reply (the answer reaching response_url).
  */
-import { App, HTTPReceiver } from "@slack/bolt";
-import { pino } from "pino";
-import { openDatabase } from "../src/db/client.js";
-import { applyMigrations } from "../src/db/migrate.js";
-import { Store } from "../src/db/store.js";
-import { Ledger } from "../src/core/ledger/index.js";
-import { createRangekeeper } from "../src/slack/app.js";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { startStandin, type Standin } from "../src/standin/index.js";
 import { percentile, type Row } from "./stats.js";
 
@@ -52,13 +52,54 @@ async function drive(slack: Standin, text: string, total: number, concurrency: n
   return samples;
 }
 
-async function withApp(slack: Standin, start: () => Promise<{ port: number; stop: () => Promise<void> }>, fn: () => Promise<void>) {
-  const { port, stop } = await start();
-  slack.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+
+async function freePort(): Promise<number> {
+  return new Promise((r) => {
+    const srv = createServer().listen(0, "127.0.0.1", () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => r(p));
+    });
+  });
+}
+
+/**
+ * Runs an app in a process of its own (as in production: Slack is another
+ * machine, so the driver must not share the app's event loop), points the
+ * stand-in at it, runs `fn`, then stops it.
+ */
+async function withAppProcess(slack: Standin, script: string, env: Record<string, string>, fn: () => Promise<void>): Promise<void> {
+  const port = await freePort();
+  const cwd = mkdtempSync(join(tmpdir(), "rk-bench-"));
+  const child = spawn(process.execPath, ["--import", TSX, resolve(script)], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      LOG_LEVEL: "info",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
   try {
+    await new Promise<void>((res, rej) => {
+      const t = setInterval(() => out.includes("rangekeeper is running") && (clearInterval(t), res()), 50);
+      void exited.then((code) => (clearInterval(t), rej(new Error(`${script} exited ${code}: ${out}`))));
+    });
+    slack.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
     await fn();
   } finally {
-    await stop();
+    child.kill("SIGTERM");
+    await exited;
+    rmSync(cwd, { recursive: true, force: true });
   }
 }
 
@@ -66,58 +107,23 @@ export async function benchHttp(o: HttpBenchOptions): Promise<Row[]> {
   const slack = await startStandin({ teamId: TEAM, users: USERS, signingSecret: "0123456789abcdef0123456789abcdef" });
   const rows: Row[] = [];
   const results = new Map<string, Map<number, Sample[]>>();
-  const logger = pino({ level: "error" });
+  const measure = async (name: string) => {
+    const byC = new Map<number, Sample[]>();
+    await drive(slack, "bench next 1", 50, 5); // warm-up: JIT, user cache, connections
+    for (const c of o.concurrency) {
+      byC.set(c, await drive(slack, "bench next 1", o.requests, c));
+      o.log(`${name}: ${o.requests} /claim at concurrency ${c} done`);
+    }
+    results.set(name, byC);
+  };
   try {
-    // Bare Bolt: ack, then one respond() — the least any app can do.
-    await withApp(
-      slack,
-      async () => {
-        const receiver = new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints: "/slack/events" });
-        const app = new App({ token: slack.botToken, receiver, clientOptions: { slackApiUrl: slack.apiUrl } });
-        app.command("/claim", async ({ ack, respond }) => {
-          await ack();
-          await respond({ response_type: "ephemeral", text: "ok" });
-        });
-        const server = await receiver.start(0);
-        return { port: (server.address() as { port: number }).port, stop: () => receiver.stop() };
-      },
-      async () => {
-        const byC = new Map<number, Sample[]>();
-        await drive(slack, "bench next 1", 50, 5);
-        for (const c of o.concurrency) byC.set(c, await drive(slack, "bench next 1", o.requests, c));
-        results.set("bare Bolt", byC);
-      },
-    );
-    // The real app on an embedded database.
-    const db = await openDatabase({ kind: "pglite", dataDir: undefined });
-    await applyMigrations(db);
-    const ledger = new Ledger(new Store(db.prisma), { bootstrapAdmins: [USERS[0]!.id] });
-    await ledger.createDataset({ teamId: TEAM, userId: USERS[0]!.id }, { slug: "bench", itemCount: 10_000_000 });
-    await withApp(
-      slack,
-      async () => {
-        const rk = createRangekeeper({
-          botToken: slack.botToken,
-          signingSecret: slack.signingSecret,
-          apiUrl: slack.apiUrl,
-          ledger,
-          logger,
-          databaseHealthy: async () => true,
-        });
-        const port = (await rk.start(0))!;
-        return { port, stop: () => rk.stop() };
-      },
-      async () => {
-        const byC = new Map<number, Sample[]>();
-        await drive(slack, "bench next 1", 50, 5);
-        for (const c of o.concurrency) {
-          byC.set(c, await drive(slack, "bench next 1", o.requests, c));
-          o.log(`rangekeeper: ${o.requests} claims at concurrency ${c} done`);
-        }
-        results.set("rangekeeper", byC);
-      },
-    );
-    await db.close();
+    await withAppProcess(slack, "bench/bare-app.ts", {}, () => measure("bare Bolt"));
+    // The real app on its embedded database (a fresh one in a scratch directory).
+    await withAppProcess(slack, "src/main.ts", { LEDGER_ADMINS: USERS[0]!.id }, async () => {
+      const added = await (await slack.as(USERS[0]!.id).command("/ledger", "dataset add bench 10000000 Benchmark")).reply();
+      if (!/Added dataset/.test(added.text ?? "")) throw new Error(`could not add the dataset: ${added.text}`);
+      await measure("rangekeeper");
+    });
   } finally {
     await slack.close();
   }
