@@ -84,12 +84,16 @@ async function createRange(
   due: Date | null,
   note: string | null,
   reason: string | null,
+  /** the caller locked the dataset and found `range` free under that lock */
+  knownFree = false,
 ) {
   if (d.archived) throw invalid(`${d.slug} is archived; a lead can reopen it with /ledger dataset set ${d.slug} archived no`);
   checkRangeInside(range, d.itemCount, d.slug);
-  await lockDataset(tx, d.id);
-  const held = await overlappingLive(tx, d.id, range);
-  if (held.length) throw await heldError(tx, d.id, d.slug, range, actor.userId, held);
+  if (!knownFree) {
+    await lockDataset(tx, d.id);
+    const held = await overlappingLive(tx, d.id, range);
+    if (held.length) throw await heldError(tx, d.id, d.slug, range, actor.userId, held);
+  }
   await ensureMember(tx, actor.teamId, assigneeId);
   const a = await tx.assignment.create({
     data: {
@@ -146,7 +150,7 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
     const span = await lowestFreeSpan(tx, d.id, size);
     if (!span) throw await noFreeRange(tx, d.id, d.slug, size);
     const range = { first: span.first, last: span.first + size - 1 };
-    const assignment = await createRange(ctx, tx, actor, "assignment.claim", d, range, actor.userId, due, note, opts.reason ?? null);
+    const assignment = await createRange(ctx, tx, actor, "assignment.claim", d, range, actor.userId, due, note, opts.reason ?? null, true);
     return { assignment, dataset: datasetSummary(d) };
   });
 }

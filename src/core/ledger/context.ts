@@ -1,5 +1,6 @@
+import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Store, Tx } from "../../db/store.js";
-import { datasetRole, ensureMember } from "../../db/store.js";
+import { datasetRole, ensureMember, findMember } from "../../db/store.js";
 import { effectiveRole, requireRole } from "../roles.js";
 import { isValidTimezone, dateIn } from "../dates.js";
 import type { Actor, Role } from "../types.js";
@@ -20,11 +21,20 @@ export interface LedgerContext {
   config: LedgerConfig;
 }
 
-/** The actor's effective role, optionally on one dataset. */
-export async function roleOf(ctx: LedgerContext, tx: Tx, actor: Actor, datasetId?: number): Promise<Role> {
-  const member = await ensureMember(tx, actor.teamId, actor.userId);
+/**
+ * The actor's effective role, optionally on one dataset. Inside a change the
+ * actor is registered as a member; a plain read (`register: false`) only looks.
+ */
+export async function roleOf(
+  ctx: LedgerContext,
+  tx: Tx | PrismaClient,
+  actor: Actor,
+  datasetId?: number,
+  { register = true } = {},
+): Promise<Role> {
+  const member = register ? await ensureMember(tx, actor.teamId, actor.userId) : await findMember(tx, actor.teamId, actor.userId);
   const base = effectiveRole({
-    workspaceRole: member.role,
+    workspaceRole: member?.role ?? "ANNOTATOR",
     bootstrapAdmin: ctx.config.bootstrapAdmins.includes(actor.userId),
     workspaceAdmin: actor.workspaceAdmin === true,
   });

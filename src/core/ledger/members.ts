@@ -109,8 +109,7 @@ export async function getMember(ctx: LedgerContext, actor: Actor): Promise<Membe
 
 /** The actor's effective role, on a dataset when named. */
 export async function effectiveRoleOf(ctx: LedgerContext, actor: Actor, datasetId?: number): Promise<Role> {
-  await ctx.store.ensureWorkspace(actor.teamId);
-  return ctx.store.transaction((tx) => roleOf(ctx, tx, actor, datasetId));
+  return roleOf(ctx, ctx.store.prisma, actor, datasetId, { register: false });
 }
 
 export async function listMembers(ctx: LedgerContext, teamId: string): Promise<MemberView[]> {
