@@ -13,7 +13,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { openDatabase } from "../src/db/client.js";
+import { applyMigrations } from "../src/db/migrate.js";
 import { startStandin, type Standin } from "../src/standin/index.js";
+import { withScratchDatabase } from "./ledger.js";
 import { percentile, type Row } from "./stats.js";
 
 const TEAM = "T0BENCHHTTP";
@@ -21,6 +24,8 @@ const USERS = Array.from({ length: 50 }, (_, i) => ({ id: `U0BENCH${i}`, name: `
 
 export interface HttpBenchOptions {
   concurrency: number[];
+  /** also measure the app on PostgreSQL (a scratch database on this server) */
+  postgresUrl: string | null;
   /** requests per concurrency level */
   requests: number;
   log: (line: string) => void;
@@ -119,11 +124,21 @@ export async function benchHttp(o: HttpBenchOptions): Promise<Row[]> {
   try {
     await withAppProcess(slack, "bench/bare-app.ts", {}, () => measure("bare Bolt"));
     // The real app on its embedded database (a fresh one in a scratch directory).
-    await withAppProcess(slack, "src/main.ts", { LEDGER_ADMINS: USERS[0]!.id }, async () => {
-      const added = await (await slack.as(USERS[0]!.id).command("/ledger", "dataset add bench 10000000 Benchmark")).reply();
-      if (!/Added dataset/.test(added.text ?? "")) throw new Error(`could not add the dataset: ${added.text}`);
-      await measure("rangekeeper");
-    });
+    const real = (name: string, env: Record<string, string>) =>
+      withAppProcess(slack, "src/main.ts", { LEDGER_ADMINS: USERS[0]!.id, ...env }, async () => {
+        const added = await (await slack.as(USERS[0]!.id).command("/ledger", "dataset add bench 10000000 Benchmark")).reply();
+        if (!/Added dataset/.test(added.text ?? "")) throw new Error(`could not add the dataset: ${added.text}`);
+        await measure(name);
+      });
+    await real("rangekeeper PGlite", {});
+    if (o.postgresUrl) {
+      await withScratchDatabase(o.postgresUrl, async (url) => {
+        const db = await openDatabase({ kind: "postgres", url });
+        await applyMigrations(db);
+        await db.close();
+        await real("rangekeeper PostgreSQL", { DATABASE_URL: url });
+      });
+    }
   } finally {
     await slack.close();
   }

@@ -98,7 +98,7 @@ async function benchBackend(name: string, target: DatabaseTarget, o: LedgerBench
   }
 }
 
-async function withScratchDatabase<T>(url: string, fn: (url: string) => Promise<T>): Promise<T> {
+export async function withScratchDatabase<T>(url: string, fn: (url: string) => Promise<T>): Promise<T> {
   const name = `rk_bench_${process.pid}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

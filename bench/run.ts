@@ -41,7 +41,7 @@ for (const backend of new Set(rows.map((r) => r.backend))) {
 }
 
 async function httpPart() {
-  const rows = await benchHttp({ concurrency: [1, 10, 50], requests: quick ? 50 : 300, log });
+  const rows = await benchHttp({ concurrency: [1, 10, 50], requests: quick ? 50 : 300, postgresUrl: pgUrl === "none" ? null : pgUrl, log });
   console.log("\nSigned /claim through the real app vs a bare Bolt app that only acks and answers (ms; ratios to the bare app at the same concurrency)\n");
   console.log(
     formatTable(
