@@ -1,0 +1,67 @@
+/** The real app in Socket Mode (SLACK_APP_TOKEN set): the same listeners over the stand-in's WebSocket. */
+import { createServer } from "node:net";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Ledger } from "../../src/core/ledger/index.js";
+import { Store } from "../../src/db/store.js";
+import { createRangekeeper, type Rangekeeper } from "../../src/slack/app.js";
+import { startStandin, type Standin } from "../../src/standin/index.js";
+import { createTestDatabase } from "../support/db.js";
+
+const TEAM = "T0SOCKET";
+let slack: Standin;
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let rk: Rangekeeper;
+let healthPort: number;
+
+const freePort = () =>
+  new Promise<number>((r) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => r(p));
+    });
+  });
+
+beforeAll(async () => {
+  slack = await startStandin({ teamId: TEAM, users: [{ id: "U0SOCKADA", name: "ada", real_name: "Ada", tz: "UTC" }] });
+  db = await createTestDatabase();
+  const ledger = new Ledger(new Store(db.prisma), { bootstrapAdmins: ["U0SOCKADA"] });
+  healthPort = await freePort();
+  rk = createRangekeeper({
+    botToken: slack.botToken,
+    appToken: slack.appToken,
+    apiUrl: slack.apiUrl,
+    ledger,
+    logger: pino({ level: "silent" }),
+    healthPort,
+    databaseHealthy: async () => true,
+    retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 50 },
+  });
+  expect(await rk.start(0)).toBeNull();
+  await slack.waitForSocket();
+});
+
+afterAll(async () => {
+  await rk?.stop();
+  await slack?.close();
+  await db?.dispose();
+});
+
+describe("Socket Mode", () => {
+  it("answers slash commands over the socket and changes the ledger", async () => {
+    const ada = slack.as("U0SOCKADA");
+    const added = await (await ada.command("/ledger", "dataset add socks 100")).reply();
+    expect(added.text).toContain("Added dataset *socks*");
+    const res = await ada.command("/claim", "socks next 10");
+    expect(res.transport).toBe("socket");
+    const reply = await res.reply();
+    expect(reply.text).toMatch(/Claimed A\d+: socks 1–10/);
+    expect(await db.prisma.assignment.count({ where: { teamId: TEAM, first: 1, last: 10 } })).toBe(1);
+  });
+
+  it("still serves /healthz and /metrics over HTTP", async () => {
+    const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text()).toContain("rangekeeper_requests_total");
+  });
+});
