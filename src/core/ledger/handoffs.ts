@@ -217,6 +217,43 @@ async function loadHandoff(tx: Tx, teamId: string, ref: string | number) {
   return h;
 }
 
+/** Locks a request's row for the rest of the transaction and reads it again. */
+async function lockHandoff(tx: Tx, id: number, teamId: string) {
+  await tx.$queryRaw`SELECT 1 FROM "HandoffRequest" WHERE "id" = ${id} FOR UPDATE`;
+  return loadHandoff(tx, teamId, id);
+}
+
+type LoadedHandoff = Awaited<ReturnType<typeof loadHandoff>>;
+
+/** Closes a pending request without moving anything (rejected by a lead, or withdrawn), with its audit event. */
+async function closeHandoff(
+  ctx: LedgerContext,
+  tx: Tx,
+  actor: Actor,
+  h: LoadedHandoff,
+  status: "REJECTED" | "CANCELLED",
+  comment: string | null,
+) {
+  const now = ctx.config.clock();
+  const closed = await tx.handoffRequest.update({
+    where: { id: h.id },
+    data: { status, decidedAt: now, decisionComment: comment, ...(status === "REJECTED" ? { decidedById: actor.userId } : {}) },
+  });
+  await audit(tx, {
+    teamId: actor.teamId,
+    actorId: actor.userId,
+    action: status === "REJECTED" ? "handoff.reject" : "handoff.cancel",
+    datasetId: h.assignment.datasetId,
+    assignmentId: h.assignmentId,
+    handoffId: h.id,
+    before: { status: "PENDING" },
+    after: { status },
+    reason: comment,
+    at: now,
+  });
+  return handoffView(closed, h.assignment.dataset.slug);
+}
+
 /** A lead approves (optionally to another recipient) or rejects a pending handoff request. */
 export async function decideHandoff(ctx: LedgerContext, actor: Actor, ref: string | number, d: HandoffDecision, opts: ChangeOptions = {}) {
   const comment = d.comment?.trim() || null;
@@ -225,35 +262,17 @@ export async function decideHandoff(ctx: LedgerContext, actor: Actor, ref: strin
     const found = await loadHandoff(tx, actor.teamId, ref);
     await requireLead(ctx, tx, actor, "approve or reject handoffs", found.assignment.datasetId);
     await lockDataset(tx, found.assignment.datasetId);
-    await tx.$queryRaw`SELECT 1 FROM "HandoffRequest" WHERE "id" = ${found.id} FOR UPDATE`;
-    const h = await loadHandoff(tx, actor.teamId, found.id);
+    const h = await lockHandoff(tx, found.id, actor.teamId);
     const label = handoffRef(h.id);
     if (h.status !== "PENDING") {
       const by = h.decidedById ? ` by <@${h.decidedById}>` : "";
       throw conflict(`${label} was already ${h.status.toLowerCase()}${by}`, { status: h.status, decidedById: h.decidedById });
     }
     if (h.requesterId === actor.userId) throw forbidden(`nobody decides their own request; another lead must decide ${label}`);
-    const now = ctx.config.clock();
-    const slug = h.assignment.dataset.slug;
     if (!d.approve) {
-      const rejected = await tx.handoffRequest.update({
-        where: { id: h.id },
-        data: { status: "REJECTED", decidedById: actor.userId, decidedAt: now, decisionComment: comment },
-      });
-      await audit(tx, {
-        teamId: actor.teamId,
-        actorId: actor.userId,
-        action: "handoff.reject",
-        datasetId: h.assignment.datasetId,
-        assignmentId: h.assignmentId,
-        handoffId: h.id,
-        before: { status: "PENDING" },
-        after: { status: "REJECTED" },
-        reason: comment,
-        at: now,
-      });
-      return { handoff: handoffView(rejected, slug), applied: false, moved: null, kept: [], leads: [] };
+      return { handoff: await closeHandoff(ctx, tx, actor, h, "REJECTED", comment), applied: false, moved: null, kept: [], leads: [] };
     }
+    const now = ctx.config.clock();
     await lockAssignment(tx, h.assignmentId);
     const a = (await tx.assignment.findUnique({ where: { id: h.assignmentId }, include: { dataset: true } }))!;
     const to = d.toUserId === undefined ? h.toUserId : d.toUserId;
@@ -288,7 +307,7 @@ export async function decideHandoff(ctx: LedgerContext, actor: Actor, ref: strin
       reason: comment,
       at: now,
     });
-    return { handoff: handoffView(approved, slug), applied: true, ...result, leads: [] };
+    return { handoff: handoffView(approved, a.dataset.slug), applied: true, ...result, leads: [] };
   });
 }
 
@@ -296,24 +315,10 @@ export async function decideHandoff(ctx: LedgerContext, actor: Actor, ref: strin
 export async function cancelHandoff(ctx: LedgerContext, actor: Actor, ref: string | number, opts: ChangeOptions = {}) {
   return ctx.store.change(actor.teamId, "handoff.cancel", opts.idempotencyKey, async (tx) => {
     const found = await loadHandoff(tx, actor.teamId, ref);
-    await tx.$queryRaw`SELECT 1 FROM "HandoffRequest" WHERE "id" = ${found.id} FOR UPDATE`;
-    const h = await loadHandoff(tx, actor.teamId, found.id);
+    const h = await lockHandoff(tx, found.id, actor.teamId);
     if (h.requesterId !== actor.userId) throw forbidden(`only <@${h.requesterId}> can withdraw ${handoffRef(h.id)}`);
     if (h.status !== "PENDING") throw conflict(`${handoffRef(h.id)} was already ${h.status.toLowerCase()}`);
-    const now = ctx.config.clock();
-    const c = await tx.handoffRequest.update({ where: { id: h.id }, data: { status: "CANCELLED", decidedAt: now, decisionComment: "withdrawn" } });
-    await audit(tx, {
-      teamId: actor.teamId,
-      actorId: actor.userId,
-      action: "handoff.cancel",
-      datasetId: h.assignment.datasetId,
-      assignmentId: h.assignmentId,
-      handoffId: h.id,
-      before: { status: "PENDING" },
-      after: { status: "CANCELLED" },
-      at: now,
-    });
-    return { handoff: handoffView(c, h.assignment.dataset.slug) };
+    return { handoff: await closeHandoff(ctx, tx, actor, h, "CANCELLED", "withdrawn") };
   });
 }
 
