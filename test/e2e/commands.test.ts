@@ -3,22 +3,11 @@
  * paths, what the reply says (always the assignment reference) and what the
  * ledger holds afterwards.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ask, blockText, buttons, CHANNEL, forgeClick, IDS, refIn, startApp, TEAM, uniqueSlug, type AppHarness } from "../support/app.js";
+import { describe, expect, it } from "vitest";
+import { ask, blockText, buttons, CHANNEL, forgeClick, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
 
 let h: AppHarness;
-
-beforeAll(async () => {
-  h = await startApp();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.close();
-  // nothing failed behind the scenes (background DMs, App Home refreshes, listeners)
-  expect((h?.logs ?? []).filter((l) => l.level >= 50)).toEqual([]);
-});
-
-const idOf = (ref: string) => Number(ref.slice(1));
+useApp((started) => (h = started));
 const row = (ref: string) => h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } });
 
 /** Rows and audit events of a dataset, to prove a refusal changed nothing. */

@@ -3,23 +3,12 @@
  * their Approve / Reject buttons, the decision and everything it updates; and
  * the clicks that must be refused (stale, forged, someone else's range).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { StoredMessage } from "../../src/standin/index.js";
-import { ask, blockText, buttons, forgeClick, IDS, refIn, startApp, TEAM, uniqueSlug, type AppHarness } from "../support/app.js";
+import { ask, blockText, buttons, forgeClick, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
 
 let h: AppHarness;
-
-beforeAll(async () => {
-  h = await startApp();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.close();
-  // nothing failed behind the scenes (background DMs, App Home refreshes, listeners)
-  expect((h?.logs ?? []).filter((l) => l.level >= 50)).toEqual([]);
-});
-
-const idOf = (ref: string) => Number(ref.slice(1));
+useApp((started) => (h = started));
 const LEADS = [IDS.admin, IDS.lead, IDS.lead2];
 
 async function ledgerState(slug: string) {

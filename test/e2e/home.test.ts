@@ -3,28 +3,12 @@
  * reviewer and a lead; its buttons; and its refresh after changes that
  * concern the viewer.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ViewRecord } from "../../src/standin/index.js";
-import { ask, blockText, buttons, IDS, refIn, startApp, TEAM, uniqueSlug, type AppHarness } from "../support/app.js";
+import { ask, blockText, buttons, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
 
 let h: AppHarness;
-
-beforeAll(async () => {
-  h = await startApp();
-}, 60_000);
-
-afterEach(async () => {
-  for (const id of Object.values(IDS)) h.slack.workspace.closeAllModals(id);
-  await h.settle();
-});
-
-afterAll(async () => {
-  await h?.close();
-  // nothing failed behind the scenes (background DMs, App Home refreshes, listeners)
-  expect((h?.logs ?? []).filter((l) => l.level >= 50)).toEqual([]);
-});
-
-const idOf = (ref: string) => Number(ref.slice(1));
+useApp((started) => (h = started), { settleEach: true });
 const headers = (v: ViewRecord) =>
   v.blocks.filter((b) => b.type === "header").map((b) => blockText(b));
 

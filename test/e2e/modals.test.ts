@@ -4,29 +4,12 @@
  * fills it and submits (view_submission); refusals come back inline on the
  * right block and change nothing; success closes it and answers.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ClientValidationError, type StoredMessage } from "../../src/standin/index.js";
-import { ask, blockText, buttons, CHANNEL, IDS, refIn, startApp, TEAM, uniqueSlug, type AppHarness } from "../support/app.js";
+import { ask, blockText, buttons, CHANNEL, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
 
 let h: AppHarness;
-
-beforeAll(async () => {
-  h = await startApp();
-}, 60_000);
-
-afterEach(async () => {
-  // a failed test must not leave a modal on top of the next test's
-  for (const id of Object.values(IDS)) h.slack.workspace.closeAllModals(id);
-  await h.settle();
-});
-
-afterAll(async () => {
-  await h?.close();
-  // nothing failed behind the scenes (background DMs, App Home refreshes, listeners)
-  expect((h?.logs ?? []).filter((l) => l.level >= 50)).toEqual([]);
-});
-
-const idOf = (ref: string) => Number(ref.slice(1));
+useApp((started) => (h = started), { settleEach: true });
 const row = (ref: string) => h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } });
 
 async function snapshot(slug: string) {

@@ -2,22 +2,11 @@
  * What Slack's transport does to the app: signatures, retried deliveries,
  * rate-limited and failing Web API calls; and the operational endpoints.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ask, blockText, CHANNEL, IDS, refIn, startApp, TEAM, uniqueSlug, type AppHarness } from "../support/app.js";
+import { describe, expect, it } from "vitest";
+import { ask, blockText, CHANNEL, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
 
 let h: AppHarness;
-
-beforeAll(async () => {
-  h = await startApp();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.close();
-  // the only error logged is the answer the response_url refused for good
-  if (h) expect(h.logs.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual(["could not answer a slash command"]);
-});
-
-const idOf = (ref: string) => Number(ref.slice(1));
+useApp((started) => (h = started), { expectedErrors: ["could not answer a slash command"] });
 
 async function counts(slug: string) {
   const d = await h.ledger.getDataset(TEAM, slug);

@@ -10,6 +10,7 @@
  *   await h.close();
  */
 import { Writable } from "node:stream";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { pino } from "pino";
 import { Ledger } from "../../src/core/ledger/index.js";
 import type { Actor } from "../../src/core/types.js";
@@ -316,4 +317,39 @@ export async function forgeClick(
     replies: () => [...target.records],
     reply: (index = 0) => h.slack.waitUntil(() => target.records[index], 3000, `reply #${index + 1} to a forged click`),
   };
+}
+
+/** The assignment id of a reference like "A17". */
+export const idOf = (ref: string): number => Number(ref.slice(1));
+
+export interface UseAppOptions {
+  /** after each test: close every modal and wait for background work, so tests do not leak into each other */
+  settleEach?: boolean;
+  /** messages of the errors the file's tests provoke on purpose; any other logged error fails the file */
+  expectedErrors?: string[];
+}
+
+/**
+ * One app per test file: started before its tests (handed to `onStart`) and
+ * closed after them. The file fails when the app logged an error nobody
+ * expected: nothing may fail behind the scenes (background DMs, App Home
+ * refreshes, listeners).
+ */
+export function useApp(onStart: (h: AppHarness) => void, o: UseAppOptions = {}): void {
+  let h: AppHarness | undefined;
+  beforeAll(async () => {
+    h = await startApp();
+    onStart(h);
+  }, 60_000);
+  if (o.settleEach) {
+    afterEach(async () => {
+      if (!h) return;
+      for (const id of Object.values(IDS)) h.slack.workspace.closeAllModals(id);
+      await h.settle();
+    });
+  }
+  afterAll(async () => {
+    await h?.close();
+    if (h) expect(h.logs.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual(o.expectedErrors ?? []);
+  });
 }
