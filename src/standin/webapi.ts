@@ -335,31 +335,9 @@ const handlers: Record<string, Handler> = {
 
   // ------------------------------------------------------------------ views
 
-  'views.open': (ws, args) => {
-    const view = viewArg(args);
-    if (!view) return invalidArgs('view');
-    const triggerId = args.trigger_id ?? args.interactivity_pointer;
-    if (triggerId === undefined) return invalidArgs('trigger_id');
-    const bad = viewProblem(ws, view, 'modal');
-    if (bad) return bad;
-    const trig = ws.consumeTrigger(triggerId);
-    if (!trig.ok) return fail(trig.error);
-    const r = ws.openModal(trig.user, view);
-    return r.ok ? { ok: true, view: r.entry.view } : fail(r.error);
-  },
+  'views.open': (ws, args) => openModalWithTrigger(ws, args, 'open'),
 
-  'views.push': (ws, args) => {
-    const view = viewArg(args);
-    if (!view) return invalidArgs('view');
-    const triggerId = args.trigger_id ?? args.interactivity_pointer;
-    if (triggerId === undefined) return invalidArgs('trigger_id');
-    const bad = viewProblem(ws, view, 'modal');
-    if (bad) return bad;
-    const trig = ws.consumeTrigger(triggerId);
-    if (!trig.ok) return fail(trig.error);
-    const r = ws.pushModal(trig.user, view);
-    return r.ok ? { ok: true, view: r.entry.view } : fail(r.error);
-  },
+  'views.push': (ws, args) => openModalWithTrigger(ws, args, 'push'),
 
   'views.update': (ws, args) => {
     const view = viewArg(args);
@@ -477,4 +455,18 @@ export function callMethod(ws: Workspace, method: string, args: Json, ctx: ApiCo
     if (APP_TOKEN_METHODS.has(method) !== isApp) return fail('not_allowed_token_type');
   }
   return handler(ws, args, ctx);
+}
+
+/** views.open and views.push: a modal shown with a single-use trigger, opened fresh or on top of the stack. */
+function openModalWithTrigger(ws: Workspace, args: Json, how: 'open' | 'push') {
+  const view = viewArg(args);
+  if (!view) return invalidArgs('view');
+  const triggerId = args.trigger_id ?? args.interactivity_pointer;
+  if (triggerId === undefined) return invalidArgs('trigger_id');
+  const bad = viewProblem(ws, view, 'modal');
+  if (bad) return bad;
+  const trig = ws.consumeTrigger(triggerId);
+  if (!trig.ok) return fail(trig.error);
+  const r = how === 'open' ? ws.openModal(trig.user, view) : ws.pushModal(trig.user, view);
+  return r.ok ? { ok: true, view: r.entry.view } : fail(r.error);
 }
