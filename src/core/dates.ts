@@ -15,18 +15,31 @@ export function parseIsoDate(text: string): Date {
 
 export const formatIsoDate = (d: Date): string => d.toISOString().slice(0, 10);
 
-export function isValidTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function formatterFor(tz: string): Intl.DateTimeFormat | null {
+  let f = formatters.get(tz);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" });
+    } catch {
+      f = null;
+    }
+    if (formatters.size < 1000) formatters.set(tz, f);
   }
+  return f;
+}
+
+export function isValidTimezone(tz: string): boolean {
+  return formatterFor(tz) !== null;
 }
 
 /** The calendar date (YYYY-MM-DD) at `now` in time zone `tz`. */
 export function dateIn(tz: string, now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  const f = formatterFor(tz);
+  if (!f) throw invalid(`"${tz}" is not a time zone`);
+  return f.format(now);
 }
 
 /** Whole days from date a to date b (both YYYY-MM-DD). */
