@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { pino } from "pino";
 import { ConfigError, loadEnv } from "./config/env.js";
-import { openDatabase, targetFromUrl } from "./db/client.js";
+import { databaseAnswers, openDatabase, targetFromUrl } from "./db/client.js";
 import { applyMigrations } from "./db/migrate.js";
 import { Store } from "./db/store.js";
 import { Ledger } from "./core/ledger/index.js";
@@ -47,10 +47,7 @@ async function main(): Promise<void> {
     ledger,
     logger,
     healthPort: env.PORT,
-    databaseHealthy: async () => {
-      await db.prisma.$queryRaw`SELECT 1`;
-      return true;
-    },
+    databaseHealthy: () => databaseAnswers(db.prisma),
   });
   const port = await rk.start(env.PORT);
   logger.info(env.SLACK_APP_TOKEN ? { mode: "socket", healthPort: env.PORT } : { mode: "http", port, endpoint: "/slack/events" }, "rangekeeper is running");

@@ -54,6 +54,12 @@ export function databaseOverPGlite(pglite: PGlite, dataDir: string | undefined):
   };
 }
 
+/** Liveness of a database for /healthz: true when a trivial query answers (a failure rejects). */
+export async function databaseAnswers(prisma: PrismaClient): Promise<boolean> {
+  await prisma.$queryRaw`SELECT 1`;
+  return true;
+}
+
 /** DATABASE_URL unset → embedded PGlite under ./data/; postgresql://… → PostgreSQL. */
 export function targetFromUrl(url: string | undefined, pgliteDir = DEFAULT_PGLITE_DIR): DatabaseTarget {
   if (!url) return { kind: "pglite", dataDir: pgliteDir };

@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import { Writable } from "node:stream";
 import { pino, type Logger } from "pino";
 import { Ledger } from "../core/ledger/index.js";
-import { openDatabase, type Database } from "../db/client.js";
+import { databaseAnswers, openDatabase, type Database } from "../db/client.js";
 import { applyMigrations } from "../db/migrate.js";
 import { Store } from "../db/store.js";
 import { createRangekeeper, type Rangekeeper } from "../slack/app.js";
@@ -116,10 +116,7 @@ export async function startSandbox(o: SandboxOptions): Promise<SandboxWorld> {
       apiUrl: slack.apiUrl,
       ledger,
       logger,
-      databaseHealthy: async () => {
-        await prisma.$queryRaw`SELECT 1`;
-        return true;
-      },
+      databaseHealthy: () => databaseAnswers(prisma),
       retryConfig: { retries: 2, factor: 1, minTimeout: 20, maxTimeout: 100 },
     });
     // Observe when each request is fully handled (the ack goes out long before).

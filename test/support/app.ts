@@ -17,6 +17,7 @@ import type { Actor } from "../../src/core/types.js";
 import { Store } from "../../src/db/store.js";
 import { createRangekeeper, type Rangekeeper } from "../../src/slack/app.js";
 import { startStandin, type ResponseRecord, type SimulatedUser, type Standin, type StoredMessage } from "../../src/standin/index.js";
+import { databaseAnswers } from "../../src/db/client.js";
 import { createTestDatabase } from "./db.js";
 
 export const TEAM = "T0E2E";
@@ -108,10 +109,7 @@ export async function startApp(o: StartOptions = {}): Promise<AppHarness> {
     });
     const logger = pino({ level: process.env.E2E_LOG_LEVEL ?? "warn" }, sink);
     const prisma = db.prisma;
-    const realCheck = async () => {
-      await prisma.$queryRaw`SELECT 1`;
-      return true;
-    };
+    const realCheck = () => databaseAnswers(prisma);
     let healthCheck: () => Promise<boolean> = realCheck;
     rk = createRangekeeper({
       botToken: slack.botToken,
