@@ -273,13 +273,9 @@ const handlers: Record<string, Handler> = {
   },
 
   'chat.update': (ws, args) => {
-    const channel = ws.resolveChannel(str(args.channel));
-    if (!channel) return fail('channel_not_found');
-    const ts = str(args.ts);
-    if (!ts) return invalidArgs('ts');
-    const msg = ws.findMessage(channel, ts);
-    if (!msg || msg.deleted || msg.ephemeralTo) return fail('message_not_found');
-    if (msg.user !== ws.opts.botUserId) return fail('cant_update_message');
+    const found = ownMessage(ws, args, 'cant_update_message');
+    if ('error' in found) return found.error;
+    const { channel, ts, msg } = found;
     if (!hasContent(args) && args.blocks === undefined && args.attachments === undefined) return fail('no_text');
     const bad = blocksProblem(ws, args.blocks);
     if (bad) return bad;
@@ -293,13 +289,9 @@ const handlers: Record<string, Handler> = {
   },
 
   'chat.delete': (ws, args) => {
-    const channel = ws.resolveChannel(str(args.channel));
-    if (!channel) return fail('channel_not_found');
-    const ts = str(args.ts);
-    if (!ts) return invalidArgs('ts');
-    const msg = ws.findMessage(channel, ts);
-    if (!msg || msg.deleted || msg.ephemeralTo) return fail('message_not_found');
-    if (msg.user !== ws.opts.botUserId) return fail('cant_delete_message');
+    const found = ownMessage(ws, args, 'cant_delete_message');
+    if ('error' in found) return found.error;
+    const { channel, ts, msg } = found;
     ws.deleteMessage(msg);
     return { ok: true, channel, ts };
   },
@@ -469,4 +461,20 @@ function openModalWithTrigger(ws: Workspace, args: Json, how: 'open' | 'push') {
   if (!trig.ok) return fail(trig.error);
   const r = how === 'open' ? ws.openModal(trig.user, view) : ws.pushModal(trig.user, view);
   return r.ok ? { ok: true, view: r.entry.view } : fail(r.error);
+}
+
+/** The bot's own message named by channel + ts, as chat.update and chat.delete find it (Slack's errors otherwise). */
+function ownMessage(
+  ws: Workspace,
+  args: Json,
+  notOwnError: string,
+): { error: Json } | { channel: string; ts: string; msg: StoredMessage } {
+  const channel = ws.resolveChannel(str(args.channel));
+  if (!channel) return { error: fail('channel_not_found') };
+  const ts = str(args.ts);
+  if (!ts) return { error: invalidArgs('ts') };
+  const msg = ws.findMessage(channel, ts);
+  if (!msg || msg.deleted || msg.ephemeralTo) return { error: fail('message_not_found') };
+  if (msg.user !== ws.opts.botUserId) return { error: fail(notOwnError) };
+  return { channel, ts, msg };
 }
