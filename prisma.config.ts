@@ -2,7 +2,7 @@
  * Prisma CLI configuration.
  *
  * Schema engine: the CLI normally downloads a native `schema-engine` binary,
- * which cannot be downloaded here, so it runs tools/schema-engine instead
+ * which cannot be downloaded here, so it runs the bridge of packages/schema-engine instead
  * (Prisma's WebAssembly engine over JS driver adapters; see its README).
  * Setting PRISMA_SCHEMA_ENGINE_BINARY yourself overrides this.
  *
@@ -13,13 +13,11 @@
  *                                file:<cwd>/data/pglite.
  * Nothing here connects: `prisma generate` (run at install) needs no database.
  */
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "prisma/config";
 
-process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= fileURLToPath(
-  new URL("./tools/schema-engine/schema-engine.mjs", import.meta.url),
-);
+process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= createRequire(import.meta.url).resolve("@rangekeeper/schema-engine/schema-engine.mjs");
 
 /** Same directory as DEFAULT_PGLITE_DIR in src/db/client.ts (relative to where the command runs). */
 const DEFAULT_PGLITE_DIR = "./data/pglite";

@@ -2,14 +2,23 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // Migrates one template database per run; every test database is a clone
-    // of it (test/support/db.ts). Test files run in separate processes and
-    // never share a database.
-    globalSetup: ["test/support/global-setup.ts"],
-    pool: "forks",
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     teardownTimeout: 30_000,
+    projects: [
+      // The libraries of their own (each with its vitest.config.ts).
+      "packages/*",
+      {
+        test: {
+          name: "rangekeeper",
+          include: ["test/**/*.test.ts"],
+          // Migrates one template database per run; every test database is a clone
+          // of it (test/support/db.ts). Test files run in separate processes and
+          // never share a database.
+          globalSetup: ["test/support/global-setup.ts"],
+          pool: "forks",
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { openDatabase } from "../src/db/client.js";
 import { applyMigrations } from "../src/db/migrate.js";
-import { startStandin, type Standin } from "../src/standin/index.js";
+import { startStandin, type Standin } from "@rangekeeper/slack-standin";
 import { withScratchDatabase } from "./ledger.js";
 import { percentile, type Row } from "./stats.js";
 

@@ -2,7 +2,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.js";
-import { openPGliteWithExtensions } from "../../tools/schema-engine/lib/index.mjs";
+import { openPGliteWithExtensions } from "@rangekeeper/schema-engine";
 
 export type Db = PrismaClient;
 

@@ -1,7 +1,7 @@
 /**
  * Applies the committed migrations (prisma/migrations) at runtime, in-process,
  * with Prisma's WebAssembly schema engine: the same engine and adapter fixes
- * the `prisma` CLI uses through tools/schema-engine, and the same
+ * the `prisma` CLI uses through packages/schema-engine, and the same
  * `_prisma_migrations` bookkeeping, so `prisma migrate status` agrees
  * afterwards.
  *
@@ -11,8 +11,8 @@
  * run `npm run db:migrate` (prisma migrate deploy) instead.
  */
 import { fileURLToPath } from "node:url";
-import { applyPendingMigrations, migrationHistory } from "../../tools/schema-engine/lib/index.mjs";
-import type { MigrationHistory, MigrationTarget } from "../../tools/schema-engine/lib/index.mjs";
+import { applyPendingMigrations, migrationHistory } from "@rangekeeper/schema-engine";
+import type { MigrationHistory, MigrationTarget } from "@rangekeeper/schema-engine";
 import type { Database } from "./client.js";
 
 /** The committed migrations. */

@@ -24,7 +24,7 @@ import {
   type StoredMessage,
   type ViewEntry,
   type ViewRecord,
-} from "../standin/index.js";
+} from "@rangekeeper/slack-standin";
 import { seedDemo } from "./demo.js";
 import { DEFAULT_USER, DEMO_USERS, LABELS_CHANNEL, demoUserById, escapeMentions, findDemoUser, type DemoUser } from "./users.js";
 import type { SandboxWorld } from "./world.js";

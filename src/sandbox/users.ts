@@ -4,7 +4,7 @@
  * Slack's shape (U… / C…) so mentions like <@UANA> work as in Slack.
  */
 import type { Role } from "../core/types.js";
-import type { DirectoryChannel, DirectoryUser } from "../standin/index.js";
+import type { DirectoryChannel, DirectoryUser } from "@rangekeeper/slack-standin";
 
 export const SANDBOX_TEAM = "T0SANDBOX";
 

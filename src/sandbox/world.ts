@@ -12,7 +12,7 @@ import { databaseAnswers, openDatabase, type Database } from "../db/client.js";
 import { applyMigrations } from "../db/migrate.js";
 import { Store } from "../db/store.js";
 import { createRangekeeper, type Rangekeeper } from "../slack/app.js";
-import { startStandin, type Standin } from "../standin/index.js";
+import { startStandin, type Standin } from "@rangekeeper/slack-standin";
 import { DEMO_USERS, LABELS_CHANNEL, SANDBOX_ADMINS, SANDBOX_TEAM } from "./users.js";
 
 /** Where the sandbox keeps its database unless told otherwise (never the app's ./data/pglite). */

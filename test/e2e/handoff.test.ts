@@ -4,7 +4,7 @@
  * the clicks that must be refused (stale, forged, someone else's range).
  */
 import { describe, expect, it } from "vitest";
-import type { StoredMessage } from "../../src/standin/index.js";
+import type { StoredMessage } from "@rangekeeper/slack-standin";
 import { ask, blockText, buttons, forgeClick, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
 
 let h: AppHarness;

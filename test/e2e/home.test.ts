@@ -4,7 +4,7 @@
  * concern the viewer.
  */
 import { describe, expect, it } from "vitest";
-import type { ViewRecord } from "../../src/standin/index.js";
+import type { ViewRecord } from "@rangekeeper/slack-standin";
 import { ask, blockText, buttons, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
 
 let h: AppHarness;

@@ -5,7 +5,7 @@
  * right block and change nothing; success closes it and answers.
  */
 import { describe, expect, it } from "vitest";
-import { ClientValidationError, type StoredMessage } from "../../src/standin/index.js";
+import { ClientValidationError, type StoredMessage } from "@rangekeeper/slack-standin";
 import { ask, blockText, buttons, CHANNEL, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
 
 let h: AppHarness;

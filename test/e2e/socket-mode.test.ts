@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ledger } from "../../src/core/ledger/index.js";
 import { Store } from "../../src/db/store.js";
 import { createRangekeeper, type Rangekeeper } from "../../src/slack/app.js";
-import { startStandin, type Standin } from "../../src/standin/index.js";
+import { startStandin, type Standin } from "@rangekeeper/slack-standin";
 import { createTestDatabase } from "../support/db.js";
 
 const TEAM = "T0SOCKET";

@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStandin, type Standin } from "../../src/standin/index.js";
+import { startStandin, type Standin } from "@rangekeeper/slack-standin";
 
 const MAIN = resolve("src/main.ts");
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;

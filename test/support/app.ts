@@ -16,7 +16,7 @@ import { Ledger } from "../../src/core/ledger/index.js";
 import type { Actor } from "../../src/core/types.js";
 import { Store } from "../../src/db/store.js";
 import { createRangekeeper, type Rangekeeper } from "../../src/slack/app.js";
-import { startStandin, type ResponseRecord, type SimulatedUser, type Standin, type StoredMessage } from "../../src/standin/index.js";
+import { startStandin, type ResponseRecord, type SimulatedUser, type Standin, type StoredMessage } from "@rangekeeper/slack-standin";
 import { databaseAnswers } from "../../src/db/client.js";
 import { createTestDatabase } from "./db.js";
 

@@ -16,7 +16,7 @@ import {
   openPGliteWithExtensions,
   quoteIdent,
   withDatabase,
-} from "../../tools/schema-engine/lib/index.mjs";
+} from "@rangekeeper/schema-engine";
 import type { PGlite } from "@electric-sql/pglite";
 import { MIGRATIONS_DIR } from "../../src/db/migrate.js";
 

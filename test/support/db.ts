@@ -12,7 +12,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { inject } from "vitest";
 import { databaseOverPGlite, type Database } from "../../src/db/client.js";
 import { PrismaClient } from "../../src/generated/prisma/client.js";
-import { openPGliteWithExtensions } from "../../tools/schema-engine/lib/index.mjs";
+import { openPGliteWithExtensions } from "@rangekeeper/schema-engine";
 import {
   clonePostgresTemplate,
   createMigratedPostgresDatabase,

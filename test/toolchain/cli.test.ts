@@ -1,15 +1,16 @@
 /**
  * The migration toolchain end to end: the real Prisma CLI, through the
- * schema engine bridge (tools/schema-engine), against a fresh embedded PGlite
+ * schema engine bridge (packages/schema-engine), against a fresh embedded PGlite
  * directory and, when DATABASE_URL is a postgresql:// URL, a throwaway
  * PostgreSQL database. Catches a Prisma upgrade that breaks the bridge, and
  * an engine that fails silently.
  */
+import { createRequire } from "node:module";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { dropDatabase, parseDatabaseUrl, pgliteUrl, withDatabase } from "../../tools/schema-engine/lib/index.mjs";
+import { dropDatabase, parseDatabaseUrl, pgliteUrl, withDatabase } from "@rangekeeper/schema-engine";
 import { committedMigrations, prisma } from "./prisma-cli.js";
 import { expectedHandWritten, liveState } from "./live-db.js";
 
@@ -154,7 +155,7 @@ describe("a failing engine is never silent", () => {
       `export default { schema: ${JSON.stringify(join(process.cwd(), "prisma", "schema.prisma"))}, migrations: { path: ${JSON.stringify(migrations)} }, datasource: { url: process.env.DATABASE_URL } };\n`,
     );
     const databaseUrl = pgliteUrl(join(scratch, uniqueName("broken")));
-    const env = { PRISMA_SCHEMA_ENGINE_BINARY: join(process.cwd(), "tools", "schema-engine", "schema-engine.mjs") };
+    const env = { PRISMA_SCHEMA_ENGINE_BINARY: createRequire(import.meta.url).resolve("@rangekeeper/schema-engine/schema-engine.mjs") };
     const deploy = await prisma(["migrate", "deploy", "--config", config], { databaseUrl, env });
     expect(deploy.code).not.toBe(0);
     expect(deploy.output).toContain("99999999999999_broken");

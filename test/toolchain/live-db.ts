@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { openPGliteWithExtensions, type MigrationTarget } from "../../tools/schema-engine/lib/index.mjs";
+import { openPGliteWithExtensions, type MigrationTarget } from "@rangekeeper/schema-engine";
 import { committedMigrations, MIGRATIONS_DIR } from "./prisma-cli.js";
 
 export async function query<T>(target: MigrationTarget, sql: string): Promise<T[]> {

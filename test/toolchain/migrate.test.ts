@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
 import { applyMigrations, migrationStatus } from "../../src/db/migrate.js";
-import { adminQuery, pgliteUrl, quoteIdent, withDatabase } from "../../tools/schema-engine/lib/index.mjs";
+import { adminQuery, pgliteUrl, quoteIdent, withDatabase } from "@rangekeeper/schema-engine";
 import { committedMigrations, MIGRATIONS_DIR, prisma } from "./prisma-cli.js";
 
 const SERVER_URL = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : undefined;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogLevel, WebClient, type Logger, type WebAPIPlatformError } from '@slack/web-api';
-import type { Standin } from '../../src/standin/index.js';
+import type { Standin } from '../src/index.js';
 import { standin } from './helpers.js';
 
 let slack: Standin;

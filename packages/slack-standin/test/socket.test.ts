@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Standin } from '../../src/standin/index.js';
+import type { Standin } from '../src/index.js';
 import { socketApp, standin } from './helpers.js';
 
 let slack: Standin;

@@ -3,19 +3,21 @@
  * the CLI relies on beyond what the end-to-end CLI test shows.
  */
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   adminQuery,
   createMigrationAdapterFactory,
   parseDatabaseUrl,
   pgliteUrl,
-} from "../../tools/schema-engine/lib/index.mjs";
-import { REPO_ROOT } from "./prisma-cli.js";
+} from "../lib/index.mjs";
 
-const BRIDGE = join(REPO_ROOT, "tools", "schema-engine", "schema-engine.mjs");
+const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const BRIDGE = join(PACKAGE_ROOT, "schema-engine.mjs");
 const SERVER_URL = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : undefined;
 const scratch = mkdtempSync(join(tmpdir(), "rk-bridge-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -23,7 +25,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function run(args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // Started the way the CLI starts it: as an executable, not through node.
-    const child = spawn(BRIDGE, args, { cwd: REPO_ROOT, stdio: "pipe" });
+    const child = spawn(BRIDGE, args, { cwd: PACKAGE_ROOT, stdio: "pipe" });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -36,7 +38,7 @@ function run(args: string[], stdin = ""): Promise<{ code: number; stdout: string
 
 const datasource = (url: string) => ["--datasource", JSON.stringify({ url })];
 
-describe("tools/schema-engine/schema-engine.mjs", () => {
+describe("schema-engine.mjs", () => {
   it("is an executable that starts with bare Node", async () => {
     expect(statSync(BRIDGE).mode & 0o111).not.toBe(0);
     const r = await run(["--version"]);
@@ -109,9 +111,9 @@ describe("adapter fixes", () => {
   });
 
   it("the bridge's JavaScript type-checks", { timeout: 120_000 }, async () => {
-    const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
     const r = await new Promise<{ code: number; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [tsc, "-p", "tools/schema-engine"], { cwd: REPO_ROOT });
+      const child = spawn(process.execPath, [tsc, "-p", "."], { cwd: PACKAGE_ROOT });
       let out = "";
       child.stdout.on("data", (c: Buffer) => (out += c.toString()));
       child.stderr.on("data", (c: Buffer) => (out += c.toString()));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App, BlockAction, ButtonAction, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { ErrorCode, type WebAPIPlatformError } from '@slack/web-api';
-import { ClientValidationError, renderMessage, renderView, type Standin } from '../../src/standin/index.js';
+import { ClientValidationError, renderMessage, renderView, type Standin } from '../src/index.js';
 import { httpApp, standin } from './helpers.js';
 
 let slack: Standin;
