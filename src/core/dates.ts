@@ -50,3 +50,8 @@ export function daysBetween(a: string, b: string): number {
 export function addDays(date: string, days: number): string {
   return formatIsoDate(new Date(parseIsoDate(date).getTime() + days * 86_400_000));
 }
+
+/** Today's date (YYYY-MM-DD) for someone in `timezone`, or in `fallback` when theirs is unknown or not a zone. */
+export function todayIn(timezone: string | null | undefined, fallback: string, now: Date): string {
+  return dateIn(timezone && isValidTimezone(timezone) ? timezone : fallback, now);
+}

@@ -1,7 +1,11 @@
 /**
- * Typed domain errors. Every refusal of the ledger is one of these, carrying a
- * message a person understands; raw database errors never leave the core.
+ * Typed domain errors. Every refusal of the ledger is one of these, carrying
+ * a sentence a person understands (as structured text, see ./text.ts); raw
+ * database errors never leave the core.
  */
+import { ConstraintViolation } from "../db/errors.js";
+import { plainText, type Text } from "./text.js";
+
 export type DomainErrorCode =
   | "invalid" // the request itself is malformed or out of bounds
   | "not_found" // it names something that does not exist
@@ -11,24 +15,44 @@ export type DomainErrorCode =
 
 export class DomainError extends Error {
   override readonly name = "DomainError";
+  /** the sentence, with people and hints as parts; `message` is its plain rendering */
+  readonly text: Text;
   constructor(
     readonly code: DomainErrorCode,
-    message: string,
+    text: Text | string,
     readonly details: Record<string, unknown> = {},
   ) {
-    super(message);
+    const t = typeof text === "string" ? [text] : text;
+    super(plainText(t));
+    this.text = t;
   }
 }
 
-export const invalid = (message: string, details?: Record<string, unknown>) =>
-  new DomainError("invalid", message, details);
-export const notFound = (message: string, details?: Record<string, unknown>) =>
-  new DomainError("not_found", message, details);
-export const forbidden = (message: string, details?: Record<string, unknown>) =>
-  new DomainError("forbidden", message, details);
-export const conflict = (message: string, details?: Record<string, unknown>) =>
-  new DomainError("conflict", message, details);
-export const illegalTransition = (message: string, details?: Record<string, unknown>) =>
-  new DomainError("illegal_transition", message, details);
+type Factory = (text: Text | string, details?: Record<string, unknown>) => DomainError;
+
+export const invalid: Factory = (text, details) => new DomainError("invalid", text, details);
+export const notFound: Factory = (text, details) => new DomainError("not_found", text, details);
+export const forbidden: Factory = (text, details) => new DomainError("forbidden", text, details);
+export const conflict: Factory = (text, details) => new DomainError("conflict", text, details);
+export const illegalTransition: Factory = (text, details) => new DomainError("illegal_transition", text, details);
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+
+/**
+ * A database refusal the core did not anticipate (a race lost to another
+ * request, usually) as the domain error a person should see; anything else
+ * is returned unchanged.
+ */
+export function toDomainError(e: unknown): unknown {
+  if (!(e instanceof ConstraintViolation)) return e;
+  switch (e.kind) {
+    case "overlap":
+      return conflict("those items were taken by someone else a moment ago; nothing was changed");
+    case "unique":
+      return conflict("that was just created by someone else; nothing was changed");
+    case "check":
+      return invalid("the ledger refused a value outside its allowed bounds; nothing was changed");
+    case "busy":
+      return conflict("the ledger is busy; nothing was changed, please try again");
+  }
+}

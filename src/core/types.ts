@@ -1,20 +1,10 @@
 /** Domain vocabulary shared by the core, the Slack layer and the jobs. */
 
-export const ASSIGNMENT_STATUSES = [
-  "PENDING",
-  "IN_PROGRESS",
-  "IN_REVIEW",
-  "CHANGES_REQUESTED",
-  "COMPLETED",
-  "RELEASED",
-] as const;
-export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
+import type { AssignmentStatus, HandoffStatus, Range, ReviewStatus, Role } from "../db/records.js";
 
-export const ROLES = ["ANNOTATOR", "REVIEWER", "LEAD", "ADMIN"] as const;
-export type Role = (typeof ROLES)[number];
-
-export type HandoffStatus = "PENDING" | "APPROVED" | "REJECTED" | "CANCELLED";
-export type ReviewStatus = "PENDING" | "ACCEPTED" | "CHANGES_REQUESTED" | "CANCELLED";
+// The statuses and roles are the schema's (src/db/records.ts); the core speaks in them.
+export { ASSIGNMENT_STATUSES, ROLES } from "../db/records.js";
+export type { AssignmentStatus, HandoffStatus, Range, ReviewStatus, Role };
 
 export const DEFAULT_ERROR_TAXONOMY = [
   "missing label",
@@ -38,11 +28,6 @@ export interface ChangeOptions {
   idempotencyKey?: string;
   /** Free text kept in the audit trail. */
   reason?: string;
-}
-
-export interface Range {
-  first: number;
-  last: number;
 }
 
 export interface DatasetView {

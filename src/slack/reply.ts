@@ -2,12 +2,13 @@
 import type { Logger } from "pino";
 import { WebAPIPlatformError } from "@slack/web-api";
 import { DomainError } from "../core/errors.js";
+import type { Text } from "../core/text.js";
 import { errorMessage, type Message } from "../ui/messages.js";
 import { UsageError } from "./parse/grammar.js";
 
 export function errorReply(e: unknown, logger: Logger, where: string): Message {
   if (e instanceof UsageError) return errorMessage(e.message, e.usage);
-  if (e instanceof DomainError) return errorMessage(e.message);
+  if (e instanceof DomainError) return errorMessage(e.text);
   if (isPlatformError(e)) {
     logger.warn({ err: e, where }, "Slack API call failed");
     return errorMessage(`Slack refused a call rangekeeper made (${e.data.error}); nothing was changed. Please try again.`);
@@ -20,8 +21,9 @@ export function isPlatformError(e: unknown): e is WebAPIPlatformError {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "slack_webapi_platform_error";
 }
 
-/** Error text for a modal field (plain text, no usage line). */
-export function fieldError(e: unknown): string | null {
-  if (e instanceof DomainError || e instanceof UsageError) return e.message.slice(0, 2000);
+/** The sentence of a refusal a person should see (a usage problem or a ledger refusal), or null for anything else. */
+export function refusalText(e: unknown): Text | null {
+  if (e instanceof DomainError) return e.text;
+  if (e instanceof UsageError) return [e.message];
   return null;
 }

@@ -2,11 +2,11 @@ import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { Ledger } from "../core/ledger/index.js";
 import type { Actor } from "../core/types.js";
-import { dateIn, isValidTimezone } from "../core/dates.js";
+import { todayIn } from "../core/dates.js";
 import type { Metrics } from "../http/metrics.js";
 import { UserDirectory } from "./users.js";
 import { Notifier } from "./notify.js";
-import { HomePublisher } from "./home.js";
+import { HomePublisher } from "./home-publisher.js";
 
 /** Everything a listener needs, built once per app. */
 export interface Services {
@@ -38,8 +38,7 @@ export async function actorOf(s: Services, teamId: string, userId: string): Prom
 /** Today's date for a user, in their Slack time zone. */
 export async function todayOf(s: Services, teamId: string, userId: string): Promise<string> {
   const u = await s.users.get(teamId, userId);
-  const tz = u.timezone && isValidTimezone(u.timezone) ? u.timezone : s.ledger.config.defaultTimezone;
-  return dateIn(tz, s.ledger.config.clock());
+  return todayIn(u.timezone, s.ledger.config.defaultTimezone, s.ledger.config.clock());
 }
 
 /** Fire-and-forget work (DMs, App Home refreshes) that must not delay a reply but must not be lost either. */

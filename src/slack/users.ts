@@ -43,13 +43,9 @@ export class UserDirectory {
     return p;
   }
 
-  /** Plain text cannot mention anyone (e.g. a modal field's error): writes each <@U…> as @name. */
-  async plainMentions(teamId: string, text: string): Promise<string> {
-    const pattern = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
-    const ids = [...new Set([...text.matchAll(pattern)].map((m) => m[1]!))];
-    if (ids.length === 0) return text;
-    const names = new Map(await Promise.all(ids.map(async (id) => [id, (await this.get(teamId, id)).displayName] as const)));
-    return text.replace(pattern, (_m, id: string) => `@${names.get(id) ?? id}`);
+  /** Display names of users (their id when Slack does not say), for text where mentions do not render. */
+  async names(teamId: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    return new Map(await Promise.all(userIds.map(async (id) => [id, (await this.get(teamId, id)).displayName] as const)));
   }
 
   /** Forgets a user (e.g. after a user_change event). */

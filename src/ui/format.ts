@@ -7,24 +7,6 @@ import type { AssignmentStatus, AssignmentView } from "../core/types.js";
 /** Escapes text for mrkdwn (Slack's three control characters). */
 export const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-/** A user or channel mention as Slack writes it: <@U123>, <#C123> or <#C123|name>. */
-const MENTION = /<(?:@[UW][A-Z0-9]+|#[CG][A-Z0-9]+(?:\|[^<>]*)?)>/g;
-
-/**
- * Escapes text for mrkdwn but keeps user and channel mentions working: for
- * messages the ledger composes with mentions in them (e.g. its refusals,
- * "… held by <@U123> in A17").
- */
-export function escKeepMentions(s: string): string {
-  let out = "";
-  let last = 0;
-  for (const m of s.matchAll(MENTION)) {
-    out += esc(s.slice(last, m.index)) + m[0];
-    last = m.index + m[0].length;
-  }
-  return out + esc(s.slice(last));
-}
-
 export const mention = (userId: string): string => `<@${userId}>`;
 export const channelMention = (channelId: string): string => `<#${channelId}>`;
 

@@ -4,10 +4,12 @@ import type { Coverage } from "../core/ledger/queries.js";
 import { formatRange } from "../core/ranges.js";
 import type { AnnotatorLoad } from "../core/workload.js";
 import type { AssignmentView, DatasetView, HandoffView, MemberView, ReviewView, Role } from "../core/types.js";
-import { DATASET_KEYS } from "../core/ledger/datasets.js";
+import { DATASET_SETTINGS } from "../core/ledger/settings.js";
+import { plainText, type Text } from "../core/text.js";
+import { mrkdwn } from "./text.js";
 import { assignmentCard, assignmentActions } from "./assignment.js";
 import { ACTIONS } from "./ids.js";
-import { assignmentTitle, button, channelMention, context, divider, esc, escKeepMentions, header, mention, plain, plural, progressBar, section } from "./format.js";
+import { assignmentTitle, button, channelMention, context, divider, esc, header, mention, plain, plural, progressBar, section } from "./format.js";
 
 export interface Message {
   /** notification and accessibility text */
@@ -18,10 +20,12 @@ export interface Message {
 const msg = (text: string, blocks: KnownBlock[]): Message => ({ text, blocks: blocks.slice(0, 50) });
 
 /** A refusal: what was wrong, and the correct usage when it was the command's shape. */
-export function errorMessage(message: string, usage?: string): Message {
-  const blocks: KnownBlock[] = [section(`:raised_hand: ${escKeepMentions(message)}`)];
+export function errorMessage(message: Text | string, usage?: string): Message {
+  const t = typeof message === "string" ? [message] : message;
+  const blocks: KnownBlock[] = [section(`:raised_hand: ${mrkdwn(t)}`)];
   if (usage) blocks.push(context(`Usage: \`${esc(usage)}\``));
-  return msg(usage ? `${message}. Usage: ${usage}` : message, blocks);
+  const plainMessage = plainText(t);
+  return msg(usage ? `${plainMessage}. Usage: ${usage}` : plainMessage, blocks);
 }
 
 export function claimedMessage(a: AssignmentView, d: Pick<DatasetView, "itemNoun" | "title">, today: string, assignedBy?: string): Message {
@@ -256,7 +260,7 @@ const HELP: [string, string, string][] = [
   ["/review", "A17", "your review queue, or review A17"],
   ["/ledger", "status cats public", "coverage, load, overdue and forecast"],
   ["/ledger", "dataset add cats 5000 #labelling Cat photos", "add a dataset (leads)"],
-  ["/ledger", "dataset set cats sample 10%", `change a setting: ${Object.keys(DATASET_KEYS).join(", ")} (leads)`],
+  ["/ledger", "dataset set cats sample 10%", `change a setting: ${Object.keys(DATASET_SETTINGS).join(", ")} (leads)`],
   ["/ledger", "assign cats 1-100 @ana due 2026-12-01", "assign a range (leads)"],
   ["/ledger", "role @ana reviewer", "grant a role (admins; leads may grant reviewer)"],
   ["/ledger", "capacity @ana 1500", "items per week (leads)"],

@@ -4,7 +4,7 @@ import { formatRange } from "../core/ranges.js";
 import type { AssignmentView, DatasetView, HandoffView, ReviewView } from "../core/types.js";
 import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.js";
 import { context, esc, mention, plain, plural, section } from "./format.js";
-import { compactItems } from "./messages.js";
+import { compactItems, type Message } from "./messages.js";
 
 /** What a modal remembers between opening and submission (kept in private_metadata, < 3000 chars). */
 export interface ModalMetadata {
@@ -64,9 +64,10 @@ export function loadingModal(title: string, m: ModalMetadata = {}): ModalView {
   return modal(VIEWS.loading, title, [section(":hourglass_flowing_sand: Loading…")], m, null);
 }
 
-/** A modal that only says something (an error, or that there is nothing to do). */
-export function noticeModal(title: string, text: string): ModalView {
-  return { type: "modal", callback_id: VIEWS.loading, title: plain(title.slice(0, 24)), close: plain("Close"), blocks: [section(text)] };
+/** A modal that only says something (a refusal, a result, or that there is nothing to do): mrkdwn text, or a message's blocks. */
+export function noticeModal(title: string, body: string | Message): ModalView {
+  const blocks = typeof body === "string" ? [section(body)] : body.blocks;
+  return { type: "modal", callback_id: VIEWS.loading, title: plain(title.slice(0, 24)), close: plain("Close"), blocks };
 }
 
 const assignmentOption = (a: AssignmentView) =>

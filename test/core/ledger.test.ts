@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Prisma } from "../../src/generated/prisma/client.js";
-import { sqlState } from "../../src/db/store.js";
+import { sqlState } from "../../src/db/errors.js";
 import { ADMIN, ANA, BOB, CAL, LEAD, LEAD2, REVIEWER, TEAM, expectDomainError, ledgerFixture, type LedgerFixture } from "../support/ledger.js";
 
 let f: LedgerFixture;
@@ -37,14 +37,14 @@ describe("datasets", () => {
     const d = await cats();
     expect(d).toMatchObject({ slug: "cats", itemCount: 1000, itemNoun: "image", batchSize: 100, reviewSampleRate: 0.1 });
     expect(d.errorTaxonomy).toContain("wrong class");
-    const set = await f.ledger.configureDataset(LEAD, "cats", "sample", "25%");
+    const set = await f.ledger.configureDataset(LEAD, "cats", { key: "sample", value: 0.25 });
     expect(set.dataset.reviewSampleRate).toBe(0.25);
-    expect((await f.ledger.configureDataset(LEAD, "cats", "gold", "5, 17,40-42")).dataset.goldItems).toEqual([5, 17, 40, 41, 42]);
-    expect((await f.ledger.configureDataset(LEAD, "cats", "taxonomy", "missing box, wrong class")).dataset.errorTaxonomy).toEqual([
+    expect((await f.ledger.configureDataset(LEAD, "cats", { key: "gold", value: [{ first: 5, last: 5 }, { first: 17, last: 17 }, { first: 40, last: 42 }, { first: 41, last: 41 }] })).dataset.goldItems).toEqual([5, 17, 40, 41, 42]);
+    expect((await f.ledger.configureDataset(LEAD, "cats", { key: "taxonomy", value: ["Missing box", " wrong class", "missing box"] })).dataset.errorTaxonomy).toEqual([
       "missing box",
       "wrong class",
     ]);
-    expect((await f.ledger.configureDataset(LEAD, "cats", "instructions", "https://wiki.example/cats")).dataset.instructions).toEqual({
+    expect((await f.ledger.configureDataset(LEAD, "cats", { key: "instructions", value: "https://wiki.example/cats" })).dataset.instructions).toEqual({
       version: 1,
       text: "https://wiki.example/cats",
       url: "https://wiki.example/cats",
@@ -54,16 +54,15 @@ describe("datasets", () => {
     expect(audit[0]).toMatchObject({ actorId: LEAD.userId, before: { sample: 0.1 }, after: { sample: 0.25 } });
   });
 
-  it("refuses non-leads, duplicates, bad names and unknown settings, changing nothing", async () => {
+  it("refuses non-leads, duplicates, bad names and values outside the rules, changing nothing", async () => {
     await expectDomainError(f.ledger.createDataset(ANA, { slug: "dogs", itemCount: 10 }), "forbidden", /only leads and admins can add datasets/);
     await cats();
     await expectDomainError(f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 10 }), "conflict", "a dataset named cats already exists");
     await expectDomainError(f.ledger.createDataset(LEAD, { slug: "Bad_Name", itemCount: 10 }), "invalid", /can't be a dataset name/);
     await expectDomainError(f.ledger.createDataset(LEAD, { slug: "ok", itemCount: 0 }), "invalid", /item count/);
-    await expectDomainError(f.ledger.configureDataset(LEAD, "cats", "colour", "red"), "invalid", /not a dataset setting/);
-    await expectDomainError(f.ledger.configureDataset(LEAD, "cats", "sample", "150%"), "invalid", /between 0% and 100%/);
-    await expectDomainError(f.ledger.configureDataset(ANA, "cats", "title", "x"), "forbidden");
-    await expectDomainError(f.ledger.configureDataset(LEAD, "dogs", "title", "x"), "not_found", /there is no dataset "dogs"; datasets: cats/);
+    await expectDomainError(f.ledger.configureDataset(LEAD, "cats", { key: "sample", value: 1.5 }), "invalid", /between 0% and 100%/);
+    await expectDomainError(f.ledger.configureDataset(ANA, "cats", { key: "title", value: "x" }), "forbidden");
+    await expectDomainError(f.ledger.configureDataset(LEAD, "dogs", { key: "title", value: "x" }), "not_found", /there is no dataset "dogs"; datasets: cats/);
     expect(await f.prisma.dataset.count()).toBe(1);
     expect(await events("dataset.set")).toHaveLength(0);
   });
@@ -71,10 +70,10 @@ describe("datasets", () => {
   it("grows the item count freely and shrinks it only over free items", async () => {
     const d = await cats(100);
     await f.ledger.claim(ANA, { dataset: "cats", first: 81, last: 90 });
-    await expectDomainError(f.ledger.configureDataset(LEAD, "cats", "items", "85"), "conflict", /A\d+ holds items up to 90/);
-    await f.ledger.configureDataset(LEAD, "cats", "items", "95");
+    await expectDomainError(f.ledger.configureDataset(LEAD, "cats", { key: "items", value: 85 }), "conflict", /A\d+ holds items up to 90/);
+    await f.ledger.configureDataset(LEAD, "cats", { key: "items", value: 95 });
     await expectFreeSpansConsistent(d.id, 95);
-    await f.ledger.configureDataset(LEAD, "cats", "items", "200");
+    await f.ledger.configureDataset(LEAD, "cats", { key: "items", value: 200 });
     await expectFreeSpansConsistent(d.id, 200);
   });
 });
@@ -84,11 +83,17 @@ describe("claims", () => {
     const d = await cats();
     const a = await f.ledger.claim(ANA, { dataset: "cats", first: 120, last: 180, dueDate: "2026-12-01", note: "first pass" });
     expect(a.assignment).toMatchObject({ ref: "A1", first: 120, last: 180, size: 61, assigneeId: ANA.userId, status: "PENDING", dueDate: "2026-12-01" });
-    await expectDomainError(
+    const held = await expectDomainError(
       f.ledger.claim(BOB, { dataset: "cats", first: 150, last: 200 }),
       "conflict",
-      "items 150–180 of cats are already held by <@UANA> in A1; the lowest free range of 51 items is 1–51",
+      "items 150–180 of cats are already held by @UANA in A1; the lowest free range of 51 items is 1–51",
     );
+    // The person is a part of the sentence, not markup: each surface names them its own way.
+    expect(held.text).toEqual([
+      "items 150–180 of cats are already held by ",
+      { kind: "person", userId: ANA.userId },
+      " in A1; the lowest free range of 51 items is 1–51",
+    ]);
     await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 100, last: 120 }), "conflict", /already held by you in A1/);
     expect(await f.prisma.assignment.count()).toBe(1);
     expect(await events("assignment.claim")).toHaveLength(1);
@@ -102,7 +107,7 @@ describe("claims", () => {
     await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, dueDate: "2026-11-01" }), "invalid", /in the past/);
     await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, dueDate: "2026-02-30" }), "invalid", /not a real date/);
     await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, note: "x".repeat(501) }), "invalid", /keep it under 500/);
-    await f.ledger.configureDataset(LEAD, "cats", "archived", "yes");
+    await f.ledger.configureDataset(LEAD, "cats", { key: "archived", value: true });
     await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5 }), "invalid", /archived/);
     expect(await f.prisma.assignment.count()).toBe(0);
   });
@@ -179,7 +184,7 @@ describe("progress and status transitions", () => {
   it("lets only the owner or a lead change a range", async () => {
     await cats();
     await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
-    await expectDomainError(f.ledger.setProgress(BOB, "A1", 3), "forbidden", "A1 belongs to <@UANA>; only they or a lead can update it");
+    await expectDomainError(f.ledger.setProgress(BOB, "A1", 3), "forbidden", "A1 belongs to @UANA; only they or a lead can update it");
     await expectDomainError(f.ledger.release(BOB, "A1"), "forbidden");
     expect((await f.ledger.setProgress(LEAD, "A1", 3)).assignment.itemsDone).toBe(3);
     await expectDomainError(f.ledger.setProgress(ANA, "A99", 3), "not_found", "there is no assignment A99");
@@ -194,8 +199,8 @@ describe("progress and status transitions", () => {
 
   it("completes a submitted range at once when the policy reviews nothing", async () => {
     await cats();
-    await f.ledger.configureDataset(LEAD, "cats", "first-k", "0");
-    await f.ledger.configureDataset(LEAD, "cats", "review", "first-k");
+    await f.ledger.configureDataset(LEAD, "cats", { key: "first-k", value: 0 });
+    await f.ledger.configureDataset(LEAD, "cats", { key: "review", value: "first-k" });
     await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
     const s = await f.ledger.submit(ANA, "A1");
     expect(s.review).toBeNull();
@@ -298,7 +303,7 @@ describe("handoffs", () => {
       ["A2", 161, 200, 0, ANA.userId],
     ]);
     expect(ok.handoff.resultAssignmentId).toBe(ok.moved!.id);
-    const second = await expectDomainError(f.ledger.decideHandoff(LEAD2, "H1", { approve: false }), "conflict", "H1 was already approved by <@ULEAD>");
+    const second = await expectDomainError(f.ledger.decideHandoff(LEAD2, "H1", { approve: false }), "conflict", "H1 was already approved by @ULEAD");
     expect(second.details).toMatchObject({ status: "APPROVED", decidedById: LEAD.userId });
     const trail = (await events()).filter((e) => e.handoffId === 1).map((e) => e.action);
     expect(trail).toEqual(["handoff.request", "handoff.apply", "handoff.approve"]);
@@ -350,7 +355,7 @@ describe("handoffs", () => {
     await setup();
     await expectDomainError(f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "  " }), "invalid", /needs a reason/);
     await expectDomainError(f.ledger.handoff(ANA, "A1", { to: BOB.userId, range: { first: 190, last: 210 }, reason: "x" }), "invalid", /is not inside A1/);
-    await expectDomainError(f.ledger.handoff(ANA, "A1", { to: ANA.userId, reason: "x" }), "invalid", "A1 already belongs to <@UANA>");
+    await expectDomainError(f.ledger.handoff(ANA, "A1", { to: ANA.userId, reason: "x" }), "invalid", "A1 already belongs to @UANA");
     await f.ledger.submit(ANA, "A1");
     await expectDomainError(f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "x" }), "illegal_transition", /in review/);
     expect(await f.prisma.handoffRequest.count()).toBe(0);
@@ -366,7 +371,7 @@ describe("handoffs", () => {
     await f.ledger.submit(ANA, "A2");
     await expectDomainError(f.ledger.decideHandoff(LEAD, "H2", { approve: true }), "illegal_transition", "can't hand off A2: it is in review");
     expect((await f.ledger.getHandoff(TEAM, "H2")).status).toBe("PENDING");
-    await expectDomainError(f.ledger.cancelHandoff(BOB, "H2"), "forbidden", "only <@UANA> can withdraw H2");
+    await expectDomainError(f.ledger.cancelHandoff(BOB, "H2"), "forbidden", "only @UANA can withdraw H2");
     expect((await f.ledger.cancelHandoff(ANA, "H2")).handoff.status).toBe("CANCELLED");
     await expectDomainError(f.ledger.decideHandoff(LEAD, "H2", { approve: true }), "conflict", "H2 was already cancelled");
   });
@@ -403,7 +408,7 @@ describe("members", () => {
     await expectDomainError(f.ledger.setRole(LEAD, ANA.userId, "LEAD"), "forbidden", /only admins can make someone lead/);
     await expectDomainError(f.ledger.setRole(ANA, BOB.userId, "REVIEWER"), "forbidden");
     expect((await f.ledger.setRole(LEAD, ANA.userId, "REVIEWER")).member.role).toBe("REVIEWER");
-    await expectDomainError(f.ledger.setRole(LEAD, LEAD2.userId, "ANNOTATOR"), "forbidden", /only admins can change the role of <@ULEAD2>/);
+    await expectDomainError(f.ledger.setRole(LEAD, LEAD2.userId, "ANNOTATOR"), "forbidden", /only admins can change the role of @ULEAD2/);
     await expectDomainError(f.ledger.setCapacity(ANA, BOB.userId, 100), "forbidden", /set capacities/);
     await expectDomainError(f.ledger.setCapacity(LEAD, BOB.userId, 0), "invalid");
     expect(await f.ledger.effectiveRole({ teamId: TEAM, userId: "USLACKADMIN", workspaceAdmin: true })).toBe("ADMIN");

@@ -493,7 +493,7 @@ describe("/ledger", () => {
     const setByAnnotator = await ask(h.ana, "/ledger", `dataset set ${slug} batch 1`);
     expectRefusal(setByAnnotator.reply, /lead|admin/i);
     const badKey = await ask(h.lead, "/ledger", `dataset set ${slug} colour blue`);
-    expectRefusal(badKey.reply, /"colour" is not a dataset setting/);
+    expectRefusal(badKey.reply, /"colour" is not a dataset setting/, /\/ledger dataset set/);
     const badCount = await ask(h.lead, "/ledger", `dataset add ${uniqueSlug("x")} many`);
     expectRefusal(badCount.reply, /"many" is not a number of items/, /\/ledger dataset add/);
     const badChannel = await ask(h.lead, "/ledger", `dataset add ${uniqueSlug("x")} 10 #labels`);

@@ -370,7 +370,7 @@ describe("review modal", () => {
     // the old request's button now says it was decided
     await reviewer.click("review.open", { channel: reviewer.dmChannel, messageTs: dm.ts });
     const notice = await reviewer.waitForModal((v) => blockText(v.blocks).includes("already decided"));
-    expect(blockText(notice.blocks)).toContain(`R${review.id} of ${ref} was already decided.`);
+    expect(blockText(notice.blocks)).toContain(`R${review.id} of ${ref} was already decided`);
     await reviewer.closeView();
   });
 

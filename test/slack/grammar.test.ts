@@ -1,3 +1,4 @@
+import { parseDatasetSetting } from "../../src/slack/parse/settings.js";
 import { describe, expect, it } from "vitest";
 import { parseClaim, parseHandoff, parseLedger, parseProgress, parseRelease, parseReview, UsageError } from "../../src/slack/parse/grammar.js";
 
@@ -82,8 +83,8 @@ describe("/ledger", () => {
     expect(parseLedger("dataset add cats 5000 <#C123|labelling> Cat photos")).toEqual({
       kind: "dataset-add", slug: "cats", items: 5000, channelId: "C123", title: "Cat photos",
     });
-    expect(parseLedger("dataset set cats sample 10%")).toEqual({ kind: "dataset-set", slug: "cats", key: "sample", value: "10%", channelId: null });
-    expect(parseLedger("dataset set cats channel <#C9|qa>")).toMatchObject({ key: "channel", channelId: "C9" });
+    expect(parseLedger("dataset set cats sample 10%")).toEqual({ kind: "dataset-set", slug: "cats", setting: { key: "sample", value: 0.1 } });
+    expect(parseLedger("dataset set cats channel <#C9|qa>")).toMatchObject({ setting: { key: "channel", value: "C9" } });
     expect(parseLedger("assign cats 1-100 <@U7> due 2026-12-01 rush")).toEqual({
       kind: "assign", dataset: "cats", first: 1, last: 100, userId: "U7", due: "2026-12-01", note: "rush",
     });
@@ -99,5 +100,48 @@ describe("/ledger", () => {
     expect(usageError(() => parseLedger("dataset add cats lots")).message).toBe('"lots" is not a number of items');
     expect(usageError(() => parseLedger("dataset add cats 10 #general")).message).toMatch(/not a channel Slack recognised/);
     expect(usageError(() => parseLedger("capacity <@U7>")).usage).toBe("/ledger capacity @user <items-per-week>");
+  });
+});
+
+describe("dataset settings", () => {
+  const ok = (key: string, value: string) => {
+    const r = parseDatasetSetting(key, value);
+    if (!r.ok) throw new Error(r.problem);
+    return r.setting;
+  };
+  const problem = (key: string, value: string) => {
+    const r = parseDatasetSetting(key, value);
+    if (r.ok) throw new Error(`${key} ${value} was accepted`);
+    return r.problem;
+  };
+
+  it("parses each setting's syntax into a typed value", () => {
+    expect(ok("sample", "25%")).toEqual({ key: "sample", value: 0.25 });
+    expect(ok("sample", "0.1")).toEqual({ key: "sample", value: 0.1 });
+    expect(ok("sample", "150%")).toEqual({ key: "sample", value: 1.5 }); // out of bounds: the core refuses it
+    expect(ok("Gold", "5, 17,40-42")).toEqual({ key: "gold", value: [{ first: 5, last: 5 }, { first: 17, last: 17 }, { first: 40, last: 42 }] });
+    expect(ok("gold", "none")).toEqual({ key: "gold", value: [] });
+    expect(ok("taxonomy", "missing box, wrong class,")).toEqual({ key: "taxonomy", value: ["missing box", "wrong class"] });
+    expect(ok("taxonomy", "Default")).toEqual({ key: "taxonomy", value: "default" });
+    expect(ok("items", "2000")).toEqual({ key: "items", value: 2000 });
+    expect(ok("archived", "Yes")).toEqual({ key: "archived", value: true });
+    expect(ok("archived", "off")).toEqual({ key: "archived", value: false });
+    expect(ok("review", "First-K")).toEqual({ key: "review", value: "first-k" });
+    expect(ok("channel", "<#C9|qa>")).toEqual({ key: "channel", value: "C9" });
+    expect(ok("channel", "none")).toEqual({ key: "channel", value: null });
+    expect(ok("instructions", "https://wiki.example/cats")).toEqual({ key: "instructions", value: "https://wiki.example/cats" });
+  });
+
+  it("names what is wrong with a value, and every setting when the key is unknown", () => {
+    expect(problem("colour", "red")).toBe(
+      '"colour" is not a dataset setting; settings: title, items, noun, channel, batch, sample, first-k, review, gold, taxonomy, instructions, archived',
+    );
+    expect(problem("sample", "lots")).toBe('"lots" is not a share; write it like 10% or 0.1');
+    expect(problem("items", "many")).toBe('the item count must be a whole number, not "many"');
+    expect(problem("gold", "5,x")).toBe('"x" is not an item or a range like 40-42');
+    expect(problem("archived", "maybe")).toBe('"maybe" is not yes or no');
+    expect(problem("review", "sometimes")).toBe('review must be "every" or "first-k"');
+    expect(problem("channel", "#general")).toMatch(/#general is not a channel Slack recognised/);
+    expect(problem("batch", "  ")).toBe("give a value for batch: the default size of a claim of the next free range");
   });
 });

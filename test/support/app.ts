@@ -16,6 +16,7 @@ import { Ledger } from "../../src/core/ledger/index.js";
 import type { Actor } from "../../src/core/types.js";
 import { Store } from "../../src/db/store.js";
 import { createRangekeeper, type Rangekeeper } from "../../src/slack/app.js";
+import { parseDatasetSetting } from "../../src/slack/parse/settings.js";
 import { startStandin, type ResponseRecord, type SimulatedUser, type Standin, type StoredMessage } from "@rangekeeper/slack-standin";
 import { databaseAnswers } from "../../src/db/client.js";
 import { createTestDatabase } from "./db.js";
@@ -144,7 +145,11 @@ export async function startApp(o: StartOptions = {}): Promise<AppHarness> {
       actor,
       async dataset(slug, items = 1000, settings = {}) {
         await ledger.createDataset(actor(IDS.admin), { slug, itemCount: items, title: `Test ${slug}` });
-        for (const [k, v] of Object.entries(settings)) await ledger.configureDataset(actor(IDS.admin), slug, k, v);
+        for (const [k, v] of Object.entries(settings)) {
+          const parsed = parseDatasetSetting(k, v);
+          if (!parsed.ok) throw new Error(`dataset setting ${k} ${v}: ${parsed.problem}`);
+          await ledger.configureDataset(actor(IDS.admin), slug, parsed.setting);
+        }
         return slug;
       },
       async auditCount(slug) {

@@ -1,26 +1,17 @@
-import type { Assignment } from "../../generated/prisma/client.js";
-import {
-  assignmentView,
-  audit,
-  ensureMember,
-  findAssignment,
-  lockAssignment,
-  lockDataset,
-  lowestFreeSpan,
-  overlappingLive,
-  type AssignmentWithDataset,
-  type Tx,
-} from "../../db/store.js";
-import { atLeast } from "../roles.js";
-import { conflict, forbidden, invalid, notFound } from "../errors.js";
+import type { AssignmentInDataset, AssignmentRecord, DatasetRecord } from "../../db/records.js";
+import type { AssignmentPatch, Repositories } from "../../db/store.js";
 import { parseIsoDate } from "../dates.js";
+import { conflict, forbidden, invalid, notFound } from "../errors.js";
 import { checkRangeInside, formatRange, intersection } from "../ranges.js";
 import { assignmentRef, parseAssignmentRef } from "../refs.js";
+import { startReviewOnSubmit } from "../review/service.js";
+import { atLeast } from "../roles.js";
+import { hint, person, text } from "../text.js";
 import { assertTransition, statusAfterProgress } from "../transitions.js";
 import type { Actor, AssignmentView, ChangeOptions, Range } from "../types.js";
-import { roleOf, requireLead, todayFor, type LedgerContext } from "./context.js";
+import { assignmentView } from "../views.js";
+import { change, requireLead, roleOf, todayFor, type LedgerContext } from "./context.js";
 import { requireDataset } from "./datasets.js";
-import { startReviewOnSubmit } from "../review/service.js";
 
 export const MAX_NOTE = 500;
 
@@ -41,6 +32,12 @@ export interface ClaimNextInput {
   note?: string | null;
 }
 
+/** A count of items done, a step (start or pause), or both at once. */
+export interface ProgressUpdate {
+  count?: number;
+  step?: "start" | "pause";
+}
+
 function cleanNote(note: string | null | undefined): string | null {
   const n = note?.trim();
   if (!n) return null;
@@ -48,74 +45,75 @@ function cleanNote(note: string | null | undefined): string | null {
   return n;
 }
 
-async function checkDue(ctx: LedgerContext, tx: Tx, teamId: string, userId: string, due: string | null | undefined) {
+async function checkDue(ctx: LedgerContext, r: Repositories, teamId: string, userId: string, due: string | null | undefined) {
   if (!due) return null;
   const date = parseIsoDate(due);
-  const today = await todayFor(ctx, tx, teamId, userId);
+  const today = await todayFor(ctx, r, teamId, userId);
   if (due < today) throw invalid(`the due date ${due} is in the past (today is ${today})`, { field: "dueDate" });
   return date;
 }
 
 /** The refusal of a range whose items are held, naming who holds what and what is free instead. */
-async function heldError(tx: Tx, datasetId: number, slug: string, range: Range, actorId: string, held: Assignment[]) {
+async function heldError(r: Repositories, d: DatasetRecord, range: Range, actorId: string, held: AssignmentRecord[]) {
   const h = held[0]!;
   const overlap = intersection(range, h)!;
-  const who = h.assigneeId === actorId ? "you" : `<@${h.assigneeId}>`;
+  const who = h.assigneeId === actorId ? "you" : person(h.assigneeId);
   const more = held.length > 1 ? ` (and ${held.length - 1} more range${held.length > 2 ? "s" : ""})` : "";
   const size = range.last - range.first + 1;
-  const free = await lowestFreeSpan(tx, datasetId, size);
+  const free = await r.assignments.lowestFreeSpan(d.id, size);
   const suggestion = free
     ? `; the lowest free range of ${size} item${size === 1 ? "" : "s"} is ${formatRange({ first: free.first, last: free.first + size - 1 })}`
     : "";
   return conflict(
-    `items ${formatRange(overlap)} of ${slug} are already held by ${who} in ${assignmentRef(h.id)}${more}${suggestion}`,
+    text`items ${formatRange(overlap)} of ${d.slug} are already held by ${who} in ${assignmentRef(h.id)}${more}${suggestion}`,
     { heldBy: h.assigneeId, ref: assignmentRef(h.id), overlap },
   );
 }
 
-async function createRange(
-  ctx: LedgerContext,
-  tx: Tx,
-  actor: Actor,
-  action: string,
-  d: { id: number; slug: string; itemNoun: string; itemCount: number; archived: boolean },
-  range: Range,
-  assigneeId: string,
-  due: Date | null,
-  note: string | null,
-  reason: string | null,
+interface NewRange {
+  action: "assignment.claim" | "assignment.assign";
+  dataset: DatasetRecord;
+  range: Range;
+  assigneeId: string;
+  due: Date | null;
+  note: string | null;
+  reason: string | null;
   /** the caller locked the dataset and found `range` free under that lock */
-  knownFree = false,
-) {
-  if (d.archived) throw invalid(`${d.slug} is archived; a lead can reopen it with /ledger dataset set ${d.slug} archived no`);
-  checkRangeInside(range, d.itemCount, d.slug);
-  if (!knownFree) {
-    await lockDataset(tx, d.id);
-    const held = await overlappingLive(tx, d.id, range);
-    if (held.length) throw await heldError(tx, d.id, d.slug, range, actor.userId, held);
+  knownFree?: boolean;
+}
+
+/** Creates a live range after checking it fits the dataset and no live range holds its items. */
+async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n: NewRange): Promise<AssignmentView> {
+  const d = n.dataset;
+  if (d.archived) {
+    throw invalid(text`${d.slug} is archived; a lead can reopen it${hint({ kind: "reopen-dataset", dataset: d.slug })}`);
   }
-  await ensureMember(tx, actor.teamId, assigneeId);
-  const a = await tx.assignment.create({
-    data: {
-      teamId: actor.teamId,
-      datasetId: d.id,
-      first: range.first,
-      last: range.last,
-      assigneeId,
-      assignedBy: actor.userId,
-      dueDate: due,
-      note,
-    },
+  checkRangeInside(n.range, d.itemCount, d.slug);
+  if (!n.knownFree) {
+    await r.datasets.lock(d.id);
+    const held = await r.assignments.overlappingLive(d.id, n.range);
+    if (held.length) throw await heldError(r, d, n.range, actor.userId, held);
+  }
+  await r.members.ensure(actor.teamId, n.assigneeId);
+  const a = await r.assignments.create({
+    teamId: actor.teamId,
+    datasetId: d.id,
+    first: n.range.first,
+    last: n.range.last,
+    assigneeId: n.assigneeId,
+    assignedBy: actor.userId,
+    dueDate: n.due,
+    note: n.note,
   });
   const view = assignmentView(a, d);
-  await audit(tx, {
+  await r.audit.append({
     teamId: actor.teamId,
     actorId: actor.userId,
-    action,
+    action: n.action,
     datasetId: d.id,
     assignmentId: a.id,
-    after: { first: a.first, last: a.last, assigneeId, status: a.status, dueDate: view.dueDate, note },
-    reason,
+    after: { first: a.first, last: a.last, assigneeId: n.assigneeId, status: a.status, dueDate: view.dueDate, note: n.note },
+    reason: n.reason,
     at: ctx.config.clock(),
   });
   return view;
@@ -126,12 +124,19 @@ const datasetSummary = (d: { slug: string; title: string; itemNoun: string }) =>
 /** Claim an explicit range for oneself. */
 export async function claim(ctx: LedgerContext, actor: Actor, input: ClaimInput, opts: ChangeOptions = {}) {
   const note = cleanNote(input.note);
-  return ctx.store.change(actor.teamId, "assignment.claim", opts.idempotencyKey, async (tx) => {
-    const d = await requireDataset(tx, actor.teamId, input.dataset);
-    const due = await checkDue(ctx, tx, actor.teamId, actor.userId, input.dueDate);
-    const range = { first: input.first, last: input.last };
-    const assignment = await createRange(ctx, tx, actor, "assignment.claim", d, range, actor.userId, due, note, opts.reason ?? null);
-    return { assignment, dataset: datasetSummary(d) };
+  return change(ctx, actor.teamId, "assignment.claim", opts.idempotencyKey, async (r) => {
+    const dataset = await requireDataset(r, actor.teamId, input.dataset);
+    const due = await checkDue(ctx, r, actor.teamId, actor.userId, input.dueDate);
+    const assignment = await createRange(ctx, r, actor, {
+      action: "assignment.claim",
+      dataset,
+      range: { first: input.first, last: input.last },
+      assigneeId: actor.userId,
+      due,
+      note,
+      reason: opts.reason ?? null,
+    });
+    return { assignment, dataset: datasetSummary(dataset) };
   });
 }
 
@@ -141,50 +146,61 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
   if (input.size !== undefined && (!Number.isSafeInteger(input.size) || input.size < 1)) {
     throw invalid("the size must be a whole number of at least 1", { field: "size" });
   }
-  return ctx.store.change(actor.teamId, "assignment.claim", opts.idempotencyKey, async (tx) => {
-    const d = await requireDataset(tx, actor.teamId, input.dataset);
-    const due = await checkDue(ctx, tx, actor.teamId, actor.userId, input.dueDate);
-    const size = input.size ?? d.batchSize;
-    if (size > d.itemCount) throw invalid(`${d.slug} has only ${d.itemCount} items; ask for at most ${d.itemCount}`, { field: "size" });
-    await lockDataset(tx, d.id);
-    const span = await lowestFreeSpan(tx, d.id, size);
-    if (!span) throw await noFreeRange(tx, d.id, d.slug, size);
-    const range = { first: span.first, last: span.first + size - 1 };
-    const assignment = await createRange(ctx, tx, actor, "assignment.claim", d, range, actor.userId, due, note, opts.reason ?? null, true);
-    return { assignment, dataset: datasetSummary(d) };
+  return change(ctx, actor.teamId, "assignment.claim", opts.idempotencyKey, async (r) => {
+    const dataset = await requireDataset(r, actor.teamId, input.dataset);
+    const due = await checkDue(ctx, r, actor.teamId, actor.userId, input.dueDate);
+    const size = input.size ?? dataset.batchSize;
+    if (size > dataset.itemCount) {
+      throw invalid(`${dataset.slug} has only ${dataset.itemCount} items; ask for at most ${dataset.itemCount}`, { field: "size" });
+    }
+    await r.datasets.lock(dataset.id);
+    const span = await r.assignments.lowestFreeSpan(dataset.id, size);
+    if (!span) throw await noFreeRange(r, dataset, size);
+    const assignment = await createRange(ctx, r, actor, {
+      action: "assignment.claim",
+      dataset,
+      range: { first: span.first, last: span.first + size - 1 },
+      assigneeId: actor.userId,
+      due,
+      note,
+      reason: opts.reason ?? null,
+      knownFree: true,
+    });
+    return { assignment, dataset: datasetSummary(dataset) };
   });
 }
 
-async function noFreeRange(tx: Tx, datasetId: number, slug: string, size: number) {
-  const largest = await tx.$queryRaw<Range[]>`
-    SELECT "first", "last" FROM "FreeSpan" WHERE "datasetId" = ${datasetId}
-    ORDER BY "last" - "first" DESC, "first" LIMIT 1`;
-  const l = largest[0];
-  if (!l) return conflict(`every item of ${slug} is already claimed`);
+async function noFreeRange(r: Repositories, d: DatasetRecord, size: number) {
+  const l = await r.assignments.largestFreeSpan(d.id);
+  if (!l) return conflict(`every item of ${d.slug} is already claimed`);
   const n = l.last - l.first + 1;
   return conflict(
-    `no free range of ${size} items is left in ${slug}; the largest free range is ${formatRange(l)} (${n} item${n === 1 ? "" : "s"})`,
+    `no free range of ${size} items is left in ${d.slug}; the largest free range is ${formatRange(l)} (${n} item${n === 1 ? "" : "s"})`,
     { largest: l, field: "size" },
   );
 }
 
 /** A lead assigns a range to someone. */
-export async function assign(
-  ctx: LedgerContext,
-  actor: Actor,
-  input: ClaimInput & { assigneeId: string },
-  opts: ChangeOptions = {},
-) {
+export async function assign(ctx: LedgerContext, actor: Actor, input: ClaimInput & { assigneeId: string }, opts: ChangeOptions = {}) {
   const note = cleanNote(input.note);
-  return ctx.store.change(actor.teamId, "assignment.assign", opts.idempotencyKey, async (tx) => {
-    const d = await requireDataset(tx, actor.teamId, input.dataset);
-    await requireLead(ctx, tx, actor, "assign ranges to others", d.id);
-    const due = await checkDue(ctx, tx, actor.teamId, input.assigneeId, input.dueDate);
-    const range = { first: input.first, last: input.last };
-    const assignment = await createRange(ctx, tx, actor, "assignment.assign", d, range, input.assigneeId, due, note, opts.reason ?? null);
-    return { assignment, dataset: datasetSummary(d) };
+  return change(ctx, actor.teamId, "assignment.assign", opts.idempotencyKey, async (r) => {
+    const dataset = await requireDataset(r, actor.teamId, input.dataset);
+    await requireLead(ctx, r, actor, "assign ranges to others", dataset.id);
+    const due = await checkDue(ctx, r, actor.teamId, input.assigneeId, input.dueDate);
+    const assignment = await createRange(ctx, r, actor, {
+      action: "assignment.assign",
+      dataset,
+      range: { first: input.first, last: input.last },
+      assigneeId: input.assigneeId,
+      due,
+      note,
+      reason: opts.reason ?? null,
+    });
+    return { assignment, dataset: datasetSummary(dataset) };
   });
 }
+
+const refId = (ref: string | number) => (typeof ref === "number" ? ref : parseAssignmentRef(ref));
 
 /**
  * Loads an assignment the actor may change: their own, or any when they lead
@@ -192,99 +208,106 @@ export async function assign(
  */
 export async function loadOwnAssignment(
   ctx: LedgerContext,
-  tx: Tx,
+  r: Repositories,
   actor: Actor,
   ref: string | number,
   what: string,
   opts: { lockDatasetFirst?: boolean } = {},
-): Promise<AssignmentWithDataset> {
-  const id = typeof ref === "number" ? ref : parseAssignmentRef(ref);
-  const found = await findAssignment(tx, actor.teamId, id);
+): Promise<AssignmentInDataset> {
+  const id = refId(ref);
+  const found = await r.assignments.findInTeam(actor.teamId, id);
   if (!found) throw notFound(`there is no assignment ${assignmentRef(id)}`);
-  if (opts.lockDatasetFirst) await lockDataset(tx, found.datasetId);
-  await lockAssignment(tx, id);
-  const a = (await findAssignment(tx, actor.teamId, id))!;
+  if (opts.lockDatasetFirst) await r.datasets.lock(found.datasetId);
+  await r.assignments.lock(id);
+  const a = (await r.assignments.findInTeam(actor.teamId, id))!;
   if (a.assigneeId !== actor.userId) {
-    const role = await roleOf(ctx, tx, actor, a.datasetId);
+    const role = await roleOf(ctx, r, actor, a.datasetId);
     if (!atLeast(role, "LEAD")) {
-      throw forbidden(`${assignmentRef(id)} belongs to <@${a.assigneeId}>; only they or a lead can ${what} it`);
+      throw forbidden(text`${assignmentRef(id)} belongs to ${person(a.assigneeId)}; only they or a lead can ${what} it`);
     }
   }
   return a;
 }
 
-type Snapshot = Pick<Assignment, "status" | "itemsDone">;
+type Snapshot = Pick<AssignmentRecord, "status" | "itemsDone">;
 const snap = (a: Snapshot) => ({ status: a.status, itemsDone: a.itemsDone });
 
-async function recordChange(
+/** Applies a patch to a loaded assignment and writes its audit event (status and items done before and after). */
+async function applyChange(
   ctx: LedgerContext,
-  tx: Tx,
+  r: Repositories,
   actor: Actor,
-  action: string,
-  before: AssignmentWithDataset,
-  after: Assignment,
-  reason: string | null,
-  extra: Record<string, unknown> = {},
-) {
-  await audit(tx, {
+  c: { action: string; before: AssignmentInDataset; patch: AssignmentPatch; reason: string | null; extra?: Record<string, unknown> },
+): Promise<AssignmentInDataset> {
+  const after = await r.assignments.update(c.before.id, c.patch);
+  await r.audit.append({
     teamId: actor.teamId,
     actorId: actor.userId,
-    action,
-    datasetId: before.datasetId,
-    assignmentId: before.id,
-    before: snap(before),
-    after: { ...snap(after), ...extra },
-    reason,
+    action: c.action,
+    datasetId: c.before.datasetId,
+    assignmentId: c.before.id,
+    before: snap(c.before),
+    after: { ...snap(after), ...c.extra },
+    reason: c.reason,
     at: ctx.config.clock(),
   });
-  return assignmentView(after, before.dataset);
+  return { ...after, dataset: c.before.dataset };
+}
+
+const startPatch = (a: AssignmentRecord, now: Date): AssignmentPatch => ({
+  status: "IN_PROGRESS",
+  startedAt: a.startedAt ?? now,
+  lastProgressAt: now,
+});
+
+/**
+ * Records items done (0..size), starts or pauses a range, or both at once
+ * (a count with start or pause, as the progress form sends them): both are
+ * checked first against the range as it is, then applied in the order that
+ * keeps the second valid (start before the count, the count before pause),
+ * in one transaction with an audit event each. Any progress starts a pending
+ * range.
+ */
+export async function updateProgress(ctx: LedgerContext, actor: Actor, ref: string | number, u: ProgressUpdate, opts: ChangeOptions = {}) {
+  if (u.count === undefined && u.step === undefined) throw invalid("give the number of items done, or start or pause");
+  const operation = u.count === undefined ? `assignment.${u.step}` : u.step ? `assignment.progress+${u.step}` : "assignment.progress";
+  return change(ctx, actor.teamId, operation, opts.idempotencyKey, async (r) => {
+    const a = await loadOwnAssignment(ctx, r, actor, ref, u.count === undefined ? u.step! : "update");
+    const label = assignmentRef(a.id);
+    if (u.step) assertTransition(u.step, a.status, label);
+    if (u.count !== undefined) {
+      assertTransition("progress", a.status, label);
+      const size = a.last - a.first + 1;
+      if (!Number.isSafeInteger(u.count) || u.count < 0 || u.count > size) {
+        throw invalid(`${label} has ${size} items; items done must be between 0 and ${size}`, { field: "count" });
+      }
+    }
+    const now = ctx.config.clock();
+    const reason = opts.reason ?? null;
+    let current = a;
+    const count = async () => {
+      const patch: AssignmentPatch = {
+        itemsDone: u.count!,
+        status: statusAfterProgress(current.status),
+        startedAt: current.startedAt ?? now,
+        lastProgressAt: now,
+      };
+      current = await applyChange(ctx, r, actor, { action: "assignment.progress", before: current, patch, reason });
+    };
+    if (u.step === "start") current = await applyChange(ctx, r, actor, { action: "assignment.start", before: current, patch: startPatch(current, now), reason });
+    if (u.count !== undefined) await count();
+    if (u.step === "pause") current = await applyChange(ctx, r, actor, { action: "assignment.pause", before: current, patch: { status: "PENDING" }, reason });
+    return { assignment: assignmentView(current, current.dataset), previous: snap(a) };
+  });
 }
 
 /** Set items done (0..size). Any progress starts a pending range. */
-export async function setProgress(ctx: LedgerContext, actor: Actor, ref: string | number, count: number, opts: ChangeOptions = {}) {
-  return ctx.store.change(actor.teamId, "assignment.progress", opts.idempotencyKey, async (tx) => {
-    const a = await loadOwnAssignment(ctx, tx, actor, ref, "update");
-    const r = assignmentRef(a.id);
-    assertTransition("progress", a.status, r);
-    const size = a.last - a.first + 1;
-    if (!Number.isSafeInteger(count) || count < 0 || count > size) {
-      throw invalid(`${r} has ${size} items; items done must be between 0 and ${size}`, { field: "count" });
-    }
-    const now = ctx.config.clock();
-    const updated = await tx.assignment.update({
-      where: { id: a.id },
-      data: {
-        itemsDone: count,
-        status: statusAfterProgress(a.status),
-        startedAt: a.startedAt ?? now,
-        lastProgressAt: now,
-      },
-    });
-    return { assignment: await recordChange(ctx, tx, actor, "assignment.progress", a, updated, opts.reason ?? null), previous: snap(a) };
-  });
-}
-
-export async function start(ctx: LedgerContext, actor: Actor, ref: string | number, opts: ChangeOptions = {}) {
-  return ctx.store.change(actor.teamId, "assignment.start", opts.idempotencyKey, async (tx) => {
-    const a = await loadOwnAssignment(ctx, tx, actor, ref, "start");
-    assertTransition("start", a.status, assignmentRef(a.id));
-    const now = ctx.config.clock();
-    const updated = await tx.assignment.update({
-      where: { id: a.id },
-      data: { status: "IN_PROGRESS", startedAt: a.startedAt ?? now, lastProgressAt: now },
-    });
-    return { assignment: await recordChange(ctx, tx, actor, "assignment.start", a, updated, opts.reason ?? null), previous: snap(a) };
-  });
-}
-
-export async function pause(ctx: LedgerContext, actor: Actor, ref: string | number, opts: ChangeOptions = {}) {
-  return ctx.store.change(actor.teamId, "assignment.pause", opts.idempotencyKey, async (tx) => {
-    const a = await loadOwnAssignment(ctx, tx, actor, ref, "pause");
-    assertTransition("pause", a.status, assignmentRef(a.id));
-    const updated = await tx.assignment.update({ where: { id: a.id }, data: { status: "PENDING" } });
-    return { assignment: await recordChange(ctx, tx, actor, "assignment.pause", a, updated, opts.reason ?? null), previous: snap(a) };
-  });
-}
+export const setProgress = (ctx: LedgerContext, actor: Actor, ref: string | number, count: number, opts?: ChangeOptions) =>
+  updateProgress(ctx, actor, ref, { count }, opts);
+export const start = (ctx: LedgerContext, actor: Actor, ref: string | number, opts?: ChangeOptions) =>
+  updateProgress(ctx, actor, ref, { step: "start" }, opts);
+export const pause = (ctx: LedgerContext, actor: Actor, ref: string | number, opts?: ChangeOptions) =>
+  updateProgress(ctx, actor, ref, { step: "pause" }, opts);
 
 /**
  * Submit a finished range: all its items count as done; the dataset's review
@@ -292,16 +315,17 @@ export async function pause(ctx: LedgerContext, actor: Actor, ref: string | numb
  * is completed at once.
  */
 export async function submit(ctx: LedgerContext, actor: Actor, ref: string | number, opts: ChangeOptions = {}) {
-  return ctx.store.change(actor.teamId, "assignment.submit", opts.idempotencyKey, async (tx) => {
-    const a = await loadOwnAssignment(ctx, tx, actor, ref, "submit");
+  return change(ctx, actor.teamId, "assignment.submit", opts.idempotencyKey, async (r) => {
+    const a = await loadOwnAssignment(ctx, r, actor, ref, "submit");
     assertTransition("submit", a.status, assignmentRef(a.id));
     const size = a.last - a.first + 1;
     const round = a.reviewRound + 1;
     const now = ctx.config.clock();
-    const review = await startReviewOnSubmit(ctx, tx, a, round);
-    const updated = await tx.assignment.update({
-      where: { id: a.id },
-      data: {
+    const review = await startReviewOnSubmit(ctx, r, a, round);
+    const updated = await applyChange(ctx, r, actor, {
+      action: "assignment.submit",
+      before: a,
+      patch: {
         itemsDone: size,
         reviewRound: round,
         status: review ? "IN_REVIEW" : "COMPLETED",
@@ -310,38 +334,35 @@ export async function submit(ctx: LedgerContext, actor: Actor, ref: string | num
         submittedAt: now,
         completedAt: review ? null : now,
       },
+      reason: opts.reason ?? null,
+      extra: { reviewId: review?.id ?? null, round },
     });
-    const assignment = await recordChange(ctx, tx, actor, "assignment.submit", a, updated, opts.reason ?? null, {
-      reviewId: review?.id ?? null,
-      round,
-    });
-    return { assignment, review, previous: snap(a) };
+    return { assignment: assignmentView(updated, a.dataset), review, previous: snap(a) };
   });
 }
 
-/** Give back a range that is not finished; its items are free again. */
+/** Give back a range that is not finished; its items are free again, and its pending handoff request is withdrawn. */
 export async function release(ctx: LedgerContext, actor: Actor, ref: string | number, opts: ChangeOptions = {}) {
-  return ctx.store.change(actor.teamId, "assignment.release", opts.idempotencyKey, async (tx) => {
-    const a = await loadOwnAssignment(ctx, tx, actor, ref, "release", { lockDatasetFirst: true });
+  return change(ctx, actor.teamId, "assignment.release", opts.idempotencyKey, async (r) => {
+    const a = await loadOwnAssignment(ctx, r, actor, ref, "release", { lockDatasetFirst: true });
     assertTransition("release", a.status, assignmentRef(a.id));
-    const updated = await tx.assignment.update({
-      where: { id: a.id },
-      data: { status: "RELEASED", releasedAt: ctx.config.clock() },
+    const now = ctx.config.clock();
+    const pending = await r.handoffs.pendingFor(a.id);
+    const cancelled = await r.handoffs.cancelPendingFor(a.id, now, "the range was released");
+    const updated = await applyChange(ctx, r, actor, {
+      action: "assignment.release",
+      before: a,
+      patch: { status: "RELEASED", releasedAt: now },
+      reason: opts.reason ?? null,
+      extra: { cancelledHandoffs: cancelled },
     });
-    const cancelled = await tx.handoffRequest.updateMany({
-      where: { assignmentId: a.id, status: "PENDING" },
-      data: { status: "CANCELLED", decidedAt: ctx.config.clock(), decisionComment: "the range was released" },
-    });
-    const assignment = await recordChange(ctx, tx, actor, "assignment.release", a, updated, opts.reason ?? null, {
-      cancelledHandoffs: cancelled.count,
-    });
-    return { assignment, previous: snap(a) };
+    return { assignment: assignmentView(updated, a.dataset), previous: snap(a), withdrawnHandoffId: pending?.id ?? null };
   });
 }
 
 export async function getAssignment(ctx: LedgerContext, teamId: string, ref: string | number): Promise<AssignmentView> {
-  const id = typeof ref === "number" ? ref : parseAssignmentRef(ref);
-  const a = await findAssignment(ctx.store.prisma, teamId, id);
+  const id = refId(ref);
+  const a = await ctx.store.read.assignments.findInTeam(teamId, id);
   if (!a) throw notFound(`there is no assignment ${assignmentRef(id)}`);
   return assignmentView(a, a.dataset);
 }

@@ -1,8 +1,12 @@
-import type { PrismaClient } from "../../generated/prisma/client.js";
-import type { Store, Tx } from "../../db/store.js";
-import { datasetRole, ensureMember, findMember } from "../../db/store.js";
+/**
+ * What every ledger operation works with: the store (repositories and
+ * transactions), the configuration, and the few steps they all share —
+ * running a change once per idempotency key, and knowing the actor's role.
+ */
+import type { Repositories, Store } from "../../db/store.js";
+import { invalid, toDomainError } from "../errors.js";
+import { todayIn } from "../dates.js";
 import { effectiveRole, requireRole } from "../roles.js";
-import { isValidTimezone, dateIn } from "../dates.js";
 import type { Actor, Role } from "../types.js";
 
 export interface LedgerConfig {
@@ -22,36 +26,74 @@ export interface LedgerContext {
 }
 
 /**
+ * Runs a ledger change in one transaction, once per idempotency key: the
+ * first run stores its result with the change; a repeat returns that result
+ * with `replayed: true` and changes nothing. Database refusals the change did
+ * not anticipate come back as domain errors.
+ */
+export async function change<T extends object>(
+  ctx: LedgerContext,
+  teamId: string,
+  operation: string,
+  key: string | undefined,
+  fn: (r: Repositories) => Promise<T>,
+): Promise<T & { replayed: boolean }> {
+  try {
+    await ctx.store.ensureWorkspace(teamId);
+    return await ctx.store.transaction(async (r) => {
+      if (key && !(await r.idempotency.claim(teamId, key, operation))) {
+        const prior = await r.idempotency.prior(teamId, key);
+        if (prior.operation !== operation) {
+          throw invalid(`request key ${key} was already used for a different request (${prior.operation})`);
+        }
+        return { ...(prior.result as T), replayed: true };
+      }
+      const value = await fn(r);
+      if (key) await r.idempotency.record(teamId, key, value);
+      return { ...value, replayed: false };
+    });
+  } catch (e) {
+    throw toDomainError(e);
+  }
+}
+
+/**
  * The actor's effective role, optionally on one dataset. Inside a change the
  * actor is registered as a member; a plain read (`register: false`) only looks.
  */
 export async function roleOf(
   ctx: LedgerContext,
-  tx: Tx | PrismaClient,
+  r: Repositories,
   actor: Actor,
   datasetId?: number,
   { register = true } = {},
 ): Promise<Role> {
-  const member = register ? await ensureMember(tx, actor.teamId, actor.userId) : await findMember(tx, actor.teamId, actor.userId);
+  const member = register ? await r.members.ensure(actor.teamId, actor.userId) : await r.members.find(actor.teamId, actor.userId);
   const base = effectiveRole({
     workspaceRole: member?.role ?? "ANNOTATOR",
     bootstrapAdmin: ctx.config.bootstrapAdmins.includes(actor.userId),
     workspaceAdmin: actor.workspaceAdmin === true,
   });
   if (base === "ADMIN" || datasetId === undefined) return base;
-  const onDataset = await datasetRole(tx, datasetId, actor.userId);
+  const onDataset = await r.members.datasetRole(datasetId, actor.userId);
   return onDataset ? effectiveRole({ workspaceRole: base, datasetRole: onDataset, bootstrapAdmin: false, workspaceAdmin: false }) : base;
 }
 
-export async function requireLead(ctx: LedgerContext, tx: Tx, actor: Actor, what: string, datasetId?: number): Promise<Role> {
-  const role = await roleOf(ctx, tx, actor, datasetId);
+export async function requireLead(ctx: LedgerContext, r: Repositories, actor: Actor, what: string, datasetId?: number): Promise<Role> {
+  const role = await roleOf(ctx, r, actor, datasetId);
   requireRole(role, "LEAD", what);
   return role;
 }
 
 /** Today's date (YYYY-MM-DD) for a member, in their time zone. */
-export async function todayFor(ctx: LedgerContext, tx: Tx, teamId: string, userId: string): Promise<string> {
-  const member = await ensureMember(tx, teamId, userId);
-  const tz = member.timezone && isValidTimezone(member.timezone) ? member.timezone : ctx.config.defaultTimezone;
-  return dateIn(tz, ctx.config.clock());
+export async function todayFor(ctx: LedgerContext, r: Repositories, teamId: string, userId: string): Promise<string> {
+  const member = await r.members.ensure(teamId, userId);
+  return todayIn(member.timezone, ctx.config.defaultTimezone, ctx.config.clock());
+}
+
+/** Users who lead a dataset: workspace leads/admins, its own leads/admins, and configured admins. */
+export async function leadsOf(ctx: LedgerContext, r: Repositories, teamId: string, datasetId: number): Promise<string[]> {
+  const strong = ["LEAD", "ADMIN"] as const;
+  const [members, onDataset] = await Promise.all([r.members.holdingRoles(teamId, strong), r.members.holdingDatasetRoles(datasetId, strong)]);
+  return [...new Set([...members, ...onDataset].map((m) => m.userId).concat(ctx.config.bootstrapAdmins))].sort();
 }

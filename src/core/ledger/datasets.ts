@@ -1,10 +1,22 @@
-import { audit, datasetView, findDataset, latestInstruction, lockDataset, type Tx } from "../../db/store.js";
+import type { DatasetRecord } from "../../db/records.js";
+import type { DatasetPatch, Repositories } from "../../db/store.js";
 import { conflict, invalid, notFound } from "../errors.js";
+import { formatRange } from "../ranges.js";
+import { assignmentRef } from "../refs.js";
+import { hint, text } from "../text.js";
 import { DEFAULT_ERROR_TAXONOMY, type Actor, type ChangeOptions, type DatasetView } from "../types.js";
-import { requireLead, type LedgerContext } from "./context.js";
+import { datasetView } from "../views.js";
+import { change, requireLead, type LedgerContext } from "./context.js";
+import type { DatasetSetting, DatasetSettingKey } from "./settings.js";
 
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 export const MAX_ITEMS = 100_000_000;
+export const MAX_TITLE = 200;
+export const MAX_INSTRUCTIONS = 3000;
+/** the longest run of gold items one setting may add */
+export const MAX_GOLD_RUN = 10_000;
+export const MAX_CATEGORIES = 20;
+export const MAX_CATEGORY = 40;
 
 export interface NewDataset {
   slug: string;
@@ -29,13 +41,22 @@ function checkItemCount(n: number): void {
   }
 }
 
+function checkWhole(n: number, what: string, min: number): void {
+  if (!Number.isSafeInteger(n)) throw invalid(`${what} must be a whole number`);
+  if (n < min) throw invalid(`${what} must be at least ${min}`);
+}
+
 /** Loads a dataset by slug or says which datasets exist. */
-export async function requireDataset(tx: Tx, teamId: string, slug: string) {
-  const d = await findDataset(tx, teamId, slug.toLowerCase());
+export async function requireDataset(r: Repositories, teamId: string, slug: string): Promise<DatasetRecord> {
+  const d = await r.datasets.findBySlug(teamId, slug.toLowerCase());
   if (d) return d;
-  const known = await tx.dataset.findMany({ where: { teamId, archived: false }, select: { slug: true }, orderBy: { slug: "asc" }, take: 10 });
-  const hint = known.length ? `; datasets: ${known.map((k) => k.slug).join(", ")}` : "; a lead can add one with /ledger dataset add";
-  throw notFound(`there is no dataset "${slug}"${hint}`, { slug });
+  const known = await r.datasets.activeSlugs(teamId, 10);
+  throw notFound(
+    known.length
+      ? text`there is no dataset "${slug}"; datasets: ${known.join(", ")}`
+      : text`there is no dataset "${slug}"; a lead can add one${hint({ kind: "add-dataset" })}`,
+    { slug },
+  );
 }
 
 export async function createDataset(ctx: LedgerContext, actor: Actor, input: NewDataset, opts: ChangeOptions = {}) {
@@ -44,190 +65,128 @@ export async function createDataset(ctx: LedgerContext, actor: Actor, input: New
   if (input.batchSize !== undefined && (!Number.isSafeInteger(input.batchSize) || input.batchSize < 1)) {
     throw invalid("the batch size must be a whole number of at least 1");
   }
-  return ctx.store.change(actor.teamId, "dataset.add", opts.idempotencyKey, async (tx) => {
-    await requireLead(ctx, tx, actor, "add datasets");
-    if (await findDataset(tx, actor.teamId, input.slug)) {
+  return change(ctx, actor.teamId, "dataset.add", opts.idempotencyKey, async (r) => {
+    await requireLead(ctx, r, actor, "add datasets");
+    if (await r.datasets.findBySlug(actor.teamId, input.slug)) {
       throw conflict(`a dataset named ${input.slug} already exists`);
     }
-    const d = await tx.dataset.create({
-      data: {
-        teamId: actor.teamId,
-        slug: input.slug,
-        title: input.title?.trim() || input.slug,
-        itemCount: input.itemCount,
-        itemNoun: input.itemNoun ?? "item",
-        channelId: input.channelId ?? null,
-        batchSize: input.batchSize ?? Math.min(100, input.itemCount),
-        errorTaxonomy: [...DEFAULT_ERROR_TAXONOMY],
-        goldItems: [],
-        createdBy: actor.userId,
-      },
+    const d = await r.datasets.create({
+      teamId: actor.teamId,
+      slug: input.slug,
+      title: input.title?.trim().slice(0, MAX_TITLE) || input.slug,
+      itemCount: input.itemCount,
+      itemNoun: input.itemNoun ?? "item",
+      channelId: input.channelId ?? null,
+      batchSize: input.batchSize ?? Math.min(100, input.itemCount),
+      errorTaxonomy: [...DEFAULT_ERROR_TAXONOMY],
+      createdBy: actor.userId,
     });
     const view = datasetView(d);
-    await audit(tx, { teamId: actor.teamId, actorId: actor.userId, action: "dataset.add", datasetId: d.id, after: view, at: ctx.config.clock() });
+    await r.audit.append({ teamId: actor.teamId, actorId: actor.userId, action: "dataset.add", datasetId: d.id, after: view, at: ctx.config.clock() });
     return { dataset: view };
   });
 }
 
-/** Keys of `/ledger dataset set <slug> <key> <value>`. */
-export const DATASET_KEYS = {
-  title: "the display title",
-  items: "the number of items (may grow; shrinks only over free items)",
-  noun: 'what one item is called, e.g. "image" or "frame"',
-  channel: "the channel for digests and summaries (a channel, or none)",
-  batch: "the default size of `/claim <dataset> next`",
-  sample: "the share of items reviewed, e.g. 10%",
-  "first-k": "how many of an annotator's first ranges are reviewed in full",
-  review: "every (sample every range) or first-k (only the first K ranges)",
-  gold: "gold items, e.g. 5,17,40-42, or none",
-  taxonomy: "review error categories, comma-separated, or default",
-  instructions: "the annotation instructions (a new version each time); a URL is kept as the link",
-  archived: "yes or no",
-} as const;
-export type DatasetKey = keyof typeof DATASET_KEYS;
-
-export function isDatasetKey(k: string): k is DatasetKey {
-  return Object.hasOwn(DATASET_KEYS, k);
-}
-
-/** Parses a list like "5,17,40-42" into sorted distinct item numbers. */
-export function parseItemList(text: string, itemCount: number): number[] {
-  if (/^none$/i.test(text.trim())) return [];
+/** Expands gold ranges into sorted distinct item numbers, each inside the dataset. */
+function goldItems(ranges: readonly { first: number; last: number }[], itemCount: number): number[] {
   const items = new Set<number>();
-  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) throw invalid(`"${part}" is not an item or a range like 40-42`);
-    const first = Number(m[1]);
-    const last = m[2] ? Number(m[2]) : first;
-    if (first < 1 || last < first || last > itemCount) throw invalid(`${part} is outside 1–${itemCount}`);
-    if (last - first > 10_000) throw invalid(`${part} is too long a run of gold items (at most 10,000 at once)`);
-    for (let i = first; i <= last; i++) items.add(i);
+  for (const g of ranges) {
+    if (!Number.isSafeInteger(g.first) || !Number.isSafeInteger(g.last) || g.first < 1 || g.last < g.first || g.last > itemCount) {
+      throw invalid(`${formatRange(g)} is outside 1–${itemCount}`);
+    }
+    if (g.last - g.first >= MAX_GOLD_RUN) {
+      throw invalid(`${formatRange(g)} is too long a run of gold items (at most ${MAX_GOLD_RUN.toLocaleString("en-US")} at once)`);
+    }
+    for (let i = g.first; i <= g.last; i++) items.add(i);
   }
   return [...items].sort((a, b) => a - b);
 }
 
-function parsePercent(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
-  if (!m) throw invalid(`"${text}" is not a share; write it like 10% or 0.1`);
-  const n = Number(m[1]);
-  const rate = m[2] === "%" || n > 1 ? n / 100 : n;
-  if (rate < 0 || rate > 1) throw invalid("the sample share must be between 0% and 100%");
-  return rate;
-}
-
-function parseWholeNumber(text: string, what: string, min: number): number {
-  if (!/^\d+$/.test(text.trim())) throw invalid(`${what} must be a whole number, not "${text}"`);
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min) throw invalid(`${what} must be at least ${min}`);
-  return n;
-}
-
-function parseYesNo(text: string): boolean {
-  if (/^(yes|true|on|1)$/i.test(text)) return true;
-  if (/^(no|false|off|0)$/i.test(text)) return false;
-  throw invalid(`"${text}" is not yes or no`);
-}
-
-export async function configureDataset(
-  ctx: LedgerContext,
-  actor: Actor,
-  slug: string,
-  key: string,
-  value: string,
-  opts: ChangeOptions = {},
-) {
-  if (!isDatasetKey(key)) {
-    throw invalid(`"${key}" is not a dataset setting; settings: ${Object.keys(DATASET_KEYS).join(", ")}`);
+function taxonomy(value: readonly string[] | "default"): string[] {
+  if (value === "default") return [...DEFAULT_ERROR_TAXONOMY];
+  const cats = [...new Set(value.map((c) => c.trim().toLowerCase()).filter(Boolean))];
+  if (cats.length < 1 || cats.length > MAX_CATEGORIES || cats.some((c) => c.length > MAX_CATEGORY)) {
+    throw invalid(`the taxonomy needs 1–${MAX_CATEGORIES} comma-separated categories of at most ${MAX_CATEGORY} characters`);
   }
-  const text = value.trim();
-  if (!text) throw invalid(`give a value for ${key}: ${DATASET_KEYS[key]}`);
-  return ctx.store.change(actor.teamId, "dataset.set", opts.idempotencyKey, async (tx) => {
-    const d = await requireDataset(tx, actor.teamId, slug);
-    await requireLead(ctx, tx, actor, "change datasets", d.id);
-    await lockDataset(tx, d.id);
-    const before = datasetView(d, await latestInstruction(tx, d.id));
-    let data: Parameters<Tx["dataset"]["update"]>[0]["data"] = {};
-    switch (key) {
-      case "title":
-        data = { title: text.slice(0, 200) };
-        break;
-      case "items": {
-        const n = parseWholeNumber(text, "the item count", 1);
-        checkItemCount(n);
-        if (n < d.itemCount) {
-          const held = await tx.assignment.findFirst({
-            where: { datasetId: d.id, status: { not: "RELEASED" }, last: { gt: n } },
-            orderBy: { last: "desc" },
-          });
-          if (held) {
-            throw conflict(`can't shrink ${d.slug} to ${n} items: A${held.id} holds items up to ${held.last}`);
-          }
-        }
-        data = { itemCount: n, batchSize: Math.min(d.batchSize, n) };
-        break;
-      }
-      case "noun":
-        if (!/^[\p{L}\p{N} -]{1,30}$/u.test(text)) throw invalid("the item noun must be 1–30 letters, e.g. image");
-        data = { itemNoun: text.toLowerCase() };
-        break;
-      case "channel":
-        data = { channelId: /^none$/i.test(text) ? null : text };
-        break;
-      case "batch":
-        data = { batchSize: Math.min(parseWholeNumber(text, "the batch size", 1), d.itemCount) };
-        break;
-      case "sample":
-        data = { reviewSampleRate: parsePercent(text) };
-        break;
-      case "first-k":
-        data = { reviewFirstK: parseWholeNumber(text, "first-k", 0) };
-        break;
-      case "review":
-        if (!/^(every|first-k)$/i.test(text)) throw invalid('review must be "every" or "first-k"');
-        data = { reviewEveryRange: /^every$/i.test(text) };
-        break;
-      case "gold":
-        data = { goldItems: parseItemList(text, d.itemCount) };
-        break;
-      case "taxonomy": {
-        const cats = /^default$/i.test(text)
-          ? [...DEFAULT_ERROR_TAXONOMY]
-          : [...new Set(text.split(",").map((c) => c.trim().toLowerCase()).filter(Boolean))];
-        if (cats.length < 1 || cats.length > 20 || cats.some((c) => c.length > 40)) {
-          throw invalid("the taxonomy needs 1–20 comma-separated categories of at most 40 characters");
-        }
-        data = { errorTaxonomy: cats };
-        break;
-      }
-      case "instructions": {
-        const prev = await latestInstruction(tx, d.id);
-        const url = /^https?:\/\/\S+$/.test(text) ? text : null;
-        await tx.datasetInstruction.create({
-          data: { datasetId: d.id, version: (prev?.version ?? 0) + 1, text: text.slice(0, 3000), url, createdBy: actor.userId },
-        });
-        break;
-      }
-      case "archived":
-        data = { archived: parseYesNo(text) };
-        break;
+  return cats;
+}
+
+/**
+ * What a setting changes on a dataset, checked against the rules every value
+ * must follow; instructions are published as a new version instead.
+ */
+async function patchFor(r: Repositories, actor: Actor, d: DatasetRecord, s: DatasetSetting): Promise<DatasetPatch> {
+  switch (s.key) {
+    case "title": {
+      const title = s.value.trim();
+      if (!title) throw invalid("the title can't be empty");
+      return { title: title.slice(0, MAX_TITLE) };
     }
-    const updated = await tx.dataset.update({ where: { id: d.id }, data });
-    const after = datasetView(updated, await latestInstruction(tx, d.id));
-    await audit(tx, {
+    case "items": {
+      checkItemCount(s.value);
+      if (s.value < d.itemCount) {
+        const held = await r.assignments.liveReachingPast(d.id, s.value);
+        if (held) throw conflict(`can't shrink ${d.slug} to ${s.value} items: ${assignmentRef(held.id)} holds items up to ${held.last}`);
+      }
+      return { itemCount: s.value, batchSize: Math.min(d.batchSize, s.value) };
+    }
+    case "noun":
+      if (!/^[\p{L}\p{N} -]{1,30}$/u.test(s.value)) throw invalid("the item noun must be 1–30 letters, e.g. image");
+      return { itemNoun: s.value.toLowerCase() };
+    case "channel":
+      return { channelId: s.value };
+    case "batch":
+      checkWhole(s.value, "the batch size", 1);
+      return { batchSize: Math.min(s.value, d.itemCount) };
+    case "sample":
+      if (!(s.value >= 0 && s.value <= 1)) throw invalid("the sample share must be between 0% and 100%");
+      return { reviewSampleRate: s.value };
+    case "first-k":
+      checkWhole(s.value, "first-k", 0);
+      return { reviewFirstK: s.value };
+    case "review":
+      return { reviewEveryRange: s.value === "every" };
+    case "gold":
+      return { goldItems: goldItems(s.value, d.itemCount) };
+    case "taxonomy":
+      return { errorTaxonomy: taxonomy(s.value) };
+    case "instructions": {
+      const body = s.value.trim();
+      if (!body) throw invalid("the instructions can't be empty");
+      const url = /^https?:\/\/\S+$/.test(body) ? body : null;
+      await r.datasets.publishInstruction(d.id, { text: body.slice(0, MAX_INSTRUCTIONS), url, createdBy: actor.userId });
+      return {};
+    }
+    case "archived":
+      return { archived: s.value };
+  }
+}
+
+/** A lead changes one setting of a dataset; the audit event keeps the value before and after. */
+export async function configureDataset(ctx: LedgerContext, actor: Actor, slug: string, setting: DatasetSetting, opts: ChangeOptions = {}) {
+  return change(ctx, actor.teamId, "dataset.set", opts.idempotencyKey, async (r) => {
+    const d = await requireDataset(r, actor.teamId, slug);
+    await requireLead(ctx, r, actor, "change datasets", d.id);
+    await r.datasets.lock(d.id);
+    const before = datasetView(d, await r.datasets.latestInstruction(d.id));
+    const patch = await patchFor(r, actor, d, setting);
+    const updated = Object.keys(patch).length ? await r.datasets.update(d.id, patch) : d;
+    const after = datasetView(updated, await r.datasets.latestInstruction(d.id));
+    await r.audit.append({
       teamId: actor.teamId,
       actorId: actor.userId,
       action: "dataset.set",
       datasetId: d.id,
-      before: { [key]: settingValue(before, key) },
-      after: { [key]: settingValue(after, key) },
+      before: { [setting.key]: settingValue(before, setting.key) },
+      after: { [setting.key]: settingValue(after, setting.key) },
       at: ctx.config.clock(),
       reason: opts.reason ?? null,
     });
-    return { dataset: after, key };
+    return { dataset: after, key: setting.key };
   });
 }
 
-function settingValue(d: DatasetView, key: DatasetKey): unknown {
+function settingValue(d: DatasetView, key: DatasetSettingKey): unknown {
   switch (key) {
     case "title":
       return d.title;
@@ -257,18 +216,11 @@ function settingValue(d: DatasetView, key: DatasetKey): unknown {
 }
 
 export async function getDataset(ctx: LedgerContext, teamId: string, slug: string): Promise<DatasetView> {
-  const prisma = ctx.store.prisma;
-  const d = await findDataset(prisma, teamId, slug.toLowerCase());
-  if (!d) {
-    return ctx.store.transaction(async (tx) => datasetView(await requireDataset(tx, teamId, slug)));
-  }
-  return datasetView(d, await latestInstruction(prisma, d.id));
+  const r = ctx.store.read;
+  const d = await requireDataset(r, teamId, slug);
+  return datasetView(d, await r.datasets.latestInstruction(d.id));
 }
 
 export async function listDatasets(ctx: LedgerContext, teamId: string, includeArchived = false): Promise<DatasetView[]> {
-  const rows = await ctx.store.prisma.dataset.findMany({
-    where: { teamId, ...(includeArchived ? {} : { archived: false }) },
-    orderBy: { slug: "asc" },
-  });
-  return rows.map((d) => datasetView(d));
+  return (await ctx.store.read.datasets.list(teamId, includeArchived)).map((d) => datasetView(d));
 }

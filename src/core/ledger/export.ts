@@ -1,7 +1,10 @@
-import { assignmentRef } from "../refs.js";
 import { formatIsoDate } from "../dates.js";
-import type { LedgerContext } from "./context.js";
-import { getDataset } from "./datasets.js";
+import { forbidden } from "../errors.js";
+import { assignmentRef } from "../refs.js";
+import { LIVE_STATUSES } from "../transitions.js";
+import type { Actor } from "../types.js";
+import { roleOf, type LedgerContext } from "./context.js";
+import { requireDataset } from "./datasets.js";
 
 const COLUMNS = ["ref", "first", "last", "size", "assignee", "status", "items_done", "due_date", "note", "review_round", "created_at", "updated_at"];
 
@@ -13,10 +16,19 @@ export function csvField(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The dataset's ledger (every assignment, released ones included) as CSV. */
-export async function exportCsv(ctx: LedgerContext, teamId: string, slug: string): Promise<{ csv: string; rows: number; slug: string }> {
-  const d = await getDataset(ctx, teamId, slug);
-  const rows = await ctx.store.prisma.assignment.findMany({ where: { datasetId: d.id }, orderBy: [{ first: "asc" }, { id: "asc" }] });
+/**
+ * The dataset's ledger (every assignment, released ones included) as CSV.
+ * Reviewers, leads and admins may export any dataset; an annotator only one
+ * they hold a range of.
+ */
+export async function exportCsv(ctx: LedgerContext, actor: Actor, slug: string): Promise<{ csv: string; rows: number; slug: string }> {
+  const r = ctx.store.read;
+  const d = await requireDataset(r, actor.teamId, slug);
+  if ((await roleOf(ctx, r, actor, d.id, { register: false })) === "ANNOTATOR") {
+    const mine = await r.assignments.list(actor.teamId, { assigneeId: actor.userId, dataset: d.slug, statuses: LIVE_STATUSES, limit: 1 });
+    if (mine.length === 0) throw forbidden(`you hold nothing in ${d.slug}; reviewers, leads and its annotators can export it`);
+  }
+  const rows = await r.assignments.allOfDataset(d.id);
   const lines = [COLUMNS.join(",")];
   for (const a of rows) {
     lines.push(

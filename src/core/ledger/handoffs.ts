@@ -1,21 +1,14 @@
-import type { Assignment } from "../../generated/prisma/client.js";
-import {
-  assignmentView,
-  audit,
-  ensureMember,
-  handoffView,
-  lockAssignment,
-  lockDataset,
-  type AssignmentWithDataset,
-  type Tx,
-} from "../../db/store.js";
+import type { AssignmentInDataset, AssignmentRecord, HandoffInDataset } from "../../db/records.js";
+import type { Repositories } from "../../db/store.js";
 import { conflict, forbidden, invalid, notFound } from "../errors.js";
 import { contains, doneWithin, formatRange, splitAround } from "../ranges.js";
 import { assignmentRef, handoffRef, parseHandoffRef } from "../refs.js";
-import { atLeast } from "../roles.js";
+import { atLeast, requireRole } from "../roles.js";
+import { person, text } from "../text.js";
 import { assertTransition } from "../transitions.js";
-import type { Actor, AssignmentView, ChangeOptions, HandoffView, Range } from "../types.js";
-import { roleOf, requireLead, type LedgerContext } from "./context.js";
+import type { Actor, AssignmentView, ChangeOptions, HandoffView, Range, Role } from "../types.js";
+import { assignmentView, handoffView } from "../views.js";
+import { change, leadsOf, requireLead, roleOf, type LedgerContext } from "./context.js";
 import { loadOwnAssignment } from "./assignments.js";
 
 export const MAX_REASON = 500;
@@ -35,22 +28,13 @@ function cleanReason(reason: string): string {
   return r;
 }
 
-/** Leads of a dataset: workspace leads/admins, dataset leads/admins and configured admins. */
-export async function leadsOf(ctx: LedgerContext, tx: Tx, teamId: string, datasetId: number): Promise<string[]> {
-  const [members, onDataset] = await Promise.all([
-    tx.member.findMany({ where: { teamId, role: { in: ["LEAD", "ADMIN"] } }, select: { userId: true } }),
-    tx.datasetRole.findMany({ where: { datasetId, role: { in: ["LEAD", "ADMIN"] } }, select: { userId: true } }),
-  ]);
-  return [...new Set([...members.map((m) => m.userId), ...onDataset.map((m) => m.userId), ...ctx.config.bootstrapAdmins])].sort();
-}
-
-function checkHandoff(a: AssignmentWithDataset, to: string | null, range: Range) {
+function checkHandoff(a: AssignmentInDataset, to: string | null, range: Range) {
   const ref = assignmentRef(a.id);
   assertTransition("handoff", a.status, ref);
   if (!contains(a, range)) {
     throw invalid(`${formatRange(range)} is not inside ${ref} (${a.dataset.slug} ${formatRange(a)})`);
   }
-  if (to === a.assigneeId) throw invalid(`${ref} already belongs to <@${to}>`, { field: "to" });
+  if (to === a.assigneeId) throw invalid(text`${ref} already belongs to ${person(to)}`, { field: "to" });
 }
 
 /**
@@ -61,75 +45,49 @@ function checkHandoff(a: AssignmentWithDataset, to: string | null, range: Range)
  */
 async function applyHandoff(
   ctx: LedgerContext,
-  tx: Tx,
+  r: Repositories,
   actor: Actor,
-  a: AssignmentWithDataset,
-  range: Range,
-  to: string | null,
-  handoffId: number,
-  reason: string,
+  m: { assignment: AssignmentInDataset; range: Range; to: string | null; handoffId: number; reason: string },
 ): Promise<{ moved: AssignmentView | null; kept: AssignmentView[] }> {
+  const { assignment: a, range, to } = m;
   const now = ctx.config.clock();
-  let moved: Assignment | null = null;
-  const kept: Assignment[] = [];
-  if (to) await ensureMember(tx, actor.teamId, to);
-  const whole = range.first === a.first && range.last === a.last;
-  if (whole) {
+  let moved: AssignmentRecord | null = null;
+  const kept: AssignmentRecord[] = [];
+  if (to) await r.members.ensure(actor.teamId, to);
+  if (range.first === a.first && range.last === a.last) {
     if (to) {
-      moved = await tx.assignment.update({
-        where: { id: a.id },
-        data: { assigneeId: to, status: a.status === "IN_PROGRESS" ? "PENDING" : a.status },
-      });
+      moved = await r.assignments.update(a.id, { assigneeId: to, status: a.status === "IN_PROGRESS" ? "PENDING" : a.status });
     } else {
-      await tx.assignment.update({ where: { id: a.id }, data: { status: "RELEASED", releasedAt: now } });
+      await r.assignments.update(a.id, { status: "RELEASED", releasedAt: now });
     }
   } else {
     const parts = splitAround(a, range);
     const keepFirst = (parts.before ?? parts.after)!;
     // Shrink first (frees the rest), then create the other parts inside the freed items.
-    kept.push(
-      await tx.assignment.update({
-        where: { id: a.id },
-        data: { first: keepFirst.first, last: keepFirst.last, itemsDone: doneWithin(a, a.itemsDone, keepFirst) },
-      }),
-    );
-    const common = {
-      teamId: a.teamId,
-      datasetId: a.datasetId,
-      dueDate: a.dueDate,
-      note: a.note,
-      parentId: a.id,
-      assignedBy: actor.userId,
-    };
+    kept.push(await r.assignments.update(a.id, { first: keepFirst.first, last: keepFirst.last, itemsDone: doneWithin(a, a.itemsDone, keepFirst) }));
+    const common = { teamId: a.teamId, datasetId: a.datasetId, dueDate: a.dueDate, note: a.note, parentId: a.id, assignedBy: actor.userId };
     if (parts.before && parts.after) {
       kept.push(
-        await tx.assignment.create({
-          data: {
-            ...common,
-            first: parts.after.first,
-            last: parts.after.last,
-            assigneeId: a.assigneeId,
-            status: a.status,
-            itemsDone: doneWithin(a, a.itemsDone, parts.after),
-            startedAt: a.startedAt,
-            lastProgressAt: a.lastProgressAt,
-          },
+        await r.assignments.create({
+          ...common,
+          ...parts.after,
+          assigneeId: a.assigneeId,
+          status: a.status,
+          itemsDone: doneWithin(a, a.itemsDone, parts.after),
+          startedAt: a.startedAt,
+          lastProgressAt: a.lastProgressAt,
         }),
       );
     }
-    if (to) {
-      moved = await tx.assignment.create({
-        data: { ...common, first: range.first, last: range.last, assigneeId: to, itemsDone: doneWithin(a, a.itemsDone, range) },
-      });
-    }
+    if (to) moved = await r.assignments.create({ ...common, ...range, assigneeId: to, itemsDone: doneWithin(a, a.itemsDone, range) });
   }
-  await audit(tx, {
+  await r.audit.append({
     teamId: actor.teamId,
     actorId: actor.userId,
     action: "handoff.apply",
     datasetId: a.datasetId,
     assignmentId: a.id,
-    handoffId,
+    handoffId: m.handoffId,
     before: { first: a.first, last: a.last, assigneeId: a.assigneeId, status: a.status, itemsDone: a.itemsDone },
     after: {
       to,
@@ -137,7 +95,7 @@ async function applyHandoff(
       moved: moved ? { ref: assignmentRef(moved.id), first: moved.first, last: moved.last, itemsDone: moved.itemsDone } : null,
       kept: kept.map((k) => ({ ref: assignmentRef(k.id), first: k.first, last: k.last, itemsDone: k.itemsDone })),
     },
-    reason,
+    reason: m.reason,
     at: now,
   });
   return { moved: moved ? assignmentView(moved, a.dataset) : null, kept: kept.map((k) => assignmentView(k, a.dataset)) };
@@ -159,31 +117,27 @@ export interface HandoffOutcome {
  */
 export async function handoff(ctx: LedgerContext, actor: Actor, ref: string | number, input: HandoffInput, opts: ChangeOptions = {}) {
   const reason = cleanReason(input.reason);
-  return ctx.store.change<HandoffOutcome>(actor.teamId, "handoff.request", opts.idempotencyKey, async (tx) => {
-    const a = await loadOwnAssignment(ctx, tx, actor, ref, "hand off", { lockDatasetFirst: true });
+  return change<HandoffOutcome>(ctx, actor.teamId, "handoff.request", opts.idempotencyKey, async (r) => {
+    const a = await loadOwnAssignment(ctx, r, actor, ref, "hand off", { lockDatasetFirst: true });
     const range = input.range ?? { first: a.first, last: a.last };
     checkHandoff(a, input.to, range);
-    const role = await roleOf(ctx, tx, actor, a.datasetId);
-    const isLead = atLeast(role, "LEAD");
-    const pending = await tx.handoffRequest.findFirst({ where: { assignmentId: a.id, status: "PENDING" } });
+    const isLead = atLeast(await roleOf(ctx, r, actor, a.datasetId), "LEAD");
+    const pending = await r.handoffs.pendingFor(a.id);
     if (pending) {
       throw conflict(`${assignmentRef(a.id)} already has a handoff request waiting for a lead (${handoffRef(pending.id)})`);
     }
     const now = ctx.config.clock();
-    const h = await tx.handoffRequest.create({
-      data: {
-        teamId: a.teamId,
-        assignmentId: a.id,
-        requesterId: actor.userId,
-        fromUserId: a.assigneeId,
-        toUserId: input.to,
-        first: range.first,
-        last: range.last,
-        reason,
-        ...(isLead ? { status: "APPROVED", decidedById: actor.userId, decidedAt: now, decisionComment: "handed off by a lead" } : {}),
-      },
+    const h = await r.handoffs.create({
+      teamId: a.teamId,
+      assignmentId: a.id,
+      requesterId: actor.userId,
+      fromUserId: a.assigneeId,
+      toUserId: input.to,
+      ...range,
+      reason,
+      ...(isLead ? { decided: { status: "APPROVED", decidedById: actor.userId, decidedAt: now, decisionComment: "handed off by a lead" } } : {}),
     });
-    await audit(tx, {
+    await r.audit.append({
       teamId: actor.teamId,
       actorId: actor.userId,
       action: isLead ? "handoff.direct" : "handoff.request",
@@ -195,10 +149,10 @@ export async function handoff(ctx: LedgerContext, actor: Actor, ref: string | nu
       at: now,
     });
     if (!isLead) {
-      return { handoff: handoffView(h, a.dataset.slug), applied: false, moved: null, kept: [], leads: await leadsOf(ctx, tx, a.teamId, a.datasetId) };
+      return { handoff: handoffView(h, a.dataset.slug), applied: false, moved: null, kept: [], leads: await leadsOf(ctx, r, a.teamId, a.datasetId) };
     }
-    const result = await applyHandoff(ctx, tx, actor, a, range, input.to, h.id, reason);
-    const done = await tx.handoffRequest.update({ where: { id: h.id }, data: { resultAssignmentId: result.moved?.id ?? null } });
+    const result = await applyHandoff(ctx, r, actor, { assignment: a, range, to: input.to, handoffId: h.id, reason });
+    const done = await r.handoffs.update(h.id, { resultAssignmentId: result.moved?.id ?? null });
     return { handoff: handoffView(done, a.dataset.slug), applied: true, ...result, leads: [] };
   });
 }
@@ -210,45 +164,55 @@ export interface HandoffDecision {
   comment?: string | null;
 }
 
-async function loadHandoff(tx: Tx, teamId: string, ref: string | number) {
+async function loadHandoff(r: Repositories, teamId: string, ref: string | number): Promise<HandoffInDataset> {
   const id = typeof ref === "number" ? ref : parseHandoffRef(ref);
-  const h = await tx.handoffRequest.findUnique({ where: { id }, include: { assignment: { include: { dataset: true } } } });
-  if (!h || h.teamId !== teamId) throw notFound(`there is no handoff request ${handoffRef(id)}`);
+  const h = await r.handoffs.findInTeam(teamId, id);
+  if (!h) throw notFound(`there is no handoff request ${handoffRef(id)}`);
   return h;
 }
 
 /** Locks a request's row for the rest of the transaction and reads it again. */
-async function lockHandoff(tx: Tx, id: number, teamId: string) {
-  await tx.$queryRaw`SELECT 1 FROM "HandoffRequest" WHERE "id" = ${id} FOR UPDATE`;
-  return loadHandoff(tx, teamId, id);
+async function lockHandoff(r: Repositories, id: number, teamId: string): Promise<HandoffInDataset> {
+  await r.handoffs.lock(id);
+  return loadHandoff(r, teamId, id);
 }
 
-type LoadedHandoff = Awaited<ReturnType<typeof loadHandoff>>;
+/** Refuses unless someone with `role` may decide request `h` now: it is pending, they lead its dataset, and it is not their own. */
+function checkMayDecide(actor: Actor, role: Role, h: HandoffInDataset): void {
+  const label = handoffRef(h.id);
+  if (h.status !== "PENDING") {
+    const by = h.decidedById ? text` by ${person(h.decidedById)}` : [];
+    throw conflict(text`${label} was already ${h.status.toLowerCase()}${by}`, { status: h.status, decidedById: h.decidedById });
+  }
+  requireRole(role, "LEAD", "approve or reject handoffs");
+  if (h.requesterId === actor.userId) throw forbidden(`nobody decides their own request; another lead must decide ${label}`);
+}
 
 /** Closes a pending request without moving anything (rejected by a lead, or withdrawn), with its audit event. */
 async function closeHandoff(
   ctx: LedgerContext,
-  tx: Tx,
+  r: Repositories,
   actor: Actor,
-  h: LoadedHandoff,
-  status: "REJECTED" | "CANCELLED",
-  comment: string | null,
+  c: { handoff: HandoffInDataset; status: "REJECTED" | "CANCELLED"; comment: string | null },
 ) {
+  const h = c.handoff;
   const now = ctx.config.clock();
-  const closed = await tx.handoffRequest.update({
-    where: { id: h.id },
-    data: { status, decidedAt: now, decisionComment: comment, ...(status === "REJECTED" ? { decidedById: actor.userId } : {}) },
+  const closed = await r.handoffs.update(h.id, {
+    status: c.status,
+    decidedAt: now,
+    decisionComment: c.comment,
+    ...(c.status === "REJECTED" ? { decidedById: actor.userId } : {}),
   });
-  await audit(tx, {
+  await r.audit.append({
     teamId: actor.teamId,
     actorId: actor.userId,
-    action: status === "REJECTED" ? "handoff.reject" : "handoff.cancel",
+    action: c.status === "REJECTED" ? "handoff.reject" : "handoff.cancel",
     datasetId: h.assignment.datasetId,
     assignmentId: h.assignmentId,
     handoffId: h.id,
     before: { status: "PENDING" },
-    after: { status },
-    reason: comment,
+    after: { status: c.status },
+    reason: c.comment,
     at: now,
   });
   return handoffView(closed, h.assignment.dataset.slug);
@@ -258,44 +222,36 @@ async function closeHandoff(
 export async function decideHandoff(ctx: LedgerContext, actor: Actor, ref: string | number, d: HandoffDecision, opts: ChangeOptions = {}) {
   const comment = d.comment?.trim() || null;
   if (comment && comment.length > MAX_REASON) throw invalid(`the comment is too long; keep it under ${MAX_REASON} characters`);
-  return ctx.store.change<HandoffOutcome>(actor.teamId, "handoff.decide", opts.idempotencyKey, async (tx) => {
-    const found = await loadHandoff(tx, actor.teamId, ref);
-    await requireLead(ctx, tx, actor, "approve or reject handoffs", found.assignment.datasetId);
-    await lockDataset(tx, found.assignment.datasetId);
-    const h = await lockHandoff(tx, found.id, actor.teamId);
-    const label = handoffRef(h.id);
-    if (h.status !== "PENDING") {
-      const by = h.decidedById ? ` by <@${h.decidedById}>` : "";
-      throw conflict(`${label} was already ${h.status.toLowerCase()}${by}`, { status: h.status, decidedById: h.decidedById });
-    }
-    if (h.requesterId === actor.userId) throw forbidden(`nobody decides their own request; another lead must decide ${label}`);
+  return change<HandoffOutcome>(ctx, actor.teamId, "handoff.decide", opts.idempotencyKey, async (r) => {
+    const found = await loadHandoff(r, actor.teamId, ref);
+    const role = await requireLead(ctx, r, actor, "approve or reject handoffs", found.assignment.datasetId);
+    await r.datasets.lock(found.assignment.datasetId);
+    const h = await lockHandoff(r, found.id, actor.teamId);
+    checkMayDecide(actor, role, h);
     if (!d.approve) {
-      return { handoff: await closeHandoff(ctx, tx, actor, h, "REJECTED", comment), applied: false, moved: null, kept: [], leads: [] };
+      return { handoff: await closeHandoff(ctx, r, actor, { handoff: h, status: "REJECTED", comment }), applied: false, moved: null, kept: [], leads: [] };
     }
     const now = ctx.config.clock();
-    await lockAssignment(tx, h.assignmentId);
-    const a = (await tx.assignment.findUnique({ where: { id: h.assignmentId }, include: { dataset: true } }))!;
+    await r.assignments.lock(h.assignmentId);
+    const a = (await r.assignments.findInTeam(actor.teamId, h.assignmentId))!;
     const to = d.toUserId === undefined ? h.toUserId : d.toUserId;
     const range = { first: h.first, last: h.last };
     if (a.assigneeId !== h.fromUserId || !contains(a, range)) {
       throw conflict(
-        `${assignmentRef(a.id)} changed since ${label} was asked (now ${formatRange(a)}, held by <@${a.assigneeId}>); reject it and ask again`,
+        text`${assignmentRef(a.id)} changed since ${handoffRef(h.id)} was asked (now ${formatRange(a)}, held by ${person(a.assigneeId)}); reject it and ask again`,
       );
     }
     checkHandoff(a, to, range);
-    const result = await applyHandoff(ctx, tx, actor, a, range, to, h.id, h.reason);
-    const approved = await tx.handoffRequest.update({
-      where: { id: h.id },
-      data: {
-        status: "APPROVED",
-        decidedById: actor.userId,
-        decidedAt: now,
-        decisionComment: comment,
-        toUserId: to,
-        resultAssignmentId: result.moved?.id ?? null,
-      },
+    const result = await applyHandoff(ctx, r, actor, { assignment: a, range, to, handoffId: h.id, reason: h.reason });
+    const approved = await r.handoffs.update(h.id, {
+      status: "APPROVED",
+      decidedById: actor.userId,
+      decidedAt: now,
+      decisionComment: comment,
+      toUserId: to,
+      resultAssignmentId: result.moved?.id ?? null,
     });
-    await audit(tx, {
+    await r.audit.append({
       teamId: actor.teamId,
       actorId: actor.userId,
       action: "handoff.approve",
@@ -311,29 +267,35 @@ export async function decideHandoff(ctx: LedgerContext, actor: Actor, ref: strin
   });
 }
 
+/**
+ * The request as someone about to decide it sees it (e.g. to show the
+ * decision form): refused, with the same reasons as a decision would be, when
+ * they may not decide it.
+ */
+export async function handoffToDecide(ctx: LedgerContext, actor: Actor, ref: string | number): Promise<HandoffView> {
+  const r = ctx.store.read;
+  const h = await loadHandoff(r, actor.teamId, ref);
+  checkMayDecide(actor, await roleOf(ctx, r, actor, h.assignment.datasetId, { register: false }), h);
+  return handoffView(h, h.assignment.dataset.slug);
+}
+
 /** The requester withdraws a pending request. */
 export async function cancelHandoff(ctx: LedgerContext, actor: Actor, ref: string | number, opts: ChangeOptions = {}) {
-  return ctx.store.change(actor.teamId, "handoff.cancel", opts.idempotencyKey, async (tx) => {
-    const found = await loadHandoff(tx, actor.teamId, ref);
-    const h = await lockHandoff(tx, found.id, actor.teamId);
-    if (h.requesterId !== actor.userId) throw forbidden(`only <@${h.requesterId}> can withdraw ${handoffRef(h.id)}`);
+  return change(ctx, actor.teamId, "handoff.cancel", opts.idempotencyKey, async (r) => {
+    const found = await loadHandoff(r, actor.teamId, ref);
+    const h = await lockHandoff(r, found.id, actor.teamId);
+    if (h.requesterId !== actor.userId) throw forbidden(text`only ${person(h.requesterId)} can withdraw ${handoffRef(h.id)}`);
     if (h.status !== "PENDING") throw conflict(`${handoffRef(h.id)} was already ${h.status.toLowerCase()}`);
-    return { handoff: await closeHandoff(ctx, tx, actor, h, "CANCELLED", "withdrawn") };
+    return { handoff: await closeHandoff(ctx, r, actor, { handoff: h, status: "CANCELLED", comment: "withdrawn" }) };
   });
 }
 
 export async function getHandoff(ctx: LedgerContext, teamId: string, ref: string | number): Promise<HandoffView> {
-  const h = await ctx.store.transaction((tx) => loadHandoff(tx, teamId, ref));
+  const h = await loadHandoff(ctx.store.read, teamId, ref);
   return handoffView(h, h.assignment.dataset.slug);
 }
 
 /** Pending requests a lead can decide (all of the workspace's), oldest first. */
 export async function pendingHandoffs(ctx: LedgerContext, teamId: string): Promise<HandoffView[]> {
-  const rows = await ctx.store.prisma.handoffRequest.findMany({
-    where: { teamId, status: "PENDING" },
-    include: { assignment: { include: { dataset: true } } },
-    orderBy: { createdAt: "asc" },
-    take: 50,
-  });
-  return rows.map((h) => handoffView(h, h.assignment.dataset.slug));
+  return (await ctx.store.read.handoffs.pending(teamId, 50)).map((h) => handoffView(h, h.assignment.dataset.slug));
 }

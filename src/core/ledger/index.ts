@@ -1,20 +1,22 @@
 import type { Store } from "../../db/store.js";
+import * as outbox from "../notifications.js";
+import * as reviews from "../review/service.js";
 import type { Actor, ChangeOptions, Role } from "../types.js";
-import type { LedgerConfig, LedgerContext } from "./context.js";
 import * as assignments from "./assignments.js";
+import type { LedgerConfig, LedgerContext } from "./context.js";
 import * as datasets from "./datasets.js";
+import { exportCsv } from "./export.js";
 import * as handoffs from "./handoffs.js";
 import * as members from "./members.js";
 import * as queries from "./queries.js";
-import * as reviews from "../review/service.js";
-import * as outbox from "../notifications.js";
-import { exportCsv } from "./export.js";
+import type { DatasetSetting } from "./settings.js";
 
 export type { LedgerConfig } from "./context.js";
-export type { ClaimInput, ClaimNextInput } from "./assignments.js";
+export type { ClaimInput, ClaimNextInput, ProgressUpdate } from "./assignments.js";
 export type { HandoffInput, HandoffDecision, HandoffOutcome } from "./handoffs.js";
 export type { Coverage, AssignmentFilter } from "./queries.js";
-export type { NewDataset, DatasetKey } from "./datasets.js";
+export type { NewDataset } from "./datasets.js";
+export type { DatasetSetting, DatasetSettingKey } from "./settings.js";
 export type { ReviewVerdict } from "../review/service.js";
 
 /**
@@ -43,8 +45,8 @@ export class Ledger {
 
   // datasets
   createDataset = (actor: Actor, input: datasets.NewDataset, opts?: ChangeOptions) => datasets.createDataset(this.ctx, actor, input, opts);
-  configureDataset = (actor: Actor, slug: string, key: string, value: string, opts?: ChangeOptions) =>
-    datasets.configureDataset(this.ctx, actor, slug, key, value, opts);
+  configureDataset = (actor: Actor, slug: string, setting: DatasetSetting, opts?: ChangeOptions) =>
+    datasets.configureDataset(this.ctx, actor, slug, setting, opts);
   getDataset = (teamId: string, slug: string) => datasets.getDataset(this.ctx, teamId, slug);
   listDatasets = (teamId: string, includeArchived?: boolean) => datasets.listDatasets(this.ctx, teamId, includeArchived);
 
@@ -53,6 +55,8 @@ export class Ledger {
   claimNext = (actor: Actor, input: assignments.ClaimNextInput, opts?: ChangeOptions) => assignments.claimNext(this.ctx, actor, input, opts);
   assign = (actor: Actor, input: assignments.ClaimInput & { assigneeId: string }, opts?: ChangeOptions) =>
     assignments.assign(this.ctx, actor, input, opts);
+  updateProgress = (actor: Actor, ref: string | number, update: assignments.ProgressUpdate, opts?: ChangeOptions) =>
+    assignments.updateProgress(this.ctx, actor, ref, update, opts);
   setProgress = (actor: Actor, ref: string | number, count: number, opts?: ChangeOptions) =>
     assignments.setProgress(this.ctx, actor, ref, count, opts);
   start = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.start(this.ctx, actor, ref, opts);
@@ -66,6 +70,7 @@ export class Ledger {
     handoffs.handoff(this.ctx, actor, ref, input, opts);
   decideHandoff = (actor: Actor, ref: string | number, d: handoffs.HandoffDecision, opts?: ChangeOptions) =>
     handoffs.decideHandoff(this.ctx, actor, ref, d, opts);
+  handoffToDecide = (actor: Actor, ref: string | number) => handoffs.handoffToDecide(this.ctx, actor, ref);
   cancelHandoff = (actor: Actor, ref: string | number, opts?: ChangeOptions) => handoffs.cancelHandoff(this.ctx, actor, ref, opts);
   getHandoff = (teamId: string, ref: string | number) => handoffs.getHandoff(this.ctx, teamId, ref);
   pendingHandoffs = (teamId: string) => handoffs.pendingHandoffs(this.ctx, teamId);
@@ -73,6 +78,7 @@ export class Ledger {
   // reviews
   recordReview = (actor: Actor, ref: string | number, v: reviews.ReviewVerdict, opts?: ChangeOptions) =>
     reviews.recordReview(this.ctx, actor, ref, v, opts);
+  reviewToDecide = (actor: Actor, ref: string | number) => reviews.reviewToDecide(this.ctx, actor, ref);
   getReview = (teamId: string, ref: string | number) => reviews.getReview(this.ctx, teamId, ref);
   reviewQueue = (teamId: string, reviewerId: string, includeUnassigned?: boolean) =>
     reviews.reviewQueue(this.ctx, teamId, reviewerId, includeUnassigned);
@@ -92,7 +98,7 @@ export class Ledger {
   listAssignments = (teamId: string, filter?: queries.AssignmentFilter) => queries.listAssignments(this.ctx, teamId, filter);
   coverage = (teamId: string, slug: string) => queries.coverage(this.ctx, teamId, slug);
   workload = (teamId: string) => queries.workload(this.ctx, teamId);
-  exportCsv = (teamId: string, slug: string) => exportCsv(this.ctx, teamId, slug);
+  exportCsv = (actor: Actor, slug: string) => exportCsv(this.ctx, actor, slug);
 
   // outbox
   reserveNotification = (teamId: string, key: string, kind: string, recipient: string) =>
@@ -101,4 +107,7 @@ export class Ledger {
     outbox.markNotificationSent(this.ctx, teamId, key, channelId, ts);
   releaseNotification = (teamId: string, key: string) => outbox.releaseNotification(this.ctx, teamId, key);
   sentMessages = (teamId: string, prefix: string) => outbox.sentMessages(this.ctx, teamId, prefix);
+
+  /** Resolves when the database answers (liveness for /healthz). */
+  ping = () => this.ctx.store.ping();
 }

@@ -1,9 +1,10 @@
-import { audit, ensureMember, memberView } from "../../db/store.js";
 import { forbidden, invalid } from "../errors.js";
-import { isValidTimezone } from "../dates.js";
 import { atLeast, requireRole, roleName } from "../roles.js";
+import { person, text } from "../text.js";
 import type { Actor, ChangeOptions, MemberView, Role } from "../types.js";
-import { roleOf, type LedgerContext } from "./context.js";
+import { memberView } from "../views.js";
+import { isValidTimezone } from "../dates.js";
+import { change, roleOf, type LedgerContext } from "./context.js";
 import { requireDataset } from "./datasets.js";
 
 export const MAX_CAPACITY = 10_000_000;
@@ -12,47 +13,37 @@ export const MAX_CAPACITY = 10_000_000;
  * Grant a role, workspace-wide or on one dataset. Admins grant any role;
  * leads may make people annotators or reviewers.
  */
-export async function setRole(
-  ctx: LedgerContext,
-  actor: Actor,
-  userId: string,
-  role: Role,
-  opts: ChangeOptions & { dataset?: string } = {},
-) {
-  return ctx.store.change(actor.teamId, "member.role", opts.idempotencyKey, async (tx) => {
-    const dataset = opts.dataset ? await requireDataset(tx, actor.teamId, opts.dataset) : null;
-    const mine = await roleOf(ctx, tx, actor, dataset?.id);
+export async function setRole(ctx: LedgerContext, actor: Actor, userId: string, role: Role, opts: ChangeOptions & { dataset?: string } = {}) {
+  return change(ctx, actor.teamId, "member.role", opts.idempotencyKey, async (r) => {
+    const dataset = opts.dataset ? await requireDataset(r, actor.teamId, opts.dataset) : null;
+    const mine = await roleOf(ctx, r, actor, dataset?.id);
     requireRole(mine, atLeast(role, "LEAD") ? "ADMIN" : "LEAD", `make someone ${roleName(role)}`);
-    const target = await ensureMember(tx, actor.teamId, userId);
+    const target = await r.members.ensure(actor.teamId, userId);
     if (!dataset && atLeast(target.role, "LEAD") && !atLeast(mine, "ADMIN")) {
-      throw forbidden(`only admins can change the role of <@${userId}>, who is ${roleName(target.role)}`);
+      throw forbidden(text`only admins can change the role of ${person(userId)}, who is ${roleName(target.role)}`);
     }
+    const at = ctx.config.clock();
     if (dataset) {
-      const before = await tx.datasetRole.findUnique({ where: { datasetId_userId: { datasetId: dataset.id, userId } } });
-      await tx.datasetRole.upsert({
-        where: { datasetId_userId: { datasetId: dataset.id, userId } },
-        create: { teamId: actor.teamId, datasetId: dataset.id, userId, role },
-        update: { role },
-      });
-      await audit(tx, {
+      const before = await r.members.setDatasetRole(actor.teamId, dataset.id, userId, role);
+      await r.audit.append({
         teamId: actor.teamId,
         actorId: actor.userId,
         action: "member.dataset_role",
         datasetId: dataset.id,
-        before: { userId, role: before?.role ?? null },
+        before: { userId, role: before },
         after: { userId, role },
-        at: ctx.config.clock(),
+        at,
       });
       return { member: memberView(target), dataset: dataset.slug, role };
     }
-    const updated = await tx.member.update({ where: { teamId_userId: { teamId: actor.teamId, userId } }, data: { role } });
-    await audit(tx, {
+    const updated = await r.members.setRole(actor.teamId, userId, role);
+    await r.audit.append({
       teamId: actor.teamId,
       actorId: actor.userId,
       action: "member.role",
       before: { userId, role: target.role },
       after: { userId, role },
-      at: ctx.config.clock(),
+      at,
     });
     return { member: memberView(updated), dataset: null, role };
   });
@@ -63,14 +54,11 @@ export async function setCapacity(ctx: LedgerContext, actor: Actor, userId: stri
   if (!Number.isSafeInteger(itemsPerWeek) || itemsPerWeek < 1 || itemsPerWeek > MAX_CAPACITY) {
     throw invalid(`capacity must be a whole number of items per week from 1 to ${MAX_CAPACITY.toLocaleString("en-US")}`);
   }
-  return ctx.store.change(actor.teamId, "member.capacity", opts.idempotencyKey, async (tx) => {
-    requireRole(await roleOf(ctx, tx, actor), "LEAD", "set capacities");
-    const target = await ensureMember(tx, actor.teamId, userId);
-    const updated = await tx.member.update({
-      where: { teamId_userId: { teamId: actor.teamId, userId } },
-      data: { capacityPerWeek: itemsPerWeek },
-    });
-    await audit(tx, {
+  return change(ctx, actor.teamId, "member.capacity", opts.idempotencyKey, async (r) => {
+    requireRole(await roleOf(ctx, r, actor), "LEAD", "set capacities");
+    const target = await r.members.ensure(actor.teamId, userId);
+    const updated = await r.members.setCapacity(actor.teamId, userId, itemsPerWeek);
+    await r.audit.append({
       teamId: actor.teamId,
       actorId: actor.userId,
       action: "member.capacity",
@@ -91,28 +79,22 @@ export async function updateProfile(
 ): Promise<MemberView> {
   await ctx.store.ensureWorkspace(teamId);
   const timezone = profile.timezone && isValidTimezone(profile.timezone) ? profile.timezone : null;
-  const m = await ctx.store.prisma.member.upsert({
-    where: { teamId_userId: { teamId, userId } },
-    create: { teamId, userId, displayName: profile.displayName ?? null, timezone },
-    update: { displayName: profile.displayName ?? null, timezone },
-  });
-  return memberView(m);
+  return memberView(await ctx.store.read.members.saveProfile(teamId, userId, { displayName: profile.displayName ?? null, timezone }));
 }
 
 export async function getMember(ctx: LedgerContext, actor: Actor): Promise<MemberView & { effectiveRole: Role }> {
   await ctx.store.ensureWorkspace(actor.teamId);
-  return ctx.store.transaction(async (tx) => {
-    const m = await ensureMember(tx, actor.teamId, actor.userId);
-    return { ...memberView(m), effectiveRole: await roleOf(ctx, tx, actor) };
+  return ctx.store.transaction(async (r) => {
+    const m = await r.members.ensure(actor.teamId, actor.userId);
+    return { ...memberView(m), effectiveRole: await roleOf(ctx, r, actor) };
   });
 }
 
 /** The actor's effective role, on a dataset when named. */
 export async function effectiveRoleOf(ctx: LedgerContext, actor: Actor, datasetId?: number): Promise<Role> {
-  return roleOf(ctx, ctx.store.prisma, actor, datasetId, { register: false });
+  return roleOf(ctx, ctx.store.read, actor, datasetId, { register: false });
 }
 
 export async function listMembers(ctx: LedgerContext, teamId: string): Promise<MemberView[]> {
-  const rows = await ctx.store.prisma.member.findMany({ where: { teamId }, orderBy: { userId: "asc" } });
-  return rows.map(memberView);
+  return (await ctx.store.read.members.list(teamId)).map(memberView);
 }

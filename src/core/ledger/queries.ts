@@ -1,8 +1,8 @@
-import { assignmentView, freeSpans, STATUS_ORDER } from "../../db/store.js";
 import { addDays, dateIn } from "../dates.js";
-import { computeWorkload, type AnnotatorLoad } from "../workload.js";
 import { LIVE_STATUSES, OPEN_STATUSES } from "../transitions.js";
 import type { AssignmentStatus, AssignmentView, DatasetView, Range } from "../types.js";
+import { assignmentView, STATUS_ORDER } from "../views.js";
+import { computeWorkload, type AnnotatorLoad } from "../workload.js";
 import type { LedgerContext } from "./context.js";
 import { getDataset } from "./datasets.js";
 
@@ -15,20 +15,13 @@ export interface AssignmentFilter {
 
 /** Assignments, most actionable first (in progress, rework, pending, in review, completed). */
 export async function listAssignments(ctx: LedgerContext, teamId: string, f: AssignmentFilter = {}): Promise<AssignmentView[]> {
-  const rows = await ctx.store.prisma.assignment.findMany({
-    where: {
-      teamId,
-      ...(f.assigneeId ? { assigneeId: f.assigneeId } : {}),
-      ...(f.dataset ? { dataset: { slug: f.dataset } } : {}),
-      status: { in: [...(f.statuses ?? LIVE_STATUSES)] },
-    },
-    include: { dataset: { select: { slug: true, itemNoun: true } } },
-    orderBy: [{ dueDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],
-    take: f.limit ?? 200,
+  const rows = await ctx.store.read.assignments.list(teamId, {
+    assigneeId: f.assigneeId,
+    dataset: f.dataset,
+    statuses: f.statuses ?? LIVE_STATUSES,
+    limit: f.limit ?? 200,
   });
-  return rows
-    .map((a) => assignmentView(a, a.dataset))
-    .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
+  return rows.map((a) => assignmentView(a, a.dataset)).sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
 }
 
 export interface Coverage {
@@ -57,27 +50,29 @@ export interface Coverage {
 
 const FORECAST_WINDOW_DAYS = 14;
 
+/** Items done recorded by progress and submit events: the sum of each event's increase. */
+function itemsDoneIn(changes: readonly { before: unknown; after: unknown }[]): number {
+  let done = 0;
+  for (const e of changes) {
+    const before = (e.before as { itemsDone?: number } | null)?.itemsDone ?? 0;
+    const after = (e.after as { itemsDone?: number } | null)?.itemsDone ?? 0;
+    if (after > before) done += after - before;
+  }
+  return done;
+}
+
 /** Coverage of a dataset: what is claimed, done, reviewed and free; who holds how much; when it will be finished. */
 export async function coverage(ctx: LedgerContext, teamId: string, slug: string): Promise<Coverage> {
   const dataset = await getDataset(ctx, teamId, slug);
-  const prisma = ctx.store.prisma;
+  const r = ctx.store.read;
   const now = ctx.config.clock();
   const today = dateIn(ctx.config.defaultTimezone, now);
+  const since = new Date(now.getTime() - FORECAST_WINDOW_DAYS * 86_400_000);
   const [live, spans, members, progress] = await Promise.all([
-    prisma.assignment.findMany({
-      where: { datasetId: dataset.id, status: { not: "RELEASED" } },
-      select: { assigneeId: true, status: true, first: true, last: true, itemsDone: true, dueDate: true },
-    }),
-    freeSpans(prisma, dataset.id),
-    prisma.member.findMany({ where: { teamId }, select: { userId: true, capacityPerWeek: true } }),
-    prisma.auditEvent.findMany({
-      where: {
-        datasetId: dataset.id,
-        action: { in: ["assignment.progress", "assignment.submit"] },
-        at: { gte: new Date(now.getTime() - FORECAST_WINDOW_DAYS * 86_400_000) },
-      },
-      select: { before: true, after: true },
-    }),
+    r.assignments.liveLoad(dataset.id),
+    r.assignments.freeSpans(dataset.id),
+    r.members.capacities(teamId),
+    r.audit.changesSince(dataset.id, ["assignment.progress", "assignment.submit"], since),
   ]);
   const rangesByStatus = Object.fromEntries(
     (["PENDING", "IN_PROGRESS", "IN_REVIEW", "CHANGES_REQUESTED", "COMPLETED", "RELEASED"] as const).map((s) => [s, 0]),
@@ -97,12 +92,7 @@ export async function coverage(ctx: LedgerContext, teamId: string, slug: string)
     if (a.dueDate && OPEN_STATUSES.includes(a.status) && a.dueDate.toISOString().slice(0, 10) < today) overdueRanges += 1;
   }
   const freeItems = spans.reduce((n, s) => n + s.last - s.first + 1, 0);
-  let recentDone = 0;
-  for (const e of progress) {
-    const before = (e.before as { itemsDone?: number } | null)?.itemsDone ?? 0;
-    const after = (e.after as { itemsDone?: number } | null)?.itemsDone ?? 0;
-    if (after > before) recentDone += after - before;
-  }
+  const recentDone = itemsDoneIn(progress);
   const itemsPerDay = Math.round((recentDone / FORECAST_WINDOW_DAYS) * 10) / 10;
   const remaining = dataset.itemCount - doneItems;
   const forecastFinish =
@@ -131,14 +121,8 @@ export async function coverage(ctx: LedgerContext, teamId: string, slug: string)
 
 /** Workload of every member of a workspace (everyone, including those who hold nothing). */
 export async function workload(ctx: LedgerContext, teamId: string): Promise<AnnotatorLoad[]> {
-  const prisma = ctx.store.prisma;
-  const [open, members] = await Promise.all([
-    prisma.assignment.findMany({
-      where: { teamId, status: { in: ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED", "IN_REVIEW"] } },
-      select: { assigneeId: true, status: true, first: true, last: true, itemsDone: true },
-    }),
-    prisma.member.findMany({ where: { teamId }, select: { userId: true, capacityPerWeek: true } }),
-  ]);
+  const r = ctx.store.read;
+  const [open, members] = await Promise.all([r.assignments.openLoad(teamId), r.members.capacities(teamId)]);
   const people = new Map(members.map((m) => [m.userId, m.capacityPerWeek ?? ctx.config.defaultCapacity]));
   return computeWorkload(open, people, ctx.config.defaultCapacity);
 }

@@ -1,24 +1,28 @@
-import { assignmentView, audit, reviewView, type AssignmentWithDataset, type Tx } from "../../db/store.js";
+import type { AssignmentInDataset, ReviewInDataset } from "../../db/records.js";
+import type { Repositories } from "../../db/store.js";
 import { conflict, forbidden, invalid, notFound } from "../errors.js";
+import { change, roleOf, type LedgerContext } from "../ledger/context.js";
 import { assignmentRef, parseReviewRef, reviewRef } from "../refs.js";
 import { atLeast } from "../roles.js";
+import { person, text } from "../text.js";
 import { assertTransition } from "../transitions.js";
-import type { Actor, ChangeOptions, ReviewView } from "../types.js";
-import { roleOf, type LedgerContext } from "../ledger/context.js";
+import type { Actor, AssignmentView, ChangeOptions, DatasetView, ReviewView } from "../types.js";
+import { assignmentView, datasetView, reviewView } from "../views.js";
 import { pickReviewer, planReview, type ReviewerCandidate } from "./policy.js";
 
+const MAY_REVIEW = ["REVIEWER", "LEAD", "ADMIN"] as const;
+
 /** Users who may review ranges of a dataset: reviewers, leads and admins, by workspace or dataset role. */
-export async function reviewersOf(ctx: LedgerContext, tx: Tx, teamId: string, datasetId: number): Promise<ReviewerCandidate[]> {
-  const [members, onDataset, pending] = await Promise.all([
-    tx.member.findMany({ where: { teamId, role: { in: ["REVIEWER", "LEAD", "ADMIN"] } }, select: { userId: true, role: true } }),
-    tx.datasetRole.findMany({ where: { datasetId, role: { in: ["REVIEWER", "LEAD", "ADMIN"] } }, select: { userId: true, role: true } }),
-    tx.review.findMany({ where: { teamId, status: "PENDING", reviewerId: { not: null } }, select: { reviewerId: true, sampleItems: true } }),
+export async function reviewersOf(ctx: LedgerContext, r: Repositories, teamId: string, datasetId: number): Promise<ReviewerCandidate[]> {
+  const [members, onDataset, backlog] = await Promise.all([
+    r.members.holdingRoles(teamId, MAY_REVIEW),
+    r.members.holdingDatasetRoles(datasetId, MAY_REVIEW),
+    r.reviews.backlog(teamId),
   ]);
   const ids = new Set([...members, ...onDataset].map((m) => m.userId));
   for (const admin of ctx.config.bootstrapAdmins) ids.add(admin);
   const dedicated = new Set([...members, ...onDataset].filter((m) => m.role === "REVIEWER").map((m) => m.userId));
-  const load = new Map<string, number>();
-  for (const r of pending) load.set(r.reviewerId!, (load.get(r.reviewerId!) ?? 0) + r.sampleItems.length);
+  const load = new Map(backlog.map((b) => [b.reviewerId, b.pendingItems]));
   return [...ids].map((userId) => ({ userId, pendingItems: load.get(userId) ?? 0, dedicated: dedicated.has(userId) }));
 }
 
@@ -26,15 +30,8 @@ export async function reviewersOf(ctx: LedgerContext, tx: Tx, teamId: string, da
  * Called inside the submit transaction. Returns the review that was opened,
  * or null when the policy reviews nothing and the range is complete.
  */
-export async function startReviewOnSubmit(
-  ctx: LedgerContext,
-  tx: Tx,
-  a: AssignmentWithDataset,
-  round: number,
-): Promise<ReviewView | null> {
-  const previous = round > 1
-    ? await tx.review.findFirst({ where: { assignmentId: a.id }, orderBy: { round: "desc" } })
-    : null;
+export async function startReviewOnSubmit(ctx: LedgerContext, r: Repositories, a: AssignmentInDataset, round: number): Promise<ReviewView | null> {
+  const previous = round > 1 ? await r.reviews.latestRound(a.id) : null;
   let sample: number[];
   let seed: string;
   if (previous && previous.status === "CHANGES_REQUESTED") {
@@ -42,9 +39,7 @@ export async function startReviewOnSubmit(
     sample = previous.sampleItems;
     seed = previous.sampleSeed;
   } else {
-    const earlier = await tx.assignment.count({
-      where: { datasetId: a.datasetId, assigneeId: a.assigneeId, reviewRound: { gt: 0 }, id: { not: a.id } },
-    });
+    const earlier = await r.assignments.submittedBefore(a.datasetId, a.assigneeId, a.id);
     seed = `${a.id}:${round}`;
     const plan = planReview(
       {
@@ -60,30 +55,28 @@ export async function startReviewOnSubmit(
     if (!plan.review) return null;
     sample = plan.sample;
   }
-  const candidates = await reviewersOf(ctx, tx, a.teamId, a.datasetId);
+  const candidates = await reviewersOf(ctx, r, a.teamId, a.datasetId);
   const reviewerId = pickReviewer(candidates, a.assigneeId, previous?.reviewerId ?? null);
-  const r = await tx.review.create({
-    data: {
-      teamId: a.teamId,
-      assignmentId: a.id,
-      round,
-      reviewerId,
-      annotatorId: a.assigneeId,
-      sampleItems: sample,
-      sampleSeed: seed,
-    },
+  const review = await r.reviews.create({
+    teamId: a.teamId,
+    assignmentId: a.id,
+    round,
+    reviewerId,
+    annotatorId: a.assigneeId,
+    sampleItems: sample,
+    sampleSeed: seed,
   });
-  await audit(tx, {
+  await r.audit.append({
     teamId: a.teamId,
     actorId: "system:review-policy",
     action: "review.open",
     datasetId: a.datasetId,
     assignmentId: a.id,
-    reviewId: r.id,
+    reviewId: review.id,
     after: { reviewerId, round, sampleSize: sample.length },
     at: ctx.config.clock(),
   });
-  return reviewView(r, a.dataset.slug);
+  return reviewView(review, a.dataset.slug);
 }
 
 export interface ReviewVerdict {
@@ -96,32 +89,38 @@ export interface ReviewVerdict {
   comment?: string | null;
 }
 
-async function loadReview(tx: Tx, teamId: string, ref: string | number) {
+async function loadReview(r: Repositories, teamId: string, ref: string | number): Promise<ReviewInDataset> {
   const id = typeof ref === "number" ? ref : parseReviewRef(ref);
-  const r = await tx.review.findUnique({ where: { id }, include: { assignment: { include: { dataset: true } }, errors: true } });
-  if (!r || r.teamId !== teamId) throw notFound(`there is no review ${reviewRef(id)}`);
-  return r;
+  const review = await r.reviews.findInTeam(teamId, id);
+  if (!review) throw notFound(`there is no review ${reviewRef(id)}`);
+  return review;
+}
+
+/** Refuses unless the actor may decide review `r` now: it is pending, not their own range, and theirs to review or they lead. */
+async function checkMayReview(ctx: LedgerContext, repos: Repositories, actor: Actor, r: ReviewInDataset, opts: { register: boolean }) {
+  const label = `${reviewRef(r.id)} of ${assignmentRef(r.assignmentId)}`;
+  if (r.status !== "PENDING") {
+    throw conflict(`${label} was already decided${r.decidedAt ? ` on ${r.decidedAt.toISOString().slice(0, 10)}` : ""}`, { status: r.status });
+  }
+  if (r.annotatorId === actor.userId) throw forbidden(`nobody reviews their own range; ${label} is yours`);
+  const role = await roleOf(ctx, repos, actor, r.assignment.datasetId, { register: opts.register });
+  if (r.reviewerId !== actor.userId && !atLeast(role, "LEAD")) {
+    throw forbidden(
+      r.reviewerId ? text`${label} is assigned to ${person(r.reviewerId)}; only they or a lead can decide it` : `only reviewers and leads can review; you are not one`,
+    );
+  }
+  if (!atLeast(role, "REVIEWER")) throw forbidden("only reviewers and leads can review");
 }
 
 /** Record a reviewer's verdict on a submitted range. */
 export async function recordReview(ctx: LedgerContext, actor: Actor, ref: string | number, v: ReviewVerdict, opts: ChangeOptions = {}) {
-  return ctx.store.change(actor.teamId, "review.decide", opts.idempotencyKey, async (tx) => {
-    const found = await loadReview(tx, actor.teamId, ref);
-    await tx.$queryRaw`SELECT 1 FROM "Review" WHERE "id" = ${found.id} FOR UPDATE`;
-    const r = await loadReview(tx, actor.teamId, found.id);
+  return change(ctx, actor.teamId, "review.decide", opts.idempotencyKey, async (repos) => {
+    const found = await loadReview(repos, actor.teamId, ref);
+    await repos.reviews.lock(found.id);
+    const r = await loadReview(repos, actor.teamId, found.id);
     const a = r.assignment;
     const label = `${reviewRef(r.id)} of ${assignmentRef(a.id)}`;
-    if (r.status !== "PENDING") {
-      throw conflict(`${label} was already decided${r.decidedAt ? ` on ${r.decidedAt.toISOString().slice(0, 10)}` : ""}`);
-    }
-    if (r.annotatorId === actor.userId) throw forbidden(`nobody reviews their own range; ${label} is yours`);
-    const role = await roleOf(ctx, tx, actor, a.datasetId);
-    if (r.reviewerId !== actor.userId && !atLeast(role, "LEAD")) {
-      throw forbidden(
-        r.reviewerId ? `${label} is assigned to <@${r.reviewerId}>; only they or a lead can decide it` : `only reviewers and leads can review; you are not one`,
-      );
-    }
-    if (!atLeast(role, "REVIEWER")) throw forbidden("only reviewers and leads can review");
+    await checkMayReview(ctx, repos, actor, r, { register: true });
     assertTransition(v.verdict === "accept" ? "accept" : "request_changes", a.status, assignmentRef(a.id));
     const sampleSize = r.sampleItems.length;
     if (!Number.isSafeInteger(v.itemsChecked) || v.itemsChecked < 1 || v.itemsChecked > sampleSize) {
@@ -138,26 +137,22 @@ export async function recordReview(ctx: LedgerContext, actor: Actor, ref: string
     const goldCorrect = v.goldCorrect ?? goldInSample;
     if (goldCorrect < 0 || goldCorrect > goldInSample) throw invalid(`gold correct must be between 0 and ${goldInSample}`);
     const now = ctx.config.clock();
-    const nonZero = Object.entries(v.errors).filter(([, n]) => n > 0);
-    const updated = await tx.review.update({
-      where: { id: r.id },
-      data: {
-        status: v.verdict === "accept" ? "ACCEPTED" : "CHANGES_REQUESTED",
-        reviewerId: r.reviewerId ?? actor.userId,
-        itemsChecked: v.itemsChecked,
-        goldChecked: goldInSample,
-        goldCorrect,
-        comment,
-        decidedAt: now,
-        errors: { create: nonZero.map(([category, count]) => ({ category, count })) },
-      },
-      include: { errors: true },
+    const errors = Object.fromEntries(Object.entries(v.errors).filter(([, n]) => n > 0));
+    const decided = await repos.reviews.decide(r.id, {
+      status: v.verdict === "accept" ? "ACCEPTED" : "CHANGES_REQUESTED",
+      reviewerId: r.reviewerId ?? actor.userId,
+      itemsChecked: v.itemsChecked,
+      goldChecked: goldInSample,
+      goldCorrect,
+      comment,
+      decidedAt: now,
+      errors,
     });
-    const assignment = await tx.assignment.update({
-      where: { id: a.id },
-      data: v.verdict === "accept" ? { status: "COMPLETED", completedAt: now } : { status: "CHANGES_REQUESTED" },
-    });
-    await audit(tx, {
+    const assignment = await repos.assignments.update(
+      a.id,
+      v.verdict === "accept" ? { status: "COMPLETED", completedAt: now } : { status: "CHANGES_REQUESTED" },
+    );
+    await repos.audit.append({
       teamId: actor.teamId,
       actorId: actor.userId,
       action: v.verdict === "accept" ? "review.accept" : "review.request_changes",
@@ -165,30 +160,41 @@ export async function recordReview(ctx: LedgerContext, actor: Actor, ref: string
       assignmentId: a.id,
       reviewId: r.id,
       before: { status: a.status },
-      after: { status: assignment.status, itemsChecked: v.itemsChecked, errors: Object.fromEntries(nonZero), goldCorrect },
+      after: { status: assignment.status, itemsChecked: v.itemsChecked, errors, goldCorrect },
       reason: comment,
       at: now,
     });
-    return { review: reviewView(updated, a.dataset.slug), assignment: assignmentView(assignment, a.dataset) };
+    return { review: reviewView(decided, a.dataset.slug), assignment: assignmentView(assignment, a.dataset) };
   });
 }
 
+/**
+ * A pending review as its reviewer sees it (e.g. to show the review form):
+ * refused, with the same reasons as a verdict would be, when the actor may
+ * not decide it.
+ */
+export async function reviewToDecide(
+  ctx: LedgerContext,
+  actor: Actor,
+  ref: string | number,
+): Promise<{ review: ReviewView; assignment: AssignmentView; dataset: DatasetView }> {
+  const repos = ctx.store.read;
+  const r = await loadReview(repos, actor.teamId, ref);
+  await checkMayReview(ctx, repos, actor, r, { register: false });
+  const d = r.assignment.dataset;
+  return {
+    review: reviewView(r, d.slug),
+    assignment: assignmentView(r.assignment, d),
+    dataset: datasetView(d, await repos.datasets.latestInstruction(d.id)),
+  };
+}
+
 export async function getReview(ctx: LedgerContext, teamId: string, ref: string | number): Promise<ReviewView> {
-  const r = await ctx.store.transaction((tx) => loadReview(tx, teamId, ref));
+  const r = await loadReview(ctx.store.read, teamId, ref);
   return reviewView(r, r.assignment.dataset.slug);
 }
 
 /** Pending reviews waiting for a reviewer (or unassigned ones, for leads), oldest first. */
 export async function reviewQueue(ctx: LedgerContext, teamId: string, reviewerId: string, includeUnassigned = false): Promise<ReviewView[]> {
-  const rows = await ctx.store.prisma.review.findMany({
-    where: {
-      teamId,
-      status: "PENDING",
-      OR: [{ reviewerId }, ...(includeUnassigned ? [{ reviewerId: null }] : [])],
-    },
-    include: { assignment: { include: { dataset: true } }, errors: true },
-    orderBy: { createdAt: "asc" },
-    take: 50,
-  });
-  return rows.map((r) => reviewView(r, r.assignment.dataset.slug));
+  return (await ctx.store.read.reviews.queue(teamId, reviewerId, includeUnassigned, 50)).map((r) => reviewView(r, r.assignment.dataset.slug));
 }

@@ -4,8 +4,7 @@
  * it concerns. Used alike by commands, buttons and modals.
  */
 import type { Actor } from "../../core/types.js";
-import { invalid } from "../../core/errors.js";
-import { assertTransition } from "../../core/transitions.js";
+import type { ProgressUpdate } from "../../core/ledger/index.js";
 import { claimedMessage, assignedMessage, handoffDecidedMessage, progressMessage, releasedMessage, reviewRequestMessage, submittedMessage, type Message } from "../../ui/messages.js";
 import { todayOf, type Services } from "../services.js";
 import { leadCopyPrefix } from "./handoffs.js";
@@ -52,83 +51,61 @@ export type ProgressRequest =
   | { kind: "start" | "pause" | "done"; id: number | string; note: string | null };
 
 export async function progressFlow(s: Services, actor: Actor, req: ProgressRequest, key: string): Promise<Message> {
-  const today = await todayOf(s, actor.teamId, actor.userId);
-  const opts = { idempotencyKey: key, reason: "note" in req ? (req.note ?? undefined) : undefined };
-  switch (req.kind) {
-    case "count": {
-      const r = await s.ledger.setProgress(actor, req.id, req.count, opts);
-      const a = r.assignment;
-      s.background.run("home after progress", () => s.home.refresh(actor.teamId, [actor.userId, a.assigneeId]));
-      const started = r.previous.status !== a.status ? ` and started it` : "";
-      return progressMessage(a, today, `:pencil2: *${a.ref}*: ${a.itemsDone} of ${a.size} done${started}.`);
-    }
-    case "start": {
-      const r = await s.ledger.start(actor, req.id, opts);
-      s.background.run("home after start", () => s.home.refresh(actor.teamId, [actor.userId, r.assignment.assigneeId]));
-      return progressMessage(r.assignment, today, `:hammer_and_wrench: *${r.assignment.ref}* is in progress.`);
-    }
-    case "pause": {
-      const r = await s.ledger.pause(actor, req.id, opts);
-      s.background.run("home after pause", () => s.home.refresh(actor.teamId, [actor.userId, r.assignment.assigneeId]));
-      return progressMessage(r.assignment, today, `:double_vertical_bar: *${r.assignment.ref}* is paused (back to pending).`);
-    }
-    case "done": {
-      const r = await s.ledger.submit(actor, req.id, opts);
-      const { assignment: a, review } = r;
-      if (!r.replayed) {
-        s.background.run("notify after submit", async () => {
-          if (review?.reviewerId) {
-            await s.notifier.dm(actor.teamId, review.reviewerId, reviewRequestMessage(review, a), {
-              key: `review:${review.ref}:request`,
-              kind: "review_request",
-            });
-          }
-          await s.home.refresh(actor.teamId, [actor.userId, a.assigneeId, review?.reviewerId]);
-        });
-      }
-      return submittedMessage(a, review, today);
-    }
-  }
+  if (req.kind === "done") return submitFlow(s, actor, req.id, req.note, key);
+  return stepFlow(s, actor, req.id, req.kind === "count" ? { count: req.count } : { step: req.kind }, req.kind === "count" ? null : req.note, key);
 }
 
 /**
- * A count together with start or pause (the progress modal): both happen or
- * neither. Both are checked first; then they run in the order that keeps the
- * second valid (start before the count, the count before pause).
+ * Records a count, a start or a pause, or a count with start or pause (the
+ * progress form) as one change, and says what happened.
  */
-export async function countAndStepFlow(
+export async function stepFlow(
   s: Services,
   actor: Actor,
-  req: { id: string; count: number; step: "start" | "pause"; note: string | null },
+  id: number | string,
+  update: ProgressUpdate,
+  note: string | null,
   key: string,
 ): Promise<Message> {
-  const a = await s.ledger.getAssignment(actor.teamId, req.id);
-  assertTransition(req.step, a.status, a.ref);
-  assertTransition("progress", a.status, a.ref);
-  if (req.count > a.size) throw invalid(`${a.ref} has ${a.size} items; items done must be between 0 and ${a.size}`, { field: "count" });
-  const count = { kind: "count" as const, id: req.id, count: req.count };
-  const step = { kind: req.step, id: req.id, note: req.note };
-  if (req.step === "start") {
-    await progressFlow(s, actor, step, key);
-    return progressFlow(s, actor, count, `${key}:count`);
+  const r = await s.ledger.updateProgress(actor, id, update, { idempotencyKey: key, reason: note ?? undefined });
+  const a = r.assignment;
+  s.background.run("home after progress", () => s.home.refresh(actor.teamId, [actor.userId, a.assigneeId]));
+  const today = await todayOf(s, actor.teamId, actor.userId);
+  if (update.step === "pause") return progressMessage(a, today, `:double_vertical_bar: *${a.ref}* is paused (back to pending).`);
+  if (update.count === undefined) return progressMessage(a, today, `:hammer_and_wrench: *${a.ref}* is in progress.`);
+  const started = !update.step && r.previous.status !== a.status ? ` and started it` : "";
+  return progressMessage(a, today, `:pencil2: *${a.ref}*: ${a.itemsDone} of ${a.size} done${started}.`);
+}
+
+/** Submits a range: the reply, then the review request to the reviewer (in the background). */
+async function submitFlow(s: Services, actor: Actor, id: number | string, note: string | null, key: string): Promise<Message> {
+  const r = await s.ledger.submit(actor, id, { idempotencyKey: key, reason: note ?? undefined });
+  const { assignment: a, review } = r;
+  if (!r.replayed) {
+    s.background.run("notify after submit", async () => {
+      if (review?.reviewerId) {
+        await s.notifier.dm(actor.teamId, review.reviewerId, reviewRequestMessage(review, a), {
+          key: `review:${review.ref}:request`,
+          kind: "review_request",
+        });
+      }
+      await s.home.refresh(actor.teamId, [actor.userId, a.assigneeId, review?.reviewerId]);
+    });
   }
-  await progressFlow(s, actor, count, `${key}:count`);
-  return progressFlow(s, actor, step, key);
+  return submittedMessage(a, review, await todayOf(s, actor.teamId, actor.userId));
 }
 
 export async function releaseFlow(s: Services, actor: Actor, id: number | string, reason: string | null, key: string): Promise<Message> {
-  // Releasing withdraws the range's pending handoff request: note them first to update the leads' copies after.
-  const pending = await s.ledger.pendingHandoffs(actor.teamId);
   const r = await s.ledger.release(actor, id, { idempotencyKey: key, reason: reason ?? undefined });
   const a = r.assignment;
-  const withdrawn = pending.filter((h) => h.assignmentId === a.id);
   s.background.run("after release", async () => {
     if (!r.replayed && a.assigneeId !== actor.userId) {
       await s.notifier.dm(actor.teamId, a.assigneeId, releasedMessage(a), { key: `released:${a.ref}`, kind: "released" });
     }
     const leads: string[] = [];
-    for (const w of withdrawn) {
-      const h = await s.ledger.getHandoff(actor.teamId, w.ref);
+    // Releasing withdrew the range's pending handoff request: the leads' copies say so.
+    if (r.withdrawnHandoffId !== null) {
+      const h = await s.ledger.getHandoff(actor.teamId, r.withdrawnHandoffId);
       await s.notifier.updateAll(actor.teamId, leadCopyPrefix(h.ref), handoffDecidedMessage(h));
       leads.push(...(await s.ledger.sentMessages(actor.teamId, leadCopyPrefix(h.ref))).map((m) => m.recipient));
     }

@@ -4,7 +4,9 @@
  * correct usage. Token shapes are zod schemas.
  */
 import { z } from "zod";
+import type { DatasetSetting } from "../../core/ledger/settings.js";
 import { ROLES, type Role } from "../../core/types.js";
+import { parseDatasetSetting } from "./settings.js";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -233,7 +235,7 @@ export type LedgerCommand =
   | { kind: "help" }
   | { kind: "status"; dataset: string | null; public: boolean }
   | { kind: "dataset-add"; slug: string; items: number; channelId: string | null; title: string | null }
-  | { kind: "dataset-set"; slug: string; key: string; value: string; channelId: string | null }
+  | { kind: "dataset-set"; slug: string; setting: DatasetSetting }
   | { kind: "assign"; dataset: string; first: number; last: number; userId: string; due: string | null; note: string | null }
   | { kind: "role"; userId: string; role: Role; dataset: string | null }
   | { kind: "capacity"; userId: string; itemsPerWeek: number }
@@ -274,11 +276,11 @@ export function parseLedger(text: string): LedgerCommand {
       if (verb === "set") {
         const u = LEDGER_USAGES.datasetSet;
         const s = expectDataset(t[2], u);
-        const key = t[3]?.toLowerCase();
+        const key = t[3];
         if (!key) throw new UsageError("name the setting to change", u);
-        const value = rest(t, 4);
-        if (!value) throw new UsageError(`give a value for ${key}`, u);
-        return { kind: "dataset-set", slug: s, key, value, channelId: parseToken(channel, value) ?? null };
+        const parsed = parseDatasetSetting(key, rest(t, 4));
+        if (!parsed.ok) throw new UsageError(parsed.problem, u);
+        return { kind: "dataset-set", slug: s, setting: parsed.setting };
       }
       throw new UsageError(`"dataset ${t[1] ?? ""}" is not a command; use add or set`, `${LEDGER_USAGES.datasetAdd}  ·  ${LEDGER_USAGES.datasetSet}`);
     }

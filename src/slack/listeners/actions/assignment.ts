@@ -1,5 +1,5 @@
 import { progressFlow, releaseFlow } from "../../flows/assignments.js";
-import { openHandoffModal, openProgressModal } from "../../modals.js";
+import { openHandoffModal, openProgressModal } from "../../modal-openers.js";
 import type { Services } from "../../services.js";
 import { buttonAction, REF_VALUE } from "./common.js";
 

@@ -6,7 +6,7 @@ import type { Message } from "../../../ui/messages.js";
 import type { ModalMetadata } from "../../../ui/modals.js";
 import { actorOf, type Services } from "../../services.js";
 import { errorReply } from "../../reply.js";
-import { showNotice } from "../../modals.js";
+import { showNotice } from "../../modal-openers.js";
 import { postResponse, ResponseUrlError } from "../../respond.js";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -44,7 +44,7 @@ export function buttonAction(s: Services, name: string, shape: z.ZodString, hand
     const responseUrl = body.container?.type !== "view" ? body.response_url : undefined;
     const tell = async (m: Message) => {
       if (responseUrl) await postResponse(responseUrl, { response_type: "ephemeral", replace_original: false, text: m.text, blocks: m.blocks });
-      else await showNotice(s, body.trigger_id, "rangekeeper", m.text);
+      else await showNotice(s, body.trigger_id, "rangekeeper", m);
     };
     try {
       const teamId = body.team?.id ?? body.user.team_id;

@@ -1,6 +1,6 @@
 import { DomainError } from "../../../core/errors.js";
 import { decideFlow, decidedState } from "../../flows/handoffs.js";
-import { openDecisionModal } from "../../modals.js";
+import { openDecisionModal } from "../../modal-openers.js";
 import type { Services } from "../../services.js";
 import { buttonAction, REF_VALUE } from "./common.js";
 

@@ -4,7 +4,10 @@ import type { Services } from "../../services.js";
 import { instrument } from "../instrument.js";
 import { handoffAction, progressAction, releaseAction, stepAction } from "./assignment.js";
 import { decideAction, decisionAction } from "./handoff.js";
-import { claimDatasetAction, openClaimAction, openReviewAction, refreshHomeAction } from "./misc.js";
+import { claimDatasetAction } from "./claim-dataset.js";
+import { openClaimAction } from "./claim-open.js";
+import { refreshHomeAction } from "./home-refresh.js";
+import { openReviewAction } from "./review-open.js";
 
 /** Every interactive element's action id and its listener. */
 export const ACTION_LISTENERS = {

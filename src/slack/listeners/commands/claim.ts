@@ -1,6 +1,6 @@
 import { parseClaim } from "../../parse/grammar.js";
 import { claimFlow } from "../../flows/assignments.js";
-import { openClaimModal } from "../../modals.js";
+import { openClaimModal } from "../../modal-openers.js";
 import type { Services } from "../../services.js";
 import { slashCommand } from "./common.js";
 

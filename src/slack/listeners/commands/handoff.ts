@@ -1,6 +1,6 @@
 import { parseHandoff } from "../../parse/grammar.js";
 import { handoffFlow } from "../../flows/handoffs.js";
-import { openHandoffModal } from "../../modals.js";
+import { openHandoffModal } from "../../modal-openers.js";
 import type { Services } from "../../services.js";
 import { slashCommand } from "./common.js";
 

@@ -1,4 +1,3 @@
-import { forbidden } from "../../../core/errors.js";
 import { parseLedger } from "../../parse/grammar.js";
 import { assignFlow } from "../../flows/assignments.js";
 import {
@@ -33,8 +32,7 @@ export const ledgerCommand = (s: Services) =>
         return reply(datasetMessage(r.dataset, `Added dataset *${r.dataset.slug}*`));
       }
       case "dataset-set": {
-        const value = cmd.key === "channel" && cmd.channelId ? cmd.channelId : cmd.value;
-        const r = await s.ledger.configureDataset(actor, cmd.slug, cmd.key, value, opts);
+        const r = await s.ledger.configureDataset(actor, cmd.slug, cmd.setting, opts);
         return reply(datasetMessage(r.dataset, `Updated *${r.dataset.slug}*: ${r.key}`));
       }
       case "assign":
@@ -49,22 +47,16 @@ export const ledgerCommand = (s: Services) =>
         return reply(capacityMessage(r.member));
       }
       case "export": {
-        const dataset = await s.ledger.getDataset(actor.teamId, cmd.dataset);
-        const role = await s.ledger.effectiveRole(actor, dataset.id);
-        if (role === "ANNOTATOR") {
-          const mine = await s.ledger.listAssignments(actor.teamId, { assigneeId: actor.userId, dataset: dataset.slug, limit: 1 });
-          if (mine.length === 0) throw forbidden(`you hold nothing in ${dataset.slug}; reviewers, leads and its annotators can export it`);
-        }
-        const { csv, rows } = await s.ledger.exportCsv(actor.teamId, dataset.slug);
+        const { csv, rows, slug } = await s.ledger.exportCsv(actor, cmd.dataset);
         const dm = await s.client.conversations.open({ users: actor.userId });
         await s.client.filesUploadV2({
           channel_id: dm.channel?.id ?? actor.userId,
-          filename: `${dataset.slug}-ledger.csv`,
-          title: `${dataset.slug} ledger`,
+          filename: `${slug}-ledger.csv`,
+          title: `${slug} ledger`,
           content: csv,
-          initial_comment: `The ledger of ${dataset.slug}: ${rows} rows.`,
+          initial_comment: `The ledger of ${slug}: ${rows} rows.`,
         });
-        return reply(exportedMessage(dataset.slug, rows));
+        return reply(exportedMessage(slug, rows));
       }
     }
   });

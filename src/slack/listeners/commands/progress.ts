@@ -1,6 +1,6 @@
 import { parseProgress } from "../../parse/grammar.js";
 import { progressFlow } from "../../flows/assignments.js";
-import { openProgressModal } from "../../modals.js";
+import { openProgressModal } from "../../modal-openers.js";
 import type { Services } from "../../services.js";
 import { slashCommand } from "./common.js";
 

@@ -3,7 +3,7 @@ import { assignmentRef } from "../../../core/refs.js";
 import { atLeast } from "../../../core/roles.js";
 import { parseReview } from "../../parse/grammar.js";
 import { reviewQueueMessage } from "../../../ui/messages.js";
-import { openReviewModal } from "../../modals.js";
+import { openReviewModal } from "../../modal-openers.js";
 import type { Services } from "../../services.js";
 import { slashCommand } from "./common.js";
 

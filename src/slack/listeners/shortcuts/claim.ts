@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } from "@slack/bolt";
-import { openClaimModal } from "../../modals.js";
+import { openClaimModal } from "../../modal-openers.js";
 import { actorOf, type Services } from "../../services.js";
 
 /** The global shortcut "Claim a range": the claim modal from anywhere in Slack. */

@@ -5,7 +5,9 @@ import type { Message } from "../../../ui/messages.js";
 import type { ModalMetadata } from "../../../ui/modals.js";
 import { readMetadata, type FieldErrors } from "../../parse/views.js";
 import { actorOf, type Services } from "../../services.js";
-import { errorReply, fieldError } from "../../reply.js";
+import { errorReply, refusalText } from "../../reply.js";
+import { peopleIn } from "../../../core/text.js";
+import { plainWithNames } from "../../../ui/text.js";
 
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -59,8 +61,12 @@ export function modalSubmission(
         return;
       }
       const field = e instanceof DomainError && typeof e.details.field === "string" ? fieldBlocks[e.details.field] : undefined;
-      const text = fieldError(e) ?? errorReply(e, s.logger, name).text;
-      await ack({ response_action: "errors", errors: { [field ?? errorBlock]: teamId ? await s.users.plainMentions(teamId, text) : text } });
+      // A field's error is plain text: people are named, not mentioned.
+      const refusal = refusalText(e);
+      const text = refusal
+        ? plainWithNames(refusal, teamId ? await s.users.names(teamId, peopleIn(refusal)) : new Map())
+        : errorReply(e, s.logger, name).text;
+      await ack({ response_action: "errors", errors: { [field ?? errorBlock]: text.slice(0, 2000) } });
     }
   };
 }

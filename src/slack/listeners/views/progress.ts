@@ -1,5 +1,5 @@
 import { INPUTS } from "../../../ui/ids.js";
-import { countAndStepFlow, progressFlow } from "../../flows/assignments.js";
+import { progressFlow, stepFlow } from "../../flows/assignments.js";
 import { readProgress } from "../../parse/views.js";
 import type { Services } from "../../services.js";
 import { modalSubmission } from "./common.js";
@@ -16,7 +16,7 @@ export const progressSubmission = (s: Services) =>
       if (action === "progress") return { message: await progressFlow(s, actor, { kind: "count", id: ref, count: done! }, key) };
       // "done" submits the whole range: every item counts as done, so a count given with it changes nothing.
       if (action === "done" || done === null) return { message: await progressFlow(s, actor, { kind: action, id: ref, note }, key) };
-      return { message: await countAndStepFlow(s, actor, { id: ref, count: done, step: action, note }, key) };
+      return { message: await stepFlow(s, actor, ref, { count: done, step: action }, note, key) };
     },
     { count: INPUTS.progress.done },
   );

@@ -3,7 +3,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { Ledger } from "../core/ledger/index.js";
 import { atLeast } from "../core/roles.js";
-import { dateIn, isValidTimezone } from "../core/dates.js";
+import { todayIn } from "../core/dates.js";
 import { homeView } from "../ui/home.js";
 import type { UserDirectory } from "./users.js";
 
@@ -21,7 +21,6 @@ export class HomePublisher {
     const actor = { teamId, userId, workspaceAdmin: u.isAdmin };
     const role = await this.ledger.effectiveRole(actor);
     const lead = atLeast(role, "LEAD");
-    const tz = u.timezone && isValidTimezone(u.timezone) ? u.timezone : this.ledger.config.defaultTimezone;
     const [assignments, reviews, pendingHandoffs, load] = await Promise.all([
       this.ledger.listAssignments(teamId, { assigneeId: userId, limit: 100 }),
       atLeast(role, "REVIEWER") ? this.ledger.reviewQueue(teamId, userId, lead) : Promise.resolve([]),
@@ -31,7 +30,7 @@ export class HomePublisher {
     const view = homeView({
       userId,
       role,
-      today: dateIn(tz, this.ledger.config.clock()),
+      today: todayIn(u.timezone, this.ledger.config.defaultTimezone, this.ledger.config.clock()),
       assignments,
       reviews,
       pendingHandoffs,

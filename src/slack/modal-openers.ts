@@ -1,16 +1,27 @@
 /**
  * Opening our modals. A trigger id is single-use and expires in 3 s, so each
  * opener shows a loading modal at once, then loads the data and updates it.
+ * Whether someone may use a form is the ledger's to say: a refusal replaces
+ * the loading modal with the ledger's reason.
  */
 import type { ModalView } from "@slack/types";
 import type { Actor } from "../core/types.js";
-import { atLeast, requireRole } from "../core/roles.js";
-import { forbidden } from "../core/errors.js";
+import { atLeast } from "../core/roles.js";
 import { OPEN_STATUSES } from "../core/transitions.js";
-import { claimModal, decisionModal, handoffModal, loadingModal, noticeModal, progressModal, reviewModal, type HandoffPrefill, type ModalMetadata } from "../ui/modals.js";
-import { escKeepMentions } from "../ui/format.js";
-import { todayOf, type Services } from "./services.js";
+import {
+  claimModal,
+  decisionModal,
+  handoffModal,
+  loadingModal,
+  noticeModal,
+  progressModal,
+  reviewModal,
+  type HandoffPrefill,
+  type ModalMetadata,
+} from "../ui/modals.js";
+import type { Message } from "../ui/messages.js";
 import { errorReply } from "./reply.js";
+import { todayOf, type Services } from "./services.js";
 
 async function openThenLoad(s: Services, triggerId: string, title: string, m: ModalMetadata, load: () => Promise<ModalView>): Promise<void> {
   const opened = await s.client.views.open({ trigger_id: triggerId, view: loadingModal(title, m) });
@@ -20,7 +31,7 @@ async function openThenLoad(s: Services, triggerId: string, title: string, m: Mo
   try {
     view = await load();
   } catch (e) {
-    view = noticeModal(title, `:raised_hand: ${escKeepMentions(errorReply(e, s.logger, `modal ${title}`).text)}`);
+    view = noticeModal(title, errorReply(e, s.logger, `modal ${title}`));
   }
   await s.client.views.update({ view_id: viewId, hash: opened.view?.hash, view });
 }
@@ -63,29 +74,15 @@ export const openHandoffModal = (s: Services, triggerId: string, actor: Actor, m
   });
 
 export const openDecisionModal = (s: Services, triggerId: string, actor: Actor, ref: string, m: ModalMetadata) =>
-  openThenLoad(s, triggerId, "Decide a handoff", m, async () => {
-    const h = await s.ledger.getHandoff(actor.teamId, ref);
-    if (h.status !== "PENDING") {
-      return noticeModal("Decide a handoff", `${h.ref} was already ${h.status.toLowerCase()}${h.decidedById ? ` by <@${h.decidedById}>` : ""}.`);
-    }
-    // Only someone who may decide sees the form (the ledger refuses the others on submit anyway).
-    const d = await s.ledger.getDataset(actor.teamId, h.dataset);
-    requireRole(await s.ledger.effectiveRole(actor, d.id), "LEAD", "approve or reject handoffs");
-    if (h.requesterId === actor.userId) throw forbidden(`nobody decides their own request; another lead must decide ${h.ref}`);
-    return decisionModal(h, m);
-  });
+  openThenLoad(s, triggerId, "Decide a handoff", m, async () => decisionModal(await s.ledger.handoffToDecide(actor, ref), m));
 
 export const openReviewModal = (s: Services, triggerId: string, actor: Actor, reviewRef: string, m: ModalMetadata) =>
   openThenLoad(s, triggerId, "Review", m, async () => {
-    const r = await s.ledger.getReview(actor.teamId, reviewRef);
-    if (r.status !== "PENDING") return noticeModal("Review", `${r.ref} of ${r.assignmentRef} was already decided.`);
-    if (r.annotatorId === actor.userId) return noticeModal("Review", `Nobody reviews their own range; ${r.assignmentRef} is yours.`);
-    const a = await s.ledger.getAssignment(actor.teamId, r.assignmentId);
-    const d = await s.ledger.getDataset(actor.teamId, a.dataset);
-    return reviewModal(r, a, d, m);
+    const { review, assignment, dataset } = await s.ledger.reviewToDecide(actor, reviewRef);
+    return reviewModal(review, assignment, dataset, m);
   });
 
-/** Shows a message in a modal (where there is no channel to answer in, e.g. the App Home). */
-export async function showNotice(s: Services, triggerId: string, title: string, text: string): Promise<void> {
-  await s.client.views.open({ trigger_id: triggerId, view: noticeModal(title, text) });
+/** Shows a refusal or a result in a modal (where there is no channel to answer in, e.g. the App Home). */
+export async function showNotice(s: Services, triggerId: string, title: string, message: Message): Promise<void> {
+  await s.client.views.open({ trigger_id: triggerId, view: noticeModal(title, message) });
 }

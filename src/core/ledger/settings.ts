@@ -1,0 +1,45 @@
+/**
+ * The settings of a dataset, typed. Each surface parses its own syntax into
+ * a DatasetSetting (Slack text: src/slack/parse/settings.ts); the rules every
+ * value must follow are checked in ./datasets.ts, whichever surface it came
+ * from.
+ */
+import type { Range } from "../types.js";
+
+/** Every setting, with what it means. */
+export const DATASET_SETTINGS = {
+  title: "the display title",
+  items: "the number of items (may grow; shrinks only over free items)",
+  noun: 'what one item is called, e.g. "image" or "frame"',
+  channel: "the channel for digests and summaries (a channel, or none)",
+  batch: "the default size of a claim of the next free range",
+  sample: "the share of items reviewed, e.g. 10%",
+  "first-k": "how many of an annotator's first ranges are reviewed in full",
+  review: "every (sample every range) or first-k (only the first K ranges)",
+  gold: "gold items, e.g. 5,17,40-42, or none",
+  taxonomy: "review error categories, comma-separated, or default",
+  instructions: "the annotation instructions (a new version each time); a URL is kept as the link",
+  archived: "yes or no",
+} as const;
+
+export type DatasetSettingKey = keyof typeof DATASET_SETTINGS;
+
+export const isDatasetSettingKey = (k: string): k is DatasetSettingKey => Object.hasOwn(DATASET_SETTINGS, k);
+
+export type DatasetSetting =
+  | { key: "title"; value: string }
+  | { key: "items"; value: number }
+  | { key: "noun"; value: string }
+  /** a channel id, or null for none */
+  | { key: "channel"; value: string | null }
+  | { key: "batch"; value: number }
+  /** a share, 0..1 */
+  | { key: "sample"; value: number }
+  | { key: "first-k"; value: number }
+  | { key: "review"; value: "every" | "first-k" }
+  /** item ranges (one-item ranges for single items); empty for none */
+  | { key: "gold"; value: Range[] }
+  /** categories, or "default" for the default taxonomy */
+  | { key: "taxonomy"; value: readonly string[] | "default" }
+  | { key: "instructions"; value: string }
+  | { key: "archived"; value: boolean };

@@ -1,0 +1,61 @@
+/**
+ * Sentences the domain says to people (refusals, mostly), as structured
+ * parts rather than markup: plain words, people, and hints at what to do
+ * next. Each surface renders them its own way (src/ui turns people into
+ * Slack mentions and hints into the command to type); `plainText` is the
+ * rendering for logs and machine clients.
+ *
+ *   text`${ref} belongs to ${person(userId)}; only they or a lead can update it`
+ */
+
+/** A person, by Slack user id. */
+export interface PersonPart {
+  kind: "person";
+  userId: string;
+}
+
+/** What someone could do about it; a surface says how (e.g. the command to type), or nothing. */
+export type Hint = { kind: "add-dataset" } | { kind: "reopen-dataset"; dataset: string };
+
+export interface HintPart {
+  kind: "hint";
+  hint: Hint;
+}
+
+export type TextPart = string | PersonPart | HintPart;
+export type Text = readonly TextPart[];
+
+export const person = (userId: string): PersonPart => ({ kind: "person", userId });
+export const hint = (h: Hint): HintPart => ({ kind: "hint", hint: h });
+
+/** Builds a Text from a template: strings and numbers become words, parts stay parts. */
+export function text(strings: TemplateStringsArray, ...values: (string | number | PersonPart | HintPart | Text)[]): Text {
+  const out: TextPart[] = [];
+  const push = (p: TextPart) => {
+    if (typeof p === "string") {
+      if (p === "") return;
+      const last = out.at(-1);
+      if (typeof last === "string") out[out.length - 1] = last + p;
+      else out.push(p);
+    } else out.push(p);
+  };
+  strings.forEach((s, i) => {
+    push(s);
+    if (i < values.length) {
+      const v = values[i]!;
+      if (Array.isArray(v)) (v as Text).forEach(push);
+      else push(typeof v === "number" ? String(v) : (v as TextPart));
+    }
+  });
+  return out;
+}
+
+/** The people a text names, in order, each once. */
+export function peopleIn(t: Text): string[] {
+  return [...new Set(t.flatMap((p) => (typeof p === "object" && p.kind === "person" ? [p.userId] : [])))];
+}
+
+/** Plain rendering: people as @<user id>, hints left out. */
+export function plainText(t: Text): string {
+  return t.map((p) => (typeof p === "string" ? p : p.kind === "person" ? `@${p.userId}` : "")).join("");
+}

@@ -1,0 +1,157 @@
+/**
+ * What the repositories read and write: plain records, one per table, in the
+ * ledger's vocabulary. Nothing outside src/db sees Prisma's generated types;
+ * `records.check.ts` proves at compile time that these stay in step with the
+ * schema.
+ */
+
+export const ASSIGNMENT_STATUSES = [
+  "PENDING",
+  "IN_PROGRESS",
+  "IN_REVIEW",
+  "CHANGES_REQUESTED",
+  "COMPLETED",
+  "RELEASED",
+] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
+
+export const ROLES = ["ANNOTATOR", "REVIEWER", "LEAD", "ADMIN"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type HandoffStatus = "PENDING" | "APPROVED" | "REJECTED" | "CANCELLED";
+export type ReviewStatus = "PENDING" | "ACCEPTED" | "CHANGES_REQUESTED" | "CANCELLED";
+
+export interface Range {
+  first: number;
+  last: number;
+}
+
+export interface MemberRecord {
+  teamId: string;
+  userId: string;
+  role: Role;
+  capacityPerWeek: number | null;
+  timezone: string | null;
+  displayName: string | null;
+}
+
+export interface DatasetRecord {
+  id: number;
+  teamId: string;
+  slug: string;
+  title: string;
+  itemCount: number;
+  itemNoun: string;
+  channelId: string | null;
+  batchSize: number;
+  archived: boolean;
+  reviewSampleRate: number;
+  reviewFirstK: number;
+  reviewEveryRange: boolean;
+  goldItems: number[];
+  errorTaxonomy: string[];
+}
+
+export interface InstructionRecord {
+  version: number;
+  text: string;
+  url: string | null;
+}
+
+export interface AssignmentRecord {
+  id: number;
+  teamId: string;
+  datasetId: number;
+  first: number;
+  last: number;
+  assigneeId: string;
+  status: AssignmentStatus;
+  itemsDone: number;
+  /** a calendar date (UTC midnight) */
+  dueDate: Date | null;
+  note: string | null;
+  assignedBy: string;
+  parentId: number | null;
+  reviewRound: number;
+  createdAt: Date;
+  updatedAt: Date;
+  startedAt: Date | null;
+  lastProgressAt: Date | null;
+  submittedAt: Date | null;
+  completedAt: Date | null;
+  releasedAt: Date | null;
+}
+
+/** An assignment with the dataset it belongs to. */
+export interface AssignmentInDataset extends AssignmentRecord {
+  dataset: DatasetRecord;
+}
+
+export interface HandoffRecord {
+  id: number;
+  teamId: string;
+  assignmentId: number;
+  requesterId: string;
+  fromUserId: string;
+  toUserId: string | null;
+  first: number;
+  last: number;
+  reason: string;
+  status: HandoffStatus;
+  decidedById: string | null;
+  decidedAt: Date | null;
+  decisionComment: string | null;
+  resultAssignmentId: number | null;
+  createdAt: Date;
+}
+
+/** A handoff request with its assignment and dataset. */
+export interface HandoffInDataset extends HandoffRecord {
+  assignment: AssignmentInDataset;
+}
+
+export interface ReviewRecord {
+  id: number;
+  teamId: string;
+  assignmentId: number;
+  round: number;
+  reviewerId: string | null;
+  annotatorId: string;
+  status: ReviewStatus;
+  sampleItems: number[];
+  sampleSeed: string;
+  itemsChecked: number | null;
+  goldChecked: number;
+  goldCorrect: number;
+  comment: string | null;
+  createdAt: Date;
+  decidedAt: Date | null;
+  /** error counts by taxonomy category (categories without errors are absent) */
+  errors: Record<string, number>;
+}
+
+/** A review with its assignment and dataset. */
+export interface ReviewInDataset extends ReviewRecord {
+  assignment: AssignmentInDataset;
+}
+
+export interface AuditEventInput {
+  teamId: string;
+  actorId: string;
+  action: string;
+  at?: Date;
+  datasetId?: number | null;
+  assignmentId?: number | null;
+  handoffId?: number | null;
+  reviewId?: number | null;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+}
+
+export interface SentMessageRecord {
+  key: string;
+  recipient: string;
+  channelId: string | null;
+  messageTs: string | null;
+}

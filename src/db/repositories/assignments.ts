@@ -1,0 +1,163 @@
+/**
+ * Assignments and the free spans of each dataset. FreeSpan is kept equal to
+ * 1..N minus the live ranges by a trigger; the overlap query reads the
+ * exclusion constraint's GiST index, so both stay flat as the ledger grows.
+ */
+import type { AssignmentInDataset, AssignmentRecord, AssignmentStatus, DatasetRecord, Range } from "../records.js";
+import type { Client } from "./client.js";
+
+export interface NewAssignmentRecord {
+  teamId: string;
+  datasetId: number;
+  first: number;
+  last: number;
+  assigneeId: string;
+  assignedBy: string;
+  dueDate: Date | null;
+  note: string | null;
+  status?: AssignmentStatus;
+  itemsDone?: number;
+  parentId?: number | null;
+  startedAt?: Date | null;
+  lastProgressAt?: Date | null;
+}
+
+/** Columns a ledger operation may change on an assignment. */
+export type AssignmentPatch = Partial<
+  Pick<
+    AssignmentRecord,
+    | "first"
+    | "last"
+    | "assigneeId"
+    | "status"
+    | "itemsDone"
+    | "reviewRound"
+    | "startedAt"
+    | "lastProgressAt"
+    | "submittedAt"
+    | "completedAt"
+    | "releasedAt"
+  >
+>;
+
+/** An assignment with what a listing shows of its dataset. */
+export type ListedAssignment = AssignmentRecord & { dataset: Pick<DatasetRecord, "slug" | "itemNoun"> };
+
+/** What workload and coverage need of a live assignment. */
+export type AssignmentLoad = Pick<AssignmentRecord, "assigneeId" | "status" | "first" | "last" | "itemsDone" | "dueDate">;
+
+export interface AssignmentQuery {
+  assigneeId?: string;
+  /** a dataset slug */
+  dataset?: string;
+  statuses: readonly AssignmentStatus[];
+  limit: number;
+}
+
+const OPEN_AND_IN_REVIEW: AssignmentStatus[] = ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED", "IN_REVIEW"];
+const LOAD = { assigneeId: true, status: true, first: true, last: true, itemsDone: true, dueDate: true } as const;
+
+export class AssignmentRepository {
+  constructor(private readonly db: Client) {}
+
+  create(a: NewAssignmentRecord): Promise<AssignmentRecord> {
+    return this.db.assignment.create({ data: a });
+  }
+
+  update(id: number, patch: AssignmentPatch): Promise<AssignmentRecord> {
+    return this.db.assignment.update({ where: { id }, data: patch });
+  }
+
+  /** An assignment of the workspace with its dataset, or null (another workspace's reads as absent). */
+  async findInTeam(teamId: string, id: number): Promise<AssignmentInDataset | null> {
+    const a = await this.db.assignment.findUnique({ where: { id }, include: { dataset: true } });
+    return a && a.teamId === teamId ? a : null;
+  }
+
+  /** Locks one assignment row for the rest of the transaction. */
+  async lock(id: number): Promise<void> {
+    await this.db.$queryRaw`SELECT 1 FROM "Assignment" WHERE "id" = ${id} FOR UPDATE`;
+  }
+
+  /**
+   * Live assignments of a dataset that overlap `range`, lowest first. The
+   * range test is written like the no-overlap constraint, so it is answered
+   * from that constraint's GiST index whatever the size of the ledger.
+   */
+  async overlappingLive(datasetId: number, range: Range, limit = 5): Promise<AssignmentRecord[]> {
+    // MATERIALIZED keeps the planner from walking the (datasetId, first) index for the ORDER BY instead.
+    const ids = await this.db.$queryRaw<{ id: number }[]>`
+      WITH hits AS MATERIALIZED (
+        SELECT "id", "first" FROM "Assignment"
+        WHERE "datasetId" = ${datasetId} AND "status" <> 'RELEASED'
+          AND int4range("first", "last", '[]') && int4range(${range.first}::int, ${range.last}::int, '[]'))
+      SELECT "id" FROM hits ORDER BY "first" LIMIT ${limit}`;
+    if (ids.length === 0) return [];
+    return this.db.assignment.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: { first: "asc" } });
+  }
+
+  /** The live assignment reaching furthest past item `item`, if any holds an item above it. */
+  liveReachingPast(datasetId: number, item: number): Promise<AssignmentRecord | null> {
+    return this.db.assignment.findFirst({
+      where: { datasetId, status: { not: "RELEASED" }, last: { gt: item } },
+      orderBy: { last: "desc" },
+    });
+  }
+
+  /** The lowest free span of a dataset with at least `size` items (an index walk over free spans). */
+  async lowestFreeSpan(datasetId: number, size: number): Promise<Range | null> {
+    const rows = await this.db.$queryRaw<Range[]>`
+      SELECT "first", "last" FROM "FreeSpan"
+      WHERE "datasetId" = ${datasetId} AND "last" - "first" + 1 >= ${size}
+      ORDER BY "first" LIMIT 1`;
+    return rows[0] ?? null;
+  }
+
+  /** The largest free span of a dataset (the lowest of equals). */
+  async largestFreeSpan(datasetId: number): Promise<Range | null> {
+    const rows = await this.db.$queryRaw<Range[]>`
+      SELECT "first", "last" FROM "FreeSpan" WHERE "datasetId" = ${datasetId}
+      ORDER BY "last" - "first" DESC, "first" LIMIT 1`;
+    return rows[0] ?? null;
+  }
+
+  /** Every free span of a dataset, lowest first. */
+  freeSpans(datasetId: number): Promise<Range[]> {
+    return this.db.freeSpan.findMany({ where: { datasetId }, orderBy: { first: "asc" }, select: { first: true, last: true } });
+  }
+
+  /** How many of an annotator's other ranges of a dataset were submitted at least once. */
+  submittedBefore(datasetId: number, assigneeId: string, exceptId: number): Promise<number> {
+    return this.db.assignment.count({ where: { datasetId, assigneeId, reviewRound: { gt: 0 }, id: { not: exceptId } } });
+  }
+
+  /** Assignments matching `q`, nearest due date first. */
+  list(teamId: string, q: AssignmentQuery): Promise<ListedAssignment[]> {
+    return this.db.assignment.findMany({
+      where: {
+        teamId,
+        ...(q.assigneeId ? { assigneeId: q.assigneeId } : {}),
+        ...(q.dataset ? { dataset: { slug: q.dataset } } : {}),
+        status: { in: [...q.statuses] },
+      },
+      include: { dataset: { select: { slug: true, itemNoun: true } } },
+      orderBy: [{ dueDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+      take: q.limit,
+    });
+  }
+
+  /** The live (not released) assignments of a dataset. */
+  liveLoad(datasetId: number): Promise<AssignmentLoad[]> {
+    return this.db.assignment.findMany({ where: { datasetId, status: { not: "RELEASED" } }, select: LOAD });
+  }
+
+  /** The assignments of a workspace that are still being worked on or reviewed. */
+  openLoad(teamId: string): Promise<AssignmentLoad[]> {
+    return this.db.assignment.findMany({ where: { teamId, status: { in: OPEN_AND_IN_REVIEW } }, select: LOAD });
+  }
+
+  /** Every assignment of a dataset, released ones included, in item order. */
+  allOfDataset(datasetId: number): Promise<AssignmentRecord[]> {
+    return this.db.assignment.findMany({ where: { datasetId }, orderBy: [{ first: "asc" }, { id: "asc" }] });
+  }
+}

@@ -1,0 +1,84 @@
+/** Datasets, their versioned instructions, and the row lock that serialises writers on one dataset. */
+import type { DatasetRecord, InstructionRecord } from "../records.js";
+import type { Client } from "./client.js";
+
+export interface NewDatasetRecord {
+  teamId: string;
+  slug: string;
+  title: string;
+  itemCount: number;
+  itemNoun: string;
+  channelId: string | null;
+  batchSize: number;
+  errorTaxonomy: string[];
+  createdBy: string;
+}
+
+/** Columns a dataset setting may change. */
+export type DatasetPatch = Partial<
+  Pick<
+    DatasetRecord,
+    | "title"
+    | "itemCount"
+    | "itemNoun"
+    | "channelId"
+    | "batchSize"
+    | "archived"
+    | "reviewSampleRate"
+    | "reviewFirstK"
+    | "reviewEveryRange"
+    | "goldItems"
+    | "errorTaxonomy"
+  >
+>;
+
+const INSTRUCTION = { version: true, text: true, url: true } as const;
+
+export class DatasetRepository {
+  constructor(private readonly db: Client) {}
+
+  findBySlug(teamId: string, slug: string): Promise<DatasetRecord | null> {
+    return this.db.dataset.findUnique({ where: { teamId_slug: { teamId, slug } } });
+  }
+
+  /** Slugs of a workspace's datasets that are not archived, alphabetically. */
+  async activeSlugs(teamId: string, limit: number): Promise<string[]> {
+    const rows = await this.db.dataset.findMany({
+      where: { teamId, archived: false },
+      select: { slug: true },
+      orderBy: { slug: "asc" },
+      take: limit,
+    });
+    return rows.map((r) => r.slug);
+  }
+
+  list(teamId: string, includeArchived: boolean): Promise<DatasetRecord[]> {
+    return this.db.dataset.findMany({ where: { teamId, ...(includeArchived ? {} : { archived: false }) }, orderBy: { slug: "asc" } });
+  }
+
+  create(d: NewDatasetRecord): Promise<DatasetRecord> {
+    return this.db.dataset.create({ data: { ...d, goldItems: [] } });
+  }
+
+  update(id: number, patch: DatasetPatch): Promise<DatasetRecord> {
+    return this.db.dataset.update({ where: { id }, data: patch });
+  }
+
+  /** Serialises writers on one dataset for the rest of the transaction (claims, splits, settings). */
+  async lock(id: number): Promise<void> {
+    await this.db.$queryRaw`SELECT 1 FROM "Dataset" WHERE "id" = ${id} FOR NO KEY UPDATE`;
+  }
+
+  latestInstruction(datasetId: number): Promise<InstructionRecord | null> {
+    return this.db.datasetInstruction.findFirst({ where: { datasetId }, orderBy: { version: "desc" }, select: INSTRUCTION });
+  }
+
+  /** Publishes the next version of a dataset's instructions. */
+  async publishInstruction(datasetId: number, i: { text: string; url: string | null; createdBy: string }): Promise<InstructionRecord> {
+    const prev = await this.latestInstruction(datasetId);
+    return this.db.datasetInstruction.create({
+      data: { datasetId, version: (prev?.version ?? 0) + 1, ...i },
+      select: INSTRUCTION,
+    });
+  }
+}

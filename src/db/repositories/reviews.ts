@@ -1,0 +1,98 @@
+/** Review rounds of submitted assignments, with their error counts per category. */
+import type { Review, ReviewError } from "../../generated/prisma/client.js";
+import type { AssignmentInDataset, ReviewInDataset, ReviewRecord, ReviewStatus } from "../records.js";
+import type { Client } from "./client.js";
+
+export interface NewReviewRecord {
+  teamId: string;
+  assignmentId: number;
+  round: number;
+  reviewerId: string | null;
+  annotatorId: string;
+  sampleItems: number[];
+  sampleSeed: string;
+}
+
+export interface ReviewDecision {
+  status: Extract<ReviewStatus, "ACCEPTED" | "CHANGES_REQUESTED">;
+  reviewerId: string;
+  itemsChecked: number;
+  goldChecked: number;
+  goldCorrect: number;
+  comment: string | null;
+  decidedAt: Date;
+  /** error counts by category; zero counts are not stored */
+  errors: Record<string, number>;
+}
+
+/** Items waiting in one reviewer's pending reviews. */
+export interface ReviewerBacklog {
+  reviewerId: string;
+  pendingItems: number;
+}
+
+const WITH_ASSIGNMENT = { assignment: { include: { dataset: true } }, errors: true } as const;
+
+const record = <R extends Review & { errors?: ReviewError[] }>(r: R): Omit<R, "errors"> & { errors: Record<string, number> } => ({
+  ...r,
+  errors: Object.fromEntries((r.errors ?? []).map((e) => [e.category, e.count])),
+});
+
+export class ReviewRepository {
+  constructor(private readonly db: Client) {}
+
+  async create(r: NewReviewRecord): Promise<ReviewRecord> {
+    return record(await this.db.review.create({ data: r }));
+  }
+
+  /** Records a reviewer's verdict on a pending review. */
+  async decide(id: number, d: ReviewDecision): Promise<ReviewRecord> {
+    const { errors, ...fields } = d;
+    const nonZero = Object.entries(errors).filter(([, n]) => n > 0);
+    const r = await this.db.review.update({
+      where: { id },
+      data: { ...fields, errors: { create: nonZero.map(([category, count]) => ({ category, count })) } },
+      include: { errors: true },
+    });
+    return record(r);
+  }
+
+  /** A review of the workspace with its assignment and dataset, or null. */
+  async findInTeam(teamId: string, id: number): Promise<ReviewInDataset | null> {
+    const r = await this.db.review.findUnique({ where: { id }, include: WITH_ASSIGNMENT });
+    return r && r.teamId === teamId ? (record(r) as ReviewInDataset & { assignment: AssignmentInDataset }) : null;
+  }
+
+  /** Locks one review row for the rest of the transaction. */
+  async lock(id: number): Promise<void> {
+    await this.db.$queryRaw`SELECT 1 FROM "Review" WHERE "id" = ${id} FOR UPDATE`;
+  }
+
+  /** The latest round of an assignment's reviews, if any. */
+  async latestRound(assignmentId: number): Promise<ReviewRecord | null> {
+    const r = await this.db.review.findFirst({ where: { assignmentId }, orderBy: { round: "desc" } });
+    return r && record(r);
+  }
+
+  /** Items waiting in each reviewer's pending reviews (reviewers with none are absent). */
+  async backlog(teamId: string): Promise<ReviewerBacklog[]> {
+    const rows = await this.db.review.findMany({
+      where: { teamId, status: "PENDING", reviewerId: { not: null } },
+      select: { reviewerId: true, sampleItems: true },
+    });
+    const byReviewer = new Map<string, number>();
+    for (const r of rows) byReviewer.set(r.reviewerId!, (byReviewer.get(r.reviewerId!) ?? 0) + r.sampleItems.length);
+    return [...byReviewer].map(([reviewerId, pendingItems]) => ({ reviewerId, pendingItems }));
+  }
+
+  /** Pending reviews of one reviewer (and unassigned ones when asked), oldest first. */
+  async queue(teamId: string, reviewerId: string, includeUnassigned: boolean, limit: number): Promise<ReviewInDataset[]> {
+    const rows = await this.db.review.findMany({
+      where: { teamId, status: "PENDING", OR: [{ reviewerId }, ...(includeUnassigned ? [{ reviewerId: null }] : [])] },
+      include: WITH_ASSIGNMENT,
+      orderBy: { createdAt: "asc" },
+      take: limit,
+    });
+    return rows.map(record);
+  }
+}

@@ -1,0 +1,10 @@
+import { z } from "zod";
+import { openClaimModal } from "../../modal-openers.js";
+import type { Services } from "../../services.js";
+import { buttonAction } from "./common.js";
+
+/** Claim a range (App Home, /mywork): opens the claim modal. */
+export const openClaimAction = (s: Services) =>
+  buttonAction(s, "claim.open", z.string().regex(/^claim$/), async ({ actor, triggerId, metadata }) => {
+    await openClaimModal(s, triggerId, actor, metadata);
+  });

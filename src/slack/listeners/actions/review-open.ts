@@ -1,0 +1,9 @@
+import { openReviewModal } from "../../modal-openers.js";
+import type { Services } from "../../services.js";
+import { buttonAction, REF_VALUE } from "./common.js";
+
+/** Review (in a reviewer's DM, the queue or the App Home): opens the review modal. */
+export const openReviewAction = (s: Services) =>
+  buttonAction(s, "review.open", REF_VALUE.review, async ({ actor, value, triggerId, metadata }) => {
+    await openReviewModal(s, triggerId, actor, value, metadata);
+  });

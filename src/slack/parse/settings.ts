@@ -1,0 +1,99 @@
+/**
+ * `/ledger dataset set <slug> <key> <value>`: the value of each setting as
+ * typed in Slack, parsed with zod into a typed DatasetSetting. Only the
+ * syntax is checked here ("10%" is a share, "40-42" a range); the rules every
+ * value must follow (a share within 0–100 %, gold items inside the dataset)
+ * are the core's.
+ */
+import { z } from "zod";
+import { DATASET_SETTINGS, isDatasetSettingKey, type DatasetSetting, type DatasetSettingKey } from "../../core/ledger/settings.js";
+import type { Range } from "../../core/types.js";
+
+/** The first problem zod found, as a sentence. */
+const firstIssue = (e: z.ZodError) => e.issues[0]?.message ?? "that value is not valid";
+
+const whole = (what: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: (i) => `${what} must be a whole number, not "${String(i.input)}"` })
+    .transform(Number)
+    .pipe(z.number().refine(Number.isSafeInteger, { error: `${what} is too large` }));
+
+const share = z
+  .string()
+  .regex(/^\d+(?:\.\d+)?%?$/, { error: (i) => `"${String(i.input)}" is not a share; write it like 10% or 0.1` })
+  .transform((s) => {
+    const n = Number(s.replace(/%$/, ""));
+    return s.endsWith("%") || n > 1 ? n / 100 : n;
+  });
+
+const yesNo = z
+  .string()
+  .regex(/^(yes|true|on|1|no|false|off|0)$/i, { error: (i) => `"${String(i.input)}" is not yes or no` })
+  .transform((s) => /^(yes|true|on|1)$/i.test(s));
+
+const itemOrRange = z
+  .string()
+  .regex(/^\d{1,9}(?:-\d{1,9})?$/, { error: (i) => `"${String(i.input)}" is not an item or a range like 40-42` })
+  .transform((s): Range => {
+    const [a, b] = s.split("-");
+    return { first: Number(a), last: Number(b ?? a) };
+  });
+
+const gold = z.string().transform((s, ctx): Range[] => {
+  if (/^none$/i.test(s)) return [];
+  const out: Range[] = [];
+  for (const part of s.split(/[\s,]+/).filter(Boolean)) {
+    const r = itemOrRange.safeParse(part);
+    if (!r.success) {
+      ctx.addIssue({ code: "custom", message: firstIssue(r.error) });
+      return z.NEVER;
+    }
+    out.push(r.data);
+  }
+  return out;
+});
+
+/** `<#C123|name>` or `<#C123>` as Slack escapes a channel, or none. */
+const channel = z
+  .string()
+  .regex(/^(<#[CG][A-Z0-9]+(?:\|[^>]*)?>|none)$/i, {
+    error: (i) => `${String(i.input)} is not a channel Slack recognised; pick it from the #-list, or write none`,
+  })
+  .transform((s) => (/^none$/i.test(s) ? null : /^<#([CG][A-Z0-9]+)/.exec(s)![1]!));
+
+const review = z
+  .string()
+  .regex(/^(every|first-k)$/i, { error: 'review must be "every" or "first-k"' })
+  .transform((s) => s.toLowerCase() as "every" | "first-k");
+
+const taxonomy = z
+  .string()
+  .transform((s): readonly string[] | "default" => (/^default$/i.test(s) ? "default" : s.split(",").map((c) => c.trim()).filter(Boolean)));
+
+const VALUES: { [K in DatasetSettingKey]: z.ZodType<Extract<DatasetSetting, { key: K }>["value"], string> } = {
+  title: z.string(),
+  items: whole("the item count"),
+  noun: z.string(),
+  channel,
+  batch: whole("the batch size"),
+  sample: share,
+  "first-k": whole("first-k"),
+  review,
+  gold,
+  taxonomy,
+  instructions: z.string(),
+  archived: yesNo,
+};
+
+/** A setting as typed, or the problem with it (one sentence). */
+export function parseDatasetSetting(key: string, value: string): { ok: true; setting: DatasetSetting } | { ok: false; problem: string } {
+  const k = key.toLowerCase();
+  if (!isDatasetSettingKey(k)) {
+    return { ok: false, problem: `"${key}" is not a dataset setting; settings: ${Object.keys(DATASET_SETTINGS).join(", ")}` };
+  }
+  const text = value.trim();
+  if (!text) return { ok: false, problem: `give a value for ${k}: ${DATASET_SETTINGS[k]}` };
+  const r = VALUES[k].safeParse(text);
+  return r.success ? { ok: true, setting: { key: k, value: r.data } as DatasetSetting } : { ok: false, problem: firstIssue(r.error) };
+}
