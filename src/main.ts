@@ -1,23 +1,23 @@
 /**
- * Starts rangekeeper: validates the configuration, opens the database
- * (embedded PGlite under ./data/ unless DATABASE_URL is set, applying pending
- * migrations to it), then serves Slack.
+ * The rangekeeper process: validates the configuration, starts the bot
+ * (./rangekeeper.ts) and stops it cleanly on SIGTERM or SIGINT: no new
+ * requests, in-flight work finished within the grace period, the database
+ * closed. A second signal stops at once.
  */
 import { existsSync } from "node:fs";
 import { pino } from "pino";
-import { ConfigError, loadEnv } from "./config/env.js";
-import { databaseAnswers, openDatabase, targetFromUrl } from "./db/client.js";
-import { applyMigrations } from "./db/migrate.js";
-import { Store } from "./db/store.js";
-import { Ledger } from "./core/ledger/index.js";
-import { createRangekeeper } from "./slack/app.js";
+import { ConfigError, loadEnv, type Env } from "./config/env.js";
+import { targetFromUrl } from "./db/client.js";
+import { startRangekeeper } from "./rangekeeper.js";
 
-async function main(): Promise<void> {
+/** How long a signalled shutdown waits for in-flight requests and their background work. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function configuration(): Env {
   // A .env file in the working directory is read if present; real environment variables win.
   if (existsSync(".env")) process.loadEnvFile(".env");
-  let env;
   try {
-    env = loadEnv();
+    return loadEnv();
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
@@ -25,40 +25,43 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+}
+
+async function main(): Promise<void> {
+  const env = configuration();
   const logger = pino({ level: env.LOG_LEVEL, base: { service: "rangekeeper" } });
-  const target = targetFromUrl(env.DATABASE_URL);
-  const db = await openDatabase(target);
-  if (target.kind === "pglite") {
-    const applied = await applyMigrations(db);
-    logger.info({ dataDir: target.dataDir, applied }, "embedded database ready");
-  } else {
-    logger.info("using PostgreSQL (apply migrations with `npm run db:migrate`)");
-  }
-  const ledger = new Ledger(new Store(db.prisma), {
-    bootstrapAdmins: env.LEDGER_ADMINS,
-    defaultCapacity: env.DEFAULT_CAPACITY,
-    defaultTimezone: env.DEFAULT_TIMEZONE,
-  });
-  const rk = createRangekeeper({
-    botToken: env.SLACK_BOT_TOKEN,
-    signingSecret: env.SLACK_SIGNING_SECRET,
-    appToken: env.SLACK_APP_TOKEN,
-    apiUrl: env.SLACK_API_URL,
-    ledger,
+  const rk = await startRangekeeper({
+    slack: { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL },
+    port: env.PORT,
+    database: targetFromUrl(env.DATABASE_URL),
+    ledger: { bootstrapAdmins: env.LEDGER_ADMINS, defaultCapacity: env.DEFAULT_CAPACITY, defaultTimezone: env.DEFAULT_TIMEZONE },
     logger,
-    healthPort: env.PORT,
-    databaseHealthy: () => databaseAnswers(db.prisma),
   });
-  const port = await rk.start(env.PORT);
-  logger.info(env.SLACK_APP_TOKEN ? { mode: "socket", healthPort: env.PORT } : { mode: "http", port, endpoint: "/slack/events" }, "rangekeeper is running");
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    await rk.stop().catch((e: unknown) => logger.error({ err: e }, "stop failed"));
-    await db.close();
-    process.exit(0);
+  logger.info(
+    env.SLACK_APP_TOKEN ? { mode: "socket", healthPort: rk.port } : { mode: "http", port: rk.port, endpoint: "/slack/events" },
+    "rangekeeper is running",
+  );
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: stopping now");
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, "shutting down");
+    rk.stop({ graceMs: SHUTDOWN_GRACE_MS }).then(
+      () => {
+        logger.info("stopped");
+        process.exit(0);
+      },
+      (e: unknown) => {
+        logger.error({ err: e }, "stop failed");
+        process.exit(1);
+      },
+    );
   };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
 }
 
 main().catch((e: unknown) => {

@@ -18,6 +18,7 @@ export interface Database {
   target: DatabaseTarget;
   /** The embedded engine, when the target is PGlite (one connection, this process only). */
   pglite?: PGlite;
+  /** Closes the database (once; later calls wait for the first). */
   close(): Promise<void>;
 }
 
@@ -32,7 +33,7 @@ export async function openPGlite(dataDir: string | undefined): Promise<PGlite> {
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === "postgres") {
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) });
-    return { prisma, target, close: () => prisma.$disconnect() };
+    return { prisma, target, close: once(() => prisma.$disconnect()) };
   }
   return databaseOverPGlite(await openPGlite(target.dataDir), target.dataDir);
 }
@@ -47,17 +48,17 @@ export function databaseOverPGlite(pglite: PGlite, dataDir: string | undefined):
     prisma,
     target: { kind: "pglite", dataDir },
     pglite,
-    async close() {
+    close: once(async () => {
       await prisma.$disconnect();
       await pglite.close();
-    },
+    }),
   };
 }
 
-/** Liveness of a database for /healthz: true when a trivial query answers (a failure rejects). */
-export async function databaseAnswers(prisma: PrismaClient): Promise<boolean> {
-  await prisma.$queryRaw`SELECT 1`;
-  return true;
+/** `fn` run at most once; later calls get the first call's promise. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
 }
 
 /** DATABASE_URL unset → embedded PGlite under ./data/; postgresql://… → PostgreSQL. */

@@ -7,11 +7,10 @@ import { createWriteStream, mkdirSync, rmSync, type WriteStream } from "node:fs"
 import { dirname } from "node:path";
 import { Writable } from "node:stream";
 import { pino, type Logger } from "pino";
-import { Ledger } from "../core/ledger/index.js";
-import { databaseAnswers, openDatabase, type Database } from "../db/client.js";
-import { applyMigrations } from "../db/migrate.js";
-import { Store } from "../db/store.js";
-import { createRangekeeper, type Rangekeeper } from "../slack/app.js";
+import type { Ledger } from "../core/ledger/index.js";
+import type { Database } from "../db/client.js";
+import { startRangekeeper, type RunningRangekeeper } from "../rangekeeper.js";
+import type { Rangekeeper } from "../slack/app.js";
 import { startStandin, type Standin } from "@rangekeeper/slack-standin";
 import { DEMO_USERS, LABELS_CHANNEL, SANDBOX_ADMINS, SANDBOX_TEAM } from "./users.js";
 
@@ -70,25 +69,6 @@ function sandboxLogger(o: SandboxOptions): { logger: Logger; file: WriteStream |
   return { logger: pino({ level: "warn", base: { service: "rangekeeper-sandbox" } }, sink), file };
 }
 
-/** Counts the requests the app is still handling (acked but not finished). */
-class InFlight {
-  private count = 0;
-  private waiters: (() => void)[] = [];
-  enter(): void {
-    this.count += 1;
-  }
-  leave(): void {
-    this.count -= 1;
-    if (this.count === 0) for (const w of this.waiters.splice(0)) w();
-  }
-  get busy(): boolean {
-    return this.count > 0;
-  }
-  idle(): Promise<void> {
-    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
-  }
-}
-
 export async function startSandbox(o: SandboxOptions): Promise<SandboxWorld> {
   if (o.fresh && o.dataDir) rmSync(o.dataDir, { recursive: true, force: true });
   const { logger, file } = sandboxLogger(o);
@@ -98,71 +78,51 @@ export async function startSandbox(o: SandboxOptions): Promise<SandboxWorld> {
     users: DEMO_USERS.map(({ alias: _alias, demoRole: _role, ...u }) => u),
     channels: [LABELS_CHANNEL],
   });
-  let db: Database | undefined;
-  let rk: Rangekeeper | undefined;
+  let running: RunningRangekeeper | undefined;
   try {
-    db = await openDatabase({ kind: "pglite", dataDir: o.dataDir });
-    // The schema engine's own log lines belong in the log, not on the terminal.
-    await applyMigrations(db, { onLog: (line) => logger.debug({ engine: line }, "schema engine") });
-    const ledger = new Ledger(new Store(db.prisma), {
-      bootstrapAdmins: [...SANDBOX_ADMINS],
-      defaultCapacity: o.defaultCapacity ?? 1000,
-      defaultTimezone: o.defaultTimezone ?? "UTC",
-    });
-    const prisma = db.prisma;
-    rk = createRangekeeper({
-      botToken: slack.botToken,
-      signingSecret: slack.signingSecret,
-      apiUrl: slack.apiUrl,
-      ledger,
+    running = await startRangekeeper({
+      slack: {
+        botToken: slack.botToken,
+        signingSecret: slack.signingSecret,
+        apiUrl: slack.apiUrl,
+        retryConfig: { retries: 2, factor: 1, minTimeout: 20, maxTimeout: 100 },
+      },
+      port: 0,
+      database: { kind: "pglite", dataDir: o.dataDir },
+      ledger: { bootstrapAdmins: [...SANDBOX_ADMINS], defaultCapacity: o.defaultCapacity ?? 1000, defaultTimezone: o.defaultTimezone ?? "UTC" },
       logger,
-      databaseHealthy: () => databaseAnswers(prisma),
-      retryConfig: { retries: 2, factor: 1, minTimeout: 20, maxTimeout: 100 },
     });
-    // Observe when each request is fully handled (the ack goes out long before).
-    const inflight = new InFlight();
-    rk.app.use(async ({ next }) => {
-      inflight.enter();
-      try {
-        await next();
-      } finally {
-        inflight.leave();
-      }
-    });
-    const port = await rk.start(0);
     await slack.waitFor("auth.test");
-    slack.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
-    const app = rk;
-    const database = db;
+    slack.setRequestUrl(`http://127.0.0.1:${running.port}/slack/events`);
+    const rk = running;
+    const app = running.slack;
     let closed = false;
     return {
       slack,
-      ledger,
+      ledger: rk.ledger,
       rk: app,
-      db: database,
+      db: rk.database,
       teamId: SANDBOX_TEAM,
       async settle() {
         // Handlers start background work, which may reach the app again: wait until both stay quiet.
         for (let round = 0; round < 50; round++) {
-          await inflight.idle();
+          await app.inFlight.idle();
           await app.services.background.idle();
           await new Promise((r) => setTimeout(r, 15));
-          if (!inflight.busy) return;
+          if (!app.inFlight.busy) return;
         }
       },
       async close() {
         if (closed) return;
         closed = true;
-        await app.stop().catch(() => undefined);
+        await rk.stop().catch(() => undefined);
         await slack.close().catch(() => undefined);
-        await database.close().catch(() => undefined);
         await new Promise<void>((r) => (file ? file.end(() => r()) : r()));
       },
     };
   } catch (e) {
-    await rk?.stop().catch(() => undefined);
+    await running?.stop().catch(() => undefined);
     await slack.close().catch(() => undefined);
-    await db?.close().catch(() => undefined);
     file?.end();
     throw e;
   }

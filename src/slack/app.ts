@@ -9,6 +9,7 @@ import type { Ledger } from "../core/ledger/index.js";
 import { createMetrics, type Metrics } from "../http/metrics.js";
 import { healthRoutes } from "../http/routes.js";
 import { registerListeners } from "./listeners/index.js";
+import { InFlight } from "./in-flight.js";
 import { createServices, type Services } from "./services.js";
 
 export interface SlackAppOptions {
@@ -30,10 +31,21 @@ export interface SlackAppOptions {
 export interface Rangekeeper {
   app: App;
   services: Services;
+  /** the requests being handled now (acknowledged, listener not finished) */
+  inFlight: InFlight;
   /** HTTP mode: listens on `port` (0 picks one) and returns the bound port. Socket Mode: connects. */
   start(port: number): Promise<number | null>;
-  stop(): Promise<void>;
+  /**
+   * Stops taking requests, then waits for the requests being handled and
+   * the work they started in the background (DMs, App Home refreshes), at
+   * most `graceMs`; returns what was still unfinished then (0 and 0 when
+   * everything finished).
+   */
+  stop(options?: { graceMs?: number }): Promise<{ requests: number; background: number }>;
 }
+
+/** How long stop() waits for requests and background work by default. */
+export const DEFAULT_GRACE_MS = 10_000;
 
 /** Bolt's logger interface over pino. */
 export function boltLogger(logger: Logger): BoltLogger {
@@ -81,6 +93,16 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
   }
   const app = new App({ token: o.botToken, receiver, logger, clientOptions, deferInitialization: false });
   const services = createServices(o.ledger, app.client, o.logger, metrics);
+  // Observe when each request is fully handled (the ack goes out long before): stop() waits for them.
+  const inFlight = new InFlight();
+  app.use(async ({ next }) => {
+    inFlight.enter();
+    try {
+      await next();
+    } finally {
+      inFlight.leave();
+    }
+  });
   registerListeners(app, services);
   app.error(async (e) => {
     o.logger.error({ err: e }, "unhandled Bolt error");
@@ -88,6 +110,7 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
   return {
     app,
     services,
+    inFlight,
     async start(port: number) {
       if (receiver instanceof HTTPReceiver) {
         const server = (await receiver.start(port)) as Server;
@@ -97,9 +120,19 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
       await receiver.start();
       return null;
     },
-    async stop() {
-      await receiver.stop();
-      await services.background.idle();
+    async stop({ graceMs = DEFAULT_GRACE_MS } = {}) {
+      const deadline = new Promise<"late">((r) => setTimeout(() => r("late"), graceMs).unref());
+      await Promise.race([receiver.stop(), deadline]);
+      const finished = await Promise.race([
+        (async () => {
+          await inFlight.idle();
+          await services.background.idle();
+          return "done" as const;
+        })(),
+        deadline,
+      ]);
+      if (finished === "done") return { requests: 0, background: 0 };
+      return { requests: inFlight.size, background: services.background.size };
     },
   };
 }

@@ -53,6 +53,11 @@ export class BackgroundTasks {
     this.running.add(p);
   }
 
+  /** Tasks still running. */
+  get size(): number {
+    return this.running.size;
+  }
+
   /** Resolves when every task started so far (and any they start) has finished. */
   async idle(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running]);

@@ -12,13 +12,12 @@
 import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { pino } from "pino";
-import { Ledger } from "../../src/core/ledger/index.js";
+import type { Ledger } from "../../src/core/ledger/index.js";
 import type { Actor } from "../../src/core/types.js";
-import { Store } from "../../src/db/store.js";
-import { createRangekeeper, type Rangekeeper } from "../../src/slack/app.js";
+import { startRangekeeper, type RunningRangekeeper } from "../../src/rangekeeper.js";
+import type { Rangekeeper } from "../../src/slack/app.js";
 import { parseDatasetSetting } from "../../src/slack/parse/settings.js";
 import { startStandin, type ResponseRecord, type SimulatedUser, type Standin, type StoredMessage } from "@rangekeeper/slack-standin";
-import { databaseAnswers } from "../../src/db/client.js";
 import { createTestDatabase } from "./db.js";
 
 export const TEAM = "T0E2E";
@@ -88,19 +87,9 @@ export interface StartOptions {
 export async function startApp(o: StartOptions = {}): Promise<AppHarness> {
   const slack = await startStandin({ teamId: TEAM, users: USERS, channels: [{ id: CHANNEL, name: "labels" }] });
   let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  let rk: Rangekeeper | undefined;
+  let running: RunningRangekeeper | undefined;
   try {
     db = await createTestDatabase();
-    const ledger = new Ledger(new Store(db.prisma), {
-      bootstrapAdmins: [IDS.admin],
-      defaultCapacity: 1000,
-      defaultTimezone: "UTC",
-    });
-    const actor = (userId: string): Actor => ({ teamId: TEAM, userId });
-    await ledger.setRole(actor(IDS.admin), IDS.lead, "LEAD");
-    await ledger.setRole(actor(IDS.admin), IDS.lead2, "LEAD");
-    await ledger.setRole(actor(IDS.admin), IDS.rev, "REVIEWER");
-
     const logs: LogLine[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -109,24 +98,33 @@ export async function startApp(o: StartOptions = {}): Promise<AppHarness> {
       },
     });
     const logger = pino({ level: process.env.E2E_LOG_LEVEL ?? "warn" }, sink);
-    const prisma = db.prisma;
-    const realCheck = () => databaseAnswers(prisma);
-    let healthCheck: () => Promise<boolean> = realCheck;
-    rk = createRangekeeper({
-      botToken: slack.botToken,
-      signingSecret: slack.signingSecret,
-      apiUrl: slack.apiUrl,
-      ledger,
+    running = await startRangekeeper({
+      slack: {
+        botToken: slack.botToken,
+        signingSecret: slack.signingSecret,
+        apiUrl: slack.apiUrl,
+        retryConfig: o.retryConfig ?? { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 50 },
+      },
+      port: 0,
+      database: db,
+      ledger: { bootstrapAdmins: [IDS.admin], defaultCapacity: 1000, defaultTimezone: "UTC" },
       logger,
-      databaseHealthy: () => healthCheck(),
-      retryConfig: o.retryConfig ?? { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 50 },
     });
-    const port = (await rk.start(0)) as number;
+    const ledger = running.ledger;
+    const actor = (userId: string): Actor => ({ teamId: TEAM, userId });
+    await ledger.setRole(actor(IDS.admin), IDS.lead, "LEAD");
+    await ledger.setRole(actor(IDS.admin), IDS.lead2, "LEAD");
+    await ledger.setRole(actor(IDS.admin), IDS.rev, "REVIEWER");
+    const prisma = db.prisma;
+    // /healthz asks the ledger whether its database answers; a test may make it say otherwise.
+    const realPing = ledger.ping;
+    const port = running.port;
     // Bolt calls auth.test from its constructor; let it land before anything else.
     await slack.waitFor("auth.test");
     const baseUrl = `http://127.0.0.1:${port}`;
     slack.setRequestUrl(`${baseUrl}/slack/events`);
-    const app = rk;
+    const app = running.slack;
+    const rk = running;
     const database = db;
     let closed = false;
     return {
@@ -158,21 +156,25 @@ export async function startApp(o: StartOptions = {}): Promise<AppHarness> {
         return prisma.auditEvent.count({ where: { datasetId: d.id } });
       },
       setDatabaseHealth(check) {
-        healthCheck = check ?? realCheck;
+        ledger.ping = check
+          ? async () => {
+              if (!(await check())) throw new Error("the database check said no");
+            }
+          : realPing;
       },
       logs,
       settle: () => app.services.background.idle(),
       async close() {
         if (closed) return;
         closed = true;
-        // The app first (it may still be answering through the stand-in), then the stand-in, then the database.
-        await app.stop();
+        // The app first (it may still be answering through the stand-in; it closes the database), then the stand-in.
+        await rk.stop();
         await slack.close();
         await database.dispose();
       },
     };
   } catch (e) {
-    await rk?.stop().catch(() => undefined);
+    await running?.stop().catch(() => undefined);
     await slack.close();
     await db?.dispose();
     throw e;

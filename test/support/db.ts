@@ -96,9 +96,8 @@ async function createPostgresTestDatabase(serverUrl: string): Promise<TestDataba
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   const extra: PrismaClient[] = [];
   let disposed = false;
-  const close = async () => {
-    await Promise.all([prisma, ...extra].map((p) => p.$disconnect()));
-  };
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= Promise.all([prisma, ...extra].map((p) => p.$disconnect())).then(() => undefined));
   return {
     prisma,
     target: { kind: "postgres", url },
