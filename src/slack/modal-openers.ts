@@ -19,7 +19,7 @@ import {
   type HandoffPrefill,
   type ModalMetadata,
 } from "../ui/modals.js";
-import type { Message } from "../ui/messages.js";
+import type { Message } from "../ui/message.js";
 import { errorReply } from "./reply.js";
 import { todayOf, type Services } from "./services.js";
 

@@ -5,7 +5,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { Ledger } from "../core/ledger/index.js";
-import type { Message } from "../ui/messages.js";
+import type { Message } from "../ui/message.js";
 
 export interface Posted {
   channel: string;

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { WebAPIPlatformError } from "@slack/web-api";
 import { DomainError } from "../core/errors.js";
 import type { Text } from "../core/text.js";
-import { errorMessage, type Message } from "../ui/messages.js";
+import { errorMessage, type Message } from "../ui/message.js";
 import { UsageError } from "./parse/grammar.js";
 
 export function errorReply(e: unknown, logger: Logger, where: string): Message {

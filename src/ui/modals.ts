@@ -4,7 +4,8 @@ import { formatRange } from "../core/ranges.js";
 import type { AssignmentView, DatasetView, HandoffView, ReviewView } from "../core/types.js";
 import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.js";
 import { context, esc, mention, plain, plural, section } from "./format.js";
-import { compactItems, type Message } from "./messages.js";
+import { type Message } from "./message.js";
+import { compactItems } from "./review-messages.js";
 
 /** What a modal remembers between opening and submission (kept in private_metadata, < 3000 chars). */
 export interface ModalMetadata {

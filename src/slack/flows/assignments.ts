@@ -5,7 +5,10 @@
  */
 import type { Actor } from "../../core/types.js";
 import type { ProgressUpdate } from "../../core/ledger/index.js";
-import { claimedMessage, assignedMessage, handoffDecidedMessage, progressMessage, releasedMessage, reviewRequestMessage, submittedMessage, type Message } from "../../ui/messages.js";
+import { claimedMessage, assignedMessage, progressMessage, releasedMessage, submittedMessage } from "../../ui/assignment-messages.js";
+import { handoffDecidedMessage } from "../../ui/handoff-messages.js";
+import { type Message } from "../../ui/message.js";
+import { reviewRequestMessage } from "../../ui/review-messages.js";
 import { todayOf, type Services } from "../services.js";
 import { leadCopyPrefix } from "./handoffs.js";
 

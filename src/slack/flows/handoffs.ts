@@ -1,14 +1,8 @@
 /** Handoff requests and decisions: replies, the leads' approval DMs and their updates. */
 import type { Actor } from "../../core/types.js";
 import type { HandoffDecision, HandoffInput, HandoffOutcome } from "../../core/ledger/index.js";
-import {
-  handoffAppliedMessage,
-  handoffApprovalMessage,
-  handoffDecidedMessage,
-  handoffOutcomeDm,
-  handoffRequestedMessage,
-  type Message,
-} from "../../ui/messages.js";
+import { handoffAppliedMessage, handoffApprovalMessage, handoffDecidedMessage, handoffOutcomeDm, handoffRequestedMessage } from "../../ui/handoff-messages.js";
+import { type Message } from "../../ui/message.js";
 import { todayOf, type Services } from "../services.js";
 
 /** Key prefix of the leads' copies of a request; each lead's copy adds their user id. */

@@ -1,7 +1,8 @@
 /** Review decisions: the reply to the reviewer and the DM to the annotator. */
 import type { Actor } from "../../core/types.js";
 import type { ReviewVerdict } from "../../core/ledger/index.js";
-import { reviewDecidedDm, type Message } from "../../ui/messages.js";
+import { type Message } from "../../ui/message.js";
+import { reviewDecidedDm } from "../../ui/review-messages.js";
 import { section } from "../../ui/format.js";
 import { todayOf, type Services } from "../services.js";
 

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { z } from "zod";
 import type { Actor } from "../../../core/types.js";
 import { invalid } from "../../../core/errors.js";
-import type { Message } from "../../../ui/messages.js";
+import type { Message } from "../../../ui/message.js";
 import type { ModalMetadata } from "../../../ui/modals.js";
 import { actorOf, type Services } from "../../services.js";
 import { errorReply } from "../../reply.js";

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { Actor } from "../../../core/types.js";
-import type { Message } from "../../../ui/messages.js";
+import type { Message } from "../../../ui/message.js";
 import { actorOf, type Services } from "../../services.js";
 import { errorReply } from "../../reply.js";
 import { postResponse, ResponseUrlError } from "../../respond.js";

@@ -1,14 +1,6 @@
 import { parseLedger } from "../../parse/grammar.js";
 import { assignFlow } from "../../flows/assignments.js";
-import {
-  capacityMessage,
-  coverageMessage,
-  datasetMessage,
-  exportedMessage,
-  helpMessage,
-  roleMessage,
-  statusOverviewMessage,
-} from "../../../ui/messages.js";
+import { capacityMessage, coverageMessage, datasetMessage, exportedMessage, helpMessage, roleMessage, statusOverviewMessage } from "../../../ui/ledger-messages.js";
 import type { Services } from "../../services.js";
 import { slashCommand } from "./common.js";
 

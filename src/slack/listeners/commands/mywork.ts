@@ -1,5 +1,5 @@
 import { UsageError, MYWORK_USAGE } from "../../parse/grammar.js";
-import { myWorkMessage } from "../../../ui/messages.js";
+import { myWorkMessage } from "../../../ui/assignment-messages.js";
 import { todayOf, type Services } from "../../services.js";
 import { slashCommand } from "./common.js";
 

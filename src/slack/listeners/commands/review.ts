@@ -2,7 +2,7 @@ import { notFound } from "../../../core/errors.js";
 import { assignmentRef } from "../../../core/refs.js";
 import { atLeast } from "../../../core/roles.js";
 import { parseReview } from "../../parse/grammar.js";
-import { reviewQueueMessage } from "../../../ui/messages.js";
+import { reviewQueueMessage } from "../../../ui/review-messages.js";
 import { openReviewModal } from "../../modal-openers.js";
 import type { Services } from "../../services.js";
 import { slashCommand } from "./common.js";

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { DomainError } from "../../../core/errors.js";
 import type { Actor } from "../../../core/types.js";
-import type { Message } from "../../../ui/messages.js";
+import type { Message } from "../../../ui/message.js";
 import type { ModalMetadata } from "../../../ui/modals.js";
 import { readMetadata, type FieldErrors } from "../../parse/views.js";
 import { actorOf, type Services } from "../../services.js";

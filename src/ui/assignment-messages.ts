@@ -1,0 +1,56 @@
+/** Replies and DMs about assignments: claimed, assigned, progress, submitted, released, my work. */
+import type { KnownBlock } from "@slack/types";
+import { formatRange } from "../core/ranges.js";
+import type { AssignmentView, DatasetView, ReviewView } from "../core/types.js";
+import { assignmentCard } from "./assignment.js";
+import { button, context, divider, esc, mention, plural, section } from "./format.js";
+import { ACTIONS } from "./ids.js";
+import { msg, type Message } from "./message.js";
+
+export function claimedMessage(a: AssignmentView, d: Pick<DatasetView, "itemNoun" | "title">, today: string, assignedBy?: string): Message {
+  const lead = assignedBy ? `${mention(assignedBy)} assigned you` : "You hold";
+  return msg(`${assignedBy ? "Assigned" : "Claimed"} ${a.ref}: ${a.dataset} ${formatRange(a)}`, [
+    section(`:white_check_mark: ${lead} *${a.ref}*: ${esc(d.title)} items ${formatRange(a)}`),
+    ...assignmentCard(a, { today }),
+  ]);
+}
+
+export function assignedMessage(a: AssignmentView, today: string): Message {
+  return msg(`Assigned ${a.ref} to ${a.assigneeId}`, [
+    section(`:white_check_mark: *${a.ref}* assigned to ${mention(a.assigneeId)}: ${esc(a.dataset)} ${formatRange(a)}`),
+    ...assignmentCard(a, { today, showOwner: true, actions: false }),
+  ]);
+}
+
+export function progressMessage(a: AssignmentView, today: string, headline: string): Message {
+  return msg(`${a.ref}: ${headline}`, [section(`${headline}`), ...assignmentCard(a, { today })]);
+}
+
+export function submittedMessage(a: AssignmentView, review: ReviewView | null, today: string): Message {
+  const text = review
+    ? review.reviewerId
+      ? `:outbox_tray: *${a.ref}* is in review with ${mention(review.reviewerId)} (${plural(review.sampleItems.length, "item")} to check).`
+      : `:outbox_tray: *${a.ref}* is in review; no reviewer is free yet, leads have been told.`
+    : `:white_check_mark: *${a.ref}* is completed: its dataset's policy reviews nothing more of it.`;
+  return msg(`${a.ref} submitted`, [section(text), ...assignmentCard(a, { today, actions: false })]);
+}
+
+export function releasedMessage(a: AssignmentView): Message {
+  return msg(`Released ${a.ref}`, [
+    section(`:arrow_heading_up: Released *${a.ref}*: ${esc(a.dataset)} items ${formatRange(a)} are free again.`),
+  ]);
+}
+
+export function myWorkMessage(list: AssignmentView[], today: string): Message {
+  const open = list.filter((a) => a.status !== "COMPLETED");
+  if (open.length === 0) {
+    return msg("You hold no open ranges", [
+      section(`:sparkles: You hold no open ranges. Claim some with \`${esc("/claim <dataset> next")}\`.`),
+      { type: "actions", elements: [button("Claim a range", ACTIONS.openClaim, "claim", "primary")] },
+    ]);
+  }
+  const blocks: KnownBlock[] = [section(`*Your ranges* (${open.length})`)];
+  for (const a of open.slice(0, 15)) blocks.push(divider(), ...assignmentCard(a, { today }));
+  if (open.length > 15) blocks.push(context(`…and ${open.length - 15} more: open the rangekeeper Home tab for all of them.`));
+  return msg(`You hold ${plural(open.length, "open range")}`, blocks);
+}

@@ -1,0 +1,103 @@
+/** /ledger answers: coverage and status, help, datasets, roles, capacity, export. */
+import type { KnownBlock } from "@slack/types";
+import type { Coverage } from "../core/ledger/queries.js";
+import { DATASET_SETTINGS } from "../core/ledger/settings.js";
+import { formatRange } from "../core/ranges.js";
+import type { DatasetView, MemberView, Role } from "../core/types.js";
+import type { AnnotatorLoad } from "../core/workload.js";
+import { channelMention, context, esc, header, mention, plural, progressBar, section } from "./format.js";
+import { msg, type Message } from "./message.js";
+
+export function loadLines(load: AnnotatorLoad[]): string {
+  if (load.length === 0) return "_nobody holds open items_";
+  return load
+    .slice(0, 15)
+    .map((l) => `${mention(l.userId)} ${plural(l.remainingItems, "item")} left · ${l.daysOfWork} d at ${l.capacityPerWeek}/wk`)
+    .join("\n");
+}
+
+export function coverageMessage(c: Coverage): Message {
+  const d = c.dataset;
+  const pct = (n: number) => `${Math.round((n / c.itemCount) * 1000) / 10}%`;
+  const gaps = c.gaps.slice(0, 8).map(formatRange).join(", ");
+  const blocks: KnownBlock[] = [
+    header(`${d.title} (${d.slug})`),
+    section(
+      [
+        `*${plural(c.itemCount, d.itemNoun)}* · claimed ${c.claimedItems.toLocaleString("en-US")} (${pct(c.claimedItems)}) · done ${c.doneItems.toLocaleString("en-US")} (${pct(c.doneItems)}) · reviewed ${c.completedItems.toLocaleString("en-US")} (${pct(c.completedItems)}) · free ${c.freeItems.toLocaleString("en-US")} (${pct(c.freeItems)})`,
+        `${progressBar(c.doneItems, c.itemCount, 20)} done`,
+        c.gapCount ? `Free: ${gaps}${c.gapCount > 8 ? ` and ${c.gapCount - 8} more gaps` : ""}` : "Every item is claimed.",
+      ].join("\n"),
+    ),
+    section(`*Load*\n${loadLines(c.load)}`),
+    context(
+      `${c.rangesByStatus.IN_PROGRESS} in progress · ${c.rangesByStatus.PENDING} pending · ${c.rangesByStatus.IN_REVIEW} in review · ${c.rangesByStatus.CHANGES_REQUESTED} in rework · ${c.rangesByStatus.COMPLETED} completed`,
+      c.overdueRanges ? `:warning: ${plural(c.overdueRanges, "overdue range")}` : "nothing overdue",
+      c.forecastFinish ? `forecast finish ${c.forecastFinish} at ${c.itemsPerDay}/day` : "no forecast yet (no progress in the last 14 days)",
+    ),
+  ];
+  return msg(`${d.slug}: ${pct(c.doneItems)} done, ${c.freeItems} free`, blocks);
+}
+
+export function statusOverviewMessage(datasets: Coverage[], load: AnnotatorLoad[]): Message {
+  if (datasets.length === 0) {
+    return msg("No datasets yet", [section(`No datasets yet. A lead adds one with \`${esc("/ledger dataset add <slug> <items> [#channel] [title…]")}\`.`)]);
+  }
+  const lines = datasets.map(
+    (c) =>
+      `*${esc(c.dataset.slug)}* ${progressBar(c.doneItems, c.itemCount)} · ${c.freeItems.toLocaleString("en-US")} free · ${c.overdueRanges} overdue · ${c.forecastFinish ? `finish ~${c.forecastFinish}` : "no forecast"}`,
+  );
+  return msg("Ledger status", [header("Ledger status"), section(lines.join("\n")), section(`*Load*\n${loadLines(load.filter((l) => l.remainingItems > 0))}`)]);
+}
+
+const HELP: [string, string, string][] = [
+  ["/claim", "cats 101-200 due 2026-12-01 first pass", "claim items 101–200 of cats (or `/claim` for a form)"],
+  ["/claim", "cats next 50", "claim the lowest free 50 items of cats"],
+  ["/progress", "A17 40", "set items done on A17"],
+  ["/progress", "A17 done", "submit A17 for review (also start, pause)"],
+  ["/handoff", "A17 @ana 151-200 out sick", "hand items 151–200 of A17 to @ana (or pool)"],
+  ["/release", "A17 not my language", "give A17's items back"],
+  ["/mywork", "", "your ranges with buttons"],
+  ["/review", "A17", "your review queue, or review A17"],
+  ["/ledger", "status cats public", "coverage, load, overdue and forecast"],
+  ["/ledger", "dataset add cats 5000 #labelling Cat photos", "add a dataset (leads)"],
+  ["/ledger", "dataset set cats sample 10%", `change a setting: ${Object.keys(DATASET_SETTINGS).join(", ")} (leads)`],
+  ["/ledger", "assign cats 1-100 @ana due 2026-12-01", "assign a range (leads)"],
+  ["/ledger", "role @ana reviewer", "grant a role (admins; leads may grant reviewer)"],
+  ["/ledger", "capacity @ana 1500", "items per week (leads)"],
+  ["/ledger", "export cats", "the ledger as a CSV file"],
+];
+
+export function helpMessage(): Message {
+  const lines = HELP.map(([c, args, what]) => `\`${c}${args ? ` ${args}` : ""}\` — ${what}`);
+  return msg("rangekeeper commands", [header("rangekeeper commands"), section(lines.join("\n")), context("Every range has a reference like A17; every command accepts it.")]);
+}
+
+export function datasetMessage(d: DatasetView, headline: string): Message {
+  const facts = [
+    `${plural(d.itemCount, d.itemNoun)} · batch ${d.batchSize}`,
+    `review: first ${d.reviewFirstK} range(s) in full, then ${d.reviewEveryRange ? `${Math.round(d.reviewSampleRate * 1000) / 10}% sampled` : "none"}`,
+    d.goldItems.length ? `${plural(d.goldItems.length, "gold item")}` : "no gold items",
+    d.channelId ? `digests in ${channelMention(d.channelId)}` : "no channel",
+  ];
+  return msg(headline, [
+    section(`:card_index_dividers: ${headline}`),
+    context(...facts, `errors: ${esc(d.errorTaxonomy.join(", "))}`, ...(d.instructions ? [`instructions v${d.instructions.version}`] : [])),
+  ]);
+}
+
+const ROLE_WORD: Record<Role, string> = { ANNOTATOR: "an annotator", REVIEWER: "a reviewer", LEAD: "a lead", ADMIN: "an admin" };
+
+export function roleMessage(userId: string, role: Role, dataset: string | null): Message {
+  const text = `${mention(userId)} is now ${ROLE_WORD[role]}${dataset ? ` on ${esc(dataset)}` : ""}.`;
+  return msg(text, [section(`:bust_in_silhouette: ${text}`)]);
+}
+
+export function capacityMessage(m: MemberView): Message {
+  const text = `${mention(m.userId)} can do ${plural(m.capacityPerWeek ?? 0, "item")} per week.`;
+  return msg(text, [section(`:bar_chart: ${text}`)]);
+}
+
+export function exportedMessage(slug: string, rows: number): Message {
+  return msg(`Exported ${slug}`, [section(`:page_facing_up: Sent you the ledger of *${esc(slug)}* as CSV (${plural(rows, "row")}).`)]);
+}
