@@ -8,16 +8,14 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { openDatabase } from "../src/db/client.js";
-import { applyMigrations } from "../src/db/migrate.js";
+import { openDatabase } from "../src/db/client.ts";
+import { applyMigrations } from "../src/db/migrate.ts";
 import { startStandin, type Standin } from "@rangekeeper/slack-standin";
-import { withScratchDatabase } from "./ledger.js";
-import { percentile, type Row } from "./stats.js";
+import { withScratchDatabase } from "./ledger.ts";
+import { percentile, type Row } from "./stats.ts";
 
 const TEAM = "T0BENCHHTTP";
 const USERS = Array.from({ length: 50 }, (_, i) => ({ id: `U0BENCH${i}`, name: `user${i}`, real_name: `User ${i}`, tz: "UTC" }));
@@ -57,8 +55,6 @@ async function drive(slack: Standin, text: string, total: number, concurrency: n
   return samples;
 }
 
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
-
 async function freePort(): Promise<number> {
   return new Promise((r) => {
     const srv = createServer().listen(0, "127.0.0.1", () => {
@@ -76,7 +72,7 @@ async function freePort(): Promise<number> {
 async function withAppProcess(slack: Standin, script: string, env: Record<string, string>, fn: () => Promise<void>): Promise<void> {
   const port = await freePort();
   const cwd = mkdtempSync(join(tmpdir(), "rk-bench-"));
-  const child = spawn(process.execPath, ["--import", TSX, resolve(script)], {
+  const child = spawn(process.execPath, [resolve(script)], {
     cwd,
     env: {
       PATH: process.env.PATH ?? "",
@@ -125,7 +121,7 @@ export async function benchHttp(o: HttpBenchOptions): Promise<Row[]> {
     await withAppProcess(slack, "bench/bare-app.ts", {}, () => measure("bare Bolt"));
     // The real app on its embedded database (a fresh one in a scratch directory).
     const real = (name: string, env: Record<string, string>) =>
-      withAppProcess(slack, "src/main.ts", { LEDGER_ADMINS: USERS[0]!.id, ...env }, async () => {
+      withAppProcess(slack, "src/start.mjs", { LEDGER_ADMINS: USERS[0]!.id, ...env }, async () => {
         const added = await (await slack.as(USERS[0]!.id).command("/ledger", "dataset add bench 10000000 Benchmark")).reply();
         if (!/Added dataset/.test(added.text ?? "")) throw new Error(`could not add the dataset: ${added.text}`);
         await measure(name);

@@ -4,11 +4,11 @@
  * run through the same driver: a single-row INSERT round trip.
  */
 import pg from "pg";
-import { openDatabase, type Database, type DatabaseTarget } from "../src/db/client.js";
-import { applyMigrations } from "../src/db/migrate.js";
-import { Store } from "../src/db/store.js";
-import { Ledger } from "../src/core/ledger/index.js";
-import { percentile, type Row } from "./stats.js";
+import { openDatabase, type Database, type DatabaseTarget } from "../src/db/client.ts";
+import { applyMigrations } from "../src/db/migrate.ts";
+import { Store } from "../src/db/store.ts";
+import { Ledger } from "../src/core/ledger/index.ts";
+import { percentile, type Row } from "./stats.ts";
 
 const TEAM = "T0BENCH";
 const ADMIN = { teamId: TEAM, userId: "UBENCHADMIN" };

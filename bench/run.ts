@@ -6,9 +6,9 @@
  *   BENCH_QUICK=1: small sizes, for a smoke run.
  *   BENCH_ONLY=ledger|http: one part only.
  */
-import { benchHttp } from "./http.js";
-import { benchLedger } from "./ledger.js";
-import { formatTable } from "./stats.js";
+import { benchHttp } from "./http.ts";
+import { benchLedger } from "./ledger.ts";
+import { formatTable } from "./stats.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";

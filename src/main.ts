@@ -6,9 +6,9 @@
  */
 import { existsSync } from "node:fs";
 import { pino } from "pino";
-import { ConfigError, loadEnv, type Env } from "./config/env.js";
-import { targetFromUrl } from "./db/client.js";
-import { startRangekeeper } from "./rangekeeper.js";
+import { ConfigError, loadEnv, type Env } from "./config/env.ts";
+import { targetFromUrl } from "./db/client.ts";
+import { startRangekeeper } from "./rangekeeper.ts";
 
 /** How long a signalled shutdown waits for in-flight requests and their background work. */
 const SHUTDOWN_GRACE_MS = 10_000;

@@ -6,11 +6,11 @@
  * grace period), then the database closed.
  */
 import type { Logger } from "pino";
-import { Ledger, type LedgerConfig } from "./core/ledger/index.js";
-import { openDatabase, type Database, type DatabaseTarget } from "./db/client.js";
-import { applyMigrations } from "./db/migrate.js";
-import { Store } from "./db/store.js";
-import { createRangekeeper, DEFAULT_GRACE_MS, type Rangekeeper, type SlackAppOptions } from "./slack/app.js";
+import { Ledger, type LedgerConfig } from "./core/ledger/index.ts";
+import { openDatabase, type Database, type DatabaseTarget } from "./db/client.ts";
+import { applyMigrations } from "./db/migrate.ts";
+import { Store } from "./db/store.ts";
+import { createRangekeeper, DEFAULT_GRACE_MS, type Rangekeeper, type SlackAppOptions } from "./slack/app.ts";
 
 export interface RangekeeperOptions {
   /** how to reach Slack: tokens, signing secret, Web API URL and retry policy */

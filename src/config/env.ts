@@ -4,7 +4,7 @@
  */
 import cron from "node-cron";
 import { z } from "zod";
-import { isValidTimezone } from "../core/dates.js";
+import { isValidTimezone } from "../core/dates.ts";
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
@@ -76,8 +76,11 @@ export type Env = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
     super(`rangekeeper can't start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.problems = problems;
   }
 }
 

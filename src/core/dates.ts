@@ -1,4 +1,4 @@
-import { invalid } from "./errors.js";
+import { invalid } from "./errors.ts";
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -3,8 +3,8 @@
  * a sentence a person understands (as structured text, see ./text.ts); raw
  * database errors never leave the core.
  */
-import { ConstraintViolation } from "../db/errors.js";
-import { plainText, type Text } from "./text.js";
+import { ConstraintViolation } from "../db/errors.ts";
+import { plainText, type Text } from "./text.ts";
 
 export type DomainErrorCode =
   | "invalid" // the request itself is malformed or out of bounds
@@ -17,13 +17,18 @@ export class DomainError extends Error {
   override readonly name = "DomainError";
   /** the sentence, with people and hints as parts; `message` is its plain rendering */
   readonly text: Text;
+  readonly code: DomainErrorCode;
+  readonly details: Record<string, unknown>;
+
   constructor(
-    readonly code: DomainErrorCode,
+    code: DomainErrorCode,
     text: Text | string,
-    readonly details: Record<string, unknown> = {},
+    details: Record<string, unknown> = {},
   ) {
     const t = typeof text === "string" ? [text] : text;
     super(plainText(t));
+    this.code = code;
+    this.details = details;
     this.text = t;
   }
 }

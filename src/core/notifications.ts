@@ -3,8 +3,8 @@
  * out once (a retry or a second replica finds the key taken) and can be found
  * again to update it.
  */
-import type { SentMessageRecord } from "../db/records.js";
-import type { LedgerContext } from "./ledger/context.js";
+import type { SentMessageRecord } from "../db/records.ts";
+import type { LedgerContext } from "./ledger/context.ts";
 
 export type SentMessage = SentMessageRecord;
 

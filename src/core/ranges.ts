@@ -1,5 +1,5 @@
-import { invalid } from "./errors.js";
-import type { Range } from "./types.js";
+import { invalid } from "./errors.ts";
+import type { Range } from "./types.ts";
 
 /** "120–180", or "120" for a one-item range. */
 export const formatRange = ({ first, last }: Range): string => (first === last ? `${first}` : `${first}–${last}`);

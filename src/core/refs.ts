@@ -1,4 +1,4 @@
-import { invalid } from "./errors.js";
+import { invalid } from "./errors.ts";
 
 /** Every assignment is shown and accepted as "A<number>". */
 export const assignmentRef = (id: number): string => `A${id}`;

@@ -1,5 +1,5 @@
-import { forbidden } from "./errors.js";
-import type { Role } from "./types.js";
+import { forbidden } from "./errors.ts";
+import type { Role } from "./types.ts";
 
 const RANK: Record<Role, number> = { ANNOTATOR: 0, REVIEWER: 1, LEAD: 2, ADMIN: 3 };
 

@@ -1,5 +1,5 @@
-import { illegalTransition } from "./errors.js";
-import type { AssignmentStatus } from "./types.js";
+import { illegalTransition } from "./errors.ts";
+import type { AssignmentStatus } from "./types.ts";
 
 /**
  * The assignment life cycle. Each action lists the statuses it may start from

@@ -1,9 +1,9 @@
 /** Domain vocabulary shared by the core, the Slack layer and the jobs. */
 
-import type { AssignmentStatus, HandoffStatus, Range, ReviewStatus, Role } from "../db/records.js";
+import type { AssignmentStatus, HandoffStatus, Range, ReviewStatus, Role } from "../db/records.ts";
 
 // The statuses and roles are the schema's (src/db/records.ts); the core speaks in them.
-export { ASSIGNMENT_STATUSES, ROLES } from "../db/records.js";
+export { ASSIGNMENT_STATUSES, ROLES } from "../db/records.ts";
 export type { AssignmentStatus, HandoffStatus, Range, ReviewStatus, Role };
 
 export const DEFAULT_ERROR_TAXONOMY = [

@@ -6,10 +6,10 @@ import type {
   InstructionRecord,
   MemberRecord,
   ReviewRecord,
-} from "../db/records.js";
-import { formatIsoDate } from "./dates.js";
-import { assignmentRef, handoffRef, reviewRef } from "./refs.js";
-import type { AssignmentView, DatasetView, HandoffView, MemberView, ReviewView } from "./types.js";
+} from "../db/records.ts";
+import { formatIsoDate } from "./dates.ts";
+import { assignmentRef, handoffRef, reviewRef } from "./refs.ts";
+import type { AssignmentView, DatasetView, HandoffView, MemberView, ReviewView } from "./types.ts";
 
 export function datasetView(d: DatasetRecord, instruction?: InstructionRecord | null): DatasetView {
   return {

@@ -1,4 +1,4 @@
-import type { AssignmentStatus } from "./types.js";
+import type { AssignmentStatus } from "./types.ts";
 
 /** A week of work is five working days. */
 export const WORKING_DAYS_PER_WEEK = 5;

@@ -1,7 +1,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../generated/prisma/client.js";
+import { PrismaClient } from "../generated/prisma/client.ts";
 import { openPGliteWithExtensions } from "@rangekeeper/schema-engine";
 
 export type Db = PrismaClient;

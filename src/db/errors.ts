@@ -4,7 +4,7 @@
  * naming which kind of rule the database enforced; everything else passes
  * through unchanged.
  */
-import { Prisma } from "../generated/prisma/client.js";
+import { Prisma } from "../generated/prisma/client.ts";
 
 export type ConstraintKind =
   /** two live ranges of a dataset would overlap (the exclusion constraint) */
@@ -18,12 +18,17 @@ export type ConstraintKind =
 
 export class ConstraintViolation extends Error {
   override readonly name = "ConstraintViolation";
+  readonly kind: ConstraintKind;
+  readonly sqlState: string | undefined;
+
   constructor(
-    readonly kind: ConstraintKind,
-    readonly sqlState: string | undefined,
+    kind: ConstraintKind,
+    sqlState: string | undefined,
     options?: { cause?: unknown },
   ) {
     super(`the database refused the change (${kind}${sqlState ? `, SQLSTATE ${sqlState}` : ""})`, options);
+    this.kind = kind;
+    this.sqlState = sqlState;
   }
 }
 

@@ -13,7 +13,7 @@
 import { fileURLToPath } from "node:url";
 import { applyPendingMigrations, migrationHistory } from "@rangekeeper/schema-engine";
 import type { MigrationHistory, MigrationTarget } from "@rangekeeper/schema-engine";
-import type { Database } from "./client.js";
+import type { Database } from "./client.ts";
 
 /** The committed migrations. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));

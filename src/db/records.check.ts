@@ -3,8 +3,8 @@
  * Prisma schema: a column added, renamed or retyped in prisma/schema.prisma
  * and not here (or the other way round) fails the type-check. No runtime code.
  */
-import type * as Prisma from "../generated/prisma/client.js";
-import type * as R from "./records.js";
+import type * as Prisma from "../generated/prisma/client.ts";
+import type * as R from "./records.ts";
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;

@@ -3,9 +3,9 @@
  * each statement on its own (`read`) or together in one transaction
  * (`transaction`). Database refusals come out as ConstraintViolation (./errors).
  */
-import type { PrismaClient } from "../generated/prisma/client.js";
-import { classify } from "./errors.js";
-import { repositories, type Repositories } from "./repositories/index.js";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { classify } from "./errors.ts";
+import { repositories, type Repositories } from "./repositories/index.ts";
 
 /** How long a transaction may wait to start, and run. */
 const TX_OPTIONS = { maxWait: 15_000, timeout: 20_000 } as const;
@@ -15,7 +15,10 @@ export class Store {
   readonly read: Repositories;
   private readonly knownWorkspaces = new Set<string>();
 
-  constructor(private readonly prisma: PrismaClient) {
+  private readonly prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.prisma = prisma;
     this.read = repositories(prisma);
   }
 
@@ -41,4 +44,4 @@ export class Store {
   }
 }
 
-export type * from "./repositories/index.js";
+export type * from "./repositories/index.ts";

@@ -1,6 +1,6 @@
 /** GET /healthz (liveness and database reachability) and GET /metrics (Prometheus text format). */
 import type { CustomRoute } from "@slack/bolt";
-import type { Metrics } from "./metrics.js";
+import type { Metrics } from "./metrics.ts";
 
 export function healthRoutes(metrics: Metrics, databaseHealthy: () => Promise<boolean>): CustomRoute[] {
   return [

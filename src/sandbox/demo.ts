@@ -3,10 +3,10 @@
  * someone can claim, progress, hand off and review within a minute.
  * Running it again changes nothing.
  */
-import { roleName } from "../core/roles.js";
-import type { NewDataset } from "../core/ledger/index.js";
-import { DEMO_USERS, LABELS_CHANNEL, SANDBOX_ADMINS } from "./users.js";
-import type { SandboxWorld } from "./world.js";
+import { roleName } from "../core/roles.ts";
+import type { NewDataset } from "../core/ledger/index.ts";
+import { DEMO_USERS, LABELS_CHANNEL, SANDBOX_ADMINS } from "./users.ts";
+import type { SandboxWorld } from "./world.ts";
 
 export const DEMO_DATASETS: readonly (NewDataset & { blurb: string })[] = [
   {

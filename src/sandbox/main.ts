@@ -10,9 +10,9 @@
  * Piped input works too: `printf 'demo\n/ledger status\n' | npm run sandbox -- --memory`.
  */
 import { parseArgs } from "node:util";
-import { SandboxRepl } from "./repl.js";
-import { findDemoUser } from "./users.js";
-import { SANDBOX_DATA_DIR, SANDBOX_LOG_FILE, startSandbox, type SandboxWorld } from "./world.js";
+import { SandboxRepl } from "./repl.ts";
+import { findDemoUser } from "./users.ts";
+import { SANDBOX_DATA_DIR, SANDBOX_LOG_FILE, startSandbox, type SandboxWorld } from "./world.ts";
 
 const USAGE = `usage: npm run sandbox -- [--memory | --fresh] [--data DIR] [--log FILE] [--as @name]
   --memory     keep nothing (database in memory, no log file)

@@ -10,9 +10,9 @@
 import { EventEmitter } from "node:events";
 import { clearLine, createInterface, cursorTo, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { roleName } from "../core/roles.js";
-import type { Role } from "../core/types.js";
-import { COMMANDS } from "../slack/listeners/commands/index.js";
+import { roleName } from "../core/roles.ts";
+import type { Role } from "../core/types.ts";
+import { COMMANDS } from "../slack/listeners/commands/index.ts";
 import {
   ClientValidationError,
   renderMessage,
@@ -25,9 +25,9 @@ import {
   type ViewEntry,
   type ViewRecord,
 } from "@rangekeeper/slack-standin";
-import { seedDemo } from "./demo.js";
-import { DEFAULT_USER, DEMO_USERS, LABELS_CHANNEL, demoUserById, escapeMentions, findDemoUser, type DemoUser } from "./users.js";
-import type { SandboxWorld } from "./world.js";
+import { seedDemo } from "./demo.ts";
+import { DEFAULT_USER, DEMO_USERS, LABELS_CHANNEL, demoUserById, escapeMentions, findDemoUser, type DemoUser } from "./users.ts";
+import type { SandboxWorld } from "./world.ts";
 
 export interface ReplOptions {
   world: SandboxWorld;

@@ -7,12 +7,12 @@ import { createWriteStream, mkdirSync, rmSync, type WriteStream } from "node:fs"
 import { dirname } from "node:path";
 import { Writable } from "node:stream";
 import { pino, type Logger } from "pino";
-import type { Ledger } from "../core/ledger/index.js";
-import type { Database } from "../db/client.js";
-import { startRangekeeper, type RunningRangekeeper } from "../rangekeeper.js";
-import type { Rangekeeper } from "../slack/app.js";
+import type { Ledger } from "../core/ledger/index.ts";
+import type { Database } from "../db/client.ts";
+import { startRangekeeper, type RunningRangekeeper } from "../rangekeeper.ts";
+import type { Rangekeeper } from "../slack/app.ts";
 import { startStandin, type Standin } from "@rangekeeper/slack-standin";
-import { DEMO_USERS, LABELS_CHANNEL, SANDBOX_ADMINS, SANDBOX_TEAM } from "./users.js";
+import { DEMO_USERS, LABELS_CHANNEL, SANDBOX_ADMINS, SANDBOX_TEAM } from "./users.ts";
 
 /** Where the sandbox keeps its database unless told otherwise (never the app's ./data/pglite). */
 export const SANDBOX_DATA_DIR = "./data/sandbox";

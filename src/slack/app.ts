@@ -5,12 +5,12 @@
 import type { Server } from "node:http";
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
 import type { Logger } from "pino";
-import type { Ledger } from "../core/ledger/index.js";
-import { createMetrics, type Metrics } from "../http/metrics.js";
-import { healthRoutes } from "../http/routes.js";
-import { registerListeners } from "./listeners/index.js";
-import { InFlight } from "./in-flight.js";
-import { createServices, type Services } from "./services.js";
+import type { Ledger } from "../core/ledger/index.ts";
+import { createMetrics, type Metrics } from "../http/metrics.ts";
+import { healthRoutes } from "../http/routes.ts";
+import { registerListeners } from "./listeners/index.ts";
+import { InFlight } from "./in-flight.ts";
+import { createServices, type Services } from "./services.ts";
 
 export interface SlackAppOptions {
   botToken: string;

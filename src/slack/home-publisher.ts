@@ -1,19 +1,29 @@
 /** Publishes a user's App Home tab from the ledger. */
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
-import type { Ledger } from "../core/ledger/index.js";
-import { atLeast } from "../core/roles.js";
-import { todayIn } from "../core/dates.js";
-import { homeView } from "../ui/home.js";
-import type { UserDirectory } from "./users.js";
+import type { Ledger } from "../core/ledger/index.ts";
+import { atLeast } from "../core/roles.ts";
+import { todayIn } from "../core/dates.ts";
+import { homeView } from "../ui/home.ts";
+import type { UserDirectory } from "./users.ts";
 
 export class HomePublisher {
+  private readonly client: WebClient;
+  private readonly ledger: Ledger;
+  private readonly users: UserDirectory;
+  private readonly logger: Logger;
+
   constructor(
-    private readonly client: WebClient,
-    private readonly ledger: Ledger,
-    private readonly users: UserDirectory,
-    private readonly logger: Logger,
-  ) {}
+    client: WebClient,
+    ledger: Ledger,
+    users: UserDirectory,
+    logger: Logger,
+  ) {
+    this.client = client;
+    this.ledger = ledger;
+    this.users = users;
+    this.logger = logger;
+  }
 
   async publish(teamId: string, userId: string): Promise<void> {
     const u = await this.users.get(teamId, userId);

@@ -5,9 +5,9 @@
  * the loading modal with the ledger's reason.
  */
 import type { ModalView } from "@slack/types";
-import type { Actor } from "../core/types.js";
-import { atLeast } from "../core/roles.js";
-import { OPEN_STATUSES } from "../core/transitions.js";
+import type { Actor } from "../core/types.ts";
+import { atLeast } from "../core/roles.ts";
+import { OPEN_STATUSES } from "../core/transitions.ts";
 import {
   claimModal,
   decisionModal,
@@ -18,10 +18,10 @@ import {
   reviewModal,
   type HandoffPrefill,
   type ModalMetadata,
-} from "../ui/modals.js";
-import type { Message } from "../ui/message.js";
-import { errorReply } from "./reply.js";
-import { todayOf, type Services } from "./services.js";
+} from "../ui/modals.ts";
+import type { Message } from "../ui/message.ts";
+import { errorReply } from "./reply.ts";
+import { todayOf, type Services } from "./services.ts";
 
 async function openThenLoad(s: Services, triggerId: string, title: string, m: ModalMetadata, load: () => Promise<ModalView>): Promise<void> {
   const opened = await s.client.views.open({ trigger_id: triggerId, view: loadingModal(title, m) });

@@ -4,8 +4,8 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
-import type { Ledger } from "../core/ledger/index.js";
-import type { Message } from "../ui/message.js";
+import type { Ledger } from "../core/ledger/index.ts";
+import type { Message } from "../ui/message.ts";
 
 export interface Posted {
   channel: string;
@@ -13,11 +13,19 @@ export interface Posted {
 }
 
 export class Notifier {
+  private readonly client: WebClient;
+  private readonly ledger: Ledger;
+  private readonly logger: Logger;
+
   constructor(
-    private readonly client: WebClient,
-    private readonly ledger: Ledger,
-    private readonly logger: Logger,
-  ) {}
+    client: WebClient,
+    ledger: Ledger,
+    logger: Logger,
+  ) {
+    this.client = client;
+    this.ledger = ledger;
+    this.logger = logger;
+  }
 
   /** Sends a DM; with a key, only if no message with that key was sent before. Returns null when skipped. */
   async dm(teamId: string, userId: string, message: Message, key?: { key: string; kind: string }): Promise<Posted | null> {

@@ -1,10 +1,10 @@
 /** Turns any failure of a request into the one-line message the user sees. */
 import type { Logger } from "pino";
 import { WebAPIPlatformError } from "@slack/web-api";
-import { DomainError } from "../core/errors.js";
-import type { Text } from "../core/text.js";
-import { errorMessage, type Message } from "../ui/message.js";
-import { UsageError } from "./parse/grammar.js";
+import { DomainError } from "../core/errors.ts";
+import type { Text } from "../core/text.ts";
+import { errorMessage, type Message } from "../ui/message.ts";
+import { UsageError } from "./parse/grammar.ts";
 
 export function errorReply(e: unknown, logger: Logger, where: string): Message {
   if (e instanceof UsageError) return errorMessage(e.message, e.usage);

@@ -26,11 +26,16 @@ const DEFAULT_RETRY: RespondRetry = { attempts: 4, maxDelayMs: 3000 };
 /** The response_url refused the answer for good (or kept failing). */
 export class ResponseUrlError extends Error {
   override readonly name = "ResponseUrlError";
+  readonly status: number;
+  readonly attempts: number;
+
   constructor(
-    readonly status: number,
-    readonly attempts: number,
+    status: number,
+    attempts: number,
   ) {
     super(`the response_url answered ${status === 0 ? "nothing (network error)" : `HTTP ${status}`} after ${attempts} attempt(s)`);
+    this.status = status;
+    this.attempts = attempts;
   }
 }
 

@@ -1,12 +1,12 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
-import type { Ledger } from "../core/ledger/index.js";
-import type { Actor } from "../core/types.js";
-import { todayIn } from "../core/dates.js";
-import type { Metrics } from "../http/metrics.js";
-import { UserDirectory } from "./users.js";
-import { Notifier } from "./notify.js";
-import { HomePublisher } from "./home-publisher.js";
+import type { Ledger } from "../core/ledger/index.ts";
+import type { Actor } from "../core/types.ts";
+import { todayIn } from "../core/dates.ts";
+import type { Metrics } from "../http/metrics.ts";
+import { UserDirectory } from "./users.ts";
+import { Notifier } from "./notify.ts";
+import { HomePublisher } from "./home-publisher.ts";
 
 /** Everything a listener needs, built once per app. */
 export interface Services {
@@ -44,7 +44,11 @@ export async function todayOf(s: Services, teamId: string, userId: string): Prom
 /** Fire-and-forget work (DMs, App Home refreshes) that must not delay a reply but must not be lost either. */
 export class BackgroundTasks {
   private readonly running = new Set<Promise<unknown>>();
-  constructor(private readonly logger: Logger) {}
+  private readonly logger: Logger;
+
+  constructor(logger: Logger) {
+    this.logger = logger;
+  }
 
   run(label: string, fn: () => Promise<unknown>): void {
     const p = fn()

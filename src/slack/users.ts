@@ -5,7 +5,7 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
-import type { Ledger } from "../core/ledger/index.js";
+import type { Ledger } from "../core/ledger/index.ts";
 
 export interface SlackUser {
   id: string;
@@ -25,12 +25,22 @@ export class UserDirectory {
   private readonly cache = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<SlackUser>>();
 
+  private readonly client: WebClient;
+  private readonly ledger: Ledger;
+  private readonly logger: Logger;
+  private readonly ttlMs: number;
+
   constructor(
-    private readonly client: WebClient,
-    private readonly ledger: Ledger,
-    private readonly logger: Logger,
-    private readonly ttlMs = 60 * 60 * 1000,
-  ) {}
+    client: WebClient,
+    ledger: Ledger,
+    logger: Logger,
+    ttlMs = 60 * 60 * 1000,
+  ) {
+    this.client = client;
+    this.ledger = ledger;
+    this.logger = logger;
+    this.ttlMs = ttlMs;
+  }
 
   async get(teamId: string, userId: string): Promise<SlackUser> {
     const key = `${teamId}:${userId}`;

@@ -1,11 +1,11 @@
 /** Replies and DMs about assignments: claimed, assigned, progress, submitted, released, my work. */
 import type { KnownBlock } from "@slack/types";
-import { formatRange } from "../core/ranges.js";
-import type { AssignmentView, DatasetView, ReviewView } from "../core/types.js";
-import { assignmentCard } from "./assignment.js";
-import { button, context, divider, esc, mention, plural, section } from "./format.js";
-import { ACTIONS } from "./ids.js";
-import { msg, type Message } from "./message.js";
+import { formatRange } from "../core/ranges.ts";
+import type { AssignmentView, DatasetView, ReviewView } from "../core/types.ts";
+import { assignmentCard } from "./assignment.ts";
+import { button, context, divider, esc, mention, plural, section } from "./format.ts";
+import { ACTIONS } from "./ids.ts";
+import { msg, type Message } from "./message.ts";
 
 export function claimedMessage(a: AssignmentView, d: Pick<DatasetView, "itemNoun" | "title">, today: string, assignedBy?: string): Message {
   const lead = assignedBy ? `${mention(assignedBy)} assigned you` : "You hold";

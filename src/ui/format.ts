@@ -1,8 +1,8 @@
 /** Small text builders shared by every Block Kit view: pure, no I/O. */
 import type { Button, ContextBlock, KnownBlock, PlainTextElement, SectionBlock } from "@slack/types";
-import { daysBetween } from "../core/dates.js";
-import { formatRange } from "../core/ranges.js";
-import type { AssignmentStatus, AssignmentView } from "../core/types.js";
+import { daysBetween } from "../core/dates.ts";
+import { formatRange } from "../core/ranges.ts";
+import type { AssignmentStatus, AssignmentView } from "../core/types.ts";
 
 /** Escapes text for mrkdwn (Slack's three control characters). */
 export const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -1,11 +1,11 @@
 /** Handoff requests and decisions: the replies, the leads' approval DMs and what they turn into. */
 import type { KnownBlock } from "@slack/types";
-import { formatRange } from "../core/ranges.js";
-import type { AssignmentView, HandoffView } from "../core/types.js";
-import { assignmentCard } from "./assignment.js";
-import { button, context, esc, mention, section } from "./format.js";
-import { ACTIONS } from "./ids.js";
-import { msg, type Message } from "./message.js";
+import { formatRange } from "../core/ranges.ts";
+import type { AssignmentView, HandoffView } from "../core/types.ts";
+import { assignmentCard } from "./assignment.ts";
+import { button, context, esc, mention, section } from "./format.ts";
+import { ACTIONS } from "./ids.ts";
+import { msg, type Message } from "./message.ts";
 
 const recipient = (to: string | null) => (to ? mention(to) : "the pool");
 

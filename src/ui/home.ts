@@ -1,11 +1,11 @@
 /** The App Home tab: my ranges with progress and buttons; for leads, team load and pending approvals. */
 import type { HomeView, KnownBlock } from "@slack/types";
-import { formatRange } from "../core/ranges.js";
-import type { AssignmentView, HandoffView, ReviewView, Role } from "../core/types.js";
-import type { AnnotatorLoad } from "../core/workload.js";
-import { assignmentCard } from "./assignment.js";
-import { ACTIONS } from "./ids.js";
-import { button, context, divider, esc, header, mention, plural, section } from "./format.js";
+import { formatRange } from "../core/ranges.ts";
+import type { AssignmentView, HandoffView, ReviewView, Role } from "../core/types.ts";
+import type { AnnotatorLoad } from "../core/workload.ts";
+import { assignmentCard } from "./assignment.ts";
+import { ACTIONS } from "./ids.ts";
+import { button, context, divider, esc, header, mention, plural, section } from "./format.ts";
 
 export interface HomeInput {
   userId: string;

@@ -1,12 +1,12 @@
 /** /ledger answers: coverage and status, help, datasets, roles, capacity, export. */
 import type { KnownBlock } from "@slack/types";
-import type { Coverage } from "../core/ledger/queries.js";
-import { DATASET_SETTINGS } from "../core/ledger/settings.js";
-import { formatRange } from "../core/ranges.js";
-import type { DatasetView, MemberView, Role } from "../core/types.js";
-import type { AnnotatorLoad } from "../core/workload.js";
-import { channelMention, context, esc, header, mention, plural, progressBar, section } from "./format.js";
-import { msg, type Message } from "./message.js";
+import type { Coverage } from "../core/ledger/queries.ts";
+import { DATASET_SETTINGS } from "../core/ledger/settings.ts";
+import { formatRange } from "../core/ranges.ts";
+import type { DatasetView, MemberView, Role } from "../core/types.ts";
+import type { AnnotatorLoad } from "../core/workload.ts";
+import { channelMention, context, esc, header, mention, plural, progressBar, section } from "./format.ts";
+import { msg, type Message } from "./message.ts";
 
 export function loadLines(load: AnnotatorLoad[]): string {
   if (load.length === 0) return "_nobody holds open items_";

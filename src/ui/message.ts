@@ -1,8 +1,8 @@
 /** What rangekeeper posts (a reply, a DM, a message update), and the refusal every surface shows the same way. */
 import type { KnownBlock } from "@slack/types";
-import { plainText, type Text } from "../core/text.js";
-import { context, esc, section } from "./format.js";
-import { mrkdwn } from "./text.js";
+import { plainText, type Text } from "../core/text.ts";
+import { context, esc, section } from "./format.ts";
+import { mrkdwn } from "./text.ts";
 
 export interface Message {
   /** notification and accessibility text */

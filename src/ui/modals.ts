@@ -1,11 +1,11 @@
 /** Modals: pure builders from domain data to Block Kit views. Inputs are read back by src/slack/views. */
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from "@slack/types";
-import { formatRange } from "../core/ranges.js";
-import type { AssignmentView, DatasetView, HandoffView, ReviewView } from "../core/types.js";
-import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.js";
-import { context, esc, mention, plain, plural, section } from "./format.js";
-import { type Message } from "./message.js";
-import { compactItems } from "./review-messages.js";
+import { formatRange } from "../core/ranges.ts";
+import type { AssignmentView, DatasetView, HandoffView, ReviewView } from "../core/types.ts";
+import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.ts";
+import { context, esc, mention, plain, plural, section } from "./format.ts";
+import { type Message } from "./message.ts";
+import { compactItems } from "./review-messages.ts";
 
 /** What a modal remembers between opening and submission (kept in private_metadata, < 3000 chars). */
 export interface ModalMetadata {

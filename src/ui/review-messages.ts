@@ -1,11 +1,11 @@
 /** Reviews: the queue, the request DM to the reviewer, the verdict DM to the annotator. */
 import type { KnownBlock } from "@slack/types";
-import { formatRange } from "../core/ranges.js";
-import type { AssignmentView, ReviewView } from "../core/types.js";
-import { assignmentCard } from "./assignment.js";
-import { assignmentTitle, button, context, esc, mention, plural, section } from "./format.js";
-import { ACTIONS } from "./ids.js";
-import { msg, type Message } from "./message.js";
+import { formatRange } from "../core/ranges.ts";
+import type { AssignmentView, ReviewView } from "../core/types.ts";
+import { assignmentCard } from "./assignment.ts";
+import { assignmentTitle, button, context, esc, mention, plural, section } from "./format.ts";
+import { ACTIONS } from "./ids.ts";
+import { msg, type Message } from "./message.ts";
 
 export function reviewQueueMessage(list: ReviewView[]): Message {
   if (list.length === 0) return msg("No reviews waiting for you", [section(":sparkles: No reviews are waiting for you.")]);

@@ -1,6 +1,6 @@
 /** The domain's structured sentences (src/core/text.ts) rendered for Slack. */
-import type { Hint, Text } from "../core/text.js";
-import { esc, mention } from "./format.js";
+import type { Hint, Text } from "../core/text.ts";
+import { esc, mention } from "./format.ts";
 
 /** How to act on a hint in Slack: the command to type. */
 function hintCommand(h: Hint): string {

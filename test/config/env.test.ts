@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadEnv } from "../../src/config/env.js";
+import { ConfigError, loadEnv } from "../../src/config/env.ts";
 
 const base = { SLACK_BOT_TOKEN: "xoxb-1-2-abc", SLACK_SIGNING_SECRET: "0123456789abcdef0123" };
 

@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../../src/generated/prisma/client.js";
-import { Ledger } from "../../src/core/ledger/index.js";
-import { Store } from "../../src/db/store.js";
-import { createTestDatabase } from "../support/db.js";
-import { makeClaims, runClaims, type ClaimOutcome } from "./fixtures/claims.js";
+import { PrismaClient } from "../../src/generated/prisma/client.ts";
+import { Ledger } from "../../src/core/ledger/index.ts";
+import { Store } from "../../src/db/store.ts";
+import { createTestDatabase } from "../support/db.ts";
+import { makeClaims, runClaims, type ClaimOutcome } from "./fixtures/claims.ts";
 
 const TEAM = "T0CONC";
 const ITEMS = 400;
@@ -80,7 +80,7 @@ describe("concurrent claims", () => {
     const datasetId = await freshDataset(ledger, "race2");
     const mine = makeClaims(25, ITEMS, 11, "P");
     const theirs = makeClaims(25, ITEMS, 13, "Q");
-    const child = spawn(process.execPath, ["--import", "tsx", "test/core/fixtures/claim-worker.ts", db.url!, JSON.stringify(theirs)], {
+    const child = spawn(process.execPath, ["test/core/fixtures/claim-worker.ts", db.url!, JSON.stringify(theirs)], {
       stdio: ["pipe", "pipe", "pipe"],
     });
     let out = "";

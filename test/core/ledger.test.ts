@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Prisma } from "../../src/generated/prisma/client.js";
-import { sqlState } from "../../src/db/errors.js";
-import { ADMIN, ANA, BOB, CAL, LEAD, LEAD2, REVIEWER, TEAM, expectDomainError, ledgerFixture, type LedgerFixture } from "../support/ledger.js";
+import { Prisma } from "../../src/generated/prisma/client.ts";
+import { sqlState } from "../../src/db/errors.ts";
+import { ADMIN, ANA, BOB, CAL, LEAD, LEAD2, REVIEWER, TEAM, expectDomainError, ledgerFixture, type LedgerFixture } from "../support/ledger.ts";
 
 let f: LedgerFixture;
 beforeEach(async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { checkRangeInside, doneWithin, formatRange, splitAround, intersection } from "../../src/core/ranges.js";
-import { assertTransition, canApply, statusAfterProgress } from "../../src/core/transitions.js";
-import { DomainError } from "../../src/core/errors.js";
-import { parseAssignmentRef, assignmentRef, parseHandoffRef } from "../../src/core/refs.js";
-import { effectiveRole, requireRole } from "../../src/core/roles.js";
-import { addDays, dateIn, daysBetween, parseIsoDate } from "../../src/core/dates.js";
-import { computeWorkload } from "../../src/core/workload.js";
-import { pickReviewer, planReview, sampleDistinct, seededRandom } from "../../src/core/review/policy.js";
+import { checkRangeInside, doneWithin, formatRange, splitAround, intersection } from "../../src/core/ranges.ts";
+import { assertTransition, canApply, statusAfterProgress } from "../../src/core/transitions.ts";
+import { DomainError } from "../../src/core/errors.ts";
+import { parseAssignmentRef, assignmentRef, parseHandoffRef } from "../../src/core/refs.ts";
+import { effectiveRole, requireRole } from "../../src/core/roles.ts";
+import { addDays, dateIn, daysBetween, parseIsoDate } from "../../src/core/dates.ts";
+import { computeWorkload } from "../../src/core/workload.ts";
+import { pickReviewer, planReview, sampleDistinct, seededRandom } from "../../src/core/review/policy.ts";
 
 const codeOf = (fn: () => unknown) => {
   try {

@@ -4,7 +4,7 @@
  * ledger holds afterwards.
  */
 import { describe, expect, it } from "vitest";
-import { ask, blockText, buttons, CHANNEL, forgeClick, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
+import { ask, blockText, buttons, CHANNEL, forgeClick, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started));

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { StoredMessage } from "@rangekeeper/slack-standin";
-import { ask, blockText, buttons, forgeClick, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
+import { ask, blockText, buttons, forgeClick, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started));

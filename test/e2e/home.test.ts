@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ViewRecord } from "@rangekeeper/slack-standin";
-import { ask, blockText, buttons, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
+import { ask, blockText, buttons, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started), { settleEach: true });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ClientValidationError, type StoredMessage } from "@rangekeeper/slack-standin";
-import { ask, blockText, buttons, CHANNEL, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
+import { ask, blockText, buttons, CHANNEL, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started), { settleEach: true });

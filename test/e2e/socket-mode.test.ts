@@ -2,13 +2,16 @@
 import { createServer } from "node:net";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Ledger } from "../../src/core/ledger/index.js";
-import { Store } from "../../src/db/store.js";
-import { createRangekeeper, type Rangekeeper } from "../../src/slack/app.js";
+import { Ledger } from "../../src/core/ledger/index.ts";
+import { Store } from "../../src/db/store.ts";
+import { createRangekeeper, type Rangekeeper } from "../../src/slack/app.ts";
 import { startStandin, type Standin } from "@rangekeeper/slack-standin";
-import { createTestDatabase } from "../support/db.js";
+import { createTestDatabase } from "../support/db.ts";
 
 const TEAM = "T0SOCKET";
+/** The first requests after a start warm everything up; on a loaded machine they may take longer than the stand-in's default wait. */
+const FIRST_REPLIES = { timeoutMs: 30_000 };
+
 let slack: Standin;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let rk: Rangekeeper;
@@ -50,11 +53,11 @@ afterAll(async () => {
 describe("Socket Mode", () => {
   it("answers slash commands over the socket and changes the ledger", async () => {
     const ada = slack.as("U0SOCKADA");
-    const added = await (await ada.command("/ledger", "dataset add socks 100")).reply();
+    const added = await (await ada.command("/ledger", "dataset add socks 100")).reply(FIRST_REPLIES);
     expect(added.text).toContain("Added dataset *socks*");
     const res = await ada.command("/claim", "socks next 10");
     expect(res.transport).toBe("socket");
-    const reply = await res.reply();
+    const reply = await res.reply(FIRST_REPLIES);
     expect(reply.text).toMatch(/Claimed A\d+: socks 1–10/);
     expect(await db.prisma.assignment.count({ where: { teamId: TEAM, first: 1, last: 10 } })).toBe(1);
   });

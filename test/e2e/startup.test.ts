@@ -1,27 +1,32 @@
 /**
- * The production entry point as a real process: configuration errors stop it
- * with one line per problem; it starts on the embedded database, answers
+ * The production entry point as a real process, started the way the README
+ * says (`npm start`) from a directory of its own: configuration errors stop
+ * it with one line per problem; it starts on the embedded database, answers
  * Slack through the stand-in, serves /healthz and /metrics, keeps its ledger
- * across a restart and stops cleanly on SIGTERM.
+ * across a restart, and stops cleanly when npm or the bot gets SIGTERM or
+ * SIGINT, leaving no process behind.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStandin, type Standin } from "@rangekeeper/slack-standin";
 
-const MAIN = resolve("src/main.ts");
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+const REPO = resolve(".");
+
+/** The first requests after a start warm everything up; on a loaded machine they may take longer than the stand-in's default wait. */
+const FIRST_REPLIES = { timeoutMs: 30_000 };
 
 let slack: Standin;
 let dir: string;
 
 beforeAll(async () => {
   slack = await startStandin({ signingSecret: "0123456789abcdef0123456789abcdef", users: [{ id: "U0ADMIN1", name: "ada", real_name: "Ada Admin", tz: "Europe/Berlin" }] });
+  // A directory of its own, so ./data is the test's: the project's package.json, its code and its node_modules.
   dir = mkdtempSync(join(tmpdir(), "rk-start-"));
+  copyFileSync(join(REPO, "package.json"), join(dir, "package.json"));
+  for (const entry of ["src", "prisma", "node_modules"]) symlinkSync(join(REPO, entry), join(dir, entry));
 });
 afterAll(async () => {
   await slack?.close();
@@ -29,14 +34,18 @@ afterAll(async () => {
 });
 
 interface Running {
+  /** the npm process */
   child: ChildProcessWithoutNullStreams;
   port: number;
   output: () => string;
   exited: Promise<number | null>;
+  /** resolves with the bot's own process id once it logged that it runs */
+  ready: Promise<number>;
 }
 
-function run(env: Record<string, string>): Running & { ready: Promise<void> } {
-  const child = spawn(process.execPath, ["--import", TSX, MAIN], {
+/** `npm start` in the test's directory, with only `env` (and PATH, HOME) in its environment. */
+function run(env: Record<string, string>): Running {
+  const child = spawn("npm", ["start", "--silent"], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
   });
@@ -45,11 +54,12 @@ function run(env: Record<string, string>): Running & { ready: Promise<void> } {
   child.stderr.on("data", (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
   const port = Number(env.PORT ?? 3000);
-  const ready = new Promise<void>((res, rej) => {
+  const ready = new Promise<number>((res, rej) => {
     const timer = setInterval(() => {
-      if (out.includes("rangekeeper is running")) {
+      const line = out.split("\n").find((l) => l.includes("rangekeeper is running"));
+      if (line) {
         clearInterval(timer);
-        res();
+        res((JSON.parse(line) as { pid: number }).pid);
       }
     }, 50);
     void exited.then((code) => {
@@ -59,6 +69,16 @@ function run(env: Record<string, string>): Running & { ready: Promise<void> } {
   });
   ready.catch(() => undefined); // awaited by the tests that expect a start
   return { child, port, output: () => out, exited, ready };
+}
+
+/** True while a process with this id exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -81,7 +101,8 @@ describe("npm start", () => {
     expect(r.output()).toContain("  - SLACK_SIGNING_SECRET is missing");
   });
 
-  it("serves Slack on the embedded database, keeps the ledger across a restart, and stops on SIGTERM", async () => {
+  // Two real starts, the first on a fresh data directory: minutes on a loaded machine, not seconds.
+  it("serves Slack on the embedded database, keeps the ledger across a restart, and stops cleanly on SIGTERM or SIGINT to npm", { timeout: 180_000 }, async () => {
     const port = await freePort();
     const env = {
       SLACK_BOT_TOKEN: slack.botToken,
@@ -92,30 +113,49 @@ describe("npm start", () => {
       LOG_LEVEL: "info",
     };
     const first = run(env);
-    await first.ready;
+    const firstPid = await first.ready;
+    expect(firstPid).not.toBe(first.child.pid); // npm runs the bot
     expect(first.output()).toMatch(/embedded database ready/);
     slack.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", database: "ok" });
     const ada = slack.as("U0ADMIN1");
-    const added = await (await ada.command("/ledger", "dataset add cats 500 Cat photos")).reply();
+    const added = await (await ada.command("/ledger", "dataset add cats 500 Cat photos")).reply(FIRST_REPLIES);
     expect(added.text).toContain("Added dataset *cats*");
-    const claimed = await (await ada.command("/claim", "cats 1-50")).reply();
+    const claimed = await (await ada.command("/claim", "cats 1-50")).reply(FIRST_REPLIES);
     expect(claimed.text).toContain("A1");
     // The counter moves when the listener returns, just after its reply went out.
     await expect
       .poll(async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text())
       .toMatch(/rangekeeper_requests_total\{kind="command",name="\/claim",outcome="ok"\} 1/);
+    // SIGTERM to npm reaches the bot, which stops cleanly; nothing is left running.
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
+    expect(first.output()).toMatch(/"msg":"shutting down"/);
+    expect(first.output()).toMatch(/"msg":"stopped"/);
+    expect(alive(firstPid)).toBe(false);
 
     const second = run(env);
-    await second.ready;
+    const secondPid = await second.ready;
     expect(second.output()).toMatch(/"applied":\[\]/);
-    const again = await (await ada.command("/claim", "cats 40-60")).reply();
+    const again = await (await ada.command("/claim", "cats 40-60")).reply(FIRST_REPLIES);
     expect(again.text).toMatch(/already held by you in A1/);
-    second.child.kill("SIGTERM");
+    // SIGINT (Ctrl-C on npm) too.
+    second.child.kill("SIGINT");
     expect(await second.exited).toBe(0);
+    expect(second.output()).toMatch(/"signal":"SIGINT".*"msg":"shutting down"/);
+    expect(alive(secondPid)).toBe(false);
+  });
+
+  it("refuses to run on a Node.js older than the one it needs, in one line", async () => {
+    // The machine's own Node.js (what runs npm) may be older; the entry point says so instead of failing on TypeScript.
+    const asNode20 = "data:text/javascript,Object.defineProperty(process.versions, 'node', { value: '20.20.2' })";
+    const child = spawn(process.execPath, ["--import", asNode20, join(REPO, "src/start.mjs")], { env: { PATH: process.env.PATH ?? "" } });
+    let out = "";
+    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(code).toBe(2);
+    expect(out.trim().split("\n")).toEqual([expect.stringMatching(/^rangekeeper needs Node\.js 24\.21 or later \(this is v20\.20\.2\); run it with `npm start`/)]);
   });
 });

@@ -3,7 +3,7 @@
  * rate-limited and failing Web API calls; and the operational endpoints.
  */
 import { describe, expect, it } from "vitest";
-import { ask, blockText, CHANNEL, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.js";
+import { ask, blockText, CHANNEL, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started), { expectedErrors: ["could not answer a slash command"] });

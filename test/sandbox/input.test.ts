@@ -4,10 +4,10 @@
  * errors), confirmation dialogs, and leaving at the end of the input.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { dateFrom } from "../../src/sandbox/repl.js";
-import { escapeMentions, findDemoUser } from "../../src/sandbox/users.js";
-import type { SandboxWorld } from "../../src/sandbox/world.js";
-import { controlNumber, openSession, startWorld, type Session } from "./session.js";
+import { dateFrom } from "../../src/sandbox/repl.ts";
+import { escapeMentions, findDemoUser } from "../../src/sandbox/users.ts";
+import type { SandboxWorld } from "../../src/sandbox/world.ts";
+import { controlNumber, openSession, startWorld, type Session } from "./session.ts";
 
 /** What the sandbox printed for a line, which must be exactly one line. */
 async function oneLine(s: Session, line: string): Promise<string> {

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_PGLITE_DIR } from "../../src/db/client.js";
-import { SANDBOX_DATA_DIR, startSandbox } from "../../src/sandbox/world.js";
-import { openSession } from "./session.js";
+import { DEFAULT_PGLITE_DIR } from "../../src/db/client.ts";
+import { SANDBOX_DATA_DIR, startSandbox } from "../../src/sandbox/world.ts";
+import { openSession } from "./session.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rk-sandbox-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

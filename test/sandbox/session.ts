@@ -4,8 +4,8 @@
  */
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
-import { SandboxRepl } from "../../src/sandbox/repl.js";
-import { startSandbox, type SandboxWorld } from "../../src/sandbox/world.js";
+import { SandboxRepl } from "../../src/sandbox/repl.ts";
+import { startSandbox, type SandboxWorld } from "../../src/sandbox/world.ts";
 
 export interface Session {
   world: SandboxWorld;

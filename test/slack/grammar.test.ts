@@ -1,6 +1,6 @@
-import { parseDatasetSetting } from "../../src/slack/parse/settings.js";
+import { parseDatasetSetting } from "../../src/slack/parse/settings.ts";
 import { describe, expect, it } from "vitest";
-import { parseClaim, parseHandoff, parseLedger, parseProgress, parseRelease, parseReview, UsageError } from "../../src/slack/parse/grammar.js";
+import { parseClaim, parseHandoff, parseLedger, parseProgress, parseRelease, parseReview, UsageError } from "../../src/slack/parse/grammar.ts";
 
 const usageError = (fn: () => unknown): { message: string; usage: string } => {
   try {

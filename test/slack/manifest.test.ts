@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { COMMANDS } from "../../src/slack/listeners/commands/index.js";
-import { EVENTS } from "../../src/slack/listeners/events/index.js";
-import { SHORTCUT_LISTENERS } from "../../src/slack/listeners/shortcuts/index.js";
+import { COMMANDS } from "../../src/slack/listeners/commands/index.ts";
+import { EVENTS } from "../../src/slack/listeners/events/index.ts";
+import { SHORTCUT_LISTENERS } from "../../src/slack/listeners/shortcuts/index.ts";
 
 interface Manifest {
   features: {

@@ -12,13 +12,13 @@
 import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { pino } from "pino";
-import type { Ledger } from "../../src/core/ledger/index.js";
-import type { Actor } from "../../src/core/types.js";
-import { startRangekeeper, type RunningRangekeeper } from "../../src/rangekeeper.js";
-import type { Rangekeeper } from "../../src/slack/app.js";
-import { parseDatasetSetting } from "../../src/slack/parse/settings.js";
+import type { Ledger } from "../../src/core/ledger/index.ts";
+import type { Actor } from "../../src/core/types.ts";
+import { startRangekeeper, type RunningRangekeeper } from "../../src/rangekeeper.ts";
+import type { Rangekeeper } from "../../src/slack/app.ts";
+import { parseDatasetSetting } from "../../src/slack/parse/settings.ts";
 import { startStandin, type ResponseRecord, type SimulatedUser, type Standin, type StoredMessage } from "@rangekeeper/slack-standin";
-import { createTestDatabase } from "./db.js";
+import { createTestDatabase } from "./db.ts";
 
 export const TEAM = "T0E2E";
 export const CHANNEL = "C0LABELS";

@@ -18,7 +18,7 @@ import {
   withDatabase,
 } from "@rangekeeper/schema-engine";
 import type { PGlite } from "@electric-sql/pglite";
-import { MIGRATIONS_DIR } from "../../src/db/migrate.js";
+import { MIGRATIONS_DIR } from "../../src/db/migrate.ts";
 
 /** The PostgreSQL server tests run on: DATABASE_URL when it is a postgresql:// URL. */
 export function postgresServerUrl(): string | undefined {

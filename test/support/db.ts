@@ -10,8 +10,8 @@
 import { readFile } from "node:fs/promises";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { inject } from "vitest";
-import { databaseOverPGlite, type Database } from "../../src/db/client.js";
-import { PrismaClient } from "../../src/generated/prisma/client.js";
+import { databaseOverPGlite, type Database } from "../../src/db/client.ts";
+import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { openPGliteWithExtensions } from "@rangekeeper/schema-engine";
 import {
   clonePostgresTemplate,
@@ -20,7 +20,7 @@ import {
   migratedPGlite,
   postgresServerUrl,
   uniqueDatabaseName,
-} from "./db-templates.js";
+} from "./db-templates.ts";
 
 export interface TestDatabase extends Database {
   kind: "pglite" | "postgres";

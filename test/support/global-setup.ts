@@ -10,7 +10,7 @@ import {
   dropPostgresDatabase,
   postgresServerUrl,
   removePGliteTemplate,
-} from "./db-templates.js";
+} from "./db-templates.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

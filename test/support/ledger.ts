@@ -1,9 +1,9 @@
 import { expect } from "vitest";
-import { Ledger } from "../../src/core/ledger/index.js";
-import { DomainError, type DomainErrorCode } from "../../src/core/errors.js";
-import { Store } from "../../src/db/store.js";
-import type { Actor } from "../../src/core/types.js";
-import { createTestDatabase } from "./db.js";
+import { Ledger } from "../../src/core/ledger/index.ts";
+import { DomainError, type DomainErrorCode } from "../../src/core/errors.ts";
+import { Store } from "../../src/db/store.ts";
+import type { Actor } from "../../src/core/types.ts";
+import { createTestDatabase } from "./db.ts";
 
 export const TEAM = "T0TEST";
 export const actor = (userId: string, extra: Partial<Actor> = {}): Actor => ({ teamId: TEAM, userId, ...extra });
@@ -17,7 +17,11 @@ export const CAL = actor("UCAL");
 
 /** A controllable clock for the ledger under test. */
 export class TestClock {
-  constructor(public now = new Date("2026-11-23T10:00:00Z")) {}
+  now;
+
+  constructor(now = new Date("2026-11-23T10:00:00Z")) {
+    this.now = now;
+  }
   advanceDays(days: number): void {
     this.now = new Date(this.now.getTime() + days * 86_400_000);
   }

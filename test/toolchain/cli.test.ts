@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { dropDatabase, parseDatabaseUrl, pgliteUrl, withDatabase } from "@rangekeeper/schema-engine";
-import { committedMigrations, prisma } from "./prisma-cli.js";
-import { expectedHandWritten, liveState } from "./live-db.js";
+import { committedMigrations, prisma } from "./prisma-cli.ts";
+import { expectedHandWritten, liveState } from "./live-db.ts";
 
 const SERVER_URL = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : undefined;
 const CLI_TIMEOUT = 240_000;
@@ -161,7 +161,7 @@ describe("a failing engine is never silent", () => {
     expect(deploy.output).toContain("99999999999999_broken");
     expect(deploy.output).toContain("division by zero");
     // The script ran as one transaction: its first statement did not stay behind.
-    const tables = await import("./live-db.js").then((m) =>
+    const tables = await import("./live-db.ts").then((m) =>
       m.query<{ n: number }>(parseDatabaseUrl(databaseUrl), `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'rk_half'`),
     );
     expect(tables[0]!.n).toBe(0);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { openPGliteWithExtensions, type MigrationTarget } from "@rangekeeper/schema-engine";
-import { committedMigrations, MIGRATIONS_DIR } from "./prisma-cli.js";
+import { committedMigrations, MIGRATIONS_DIR } from "./prisma-cli.ts";
 
 export async function query<T>(target: MigrationTarget, sql: string): Promise<T[]> {
   if (target.kind === "pglite") {

@@ -6,10 +6,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/client.js";
-import { applyMigrations, migrationStatus } from "../../src/db/migrate.js";
+import { openDatabase } from "../../src/db/client.ts";
+import { applyMigrations, migrationStatus } from "../../src/db/migrate.ts";
 import { adminQuery, pgliteUrl, quoteIdent, withDatabase } from "@rangekeeper/schema-engine";
-import { committedMigrations, MIGRATIONS_DIR, prisma } from "./prisma-cli.js";
+import { committedMigrations, MIGRATIONS_DIR, prisma } from "./prisma-cli.ts";
 
 const SERVER_URL = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : undefined;
 const scratch = mkdtempSync(join(tmpdir(), "rk-migrate-"));

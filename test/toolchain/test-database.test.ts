@@ -3,9 +3,9 @@
  * out is fully migrated, empty and private to its test.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { Prisma } from "../../src/generated/prisma/client.js";
-import { createTestDatabase, type TestDatabase, usingPostgres } from "../support/db.js";
-import { committedMigrations } from "./prisma-cli.js";
+import { Prisma } from "../../src/generated/prisma/client.ts";
+import { createTestDatabase, type TestDatabase, usingPostgres } from "../support/db.ts";
+import { committedMigrations } from "./prisma-cli.ts";
 
 const open: TestDatabase[] = [];
 afterAll(async () => {

@@ -2,8 +2,8 @@
  * Block Kit bookkeeping shared by the Web API and the driver: locating interactive elements,
  * filling in the ids Slack generates, and computing `state.values` the way Slack reports them.
  */
-import type { Json } from './types.js';
-import { clone, isObject, str } from './util.js';
+import type { Json } from './types.ts';
+import { clone, isObject, str } from './util.ts';
 
 /** An interactive element found in a list of blocks. */
 export interface ElementRef {

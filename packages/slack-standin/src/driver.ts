@@ -4,10 +4,10 @@
  */
 import { createHmac } from 'node:crypto';
 import { stringify as formEncode } from 'node:querystring';
-import type { StandinServer } from './server.js';
-import type { EnvelopeType } from './socket.js';
-import type { DeliveryResult, Json } from './types.js';
-import { isObject } from './util.js';
+import type { StandinServer } from './server.ts';
+import type { EnvelopeType } from './socket.ts';
+import type { DeliveryResult, Json } from './types.ts';
+import { isObject } from './util.ts';
 
 /** Slack's request signature: `v0=` + HMAC-SHA256(secret, `v0:<timestamp>:<raw body>`). */
 export function signRequest(signingSecret: string, timestampSec: number, rawBody: string): string {
@@ -47,11 +47,16 @@ export class Driver {
   /** `auto`: HTTP when a request URL is set, else Socket Mode. */
   transport: Transport;
 
+  private readonly server: StandinServer;
+  private readonly signingSecret: string;
+
   constructor(
-    private readonly server: StandinServer,
-    private readonly signingSecret: string,
+    server: StandinServer,
+    signingSecret: string,
     opts: { requestUrl?: string; transport?: Transport },
   ) {
+    this.server = server;
+    this.signingSecret = signingSecret;
     this.requestUrl = opts.requestUrl;
     this.transport = opts.transport ?? 'auto';
   }

@@ -10,8 +10,8 @@
  *   const res = await slack.as('U_ANA').command('/claim', 'cats 1-100');
  *   const reply = await res.reply();
  */
-import { StandinServer } from './server.js';
-import { Driver, type Transport } from './driver.js';
+import { StandinServer } from './server.ts';
+import { Driver, type Transport } from './driver.ts';
 import type {
   ApiCall,
   DirectoryChannel,
@@ -21,19 +21,19 @@ import type {
   StoredFile,
   StoredMessage,
   ViewRecord,
-} from './types.js';
-import type { RenderOptions } from './render.js';
-import { SimulatedUser } from './user.js';
-import { waitUntil } from './util.js';
-import { Workspace, type WorkspaceEvents } from './workspace.js';
+} from './types.ts';
+import type { RenderOptions } from './render.ts';
+import { SimulatedUser } from './user.ts';
+import { waitUntil } from './util.ts';
+import { Workspace, type WorkspaceEvents } from './workspace.ts';
 
-export * from './types.js';
-export { signRequest, type DeliverOptions, type Transport } from './driver.js';
-export { ClientValidationError, SimulatedUser, type ActionResult, type FillValue, type FillValues, type SubmitOptions, type SubmitResult, type Where } from './user.js';
-export { knownMethods } from './webapi.js';
-export * from './render.js';
-export { RESPONSE_URL } from './server.js';
-export { Workspace, type WorkspaceEvents, type MessageChange, type ViewChange } from './workspace.js';
+export * from './types.ts';
+export { signRequest, type DeliverOptions, type Transport } from './driver.ts';
+export { ClientValidationError, SimulatedUser, type ActionResult, type FillValue, type FillValues, type SubmitOptions, type SubmitResult, type Where } from './user.ts';
+export { knownMethods } from './webapi.ts';
+export * from './render.ts';
+export { RESPONSE_URL } from './server.ts';
+export { Workspace, type WorkspaceEvents, type MessageChange, type ViewChange } from './workspace.ts';
 
 export interface StandinOptions {
   /** Signing secret the driver signs requests with (give the same to the app). */

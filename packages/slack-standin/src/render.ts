@@ -20,8 +20,8 @@ import type {
   TextObject,
   View,
 } from '@slack/types';
-import { initialStateValue } from './blocks.js';
-import type { Json } from './types.js';
+import { initialStateValue } from './blocks.ts';
+import type { Json } from './types.ts';
 
 export interface RenderOptions {
   /** Display name of a user id (for `<@U…>` mentions and user pickers). */
@@ -224,7 +224,10 @@ class Renderer {
   private next: number;
   private readonly width: number;
 
-  constructor(private readonly opts: RenderOptions) {
+  private readonly opts: RenderOptions;
+
+  constructor(opts: RenderOptions) {
+    this.opts = opts;
     this.next = opts.firstIndex ?? 1;
     this.width = opts.width ?? 72;
   }

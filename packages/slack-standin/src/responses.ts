@@ -2,10 +2,10 @@
  * What Slack does with a message posted to a response_url (or returned in the ack of a slash
  * command): post it in the channel or ephemerally, replace or delete the original message.
  */
-import { checkMessageBlocks, problemMessages } from './validate.js';
-import type { Json, ResponseRecord } from './types.js';
-import type { ResponseTarget, Workspace } from './workspace.js';
-import { isObject, str } from './util.js';
+import { checkMessageBlocks, problemMessages } from './validate.ts';
+import type { Json, ResponseRecord } from './types.ts';
+import type { ResponseTarget, Workspace } from './workspace.ts';
+import { isObject, str } from './util.ts';
 
 export interface ApplyOutcome {
   status: number;

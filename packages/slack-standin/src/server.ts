@@ -6,12 +6,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
-import { applyResponse } from './responses.js';
-import { SocketHub } from './socket.js';
-import type { ApiCall, InjectedFailure, Json } from './types.js';
-import { callMethod, decodeArgs } from './webapi.js';
-import type { Workspace } from './workspace.js';
-import { isObject, sleep, waitUntil } from './util.js';
+import { applyResponse } from './responses.ts';
+import { SocketHub } from './socket.ts';
+import type { ApiCall, InjectedFailure, Json } from './types.ts';
+import { callMethod, decodeArgs } from './webapi.ts';
+import type { Workspace } from './workspace.ts';
+import { isObject, sleep, waitUntil } from './util.ts';
 
 /** Pseudo-method name under which failures of response_url posts are queued. */
 export const RESPONSE_URL = 'response_url';
@@ -61,7 +61,10 @@ export class StandinServer {
   private port = 0;
   private inFlight = 0;
 
-  constructor(private readonly ws: Workspace) {
+  private readonly ws: Workspace;
+
+  constructor(ws: Workspace) {
+    this.ws = ws;
     this.socket = new SocketHub(ws.opts.appId);
     this.server = createServer((req, res) => {
       this.inFlight += 1;

@@ -6,8 +6,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Json } from './types.js';
-import { hex, isObject } from './util.js';
+import type { Json } from './types.ts';
+import { hex, isObject } from './util.ts';
 
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 
@@ -33,7 +33,11 @@ export class SocketHub {
   /** Every message a client sent, for inspection. */
   readonly received: Json[] = [];
 
-  constructor(private readonly appId: string) {}
+  private readonly appId: string;
+
+  constructor(appId: string) {
+    this.appId = appId;
+  }
 
   /** A fresh connection URL (what apps.connections.open returns). */
   issueUrl(baseWsUrl: string): string {

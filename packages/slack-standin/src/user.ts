@@ -4,13 +4,13 @@
  * turned into the exact payload Slack would send and delivered to the app.
  */
 import { randomUUID } from 'node:crypto';
-import { ackCarriesMessage, applyResponse } from './responses.js';
-import { computeState, listElements, optionsOf, reportedOption, STATEFUL_TYPES, stateHasValue, textOf, type ElementRef } from './blocks.js';
-import type { DeliverOptions, Driver } from './driver.js';
-import type { DeliveryResult, DirectoryUser, Json, ResponseRecord, StoredMessage, ViewEntry, ViewRecord } from './types.js';
-import { checkView, problemMessages } from './validate.js';
-import type { ResponseTarget, Workspace } from './workspace.js';
-import { clone, hex, isObject, str, waitUntil } from './util.js';
+import { ackCarriesMessage, applyResponse } from './responses.ts';
+import { computeState, listElements, optionsOf, reportedOption, STATEFUL_TYPES, stateHasValue, textOf, type ElementRef } from './blocks.ts';
+import type { DeliverOptions, Driver } from './driver.ts';
+import type { DeliveryResult, DirectoryUser, Json, ResponseRecord, StoredMessage, ViewEntry, ViewRecord } from './types.ts';
+import { checkView, problemMessages } from './validate.ts';
+import type { ResponseTarget, Workspace } from './workspace.ts';
+import { clone, hex, isObject, str, waitUntil } from './util.ts';
 
 /** A value a user enters into an element: text, a number, an option value or label, ids, or several of those. */
 export type FillValue = string | number | boolean | null | string[];
@@ -58,8 +58,11 @@ export interface SubmitResult extends DeliveryResult {
 
 /** Slack's own client-side checks refused the submission: nothing was sent to the app. */
 export class ClientValidationError extends Error {
-  constructor(readonly errors: Record<string, string>) {
+  readonly errors: Record<string, string>;
+
+  constructor(errors: Record<string, string>) {
     super(`Slack would not submit this view: ${Object.entries(errors).map(([b, e]) => `${b}: ${e}`).join('; ')}`);
+    this.errors = errors;
     this.name = 'ClientValidationError';
   }
 }
@@ -83,13 +86,22 @@ export class SimulatedUser {
   /** Values the user set in interactive elements of messages (Slack keeps these client-side). */
   private messageState = new Map<string, Record<string, Record<string, Json>>>();
 
+  readonly id: string;
+  private readonly ws: Workspace;
+  private readonly driver: Driver;
+  private readonly baseUrl: () => string;
+
   constructor(
-    readonly id: string,
-    private readonly ws: Workspace,
-    private readonly driver: Driver,
-    private readonly baseUrl: () => string,
+    id: string,
+    ws: Workspace,
+    driver: Driver,
+    baseUrl: () => string,
     defaultChannel: string | undefined,
   ) {
+    this.id = id;
+    this.ws = ws;
+    this.driver = driver;
+    this.baseUrl = baseUrl;
     if (!ws.user(id)) throw new Error(`Unknown user ${id}: add it to the stand-in's directory first`);
     this.channel = defaultChannel;
   }

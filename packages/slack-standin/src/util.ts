@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Json } from './types.js';
+import type { Json } from './types.ts';
 
 /** Generates Slack-looking ids and timestamps, deterministic in order. */
 export class IdSource {

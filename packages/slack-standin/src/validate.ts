@@ -2,8 +2,8 @@
  * A pragmatic subset of the checks Slack applies to Block Kit payloads, so that an app sending
  * something Slack would refuse fails here too (with Slack's error codes and message style).
  */
-import type { Json } from './types.js';
-import { isObject, str } from './util.js';
+import type { Json } from './types.ts';
+import { isObject, str } from './util.ts';
 
 export interface BlockProblem {
   pointer: string;

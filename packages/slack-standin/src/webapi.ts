@@ -2,10 +2,10 @@
  * The Web API methods of the stand-in: each takes the decoded arguments of one call and answers
  * with the JSON body Slack would send (`ok:true` with realistic fields, or `ok:false` + error).
  */
-import { checkMessageBlocks, checkView, problemMessages } from './validate.js';
-import type { Json, StoredMessage } from './types.js';
-import type { Workspace } from './workspace.js';
-import { decodeJsonArg, isObject, str } from './util.js';
+import { checkMessageBlocks, checkView, problemMessages } from './validate.ts';
+import type { Json, StoredMessage } from './types.ts';
+import type { Workspace } from './workspace.ts';
+import { decodeJsonArg, isObject, str } from './util.ts';
 
 export interface ApiContext {
   /** Bearer token (or `token` argument) of the call. */

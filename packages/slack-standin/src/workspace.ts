@@ -4,7 +4,7 @@
  * change is announced on the event emitter so that tests and the sandbox can wait for it.
  */
 import { EventEmitter } from 'node:events';
-import { carryState, withGeneratedIds } from './blocks.js';
+import { carryState, withGeneratedIds } from './blocks.ts';
 import type {
   ApiCall,
   DirectoryChannel,
@@ -15,8 +15,8 @@ import type {
   StoredMessage,
   ViewEntry,
   ViewRecord,
-} from './types.js';
-import { clone, hex, IdSource, isObject, str, tzLabel, tzOffsetSeconds } from './util.js';
+} from './types.ts';
+import { clone, hex, IdSource, isObject, str, tzLabel, tzOffsetSeconds } from './util.ts';
 
 export interface WorkspaceOptions {
   teamId: string;

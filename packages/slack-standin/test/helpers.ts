@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, LogLevel, type AppOptions } from '@slack/bolt';
-import { startStandin, type Standin, type StandinOptions } from '../src/index.js';
+import { startStandin, type Standin, type StandinOptions } from '../src/index.ts';
 
 export const USERS = [
   { id: 'U_ANA', name: 'ana', real_name: 'Ana Lima', display_name: 'Ana', tz: 'Europe/Lisbon', is_admin: true },

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App, BlockAction, ButtonAction, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { ErrorCode, type WebAPIPlatformError } from '@slack/web-api';
-import { ClientValidationError, renderMessage, renderView, type Standin } from '../src/index.js';
-import { httpApp, standin } from './helpers.js';
+import { ClientValidationError, renderMessage, renderView, type Standin } from '../src/index.ts';
+import { httpApp, standin } from './helpers.ts';
 
 let slack: Standin;
 let stopApp: (() => Promise<void>) | undefined;

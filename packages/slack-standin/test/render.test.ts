@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyBlock, ModalView } from '@slack/types';
-import { renderBlocks, renderMessage, renderMrkdwn, renderView, type RenderOptions } from '../src/render.js';
+import { renderBlocks, renderMessage, renderMrkdwn, renderView, type RenderOptions } from '../src/render.ts';
 
 const names: Record<string, string> = { U_ANA: 'Ana', U_BEN: 'ben' };
 const channels: Record<string, string> = { C_LABELS: 'labels' };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Standin } from '../src/index.js';
-import { socketApp, standin } from './helpers.js';
+import type { Standin } from '../src/index.ts';
+import { socketApp, standin } from './helpers.ts';
 
 let slack: Standin;
 let stopApp: (() => Promise<void>) | undefined;

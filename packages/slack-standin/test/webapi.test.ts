@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogLevel, WebClient, type Logger, type WebAPIPlatformError } from '@slack/web-api';
-import type { Standin } from '../src/index.js';
-import { standin } from './helpers.js';
+import type { Standin } from '../src/index.ts';
+import { standin } from './helpers.ts';
 
 let slack: Standin;
 let client: WebClient;

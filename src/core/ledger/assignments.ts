@@ -1,17 +1,17 @@
-import type { AssignmentInDataset, AssignmentRecord, DatasetRecord } from "../../db/records.js";
-import type { AssignmentPatch, Repositories } from "../../db/store.js";
-import { parseIsoDate } from "../dates.js";
-import { conflict, forbidden, invalid, notFound } from "../errors.js";
-import { checkRangeInside, formatRange, intersection } from "../ranges.js";
-import { assignmentRef, parseAssignmentRef } from "../refs.js";
-import { startReviewOnSubmit } from "../review/service.js";
-import { atLeast } from "../roles.js";
-import { hint, person, text } from "../text.js";
-import { assertTransition, statusAfterProgress } from "../transitions.js";
-import type { Actor, AssignmentView, ChangeOptions, Range } from "../types.js";
-import { assignmentView } from "../views.js";
-import { change, requireLead, roleOf, todayFor, type LedgerContext } from "./context.js";
-import { requireDataset } from "./datasets.js";
+import type { AssignmentInDataset, AssignmentRecord, DatasetRecord } from "../../db/records.ts";
+import type { AssignmentPatch, Repositories } from "../../db/store.ts";
+import { parseIsoDate } from "../dates.ts";
+import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { checkRangeInside, formatRange, intersection } from "../ranges.ts";
+import { assignmentRef, parseAssignmentRef } from "../refs.ts";
+import { startReviewOnSubmit } from "../review/service.ts";
+import { atLeast } from "../roles.ts";
+import { hint, person, text } from "../text.ts";
+import { assertTransition, statusAfterProgress } from "../transitions.ts";
+import type { Actor, AssignmentView, ChangeOptions, Range } from "../types.ts";
+import { assignmentView } from "../views.ts";
+import { change, requireLead, roleOf, todayFor, type LedgerContext } from "./context.ts";
+import { requireDataset } from "./datasets.ts";
 
 export const MAX_NOTE = 500;
 

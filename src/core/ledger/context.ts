@@ -3,11 +3,11 @@
  * transactions), the configuration, and the few steps they all share —
  * running a change once per idempotency key, and knowing the actor's role.
  */
-import type { Repositories, Store } from "../../db/store.js";
-import { invalid, toDomainError } from "../errors.js";
-import { todayIn } from "../dates.js";
-import { effectiveRole, requireRole } from "../roles.js";
-import type { Actor, Role } from "../types.js";
+import type { Repositories, Store } from "../../db/store.ts";
+import { invalid, toDomainError } from "../errors.ts";
+import { todayIn } from "../dates.ts";
+import { effectiveRole, requireRole } from "../roles.ts";
+import type { Actor, Role } from "../types.ts";
 
 export interface LedgerConfig {
   /** Slack user ids that are admins whatever the database says (LEDGER_ADMINS) */

@@ -1,13 +1,13 @@
-import type { DatasetRecord } from "../../db/records.js";
-import type { DatasetPatch, Repositories } from "../../db/store.js";
-import { conflict, invalid, notFound } from "../errors.js";
-import { formatRange } from "../ranges.js";
-import { assignmentRef } from "../refs.js";
-import { hint, text } from "../text.js";
-import { DEFAULT_ERROR_TAXONOMY, type Actor, type ChangeOptions, type DatasetView } from "../types.js";
-import { datasetView } from "../views.js";
-import { change, requireLead, type LedgerContext } from "./context.js";
-import type { DatasetSetting, DatasetSettingKey } from "./settings.js";
+import type { DatasetRecord } from "../../db/records.ts";
+import type { DatasetPatch, Repositories } from "../../db/store.ts";
+import { conflict, invalid, notFound } from "../errors.ts";
+import { formatRange } from "../ranges.ts";
+import { assignmentRef } from "../refs.ts";
+import { hint, text } from "../text.ts";
+import { DEFAULT_ERROR_TAXONOMY, type Actor, type ChangeOptions, type DatasetView } from "../types.ts";
+import { datasetView } from "../views.ts";
+import { change, requireLead, type LedgerContext } from "./context.ts";
+import type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
 
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 export const MAX_ITEMS = 100_000_000;

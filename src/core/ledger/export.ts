@@ -1,10 +1,10 @@
-import { formatIsoDate } from "../dates.js";
-import { forbidden } from "../errors.js";
-import { assignmentRef } from "../refs.js";
-import { LIVE_STATUSES } from "../transitions.js";
-import type { Actor } from "../types.js";
-import { roleOf, type LedgerContext } from "./context.js";
-import { requireDataset } from "./datasets.js";
+import { formatIsoDate } from "../dates.ts";
+import { forbidden } from "../errors.ts";
+import { assignmentRef } from "../refs.ts";
+import { LIVE_STATUSES } from "../transitions.ts";
+import type { Actor } from "../types.ts";
+import { roleOf, type LedgerContext } from "./context.ts";
+import { requireDataset } from "./datasets.ts";
 
 const COLUMNS = ["ref", "first", "last", "size", "assignee", "status", "items_done", "due_date", "note", "review_round", "created_at", "updated_at"];
 

@@ -1,15 +1,15 @@
-import type { AssignmentInDataset, AssignmentRecord, HandoffInDataset } from "../../db/records.js";
-import type { Repositories } from "../../db/store.js";
-import { conflict, forbidden, invalid, notFound } from "../errors.js";
-import { contains, doneWithin, formatRange, splitAround } from "../ranges.js";
-import { assignmentRef, handoffRef, parseHandoffRef } from "../refs.js";
-import { atLeast, requireRole } from "../roles.js";
-import { person, text } from "../text.js";
-import { assertTransition } from "../transitions.js";
-import type { Actor, AssignmentView, ChangeOptions, HandoffView, Range, Role } from "../types.js";
-import { assignmentView, handoffView } from "../views.js";
-import { change, leadsOf, requireLead, roleOf, type LedgerContext } from "./context.js";
-import { loadOwnAssignment } from "./assignments.js";
+import type { AssignmentInDataset, AssignmentRecord, HandoffInDataset } from "../../db/records.ts";
+import type { Repositories } from "../../db/store.ts";
+import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { contains, doneWithin, formatRange, splitAround } from "../ranges.ts";
+import { assignmentRef, handoffRef, parseHandoffRef } from "../refs.ts";
+import { atLeast, requireRole } from "../roles.ts";
+import { person, text } from "../text.ts";
+import { assertTransition } from "../transitions.ts";
+import type { Actor, AssignmentView, ChangeOptions, HandoffView, Range, Role } from "../types.ts";
+import { assignmentView, handoffView } from "../views.ts";
+import { change, leadsOf, requireLead, roleOf, type LedgerContext } from "./context.ts";
+import { loadOwnAssignment } from "./assignments.ts";
 
 export const MAX_REASON = 500;
 

@@ -1,23 +1,23 @@
-import type { Store } from "../../db/store.js";
-import * as outbox from "../notifications.js";
-import * as reviews from "../review/service.js";
-import type { Actor, ChangeOptions, Role } from "../types.js";
-import * as assignments from "./assignments.js";
-import type { LedgerConfig, LedgerContext } from "./context.js";
-import * as datasets from "./datasets.js";
-import { exportCsv } from "./export.js";
-import * as handoffs from "./handoffs.js";
-import * as members from "./members.js";
-import * as queries from "./queries.js";
-import type { DatasetSetting } from "./settings.js";
+import type { Store } from "../../db/store.ts";
+import * as outbox from "../notifications.ts";
+import * as reviews from "../review/service.ts";
+import type { Actor, ChangeOptions, Role } from "../types.ts";
+import * as assignments from "./assignments.ts";
+import type { LedgerConfig, LedgerContext } from "./context.ts";
+import * as datasets from "./datasets.ts";
+import { exportCsv } from "./export.ts";
+import * as handoffs from "./handoffs.ts";
+import * as members from "./members.ts";
+import * as queries from "./queries.ts";
+import type { DatasetSetting } from "./settings.ts";
 
-export type { LedgerConfig } from "./context.js";
-export type { ClaimInput, ClaimNextInput, ProgressUpdate } from "./assignments.js";
-export type { HandoffInput, HandoffDecision, HandoffOutcome } from "./handoffs.js";
-export type { Coverage, AssignmentFilter } from "./queries.js";
-export type { NewDataset } from "./datasets.js";
-export type { DatasetSetting, DatasetSettingKey } from "./settings.js";
-export type { ReviewVerdict } from "../review/service.js";
+export type { LedgerConfig } from "./context.ts";
+export type { ClaimInput, ClaimNextInput, ProgressUpdate } from "./assignments.ts";
+export type { HandoffInput, HandoffDecision, HandoffOutcome } from "./handoffs.ts";
+export type { Coverage, AssignmentFilter } from "./queries.ts";
+export type { NewDataset } from "./datasets.ts";
+export type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
+export type { ReviewVerdict } from "../review/service.ts";
 
 /**
  * The ledger: every operation on datasets, assignments, handoffs, reviews and

@@ -1,11 +1,11 @@
-import { forbidden, invalid } from "../errors.js";
-import { atLeast, requireRole, roleName } from "../roles.js";
-import { person, text } from "../text.js";
-import type { Actor, ChangeOptions, MemberView, Role } from "../types.js";
-import { memberView } from "../views.js";
-import { isValidTimezone } from "../dates.js";
-import { change, roleOf, type LedgerContext } from "./context.js";
-import { requireDataset } from "./datasets.js";
+import { forbidden, invalid } from "../errors.ts";
+import { atLeast, requireRole, roleName } from "../roles.ts";
+import { person, text } from "../text.ts";
+import type { Actor, ChangeOptions, MemberView, Role } from "../types.ts";
+import { memberView } from "../views.ts";
+import { isValidTimezone } from "../dates.ts";
+import { change, roleOf, type LedgerContext } from "./context.ts";
+import { requireDataset } from "./datasets.ts";
 
 export const MAX_CAPACITY = 10_000_000;
 

@@ -1,10 +1,10 @@
-import { addDays, dateIn } from "../dates.js";
-import { LIVE_STATUSES, OPEN_STATUSES } from "../transitions.js";
-import type { AssignmentStatus, AssignmentView, DatasetView, Range } from "../types.js";
-import { assignmentView, STATUS_ORDER } from "../views.js";
-import { computeWorkload, type AnnotatorLoad } from "../workload.js";
-import type { LedgerContext } from "./context.js";
-import { getDataset } from "./datasets.js";
+import { addDays, dateIn } from "../dates.ts";
+import { LIVE_STATUSES, OPEN_STATUSES } from "../transitions.ts";
+import type { AssignmentStatus, AssignmentView, DatasetView, Range } from "../types.ts";
+import { assignmentView, STATUS_ORDER } from "../views.ts";
+import { computeWorkload, type AnnotatorLoad } from "../workload.ts";
+import type { LedgerContext } from "./context.ts";
+import { getDataset } from "./datasets.ts";
 
 export interface AssignmentFilter {
   assigneeId?: string;

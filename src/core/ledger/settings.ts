@@ -4,7 +4,7 @@
  * value must follow are checked in ./datasets.ts, whichever surface it came
  * from.
  */
-import type { Range } from "../types.js";
+import type { Range } from "../types.ts";
 
 /** Every setting, with what it means. */
 export const DATASET_SETTINGS = {

@@ -1,5 +1,5 @@
-import type { Range } from "../types.js";
-import { rangeSize } from "../ranges.js";
+import type { Range } from "../types.ts";
+import { rangeSize } from "../ranges.ts";
 
 export interface ReviewPolicy {
   /** share of a range's items checked in a sampled review, 0..1 */

@@ -1,14 +1,14 @@
-import type { AssignmentInDataset, ReviewInDataset } from "../../db/records.js";
-import type { Repositories } from "../../db/store.js";
-import { conflict, forbidden, invalid, notFound } from "../errors.js";
-import { change, roleOf, type LedgerContext } from "../ledger/context.js";
-import { assignmentRef, parseReviewRef, reviewRef } from "../refs.js";
-import { atLeast } from "../roles.js";
-import { person, text } from "../text.js";
-import { assertTransition } from "../transitions.js";
-import type { Actor, AssignmentView, ChangeOptions, DatasetView, ReviewView } from "../types.js";
-import { assignmentView, datasetView, reviewView } from "../views.js";
-import { pickReviewer, planReview, type ReviewerCandidate } from "./policy.js";
+import type { AssignmentInDataset, ReviewInDataset } from "../../db/records.ts";
+import type { Repositories } from "../../db/store.ts";
+import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { change, roleOf, type LedgerContext } from "../ledger/context.ts";
+import { assignmentRef, parseReviewRef, reviewRef } from "../refs.ts";
+import { atLeast } from "../roles.ts";
+import { person, text } from "../text.ts";
+import { assertTransition } from "../transitions.ts";
+import type { Actor, AssignmentView, ChangeOptions, DatasetView, ReviewView } from "../types.ts";
+import { assignmentView, datasetView, reviewView } from "../views.ts";
+import { pickReviewer, planReview, type ReviewerCandidate } from "./policy.ts";
 
 const MAY_REVIEW = ["REVIEWER", "LEAD", "ADMIN"] as const;
 

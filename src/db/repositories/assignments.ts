@@ -3,8 +3,8 @@
  * 1..N minus the live ranges by a trigger; the overlap query reads the
  * exclusion constraint's GiST index, so both stay flat as the ledger grows.
  */
-import type { AssignmentInDataset, AssignmentRecord, AssignmentStatus, DatasetRecord, Range } from "../records.js";
-import type { Client } from "./client.js";
+import type { AssignmentInDataset, AssignmentRecord, AssignmentStatus, DatasetRecord, Range } from "../records.ts";
+import type { Client } from "./client.ts";
 
 export interface NewAssignmentRecord {
   teamId: string;
@@ -58,7 +58,11 @@ const OPEN_AND_IN_REVIEW: AssignmentStatus[] = ["PENDING", "IN_PROGRESS", "CHANG
 const LOAD = { assigneeId: true, status: true, first: true, last: true, itemsDone: true, dueDate: true } as const;
 
 export class AssignmentRepository {
-  constructor(private readonly db: Client) {}
+  private readonly db: Client;
+
+  constructor(db: Client) {
+    this.db = db;
+  }
 
   create(a: NewAssignmentRecord): Promise<AssignmentRecord> {
     return this.db.assignment.create({ data: a });

@@ -1,7 +1,7 @@
 /** The append-only audit trail (a trigger refuses updates and deletes). */
-import { Prisma } from "../../generated/prisma/client.js";
-import type { AuditEventInput } from "../records.js";
-import { toJson, type Client } from "./client.js";
+import { Prisma } from "../../generated/prisma/client.ts";
+import type { AuditEventInput } from "../records.ts";
+import { toJson, type Client } from "./client.ts";
 
 /** The change an audit event recorded, as its before/after JSON. */
 export interface RecordedChange {
@@ -10,7 +10,11 @@ export interface RecordedChange {
 }
 
 export class AuditRepository {
-  constructor(private readonly db: Client) {}
+  private readonly db: Client;
+
+  constructor(db: Client) {
+    this.db = db;
+  }
 
   async append(e: AuditEventInput): Promise<void> {
     await this.db.auditEvent.create({

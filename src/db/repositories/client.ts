@@ -1,5 +1,5 @@
 /** What a repository runs its queries on: the client itself (one statement each) or an open transaction. */
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 
 export type Client = PrismaClient | Prisma.TransactionClient;
 

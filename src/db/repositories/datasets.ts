@@ -1,6 +1,6 @@
 /** Datasets, their versioned instructions, and the row lock that serialises writers on one dataset. */
-import type { DatasetRecord, InstructionRecord } from "../records.js";
-import type { Client } from "./client.js";
+import type { DatasetRecord, InstructionRecord } from "../records.ts";
+import type { Client } from "./client.ts";
 
 export interface NewDatasetRecord {
   teamId: string;
@@ -35,7 +35,11 @@ export type DatasetPatch = Partial<
 const INSTRUCTION = { version: true, text: true, url: true } as const;
 
 export class DatasetRepository {
-  constructor(private readonly db: Client) {}
+  private readonly db: Client;
+
+  constructor(db: Client) {
+    this.db = db;
+  }
 
   findBySlug(teamId: string, slug: string): Promise<DatasetRecord | null> {
     return this.db.dataset.findUnique({ where: { teamId_slug: { teamId, slug } } });

@@ -1,6 +1,6 @@
 /** Handoff requests and their decisions. */
-import type { HandoffInDataset, HandoffRecord, HandoffStatus } from "../records.js";
-import type { Client } from "./client.js";
+import type { HandoffInDataset, HandoffRecord, HandoffStatus } from "../records.ts";
+import type { Client } from "./client.ts";
 
 export interface NewHandoffRecord {
   teamId: string;
@@ -22,7 +22,11 @@ export type HandoffPatch = Partial<
 const WITH_ASSIGNMENT = { assignment: { include: { dataset: true } } } as const;
 
 export class HandoffRepository {
-  constructor(private readonly db: Client) {}
+  private readonly db: Client;
+
+  constructor(db: Client) {
+    this.db = db;
+  }
 
   create(h: NewHandoffRecord): Promise<HandoffRecord> {
     const { decided, ...rest } = h;

@@ -1,6 +1,6 @@
 /** Requests already applied, so that a repeated one returns the first result and changes nothing. */
-import type { Client } from "./client.js";
-import { toJson } from "./client.js";
+import type { Client } from "./client.ts";
+import { toJson } from "./client.ts";
 
 export interface PriorRequest {
   operation: string;
@@ -8,7 +8,11 @@ export interface PriorRequest {
 }
 
 export class IdempotencyRepository {
-  constructor(private readonly db: Client) {}
+  private readonly db: Client;
+
+  constructor(db: Client) {
+    this.db = db;
+  }
 
   /** Takes a key for `operation`; false when it was taken before (see `prior`). */
   async claim(teamId: string, key: string, operation: string): Promise<boolean> {

@@ -2,16 +2,16 @@
  * Every repository over one client: the database itself (each statement on
  * its own) or an open transaction (everything commits or rolls back together).
  */
-import { AssignmentRepository } from "./assignments.js";
-import { AuditRepository } from "./audit.js";
-import type { Client } from "./client.js";
-import { DatasetRepository } from "./datasets.js";
-import { HandoffRepository } from "./handoffs.js";
-import { IdempotencyRepository } from "./idempotency.js";
-import { MemberRepository } from "./members.js";
-import { OutboxRepository } from "./outbox.js";
-import { ReviewRepository } from "./reviews.js";
-import { WorkspaceRepository } from "./workspaces.js";
+import { AssignmentRepository } from "./assignments.ts";
+import { AuditRepository } from "./audit.ts";
+import type { Client } from "./client.ts";
+import { DatasetRepository } from "./datasets.ts";
+import { HandoffRepository } from "./handoffs.ts";
+import { IdempotencyRepository } from "./idempotency.ts";
+import { MemberRepository } from "./members.ts";
+import { OutboxRepository } from "./outbox.ts";
+import { ReviewRepository } from "./reviews.ts";
+import { WorkspaceRepository } from "./workspaces.ts";
 
 export interface Repositories {
   workspaces: WorkspaceRepository;
@@ -39,10 +39,10 @@ export function repositories(db: Client): Repositories {
   };
 }
 
-export type { AssignmentLoad, AssignmentPatch, AssignmentQuery, ListedAssignment, NewAssignmentRecord } from "./assignments.js";
-export type { RecordedChange } from "./audit.js";
-export type { DatasetPatch, NewDatasetRecord } from "./datasets.js";
-export type { HandoffPatch, NewHandoffRecord } from "./handoffs.js";
-export type { PriorRequest } from "./idempotency.js";
-export type { MemberCapacity } from "./members.js";
-export type { NewReviewRecord, ReviewDecision, ReviewerBacklog } from "./reviews.js";
+export type { AssignmentLoad, AssignmentPatch, AssignmentQuery, ListedAssignment, NewAssignmentRecord } from "./assignments.ts";
+export type { RecordedChange } from "./audit.ts";
+export type { DatasetPatch, NewDatasetRecord } from "./datasets.ts";
+export type { HandoffPatch, NewHandoffRecord } from "./handoffs.ts";
+export type { PriorRequest } from "./idempotency.ts";
+export type { MemberCapacity } from "./members.ts";
+export type { NewReviewRecord, ReviewDecision, ReviewerBacklog } from "./reviews.ts";

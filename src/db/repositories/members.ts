@@ -1,6 +1,6 @@
 /** Members of a workspace and the roles they hold, workspace-wide or on one dataset. */
-import type { MemberRecord, Role } from "../records.js";
-import type { Client } from "./client.js";
+import type { MemberRecord, Role } from "../records.ts";
+import type { Client } from "./client.ts";
 
 export interface MemberCapacity {
   userId: string;
@@ -8,7 +8,11 @@ export interface MemberCapacity {
 }
 
 export class MemberRepository {
-  constructor(private readonly db: Client) {}
+  private readonly db: Client;
+
+  constructor(db: Client) {
+    this.db = db;
+  }
 
   find(teamId: string, userId: string): Promise<MemberRecord | null> {
     return this.db.member.findUnique({ where: { teamId_userId: { teamId, userId } } });

@@ -3,11 +3,15 @@
  * goes out once (a retry or a second replica finds the key taken) and can be
  * found again to update it.
  */
-import type { SentMessageRecord } from "../records.js";
-import type { Client } from "./client.js";
+import type { SentMessageRecord } from "../records.ts";
+import type { Client } from "./client.ts";
 
 export class OutboxRepository {
-  constructor(private readonly db: Client) {}
+  private readonly db: Client;
+
+  constructor(db: Client) {
+    this.db = db;
+  }
 
   /** Reserves a key; false when a message with this key was already sent (or is being sent). */
   async reserve(teamId: string, key: string, kind: string, recipient: string): Promise<boolean> {

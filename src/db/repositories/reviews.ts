@@ -1,7 +1,7 @@
 /** Review rounds of submitted assignments, with their error counts per category. */
-import type { Review, ReviewError } from "../../generated/prisma/client.js";
-import type { AssignmentInDataset, ReviewInDataset, ReviewRecord, ReviewStatus } from "../records.js";
-import type { Client } from "./client.js";
+import type { Review, ReviewError } from "../../generated/prisma/client.ts";
+import type { AssignmentInDataset, ReviewInDataset, ReviewRecord, ReviewStatus } from "../records.ts";
+import type { Client } from "./client.ts";
 
 export interface NewReviewRecord {
   teamId: string;
@@ -39,7 +39,11 @@ const record = <R extends Review & { errors?: ReviewError[] }>(r: R): Omit<R, "e
 });
 
 export class ReviewRepository {
-  constructor(private readonly db: Client) {}
+  private readonly db: Client;
+
+  constructor(db: Client) {
+    this.db = db;
+  }
 
   async create(r: NewReviewRecord): Promise<ReviewRecord> {
     return record(await this.db.review.create({ data: r }));

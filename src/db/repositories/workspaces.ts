@@ -1,8 +1,12 @@
 /** Workspaces (Slack teams) the ledger has seen. */
-import type { Client } from "./client.js";
+import type { Client } from "./client.ts";
 
 export class WorkspaceRepository {
-  constructor(private readonly db: Client) {}
+  private readonly db: Client;
+
+  constructor(db: Client) {
+    this.db = db;
+  }
 
   /** Registers a workspace the first time it is seen. */
   async ensure(teamId: string): Promise<void> {

@@ -3,14 +3,14 @@
  * actor, then (in the background) the DMs and App Home refreshes for everyone
  * it concerns. Used alike by commands, buttons and modals.
  */
-import type { Actor } from "../../core/types.js";
-import type { ProgressUpdate } from "../../core/ledger/index.js";
-import { claimedMessage, assignedMessage, progressMessage, releasedMessage, submittedMessage } from "../../ui/assignment-messages.js";
-import { handoffDecidedMessage } from "../../ui/handoff-messages.js";
-import { type Message } from "../../ui/message.js";
-import { reviewRequestMessage } from "../../ui/review-messages.js";
-import { todayOf, type Services } from "../services.js";
-import { leadCopyPrefix } from "./handoffs.js";
+import type { Actor } from "../../core/types.ts";
+import type { ProgressUpdate } from "../../core/ledger/index.ts";
+import { claimedMessage, assignedMessage, progressMessage, releasedMessage, submittedMessage } from "../../ui/assignment-messages.ts";
+import { handoffDecidedMessage } from "../../ui/handoff-messages.ts";
+import { type Message } from "../../ui/message.ts";
+import { reviewRequestMessage } from "../../ui/review-messages.ts";
+import { todayOf, type Services } from "../services.ts";
+import { leadCopyPrefix } from "./handoffs.ts";
 
 export type ClaimRequest =
   | { kind: "range"; dataset: string; first: number; last: number; due: string | null; note: string | null }

@@ -1,9 +1,9 @@
 /** Handoff requests and decisions: replies, the leads' approval DMs and their updates. */
-import type { Actor } from "../../core/types.js";
-import type { HandoffDecision, HandoffInput, HandoffOutcome } from "../../core/ledger/index.js";
-import { handoffAppliedMessage, handoffApprovalMessage, handoffDecidedMessage, handoffOutcomeDm, handoffRequestedMessage } from "../../ui/handoff-messages.js";
-import { type Message } from "../../ui/message.js";
-import { todayOf, type Services } from "../services.js";
+import type { Actor } from "../../core/types.ts";
+import type { HandoffDecision, HandoffInput, HandoffOutcome } from "../../core/ledger/index.ts";
+import { handoffAppliedMessage, handoffApprovalMessage, handoffDecidedMessage, handoffOutcomeDm, handoffRequestedMessage } from "../../ui/handoff-messages.ts";
+import { type Message } from "../../ui/message.ts";
+import { todayOf, type Services } from "../services.ts";
 
 /** Key prefix of the leads' copies of a request; each lead's copy adds their user id. */
 export const leadCopyPrefix = (handoffRef: string) => `handoff:${handoffRef}:lead:`;

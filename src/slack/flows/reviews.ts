@@ -1,10 +1,10 @@
 /** Review decisions: the reply to the reviewer and the DM to the annotator. */
-import type { Actor } from "../../core/types.js";
-import type { ReviewVerdict } from "../../core/ledger/index.js";
-import { type Message } from "../../ui/message.js";
-import { reviewDecidedDm } from "../../ui/review-messages.js";
-import { section } from "../../ui/format.js";
-import { todayOf, type Services } from "../services.js";
+import type { Actor } from "../../core/types.ts";
+import type { ReviewVerdict } from "../../core/ledger/index.ts";
+import { type Message } from "../../ui/message.ts";
+import { reviewDecidedDm } from "../../ui/review-messages.ts";
+import { section } from "../../ui/format.ts";
+import { todayOf, type Services } from "../services.ts";
 
 export async function recordReviewFlow(s: Services, actor: Actor, ref: string, v: ReviewVerdict, key: string): Promise<Message> {
   const r = await s.ledger.recordReview(actor, ref, v, { idempotencyKey: key });

@@ -1,10 +1,10 @@
 import type { App } from "@slack/bolt";
-import type { Services } from "../services.js";
-import { registerActions } from "./actions/index.js";
-import { registerCommands } from "./commands/index.js";
-import { registerEvents } from "./events/index.js";
-import { registerShortcuts } from "./shortcuts/index.js";
-import { registerViews } from "./views/index.js";
+import type { Services } from "../services.ts";
+import { registerActions } from "./actions/index.ts";
+import { registerCommands } from "./commands/index.ts";
+import { registerEvents } from "./events/index.ts";
+import { registerShortcuts } from "./shortcuts/index.ts";
+import { registerViews } from "./views/index.ts";
 
 /** Registers every listener, by kind. */
 export function registerListeners(app: App, s: Services): void {

@@ -1,4 +1,4 @@
-import type { Services } from "../services.js";
+import type { Services } from "../services.ts";
 
 export type ListenerKind = "command" | "action" | "view" | "event" | "shortcut";
 

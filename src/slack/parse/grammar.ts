@@ -4,17 +4,20 @@
  * correct usage. Token shapes are zod schemas.
  */
 import { z } from "zod";
-import type { DatasetSetting } from "../../core/ledger/settings.js";
-import { ROLES, type Role } from "../../core/types.js";
-import { parseDatasetSetting } from "./settings.js";
+import type { DatasetSetting } from "../../core/ledger/settings.ts";
+import { ROLES, type Role } from "../../core/types.ts";
+import { parseDatasetSetting } from "./settings.ts";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
+  readonly usage: string;
+
   constructor(
     message: string,
-    readonly usage: string,
+    usage: string,
   ) {
     super(message);
+    this.usage = usage;
   }
 }
 

@@ -6,8 +6,8 @@
  * are the core's.
  */
 import { z } from "zod";
-import { DATASET_SETTINGS, isDatasetSettingKey, type DatasetSetting, type DatasetSettingKey } from "../../core/ledger/settings.js";
-import type { Range } from "../../core/types.js";
+import { DATASET_SETTINGS, isDatasetSettingKey, type DatasetSetting, type DatasetSettingKey } from "../../core/ledger/settings.ts";
+import type { Range } from "../../core/types.ts";
 
 /** The first problem zod found, as a sentence. */
 const firstIssue = (e: z.ZodError) => e.issues[0]?.message ?? "that value is not valid";

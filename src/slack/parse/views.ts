@@ -4,8 +4,8 @@
  * the way Slack's `response_action: "errors"` wants them.
  */
 import { z } from "zod";
-import { ACTIONS, INPUTS, VALUE } from "../../ui/ids.js";
-import type { ModalMetadata } from "../../ui/modals.js";
+import { ACTIONS, INPUTS, VALUE } from "../../ui/ids.ts";
+import type { ModalMetadata } from "../../ui/modals.ts";
 
 export type FieldErrors = Record<string, string>;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
@@ -24,7 +24,11 @@ const valuesSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
 
 class Reader {
   readonly errors: FieldErrors = {};
-  constructor(private readonly values: Values) {}
+  private readonly values: Values;
+
+  constructor(values: Values) {
+    this.values = values;
+  }
 
   private field<T>(block: string, schema: z.ZodType<T>, actionId: string = VALUE): T | undefined {
     const raw = this.values[block]?.[actionId];

@@ -1,7 +1,7 @@
-import { progressFlow, releaseFlow } from "../../flows/assignments.js";
-import { openHandoffModal, openProgressModal } from "../../modal-openers.js";
-import type { Services } from "../../services.js";
-import { buttonAction, REF_VALUE } from "./common.js";
+import { progressFlow, releaseFlow } from "../../flows/assignments.ts";
+import { openHandoffModal, openProgressModal } from "../../modal-openers.ts";
+import type { Services } from "../../services.ts";
+import { buttonAction, REF_VALUE } from "./common.ts";
 
 /** Start / Pause / Submit as done on an assignment card. */
 export const stepAction = (kind: "start" | "pause" | "done") => (s: Services) =>

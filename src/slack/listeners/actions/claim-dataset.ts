@@ -1,8 +1,8 @@
 import type { ModalView } from "@slack/types";
-import { claimModalFor } from "../../modal-openers.js";
-import { readMetadata } from "../../parse/views.js";
-import { actorOf, type Services } from "../../services.js";
-import type { SelectArgs } from "./common.js";
+import { claimModalFor } from "../../modal-openers.ts";
+import { readMetadata } from "../../parse/views.ts";
+import { actorOf, type Services } from "../../services.ts";
+import type { SelectArgs } from "./common.ts";
 
 /** Choosing a dataset in the claim modal: show its next free range. */
 export const claimDatasetAction =

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { openClaimModal } from "../../modal-openers.js";
-import type { Services } from "../../services.js";
-import { buttonAction } from "./common.js";
+import { openClaimModal } from "../../modal-openers.ts";
+import type { Services } from "../../services.ts";
+import { buttonAction } from "./common.ts";
 
 /** Claim a range (App Home, /mywork): opens the claim modal. */
 export const openClaimAction = (s: Services) =>

@@ -1,13 +1,13 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs, StaticSelectAction } from "@slack/bolt";
 import { z } from "zod";
-import type { Actor } from "../../../core/types.js";
-import { invalid } from "../../../core/errors.js";
-import type { Message } from "../../../ui/message.js";
-import type { ModalMetadata } from "../../../ui/modals.js";
-import { actorOf, type Services } from "../../services.js";
-import { errorReply } from "../../reply.js";
-import { showNotice } from "../../modal-openers.js";
-import { postResponse, ResponseUrlError } from "../../respond.js";
+import type { Actor } from "../../../core/types.ts";
+import { invalid } from "../../../core/errors.ts";
+import type { Message } from "../../../ui/message.ts";
+import type { ModalMetadata } from "../../../ui/modals.ts";
+import { actorOf, type Services } from "../../services.ts";
+import { errorReply } from "../../reply.ts";
+import { showNotice } from "../../modal-openers.ts";
+import { postResponse, ResponseUrlError } from "../../respond.ts";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 export type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;

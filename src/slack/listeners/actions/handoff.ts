@@ -1,8 +1,8 @@
-import { DomainError } from "../../../core/errors.js";
-import { decideFlow, decidedState } from "../../flows/handoffs.js";
-import { openDecisionModal } from "../../modal-openers.js";
-import type { Services } from "../../services.js";
-import { buttonAction, REF_VALUE } from "./common.js";
+import { DomainError } from "../../../core/errors.ts";
+import { decideFlow, decidedState } from "../../flows/handoffs.ts";
+import { openDecisionModal } from "../../modal-openers.ts";
+import type { Services } from "../../services.ts";
+import { buttonAction, REF_VALUE } from "./common.ts";
 
 /**
  * Approve / Reject on a lead's request message. A click on a request someone

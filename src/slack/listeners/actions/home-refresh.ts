@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Services } from "../../services.js";
-import { buttonAction } from "./common.js";
+import type { Services } from "../../services.ts";
+import { buttonAction } from "./common.ts";
 
 /** Refresh on the App Home. */
 export const refreshHomeAction = (s: Services) =>

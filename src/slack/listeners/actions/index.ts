@@ -1,13 +1,13 @@
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from "@slack/bolt";
-import { ACTIONS } from "../../../ui/ids.js";
-import type { Services } from "../../services.js";
-import { instrument } from "../instrument.js";
-import { handoffAction, progressAction, releaseAction, stepAction } from "./assignment.js";
-import { decideAction, decisionAction } from "./handoff.js";
-import { claimDatasetAction } from "./claim-dataset.js";
-import { openClaimAction } from "./claim-open.js";
-import { refreshHomeAction } from "./home-refresh.js";
-import { openReviewAction } from "./review-open.js";
+import { ACTIONS } from "../../../ui/ids.ts";
+import type { Services } from "../../services.ts";
+import { instrument } from "../instrument.ts";
+import { handoffAction, progressAction, releaseAction, stepAction } from "./assignment.ts";
+import { decideAction, decisionAction } from "./handoff.ts";
+import { claimDatasetAction } from "./claim-dataset.ts";
+import { openClaimAction } from "./claim-open.ts";
+import { refreshHomeAction } from "./home-refresh.ts";
+import { openReviewAction } from "./review-open.ts";
 
 /** Every interactive element's action id and its listener. */
 export const ACTION_LISTENERS = {

@@ -1,6 +1,6 @@
-import { openReviewModal } from "../../modal-openers.js";
-import type { Services } from "../../services.js";
-import { buttonAction, REF_VALUE } from "./common.js";
+import { openReviewModal } from "../../modal-openers.ts";
+import type { Services } from "../../services.ts";
+import { buttonAction, REF_VALUE } from "./common.ts";
 
 /** Review (in a reviewer's DM, the queue or the App Home): opens the review modal. */
 export const openReviewAction = (s: Services) =>

@@ -1,8 +1,8 @@
-import { parseClaim } from "../../parse/grammar.js";
-import { claimFlow } from "../../flows/assignments.js";
-import { openClaimModal } from "../../modal-openers.js";
-import type { Services } from "../../services.js";
-import { slashCommand } from "./common.js";
+import { parseClaim } from "../../parse/grammar.ts";
+import { claimFlow } from "../../flows/assignments.ts";
+import { openClaimModal } from "../../modal-openers.ts";
+import type { Services } from "../../services.ts";
+import { slashCommand } from "./common.ts";
 
 /** /claim — a range, the next free range, or the claim modal. */
 export const claimCommand = (s: Services) =>

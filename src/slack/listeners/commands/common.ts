@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import type { Actor } from "../../../core/types.js";
-import type { Message } from "../../../ui/message.js";
-import { actorOf, type Services } from "../../services.js";
-import { errorReply } from "../../reply.js";
-import { postResponse, ResponseUrlError } from "../../respond.js";
+import type { Actor } from "../../../core/types.ts";
+import type { Message } from "../../../ui/message.ts";
+import { actorOf, type Services } from "../../services.ts";
+import { errorReply } from "../../reply.ts";
+import { postResponse, ResponseUrlError } from "../../respond.ts";
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 

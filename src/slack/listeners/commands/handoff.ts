@@ -1,8 +1,8 @@
-import { parseHandoff } from "../../parse/grammar.js";
-import { handoffFlow } from "../../flows/handoffs.js";
-import { openHandoffModal } from "../../modal-openers.js";
-import type { Services } from "../../services.js";
-import { slashCommand } from "./common.js";
+import { parseHandoff } from "../../parse/grammar.ts";
+import { handoffFlow } from "../../flows/handoffs.ts";
+import { openHandoffModal } from "../../modal-openers.ts";
+import type { Services } from "../../services.ts";
+import { slashCommand } from "./common.ts";
 
 /** /handoff — hand a range or a sub-range to someone or the pool; a lead's happens at once. */
 export const handoffCommand = (s: Services) =>

@@ -1,13 +1,13 @@
 import type { App } from "@slack/bolt";
-import type { Services } from "../../services.js";
-import { instrument } from "../instrument.js";
-import { claimCommand } from "./claim.js";
-import { handoffCommand } from "./handoff.js";
-import { ledgerCommand } from "./ledger.js";
-import { myworkCommand } from "./mywork.js";
-import { progressCommand } from "./progress.js";
-import { releaseCommand } from "./release.js";
-import { reviewCommand } from "./review.js";
+import type { Services } from "../../services.ts";
+import { instrument } from "../instrument.ts";
+import { claimCommand } from "./claim.ts";
+import { handoffCommand } from "./handoff.ts";
+import { ledgerCommand } from "./ledger.ts";
+import { myworkCommand } from "./mywork.ts";
+import { progressCommand } from "./progress.ts";
+import { releaseCommand } from "./release.ts";
+import { reviewCommand } from "./review.ts";
 
 /** Every slash command, by name: the manifest declares exactly these. */
 export const COMMANDS = {

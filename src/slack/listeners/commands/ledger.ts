@@ -1,8 +1,8 @@
-import { parseLedger } from "../../parse/grammar.js";
-import { assignFlow } from "../../flows/assignments.js";
-import { capacityMessage, coverageMessage, datasetMessage, exportedMessage, helpMessage, roleMessage, statusOverviewMessage } from "../../../ui/ledger-messages.js";
-import type { Services } from "../../services.js";
-import { slashCommand } from "./common.js";
+import { parseLedger } from "../../parse/grammar.ts";
+import { assignFlow } from "../../flows/assignments.ts";
+import { capacityMessage, coverageMessage, datasetMessage, exportedMessage, helpMessage, roleMessage, statusOverviewMessage } from "../../../ui/ledger-messages.ts";
+import type { Services } from "../../services.ts";
+import { slashCommand } from "./common.ts";
 
 /** /ledger — help, status, datasets, assignments by leads, roles, capacity, export. */
 export const ledgerCommand = (s: Services) =>

@@ -1,7 +1,7 @@
-import { UsageError, MYWORK_USAGE } from "../../parse/grammar.js";
-import { myWorkMessage } from "../../../ui/assignment-messages.js";
-import { todayOf, type Services } from "../../services.js";
-import { slashCommand } from "./common.js";
+import { UsageError, MYWORK_USAGE } from "../../parse/grammar.ts";
+import { myWorkMessage } from "../../../ui/assignment-messages.ts";
+import { todayOf, type Services } from "../../services.ts";
+import { slashCommand } from "./common.ts";
 
 /** /mywork — my ranges with their buttons. */
 export const myworkCommand = (s: Services) =>

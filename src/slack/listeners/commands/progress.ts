@@ -1,8 +1,8 @@
-import { parseProgress } from "../../parse/grammar.js";
-import { progressFlow } from "../../flows/assignments.js";
-import { openProgressModal } from "../../modal-openers.js";
-import type { Services } from "../../services.js";
-import { slashCommand } from "./common.js";
+import { parseProgress } from "../../parse/grammar.ts";
+import { progressFlow } from "../../flows/assignments.ts";
+import { openProgressModal } from "../../modal-openers.ts";
+import type { Services } from "../../services.ts";
+import { slashCommand } from "./common.ts";
 
 /** /progress — items done, start, pause, done (submit), or the progress modal. */
 export const progressCommand = (s: Services) =>

@@ -1,7 +1,7 @@
-import { parseRelease } from "../../parse/grammar.js";
-import { releaseFlow } from "../../flows/assignments.js";
-import type { Services } from "../../services.js";
-import { slashCommand } from "./common.js";
+import { parseRelease } from "../../parse/grammar.ts";
+import { releaseFlow } from "../../flows/assignments.ts";
+import type { Services } from "../../services.ts";
+import { slashCommand } from "./common.ts";
 
 /** /release <ref> [reason] — give back an unfinished range. */
 export const releaseCommand = (s: Services) =>

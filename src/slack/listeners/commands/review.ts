@@ -1,11 +1,11 @@
-import { notFound } from "../../../core/errors.js";
-import { assignmentRef } from "../../../core/refs.js";
-import { atLeast } from "../../../core/roles.js";
-import { parseReview } from "../../parse/grammar.js";
-import { reviewQueueMessage } from "../../../ui/review-messages.js";
-import { openReviewModal } from "../../modal-openers.js";
-import type { Services } from "../../services.js";
-import { slashCommand } from "./common.js";
+import { notFound } from "../../../core/errors.ts";
+import { assignmentRef } from "../../../core/refs.ts";
+import { atLeast } from "../../../core/roles.ts";
+import { parseReview } from "../../parse/grammar.ts";
+import { reviewQueueMessage } from "../../../ui/review-messages.ts";
+import { openReviewModal } from "../../modal-openers.ts";
+import type { Services } from "../../services.ts";
+import { slashCommand } from "./common.ts";
 
 /** /review — my review queue; /review <ref> opens the review modal for that range. */
 export const reviewCommand = (s: Services) =>

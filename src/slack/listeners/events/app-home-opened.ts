@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import type { Services } from "../../services.js";
+import type { Services } from "../../services.ts";
 
 /** app_home_opened: publish the user's Home tab (idempotent, so Slack's retries are harmless). */
 export const appHomeOpened = (s: Services) =>

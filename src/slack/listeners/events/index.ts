@@ -1,8 +1,8 @@
 import type { App } from "@slack/bolt";
-import type { Services } from "../../services.js";
-import { instrument } from "../instrument.js";
-import { appHomeOpened } from "./app-home-opened.js";
-import { userChange } from "./user-change.js";
+import type { Services } from "../../services.ts";
+import { instrument } from "../instrument.ts";
+import { appHomeOpened } from "./app-home-opened.ts";
+import { userChange } from "./user-change.ts";
 
 /** Bot events the app subscribes to; the manifest declares exactly these. */
 export const EVENTS = ["app_home_opened", "user_change"] as const;

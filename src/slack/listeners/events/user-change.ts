@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import type { Services } from "../../services.js";
+import type { Services } from "../../services.ts";
 
 /** user_change: a name, time zone or admin flag changed; forget the cached profile. */
 export const userChange = (s: Services) =>

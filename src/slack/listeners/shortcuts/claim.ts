@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } from "@slack/bolt";
-import { openClaimModal } from "../../modal-openers.js";
-import { actorOf, type Services } from "../../services.js";
+import { openClaimModal } from "../../modal-openers.ts";
+import { actorOf, type Services } from "../../services.ts";
 
 /** The global shortcut "Claim a range": the claim modal from anywhere in Slack. */
 export const claimShortcut = (s: Services) =>

@@ -1,8 +1,8 @@
 import type { App, GlobalShortcut } from "@slack/bolt";
-import { SHORTCUTS } from "../../../ui/ids.js";
-import type { Services } from "../../services.js";
-import { instrument } from "../instrument.js";
-import { claimShortcut } from "./claim.js";
+import { SHORTCUTS } from "../../../ui/ids.ts";
+import type { Services } from "../../services.ts";
+import { instrument } from "../instrument.ts";
+import { claimShortcut } from "./claim.ts";
 
 export const SHORTCUT_LISTENERS = { [SHORTCUTS.claim]: claimShortcut } as const;
 

@@ -1,8 +1,8 @@
-import { INPUTS } from "../../../ui/ids.js";
-import { claimFlow } from "../../flows/assignments.js";
-import { readClaim } from "../../parse/views.js";
-import type { Services } from "../../services.js";
-import { modalSubmission } from "./common.js";
+import { INPUTS } from "../../../ui/ids.ts";
+import { claimFlow } from "../../flows/assignments.ts";
+import { readClaim } from "../../parse/views.ts";
+import type { Services } from "../../services.ts";
+import { modalSubmission } from "./common.ts";
 
 export const claimSubmission = (s: Services) =>
   modalSubmission(

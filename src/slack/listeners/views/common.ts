@@ -1,13 +1,13 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { DomainError } from "../../../core/errors.js";
-import type { Actor } from "../../../core/types.js";
-import type { Message } from "../../../ui/message.js";
-import type { ModalMetadata } from "../../../ui/modals.js";
-import { readMetadata, type FieldErrors } from "../../parse/views.js";
-import { actorOf, type Services } from "../../services.js";
-import { errorReply, refusalText } from "../../reply.js";
-import { peopleIn } from "../../../core/text.js";
-import { plainWithNames } from "../../../ui/text.js";
+import { DomainError } from "../../../core/errors.ts";
+import type { Actor } from "../../../core/types.ts";
+import type { Message } from "../../../ui/message.ts";
+import type { ModalMetadata } from "../../../ui/modals.ts";
+import { readMetadata, type FieldErrors } from "../../parse/views.ts";
+import { actorOf, type Services } from "../../services.ts";
+import { errorReply, refusalText } from "../../reply.ts";
+import { peopleIn } from "../../../core/text.ts";
+import { plainWithNames } from "../../../ui/text.ts";
 
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 

@@ -1,8 +1,8 @@
-import { INPUTS } from "../../../ui/ids.js";
-import { decideFlow, handoffFlow } from "../../flows/handoffs.js";
-import { readDecision, readHandoff } from "../../parse/views.js";
-import type { Services } from "../../services.js";
-import { modalSubmission } from "./common.js";
+import { INPUTS } from "../../../ui/ids.ts";
+import { decideFlow, handoffFlow } from "../../flows/handoffs.ts";
+import { readDecision, readHandoff } from "../../parse/views.ts";
+import type { Services } from "../../services.ts";
+import { modalSubmission } from "./common.ts";
 
 export const handoffSubmission = (s: Services) =>
   modalSubmission(

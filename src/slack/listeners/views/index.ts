@@ -1,11 +1,11 @@
 import type { App } from "@slack/bolt";
-import { VIEWS } from "../../../ui/ids.js";
-import type { Services } from "../../services.js";
-import { instrument } from "../instrument.js";
-import { claimSubmission } from "./claim.js";
-import { decisionSubmission, handoffSubmission } from "./handoff.js";
-import { progressSubmission } from "./progress.js";
-import { reviewSubmission } from "./review.js";
+import { VIEWS } from "../../../ui/ids.ts";
+import type { Services } from "../../services.ts";
+import { instrument } from "../instrument.ts";
+import { claimSubmission } from "./claim.ts";
+import { decisionSubmission, handoffSubmission } from "./handoff.ts";
+import { progressSubmission } from "./progress.ts";
+import { reviewSubmission } from "./review.ts";
 
 export const VIEW_LISTENERS = {
   [VIEWS.claim]: claimSubmission,

@@ -1,8 +1,8 @@
-import { INPUTS } from "../../../ui/ids.js";
-import { progressFlow, stepFlow } from "../../flows/assignments.js";
-import { readProgress } from "../../parse/views.js";
-import type { Services } from "../../services.js";
-import { modalSubmission } from "./common.js";
+import { INPUTS } from "../../../ui/ids.ts";
+import { progressFlow, stepFlow } from "../../flows/assignments.ts";
+import { readProgress } from "../../parse/views.ts";
+import type { Services } from "../../services.ts";
+import { modalSubmission } from "./common.ts";
 
 export const progressSubmission = (s: Services) =>
   modalSubmission(

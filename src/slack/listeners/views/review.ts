@@ -1,8 +1,8 @@
-import { INPUTS } from "../../../ui/ids.js";
-import { recordReviewFlow } from "../../flows/reviews.js";
-import { readReview } from "../../parse/views.js";
-import type { Services } from "../../services.js";
-import { modalSubmission } from "./common.js";
+import { INPUTS } from "../../../ui/ids.ts";
+import { recordReviewFlow } from "../../flows/reviews.ts";
+import { readReview } from "../../parse/views.ts";
+import type { Services } from "../../services.ts";
+import { modalSubmission } from "./common.ts";
 
 export const reviewSubmission = (s: Services) =>
   modalSubmission(s, "review modal", INPUTS.review.checked, async ({ actor, values, metadata, key }) => {
