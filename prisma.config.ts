@@ -17,7 +17,9 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { defineConfig } from "prisma/config";
 
-process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= createRequire(import.meta.url).resolve("@rangekeeper/schema-engine/schema-engine.mjs");
+process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= createRequire(import.meta.url).resolve(
+  "@rangekeeper/schema-engine/schema-engine.mjs",
+);
 
 /** Same directory as DEFAULT_PGLITE_DIR in src/db/client.ts (relative to where the command runs). */
 const DEFAULT_PGLITE_DIR = "./data/pglite";

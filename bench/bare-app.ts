@@ -8,7 +8,12 @@ import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 
 const env = process.env;
 const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? "", endpoints: "/slack/events" });
-const app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: env.SLACK_API_URL } });
+const app = new App({
+  token: env.SLACK_BOT_TOKEN,
+  receiver,
+  logLevel: LogLevel.ERROR,
+  clientOptions: { slackApiUrl: env.SLACK_API_URL },
+});
 app.command("/claim", async ({ ack, respond }) => {
   await ack();
   await respond({ response_type: "ephemeral", text: "ok" });

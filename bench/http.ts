@@ -11,14 +11,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { type Standin, startStandin } from "@rangekeeper/slack-standin";
 import { openDatabase } from "../src/db/client.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
-import { startStandin, type Standin } from "@rangekeeper/slack-standin";
 import { withScratchDatabase } from "./ledger.ts";
 import { percentile, type Row } from "./stats.ts";
 
 const TEAM = "T0BENCHHTTP";
-const USERS = Array.from({ length: 50 }, (_, i) => ({ id: `U0BENCH${i}`, name: `user${i}`, real_name: `User ${i}`, tz: "UTC" }));
+const USERS = Array.from({ length: 50 }, (_, i) => ({
+  id: `U0BENCH${i}`,
+  name: `user${i}`,
+  real_name: `User ${i}`,
+  tz: "UTC",
+}));
 
 export interface HttpBenchOptions {
   concurrency: number[];
@@ -69,7 +74,12 @@ async function freePort(): Promise<number> {
  * machine, so the driver must not share the app's event loop), points the
  * stand-in at it, runs `fn`, then stops it.
  */
-async function withAppProcess(slack: Standin, script: string, env: Record<string, string>, fn: () => Promise<void>): Promise<void> {
+async function withAppProcess(
+  slack: Standin,
+  script: string,
+  env: Record<string, string>,
+  fn: () => Promise<void>,
+): Promise<void> {
   const port = await freePort();
   const cwd = mkdtempSync(join(tmpdir(), "rk-bench-"));
   const child = spawn(process.execPath, [resolve(script)], {
@@ -122,7 +132,9 @@ export async function benchHttp(o: HttpBenchOptions): Promise<Row[]> {
     // The real app on its embedded database (a fresh one in a scratch directory).
     const real = (name: string, env: Record<string, string>) =>
       withAppProcess(slack, "src/start.mjs", { LEDGER_ADMINS: USERS[0]!.id, ...env }, async () => {
-        const added = await (await slack.as(USERS[0]!.id).command("/ledger", "dataset add bench 10000000 Benchmark")).reply();
+        const added = await (
+          await slack.as(USERS[0]!.id).command("/ledger", "dataset add bench 10000000 Benchmark")
+        ).reply();
         if (!/Added dataset/.test(added.text ?? "")) throw new Error(`could not add the dataset: ${added.text}`);
         await measure(name);
       });
@@ -147,7 +159,15 @@ export async function benchHttp(o: HttpBenchOptions): Promise<Row[]> {
         const b = base.map((s) => s[what]);
         const p50 = percentile(v, 50);
         const p99 = percentile(v, 99);
-        rows.push({ backend: name, op: `/claim ${what}`, live: c, p50, p99, r50: p50 / percentile(b, 50), r99: p99 / percentile(b, 99) });
+        rows.push({
+          backend: name,
+          op: `/claim ${what}`,
+          live: c,
+          p50,
+          p99,
+          r50: p50 / percentile(b, 50),
+          r99: p99 / percentile(b, 99),
+        });
       }
     }
   }

@@ -4,10 +4,10 @@
  * run through the same driver: a single-row INSERT round trip.
  */
 import pg from "pg";
-import { openDatabase, type Database, type DatabaseTarget } from "../src/db/client.ts";
+import { Ledger } from "../src/core/ledger/index.ts";
+import { type Database, type DatabaseTarget, openDatabase } from "../src/db/client.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { Store } from "../src/db/store.ts";
-import { Ledger } from "../src/core/ledger/index.ts";
 import { percentile, type Row } from "./stats.ts";
 
 const TEAM = "T0BENCH";
@@ -64,9 +64,14 @@ async function benchBackend(name: string, target: DatabaseTarget, o: LedgerBench
   try {
     await applyMigrations(db);
     const ledger = new Ledger(new Store(db.prisma), { bootstrapAdmins: [ADMIN.userId] });
-    await db.prisma.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS bench_baseline (id serial PRIMARY KEY, v integer NOT NULL)`);
+    await db.prisma.$executeRawUnsafe(
+      `CREATE TABLE IF NOT EXISTS bench_baseline (id serial PRIMARY KEY, v integer NOT NULL)`,
+    );
     await timeIt(50, (i) => db.prisma.$executeRaw`INSERT INTO bench_baseline (v) VALUES (${i})`);
-    const base = await timeIt(o.samples * 2, (i) => db.prisma.$executeRaw`INSERT INTO bench_baseline (v) VALUES (${i})`);
+    const base = await timeIt(
+      o.samples * 2,
+      (i) => db.prisma.$executeRaw`INSERT INTO bench_baseline (v) VALUES (${i})`,
+    );
     const b50 = percentile(base, 50);
     const b99 = percentile(base, 99);
     const rows: Row[] = [{ backend: name, op: "baseline INSERT", live: 0, p50: b50, p99: b99, r50: 1, r99: 1 }];
@@ -77,16 +82,23 @@ async function benchBackend(name: string, target: DatabaseTarget, o: LedgerBench
       const { dataset } = await ledger.createDataset(ADMIN, { slug, itemCount });
       const t0 = performance.now();
       await populate(db, dataset.id, live);
-      o.log(`${name}: ${live.toLocaleString("en-US")} live ranges loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      o.log(
+        `${name}: ${live.toLocaleString("en-US")} live ranges loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
       const tailStart = (live + HOLES) * RANGE + 1;
       const user = (i: number) => ({ teamId: TEAM, userId: `UB${i % 20}` });
-      await timeIt(20, (i) => ledger.claim(user(i), { dataset: slug, first: tailStart + i * RANGE, last: tailStart + i * RANGE + RANGE - 1 }));
+      await timeIt(20, (i) =>
+        ledger.claim(user(i), { dataset: slug, first: tailStart + i * RANGE, last: tailStart + i * RANGE + RANGE - 1 }),
+      );
       const explicit = await timeIt(o.samples, (i) => {
         const first = tailStart + (20 + i) * RANGE;
         return ledger.claim(user(i), { dataset: slug, first, last: first + RANGE - 1 });
       });
       const next = await timeIt(o.samples, (i) => ledger.claimNext(user(i), { dataset: slug, size: RANGE }));
-      for (const [op, times] of [["explicit claim", explicit], ["next-free claim", next]] as const) {
+      for (const [op, times] of [
+        ["explicit claim", explicit],
+        ["next-free claim", next],
+      ] as const) {
         const p50 = percentile(times, 50);
         const p99 = percentile(times, 99);
         rows.push({ backend: name, op, live, p50, p99, r50: p50 / b50, r99: p99 / b99 });
@@ -116,7 +128,9 @@ export async function withScratchDatabase<T>(url: string, fn: (url: string) => P
 export async function benchLedger(o: LedgerBenchOptions): Promise<Row[]> {
   const rows = await benchBackend("PGlite", { kind: "pglite", dataDir: undefined }, o);
   if (o.postgresUrl) {
-    rows.push(...(await withScratchDatabase(o.postgresUrl, (url) => benchBackend("PostgreSQL", { kind: "postgres", url }, o))));
+    rows.push(
+      ...(await withScratchDatabase(o.postgresUrl, (url) => benchBackend("PostgreSQL", { kind: "postgres", url }, o))),
+    );
   }
   return rows;
 }

@@ -20,7 +20,9 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
-  const cells = rows.map((r) => r.map((c) => (typeof c === "number" ? (Number.isInteger(c) ? c.toLocaleString("en-US") : c.toFixed(2)) : c)));
+  const cells = rows.map((r) =>
+    r.map((c) => (typeof c === "number" ? (Number.isInteger(c) ? c.toLocaleString("en-US") : c.toFixed(2)) : c)),
+  );
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");

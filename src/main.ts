@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { pino } from "pino";
-import { ConfigError, loadEnv, type Env } from "./config/env.ts";
+import { ConfigError, type Env, loadEnv } from "./config/env.ts";
 import { targetFromUrl } from "./db/client.ts";
 import { startRangekeeper } from "./rangekeeper.ts";
 
@@ -31,14 +31,25 @@ async function main(): Promise<void> {
   const env = configuration();
   const logger = pino({ level: env.LOG_LEVEL, base: { service: "rangekeeper" } });
   const rk = await startRangekeeper({
-    slack: { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, apiUrl: env.SLACK_API_URL },
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL,
+    },
     port: env.PORT,
     database: targetFromUrl(env.DATABASE_URL),
-    ledger: { bootstrapAdmins: env.LEDGER_ADMINS, defaultCapacity: env.DEFAULT_CAPACITY, defaultTimezone: env.DEFAULT_TIMEZONE },
+    ledger: {
+      bootstrapAdmins: env.LEDGER_ADMINS,
+      defaultCapacity: env.DEFAULT_CAPACITY,
+      defaultTimezone: env.DEFAULT_TIMEZONE,
+    },
     logger,
   });
   logger.info(
-    env.SLACK_APP_TOKEN ? { mode: "socket", healthPort: rk.port } : { mode: "http", port: rk.port, endpoint: "/slack/events" },
+    env.SLACK_APP_TOKEN
+      ? { mode: "socket", healthPort: rk.port }
+      : { mode: "http", port: rk.port, endpoint: "/slack/events" },
     "rangekeeper is running",
   );
   let stopping = false;

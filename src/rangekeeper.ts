@@ -7,7 +7,7 @@
  */
 import type { Logger } from "pino";
 import { Ledger, type LedgerConfig } from "./core/ledger/index.ts";
-import { openDatabase, type Database, type DatabaseTarget } from "./db/client.ts";
+import { type Database, type DatabaseTarget, openDatabase } from "./db/client.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { Store } from "./db/store.ts";
 import { createRangekeeper, DEFAULT_GRACE_MS, type Rangekeeper, type SlackAppOptions } from "./slack/app.ts";
@@ -40,7 +40,9 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
   try {
     if (!isOpen(o.database)) {
       if (database.target.kind === "pglite") {
-        const applied = await applyMigrations(database, { onLog: (line) => o.logger.debug({ engine: line }, "schema engine") });
+        const applied = await applyMigrations(database, {
+          onLog: (line) => o.logger.debug({ engine: line }, "schema engine"),
+        });
         o.logger.info({ dataDir: database.target.dataDir, applied }, "embedded database ready");
       } else {
         o.logger.info("using PostgreSQL (apply migrations with `npm run db:migrate`)");

@@ -68,7 +68,7 @@ function parseArgs(argv) {
 async function runCli(command, datasource) {
   logLine(process.stderr, "INFO", { message: `schema engine bridge: cli ${command}` });
   try {
-    if (!datasource.url) throw new Error("No datasource URL was given (--datasource {\"url\": …}).");
+    if (!datasource.url) throw new Error('No datasource URL was given (--datasource {"url": …}).');
     const target = parseDatabaseUrl(datasource.url);
     switch (command) {
       case "can-connect-to-database":

@@ -39,13 +39,22 @@ export const envSchema = z
     }),
     PORT: optionalString
       .default("3000")
-      .refine((v) => /^\d+$/.test(v!) && Number(v) > 0 && Number(v) < 65536, { message: "PORT must be a port number from 1 to 65535" })
+      .refine((v) => /^\d+$/.test(v!) && Number(v) > 0 && Number(v) < 65536, {
+        message: "PORT must be a port number from 1 to 65535",
+      })
       .transform(Number),
     DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\/\S+$/.test(v), {
       message: "DATABASE_URL must be a postgresql:// URL, or be unset for the embedded database in ./data/",
     }),
     LEDGER_ADMINS: optionalString
-      .transform((v) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : []))
+      .transform((v) =>
+        v
+          ? v
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [],
+      )
       .refine((ids) => ids.every((id) => USER_ID.test(id)), {
         message: "LEDGER_ADMINS must be comma-separated Slack user ids like U0123ABCD",
       }),
@@ -54,7 +63,9 @@ export const envSchema = z
     }),
     DEFAULT_CAPACITY: optionalString
       .default("2000")
-      .refine((v) => /^\d+$/.test(v!) && Number(v) >= 1, { message: "DEFAULT_CAPACITY must be a whole number of items per week (≥ 1)" })
+      .refine((v) => /^\d+$/.test(v!) && Number(v) >= 1, {
+        message: "DEFAULT_CAPACITY must be a whole number of items per week (≥ 1)",
+      })
       .transform(Number),
     OVERDUE_CRON: cronExpr("OVERDUE_CRON", "5 * * * *"),
     STALLED_CRON: cronExpr("STALLED_CRON", "0 10 * * 1-5"),
@@ -67,7 +78,8 @@ export const envSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["SLACK_SIGNING_SECRET"],
-        message: "SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
+        message:
+          "SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
       });
     }
   });

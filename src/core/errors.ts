@@ -20,11 +20,7 @@ export class DomainError extends Error {
   readonly code: DomainErrorCode;
   readonly details: Record<string, unknown>;
 
-  constructor(
-    code: DomainErrorCode,
-    text: Text | string,
-    details: Record<string, unknown> = {},
-  ) {
+  constructor(code: DomainErrorCode, text: Text | string, details: Record<string, unknown> = {}) {
     const t = typeof text === "string" ? [text] : text;
     super(plainText(t));
     this.code = code;

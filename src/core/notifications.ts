@@ -9,13 +9,25 @@ import type { LedgerContext } from "./ledger/context.ts";
 export type SentMessage = SentMessageRecord;
 
 /** Reserves a key; false when a message with this key was already sent (or is being sent). */
-export async function reserveNotification(ctx: LedgerContext, teamId: string, key: string, kind: string, recipient: string): Promise<boolean> {
+export async function reserveNotification(
+  ctx: LedgerContext,
+  teamId: string,
+  key: string,
+  kind: string,
+  recipient: string,
+): Promise<boolean> {
   await ctx.store.ensureWorkspace(teamId);
   return ctx.store.read.outbox.reserve(teamId, key, kind, recipient);
 }
 
 /** Records where a reserved message landed. */
-export async function markNotificationSent(ctx: LedgerContext, teamId: string, key: string, channelId: string, messageTs: string): Promise<void> {
+export async function markNotificationSent(
+  ctx: LedgerContext,
+  teamId: string,
+  key: string,
+  channelId: string,
+  messageTs: string,
+): Promise<void> {
   await ctx.store.read.outbox.markSent(teamId, key, { channelId, messageTs, at: ctx.config.clock() });
 }
 

@@ -20,7 +20,9 @@ export function checkRangeInside(range: Range, itemCount: number, datasetSlug: s
   }
   if (range.first < 1) throw invalid(`items are numbered from 1; ${range.first} is not an item of ${datasetSlug}`);
   if (range.last < range.first) {
-    throw invalid(`the range ${range.first}-${range.last} ends before it starts; write it as ${range.last}-${range.first}`);
+    throw invalid(
+      `the range ${range.first}-${range.last} ends before it starts; write it as ${range.last}-${range.first}`,
+    );
   }
   if (range.last > itemCount) {
     throw invalid(`${datasetSlug} has ${itemCount} items (1–${itemCount}); ${formatRange(range)} goes past the end`);

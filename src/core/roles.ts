@@ -29,7 +29,8 @@ export const roleName = (r: Role): string => ROLE_NAME[r];
 
 export function requireRole(actual: Role, min: Role, what: string): void {
   if (!atLeast(actual, min)) {
-    const who = min === "LEAD" ? "leads and admins" : min === "ADMIN" ? "admins" : `${roleName(min)}s, leads and admins`;
+    const who =
+      min === "LEAD" ? "leads and admins" : min === "ADMIN" ? "admins" : `${roleName(min)}s, leads and admins`;
     throw forbidden(`only ${who} can ${what}; you are ${articled(roleName(actual))}`);
   }
 }

@@ -29,7 +29,10 @@ export const person = (userId: string): PersonPart => ({ kind: "person", userId 
 export const hint = (h: Hint): HintPart => ({ kind: "hint", hint: h });
 
 /** Builds a Text from a template: strings and numbers become words, parts stay parts. */
-export function text(strings: TemplateStringsArray, ...values: (string | number | PersonPart | HintPart | Text)[]): Text {
+export function text(
+  strings: TemplateStringsArray,
+  ...values: (string | number | PersonPart | HintPart | Text)[]
+): Text {
   const out: TextPart[] = [];
   const push = (p: TextPart) => {
     if (typeof p === "string") {

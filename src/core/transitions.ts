@@ -72,4 +72,10 @@ export function statusAfterProgress(status: AssignmentStatus): AssignmentStatus 
 /** Statuses whose items are held and still to be worked on. */
 export const OPEN_STATUSES: readonly AssignmentStatus[] = ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED"];
 /** Statuses that hold items (everything but RELEASED). */
-export const LIVE_STATUSES: readonly AssignmentStatus[] = ["PENDING", "IN_PROGRESS", "IN_REVIEW", "CHANGES_REQUESTED", "COMPLETED"];
+export const LIVE_STATUSES: readonly AssignmentStatus[] = [
+  "PENDING",
+  "IN_PROGRESS",
+  "IN_REVIEW",
+  "CHANGES_REQUESTED",
+  "COMPLETED",
+];

@@ -21,11 +21,7 @@ export class ConstraintViolation extends Error {
   readonly kind: ConstraintKind;
   readonly sqlState: string | undefined;
 
-  constructor(
-    kind: ConstraintKind,
-    sqlState: string | undefined,
-    options?: { cause?: unknown },
-  ) {
+  constructor(kind: ConstraintKind, sqlState: string | undefined, options?: { cause?: unknown }) {
     super(`the database refused the change (${kind}${sqlState ? `, SQLSTATE ${sqlState}` : ""})`, options);
     this.kind = kind;
     this.sqlState = sqlState;
@@ -35,7 +31,9 @@ export class ConstraintViolation extends Error {
 /** PostgreSQL SQLSTATE of a failed query, wherever Prisma's driver adapter put it. */
 export function sqlState(e: unknown): string | undefined {
   if (!(e instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
-  const meta = e.meta as { driverAdapterError?: { cause?: { originalCode?: string; code?: string; kind?: string } } } | undefined;
+  const meta = e.meta as
+    | { driverAdapterError?: { cause?: { originalCode?: string; code?: string; kind?: string } } }
+    | undefined;
   const cause = meta?.driverAdapterError?.cause;
   if (cause?.originalCode) return cause.originalCode;
   if (e.code === "P2002") return "23505";

@@ -11,8 +11,8 @@
  * run `npm run db:migrate` (prisma migrate deploy) instead.
  */
 import { fileURLToPath } from "node:url";
-import { applyPendingMigrations, migrationHistory } from "@rangekeeper/schema-engine";
 import type { MigrationHistory, MigrationTarget } from "@rangekeeper/schema-engine";
+import { applyPendingMigrations, migrationHistory } from "@rangekeeper/schema-engine";
 import type { Database } from "./client.ts";
 
 /** The committed migrations. */
@@ -48,7 +48,10 @@ export async function applyMigrations(db: Database, options: MigrateOptions = {}
 }
 
 /** Where `db` stands against the migrations directory (what `prisma migrate status` reports). */
-export async function migrationStatus(db: Database, options: Pick<MigrateOptions, "migrationsDir"> = {}): Promise<MigrationHistory> {
+export async function migrationStatus(
+  db: Database,
+  options: Pick<MigrateOptions, "migrationsDir"> = {},
+): Promise<MigrationHistory> {
   return migrationHistory({
     target: migrationTarget(db),
     pglite: db.pglite,

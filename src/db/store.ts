@@ -5,7 +5,7 @@
  */
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { classify } from "./errors.ts";
-import { repositories, type Repositories } from "./repositories/index.ts";
+import { type Repositories, repositories } from "./repositories/index.ts";
 
 /** How long a transaction may wait to start, and run. */
 const TX_OPTIONS = { maxWait: 15_000, timeout: 20_000 } as const;

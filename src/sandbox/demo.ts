@@ -3,8 +3,9 @@
  * someone can claim, progress, hand off and review within a minute.
  * Running it again changes nothing.
  */
-import { roleName } from "../core/roles.ts";
+
 import type { NewDataset } from "../core/ledger/index.ts";
+import { roleName } from "../core/roles.ts";
 import { DEMO_USERS, LABELS_CHANNEL, SANDBOX_ADMINS } from "./users.ts";
 import type { SandboxWorld } from "./world.ts";
 

@@ -12,7 +12,7 @@
 import { parseArgs } from "node:util";
 import { SandboxRepl } from "./repl.ts";
 import { findDemoUser } from "./users.ts";
-import { SANDBOX_DATA_DIR, SANDBOX_LOG_FILE, startSandbox, type SandboxWorld } from "./world.ts";
+import { SANDBOX_DATA_DIR, SANDBOX_LOG_FILE, type SandboxWorld, startSandbox } from "./world.ts";
 
 const USAGE = `usage: npm run sandbox -- [--memory | --fresh] [--data DIR] [--log FILE] [--as @name]
   --memory     keep nothing (database in memory, no log file)
@@ -81,7 +81,8 @@ async function main(): Promise<number> {
   }
   let closing: Promise<void> | undefined;
   const shutdown = () => (closing ??= world.close());
-  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.once(signal, () => void shutdown().then(() => process.exit(0)));
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const)
+    process.once(signal, () => void shutdown().then(() => process.exit(0)));
 
   repl = new SandboxRepl({ world, input: process.stdin, output: process.stdout, startAs: startAs?.id });
   repl.banner({ storage, readyMs: Date.now() - started });

@@ -10,23 +10,31 @@
 import { EventEmitter } from "node:events";
 import { clearLine, createInterface, cursorTo, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { roleName } from "../core/roles.ts";
-import type { Role } from "../core/types.ts";
-import { COMMANDS } from "../slack/listeners/commands/index.ts";
 import {
   ClientValidationError,
-  renderMessage,
-  renderView,
   type Json,
   type RenderedControl,
   type RenderOptions,
   type ResponseRecord,
+  renderMessage,
+  renderView,
   type StoredMessage,
   type ViewEntry,
   type ViewRecord,
 } from "@rangekeeper/slack-standin";
+import { roleName } from "../core/roles.ts";
+import type { Role } from "../core/types.ts";
+import { COMMANDS } from "../slack/listeners/commands/index.ts";
 import { seedDemo } from "./demo.ts";
-import { DEFAULT_USER, DEMO_USERS, LABELS_CHANNEL, demoUserById, escapeMentions, findDemoUser, type DemoUser } from "./users.ts";
+import {
+  DEFAULT_USER,
+  DEMO_USERS,
+  type DemoUser,
+  demoUserById,
+  escapeMentions,
+  findDemoUser,
+  LABELS_CHANNEL,
+} from "./users.ts";
 import type { SandboxWorld } from "./world.ts";
 
 export interface ReplOptions {
@@ -115,7 +123,14 @@ const EMOJI: Record<string, string> = {
   eyes: "👀",
 };
 
-const ANSI = { bold: "\x1b[1m", dim: "\x1b[2m", red: "\x1b[31m", yellow: "\x1b[33m", cyan: "\x1b[36m", reset: "\x1b[0m" };
+const ANSI = {
+  bold: "\x1b[1m",
+  dim: "\x1b[2m",
+  red: "\x1b[31m",
+  yellow: "\x1b[33m",
+  cyan: "\x1b[36m",
+  reset: "\x1b[0m",
+};
 
 export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
   private readonly world: SandboxWorld;
@@ -163,7 +178,11 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
         if (record.error) this.arrive({ type: "refused", record });
       }),
     );
-    const rl = createInterface({ input: this.input, output: this.terminal ? this.output : undefined, terminal: this.terminal });
+    const rl = createInterface({
+      input: this.input,
+      output: this.terminal ? this.output : undefined,
+      terminal: this.terminal,
+    });
     this.rl = rl;
     rl.setPrompt(this.promptText());
     rl.on("line", (line) => {
@@ -252,14 +271,18 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
     const bold = (inner: string) => (this.color ? `${ANSI.bold}${inner}${ANSI.reset}` : inner);
     return text
       .replace(/:([a-z0-9_+-]+):/g, (all, name: string) => EMOJI[name] ?? all)
-      .replace(/(^|[\s(>])\*([^*\n]+)\*(?=[\s).,:;!?·]|$)/gm, (_m, pre: string, inner: string) => `${pre}${bold(inner)}`)
+      .replace(
+        /(^|[\s(>])\*([^*\n]+)\*(?=[\s).,:;!?·]|$)/gm,
+        (_m, pre: string, inner: string) => `${pre}${bold(inner)}`,
+      )
       .replace(/(^|[\s(])_([^_\n]+)_(?=[\s).,:;!?·]|$)/gm, (_m, pre: string, inner: string) => `${pre}${inner}`);
   }
 
   private renderOptions(firstIndex: number): RenderOptions {
     return {
       userName: (id) => demoUserById(id)?.name ?? this.world.slack.workspace.displayName(id),
-      channelName: (id) => (id === LABELS_CHANNEL.id ? LABELS_CHANNEL.name : this.world.slack.renderOptions().channelName?.(id)),
+      channelName: (id) =>
+        id === LABELS_CHANNEL.id ? LABELS_CHANNEL.name : this.world.slack.renderOptions().channelName?.(id),
       firstIndex,
     };
   }
@@ -269,7 +292,12 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
   }
 
   /** Renders a message or view, numbering its controls after those already on screen. */
-  private show(title: string | null, surface: Surface, what: { message?: StoredMessage; view?: ViewRecord }, extra?: (lines: string[], controls: RenderedControl[]) => void): string {
+  private show(
+    title: string | null,
+    surface: Surface,
+    what: { message?: StoredMessage; view?: ViewRecord },
+    extra?: (lines: string[], controls: RenderedControl[]) => void,
+  ): string {
     const opts = this.renderOptions(this.nextIndex);
     const r = what.view ? renderView(what.view, opts) : renderMessage(what.message!, opts);
     const blocks = (what.view?.blocks ?? what.message?.blocks ?? []) as Json[];
@@ -319,7 +347,9 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
   private messageTitle(m: StoredMessage, change: string): string {
     const updated = change === "updated" ? " (updated)" : "";
     if (m.ephemeralTo) {
-      const where = this.world.slack.workspace.channels.get(m.channel)?.is_im ? "in your DM with rangekeeper" : `#${this.channelName(m.channel)}`;
+      const where = this.world.slack.workspace.channels.get(m.channel)?.is_im
+        ? "in your DM with rangekeeper"
+        : `#${this.channelName(m.channel)}`;
       return `only visible to you · ${where}${updated}`;
     }
     if (this.dmOwner(m)) return `DM from rangekeeper${updated}`;
@@ -358,7 +388,9 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
         if (a.entry.view.type === "home") homePublished = true;
         else modalChanged = true;
       } else {
-        notes.push(`Slack refused a message from the app (${a.record.error}${a.record.problems?.length ? `: ${a.record.problems.join("; ")}` : ""}).`);
+        notes.push(
+          `Slack refused a message from the app (${a.record.error}${a.record.problems?.length ? `: ${a.record.problems.join("; ")}` : ""}).`,
+        );
       }
     }
     const parts: string[] = [];
@@ -371,7 +403,13 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
         continue;
       }
       begin();
-      parts.push(this.show(this.messageTitle(message, first === "posted" ? "posted" : last), { kind: "message", channel: message.channel, ts: message.ts }, { message }));
+      parts.push(
+        this.show(
+          this.messageTitle(message, first === "posted" ? "posted" : last),
+          { kind: "message", channel: message.channel, ts: message.ts },
+          { message },
+        ),
+      );
     }
     const modal = this.world.slack.modal(me);
     if ((modalChanged || o.modal) && modal) {
@@ -506,7 +544,9 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
         await this.demo();
         return true;
       default:
-        this.fail(`Unknown command "${word}". Type "help" for the sandbox commands, or a slash command like /claim cats next 10.`);
+        this.fail(
+          `Unknown command "${word}". Type "help" for the sandbox commands, or a slash command like /claim cats next 10.`,
+        );
         return true;
     }
   }
@@ -515,11 +555,19 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
     const width = Math.max(...SANDBOX_COMMANDS.map(([c]) => c.length));
     const lines = SANDBOX_COMMANDS.map(([c, d]) => `  ${this.paint(c.padEnd(width), "bold")}  ${d}`);
     const slash = Object.keys(COMMANDS).join(" ");
-    this.print(["Sandbox commands:", ...lines, `rangekeeper's slash commands: ${slash} (/ledger help explains them).`].join("\n"));
+    this.print(
+      ["Sandbox commands:", ...lines, `rangekeeper's slash commands: ${slash} (/ledger help explains them).`].join(
+        "\n",
+      ),
+    );
   }
 
   private async roleOf(u: DemoUser): Promise<Role> {
-    return this.world.ledger.effectiveRole({ teamId: this.world.teamId, userId: u.id, workspaceAdmin: Boolean(u.is_admin || u.is_owner) });
+    return this.world.ledger.effectiveRole({
+      teamId: this.world.teamId,
+      userId: u.id,
+      workspaceAdmin: Boolean(u.is_admin || u.is_owner),
+    });
   }
 
   private async switchUser(args: string): Promise<void> {
@@ -534,7 +582,9 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
     }
     const u = findDemoUser(ref);
     if (!u) {
-      this.fail(`There is nobody called ${ref.startsWith("@") ? ref : `@${ref}`} here; people: ${DEMO_USERS.map((d) => `@${d.name}`).join(", ")} (see "users").`);
+      this.fail(
+        `There is nobody called ${ref.startsWith("@") ? ref : `@${ref}`} here; people: ${DEMO_USERS.map((d) => `@${d.name}`).join(", ")} (see "users").`,
+      );
       return;
     }
     this.me = u;
@@ -554,7 +604,7 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
         return `  @${u.name.padEnd(5)} ${(u.real_name ?? "").padEnd(14)} ${role.padEnd(9)} ${u.tz ?? ""}${alias}${me}`;
       }),
     );
-    this.print(["People of this workspace (switch with \"as @name\"):", ...rows].join("\n"));
+    this.print(['People of this workspace (switch with "as @name"):', ...rows].join("\n"));
   }
 
   private async slashCommand(line: string): Promise<void> {
@@ -567,8 +617,12 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
     const user = this.world.slack.as(this.me.id);
     const res = await user.command(name, escapeMentions(m[2]!.trim()));
     await this.world.settle();
-    if (res.status !== 200) this.fail(`The app answered ${name} with HTTP ${res.status}${res.body ? `: ${res.body.slice(0, 200)}` : ""}.`);
-    if (res.late) this.print(this.paint(`(the app took ${res.ms} ms to acknowledge; Slack gives up after 3 s and shows an error)`, "yellow"));
+    if (res.status !== 200)
+      this.fail(`The app answered ${name} with HTTP ${res.status}${res.body ? `: ${res.body.slice(0, 200)}` : ""}.`);
+    if (res.late)
+      this.print(
+        this.paint(`(the app took ${res.ms} ms to acknowledge; Slack gives up after 3 s and shows an error)`, "yellow"),
+      );
     this.flush({ fresh: true, quiet: "(no reply)" });
   }
 
@@ -613,7 +667,12 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
         const yes = t("confirm") || "Yes";
         this.confirming = { yes, run: () => this.click(hit) };
         const title = t("title");
-        this.print(this.paint(`⚠ ${title ? `${title} ` : ""}${this.slackText(t("text"))} — type "y" to ${yes}, anything else to ${t("deny") || "cancel"}.`, "yellow"));
+        this.print(
+          this.paint(
+            `⚠ ${title ? `${title} ` : ""}${this.slackText(t("text"))} — type "y" to ${yes}, anything else to ${t("deny") || "cancel"}.`,
+            "yellow",
+          ),
+        );
         return;
       }
       await this.click(hit);
@@ -622,7 +681,9 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
     // menus, overflows and date pickers outside forms act at once
     if (!value) {
       const choices = c.options?.length ? `: ${c.options.map((o) => o.text).join(" | ")}` : "";
-      this.fail(`[${n}] is a menu; say what to pick, e.g. "press ${n} ${c.options?.[0]?.text ?? "<value>"}"${choices}.`);
+      this.fail(
+        `[${n}] is a menu; say what to pick, e.g. "press ${n} ${c.options?.[0]?.text ?? "<value>"}"${choices}.`,
+      );
       return;
     }
     const user = this.world.slack.as(this.me.id);
@@ -644,7 +705,11 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
     const user = this.world.slack.as(this.me.id);
     let res;
     try {
-      res = await user.click(c.actionId, { ...this.where(hit.surface), blockId: c.blockId, ...(c.value !== undefined ? { value: c.value } : {}) });
+      res = await user.click(c.actionId, {
+        ...this.where(hit.surface),
+        blockId: c.blockId,
+        ...(c.value !== undefined ? { value: c.value } : {}),
+      });
     } catch (e) {
       this.fail(`The ${c.label} button is not there any more (${e instanceof Error ? e.message : String(e)}).`);
       return;
@@ -698,7 +763,11 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
       valueWords = words.slice(1);
     } else {
       const inputs = this.inputsOf(view);
-      const clean = (s: string) => s.toLowerCase().replace(/\s*\(optional\)$/, "").trim();
+      const clean = (s: string) =>
+        s
+          .toLowerCase()
+          .replace(/\s*\(optional\)$/, "")
+          .trim();
       let match: RenderedControl | undefined;
       let used = 0;
       for (let k = words.length; k >= 1 && !match; k--) {
@@ -764,14 +833,23 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
         opts.find((o) => o.value.toLowerCase() === lower) ??
         (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= opts.length ? opts[Number(t) - 1] : undefined);
       if (hit) return hit.value;
-      const starts = opts.filter((o) => o.text.toLowerCase().startsWith(lower) || o.value.toLowerCase().startsWith(lower));
+      const starts = opts.filter(
+        (o) => o.text.toLowerCase().startsWith(lower) || o.value.toLowerCase().startsWith(lower),
+      );
       if (starts.length === 1) return starts[0]!.value;
       const list = opts.map((o, i) => `${i + 1}. ${o.text}`).join(" | ");
-      throw new Error(starts.length > 1 ? `"${t}" fits several options of ${c.label}: ${list}` : `"${t}" is not an option of ${c.label}: ${list}`);
+      throw new Error(
+        starts.length > 1
+          ? `"${t}" fits several options of ${c.label}: ${list}`
+          : `"${t}" is not an option of ${c.label}: ${list}`,
+      );
     };
     const user = (t: string): string => {
       const u = findDemoUser(t);
-      if (!u) throw new Error(`There is nobody called ${t.startsWith("@") ? t : `@${t}`}; people: ${DEMO_USERS.map((d) => `@${d.name}`).join(", ")}.`);
+      if (!u)
+        throw new Error(
+          `There is nobody called ${t.startsWith("@") ? t : `@${t}`}; people: ${DEMO_USERS.map((d) => `@${d.name}`).join(", ")}.`,
+        );
       return u.id;
     };
     const many = (t: string) => t.split(/\s*,\s*|\s+(?=[@#])/).filter(Boolean);
@@ -863,7 +941,9 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
     if (res.status !== 200) this.fail(`The app answered the app_home_opened event with HTTP ${res.status}.`);
     const home = this.world.slack.home(this.me.id);
     // the home view itself is shown below; drop its own "published" note from the arrivals
-    this.arrivals = this.arrivals.filter((a) => !(a.type === "view" && a.entry.view.type === "home" && a.entry.user === this.me.id));
+    this.arrivals = this.arrivals.filter(
+      (a) => !(a.type === "view" && a.entry.view.type === "home" && a.entry.user === this.me.id),
+    );
     this.resetScreen();
     this.flush({ fresh: false });
     if (!home) {
@@ -888,7 +968,11 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
     this.resetScreen();
     const older = dms.length > shown.length ? `${dms.length - shown.length} older not shown; ` : "";
     const parts = shown.map((m, i) =>
-      this.show(`DM ${dms.length - shown.length + i + 1} of ${dms.length}${m.edited ? " (edited)" : ""}`, { kind: "message", channel: m.channel, ts: m.ts }, { message: m }),
+      this.show(
+        `DM ${dms.length - shown.length + i + 1} of ${dms.length}${m.edited ? " (edited)" : ""}`,
+        { kind: "message", channel: m.channel, ts: m.ts },
+        { message: m },
+      ),
     );
     this.print([...parts, this.paint(`(${older}newest last)`, "dim")].join("\n\n"));
   }
@@ -901,7 +985,11 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
       return;
     }
     this.resetScreen();
-    const parts = list.slice(-n).map((m) => this.show(`#${LABELS_CHANNEL.name}`, { kind: "message", channel: m.channel, ts: m.ts }, { message: m }));
+    const parts = list
+      .slice(-n)
+      .map((m) =>
+        this.show(`#${LABELS_CHANNEL.name}`, { kind: "message", channel: m.channel, ts: m.ts }, { message: m }),
+      );
     this.print(parts.join("\n\n"));
   }
 
@@ -929,9 +1017,16 @@ function findElement(blocks: readonly Json[], c: RenderedControl): Json | undefi
 export function dateFrom(text: string, tz: string, now = new Date()): string {
   const t = text.trim().toLowerCase();
   if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return t;
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-  const shift = t === "today" ? 0 : t === "tomorrow" ? 1 : /^\+\d{1,4}d?$/.test(t) ? Number(t.replace(/[+d]/g, "")) : undefined;
-  if (shift === undefined) throw new Error(`"${text}" is not a date; write YYYY-MM-DD, today, tomorrow or +7 (days from today).`);
+  const today = new Intl.DateTimeFormat("en-CA", {
+    timeZone: tz,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(now);
+  const shift =
+    t === "today" ? 0 : t === "tomorrow" ? 1 : /^\+\d{1,4}d?$/.test(t) ? Number(t.replace(/[+d]/g, "")) : undefined;
+  if (shift === undefined)
+    throw new Error(`"${text}" is not a date; write YYYY-MM-DD, today, tomorrow or +7 (days from today).`);
   const d = new Date(`${today}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + shift);
   return d.toISOString().slice(0, 10);

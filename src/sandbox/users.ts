@@ -3,8 +3,9 @@
  * person per role, and the channel where they type commands. Ids follow
  * Slack's shape (U… / C…) so mentions like <@UANA> work as in Slack.
  */
-import type { Role } from "../core/types.ts";
+
 import type { DirectoryChannel, DirectoryUser } from "@rangekeeper/slack-standin";
+import type { Role } from "../core/types.ts";
 
 export const SANDBOX_TEAM = "T0SANDBOX";
 

@@ -6,12 +6,12 @@
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 import { Writable } from "node:stream";
-import { pino, type Logger } from "pino";
+import { type Standin, startStandin } from "@rangekeeper/slack-standin";
+import { type Logger, pino } from "pino";
 import type { Ledger } from "../core/ledger/index.ts";
 import type { Database } from "../db/client.ts";
-import { startRangekeeper, type RunningRangekeeper } from "../rangekeeper.ts";
+import { type RunningRangekeeper, startRangekeeper } from "../rangekeeper.ts";
 import type { Rangekeeper } from "../slack/app.ts";
-import { startStandin, type Standin } from "@rangekeeper/slack-standin";
 import { DEMO_USERS, LABELS_CHANNEL, SANDBOX_ADMINS, SANDBOX_TEAM } from "./users.ts";
 
 /** Where the sandbox keeps its database unless told otherwise (never the app's ./data/pglite). */
@@ -89,7 +89,11 @@ export async function startSandbox(o: SandboxOptions): Promise<SandboxWorld> {
       },
       port: 0,
       database: { kind: "pglite", dataDir: o.dataDir },
-      ledger: { bootstrapAdmins: [...SANDBOX_ADMINS], defaultCapacity: o.defaultCapacity ?? 1000, defaultTimezone: o.defaultTimezone ?? "UTC" },
+      ledger: {
+        bootstrapAdmins: [...SANDBOX_ADMINS],
+        defaultCapacity: o.defaultCapacity ?? 1000,
+        defaultTimezone: o.defaultTimezone ?? "UTC",
+      },
       logger,
     });
     await slack.waitFor("auth.test");

@@ -3,13 +3,20 @@
  * Mode when an app token is set; GET /healthz and GET /metrics either way.
  */
 import type { Server } from "node:http";
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
+import {
+  App,
+  type Logger as BoltLogger,
+  type CustomRoute,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+} from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Ledger } from "../core/ledger/index.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
 import { healthRoutes } from "../http/routes.ts";
-import { registerListeners } from "./listeners/index.ts";
 import { InFlight } from "./in-flight.ts";
+import { registerListeners } from "./listeners/index.ts";
 import { createServices, type Services } from "./services.ts";
 
 export interface SlackAppOptions {

@@ -1,9 +1,9 @@
 /** Publishes a user's App Home tab from the ledger. */
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
+import { todayIn } from "../core/dates.ts";
 import type { Ledger } from "../core/ledger/index.ts";
 import { atLeast } from "../core/roles.ts";
-import { todayIn } from "../core/dates.ts";
 import { homeView } from "../ui/home.ts";
 import type { UserDirectory } from "./users.ts";
 
@@ -13,12 +13,7 @@ export class HomePublisher {
   private readonly users: UserDirectory;
   private readonly logger: Logger;
 
-  constructor(
-    client: WebClient,
-    ledger: Ledger,
-    users: UserDirectory,
-    logger: Logger,
-  ) {
+  constructor(client: WebClient, ledger: Ledger, users: UserDirectory, logger: Logger) {
     this.client = client;
     this.ledger = ledger;
     this.users = users;
@@ -72,7 +67,9 @@ export class HomePublisher {
     const run = async () => {
       do {
         this.dirty.delete(key);
-        await this.publish(teamId, userId).catch((e: unknown) => this.logger.warn({ err: e, userId }, "App Home refresh failed"));
+        await this.publish(teamId, userId).catch((e: unknown) =>
+          this.logger.warn({ err: e, userId }, "App Home refresh failed"),
+        );
       } while (this.dirty.has(key));
       this.running.delete(key);
     };

@@ -5,25 +5,31 @@
  * the loading modal with the ledger's reason.
  */
 import type { ModalView } from "@slack/types";
-import type { Actor } from "../core/types.ts";
 import { atLeast } from "../core/roles.ts";
 import { OPEN_STATUSES } from "../core/transitions.ts";
+import type { Actor } from "../core/types.ts";
+import type { Message } from "../ui/message.ts";
 import {
   claimModal,
   decisionModal,
+  type HandoffPrefill,
   handoffModal,
   loadingModal,
+  type ModalMetadata,
   noticeModal,
   progressModal,
   reviewModal,
-  type HandoffPrefill,
-  type ModalMetadata,
 } from "../ui/modals.ts";
-import type { Message } from "../ui/message.ts";
 import { errorReply } from "./reply.ts";
-import { todayOf, type Services } from "./services.ts";
+import { type Services, todayOf } from "./services.ts";
 
-async function openThenLoad(s: Services, triggerId: string, title: string, m: ModalMetadata, load: () => Promise<ModalView>): Promise<void> {
+async function openThenLoad(
+  s: Services,
+  triggerId: string,
+  title: string,
+  m: ModalMetadata,
+  load: () => Promise<ModalView>,
+): Promise<void> {
   const opened = await s.client.views.open({ trigger_id: triggerId, view: loadingModal(title, m) });
   const viewId = opened.view?.id;
   if (!viewId) throw new Error("views.open returned no view id");
@@ -36,7 +42,12 @@ async function openThenLoad(s: Services, triggerId: string, title: string, m: Mo
   await s.client.views.update({ view_id: viewId, hash: opened.view?.hash, view });
 }
 
-export async function claimModalFor(s: Services, actor: Actor, slug: string | null, m: ModalMetadata): Promise<ModalView> {
+export async function claimModalFor(
+  s: Services,
+  actor: Actor,
+  slug: string | null,
+  m: ModalMetadata,
+): Promise<ModalView> {
   const datasets = await s.ledger.listDatasets(actor.teamId);
   const selected = datasets.find((d) => d.slug === slug) ?? (datasets.length === 1 ? datasets[0]! : null);
   const cov = selected ? await s.ledger.coverage(actor.teamId, selected.slug) : null;
@@ -60,7 +71,13 @@ export const openProgressModal = (s: Services, triggerId: string, actor: Actor, 
     return progressModal(mine, ref, m);
   });
 
-export const openHandoffModal = (s: Services, triggerId: string, actor: Actor, m: ModalMetadata, prefill: HandoffPrefill = {}) =>
+export const openHandoffModal = (
+  s: Services,
+  triggerId: string,
+  actor: Actor,
+  m: ModalMetadata,
+  prefill: HandoffPrefill = {},
+) =>
   openThenLoad(s, triggerId, "Hand off a range", m, async () => {
     const role = await s.ledger.effectiveRole(actor);
     const lead = atLeast(role, "LEAD");
@@ -74,7 +91,9 @@ export const openHandoffModal = (s: Services, triggerId: string, actor: Actor, m
   });
 
 export const openDecisionModal = (s: Services, triggerId: string, actor: Actor, ref: string, m: ModalMetadata) =>
-  openThenLoad(s, triggerId, "Decide a handoff", m, async () => decisionModal(await s.ledger.handoffToDecide(actor, ref), m));
+  openThenLoad(s, triggerId, "Decide a handoff", m, async () =>
+    decisionModal(await s.ledger.handoffToDecide(actor, ref), m),
+  );
 
 export const openReviewModal = (s: Services, triggerId: string, actor: Actor, reviewRef: string, m: ModalMetadata) =>
   openThenLoad(s, triggerId, "Review", m, async () => {

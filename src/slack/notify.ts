@@ -17,18 +17,19 @@ export class Notifier {
   private readonly ledger: Ledger;
   private readonly logger: Logger;
 
-  constructor(
-    client: WebClient,
-    ledger: Ledger,
-    logger: Logger,
-  ) {
+  constructor(client: WebClient, ledger: Ledger, logger: Logger) {
     this.client = client;
     this.ledger = ledger;
     this.logger = logger;
   }
 
   /** Sends a DM; with a key, only if no message with that key was sent before. Returns null when skipped. */
-  async dm(teamId: string, userId: string, message: Message, key?: { key: string; kind: string }): Promise<Posted | null> {
+  async dm(
+    teamId: string,
+    userId: string,
+    message: Message,
+    key?: { key: string; kind: string },
+  ): Promise<Posted | null> {
     if (key && !(await this.ledger.reserveNotification(teamId, key.key, key.kind, userId))) return null;
     try {
       const open = await this.client.conversations.open({ users: userId });
@@ -45,7 +46,12 @@ export class Notifier {
   }
 
   /** Posts in a channel; with a key, only once. */
-  async post(teamId: string, channel: string, message: Message, key?: { key: string; kind: string }): Promise<Posted | null> {
+  async post(
+    teamId: string,
+    channel: string,
+    message: Message,
+    key?: { key: string; kind: string },
+  ): Promise<Posted | null> {
     if (key && !(await this.ledger.reserveNotification(teamId, key.key, key.kind, channel))) return null;
     try {
       const r = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
@@ -65,7 +71,12 @@ export class Notifier {
     for (const m of sent) {
       if (!m.channelId || !m.messageTs) continue;
       try {
-        await this.client.chat.update({ channel: m.channelId, ts: m.messageTs, text: message.text, blocks: message.blocks });
+        await this.client.chat.update({
+          channel: m.channelId,
+          ts: m.messageTs,
+          text: message.text,
+          blocks: message.blocks,
+        });
         updated += 1;
       } catch (e) {
         this.logger.warn({ err: e, key: m.key }, "could not update a sent message");

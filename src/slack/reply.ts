@@ -1,6 +1,7 @@
 /** Turns any failure of a request into the one-line message the user sees. */
+
+import type { WebAPIPlatformError } from "@slack/web-api";
 import type { Logger } from "pino";
-import { WebAPIPlatformError } from "@slack/web-api";
 import { DomainError } from "../core/errors.ts";
 import type { Text } from "../core/text.ts";
 import { errorMessage, type Message } from "../ui/message.ts";
@@ -11,7 +12,9 @@ export function errorReply(e: unknown, logger: Logger, where: string): Message {
   if (e instanceof DomainError) return errorMessage(e.text);
   if (isPlatformError(e)) {
     logger.warn({ err: e, where }, "Slack API call failed");
-    return errorMessage(`Slack refused a call rangekeeper made (${e.data.error}); nothing was changed. Please try again.`);
+    return errorMessage(
+      `Slack refused a call rangekeeper made (${e.data.error}); nothing was changed. Please try again.`,
+    );
   }
   logger.error({ err: e, where }, "request failed");
   return errorMessage("Something went wrong on rangekeeper's side; nothing was changed. Please try again in a moment.");

@@ -29,11 +29,10 @@ export class ResponseUrlError extends Error {
   readonly status: number;
   readonly attempts: number;
 
-  constructor(
-    status: number,
-    attempts: number,
-  ) {
-    super(`the response_url answered ${status === 0 ? "nothing (network error)" : `HTTP ${status}`} after ${attempts} attempt(s)`);
+  constructor(status: number, attempts: number) {
+    super(
+      `the response_url answered ${status === 0 ? "nothing (network error)" : `HTTP ${status}`} after ${attempts} attempt(s)`,
+    );
     this.status = status;
     this.attempts = attempts;
   }
@@ -41,12 +40,20 @@ export class ResponseUrlError extends Error {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function postResponse(url: string, body: ResponseBody, retry: RespondRetry = DEFAULT_RETRY): Promise<void> {
+export async function postResponse(
+  url: string,
+  body: ResponseBody,
+  retry: RespondRetry = DEFAULT_RETRY,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     let status = 0;
     let retryAfterSec: number | null = null;
     try {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return;
       status = res.status;

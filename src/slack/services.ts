@@ -1,12 +1,12 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
+import { todayIn } from "../core/dates.ts";
 import type { Ledger } from "../core/ledger/index.ts";
 import type { Actor } from "../core/types.ts";
-import { todayIn } from "../core/dates.ts";
 import type { Metrics } from "../http/metrics.ts";
-import { UserDirectory } from "./users.ts";
-import { Notifier } from "./notify.ts";
 import { HomePublisher } from "./home-publisher.ts";
+import { Notifier } from "./notify.ts";
+import { UserDirectory } from "./users.ts";
 
 /** Everything a listener needs, built once per app. */
 export interface Services {

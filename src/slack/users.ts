@@ -30,12 +30,7 @@ export class UserDirectory {
   private readonly logger: Logger;
   private readonly ttlMs: number;
 
-  constructor(
-    client: WebClient,
-    ledger: Ledger,
-    logger: Logger,
-    ttlMs = 60 * 60 * 1000,
-  ) {
+  constructor(client: WebClient, ledger: Ledger, logger: Logger, ttlMs = 60 * 60 * 1000) {
     this.client = client;
     this.ledger = ledger;
     this.logger = logger;
@@ -55,7 +50,9 @@ export class UserDirectory {
 
   /** Display names of users (their id when Slack does not say), for text where mentions do not render. */
   async names(teamId: string, userIds: readonly string[]): Promise<Map<string, string>> {
-    return new Map(await Promise.all(userIds.map(async (id) => [id, (await this.get(teamId, id)).displayName] as const)));
+    return new Map(
+      await Promise.all(userIds.map(async (id) => [id, (await this.get(teamId, id)).displayName] as const)),
+    );
   }
 
   /** Forgets a user (e.g. after a user_change event). */
@@ -75,9 +72,11 @@ export class UserDirectory {
         isBot: Boolean(u?.is_bot),
       };
       this.cache.set(`${teamId}:${userId}`, { user, expires: Date.now() + this.ttlMs });
-      await this.ledger.updateProfile(teamId, userId, { displayName: user.displayName, timezone: user.timezone }).catch((e: unknown) => {
-        this.logger.warn({ err: e, userId }, "could not store the user's profile");
-      });
+      await this.ledger
+        .updateProfile(teamId, userId, { displayName: user.displayName, timezone: user.timezone })
+        .catch((e: unknown) => {
+          this.logger.warn({ err: e, userId }, "could not store the user's profile");
+        });
       return user;
     } catch (e) {
       // Without users.info the user is treated as an ordinary member; not cached, so the next call retries.

@@ -5,9 +5,14 @@ import type { AssignmentView, DatasetView, ReviewView } from "../core/types.ts";
 import { assignmentCard } from "./assignment.ts";
 import { button, context, divider, esc, mention, plural, section } from "./format.ts";
 import { ACTIONS } from "./ids.ts";
-import { msg, type Message } from "./message.ts";
+import { type Message, msg } from "./message.ts";
 
-export function claimedMessage(a: AssignmentView, d: Pick<DatasetView, "itemNoun" | "title">, today: string, assignedBy?: string): Message {
+export function claimedMessage(
+  a: AssignmentView,
+  d: Pick<DatasetView, "itemNoun" | "title">,
+  today: string,
+  assignedBy?: string,
+): Message {
   const lead = assignedBy ? `${mention(assignedBy)} assigned you` : "You hold";
   return msg(`${assignedBy ? "Assigned" : "Claimed"} ${a.ref}: ${a.dataset} ${formatRange(a)}`, [
     section(`:white_check_mark: ${lead} *${a.ref}*: ${esc(d.title)} items ${formatRange(a)}`),
@@ -51,6 +56,7 @@ export function myWorkMessage(list: AssignmentView[], today: string): Message {
   }
   const blocks: KnownBlock[] = [section(`*Your ranges* (${open.length})`)];
   for (const a of open.slice(0, 15)) blocks.push(divider(), ...assignmentCard(a, { today }));
-  if (open.length > 15) blocks.push(context(`…and ${open.length - 15} more: open the rangekeeper Home tab for all of them.`));
+  if (open.length > 15)
+    blocks.push(context(`…and ${open.length - 15} more: open the rangekeeper Home tab for all of them.`));
   return msg(`You hold ${plural(open.length, "open range")}`, blocks);
 }

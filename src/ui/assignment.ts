@@ -1,8 +1,18 @@
 /** An assignment as Block Kit: one line of facts, a progress bar and the next useful actions. */
 import type { ActionsBlock, Button, KnownBlock } from "@slack/types";
 import type { AssignmentView } from "../core/types.ts";
+import {
+  assignmentTitle,
+  button,
+  context,
+  dueLabel,
+  esc,
+  mention,
+  progressBar,
+  section,
+  statusLabel,
+} from "./format.ts";
 import { ACTIONS } from "./ids.ts";
-import { assignmentTitle, button, context, dueLabel, esc, mention, progressBar, section, statusLabel } from "./format.ts";
 
 /** The buttons that fit an assignment's status, most likely next step first. */
 export function assignmentButtons(a: AssignmentView): Button[] {

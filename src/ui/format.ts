@@ -10,7 +10,11 @@ export const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g,
 export const mention = (userId: string): string => `<@${userId}>`;
 export const channelMention = (channelId: string): string => `<#${channelId}>`;
 
-export const plain = (text: string, emoji = true): PlainTextElement => ({ type: "plain_text", text: text.slice(0, 2000), emoji });
+export const plain = (text: string, emoji = true): PlainTextElement => ({
+  type: "plain_text",
+  text: text.slice(0, 2000),
+  emoji,
+});
 
 export const section = (text: string, accessory?: SectionBlock["accessory"]): SectionBlock => ({
   type: "section",

@@ -5,12 +5,14 @@ import type { AssignmentView, HandoffView } from "../core/types.ts";
 import { assignmentCard } from "./assignment.ts";
 import { button, context, esc, mention, section } from "./format.ts";
 import { ACTIONS } from "./ids.ts";
-import { msg, type Message } from "./message.ts";
+import { type Message, msg } from "./message.ts";
 
 const recipient = (to: string | null) => (to ? mention(to) : "the pool");
 
 export function handoffRequestedMessage(h: HandoffView, leads: string[]): Message {
-  const who = leads.length ? leads.map(mention).join(", ") : "a lead (none is set up yet: an admin can name one with /ledger role)";
+  const who = leads.length
+    ? leads.map(mention).join(", ")
+    : "a lead (none is set up yet: an admin can name one with /ledger role)";
   return msg(`Handoff of ${h.assignmentRef} requested`, [
     section(
       `:incoming_envelope: Asked to hand *${h.assignmentRef}* items ${formatRange(h)} to ${recipient(h.toUserId)} (${h.ref}). ${who} will approve or reject it.`,
@@ -23,7 +25,8 @@ export function handoffAppliedMessage(h: HandoffView, moved: AssignmentView | nu
   const lines = [
     `:twisted_rightwards_arrows: *${h.assignmentRef}* items ${formatRange(h)} went to ${recipient(h.toUserId)}${moved ? ` as *${moved.ref}*` : ""}.`,
   ];
-  if (kept.length) lines.push(`${mention(h.fromUserId)} keeps ${kept.map((k) => `*${k.ref}* (${formatRange(k)})`).join(" and ")}.`);
+  if (kept.length)
+    lines.push(`${mention(h.fromUserId)} keeps ${kept.map((k) => `*${k.ref}* (${formatRange(k)})`).join(" and ")}.`);
   return msg(`Handoff of ${h.assignmentRef} done`, [section(lines.join("\n")), context(`Reason: ${esc(h.reason)}`)]);
 }
 
@@ -35,7 +38,11 @@ export function handoffApprovalMessage(h: HandoffView, a: AssignmentView | null)
     ),
     context(
       `Reason: ${esc(h.reason)}`,
-      ...(a ? [`${a.ref} now: ${formatRange(a)}, ${a.itemsDone}/${a.size} done, ${a.status.toLowerCase().replace("_", " ")}`] : []),
+      ...(a
+        ? [
+            `${a.ref} now: ${formatRange(a)}, ${a.itemsDone}/${a.size} done, ${a.status.toLowerCase().replace("_", " ")}`,
+          ]
+        : []),
       `Request ${h.ref}`,
     ),
     {
@@ -53,28 +60,46 @@ export function handoffApprovalMessage(h: HandoffView, a: AssignmentView | null)
 
 /** What the leads' request messages turn into once someone decided. */
 export function handoffDecidedMessage(h: HandoffView): Message {
-  const verb = h.status === "APPROVED" ? ":white_check_mark: Approved" : h.status === "REJECTED" ? ":no_entry_sign: Rejected" : ":heavy_minus_sign: Withdrawn";
+  const verb =
+    h.status === "APPROVED"
+      ? ":white_check_mark: Approved"
+      : h.status === "REJECTED"
+        ? ":no_entry_sign: Rejected"
+        : ":heavy_minus_sign: Withdrawn";
   const by = h.decidedById ? ` by ${mention(h.decidedById)}` : "";
   const blocks: KnownBlock[] = [
     section(
       `${verb}${by}: hand *${h.assignmentRef}* (${esc(h.dataset)}) items ${formatRange(h)} from ${mention(h.fromUserId)} to ${recipient(h.toUserId)}.`,
     ),
-    context(`Reason: ${esc(h.reason)}`, ...(h.decisionComment ? [`Comment: ${esc(h.decisionComment)}`] : []), `Request ${h.ref}`),
+    context(
+      `Reason: ${esc(h.reason)}`,
+      ...(h.decisionComment ? [`Comment: ${esc(h.decisionComment)}`] : []),
+      `Request ${h.ref}`,
+    ),
   ];
   return msg(`${h.ref} ${h.status.toLowerCase()}`, blocks);
 }
 
 /** DM to the requester / recipient / previous owner after a decision. */
-export function handoffOutcomeDm(h: HandoffView, moved: AssignmentView | null, forUser: string, today: string): Message {
+export function handoffOutcomeDm(
+  h: HandoffView,
+  moved: AssignmentView | null,
+  forUser: string,
+  today: string,
+): Message {
   if (h.status === "REJECTED") {
     return msg(`${h.ref} rejected`, [
-      section(`:no_entry_sign: ${mention(h.decidedById ?? "")} rejected handing *${h.assignmentRef}* items ${formatRange(h)} to ${recipient(h.toUserId)}.`),
+      section(
+        `:no_entry_sign: ${mention(h.decidedById ?? "")} rejected handing *${h.assignmentRef}* items ${formatRange(h)} to ${recipient(h.toUserId)}.`,
+      ),
       ...(h.decisionComment ? [context(`Comment: ${esc(h.decisionComment)}`)] : []),
     ]);
   }
   if (moved && moved.assigneeId === forUser) {
     return msg(`You received ${moved.ref}`, [
-      section(`:inbox_tray: ${mention(h.fromUserId)}'s items ${formatRange(moved)} of ${esc(moved.dataset)} are now yours as *${moved.ref}*.`),
+      section(
+        `:inbox_tray: ${mention(h.fromUserId)}'s items ${formatRange(moved)} of ${esc(moved.dataset)} are now yours as *${moved.ref}*.`,
+      ),
       context(`Reason: ${esc(h.reason)}`, ...(h.decisionComment ? [`Comment: ${esc(h.decisionComment)}`] : [])),
       ...assignmentCard(moved, { today }),
     ]);

@@ -4,8 +4,8 @@ import { formatRange } from "../core/ranges.ts";
 import type { AssignmentView, HandoffView, ReviewView, Role } from "../core/types.ts";
 import type { AnnotatorLoad } from "../core/workload.ts";
 import { assignmentCard } from "./assignment.ts";
-import { ACTIONS } from "./ids.ts";
 import { button, context, divider, esc, header, mention, plural, section } from "./format.ts";
+import { ACTIONS } from "./ids.ts";
 
 export interface HomeInput {
   userId: string;
@@ -26,17 +26,30 @@ export function homeView(h: HomeInput): HomeView {
     {
       type: "actions",
       block_id: "home:actions",
-      elements: [button("Claim a range", ACTIONS.openClaim, "claim", "primary"), button("Refresh", ACTIONS.refreshHome, "refresh")],
+      elements: [
+        button("Claim a range", ACTIONS.openClaim, "claim", "primary"),
+        button("Refresh", ACTIONS.refreshHome, "refresh"),
+      ],
     },
   ];
   const open = h.assignments.filter((a) => a.status !== "COMPLETED");
   const done = h.assignments.filter((a) => a.status === "COMPLETED");
   blocks.push(header(`Your ranges (${open.length})`));
-  if (open.length === 0) blocks.push(section(`You hold no open ranges. Claim some with *Claim a range* or \`${esc("/claim <dataset> next")}\`.`));
+  if (open.length === 0)
+    blocks.push(
+      section(`You hold no open ranges. Claim some with *Claim a range* or \`${esc("/claim <dataset> next")}\`.`),
+    );
   for (const a of open.slice(0, 12)) blocks.push(...assignmentCard(a, { today: h.today }), divider());
   if (open.length > 12) blocks.push(context(`…and ${open.length - 12} more; \`/mywork\` lists them all.`));
   if (done.length) {
-    blocks.push(context(`Completed: ${done.slice(0, 10).map((a) => `${a.ref} (${esc(a.dataset)} ${formatRange(a)})`).join(", ")}${done.length > 10 ? ` and ${done.length - 10} more` : ""}`));
+    blocks.push(
+      context(
+        `Completed: ${done
+          .slice(0, 10)
+          .map((a) => `${a.ref} (${esc(a.dataset)} ${formatRange(a)})`)
+          .join(", ")}${done.length > 10 ? ` and ${done.length - 10} more` : ""}`,
+      ),
+    );
   }
   if (h.reviews.length) {
     blocks.push(header(`Reviews waiting for you (${h.reviews.length})`));
@@ -80,7 +93,10 @@ export function homeView(h: HomeInput): HomeView {
         busy.length
           ? busy
               .slice(0, 20)
-              .map((l) => `${mention(l.userId)} · ${plural(l.remainingItems, "item")} left in ${plural(l.openRanges, "range")} · *${l.daysOfWork} d* at ${l.capacityPerWeek}/wk`)
+              .map(
+                (l) =>
+                  `${mention(l.userId)} · ${plural(l.remainingItems, "item")} left in ${plural(l.openRanges, "range")} · *${l.daysOfWork} d* at ${l.capacityPerWeek}/wk`,
+              )
               .join("\n")
           : "Nobody holds open items.",
       ),
@@ -92,5 +108,8 @@ export function homeView(h: HomeInput): HomeView {
 /** Keeps a view within Slack's 100-block limit, saying that something was left out. */
 function fit(blocks: KnownBlock[]): KnownBlock[] {
   if (blocks.length <= MAX_BLOCKS) return blocks;
-  return [...blocks.slice(0, MAX_BLOCKS - 1), context("Some entries were left out; use `/mywork` and `/ledger status` for the full lists.")];
+  return [
+    ...blocks.slice(0, MAX_BLOCKS - 1),
+    context("Some entries were left out; use `/mywork` and `/ledger status` for the full lists."),
+  ];
 }

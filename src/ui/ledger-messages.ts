@@ -6,13 +6,16 @@ import { formatRange } from "../core/ranges.ts";
 import type { DatasetView, MemberView, Role } from "../core/types.ts";
 import type { AnnotatorLoad } from "../core/workload.ts";
 import { channelMention, context, esc, header, mention, plural, progressBar, section } from "./format.ts";
-import { msg, type Message } from "./message.ts";
+import { type Message, msg } from "./message.ts";
 
 export function loadLines(load: AnnotatorLoad[]): string {
   if (load.length === 0) return "_nobody holds open items_";
   return load
     .slice(0, 15)
-    .map((l) => `${mention(l.userId)} ${plural(l.remainingItems, "item")} left · ${l.daysOfWork} d at ${l.capacityPerWeek}/wk`)
+    .map(
+      (l) =>
+        `${mention(l.userId)} ${plural(l.remainingItems, "item")} left · ${l.daysOfWork} d at ${l.capacityPerWeek}/wk`,
+    )
     .join("\n");
 }
 
@@ -26,14 +29,18 @@ export function coverageMessage(c: Coverage): Message {
       [
         `*${plural(c.itemCount, d.itemNoun)}* · claimed ${c.claimedItems.toLocaleString("en-US")} (${pct(c.claimedItems)}) · done ${c.doneItems.toLocaleString("en-US")} (${pct(c.doneItems)}) · reviewed ${c.completedItems.toLocaleString("en-US")} (${pct(c.completedItems)}) · free ${c.freeItems.toLocaleString("en-US")} (${pct(c.freeItems)})`,
         `${progressBar(c.doneItems, c.itemCount, 20)} done`,
-        c.gapCount ? `Free: ${gaps}${c.gapCount > 8 ? ` and ${c.gapCount - 8} more gaps` : ""}` : "Every item is claimed.",
+        c.gapCount
+          ? `Free: ${gaps}${c.gapCount > 8 ? ` and ${c.gapCount - 8} more gaps` : ""}`
+          : "Every item is claimed.",
       ].join("\n"),
     ),
     section(`*Load*\n${loadLines(c.load)}`),
     context(
       `${c.rangesByStatus.IN_PROGRESS} in progress · ${c.rangesByStatus.PENDING} pending · ${c.rangesByStatus.IN_REVIEW} in review · ${c.rangesByStatus.CHANGES_REQUESTED} in rework · ${c.rangesByStatus.COMPLETED} completed`,
       c.overdueRanges ? `:warning: ${plural(c.overdueRanges, "overdue range")}` : "nothing overdue",
-      c.forecastFinish ? `forecast finish ${c.forecastFinish} at ${c.itemsPerDay}/day` : "no forecast yet (no progress in the last 14 days)",
+      c.forecastFinish
+        ? `forecast finish ${c.forecastFinish} at ${c.itemsPerDay}/day`
+        : "no forecast yet (no progress in the last 14 days)",
     ),
   ];
   return msg(`${d.slug}: ${pct(c.doneItems)} done, ${c.freeItems} free`, blocks);
@@ -41,13 +48,21 @@ export function coverageMessage(c: Coverage): Message {
 
 export function statusOverviewMessage(datasets: Coverage[], load: AnnotatorLoad[]): Message {
   if (datasets.length === 0) {
-    return msg("No datasets yet", [section(`No datasets yet. A lead adds one with \`${esc("/ledger dataset add <slug> <items> [#channel] [title…]")}\`.`)]);
+    return msg("No datasets yet", [
+      section(
+        `No datasets yet. A lead adds one with \`${esc("/ledger dataset add <slug> <items> [#channel] [title…]")}\`.`,
+      ),
+    ]);
   }
   const lines = datasets.map(
     (c) =>
       `*${esc(c.dataset.slug)}* ${progressBar(c.doneItems, c.itemCount)} · ${c.freeItems.toLocaleString("en-US")} free · ${c.overdueRanges} overdue · ${c.forecastFinish ? `finish ~${c.forecastFinish}` : "no forecast"}`,
   );
-  return msg("Ledger status", [header("Ledger status"), section(lines.join("\n")), section(`*Load*\n${loadLines(load.filter((l) => l.remainingItems > 0))}`)]);
+  return msg("Ledger status", [
+    header("Ledger status"),
+    section(lines.join("\n")),
+    section(`*Load*\n${loadLines(load.filter((l) => l.remainingItems > 0))}`),
+  ]);
 }
 
 const HELP: [string, string, string][] = [
@@ -70,7 +85,11 @@ const HELP: [string, string, string][] = [
 
 export function helpMessage(): Message {
   const lines = HELP.map(([c, args, what]) => `\`${c}${args ? ` ${args}` : ""}\` — ${what}`);
-  return msg("rangekeeper commands", [header("rangekeeper commands"), section(lines.join("\n")), context("Every range has a reference like A17; every command accepts it.")]);
+  return msg("rangekeeper commands", [
+    header("rangekeeper commands"),
+    section(lines.join("\n")),
+    context("Every range has a reference like A17; every command accepts it."),
+  ]);
 }
 
 export function datasetMessage(d: DatasetView, headline: string): Message {
@@ -82,11 +101,20 @@ export function datasetMessage(d: DatasetView, headline: string): Message {
   ];
   return msg(headline, [
     section(`:card_index_dividers: ${headline}`),
-    context(...facts, `errors: ${esc(d.errorTaxonomy.join(", "))}`, ...(d.instructions ? [`instructions v${d.instructions.version}`] : [])),
+    context(
+      ...facts,
+      `errors: ${esc(d.errorTaxonomy.join(", "))}`,
+      ...(d.instructions ? [`instructions v${d.instructions.version}`] : []),
+    ),
   ]);
 }
 
-const ROLE_WORD: Record<Role, string> = { ANNOTATOR: "an annotator", REVIEWER: "a reviewer", LEAD: "a lead", ADMIN: "an admin" };
+const ROLE_WORD: Record<Role, string> = {
+  ANNOTATOR: "an annotator",
+  REVIEWER: "a reviewer",
+  LEAD: "a lead",
+  ADMIN: "an admin",
+};
 
 export function roleMessage(userId: string, role: Role, dataset: string | null): Message {
   const text = `${mention(userId)} is now ${ROLE_WORD[role]}${dataset ? ` on ${esc(dataset)}` : ""}.`;
@@ -99,5 +127,7 @@ export function capacityMessage(m: MemberView): Message {
 }
 
 export function exportedMessage(slug: string, rows: number): Message {
-  return msg(`Exported ${slug}`, [section(`:page_facing_up: Sent you the ledger of *${esc(slug)}* as CSV (${plural(rows, "row")}).`)]);
+  return msg(`Exported ${slug}`, [
+    section(`:page_facing_up: Sent you the ledger of *${esc(slug)}* as CSV (${plural(rows, "row")}).`),
+  ]);
 }

@@ -2,9 +2,9 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from "@slack/types";
 import { formatRange } from "../core/ranges.ts";
 import type { AssignmentView, DatasetView, HandoffView, ReviewView } from "../core/types.ts";
-import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.ts";
 import { context, esc, mention, plain, plural, section } from "./format.ts";
-import { type Message } from "./message.ts";
+import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.ts";
+import type { Message } from "./message.ts";
 import { compactItems } from "./review-messages.ts";
 
 /** What a modal remembers between opening and submission (kept in private_metadata, < 3000 chars). */
@@ -17,7 +17,13 @@ export interface ModalMetadata {
 
 const meta = (m: ModalMetadata) => JSON.stringify(m);
 
-function modal(callbackId: string, title: string, blocks: KnownBlock[], m: ModalMetadata, submit: string | null = "Save"): ModalView {
+function modal(
+  callbackId: string,
+  title: string,
+  blocks: KnownBlock[],
+  m: ModalMetadata,
+  submit: string | null = "Save",
+): ModalView {
   return {
     type: "modal",
     callback_id: callbackId,
@@ -29,9 +35,17 @@ function modal(callbackId: string, title: string, blocks: KnownBlock[], m: Modal
   };
 }
 
-const option = (text: string, value: string): PlainTextOption => ({ text: plain(text.slice(0, 75)), value: value.slice(0, 150) });
+const option = (text: string, value: string): PlainTextOption => ({
+  text: plain(text.slice(0, 75)),
+  value: value.slice(0, 150),
+});
 
-function input(blockId: string, label: string, element: InputBlock["element"], o: { optional?: boolean; hint?: string; dispatch?: boolean } = {}): InputBlock {
+function input(
+  blockId: string,
+  label: string,
+  element: InputBlock["element"],
+  o: { optional?: boolean; hint?: string; dispatch?: boolean } = {},
+): InputBlock {
   return {
     type: "input",
     block_id: blockId,
@@ -43,7 +57,10 @@ function input(blockId: string, label: string, element: InputBlock["element"], o
   };
 }
 
-const textInput = (placeholder: string, o: { multiline?: boolean; initial?: string | null; max?: number } = {}): InputBlock["element"] => ({
+const textInput = (
+  placeholder: string,
+  o: { multiline?: boolean; initial?: string | null; max?: number } = {},
+): InputBlock["element"] => ({
   type: "plain_text_input",
   action_id: VALUE,
   placeholder: plain(placeholder.slice(0, 150)),
@@ -72,12 +89,21 @@ export function noticeModal(title: string, body: string | Message): ModalView {
 }
 
 const assignmentOption = (a: AssignmentView) =>
-  option(`${a.ref} · ${a.dataset} ${formatRange(a)} · ${a.itemsDone}/${a.size} · ${a.status.toLowerCase().replace("_", " ")}`, a.ref);
+  option(
+    `${a.ref} · ${a.dataset} ${formatRange(a)} · ${a.itemsDone}/${a.size} · ${a.status.toLowerCase().replace("_", " ")}`,
+    a.ref,
+  );
 
 function assignmentSelect(assignments: AssignmentView[], selected?: string): InputBlock["element"] {
   const options = assignments.slice(0, 100).map(assignmentOption);
   const initial = options.find((o) => o.value === selected);
-  return { type: "static_select", action_id: VALUE, placeholder: plain("Choose a range"), options, ...(initial ? { initial_option: initial } : {}) };
+  return {
+    type: "static_select",
+    action_id: VALUE,
+    placeholder: plain("Choose a range"),
+    options,
+    ...(initial ? { initial_option: initial } : {}),
+  };
 }
 
 export interface ClaimModalInput {
@@ -93,7 +119,10 @@ export interface ClaimModalInput {
 export function claimModal(c: ClaimModalInput): ModalView {
   const i = INPUTS.claim;
   if (c.datasets.length === 0) {
-    return noticeModal("Claim a range", `There are no datasets yet. A lead adds one with \`${esc("/ledger dataset add <slug> <items>")}\`.`);
+    return noticeModal(
+      "Claim a range",
+      `There are no datasets yet. A lead adds one with \`${esc("/ledger dataset add <slug> <items>")}\`.`,
+    );
   }
   const options = c.datasets.slice(0, 100).map((d) => option(`${d.slug} · ${d.title}`, d.slug));
   const initial = options.find((o) => o.value === c.selected?.slug);
@@ -102,7 +131,13 @@ export function claimModal(c: ClaimModalInput): ModalView {
     input(
       i.dataset,
       "Dataset",
-      { type: "static_select", action_id: ACTIONS.claimDataset, placeholder: plain("Choose a dataset"), options, ...(initial ? { initial_option: initial } : {}) },
+      {
+        type: "static_select",
+        action_id: ACTIONS.claimDataset,
+        placeholder: plain("Choose a dataset"),
+        options,
+        ...(initial ? { initial_option: initial } : {}),
+      },
       { dispatch: true },
     ),
   ];
@@ -114,23 +149,46 @@ export function claimModal(c: ClaimModalInput): ModalView {
           : `:no_entry: No free range of ${d.batchSize} ${d.itemNoun}s is left in ${esc(d.slug)}; give a smaller size or an explicit range.`,
       ),
     );
-    if (d.instructions) blocks.push(context(`Instructions v${d.instructions.version}: ${esc(d.instructions.url ?? d.instructions.text.slice(0, 200))}`));
+    if (d.instructions)
+      blocks.push(
+        context(
+          `Instructions v${d.instructions.version}: ${esc(d.instructions.url ?? d.instructions.text.slice(0, 200))}`,
+        ),
+      );
   }
   blocks.push(
-    input(i.range, "Items", textInput(c.suggestion ? `e.g. ${c.suggestion.first}-${c.suggestion.last}` : "e.g. 101-200"), {
+    input(
+      i.range,
+      "Items",
+      textInput(c.suggestion ? `e.g. ${c.suggestion.first}-${c.suggestion.last}` : "e.g. 101-200"),
+      {
+        optional: true,
+        hint: "Leave empty to take the next free range of the size below.",
+      },
+    ),
+    input(i.size, "Size", numberInput(d?.batchSize ?? null, 1, d?.itemCount), {
       optional: true,
-      hint: "Leave empty to take the next free range of the size below.",
+      hint: "Used when Items is empty.",
     }),
-    input(i.size, "Size", numberInput(d?.batchSize ?? null, 1, d?.itemCount), { optional: true, hint: "Used when Items is empty." }),
-    input(i.due, "Due date", { type: "datepicker", action_id: VALUE, placeholder: plain("No due date") }, { optional: true }),
+    input(
+      i.due,
+      "Due date",
+      { type: "datepicker", action_id: VALUE, placeholder: plain("No due date") },
+      { optional: true },
+    ),
     input(i.note, "Note", textInput("Anything the team should know", { max: 500 }), { optional: true }),
   );
   return modal(VIEWS.claim, "Claim a range", blocks, { ...c.metadata, ...(d ? { ref: d.slug } : {}) }, "Claim");
 }
 
-export function progressModal(assignments: AssignmentView[], selected: string | undefined, m: ModalMetadata): ModalView {
+export function progressModal(
+  assignments: AssignmentView[],
+  selected: string | undefined,
+  m: ModalMetadata,
+): ModalView {
   const i = INPUTS.progress;
-  if (assignments.length === 0) return noticeModal("Update progress", "You hold no open ranges. Claim some with `/claim`.");
+  if (assignments.length === 0)
+    return noticeModal("Update progress", "You hold no open ranges. Claim some with `/claim`.");
   const chosen = assignments.find((a) => a.ref === selected);
   return modal(
     VIEWS.progress,
@@ -165,7 +223,12 @@ export interface HandoffPrefill {
   reason?: string;
 }
 
-export function handoffModal(assignments: AssignmentView[], prefill: HandoffPrefill, m: ModalMetadata, isLead: boolean): ModalView {
+export function handoffModal(
+  assignments: AssignmentView[],
+  prefill: HandoffPrefill,
+  m: ModalMetadata,
+  isLead: boolean,
+): ModalView {
   const i = INPUTS.handoff;
   if (assignments.length === 0) return noticeModal("Hand off", "There is no range you can hand off.");
   return modal(
@@ -173,21 +236,49 @@ export function handoffModal(assignments: AssignmentView[], prefill: HandoffPref
     "Hand off a range",
     [
       input(i.assignment, "Range", assignmentSelect(assignments, prefill.ref)),
-      input(i.to, "To", { type: "users_select", action_id: VALUE, placeholder: plain("Someone"), ...(prefill.to ? { initial_user: prefill.to } : {}) }, {
-        optional: true,
-      }),
+      input(
+        i.to,
+        "To",
+        {
+          type: "users_select",
+          action_id: VALUE,
+          placeholder: plain("Someone"),
+          ...(prefill.to ? { initial_user: prefill.to } : {}),
+        },
+        {
+          optional: true,
+        },
+      ),
       input(
         i.pool,
         "Or",
-        { type: "checkboxes", action_id: VALUE, options: [option("Return the items to the pool", "pool")], ...(prefill.to === null ? { initial_options: [option("Return the items to the pool", "pool")] } : {}) },
+        {
+          type: "checkboxes",
+          action_id: VALUE,
+          options: [option("Return the items to the pool", "pool")],
+          ...(prefill.to === null ? { initial_options: [option("Return the items to the pool", "pool")] } : {}),
+        },
         { optional: true },
       ),
-      input(i.range, "Only these items", textInput("e.g. 151-200", { initial: prefill.range ? `${prefill.range.first}-${prefill.range.last}` : null }), {
-        optional: true,
-        hint: "Leave empty to hand off the whole range; a part splits it.",
-      }),
-      input(i.reason, "Reason", textInput("Why it moves (kept in the history)", { multiline: true, initial: prefill.reason ?? null, max: 500 })),
-      context(isLead ? "As a lead, your handoff happens at once." : "A lead approves your request; you and the recipient get a message."),
+      input(
+        i.range,
+        "Only these items",
+        textInput("e.g. 151-200", { initial: prefill.range ? `${prefill.range.first}-${prefill.range.last}` : null }),
+        {
+          optional: true,
+          hint: "Leave empty to hand off the whole range; a part splits it.",
+        },
+      ),
+      input(
+        i.reason,
+        "Reason",
+        textInput("Why it moves (kept in the history)", { multiline: true, initial: prefill.reason ?? null, max: 500 }),
+      ),
+      context(
+        isLead
+          ? "As a lead, your handoff happens at once."
+          : "A lead approves your request; you and the recipient get a message.",
+      ),
     ],
     m,
     isLead ? "Hand off" : "Ask a lead",
@@ -200,7 +291,9 @@ export function decisionModal(h: HandoffView, m: ModalMetadata): ModalView {
     VIEWS.decision,
     `Decide ${h.ref}`,
     [
-      section(`${mention(h.requesterId)} asks to hand *${h.assignmentRef}* items ${formatRange(h)} to ${h.toUserId ? mention(h.toUserId) : "the pool"}.`),
+      section(
+        `${mention(h.requesterId)} asks to hand *${h.assignmentRef}* items ${formatRange(h)} to ${h.toUserId ? mention(h.toUserId) : "the pool"}.`,
+      ),
       context(`Reason: ${esc(h.reason)}`),
       input(i.decision, "Decision", {
         type: "radio_buttons",
@@ -208,11 +301,23 @@ export function decisionModal(h: HandoffView, m: ModalMetadata): ModalView {
         options: [option("Approve", "approve"), option("Reject", "reject")],
         initial_option: option("Approve", "approve"),
       }),
-      input(i.to, "Recipient", { type: "users_select", action_id: VALUE, placeholder: plain("The pool"), ...(h.toUserId ? { initial_user: h.toUserId } : {}) }, {
+      input(
+        i.to,
+        "Recipient",
+        {
+          type: "users_select",
+          action_id: VALUE,
+          placeholder: plain("The pool"),
+          ...(h.toUserId ? { initial_user: h.toUserId } : {}),
+        },
+        {
+          optional: true,
+          hint: "Change it to approve the handoff to someone else; empty returns the items to the pool.",
+        },
+      ),
+      input(i.comment, "Comment", textInput("Optional; the requester sees it", { multiline: true, max: 500 }), {
         optional: true,
-        hint: "Change it to approve the handoff to someone else; empty returns the items to the pool.",
       }),
-      input(i.comment, "Comment", textInput("Optional; the requester sees it", { multiline: true, max: 500 }), { optional: true }),
     ],
     { ...m, ref: h.ref },
     "Decide",
@@ -224,14 +329,20 @@ export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m:
   const gold = r.sampleItems.filter((x) => d.goldItems.includes(x));
   const items = r.sampleItems.length === a.size ? `every item (${formatRange(a)})` : compactItems(r.sampleItems);
   const blocks: KnownBlock[] = [
-    section(`*${a.ref}* · ${esc(d.title)} ${formatRange(a)} by ${mention(a.assigneeId)} · round ${r.round}\nCheck ${plural(r.sampleItems.length, d.itemNoun)}: ${items}`),
+    section(
+      `*${a.ref}* · ${esc(d.title)} ${formatRange(a)} by ${mention(a.assigneeId)} · round ${r.round}\nCheck ${plural(r.sampleItems.length, d.itemNoun)}: ${items}`,
+    ),
     input(i.checked, "Items checked", numberInput(r.sampleItems.length, 1, r.sampleItems.length)),
   ];
   d.errorTaxonomy.slice(0, 20).forEach((cat, n) => {
     blocks.push(input(`${i.errorPrefix}${n}`, `Errors: ${cat}`.slice(0, 2000), numberInput(0, 0), { optional: true }));
   });
   if (gold.length) {
-    blocks.push(input(i.gold, `Gold items right (of ${gold.length})`, numberInput(gold.length, 0, gold.length), { hint: `Gold items: ${compactItems(gold)}` }));
+    blocks.push(
+      input(i.gold, `Gold items right (of ${gold.length})`, numberInput(gold.length, 0, gold.length), {
+        hint: `Gold items: ${compactItems(gold)}`,
+      }),
+    );
   }
   blocks.push(
     input(i.verdict, "Verdict", {
@@ -239,7 +350,9 @@ export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m:
       action_id: VALUE,
       options: [option("Accept", "accept"), option("Request changes", "changes")],
     }),
-    input(i.comment, "Comment", textInput("Required when requesting changes", { multiline: true, max: 1000 }), { optional: true }),
+    input(i.comment, "Comment", textInput("Required when requesting changes", { multiline: true, max: 1000 }), {
+      optional: true,
+    }),
   );
   return modal(VIEWS.review, `Review ${a.ref}`, blocks, { ...m, ref: r.ref }, "Record");
 }

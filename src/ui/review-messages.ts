@@ -5,10 +5,11 @@ import type { AssignmentView, ReviewView } from "../core/types.ts";
 import { assignmentCard } from "./assignment.ts";
 import { assignmentTitle, button, context, esc, mention, plural, section } from "./format.ts";
 import { ACTIONS } from "./ids.ts";
-import { msg, type Message } from "./message.ts";
+import { type Message, msg } from "./message.ts";
 
 export function reviewQueueMessage(list: ReviewView[]): Message {
-  if (list.length === 0) return msg("No reviews waiting for you", [section(":sparkles: No reviews are waiting for you.")]);
+  if (list.length === 0)
+    return msg("No reviews waiting for you", [section(":sparkles: No reviews are waiting for you.")]);
   const blocks: KnownBlock[] = [section(`*Reviews waiting for you* (${list.length})`)];
   for (const r of list.slice(0, 20)) {
     blocks.push(
@@ -25,21 +26,33 @@ export function reviewQueueMessage(list: ReviewView[]): Message {
 export function reviewRequestMessage(r: ReviewView, a: AssignmentView): Message {
   const items = r.sampleItems.length === a.size ? "every item (full review)" : `items ${compactItems(r.sampleItems)}`;
   return msg(`Review ${a.ref} from ${a.assigneeId}`, [
-    section(`:mag: ${mention(a.assigneeId)} submitted ${assignmentTitle(a)} for review (round ${r.round}).\nCheck ${items}.`),
-    { type: "actions", block_id: `review:${r.ref}`, elements: [button("Review", ACTIONS.openReview, r.ref, "primary")] },
+    section(
+      `:mag: ${mention(a.assigneeId)} submitted ${assignmentTitle(a)} for review (round ${r.round}).\nCheck ${items}.`,
+    ),
+    {
+      type: "actions",
+      block_id: `review:${r.ref}`,
+      elements: [button("Review", ACTIONS.openReview, r.ref, "primary")],
+    },
   ]);
 }
 
 export function reviewDecidedDm(r: ReviewView, a: AssignmentView, today: string): Message {
   const accepted = r.status === "ACCEPTED";
-  const errors = Object.entries(r.errors).map(([c, n]) => `${c}: ${n}`).join(", ");
+  const errors = Object.entries(r.errors)
+    .map(([c, n]) => `${c}: ${n}`)
+    .join(", ");
   return msg(`${a.ref} ${accepted ? "accepted" : "needs changes"}`, [
     section(
       accepted
         ? `:white_check_mark: ${mention(r.reviewerId ?? "")} accepted *${a.ref}*.`
         : `:leftwards_arrow_with_hook: ${mention(r.reviewerId ?? "")} asks for changes on *${a.ref}*.`,
     ),
-    context(`Checked ${r.itemsChecked ?? 0} of ${r.sampleItems.length}`, ...(errors ? [`Errors: ${esc(errors)}`] : []), ...(r.comment ? [`Comment: ${esc(r.comment)}`] : [])),
+    context(
+      `Checked ${r.itemsChecked ?? 0} of ${r.sampleItems.length}`,
+      ...(errors ? [`Errors: ${esc(errors)}`] : []),
+      ...(r.comment ? [`Comment: ${esc(r.comment)}`] : []),
+    ),
     ...(accepted ? [] : assignmentCard(a, { today })),
   ]);
 }

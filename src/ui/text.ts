@@ -15,7 +15,13 @@ function hintCommand(h: Hint): string {
 /** As mrkdwn: words escaped, people as mentions, hints as the command in code. */
 export function mrkdwn(t: Text): string {
   return t
-    .map((p) => (typeof p === "string" ? esc(p) : p.kind === "person" ? mention(p.userId) : ` with \`${esc(hintCommand(p.hint))}\``))
+    .map((p) =>
+      typeof p === "string"
+        ? esc(p)
+        : p.kind === "person"
+          ? mention(p.userId)
+          : ` with \`${esc(hintCommand(p.hint))}\``,
+    )
     .join("");
 }
 
@@ -25,6 +31,12 @@ export function mrkdwn(t: Text): string {
  */
 export function plainWithNames(t: Text, names: ReadonlyMap<string, string>): string {
   return t
-    .map((p) => (typeof p === "string" ? p : p.kind === "person" ? `@${names.get(p.userId) ?? p.userId}` : ` with ${hintCommand(p.hint)}`))
+    .map((p) =>
+      typeof p === "string"
+        ? p
+        : p.kind === "person"
+          ? `@${names.get(p.userId) ?? p.userId}`
+          : ` with ${hintCommand(p.hint)}`,
+    )
     .join("");
 }

@@ -34,7 +34,12 @@ describe("configuration", () => {
       DEFAULT_CAPACITY: "1500",
       DIGEST_CRON: "0 8 * * 1",
     });
-    expect(env).toMatchObject({ PORT: 8080, LEDGER_ADMINS: ["U01ABC", "U02DEF"], DEFAULT_CAPACITY: 1500, DIGEST_CRON: "0 8 * * 1" });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      LEDGER_ADMINS: ["U01ABC", "U02DEF"],
+      DEFAULT_CAPACITY: 1500,
+      DIGEST_CRON: "0 8 * * 1",
+    });
   });
 
   it("lists every problem, one line each", () => {
@@ -60,9 +65,7 @@ describe("configuration", () => {
   });
 
   it("names a missing bot token and a missing signing secret", () => {
-    expect(problems({})).toEqual([
-      "SLACK_BOT_TOKEN is missing: the bot token (xoxb-…) from OAuth & Permissions",
-    ]);
+    expect(problems({})).toEqual(["SLACK_BOT_TOKEN is missing: the bot token (xoxb-…) from OAuth & Permissions"]);
     const e = (() => {
       try {
         loadEnv({});
@@ -70,6 +73,6 @@ describe("configuration", () => {
         return err as Error;
       }
     })();
-    expect(e?.message).toMatch(/^rangekeeper can't start; fix the configuration:\n  - SLACK_BOT_TOKEN is missing/);
+    expect(e?.message).toMatch(/^rangekeeper can't start; fix the configuration:\n {2}- SLACK_BOT_TOKEN is missing/);
   });
 });

@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../../src/generated/prisma/client.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ledger } from "../../src/core/ledger/index.ts";
 import { Store } from "../../src/db/store.ts";
+import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { createTestDatabase } from "../support/db.ts";
-import { makeClaims, runClaims, type ClaimOutcome } from "./fixtures/claims.ts";
+import { type ClaimOutcome, makeClaims, runClaims } from "./fixtures/claims.ts";
 
 const TEAM = "T0CONC";
 const ITEMS = 400;
@@ -50,7 +50,11 @@ async function checkAfterRace(datasetId: number, outcomes: ClaimOutcome[]) {
   );
   const events = await db.prisma.auditEvent.count({ where: { datasetId, action: "assignment.claim" } });
   expect(events).toBe(wins.length);
-  const spans = await db.prisma.freeSpan.aggregate({ where: { datasetId }, _sum: { last: true, first: true }, _count: true });
+  const spans = await db.prisma.freeSpan.aggregate({
+    where: { datasetId },
+    _sum: { last: true, first: true },
+    _count: true,
+  });
   const free = (spans._sum.last ?? 0) - (spans._sum.first ?? 0) + spans._count;
   expect(free + rows.reduce((n, r) => n + r.last - r.first + 1, 0)).toBe(ITEMS);
 }
@@ -96,7 +100,12 @@ describe("concurrent claims", () => {
     });
     out = "";
     child.stdin.end("go\n");
-    const local = await runClaims([ledger], mine.map((c) => ({ ...c })), TEAM, "race2");
+    const local = await runClaims(
+      [ledger],
+      mine.map((c) => ({ ...c })),
+      TEAM,
+      "race2",
+    );
     expect(await exited, err).toBe(0);
     const remote = JSON.parse(out.trim().split("\n").pop()!) as ClaimOutcome[];
     expect(remote).toHaveLength(25);

@@ -1,7 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Prisma } from "../../src/generated/prisma/client.ts";
 import { sqlState } from "../../src/db/errors.ts";
-import { ADMIN, ANA, BOB, CAL, LEAD, LEAD2, REVIEWER, TEAM, expectDomainError, ledgerFixture, type LedgerFixture } from "../support/ledger.ts";
+import { Prisma } from "../../src/generated/prisma/client.ts";
+import {
+  ADMIN,
+  ANA,
+  BOB,
+  CAL,
+  expectDomainError,
+  LEAD,
+  LEAD2,
+  type LedgerFixture,
+  ledgerFixture,
+  REVIEWER,
+  TEAM,
+} from "../support/ledger.ts";
 
 let f: LedgerFixture;
 beforeEach(async () => {
@@ -11,15 +23,21 @@ afterEach(async () => {
   await f.dispose();
 });
 
-const events = (action?: string) => f.prisma.auditEvent.findMany({ where: { teamId: TEAM, ...(action ? { action } : {}) }, orderBy: { id: "asc" } });
+const events = (action?: string) =>
+  f.prisma.auditEvent.findMany({ where: { teamId: TEAM, ...(action ? { action } : {}) }, orderBy: { id: "asc" } });
 
 async function cats(items = 1000) {
-  return (await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: items, title: "Cat photos", itemNoun: "image" })).dataset;
+  return (
+    await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: items, title: "Cat photos", itemNoun: "image" })
+  ).dataset;
 }
 
 /** FreeSpan must always be exactly 1..N minus the live assignments. */
 async function expectFreeSpansConsistent(datasetId: number, itemCount: number) {
-  const live = await f.prisma.assignment.findMany({ where: { datasetId, status: { not: "RELEASED" } }, orderBy: { first: "asc" } });
+  const live = await f.prisma.assignment.findMany({
+    where: { datasetId, status: { not: "RELEASED" } },
+    orderBy: { first: "asc" },
+  });
   const expected: { first: number; last: number }[] = [];
   let next = 1;
   for (const a of live) {
@@ -28,23 +46,52 @@ async function expectFreeSpansConsistent(datasetId: number, itemCount: number) {
     next = a.last + 1;
   }
   if (next <= itemCount) expected.push({ first: next, last: itemCount });
-  const spans = await f.prisma.freeSpan.findMany({ where: { datasetId }, orderBy: { first: "asc" }, select: { first: true, last: true } });
+  const spans = await f.prisma.freeSpan.findMany({
+    where: { datasetId },
+    orderBy: { first: "asc" },
+    select: { first: true, last: true },
+  });
   expect(spans).toEqual(expected);
 }
 
 describe("datasets", () => {
   it("lets leads add and configure datasets, with an audit event each", async () => {
     const d = await cats();
-    expect(d).toMatchObject({ slug: "cats", itemCount: 1000, itemNoun: "image", batchSize: 100, reviewSampleRate: 0.1 });
+    expect(d).toMatchObject({
+      slug: "cats",
+      itemCount: 1000,
+      itemNoun: "image",
+      batchSize: 100,
+      reviewSampleRate: 0.1,
+    });
     expect(d.errorTaxonomy).toContain("wrong class");
     const set = await f.ledger.configureDataset(LEAD, "cats", { key: "sample", value: 0.25 });
     expect(set.dataset.reviewSampleRate).toBe(0.25);
-    expect((await f.ledger.configureDataset(LEAD, "cats", { key: "gold", value: [{ first: 5, last: 5 }, { first: 17, last: 17 }, { first: 40, last: 42 }, { first: 41, last: 41 }] })).dataset.goldItems).toEqual([5, 17, 40, 41, 42]);
-    expect((await f.ledger.configureDataset(LEAD, "cats", { key: "taxonomy", value: ["Missing box", " wrong class", "missing box"] })).dataset.errorTaxonomy).toEqual([
-      "missing box",
-      "wrong class",
-    ]);
-    expect((await f.ledger.configureDataset(LEAD, "cats", { key: "instructions", value: "https://wiki.example/cats" })).dataset.instructions).toEqual({
+    expect(
+      (
+        await f.ledger.configureDataset(LEAD, "cats", {
+          key: "gold",
+          value: [
+            { first: 5, last: 5 },
+            { first: 17, last: 17 },
+            { first: 40, last: 42 },
+            { first: 41, last: 41 },
+          ],
+        })
+      ).dataset.goldItems,
+    ).toEqual([5, 17, 40, 41, 42]);
+    expect(
+      (
+        await f.ledger.configureDataset(LEAD, "cats", {
+          key: "taxonomy",
+          value: ["Missing box", " wrong class", "missing box"],
+        })
+      ).dataset.errorTaxonomy,
+    ).toEqual(["missing box", "wrong class"]);
+    expect(
+      (await f.ledger.configureDataset(LEAD, "cats", { key: "instructions", value: "https://wiki.example/cats" }))
+        .dataset.instructions,
+    ).toEqual({
       version: 1,
       text: "https://wiki.example/cats",
       url: "https://wiki.example/cats",
@@ -55,14 +102,34 @@ describe("datasets", () => {
   });
 
   it("refuses non-leads, duplicates, bad names and values outside the rules, changing nothing", async () => {
-    await expectDomainError(f.ledger.createDataset(ANA, { slug: "dogs", itemCount: 10 }), "forbidden", /only leads and admins can add datasets/);
+    await expectDomainError(
+      f.ledger.createDataset(ANA, { slug: "dogs", itemCount: 10 }),
+      "forbidden",
+      /only leads and admins can add datasets/,
+    );
     await cats();
-    await expectDomainError(f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 10 }), "conflict", "a dataset named cats already exists");
-    await expectDomainError(f.ledger.createDataset(LEAD, { slug: "Bad_Name", itemCount: 10 }), "invalid", /can't be a dataset name/);
+    await expectDomainError(
+      f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 10 }),
+      "conflict",
+      "a dataset named cats already exists",
+    );
+    await expectDomainError(
+      f.ledger.createDataset(LEAD, { slug: "Bad_Name", itemCount: 10 }),
+      "invalid",
+      /can't be a dataset name/,
+    );
     await expectDomainError(f.ledger.createDataset(LEAD, { slug: "ok", itemCount: 0 }), "invalid", /item count/);
-    await expectDomainError(f.ledger.configureDataset(LEAD, "cats", { key: "sample", value: 1.5 }), "invalid", /between 0% and 100%/);
+    await expectDomainError(
+      f.ledger.configureDataset(LEAD, "cats", { key: "sample", value: 1.5 }),
+      "invalid",
+      /between 0% and 100%/,
+    );
     await expectDomainError(f.ledger.configureDataset(ANA, "cats", { key: "title", value: "x" }), "forbidden");
-    await expectDomainError(f.ledger.configureDataset(LEAD, "dogs", { key: "title", value: "x" }), "not_found", /there is no dataset "dogs"; datasets: cats/);
+    await expectDomainError(
+      f.ledger.configureDataset(LEAD, "dogs", { key: "title", value: "x" }),
+      "not_found",
+      /there is no dataset "dogs"; datasets: cats/,
+    );
     expect(await f.prisma.dataset.count()).toBe(1);
     expect(await events("dataset.set")).toHaveLength(0);
   });
@@ -70,7 +137,11 @@ describe("datasets", () => {
   it("grows the item count freely and shrinks it only over free items", async () => {
     const d = await cats(100);
     await f.ledger.claim(ANA, { dataset: "cats", first: 81, last: 90 });
-    await expectDomainError(f.ledger.configureDataset(LEAD, "cats", { key: "items", value: 85 }), "conflict", /A\d+ holds items up to 90/);
+    await expectDomainError(
+      f.ledger.configureDataset(LEAD, "cats", { key: "items", value: 85 }),
+      "conflict",
+      /A\d+ holds items up to 90/,
+    );
     await f.ledger.configureDataset(LEAD, "cats", { key: "items", value: 95 });
     await expectFreeSpansConsistent(d.id, 95);
     await f.ledger.configureDataset(LEAD, "cats", { key: "items", value: 200 });
@@ -81,8 +152,22 @@ describe("datasets", () => {
 describe("claims", () => {
   it("claims an explicit range and refuses an overlapping one, naming who holds what", async () => {
     const d = await cats();
-    const a = await f.ledger.claim(ANA, { dataset: "cats", first: 120, last: 180, dueDate: "2026-12-01", note: "first pass" });
-    expect(a.assignment).toMatchObject({ ref: "A1", first: 120, last: 180, size: 61, assigneeId: ANA.userId, status: "PENDING", dueDate: "2026-12-01" });
+    const a = await f.ledger.claim(ANA, {
+      dataset: "cats",
+      first: 120,
+      last: 180,
+      dueDate: "2026-12-01",
+      note: "first pass",
+    });
+    expect(a.assignment).toMatchObject({
+      ref: "A1",
+      first: 120,
+      last: 180,
+      size: 61,
+      assigneeId: ANA.userId,
+      status: "PENDING",
+      dueDate: "2026-12-01",
+    });
     const held = await expectDomainError(
       f.ledger.claim(BOB, { dataset: "cats", first: 150, last: 200 }),
       "conflict",
@@ -94,7 +179,11 @@ describe("claims", () => {
       { kind: "person", userId: ANA.userId },
       " in A1; the lowest free range of 51 items is 1–51",
     ]);
-    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 100, last: 120 }), "conflict", /already held by you in A1/);
+    await expectDomainError(
+      f.ledger.claim(ANA, { dataset: "cats", first: 100, last: 120 }),
+      "conflict",
+      /already held by you in A1/,
+    );
     expect(await f.prisma.assignment.count()).toBe(1);
     expect(await events("assignment.claim")).toHaveLength(1);
     await expectFreeSpansConsistent(d.id, 1000);
@@ -102,11 +191,27 @@ describe("claims", () => {
 
   it("refuses ranges outside 1..N, past due dates, long notes and archived datasets", async () => {
     await cats(100);
-    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 90, last: 120 }), "invalid", "cats has 100 items (1–100); 90–120 goes past the end");
+    await expectDomainError(
+      f.ledger.claim(ANA, { dataset: "cats", first: 90, last: 120 }),
+      "invalid",
+      "cats has 100 items (1–100); 90–120 goes past the end",
+    );
     await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 0, last: 5 }), "invalid", /numbered from 1/);
-    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, dueDate: "2026-11-01" }), "invalid", /in the past/);
-    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, dueDate: "2026-02-30" }), "invalid", /not a real date/);
-    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, note: "x".repeat(501) }), "invalid", /keep it under 500/);
+    await expectDomainError(
+      f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, dueDate: "2026-11-01" }),
+      "invalid",
+      /in the past/,
+    );
+    await expectDomainError(
+      f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, dueDate: "2026-02-30" }),
+      "invalid",
+      /not a real date/,
+    );
+    await expectDomainError(
+      f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5, note: "x".repeat(501) }),
+      "invalid",
+      /keep it under 500/,
+    );
     await f.ledger.configureDataset(LEAD, "cats", { key: "archived", value: true });
     await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 5 }), "invalid", /archived/);
     expect(await f.prisma.assignment.count()).toBe(0);
@@ -133,7 +238,11 @@ describe("claims", () => {
 
   it("lets only leads assign ranges to others", async () => {
     await cats();
-    await expectDomainError(f.ledger.assign(ANA, { dataset: "cats", first: 1, last: 10, assigneeId: BOB.userId }), "forbidden", /assign ranges to others/);
+    await expectDomainError(
+      f.ledger.assign(ANA, { dataset: "cats", first: 1, last: 10, assigneeId: BOB.userId }),
+      "forbidden",
+      /assign ranges to others/,
+    );
     const r = await f.ledger.assign(LEAD, { dataset: "cats", first: 1, last: 10, assigneeId: BOB.userId });
     expect(r.assignment).toMatchObject({ assigneeId: BOB.userId, status: "PENDING" });
     const [e] = await events("assignment.assign");
@@ -144,8 +253,16 @@ describe("claims", () => {
 describe("idempotency", () => {
   it("applies a repeated request once and returns the first result", async () => {
     await cats();
-    const first = await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 }, { idempotencyKey: "cmd:trigger-1" });
-    const again = await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 }, { idempotencyKey: "cmd:trigger-1" });
+    const first = await f.ledger.claim(
+      ANA,
+      { dataset: "cats", first: 1, last: 10 },
+      { idempotencyKey: "cmd:trigger-1" },
+    );
+    const again = await f.ledger.claim(
+      ANA,
+      { dataset: "cats", first: 1, last: 10 },
+      { idempotencyKey: "cmd:trigger-1" },
+    );
     expect(first.replayed).toBe(false);
     expect(again.replayed).toBe(true);
     expect(again.assignment).toEqual(first.assignment);
@@ -154,12 +271,19 @@ describe("idempotency", () => {
     await f.ledger.setProgress(ANA, "A1", 5, { idempotencyKey: "p" });
     await f.ledger.setProgress(ANA, "A1", 5, { idempotencyKey: "p" });
     expect(await events("assignment.progress")).toHaveLength(1);
-    await expectDomainError(f.ledger.release(ANA, "A1", { idempotencyKey: "p" }), "invalid", /already used for a different request/);
+    await expectDomainError(
+      f.ledger.release(ANA, "A1", { idempotencyKey: "p" }),
+      "invalid",
+      /already used for a different request/,
+    );
   });
 
   it("does not remember a refused request, so it can be retried", async () => {
     await cats(10);
-    await expectDomainError(f.ledger.claim(ANA, { dataset: "cats", first: 5, last: 20 }, { idempotencyKey: "k" }), "invalid");
+    await expectDomainError(
+      f.ledger.claim(ANA, { dataset: "cats", first: 5, last: 20 }, { idempotencyKey: "k" }),
+      "invalid",
+    );
     const ok = await f.ledger.claim(ANA, { dataset: "cats", first: 5, last: 10 }, { idempotencyKey: "k" });
     expect(ok.replayed).toBe(false);
   });
@@ -172,19 +296,31 @@ describe("progress and status transitions", () => {
     const p = await f.ledger.setProgress(ANA, "A1", 20);
     expect(p.assignment).toMatchObject({ status: "IN_PROGRESS", itemsDone: 20 });
     expect(p.previous).toEqual({ status: "PENDING", itemsDone: 0 });
-    await expectDomainError(f.ledger.setProgress(ANA, "A1", 51), "invalid", "A1 has 50 items; items done must be between 0 and 50");
+    await expectDomainError(
+      f.ledger.setProgress(ANA, "A1", 51),
+      "invalid",
+      "A1 has 50 items; items done must be between 0 and 50",
+    );
     await expectDomainError(f.ledger.start(ANA, "A1"), "illegal_transition", "can't start A1: it is in progress");
     expect((await f.ledger.pause(ANA, "A1")).assignment.status).toBe("PENDING");
     await expectDomainError(f.ledger.pause(ANA, "A1"), "illegal_transition", /it has not been started/);
     expect((await f.ledger.start(ANA, "A1")).assignment.status).toBe("IN_PROGRESS");
     const [e] = await events("assignment.progress");
-    expect(e).toMatchObject({ actorId: ANA.userId, before: { status: "PENDING", itemsDone: 0 }, after: { status: "IN_PROGRESS", itemsDone: 20 } });
+    expect(e).toMatchObject({
+      actorId: ANA.userId,
+      before: { status: "PENDING", itemsDone: 0 },
+      after: { status: "IN_PROGRESS", itemsDone: 20 },
+    });
   });
 
   it("lets only the owner or a lead change a range", async () => {
     await cats();
     await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
-    await expectDomainError(f.ledger.setProgress(BOB, "A1", 3), "forbidden", "A1 belongs to @UANA; only they or a lead can update it");
+    await expectDomainError(
+      f.ledger.setProgress(BOB, "A1", 3),
+      "forbidden",
+      "A1 belongs to @UANA; only they or a lead can update it",
+    );
     await expectDomainError(f.ledger.release(BOB, "A1"), "forbidden");
     expect((await f.ledger.setProgress(LEAD, "A1", 3)).assignment.itemsDone).toBe(3);
     await expectDomainError(f.ledger.setProgress(ANA, "A99", 3), "not_found", "there is no assignment A99");
@@ -194,7 +330,10 @@ describe("progress and status transitions", () => {
     await cats();
     await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
     await expectDomainError(f.ledger.setProgress({ teamId: "T0OTHER", userId: ANA.userId }, "A1", 3), "not_found");
-    await expectDomainError(f.ledger.claim({ teamId: "T0OTHER", userId: ANA.userId }, { dataset: "cats", first: 1, last: 2 }), "not_found");
+    await expectDomainError(
+      f.ledger.claim({ teamId: "T0OTHER", userId: ANA.userId }, { dataset: "cats", first: 1, last: 2 }),
+      "not_found",
+    );
   });
 
   it("completes a submitted range at once when the policy reviews nothing", async () => {
@@ -223,9 +362,16 @@ describe("review loop", () => {
       "forbidden",
       /nobody reviews their own range/,
     );
-    await expectDomainError(f.ledger.recordReview(BOB, s1.review!.ref, { verdict: "accept", itemsChecked: 40, errors: {} }), "forbidden");
     await expectDomainError(
-      f.ledger.recordReview(REVIEWER, s1.review!.ref, { verdict: "changes", itemsChecked: 40, errors: { "wrong class": 3 } }),
+      f.ledger.recordReview(BOB, s1.review!.ref, { verdict: "accept", itemsChecked: 40, errors: {} }),
+      "forbidden",
+    );
+    await expectDomainError(
+      f.ledger.recordReview(REVIEWER, s1.review!.ref, {
+        verdict: "changes",
+        itemsChecked: 40,
+        errors: { "wrong class": 3 },
+      }),
       "invalid",
       /a comment is required/,
     );
@@ -242,7 +388,11 @@ describe("review loop", () => {
     });
     expect(changes.assignment.status).toBe("CHANGES_REQUESTED");
     expect(changes.review.errors).toEqual({ "wrong class": 3, "missing label": 1 });
-    await expectDomainError(f.ledger.recordReview(REVIEWER, s1.review!.ref, { verdict: "accept", itemsChecked: 1, errors: {} }), "conflict", /already decided/);
+    await expectDomainError(
+      f.ledger.recordReview(REVIEWER, s1.review!.ref, { verdict: "accept", itemsChecked: 1, errors: {} }),
+      "conflict",
+      /already decided/,
+    );
 
     await f.ledger.start(ANA, "A1");
     // Another reviewer with no load appears; the fix still goes to the first one.
@@ -250,7 +400,11 @@ describe("review loop", () => {
     const s2 = await f.ledger.submit(ANA, "A1");
     expect(s2.review).toMatchObject({ reviewerId: REVIEWER.userId, round: 2 });
     expect(s2.review!.sampleItems).toEqual(s1.review!.sampleItems);
-    const ok = await f.ledger.recordReview(REVIEWER, s2.review!.ref, { verdict: "accept", itemsChecked: 40, errors: {} });
+    const ok = await f.ledger.recordReview(REVIEWER, s2.review!.ref, {
+      verdict: "accept",
+      itemsChecked: 40,
+      errors: {},
+    });
     expect(ok.assignment.status).toBe("COMPLETED");
 
     await f.ledger.claim(ANA, { dataset: "cats", first: 101, last: 200 });
@@ -281,7 +435,11 @@ describe("handoffs", () => {
 
   it("turns an annotator's handoff into a request that a lead approves, splitting the range", async () => {
     await setup();
-    const req = await f.ledger.handoff(ANA, "A1", { to: BOB.userId, range: { first: 141, last: 160 }, reason: "out sick" });
+    const req = await f.ledger.handoff(ANA, "A1", {
+      to: BOB.userId,
+      range: { first: 141, last: 160 },
+      reason: "out sick",
+    });
     expect(req.applied).toBe(false);
     expect(req.handoff).toMatchObject({ ref: "H1", status: "PENDING", first: 141, last: 160, toUserId: BOB.userId });
     expect(req.leads).toEqual([ADMIN.userId, LEAD.userId, LEAD2.userId]);
@@ -290,20 +448,35 @@ describe("handoffs", () => {
       "conflict",
       "A1 already has a handoff request waiting for a lead (H1)",
     );
-    await expectDomainError(f.ledger.decideHandoff(ANA, "H1", { approve: true }), "forbidden", /only leads and admins can approve or reject handoffs/);
+    await expectDomainError(
+      f.ledger.decideHandoff(ANA, "H1", { approve: true }),
+      "forbidden",
+      /only leads and admins can approve or reject handoffs/,
+    );
     await expectDomainError(f.ledger.decideHandoff(BOB, "H1", { approve: true }), "forbidden");
     expect((await f.ledger.getAssignment(TEAM, "A1")).last).toBe(200);
 
     const ok = await f.ledger.decideHandoff(LEAD, "H1", { approve: true, comment: "fine" });
     expect(ok.applied).toBe(true);
     expect(ok.handoff).toMatchObject({ status: "APPROVED", decidedById: LEAD.userId, decisionComment: "fine" });
-    expect(ok.moved).toMatchObject({ ref: "A3", assigneeId: BOB.userId, first: 141, last: 160, itemsDone: 10, status: "PENDING" });
+    expect(ok.moved).toMatchObject({
+      ref: "A3",
+      assigneeId: BOB.userId,
+      first: 141,
+      last: 160,
+      itemsDone: 10,
+      status: "PENDING",
+    });
     expect(ok.kept.map((k) => [k.ref, k.first, k.last, k.itemsDone, k.assigneeId])).toEqual([
       ["A1", 101, 140, 40, ANA.userId],
       ["A2", 161, 200, 0, ANA.userId],
     ]);
     expect(ok.handoff.resultAssignmentId).toBe(ok.moved!.id);
-    const second = await expectDomainError(f.ledger.decideHandoff(LEAD2, "H1", { approve: false }), "conflict", "H1 was already approved by @ULEAD");
+    const second = await expectDomainError(
+      f.ledger.decideHandoff(LEAD2, "H1", { approve: false }),
+      "conflict",
+      "H1 was already approved by @ULEAD",
+    );
     expect(second.details).toMatchObject({ status: "APPROVED", decidedById: LEAD.userId });
     const trail = (await events()).filter((e) => e.handoffId === 1).map((e) => e.action);
     expect(trail).toEqual(["handoff.request", "handoff.apply", "handoff.approve"]);
@@ -334,12 +507,20 @@ describe("handoffs", () => {
     await f.ledger.handoff(CAL, "A1", { to: BOB.userId, reason: "back" });
     await expectDomainError(f.ledger.decideHandoff(CAL, "H2", { approve: true }), "forbidden");
     await f.ledger.setRole(ADMIN, CAL.userId, "LEAD");
-    await expectDomainError(f.ledger.decideHandoff(CAL, "H2", { approve: true }), "forbidden", /nobody decides their own request/);
+    await expectDomainError(
+      f.ledger.decideHandoff(CAL, "H2", { approve: true }),
+      "forbidden",
+      /nobody decides their own request/,
+    );
   });
 
   it("returns a whole range or a sub-range to the pool", async () => {
     await setup();
-    const part = await f.ledger.handoff(LEAD, "A1", { to: null, range: { first: 181, last: 200 }, reason: "cut scope" });
+    const part = await f.ledger.handoff(LEAD, "A1", {
+      to: null,
+      range: { first: 181, last: 200 },
+      reason: "cut scope",
+    });
     expect(part.applied).toBe(true);
     expect(part.moved).toBeNull();
     expect(part.kept.map((k) => [k.first, k.last])).toEqual([[101, 180]]);
@@ -354,10 +535,22 @@ describe("handoffs", () => {
   it("refuses a handoff without a reason, outside the range, to the owner, or of a range in review", async () => {
     await setup();
     await expectDomainError(f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "  " }), "invalid", /needs a reason/);
-    await expectDomainError(f.ledger.handoff(ANA, "A1", { to: BOB.userId, range: { first: 190, last: 210 }, reason: "x" }), "invalid", /is not inside A1/);
-    await expectDomainError(f.ledger.handoff(ANA, "A1", { to: ANA.userId, reason: "x" }), "invalid", "A1 already belongs to @UANA");
+    await expectDomainError(
+      f.ledger.handoff(ANA, "A1", { to: BOB.userId, range: { first: 190, last: 210 }, reason: "x" }),
+      "invalid",
+      /is not inside A1/,
+    );
+    await expectDomainError(
+      f.ledger.handoff(ANA, "A1", { to: ANA.userId, reason: "x" }),
+      "invalid",
+      "A1 already belongs to @UANA",
+    );
     await f.ledger.submit(ANA, "A1");
-    await expectDomainError(f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "x" }), "illegal_transition", /in review/);
+    await expectDomainError(
+      f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "x" }),
+      "illegal_transition",
+      /in review/,
+    );
     expect(await f.prisma.handoffRequest.count()).toBe(0);
   });
 
@@ -369,11 +562,19 @@ describe("handoffs", () => {
     await f.ledger.claim(ANA, { dataset: "cats", first: 101, last: 200 });
     await f.ledger.handoff(ANA, "A2", { to: BOB.userId, range: { first: 181, last: 200 }, reason: "y" });
     await f.ledger.submit(ANA, "A2");
-    await expectDomainError(f.ledger.decideHandoff(LEAD, "H2", { approve: true }), "illegal_transition", "can't hand off A2: it is in review");
+    await expectDomainError(
+      f.ledger.decideHandoff(LEAD, "H2", { approve: true }),
+      "illegal_transition",
+      "can't hand off A2: it is in review",
+    );
     expect((await f.ledger.getHandoff(TEAM, "H2")).status).toBe("PENDING");
     await expectDomainError(f.ledger.cancelHandoff(BOB, "H2"), "forbidden", "only @UANA can withdraw H2");
     expect((await f.ledger.cancelHandoff(ANA, "H2")).handoff.status).toBe("CANCELLED");
-    await expectDomainError(f.ledger.decideHandoff(LEAD, "H2", { approve: true }), "conflict", "H2 was already cancelled");
+    await expectDomainError(
+      f.ledger.decideHandoff(LEAD, "H2", { approve: true }),
+      "conflict",
+      "H2 was already cancelled",
+    );
   });
 });
 
@@ -386,7 +587,14 @@ describe("coverage and workload", () => {
     await f.ledger.setProgress(ANA, "A1", 60);
     f.clock.advanceDays(5);
     const c = await f.ledger.coverage(TEAM, "cats");
-    expect(c).toMatchObject({ claimedItems: 200, doneItems: 60, freeItems: 800, gapCount: 2, overdueRanges: 1, completedItems: 0 });
+    expect(c).toMatchObject({
+      claimedItems: 200,
+      doneItems: 60,
+      freeItems: 800,
+      gapCount: 2,
+      overdueRanges: 1,
+      completedItems: 0,
+    });
     expect(c.gaps).toEqual([
       { first: 101, last: 200 },
       { first: 301, last: 1000 },
@@ -405,10 +613,18 @@ describe("coverage and workload", () => {
 
 describe("members", () => {
   it("lets admins grant lead roles and leads grant reviewer roles only", async () => {
-    await expectDomainError(f.ledger.setRole(LEAD, ANA.userId, "LEAD"), "forbidden", /only admins can make someone lead/);
+    await expectDomainError(
+      f.ledger.setRole(LEAD, ANA.userId, "LEAD"),
+      "forbidden",
+      /only admins can make someone lead/,
+    );
     await expectDomainError(f.ledger.setRole(ANA, BOB.userId, "REVIEWER"), "forbidden");
     expect((await f.ledger.setRole(LEAD, ANA.userId, "REVIEWER")).member.role).toBe("REVIEWER");
-    await expectDomainError(f.ledger.setRole(LEAD, LEAD2.userId, "ANNOTATOR"), "forbidden", /only admins can change the role of @ULEAD2/);
+    await expectDomainError(
+      f.ledger.setRole(LEAD, LEAD2.userId, "ANNOTATOR"),
+      "forbidden",
+      /only admins can change the role of @ULEAD2/,
+    );
     await expectDomainError(f.ledger.setCapacity(ANA, BOB.userId, 100), "forbidden", /set capacities/);
     await expectDomainError(f.ledger.setCapacity(LEAD, BOB.userId, 0), "invalid");
     expect(await f.ledger.effectiveRole({ teamId: TEAM, userId: "USLACKADMIN", workspaceAdmin: true })).toBe("ADMIN");
@@ -435,7 +651,9 @@ describe("database guarantees", () => {
   it("keeps the audit trail append-only", async () => {
     await cats();
     const [e] = await events();
-    await expect(f.prisma.auditEvent.update({ where: { id: e!.id }, data: { reason: "rewritten" } })).rejects.toThrow(/append-only/);
+    await expect(f.prisma.auditEvent.update({ where: { id: e!.id }, data: { reason: "rewritten" } })).rejects.toThrow(
+      /append-only/,
+    );
     await expect(f.prisma.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
     expect(await f.prisma.auditEvent.count()).toBeGreaterThan(0);
   });
@@ -451,7 +669,9 @@ describe("database guarantees", () => {
     for (let i = 0; i < 60; i++) {
       const who = people[rnd(3)]!;
       const op = rnd(4);
-      const live = await f.prisma.assignment.findMany({ where: { datasetId: d.id, status: { in: ["PENDING", "IN_PROGRESS"] } } });
+      const live = await f.prisma.assignment.findMany({
+        where: { datasetId: d.id, status: { in: ["PENDING", "IN_PROGRESS"] } },
+      });
       const pick = live[rnd(Math.max(live.length, 1))];
       try {
         if (op === 0 || !pick) {
@@ -464,7 +684,11 @@ describe("database guarantees", () => {
         } else {
           const first = pick.first + rnd(pick.last - pick.first + 1);
           const last = first + rnd(pick.last - first + 1);
-          await f.ledger.handoff(LEAD, pick.id, { to: rnd(2) ? null : people[rnd(3)]!.userId, range: { first, last }, reason: "shuffle" });
+          await f.ledger.handoff(LEAD, pick.id, {
+            to: rnd(2) ? null : people[rnd(3)]!.userId,
+            range: { first, last },
+            reason: "shuffle",
+          });
         }
       } catch (e) {
         if (!(e instanceof Error) || e.name !== "DomainError") throw e;

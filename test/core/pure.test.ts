@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { checkRangeInside, doneWithin, formatRange, splitAround, intersection } from "../../src/core/ranges.ts";
-import { assertTransition, canApply, statusAfterProgress } from "../../src/core/transitions.ts";
-import { DomainError } from "../../src/core/errors.ts";
-import { parseAssignmentRef, assignmentRef, parseHandoffRef } from "../../src/core/refs.ts";
-import { effectiveRole, requireRole } from "../../src/core/roles.ts";
 import { addDays, dateIn, daysBetween, parseIsoDate } from "../../src/core/dates.ts";
-import { computeWorkload } from "../../src/core/workload.ts";
+import { DomainError } from "../../src/core/errors.ts";
+import { checkRangeInside, doneWithin, formatRange, intersection, splitAround } from "../../src/core/ranges.ts";
+import { assignmentRef, parseAssignmentRef, parseHandoffRef } from "../../src/core/refs.ts";
 import { pickReviewer, planReview, sampleDistinct, seededRandom } from "../../src/core/review/policy.ts";
+import { effectiveRole, requireRole } from "../../src/core/roles.ts";
+import { assertTransition, canApply, statusAfterProgress } from "../../src/core/transitions.ts";
+import { computeWorkload } from "../../src/core/workload.ts";
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -24,7 +24,9 @@ describe("ranges", () => {
     expect(formatRange({ first: 120, last: 180 })).toBe("120–180");
   });
   it("refuses ranges outside 1..N with a readable reason", () => {
-    expect(codeOf(() => checkRangeInside({ first: 0, last: 3 }, 10, "cats"))).toMatch(/^invalid: items are numbered from 1/);
+    expect(codeOf(() => checkRangeInside({ first: 0, last: 3 }, 10, "cats"))).toMatch(
+      /^invalid: items are numbered from 1/,
+    );
     expect(codeOf(() => checkRangeInside({ first: 5, last: 3 }, 10, "cats"))).toMatch(/write it as 3-5/);
     expect(codeOf(() => checkRangeInside({ first: 5, last: 11 }, 10, "cats"))).toBe(
       "invalid: cats has 10 items (1–10); 5–11 goes past the end",
@@ -61,8 +63,12 @@ describe("transitions", () => {
     expect(statusAfterProgress("IN_PROGRESS")).toBe("IN_PROGRESS");
   });
   it("explains a refused move", () => {
-    expect(codeOf(() => assertTransition("release", "COMPLETED", "A3"))).toBe("illegal_transition: can't release A3: it is completed");
-    expect(codeOf(() => assertTransition("submit", "IN_REVIEW", "A9"))).toBe("illegal_transition: can't submit A9: it is in review");
+    expect(codeOf(() => assertTransition("release", "COMPLETED", "A3"))).toBe(
+      "illegal_transition: can't release A3: it is completed",
+    );
+    expect(codeOf(() => assertTransition("submit", "IN_REVIEW", "A9"))).toBe(
+      "illegal_transition: can't submit A9: it is in review",
+    );
   });
 });
 
@@ -81,8 +87,12 @@ describe("roles", () => {
   it("takes the strongest source", () => {
     expect(effectiveRole({ workspaceRole: "ANNOTATOR", bootstrapAdmin: true, workspaceAdmin: false })).toBe("ADMIN");
     expect(effectiveRole({ workspaceRole: "ANNOTATOR", bootstrapAdmin: false, workspaceAdmin: true })).toBe("ADMIN");
-    expect(effectiveRole({ workspaceRole: "REVIEWER", datasetRole: "LEAD", bootstrapAdmin: false, workspaceAdmin: false })).toBe("LEAD");
-    expect(effectiveRole({ workspaceRole: "LEAD", datasetRole: "ANNOTATOR", bootstrapAdmin: false, workspaceAdmin: false })).toBe("LEAD");
+    expect(
+      effectiveRole({ workspaceRole: "REVIEWER", datasetRole: "LEAD", bootstrapAdmin: false, workspaceAdmin: false }),
+    ).toBe("LEAD");
+    expect(
+      effectiveRole({ workspaceRole: "LEAD", datasetRole: "ANNOTATOR", bootstrapAdmin: false, workspaceAdmin: false }),
+    ).toBe("LEAD");
   });
   it("names who may do what", () => {
     expect(codeOf(() => requireRole("ANNOTATOR", "LEAD", "assign ranges"))).toBe(
@@ -117,7 +127,10 @@ describe("workload", () => {
         { assigneeId: "U2", status: "IN_REVIEW", first: 201, last: 300, itemsDone: 100 },
         { assigneeId: "U2", status: "COMPLETED", first: 301, last: 400, itemsDone: 100 },
       ],
-      new Map([["U1", 500], ["U3", 1000]]),
+      new Map([
+        ["U1", 500],
+        ["U3", 1000],
+      ]),
       1000,
     );
     expect(load).toEqual([

@@ -4,7 +4,20 @@
  * ledger holds afterwards.
  */
 import { describe, expect, it } from "vitest";
-import { ask, blockText, buttons, CHANNEL, forgeClick, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.ts";
+import {
+  type AppHarness,
+  ask,
+  blockText,
+  buttons,
+  CHANNEL,
+  forgeClick,
+  IDS,
+  idOf,
+  refIn,
+  TEAM,
+  uniqueSlug,
+  useApp,
+} from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started));
@@ -24,7 +37,11 @@ async function snapshot(slug: string) {
 const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
 /** A refusal: one section with the reason, a context with the usage when the command's shape was wrong. */
-function expectRefusal(reply: { blocks?: unknown[]; response_type: string; text?: string }, reason: RegExp, usage?: RegExp) {
+function expectRefusal(
+  reply: { blocks?: unknown[]; response_type: string; text?: string },
+  reason: RegExp,
+  usage?: RegExp,
+) {
   expect(reply.response_type).toBe("ephemeral");
   const blocks = reply.blocks as { type: string }[];
   expect(blocks[0]!.type).toBe("section");
@@ -56,7 +73,15 @@ describe("/claim", () => {
     expect(b.map((x) => x.text)).toEqual(["Start", "Update progress", "Hand off", "Release"]);
     expect(new Set(b.map((x) => x.value))).toEqual(new Set([ref]));
     const a = await row(ref);
-    expect(a).toMatchObject({ assigneeId: IDS.ana, first: 1, last: 100, status: "PENDING", itemsDone: 0, note: "first pass", assignedBy: IDS.ana });
+    expect(a).toMatchObject({
+      assigneeId: IDS.ana,
+      first: 1,
+      last: 100,
+      status: "PENDING",
+      itemsDone: 0,
+      note: "first pass",
+      assignedBy: IDS.ana,
+    });
     expect(a.dueDate?.toISOString().slice(0, 10)).toBe("2030-01-31");
     const events = await h.prisma.auditEvent.findMany({ where: { assignmentId: a.id } });
     expect(events.map((e) => e.action)).toEqual(["assignment.claim"]);
@@ -105,7 +130,12 @@ describe("/claim", () => {
     const held = refIn((await ask(h.ana, "/claim", `${slug} 1-100`)).reply.text ?? "");
     const before = await snapshot(slug);
     const { reply } = await ask(h.bob, "/claim", `${slug} 50-60`);
-    expectRefusal(reply, new RegExp(`items 50–60 of ${slug} are already held by <@${IDS.ana}> in ${held}; the lowest free range of 11 items is 101–111`));
+    expectRefusal(
+      reply,
+      new RegExp(
+        `items 50–60 of ${slug} are already held by <@${IDS.ana}> in ${held}; the lowest free range of 11 items is 101–111`,
+      ),
+    );
     const outside = await ask(h.bob, "/claim", `${slug} 290-310`);
     expectRefusal(outside.reply, /310/);
     const past = await ask(h.bob, "/claim", `${slug} 200-210 due 2001-01-01`);
@@ -141,14 +171,24 @@ describe("assignment card buttons", () => {
     const started = await start.reply();
     expect(started.replace_original).toBe(true);
     expect(blockText(started.blocks)).toContain(`*${ref}* is in progress.`);
-    expect(buttons(started.blocks).map((b) => b.text)).toEqual(["Update progress", "Submit as done", "Pause", "Hand off", "Release"]);
+    expect(buttons(started.blocks).map((b) => b.text)).toEqual([
+      "Update progress",
+      "Submit as done",
+      "Pause",
+      "Hand off",
+      "Release",
+    ]);
     const submit = await h.bob.click("assignment.submit", { channel: CHANNEL, messageTs: card.ts, value: ref });
     expect(blockText((await submit.reply()).blocks)).toContain(`*${ref}* is completed`);
     expect(await row(ref)).toMatchObject({ status: "COMPLETED", itemsDone: 20 });
 
     const other = await ask(h.bob, "/claim", `${slug} 21-40`);
     const ref2 = refIn(other.reply.text ?? "");
-    const release = await h.bob.click("assignment.release", { channel: CHANNEL, messageTs: other.reply.message!.ts, value: ref2 });
+    const release = await h.bob.click("assignment.release", {
+      channel: CHANNEL,
+      messageTs: other.reply.message!.ts,
+      value: ref2,
+    });
     const released = await release.reply();
     expect(released.replace_original).toBe(true);
     expect(released.text).toBe(`Released ${ref2}`);
@@ -173,7 +213,13 @@ describe("/progress", () => {
     const count = await ask(h.ana, "/progress", `${ref} 40`);
     expect(count.text).toContain(`*${ref}*: 40 of 100 done and started it.`);
     expect(await row(ref)).toMatchObject({ itemsDone: 40, status: "IN_PROGRESS" });
-    expect(buttons(count.reply.blocks).map((b) => b.text)).toEqual(["Update progress", "Submit as done", "Pause", "Hand off", "Release"]);
+    expect(buttons(count.reply.blocks).map((b) => b.text)).toEqual([
+      "Update progress",
+      "Submit as done",
+      "Pause",
+      "Hand off",
+      "Release",
+    ]);
 
     const pause = await ask(h.ana, "/progress", `${ref} pause lunch`);
     expect(pause.text).toContain(`*${ref}* is paused`);
@@ -200,8 +246,12 @@ describe("/progress", () => {
     const dm = await reviewer.waitForDm((m) => m.text.includes(ref));
     expect(blockText(dm.blocks)).toContain(`<@${IDS.ana}> submitted *${ref}*`);
     expect(blockText(dm.blocks)).toContain("every item (full review)");
-    expect(buttons(dm.blocks)).toEqual([expect.objectContaining({ text: "Review", actionId: "review.open", value: `R${review.id}` })]);
-    const actions = (await h.prisma.auditEvent.findMany({ where: { assignmentId: a.id }, orderBy: { id: "asc" } })).map((e) => e.action);
+    expect(buttons(dm.blocks)).toEqual([
+      expect.objectContaining({ text: "Review", actionId: "review.open", value: `R${review.id}` }),
+    ]);
+    const actions = (await h.prisma.auditEvent.findMany({ where: { assignmentId: a.id }, orderBy: { id: "asc" } })).map(
+      (e) => e.action,
+    );
     expect(actions).toContain("assignment.claim");
     expect(actions.filter((x) => x.startsWith("assignment.")).length).toBeGreaterThanOrEqual(6);
   });
@@ -224,7 +274,11 @@ describe("/progress", () => {
     expectRefusal(tooMany.reply, new RegExp(`${ref} has 20 items; items done must be between 0 and 20`));
 
     const word = await ask(h.ana, "/progress", `${ref} lots`);
-    expectRefusal(word.reply, /"lots" is neither a count of items done nor start, pause or done/, /\/progress <ref> <count>/);
+    expectRefusal(
+      word.reply,
+      /"lots" is neither a count of items done nor start, pause or done/,
+      /\/progress <ref> <count>/,
+    );
 
     const noRef = await ask(h.ana, "/progress", `X1 3`);
     expectRefusal(noRef.reply, /"X1" is not an assignment reference; they look like A17/, /\/progress <ref>/);
@@ -257,7 +311,13 @@ describe("/handoff", () => {
     expect(text).toContain(`<@${IDS.ana}> keeps *${ref}* (101–150)`);
     expect(text).toContain("Reason: ana is out sick");
     expect(await row(ref)).toMatchObject({ first: 101, last: 150, assigneeId: IDS.ana, itemsDone: 30 });
-    expect(await row(moved)).toMatchObject({ first: 151, last: 200, assigneeId: IDS.bob, status: "PENDING", parentId: idOf(ref) });
+    expect(await row(moved)).toMatchObject({
+      first: 151,
+      last: 200,
+      assigneeId: IDS.bob,
+      status: "PENDING",
+      parentId: idOf(ref),
+    });
     const hr = await h.prisma.handoffRequest.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
     expect(hr).toMatchObject({ status: "APPROVED", decidedById: IDS.lead, toUserId: IDS.bob, first: 151, last: 200 });
     await h.settle();
@@ -330,7 +390,9 @@ describe("/release", () => {
     expect(reply.text).toBe(`Released ${ref}`);
     expect(text).toContain(`Released *${ref}*: ${slug} items 1–100 are free again.`);
     expect(await row(ref)).toMatchObject({ status: "RELEASED" });
-    const ev = await h.prisma.auditEvent.findFirstOrThrow({ where: { assignmentId: idOf(ref), action: { contains: "release" } } });
+    const ev = await h.prisma.auditEvent.findFirstOrThrow({
+      where: { assignmentId: idOf(ref), action: { contains: "release" } },
+    });
     expect(ev.reason).toBe("not my language");
     const cov = await h.ledger.coverage(TEAM, slug);
     expect(cov.freeItems).toBe(200);
@@ -361,7 +423,9 @@ describe("/mywork", () => {
     // rita holds nothing else in this file
     const empty = await ask(h.rev, "/mywork");
     expect(empty.text).toContain("You hold no open ranges");
-    expect(buttons(empty.reply.blocks)).toEqual([expect.objectContaining({ text: "Claim a range", actionId: "claim.open" })]);
+    expect(buttons(empty.reply.blocks)).toEqual([
+      expect.objectContaining({ text: "Claim a range", actionId: "claim.open" }),
+    ]);
     const a = refIn((await ask(h.rev, "/claim", `${slug} 1-50 due 2030-05-05`)).reply.text ?? "");
     const b = refIn((await ask(h.rev, "/claim", `${slug} 51-60`)).reply.text ?? "");
     await ask(h.rev, "/progress", `${b} 5`);
@@ -372,8 +436,19 @@ describe("/mywork", () => {
     expect(text).toContain("(5/10)");
     expect(text).toContain("due 2030-05-05");
     const bs = buttons(reply.blocks);
-    expect(bs.filter((x) => x.value === a).map((x) => x.text)).toEqual(["Start", "Update progress", "Hand off", "Release"]);
-    expect(bs.filter((x) => x.value === b).map((x) => x.text)).toEqual(["Update progress", "Submit as done", "Pause", "Hand off", "Release"]);
+    expect(bs.filter((x) => x.value === a).map((x) => x.text)).toEqual([
+      "Start",
+      "Update progress",
+      "Hand off",
+      "Release",
+    ]);
+    expect(bs.filter((x) => x.value === b).map((x) => x.text)).toEqual([
+      "Update progress",
+      "Submit as done",
+      "Pause",
+      "Hand off",
+      "Release",
+    ]);
     await ask(h.rev, "/release", a);
     await ask(h.rev, "/release", b);
   });
@@ -396,7 +471,9 @@ describe("/review", () => {
 
     const queue = await ask(reviewer, "/review");
     expect(queue.text).toContain(`*${ref}* · ${slug} · by <@${IDS.bob}> · round 1 · 10 items to check`);
-    expect(buttons(queue.reply.blocks)).toContainEqual(expect.objectContaining({ text: "Review", actionId: "review.open", value: `R${review.id}` }));
+    expect(buttons(queue.reply.blocks)).toContainEqual(
+      expect.objectContaining({ text: "Review", actionId: "review.open", value: `R${review.id}` }),
+    );
 
     const res = await reviewer.command("/review", ref);
     expect(res.status).toBe(200);
@@ -429,7 +506,21 @@ describe("/ledger", () => {
     for (const text of ["help", ""]) {
       const { reply, text: shown } = await ask(h.ana, "/ledger", text);
       expect(reply.text).toBe("rangekeeper commands");
-      for (const cmd of ["/claim", "/progress", "/handoff", "/release", "/mywork", "/review", "/ledger status", "/ledger dataset add", "/ledger dataset set", "/ledger assign", "/ledger role", "/ledger capacity", "/ledger export"]) {
+      for (const cmd of [
+        "/claim",
+        "/progress",
+        "/handoff",
+        "/release",
+        "/mywork",
+        "/review",
+        "/ledger status",
+        "/ledger dataset add",
+        "/ledger dataset set",
+        "/ledger assign",
+        "/ledger role",
+        "/ledger capacity",
+        "/ledger export",
+      ]) {
         expect(shown).toContain(`\`${cmd}`);
       }
       expect(shown).toContain("A17");
@@ -473,19 +564,31 @@ describe("/ledger", () => {
 
   it("dataset add and set (leads only)", async () => {
     const slug = uniqueSlug("added");
-    const { reply, text } = await ask(h.lead, "/ledger", `dataset add ${slug} 5000 <#${CHANNEL}|labels> Street scenes at night`);
+    const { reply, text } = await ask(
+      h.lead,
+      "/ledger",
+      `dataset add ${slug} 5000 <#${CHANNEL}|labels> Street scenes at night`,
+    );
     expect(reply.text).toBe(`Added dataset *${slug}*`);
     expect(text).toContain("5,000 items");
     expect(text).toContain(`digests in <#${CHANNEL}>`);
     const d = await h.prisma.dataset.findFirstOrThrow({ where: { slug } });
-    expect(d).toMatchObject({ itemCount: 5000, channelId: CHANNEL, title: "Street scenes at night", createdBy: IDS.lead });
+    expect(d).toMatchObject({
+      itemCount: 5000,
+      channelId: CHANNEL,
+      title: "Street scenes at night",
+      createdBy: IDS.lead,
+    });
 
     const set = await ask(h.lead, "/ledger", `dataset set ${slug} batch 250`);
     expect(set.reply.text).toBe(`Updated *${slug}*: batch`);
     expect(set.text).toContain("batch 250");
     const sample = await ask(h.lead, "/ledger", `dataset set ${slug} sample 20%`);
     expect(sample.text).toContain("20% sampled");
-    expect(await h.prisma.dataset.findFirstOrThrow({ where: { slug } })).toMatchObject({ batchSize: 250, reviewSampleRate: 0.2 });
+    expect(await h.prisma.dataset.findFirstOrThrow({ where: { slug } })).toMatchObject({
+      batchSize: 250,
+      reviewSampleRate: 0.2,
+    });
 
     const before = await h.auditCount();
     const byAnnotator = await ask(h.ana, "/ledger", `dataset add ${uniqueSlug("nope")} 10`);
@@ -508,11 +611,21 @@ describe("/ledger", () => {
 
   it("assign (leads): the assignee gets a DM; annotators are refused", async () => {
     const slug = await h.dataset(uniqueSlug("assign"), 500);
-    const { reply, text } = await ask(h.lead, "/ledger", `assign ${slug} 1-50 <@${IDS.bob}|bob> due 2030-02-01 boxes only`);
+    const { reply, text } = await ask(
+      h.lead,
+      "/ledger",
+      `assign ${slug} 1-50 <@${IDS.bob}|bob> due 2030-02-01 boxes only`,
+    );
     const ref = refIn(reply.text ?? "");
     expect(reply.text).toBe(`Assigned ${ref} to ${IDS.bob}`);
     expect(text).toContain(`*${ref}* assigned to <@${IDS.bob}>: ${slug} 1–50`);
-    expect(await row(ref)).toMatchObject({ assigneeId: IDS.bob, assignedBy: IDS.lead, first: 1, last: 50, note: "boxes only" });
+    expect(await row(ref)).toMatchObject({
+      assigneeId: IDS.bob,
+      assignedBy: IDS.lead,
+      first: 1,
+      last: 50,
+      note: "boxes only",
+    });
     await h.settle();
     const dm = await h.bob.waitForDm((m) => m.text.includes(ref));
     expect(blockText(dm.blocks)).toContain(`<@${IDS.lead}> assigned you *${ref}*`);
@@ -531,7 +644,9 @@ describe("/ledger", () => {
   it("role (admins) and capacity (leads)", async () => {
     const role = await ask(h.admin, "/ledger", `role <@${IDS.bob}|bob> reviewer`);
     expect(role.text).toContain(`<@${IDS.bob}> is now a reviewer.`);
-    expect(await h.prisma.member.findUniqueOrThrow({ where: { teamId_userId: { teamId: TEAM, userId: IDS.bob } } })).toMatchObject({ role: "REVIEWER" });
+    expect(
+      await h.prisma.member.findUniqueOrThrow({ where: { teamId_userId: { teamId: TEAM, userId: IDS.bob } } }),
+    ).toMatchObject({ role: "REVIEWER" });
     const back = await ask(h.admin, "/ledger", `role <@${IDS.bob}> annotator`);
     expect(back.text).toContain(`<@${IDS.bob}> is now an annotator.`);
 
@@ -541,11 +656,15 @@ describe("/ledger", () => {
     const badRole = await ask(h.admin, "/ledger", `role <@${IDS.bob}> boss`);
     expectRefusal(badRole.reply, /"boss" is not a role/, /\/ledger role @user annotator\|reviewer\|lead\|admin/);
     expect(await h.auditCount()).toBe(before);
-    expect(await h.prisma.member.findUniqueOrThrow({ where: { teamId_userId: { teamId: TEAM, userId: IDS.ana } } })).toMatchObject({ role: "ANNOTATOR" });
+    expect(
+      await h.prisma.member.findUniqueOrThrow({ where: { teamId_userId: { teamId: TEAM, userId: IDS.ana } } }),
+    ).toMatchObject({ role: "ANNOTATOR" });
 
     const cap = await ask(h.lead, "/ledger", `capacity <@${IDS.ana}> 1500`);
     expect(cap.text).toContain(`<@${IDS.ana}> can do 1,500 items per week.`);
-    expect(await h.prisma.member.findUniqueOrThrow({ where: { teamId_userId: { teamId: TEAM, userId: IDS.ana } } })).toMatchObject({ capacityPerWeek: 1500 });
+    expect(
+      await h.prisma.member.findUniqueOrThrow({ where: { teamId_userId: { teamId: TEAM, userId: IDS.ana } } }),
+    ).toMatchObject({ capacityPerWeek: 1500 });
     const capByAnnotator = await ask(h.bob, "/ledger", `capacity <@${IDS.bob}> 99999`);
     expectRefusal(capByAnnotator.reply, /lead/i);
     const badCap = await ask(h.lead, "/ledger", `capacity <@${IDS.ana}> fast`);
@@ -569,9 +688,13 @@ describe("/ledger", () => {
     expect(file!.channels).toEqual([h.ana.dmChannel]);
     expect(file!.initial_comment).toBe(`The ledger of ${slug}: 2 rows.`);
     const lines = file!.content!.toString("utf8").trimEnd().split("\r\n");
-    expect(lines[0]).toBe("ref,first,last,size,assignee,status,items_done,due_date,note,review_round,created_at,updated_at");
+    expect(lines[0]).toBe(
+      "ref,first,last,size,assignee,status,items_done,due_date,note,review_round,created_at,updated_at",
+    );
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(new RegExp(`^${a},1,100,100,${IDS.ana},IN_PROGRESS,12,2030-01-31,"say ""hi"", then go",0,`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^${a},1,100,100,${IDS.ana},IN_PROGRESS,12,2030-01-31,"say ""hi"", then go",0,`),
+    );
     expect(lines[2]).toMatch(new RegExp(`^${b},101,150,50,${IDS.bob},RELEASED,0,,,0,`));
     // the file is in ana's DM, not in the channel
     const dmMessages = h.slack.messages(h.ana.dmChannel);
@@ -607,7 +730,11 @@ describe("Slack workspace admins", () => {
     const profile = h.slack.workspace.user(IDS.bob)!;
     try {
       h.slack.addUser({ ...profile, is_admin: true });
-      const change = await h.bob.sendEvent({ type: "user_change", user: { id: IDS.bob, name: profile.name, is_admin: true }, event_ts: "1.0" });
+      const change = await h.bob.sendEvent({
+        type: "user_change",
+        user: { id: IDS.bob, name: profile.name, is_admin: true },
+        event_ts: "1.0",
+      });
       expect(change.status).toBe(200);
       await userChangesHandled(1);
       const added = await ask(h.bob, "/ledger", `dataset add ${slug} 10 Owner's set`);

@@ -3,9 +3,22 @@
  * their Approve / Reject buttons, the decision and everything it updates; and
  * the clicks that must be refused (stale, forged, someone else's range).
  */
-import { describe, expect, it } from "vitest";
+
 import type { StoredMessage } from "@rangekeeper/slack-standin";
-import { ask, blockText, buttons, forgeClick, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.ts";
+import { describe, expect, it } from "vitest";
+import {
+  type AppHarness,
+  ask,
+  blockText,
+  buttons,
+  forgeClick,
+  IDS,
+  idOf,
+  refIn,
+  TEAM,
+  uniqueSlug,
+  useApp,
+} from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started));
@@ -40,8 +53,19 @@ describe("an annotator's handoff request", () => {
 
     // the requester is told who decides, and nothing moved yet
     const pending = await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } });
-    expect(pending).toMatchObject({ status: "PENDING", requesterId: IDS.ana, fromUserId: IDS.ana, toUserId: IDS.bob, first: 51, last: 100 });
-    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({ first: 1, last: 100, assigneeId: IDS.ana });
+    expect(pending).toMatchObject({
+      status: "PENDING",
+      requesterId: IDS.ana,
+      fromUserId: IDS.ana,
+      toUserId: IDS.bob,
+      first: 51,
+      last: 100,
+    });
+    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({
+      first: 1,
+      last: 100,
+      assigneeId: IDS.ana,
+    });
 
     for (const lead of LEADS) {
       const dm = dms.get(lead)!;
@@ -61,19 +85,29 @@ describe("an annotator's handoff request", () => {
     const stale = structuredClone(dms.get(IDS.lead2)!);
 
     // lee approves from his DM
-    const click = await h.lead.click("handoff.approve", { channel: h.lead.dmChannel, messageTs: dms.get(IDS.lead)!.ts });
+    const click = await h.lead.click("handoff.approve", {
+      channel: h.lead.dmChannel,
+      messageTs: dms.get(IDS.lead)!.ts,
+    });
     expect(click.status).toBe(200);
     const decided = await click.reply();
     expect(decided.replace_original).toBe(true);
     expect(decided.text).toBe(`${hRef} approved`);
-    expect(blockText(decided.blocks)).toContain(`Approved by <@${IDS.lead}>: hand *${ref}* (${slug}) items 51–100 from <@${IDS.ana}> to <@${IDS.bob}>.`);
+    expect(blockText(decided.blocks)).toContain(
+      `Approved by <@${IDS.lead}>: hand *${ref}* (${slug}) items 51–100 from <@${IDS.ana}> to <@${IDS.bob}>.`,
+    );
     expect(buttons(decided.blocks)).toEqual([]);
 
     // the ledger: ana keeps 1-50 with the 50 done items inside it, bob holds 51-100 as a new range
     const approved = await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } });
     expect(approved).toMatchObject({ status: "APPROVED", decidedById: IDS.lead, toUserId: IDS.bob });
     const moved = `A${approved.resultAssignmentId}`;
-    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({ first: 1, last: 50, assigneeId: IDS.ana, itemsDone: 50 });
+    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({
+      first: 1,
+      last: 50,
+      assigneeId: IDS.ana,
+      itemsDone: 50,
+    });
     expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(moved) } })).toMatchObject({
       first: 51,
       last: 100,
@@ -82,7 +116,9 @@ describe("an annotator's handoff request", () => {
       status: "PENDING",
       parentId: idOf(ref),
     });
-    const actions = (await h.prisma.auditEvent.findMany({ where: { handoffId: idOf(hRef) }, orderBy: { id: "asc" } })).map((e) => [e.action, e.actorId]);
+    const actions = (
+      await h.prisma.auditEvent.findMany({ where: { handoffId: idOf(hRef) }, orderBy: { id: "asc" } })
+    ).map((e) => [e.action, e.actorId]);
     expect(actions).toEqual([
       ["handoff.request", IDS.ana],
       ["handoff.apply", IDS.lead],
@@ -92,10 +128,16 @@ describe("an annotator's handoff request", () => {
     await h.settle();
     // requester and recipient are told
     const anaDm = await h.ana.waitForDm((m) => m.text === `${hRef} approved`);
-    expect(blockText(anaDm.blocks)).toContain(`<@${IDS.lead}> approved: *${ref}* items 51–100 went to <@${IDS.bob}> as *${moved}*.`);
+    expect(blockText(anaDm.blocks)).toContain(
+      `<@${IDS.lead}> approved: *${ref}* items 51–100 went to <@${IDS.bob}> as *${moved}*.`,
+    );
     const bobDm = await h.bob.waitForDm((m) => m.text === `You received ${moved}`);
     expect(blockText(bobDm.blocks)).toContain(`<@${IDS.ana}>'s items 51–100 of ${slug} are now yours as *${moved}*.`);
-    expect(buttons(bobDm.blocks).filter((b) => b.value === moved).map((b) => b.text)).toEqual(["Start", "Update progress", "Hand off", "Release"]);
+    expect(
+      buttons(bobDm.blocks)
+        .filter((b) => b.value === moved)
+        .map((b) => b.text),
+    ).toEqual(["Start", "Update progress", "Hand off", "Release"]);
 
     // every lead's copy now shows the outcome, without buttons
     for (const lead of LEADS) {
@@ -109,9 +151,18 @@ describe("an annotator's handoff request", () => {
 
     // lou clicks Approve on the copy he saw a moment ago: told who decided, nothing changes
     const before = await ledgerState(slug);
-    const second = await forgeClick(h, IDS.lead2, { actionId: "handoff.approve", value: hRef, blockId: `handoff:${hRef}` }, { message: stale });
+    const second = await forgeClick(
+      h,
+      IDS.lead2,
+      { actionId: "handoff.approve", value: hRef, blockId: `handoff:${hRef}` },
+      { message: stale },
+    );
     expect(second.status).toBe(200);
-    const answers = await h.slack.waitUntil(() => (second.replies().some((r) => r.response_type === "ephemeral" && !r.replace_original) ? second.replies() : undefined));
+    const answers = await h.slack.waitUntil(() =>
+      second.replies().some((r) => r.response_type === "ephemeral" && !r.replace_original)
+        ? second.replies()
+        : undefined,
+    );
     const told = answers.find((r) => !r.replace_original)!;
     expect(blockText(told.blocks)).toContain(`${hRef} was already approved by <@${IDS.lead}>`);
     await h.settle();
@@ -121,7 +172,10 @@ describe("an annotator's handoff request", () => {
   it("a rejection changes no range and tells the requester", async () => {
     const { slug, ref, hRef, dms } = await requested("bob has capacity");
     const before = await ledgerState(slug);
-    const click = await h.lead2.click("handoff.reject", { channel: h.lead2.dmChannel, messageTs: dms.get(IDS.lead2)!.ts });
+    const click = await h.lead2.click("handoff.reject", {
+      channel: h.lead2.dmChannel,
+      messageTs: dms.get(IDS.lead2)!.ts,
+    });
     const decided = await click.reply();
     expect(decided.text).toBe(`${hRef} rejected`);
     expect(blockText(decided.blocks)).toContain(`Rejected by <@${IDS.lead2}>`);
@@ -131,14 +185,21 @@ describe("an annotator's handoff request", () => {
     expect(after.audit).toBe(before.audit + 1);
     await h.settle();
     const anaDm = await h.ana.waitForDm((m) => m.text === `${hRef} rejected`);
-    expect(blockText(anaDm.blocks)).toContain(`<@${IDS.lead2}> rejected handing *${ref}* items 51–100 to <@${IDS.bob}>.`);
+    expect(blockText(anaDm.blocks)).toContain(
+      `<@${IDS.lead2}> rejected handing *${ref}* items 51–100 to <@${IDS.bob}>.`,
+    );
     for (const lead of LEADS) {
       const now = h.slack.message(h.slack.dmChannel(lead), dms.get(lead)!.ts)!;
       expect(blockText(now.blocks)).toContain(`Rejected by <@${IDS.lead2}>`);
       expect(buttons(now.blocks)).toEqual([]);
     }
     // a late Approve on the rejected request: refused, nothing changes
-    const late = await forgeClick(h, IDS.lead, { actionId: "handoff.approve", value: hRef }, { message: dms.get(IDS.lead)! });
+    const late = await forgeClick(
+      h,
+      IDS.lead,
+      { actionId: "handoff.approve", value: hRef },
+      { message: dms.get(IDS.lead)! },
+    );
     const told = await h.slack.waitUntil(() => late.replies().find((r) => !r.replace_original));
     expect(blockText(told.blocks)).toContain(`${hRef} was already rejected by <@${IDS.lead2}>`);
     await h.settle();
@@ -151,7 +212,9 @@ describe("a request overtaken by events", () => {
     const { slug, ref, hRef, dms } = await requested("changing my mind");
     const { text } = await ask(h.ana, "/release", `${ref} not for me after all`);
     expect(text).toContain(`Released *${ref}*`);
-    expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({ status: "CANCELLED" });
+    expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({
+      status: "CANCELLED",
+    });
     await h.settle();
     for (const lead of LEADS) {
       const now = h.slack.message(h.slack.dmChannel(lead), dms.get(lead)!.ts)!;
@@ -161,7 +224,12 @@ describe("a request overtaken by events", () => {
     }
     // a click that was already on its way is told, and changes nothing
     const before = await ledgerState(slug);
-    const late = await forgeClick(h, IDS.lead, { actionId: "handoff.approve", value: hRef }, { message: dms.get(IDS.lead)! });
+    const late = await forgeClick(
+      h,
+      IDS.lead,
+      { actionId: "handoff.approve", value: hRef },
+      { message: dms.get(IDS.lead)! },
+    );
     const told = await h.slack.waitUntil(() => late.replies().find((r) => !r.replace_original));
     expect(blockText(told.blocks)).toContain(`${hRef} was already cancelled`);
     await h.settle();
@@ -175,18 +243,29 @@ describe("clicks that must be refused", () => {
     const before = await ledgerState(slug);
     // bob (the recipient, an annotator) approves with a payload on a message of his own DM that never had the button
     const bobMessage = h.slack.messages(h.bob.dmChannel).at(-1);
-    const forged = await forgeClick(h, IDS.bob, { actionId: "handoff.approve", value: hRef }, bobMessage ? { message: bobMessage } : { channel: h.bob.dmChannel });
+    const forged = await forgeClick(
+      h,
+      IDS.bob,
+      { actionId: "handoff.approve", value: hRef },
+      bobMessage ? { message: bobMessage } : { channel: h.bob.dmChannel },
+    );
     expect(forged.status).toBe(200);
     const told = await forged.reply();
     expect(told.response_type).toBe("ephemeral");
     expect(told.replace_original).toBe(false);
-    expect(blockText(told.blocks)).toContain("only leads and admins can approve or reject handoffs; you are an annotator");
+    expect(blockText(told.blocks)).toContain(
+      "only leads and admins can approve or reject handoffs; you are an annotator",
+    );
     // ana (the requester) tries to reject it in her own DM
     const byRequester = await forgeClick(h, IDS.ana, { actionId: "handoff.reject", value: hRef });
-    expect(blockText((await byRequester.reply()).blocks)).toContain("only leads and admins can approve or reject handoffs");
+    expect(blockText((await byRequester.reply()).blocks)).toContain(
+      "only leads and admins can approve or reject handoffs",
+    );
     // a value that is not a request reference at all
     const junk = await forgeClick(h, IDS.lead, { actionId: "handoff.approve", value: "H1 OR 1=1" });
-    expect(blockText((await junk.reply()).blocks)).toContain('this button carries "H1 OR 1=1", which is not a reference rangekeeper made');
+    expect(blockText((await junk.reply()).blocks)).toContain(
+      'this button carries "H1 OR 1=1", which is not a reference rangekeeper made',
+    );
     // a request that does not exist
     const missing = await forgeClick(h, IDS.lead, { actionId: "handoff.approve", value: "H999999" });
     expect(blockText((await missing.reply()).blocks)).toContain("there is no handoff request H999999");
@@ -206,7 +285,12 @@ describe("clicks that must be refused", () => {
       ["assignment.release", "release"],
       ["assignment.submit", "submit"],
     ] as const) {
-      const forged = await forgeClick(h, IDS.bob, { actionId, value: ref, blockId: `assignment:${ref}`, text: "Start" });
+      const forged = await forgeClick(h, IDS.bob, {
+        actionId,
+        value: ref,
+        blockId: `assignment:${ref}`,
+        text: "Start",
+      });
       const told = await forged.reply();
       expect(told.replace_original).toBe(false);
       expect(blockText(told.blocks)).toContain(`${ref} belongs to <@${IDS.ana}>; only they or a lead can ${verb} it`);
@@ -215,7 +299,12 @@ describe("clicks that must be refused", () => {
     await ask(h.bob, "/claim", `${slug} 201-210`);
     const mine = await ask(h.bob, "/mywork");
     const card = (await h.slack.waitUntil(() => h.slack.ephemerals(IDS.bob).find((m) => m.text === mine.reply.text)))!;
-    const forged = await forgeClick(h, IDS.bob, { actionId: "assignment.start", value: ref }, { channel: card.channel });
+    const forged = await forgeClick(
+      h,
+      IDS.bob,
+      { actionId: "assignment.start", value: ref },
+      { channel: card.channel },
+    );
     expect(blockText((await forged.reply()).blocks)).toContain(`${ref} belongs to <@${IDS.ana}>`);
     await h.settle();
     const after = await ledgerState(slug);
@@ -232,7 +321,9 @@ describe("clicks that must be refused", () => {
     const notice = await h.ana.waitForModal((v) => blockText(v.blocks).includes(":raised_hand:"));
     expect(notice.callback_id).not.toBe("handoff_decision_modal");
     expect(notice.submit).toBeNull();
-    expect(blockText(notice.blocks)).toContain("only leads and admins can approve or reject handoffs; you are an annotator");
+    expect(blockText(notice.blocks)).toContain(
+      "only leads and admins can approve or reject handoffs; you are an annotator",
+    );
     await h.ana.closeView();
     await h.settle();
     expect(await ledgerState(slug)).toEqual(before);

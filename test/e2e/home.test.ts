@@ -3,14 +3,25 @@
  * reviewer and a lead; its buttons; and its refresh after changes that
  * concern the viewer.
  */
-import { describe, expect, it } from "vitest";
+
 import type { ViewRecord } from "@rangekeeper/slack-standin";
-import { ask, blockText, buttons, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.ts";
+import { describe, expect, it } from "vitest";
+import {
+  type AppHarness,
+  ask,
+  blockText,
+  buttons,
+  IDS,
+  idOf,
+  refIn,
+  TEAM,
+  uniqueSlug,
+  useApp,
+} from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started), { settleEach: true });
-const headers = (v: ViewRecord) =>
-  v.blocks.filter((b) => b.type === "header").map((b) => blockText(b));
+const headers = (v: ViewRecord) => v.blocks.filter((b) => b.type === "header").map((b) => blockText(b));
 
 /** Opens the Home tab and waits until the app published it (a newer version than any before). */
 async function openHome(user: AppHarness["ana"]): Promise<ViewRecord> {
@@ -41,8 +52,19 @@ describe("App Home", () => {
     expect(text).toContain("░░░░░░░░░░ 0% (0/50)");
     const bs = buttons(home.blocks);
     expect(bs.slice(0, 2).map((x) => x.text)).toEqual(["Claim a range", "Refresh"]);
-    expect(bs.filter((x) => x.value === a).map((x) => x.text)).toEqual(["Update progress", "Submit as done", "Pause", "Hand off", "Release"]);
-    expect(bs.filter((x) => x.value === b).map((x) => x.text)).toEqual(["Start", "Update progress", "Hand off", "Release"]);
+    expect(bs.filter((x) => x.value === a).map((x) => x.text)).toEqual([
+      "Update progress",
+      "Submit as done",
+      "Pause",
+      "Hand off",
+      "Release",
+    ]);
+    expect(bs.filter((x) => x.value === b).map((x) => x.text)).toEqual([
+      "Start",
+      "Update progress",
+      "Hand off",
+      "Release",
+    ]);
     // an annotator sees neither team load nor approvals
     expect(text).not.toContain("Team load");
     expect(text).not.toContain("Handoffs to decide");
@@ -63,9 +85,15 @@ describe("App Home", () => {
     expect(click.status).toBe(200);
     const published = await h.slack.waitFor("views.publish", (c) => c.args.user_id === IDS.bob, { since: mark });
     expect(published.status).toBe(200);
-    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({ status: "IN_PROGRESS" });
+    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({
+      status: "IN_PROGRESS",
+    });
     const home = h.bob.home()!;
-    expect(buttons(home.blocks).filter((x) => x.value === ref).map((x) => x.text)).toContain("Pause");
+    expect(
+      buttons(home.blocks)
+        .filter((x) => x.value === ref)
+        .map((x) => x.text),
+    ).toContain("Pause");
 
     // a refusal from the Home tab (no channel to answer in) comes as a small modal
     await h.ledger.release(h.actor(IDS.bob), ref); // changed elsewhere; this Home tab is now stale
@@ -109,7 +137,9 @@ describe("App Home", () => {
     const text = blockText(home.blocks);
     expect(text).toContain(`${hRef}: <@${IDS.ana}> → the pool · *${ref}* 301–400\n_too much_`);
     const load = (await h.ledger.workload(TEAM)).find((l) => l.userId === IDS.ana)!;
-    expect(text).toContain(`<@${IDS.ana}> · ${load.remainingItems.toLocaleString("en-US")} items left in ${load.openRanges} range`);
+    expect(text).toContain(
+      `<@${IDS.ana}> · ${load.remainingItems.toLocaleString("en-US")} items left in ${load.openRanges} range`,
+    );
     expect(text).toContain(`*${load.daysOfWork} d* at 1000/wk`);
     const decide = buttons(home.blocks).filter((x) => x.value === hRef);
     expect(decide.map((x) => x.text)).toEqual(["Approve", "Reject", "Decide with comment…"]);
@@ -121,8 +151,14 @@ describe("App Home", () => {
     const mark = h.slack.mark();
     await h.lead2.click("handoff.approve", { home: true, value: hRef });
     await h.slack.waitFor("views.publish", (c) => c.args.user_id === IDS.lead2, { since: mark });
-    expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({ status: "APPROVED", decidedById: IDS.lead2 });
-    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({ first: 201, last: 300 });
+    expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({
+      status: "APPROVED",
+      decidedById: IDS.lead2,
+    });
+    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({
+      first: 201,
+      last: 300,
+    });
     await h.settle();
     expect(buttons(h.lead2.home()!.blocks).filter((x) => x.value === hRef)).toEqual([]);
     // the requester's tab was refreshed too: the range is now 201–300
@@ -139,7 +175,9 @@ describe("App Home", () => {
     // the submission refreshed the reviewer's tab without them opening it
     const home = reviewer.home() ?? (await openHome(reviewer));
     expect(blockText(home.blocks)).toContain(`*${ref}* · ${slug} by <@${IDS.bob}> · 10 items to check`);
-    expect(buttons(home.blocks)).toContainEqual(expect.objectContaining({ text: "Review", actionId: "review.open", value: `R${review.id}` }));
+    expect(buttons(home.blocks)).toContainEqual(
+      expect.objectContaining({ text: "Review", actionId: "review.open", value: `R${review.id}` }),
+    );
     await reviewer.click("review.open", { home: true, value: `R${review.id}` });
     const form = await reviewer.waitForModal((v) => v.callback_id === "review_modal");
     expect(form.title).toMatchObject({ text: `Review ${ref}` });
@@ -163,7 +201,12 @@ describe("App Home", () => {
     const m2 = h.slack.mark();
     await ask(h.lead, "/handoff", `${ref} <@${IDS.ana}> 21-25 balance`);
     await h.settle();
-    const users = new Set(h.slack.calls("views.publish").filter((c) => c.seq > m2).map((c) => c.args.user_id));
+    const users = new Set(
+      h.slack
+        .calls("views.publish")
+        .filter((c) => c.seq > m2)
+        .map((c) => c.args.user_id),
+    );
     expect(users).toEqual(new Set([IDS.lead, IDS.bob, IDS.ana]));
     expect(blockText(h.bob.home()!.blocks)).toContain(`*${ref}* · ${slug} 1–20 (20 items)`);
   });

@@ -4,9 +4,22 @@
  * fills it and submits (view_submission); refusals come back inline on the
  * right block and change nothing; success closes it and answers.
  */
-import { describe, expect, it } from "vitest";
+
 import { ClientValidationError, type StoredMessage } from "@rangekeeper/slack-standin";
-import { ask, blockText, buttons, CHANNEL, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.ts";
+import { describe, expect, it } from "vitest";
+import {
+  type AppHarness,
+  ask,
+  blockText,
+  buttons,
+  CHANNEL,
+  IDS,
+  idOf,
+  refIn,
+  TEAM,
+  uniqueSlug,
+  useApp,
+} from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started), { settleEach: true });
@@ -16,7 +29,10 @@ async function snapshot(slug: string) {
   const d = await h.ledger.getDataset(TEAM, slug);
   return {
     assignments: await h.prisma.assignment.findMany({ where: { datasetId: d.id }, orderBy: { id: "asc" } }),
-    handoffs: await h.prisma.handoffRequest.findMany({ where: { assignment: { datasetId: d.id } }, orderBy: { id: "asc" } }),
+    handoffs: await h.prisma.handoffRequest.findMany({
+      where: { assignment: { datasetId: d.id } },
+      orderBy: { id: "asc" },
+    }),
     reviews: await h.prisma.review.findMany({ where: { assignment: { datasetId: d.id } }, orderBy: { id: "asc" } }),
     audit: await h.auditCount(slug),
   };
@@ -57,7 +73,10 @@ describe("claim modal", () => {
     expect(sub.closed).toBe(true);
     expect(sub.problems).toEqual([]);
     expect(h.ana.modal()).toBeUndefined();
-    const confirmation = await ephemeral(IDS.ana, (m) => m.text.startsWith("Claimed") && m.text.includes(`${slug} 200–249`));
+    const confirmation = await ephemeral(
+      IDS.ana,
+      (m) => m.text.startsWith("Claimed") && m.text.includes(`${slug} 200–249`),
+    );
     const ref = refIn(confirmation.text);
     expect(blockText(confirmation.blocks)).toContain(`You hold *${ref}*`);
     expect(blockText(confirmation.blocks)).toContain("due 2030-01-31");
@@ -101,7 +120,9 @@ describe("claim modal", () => {
     expect(past.errors?.due).toMatch(/^the due date 2001-01-01 is in the past/);
 
     // Slack's client refuses a size below the input's minimum before sending anything
-    await expect(h.ana.submit(chosen.id, { range: "", size: "0", due: null })).rejects.toBeInstanceOf(ClientValidationError);
+    await expect(h.ana.submit(chosen.id, { range: "", size: "0", due: null })).rejects.toBeInstanceOf(
+      ClientValidationError,
+    );
 
     expect(h.ana.modal()?.id).toBe(chosen.id);
     await h.ana.closeView();
@@ -119,7 +140,9 @@ describe("claim modal", () => {
     const sub = await h.ana.submit(chosen.id, { range: "50-60" });
     expect(sub.responseAction).toBe("errors");
     // a field error is plain text: the holder is named, not left as <@U…>
-    expect(sub.errors).toEqual({ range: `items 50–60 of ${slug} are already held by @Bob Okafor in ${held}; the lowest free range of 11 items is 101–111` });
+    expect(sub.errors).toEqual({
+      range: `items 50–60 of ${slug} are already held by @Bob Okafor in ${held}; the lowest free range of 11 items is 101–111`,
+    });
     await h.ana.closeView();
     expect(await snapshot(slug)).toEqual(before);
   });
@@ -165,7 +188,9 @@ describe("progress modal", () => {
     const card = await h.bob.click("assignment.progress", { channel: CHANNEL, messageTs: reply.ts });
     expect(card.status).toBe(200);
     const again = await h.bob.waitForModal((v) => v.callback_id === "progress_modal" && v.id !== form.id);
-    const state = again.blocks.find((b) => (b as { block_id?: string }).block_id === "assignment") as { element: { initial_option?: { value: string } } };
+    const state = again.blocks.find((b) => (b as { block_id?: string }).block_id === "assignment") as {
+      element: { initial_option?: { value: string } };
+    };
     expect(state.element.initial_option?.value).toBe(ref);
     const done = await h.bob.submit(again.id, { done: 100, action: "done" });
     expect(done.closed).toBe(true);
@@ -222,13 +247,22 @@ describe("handoff modal", () => {
     expect(both.errors).toEqual({ to: "choose a person or the pool, not both" });
     const neither = await h.ana.submit(form.id, { assignment: ref, to: null, pool: false, reason: "x" });
     expect(neither.errors).toEqual({ to: "choose who gets the items, or tick the pool below" });
-    const noReason = await h.ana.submit(form.id, { assignment: ref, to: IDS.bob, pool: false, reason: "" }, { skipClientValidation: true });
+    const noReason = await h.ana.submit(
+      form.id,
+      { assignment: ref, to: IDS.bob, pool: false, reason: "" },
+      { skipClientValidation: true },
+    );
     expect(noReason.errors).toEqual({ reason: "give a reason; it is kept in the history" });
     const outside = await h.ana.submit(form.id, { assignment: ref, to: IDS.bob, range: "90-120", reason: "too much" });
     expect(outside.errors).toEqual({ range: `90–120 is not inside ${ref} (${slug} 1–100)` });
     expect(await snapshot(slug)).toEqual(before);
 
-    const ok = await h.ana.submit(form.id, { assignment: ref, to: IDS.bob, range: "61-100", reason: "vacation from Monday" });
+    const ok = await h.ana.submit(form.id, {
+      assignment: ref,
+      to: IDS.bob,
+      range: "61-100",
+      reason: "vacation from Monday",
+    });
     expect(ok.closed).toBe(true);
     const reply = await ephemeral(IDS.ana, (m) => m.text === `Handoff of ${ref} requested`);
     const hRef = refIn(blockText(reply.blocks), "H");
@@ -279,18 +313,27 @@ describe("decision modal", () => {
     // approving "to" the current owner is refused on the recipient field
     const toOwner = await h.lead2.submit(form.id, { decision: "approve", to: IDS.ana });
     expect(toOwner.errors).toEqual({ to: `${ref} already belongs to @Ana Lima` });
-    expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({ status: "PENDING" });
+    expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({
+      status: "PENDING",
+    });
 
     const sub = await h.lead2.submit(form.id, { decision: "approve", to: IDS.rev, comment: "Rita has time" });
     expect(sub.closed).toBe(true);
     const hr = await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } });
-    expect(hr).toMatchObject({ status: "APPROVED", decidedById: IDS.lead2, toUserId: IDS.rev, decisionComment: "Rita has time" });
+    expect(hr).toMatchObject({
+      status: "APPROVED",
+      decidedById: IDS.lead2,
+      toUserId: IDS.rev,
+      decisionComment: "Rita has time",
+    });
     expect(await row(`A${hr.resultAssignmentId}`)).toMatchObject({ assigneeId: IDS.rev, first: 81, last: 100 });
     await h.settle();
     const ritaDm = await h.rev.waitForDm((m) => m.text === `You received A${hr.resultAssignmentId}`);
     expect(blockText(ritaDm.blocks)).toContain("Comment: Rita has time");
     // the answer went to lou's DM (the modal came from a DM, where ephemeral posts are not possible) or as ephemeral
-    const told = await h.slack.waitUntil(() => h.lead2.visibleMessages().find((m) => m.text === `${hRef} approved` && m.ts !== dm.ts));
+    const told = await h.slack.waitUntil(() =>
+      h.lead2.visibleMessages().find((m) => m.text === `${hRef} approved` && m.ts !== dm.ts),
+    );
     expect(blockText(told.blocks)).toContain(`Approved by <@${IDS.lead2}>`);
   });
 
@@ -327,7 +370,15 @@ describe("review modal", () => {
     const form = await reviewer.waitForModal((v) => v.callback_id === "review_modal");
     expect(form.title).toMatchObject({ text: `Review ${ref}` });
     const labels = blockText(form.blocks);
-    for (const cat of ["missing label", "wrong class", "boundary/geometry", "attribute", "guideline violation", "other"]) expect(labels).toContain(`Errors: ${cat}`);
+    for (const cat of [
+      "missing label",
+      "wrong class",
+      "boundary/geometry",
+      "attribute",
+      "guideline violation",
+      "other",
+    ])
+      expect(labels).toContain(`Errors: ${cat}`);
 
     const before = await snapshot(slug);
     const noComment = await reviewer.submit(form.id, { checked: 20, "error:1": 3, verdict: "changes" });
@@ -336,7 +387,12 @@ describe("review modal", () => {
     expect(tooMany.errors).toEqual({ checked: "items checked must be between 1 and 20" });
     expect(await snapshot(slug)).toEqual(before);
 
-    const changes = await reviewer.submit(form.id, { checked: 20, "error:1": 3, verdict: "changes", comment: "cats labelled as dogs" });
+    const changes = await reviewer.submit(form.id, {
+      checked: 20,
+      "error:1": 3,
+      verdict: "changes",
+      comment: "cats labelled as dogs",
+    });
     expect(changes.closed).toBe(true);
     expect(await row(ref)).toMatchObject({ status: "CHANGES_REQUESTED" });
     const decided = await h.prisma.review.findUniqueOrThrow({ where: { id: review.id } });
@@ -360,7 +416,9 @@ describe("review modal", () => {
     expect(round2.reviewerId).toBe(reviewer.id);
     const dm2 = await reviewer.waitForDm((m) => m.text.includes(ref) && blockText(m.blocks).includes("round 2"));
     await reviewer.click("review.open", { channel: reviewer.dmChannel, messageTs: dm2.ts });
-    const form2 = await reviewer.waitForModal((v) => v.callback_id === "review_modal" && JSON.parse(v.private_metadata).ref === `R${round2.id}`);
+    const form2 = await reviewer.waitForModal(
+      (v) => v.callback_id === "review_modal" && JSON.parse(v.private_metadata).ref === `R${round2.id}`,
+    );
     const accept = await reviewer.submit(form2.id, { verdict: "accept" });
     expect(accept.closed).toBe(true);
     expect(await row(ref)).toMatchObject({ status: "COMPLETED" });

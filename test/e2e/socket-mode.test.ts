@@ -1,11 +1,11 @@
 /** The real app in Socket Mode (SLACK_APP_TOKEN set): the same listeners over the stand-in's WebSocket. */
 import { createServer } from "node:net";
+import { type Standin, startStandin } from "@rangekeeper/slack-standin";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ledger } from "../../src/core/ledger/index.ts";
 import { Store } from "../../src/db/store.ts";
 import { createRangekeeper, type Rangekeeper } from "../../src/slack/app.ts";
-import { startStandin, type Standin } from "@rangekeeper/slack-standin";
 import { createTestDatabase } from "../support/db.ts";
 
 const TEAM = "T0SOCKET";
@@ -65,6 +65,8 @@ describe("Socket Mode", () => {
   it("still serves /healthz and /metrics over HTTP", async () => {
     const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
     expect(health.status).toBe(200);
-    expect(await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text()).toContain("rangekeeper_requests_total");
+    expect(await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text()).toContain(
+      "rangekeeper_requests_total",
+    );
   });
 });

@@ -6,12 +6,12 @@
  * across a restart, and stops cleanly when npm or the bot gets SIGTERM or
  * SIGINT, leaving no process behind.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { type Standin, startStandin } from "@rangekeeper/slack-standin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStandin, type Standin } from "@rangekeeper/slack-standin";
 
 const REPO = resolve(".");
 
@@ -22,7 +22,10 @@ let slack: Standin;
 let dir: string;
 
 beforeAll(async () => {
-  slack = await startStandin({ signingSecret: "0123456789abcdef0123456789abcdef", users: [{ id: "U0ADMIN1", name: "ada", real_name: "Ada Admin", tz: "Europe/Berlin" }] });
+  slack = await startStandin({
+    signingSecret: "0123456789abcdef0123456789abcdef",
+    users: [{ id: "U0ADMIN1", name: "ada", real_name: "Ada Admin", tz: "Europe/Berlin" }],
+  });
   // A directory of its own, so ./data is the test's: the project's package.json, its code and its node_modules.
   dir = mkdtempSync(join(tmpdir(), "rk-start-"));
   copyFileSync(join(REPO, "package.json"), join(dir, "package.json"));
@@ -102,7 +105,9 @@ describe("npm start", () => {
   });
 
   // Two real starts, the first on a fresh data directory: minutes on a loaded machine, not seconds.
-  it("serves Slack on the embedded database, keeps the ledger across a restart, and stops cleanly on SIGTERM or SIGINT to npm", { timeout: 180_000 }, async () => {
+  it("serves Slack on the embedded database, keeps the ledger across a restart, and stops cleanly on SIGTERM or SIGINT to npm", {
+    timeout: 180_000,
+  }, async () => {
     const port = await freePort();
     const env = {
       SLACK_BOT_TOKEN: slack.botToken,
@@ -151,11 +156,17 @@ describe("npm start", () => {
   it("refuses to run on a Node.js older than the one it needs, in one line", async () => {
     // The machine's own Node.js (what runs npm) may be older; the entry point says so instead of failing on TypeScript.
     const asNode20 = "data:text/javascript,Object.defineProperty(process.versions, 'node', { value: '20.20.2' })";
-    const child = spawn(process.execPath, ["--import", asNode20, join(REPO, "src/start.mjs")], { env: { PATH: process.env.PATH ?? "" } });
+    const child = spawn(process.execPath, ["--import", asNode20, join(REPO, "src/start.mjs")], {
+      env: { PATH: process.env.PATH ?? "" },
+    });
     let out = "";
     child.stderr.on("data", (c: Buffer) => (out += c.toString()));
     const code = await new Promise<number | null>((r) => child.on("close", r));
     expect(code).toBe(2);
-    expect(out.trim().split("\n")).toEqual([expect.stringMatching(/^rangekeeper needs Node\.js 24\.21 or later \(this is v20\.20\.2\); run it with `npm start`/)]);
+    expect(out.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^rangekeeper needs Node\.js 24\.21 or later \(this is v20\.20\.2\); run it with `npm start`/,
+      ),
+    ]);
   });
 });

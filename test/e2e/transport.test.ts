@@ -3,7 +3,18 @@
  * rate-limited and failing Web API calls; and the operational endpoints.
  */
 import { describe, expect, it } from "vitest";
-import { ask, blockText, CHANNEL, IDS, refIn, TEAM, uniqueSlug, useApp, idOf, type AppHarness } from "../support/app.ts";
+import {
+  type AppHarness,
+  ask,
+  blockText,
+  CHANNEL,
+  IDS,
+  idOf,
+  refIn,
+  TEAM,
+  uniqueSlug,
+  useApp,
+} from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started), { expectedErrors: ["could not answer a slash command"] });
@@ -88,12 +99,19 @@ describe("retried deliveries change nothing twice", () => {
     const slug = await h.dataset(uniqueSlug("retry-click"), 500);
     const claimed = await ask(h.ana, "/claim", `${slug} 1-100`);
     const ref = refIn(claimed.reply.text ?? "");
-    const click = await h.ana.click("assignment.start", { messageTs: claimed.reply.message!.ts, channel: CHANNEL, value: ref });
+    const click = await h.ana.click("assignment.start", {
+      messageTs: claimed.reply.message!.ts,
+      channel: CHANNEL,
+      value: ref,
+    });
     const first = await click.reply();
     expect(blockText(first.blocks)).toContain(`*${ref}* is in progress.`);
     await h.settle();
     const before = await counts(slug);
-    const retry = await h.slack.driver.deliver("interaction", click.payload, { retryNum: 1, retryReason: "http_timeout" });
+    const retry = await h.slack.driver.deliver("interaction", click.payload, {
+      retryNum: 1,
+      retryReason: "http_timeout",
+    });
     expect(retry.status).toBe(200);
     const second = await click.reply({ index: 1 });
     expect(blockText(second.blocks)).toContain(`*${ref}* is in progress.`);
@@ -115,7 +133,10 @@ describe("retried deliveries change nothing twice", () => {
     await h.settle();
     const before = await counts(slug);
     expect(before.assignments).toBe(1);
-    const retry = await h.slack.driver.deliver("interaction", sub.payload, { retryNum: 1, retryReason: "http_timeout" });
+    const retry = await h.slack.driver.deliver("interaction", sub.payload, {
+      retryNum: 1,
+      retryReason: "http_timeout",
+    });
     expect(retry.status).toBe(200);
     expect(retry.body).toBe(""); // closes, no errors: the claim is the one already made
     await h.settle();
@@ -133,14 +154,22 @@ describe("retried deliveries change nothing twice", () => {
     await h.settle();
     const before = await counts(slug);
     const dmsBefore = h.slack.calls("chat.postMessage").length;
-    const retry = await h.slack.driver.deliver("interaction", click.payload, { retryNum: 1, retryReason: "http_timeout" });
+    const retry = await h.slack.driver.deliver("interaction", click.payload, {
+      retryNum: 1,
+      retryReason: "http_timeout",
+    });
     expect(retry.status).toBe(200);
     const second = await click.reply({ index: 1 });
     expect(second.text).toBe(`${hRef} approved`);
     await h.settle();
     expect(await counts(slug)).toEqual(before);
     expect(h.slack.calls("chat.postMessage").length).toBe(dmsBefore);
-    expect(h.slack.messages(h.bob.dmChannel).filter((m) => m.text.startsWith("You received")).filter((m) => blockText(m.blocks).includes("91–100"))).toHaveLength(1);
+    expect(
+      h.slack
+        .messages(h.bob.dmChannel)
+        .filter((m) => m.text.startsWith("You received"))
+        .filter((m) => blockText(m.blocks).includes("91–100")),
+    ).toHaveLength(1);
   });
 
   it("an event retried (App Home) publishes the same view again", async () => {
@@ -178,16 +207,29 @@ describe("Web API failures during a reply are retried", () => {
     h.slack.failNext("views.update", { status: 429, retryAfter: 0 });
     await h.bob.command("/progress");
     await h.bob.waitForModal((v) => v.callback_id === "progress_modal", 5000);
-    expect(h.slack.calls("views.update").filter((c) => c.seq > mark).map((c) => c.status)).toEqual([429, 200]);
+    expect(
+      h.slack
+        .calls("views.update")
+        .filter((c) => c.seq > mark)
+        .map((c) => c.status),
+    ).toEqual([429, 200]);
     await h.bob.closeView();
 
     await h.settle();
     h.slack.failNext("views.publish", { status: 429, retryAfter: 0 });
     const m2 = h.slack.mark();
     await h.bob.openHome();
-    await h.slack.waitFor("views.publish", (c) => c.args.user_id === IDS.bob && c.status === 200, { since: m2, timeoutMs: 5000 });
+    await h.slack.waitFor("views.publish", (c) => c.args.user_id === IDS.bob && c.status === 200, {
+      since: m2,
+      timeoutMs: 5000,
+    });
     expect(blockText(h.bob.home()?.blocks)).toContain(slug);
-    expect(h.slack.calls("views.publish").filter((c) => c.seq > m2 && c.args.user_id === IDS.bob).map((c) => c.status)).toEqual([429, 200]);
+    expect(
+      h.slack
+        .calls("views.publish")
+        .filter((c) => c.seq > m2 && c.args.user_id === IDS.bob)
+        .map((c) => c.status),
+    ).toEqual([429, 200]);
   });
 
   it("a DM whose conversations.open and chat.postMessage are rate limited still arrives", async () => {
@@ -200,9 +242,21 @@ describe("Web API failures during a reply are retried", () => {
     await h.settle();
     const dm = await h.bob.waitForDm((m) => m.text.includes(ref));
     expect(blockText(dm.blocks)).toContain(`<@${IDS.lead}> assigned you *${ref}*`);
-    expect(h.slack.calls("conversations.open").filter((c) => c.seq > mark).map((c) => c.status)).toEqual([429, 200]);
-    expect(h.slack.calls("chat.postMessage").filter((c) => c.seq > mark).map((c) => c.status)).toEqual([429, 200]);
-    const sent = await h.prisma.notification.findFirstOrThrow({ where: { teamId: TEAM, dedupeKey: `assigned:${ref}` } });
+    expect(
+      h.slack
+        .calls("conversations.open")
+        .filter((c) => c.seq > mark)
+        .map((c) => c.status),
+    ).toEqual([429, 200]);
+    expect(
+      h.slack
+        .calls("chat.postMessage")
+        .filter((c) => c.seq > mark)
+        .map((c) => c.status),
+    ).toEqual([429, 200]);
+    const sent = await h.prisma.notification.findFirstOrThrow({
+      where: { teamId: TEAM, dedupeKey: `assigned:${ref}` },
+    });
     expect(sent.messageTs).toBe(dm.ts);
   });
 
@@ -223,7 +277,12 @@ describe("Web API failures during a reply are retried", () => {
     h.slack.failNext("files.completeUploadExternal", { status: 429, retryAfter: 0 });
     const { text } = await ask(h.ana, "/ledger", `export ${slug}`);
     expect(text).toContain(`Sent you the ledger of *${slug}* as CSV (1 row).`);
-    expect(h.slack.calls("files.completeUploadExternal").filter((c) => c.seq > mark).map((c) => c.status)).toEqual([429, 200]);
+    expect(
+      h.slack
+        .calls("files.completeUploadExternal")
+        .filter((c) => c.seq > mark)
+        .map((c) => c.status),
+    ).toEqual([429, 200]);
     const file = h.slack.files().find((f) => f.name === `${slug}-ledger.csv`)!;
     expect(file.completed).toBe(true);
     expect(file.content!.toString("utf8").split("\r\n")[1]).toMatch(new RegExp(`^A\\d+,1,10,10,${IDS.ana},PENDING,`));
@@ -258,7 +317,9 @@ describe("Web API failures during a reply are retried", () => {
     h.slack.failNext("response_url", { status: 404, body: "used_url" });
     const logged = h.logs.length;
     const res = await h.ana.command("/claim", `${slug} 1-10`);
-    await h.slack.waitUntil(() => (h.logs.slice(logged).some((l) => l.msg === "could not answer a slash command") ? true : undefined));
+    await h.slack.waitUntil(() =>
+      h.logs.slice(logged).some((l) => l.msg === "could not answer a slash command") ? true : undefined,
+    );
     expect(res.replies()).toEqual([]);
     expect((await counts(slug)).assignments).toBe(1);
   });
@@ -268,7 +329,11 @@ describe("Web API failures during a reply are retried", () => {
     const claimed = await ask(h.ana, "/claim", `${slug} 1-10`);
     const ref = refIn(claimed.reply.text ?? "");
     h.slack.failNext("response_url", { status: 503 });
-    const click = await h.ana.click("assignment.start", { messageTs: claimed.reply.message!.ts, channel: CHANNEL, value: ref });
+    const click = await h.ana.click("assignment.start", {
+      messageTs: claimed.reply.message!.ts,
+      channel: CHANNEL,
+      value: ref,
+    });
     const reply = await click.reply({ timeoutMs: 5000 });
     expect(blockText(reply.blocks)).toContain(`*${ref}* is in progress.`);
   });

@@ -2,7 +2,7 @@
  * `npm run sandbox` as a person uses it, in a child process: stdin is a pipe
  * (no terminal), commands go in as lines, the transcript comes out on stdout.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -63,7 +63,9 @@ function sandbox(args: string[]): Child {
           if (waiters.has(check)) {
             waiters.delete(check);
             clearTimeout(timer);
-            reject(new Error(`the sandbox exited before ${pattern} appeared:\n${stdout.slice(from)}\nstderr:\n${stderr}`));
+            reject(
+              new Error(`the sandbox exited before ${pattern} appeared:\n${stdout.slice(from)}\nstderr:\n${stderr}`),
+            );
           }
         });
       });
@@ -112,7 +114,11 @@ describe("npm run sandbox -- --memory", () => {
   it("runs a whole script from a pipe and leaves at the end of the input", async () => {
     const c = sandbox(["--memory", "--as", "@lee"]);
     children.push(c);
-    c.proc.stdin.end(["demo", "as", "/ledger assign cats 1-20 @bob due 2030-01-31 first batch", "as @bob", "inbox", "home"].join("\n") + "\n");
+    c.proc.stdin.end(
+      ["demo", "as", "/ledger assign cats 1-20 @bob due 2030-01-31 first batch", "as @bob", "inbox", "home"].join(
+        "\n",
+      ) + "\n",
+    );
     expect(await c.exit).toBe(0);
     const out = c.stdout;
     expect(out).toContain("@lee › as\nYou are @lee (Lee Lead), lead.");

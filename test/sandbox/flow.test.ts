@@ -4,8 +4,8 @@
  * the App Home, submits, and the reviewer accepts from the review DM.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { controlNumber, openSession, startWorld, type Session } from "./session.ts";
 import type { SandboxWorld } from "../../src/sandbox/world.ts";
+import { controlNumber, openSession, type Session, startWorld } from "./session.ts";
 
 describe("sandbox: a realistic session", () => {
   let world: SandboxWorld;

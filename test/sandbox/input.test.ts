@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { dateFrom } from "../../src/sandbox/repl.ts";
 import { escapeMentions, findDemoUser } from "../../src/sandbox/users.ts";
 import type { SandboxWorld } from "../../src/sandbox/world.ts";
-import { controlNumber, openSession, startWorld, type Session } from "./session.ts";
+import { controlNumber, openSession, type Session, startWorld } from "./session.ts";
 
 /** What the sandbox printed for a line, which must be exactly one line. */
 async function oneLine(s: Session, line: string): Promise<string> {
@@ -34,13 +34,21 @@ describe("sandbox terminal", () => {
   }, 30_000);
 
   it("answers bad input with one clear line and changes nothing", async () => {
-    expect(await oneLine(s, "frobnicate")).toBe('✗ Unknown command "frobnicate". Type "help" for the sandbox commands, or a slash command like /claim cats next 10.');
-    expect(await oneLine(s, "as @nobody")).toBe('✗ There is nobody called @nobody here; people: @ada, @lee, @ana, @bob, @cal, @rita (see "users").');
+    expect(await oneLine(s, "frobnicate")).toBe(
+      '✗ Unknown command "frobnicate". Type "help" for the sandbox commands, or a slash command like /claim cats next 10.',
+    );
+    expect(await oneLine(s, "as @nobody")).toBe(
+      '✗ There is nobody called @nobody here; people: @ada, @lee, @ana, @bob, @cal, @rita (see "users").',
+    );
     expect(await oneLine(s, "as @ana @bob")).toMatch(/^✗ "as" takes one person/);
     expect(await oneLine(s, "press 7")).toBe("✗ There is no [7] on screen; nothing on screen has controls.");
     expect(await oneLine(s, "press x")).toBe('✗ press takes the number shown in brackets, e.g. "press 2", not "x".');
-    expect(await oneLine(s, "/deploy now")).toMatch(/^✗ Unknown command \/deploy; rangekeeper's commands are \/claim, /);
-    expect(await oneLine(s, "fill 2 10")).toBe("✗ No modal is open. Commands without arguments open one, e.g. /claim or /progress.");
+    expect(await oneLine(s, "/deploy now")).toMatch(
+      /^✗ Unknown command \/deploy; rangekeeper's commands are \/claim, /,
+    );
+    expect(await oneLine(s, "fill 2 10")).toBe(
+      "✗ No modal is open. Commands without arguments open one, e.g. /claim or /progress.",
+    );
     expect(await oneLine(s, "submit")).toMatch(/^✗ No modal is open/);
     expect(await oneLine(s, "inbox zero")).toBe('✗ inbox takes how many DMs to show, e.g. "inbox 3".');
     expect(await oneLine(s, "inbox")).toBe("No DMs from rangekeeper to @ana yet.");
@@ -73,8 +81,12 @@ describe("sandbox terminal", () => {
 
     expect(await s.say("fill items 1-3")).toBe("  Items: 1-3\n");
     expect(await s.say("fill due date 2030-01-31")).toBe("  Due date: 2030-01-31\n");
-    expect(await oneLine(s, "fill colour blue")).toMatch(/^✗ No field "colour" in this modal; fields: Dataset, Items, Size, Due date, Note\.$/);
-    expect(await oneLine(s, "fill 1 dogs")).toMatch(/^✗ "dogs" is not an option of Dataset: 1\. cats · Cats and dogs \| 2\. street · Street scenes$/);
+    expect(await oneLine(s, "fill colour blue")).toMatch(
+      /^✗ No field "colour" in this modal; fields: Dataset, Items, Size, Due date, Note\.$/,
+    );
+    expect(await oneLine(s, "fill 1 dogs")).toMatch(
+      /^✗ "dogs" is not an option of Dataset: 1\. cats · Cats and dogs \| 2\. street · Street scenes$/,
+    );
     expect(await oneLine(s, "fill due someday")).toMatch(/^✗ "someday" is not a date/);
 
     // items 1–3 are ana's already (A1 is 1–5): the app refuses on the Items field
@@ -98,7 +110,9 @@ describe("sandbox terminal", () => {
     const mine = await s.say("/progress A2 2");
     const release = controlNumber(mine, "Release");
     const asked = await s.say(String(release));
-    expect(asked).toBe('⚠ Release A2? Its 10 items go back to the pool and anyone can claim them. — type "y" to Release, anything else to Keep it.\n');
+    expect(asked).toBe(
+      '⚠ Release A2? Its 10 items go back to the pool and anyone can claim them. — type "y" to Release, anything else to Keep it.\n',
+    );
     expect(await s.say("no")).toBe("Kept as it was.\n");
     expect(await s.say(String(release))).toContain("Release A2?");
     const released = await s.say("y");
@@ -117,7 +131,9 @@ describe("sandbox terminal", () => {
   });
 
   it("takes mentions as Slack escapes them, and dates in words", () => {
-    expect(escapeMentions("A1 @bob 1-3 going to #labels, @nobody too")).toBe("A1 <@UBOB|bob> 1-3 going to <#CLABELS|labels>, @nobody too");
+    expect(escapeMentions("A1 @bob 1-3 going to #labels, @nobody too")).toBe(
+      "A1 <@UBOB|bob> 1-3 going to <#CLABELS|labels>, @nobody too",
+    );
     expect(escapeMentions("@lead")).toBe("<@ULEE|lee>");
     expect(findDemoUser("@Reviewer")?.name).toBe("rita");
     const now = new Date("2026-03-31T23:30:00Z");
@@ -131,11 +147,23 @@ describe("sandbox terminal", () => {
   it("shows my DMs as they arrive between commands, and notes DMs to others in one line", async () => {
     const before = s.transcript.length;
     const notifier = world.rk.services.notifier;
-    await notifier.dm(world.teamId, "UANA", { text: "A1 is due tomorrow", blocks: [{ type: "section", text: { type: "mrkdwn", text: ":warning: *A1* is due tomorrow" } }] });
-    await vi.waitFor(() => expect(s.transcript.slice(before)).toBe("── DM from rangekeeper ──\n⚠️ A1 is due tomorrow\n"), { timeout: 5000 });
+    await notifier.dm(world.teamId, "UANA", {
+      text: "A1 is due tomorrow",
+      blocks: [{ type: "section", text: { type: "mrkdwn", text: ":warning: *A1* is due tomorrow" } }],
+    });
+    await vi.waitFor(
+      () => expect(s.transcript.slice(before)).toBe("── DM from rangekeeper ──\n⚠️ A1 is due tomorrow\n"),
+      { timeout: 5000 },
+    );
     const mid = s.transcript.length;
-    await notifier.dm(world.teamId, "UBOB", { text: "hello", blocks: [{ type: "section", text: { type: "mrkdwn", text: "hello" } }] });
-    await vi.waitFor(() => expect(s.transcript.slice(mid)).toBe('✉ new DM for @bob — type "as @bob" then "inbox" to read it\n'), { timeout: 5000 });
+    await notifier.dm(world.teamId, "UBOB", {
+      text: "hello",
+      blocks: [{ type: "section", text: { type: "mrkdwn", text: "hello" } }],
+    });
+    await vi.waitFor(
+      () => expect(s.transcript.slice(mid)).toBe('✉ new DM for @bob — type "as @bob" then "inbox" to read it\n'),
+      { timeout: 5000 },
+    );
   });
 
   it("leaves on quit and ignores what comes after", async () => {

@@ -5,7 +5,7 @@
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
 import { SandboxRepl } from "../../src/sandbox/repl.ts";
-import { startSandbox, type SandboxWorld } from "../../src/sandbox/world.ts";
+import { type SandboxWorld, startSandbox } from "../../src/sandbox/world.ts";
 
 export interface Session {
   world: SandboxWorld;

@@ -1,6 +1,14 @@
-import { parseDatasetSetting } from "../../src/slack/parse/settings.ts";
 import { describe, expect, it } from "vitest";
-import { parseClaim, parseHandoff, parseLedger, parseProgress, parseRelease, parseReview, UsageError } from "../../src/slack/parse/grammar.ts";
+import {
+  parseClaim,
+  parseHandoff,
+  parseLedger,
+  parseProgress,
+  parseRelease,
+  parseReview,
+  UsageError,
+} from "../../src/slack/parse/grammar.ts";
+import { parseDatasetSetting } from "../../src/slack/parse/settings.ts";
 
 const usageError = (fn: () => unknown): { message: string; usage: string } => {
   try {
@@ -16,19 +24,30 @@ describe("/claim", () => {
   it("reads ranges, single items, next with size, due dates and notes", () => {
     expect(parseClaim("")).toEqual({ kind: "modal" });
     expect(parseClaim("cats 120-180 due 2026-12-01 first pass, boxes only")).toEqual({
-      kind: "range", dataset: "cats", first: 120, last: 180, due: "2026-12-01", note: "first pass, boxes only",
+      kind: "range",
+      dataset: "cats",
+      first: 120,
+      last: 180,
+      due: "2026-12-01",
+      note: "first pass, boxes only",
     });
     expect(parseClaim("Cats 7")).toEqual({ kind: "range", dataset: "cats", first: 7, last: 7, due: null, note: null });
     expect(parseClaim("cats 10–20")).toMatchObject({ first: 10, last: 20 });
     expect(parseClaim("cats next")).toEqual({ kind: "next", dataset: "cats", size: null, due: null, note: null });
     expect(parseClaim("cats next 50 due 2026-12-24 before xmas")).toEqual({
-      kind: "next", dataset: "cats", size: 50, due: "2026-12-24", note: "before xmas",
+      kind: "next",
+      dataset: "cats",
+      size: 50,
+      due: "2026-12-24",
+      note: "before xmas",
     });
   });
   it("says what is wrong and how to write it", () => {
     expect(usageError(() => parseClaim("cats")).message).toBe("say which items of cats: a range like 101-200, or next");
     expect(usageError(() => parseClaim("cats 1-x")).message).toMatch(/"1-x" is not an item range/);
-    expect(usageError(() => parseClaim("cats 1-9 due tomorrow")).message).toBe('after "due" give a date as YYYY-MM-DD, not "tomorrow"');
+    expect(usageError(() => parseClaim("cats 1-9 due tomorrow")).message).toBe(
+      'after "due" give a date as YYYY-MM-DD, not "tomorrow"',
+    );
     expect(usageError(() => parseClaim("cats next 0")).message).toMatch(/at least 1/);
     expect(usageError(() => parseClaim("c@ts 1-2")).message).toMatch(/not a dataset name/);
     expect(usageError(() => parseClaim("cats")).usage).toContain("/claim <dataset> next");
@@ -43,7 +62,9 @@ describe("/progress", () => {
     expect(parseProgress("A3 pause")).toEqual({ kind: "pause", id: 3, note: null });
   });
   it("refuses the rest", () => {
-    expect(usageError(() => parseProgress("17 40")).message).toBe('"17" is not an assignment reference; they look like A17');
+    expect(usageError(() => parseProgress("17 40")).message).toBe(
+      '"17" is not an assignment reference; they look like A17',
+    );
     expect(usageError(() => parseProgress("A17 lots")).message).toMatch(/neither a count/);
     expect(usageError(() => parseProgress("A17 40 extra")).message).toMatch(/unexpected "extra"/);
     expect(usageError(() => parseProgress("A17")).message).toMatch(/give the number of items done/);
@@ -53,9 +74,19 @@ describe("/progress", () => {
 describe("/handoff", () => {
   it("reads recipients, sub-ranges and reasons", () => {
     expect(parseHandoff("A17 <@U123ABC|ana> 151-200 out sick")).toEqual({
-      kind: "handoff", id: 17, to: "U123ABC", range: { first: 151, last: 200 }, reason: "out sick",
+      kind: "handoff",
+      id: 17,
+      to: "U123ABC",
+      range: { first: 151, last: 200 },
+      reason: "out sick",
     });
-    expect(parseHandoff("A17 pool not my language")).toEqual({ kind: "handoff", id: 17, to: null, range: null, reason: "not my language" });
+    expect(parseHandoff("A17 pool not my language")).toEqual({
+      kind: "handoff",
+      id: 17,
+      to: null,
+      range: null,
+      reason: "not my language",
+    });
   });
   it("needs a mention Slack resolved, and a reason", () => {
     expect(usageError(() => parseHandoff("A17 @ana sick")).message).toMatch(/@ana is not a known user/);
@@ -81,12 +112,28 @@ describe("/ledger", () => {
     expect(parseLedger("status cats public")).toEqual({ kind: "status", dataset: "cats", public: true });
     expect(parseLedger("status")).toEqual({ kind: "status", dataset: null, public: false });
     expect(parseLedger("dataset add cats 5000 <#C123|labelling> Cat photos")).toEqual({
-      kind: "dataset-add", slug: "cats", items: 5000, channelId: "C123", title: "Cat photos",
+      kind: "dataset-add",
+      slug: "cats",
+      items: 5000,
+      channelId: "C123",
+      title: "Cat photos",
     });
-    expect(parseLedger("dataset set cats sample 10%")).toEqual({ kind: "dataset-set", slug: "cats", setting: { key: "sample", value: 0.1 } });
-    expect(parseLedger("dataset set cats channel <#C9|qa>")).toMatchObject({ setting: { key: "channel", value: "C9" } });
+    expect(parseLedger("dataset set cats sample 10%")).toEqual({
+      kind: "dataset-set",
+      slug: "cats",
+      setting: { key: "sample", value: 0.1 },
+    });
+    expect(parseLedger("dataset set cats channel <#C9|qa>")).toMatchObject({
+      setting: { key: "channel", value: "C9" },
+    });
     expect(parseLedger("assign cats 1-100 <@U7> due 2026-12-01 rush")).toEqual({
-      kind: "assign", dataset: "cats", first: 1, last: 100, userId: "U7", due: "2026-12-01", note: "rush",
+      kind: "assign",
+      dataset: "cats",
+      first: 1,
+      last: 100,
+      userId: "U7",
+      due: "2026-12-01",
+      note: "rush",
     });
     expect(parseLedger("role <@U7> reviewer")).toEqual({ kind: "role", userId: "U7", role: "REVIEWER", dataset: null });
     expect(parseLedger("role <@U7> lead cats")).toEqual({ kind: "role", userId: "U7", role: "LEAD", dataset: "cats" });
@@ -95,10 +142,14 @@ describe("/ledger", () => {
   });
   it("explains mistakes with the matching usage", () => {
     const e = usageError(() => parseLedger("stauts"));
-    expect(e.message).toBe('"stauts" is not a /ledger command; commands: help, status, dataset, assign, role, capacity, export');
+    expect(e.message).toBe(
+      '"stauts" is not a /ledger command; commands: help, status, dataset, assign, role, capacity, export',
+    );
     expect(usageError(() => parseLedger("role <@U7> boss")).message).toBe('"boss" is not a role');
     expect(usageError(() => parseLedger("dataset add cats lots")).message).toBe('"lots" is not a number of items');
-    expect(usageError(() => parseLedger("dataset add cats 10 #general")).message).toMatch(/not a channel Slack recognised/);
+    expect(usageError(() => parseLedger("dataset add cats 10 #general")).message).toMatch(
+      /not a channel Slack recognised/,
+    );
     expect(usageError(() => parseLedger("capacity <@U7>")).usage).toBe("/ledger capacity @user <items-per-week>");
   });
 });
@@ -119,9 +170,19 @@ describe("dataset settings", () => {
     expect(ok("sample", "25%")).toEqual({ key: "sample", value: 0.25 });
     expect(ok("sample", "0.1")).toEqual({ key: "sample", value: 0.1 });
     expect(ok("sample", "150%")).toEqual({ key: "sample", value: 1.5 }); // out of bounds: the core refuses it
-    expect(ok("Gold", "5, 17,40-42")).toEqual({ key: "gold", value: [{ first: 5, last: 5 }, { first: 17, last: 17 }, { first: 40, last: 42 }] });
+    expect(ok("Gold", "5, 17,40-42")).toEqual({
+      key: "gold",
+      value: [
+        { first: 5, last: 5 },
+        { first: 17, last: 17 },
+        { first: 40, last: 42 },
+      ],
+    });
     expect(ok("gold", "none")).toEqual({ key: "gold", value: [] });
-    expect(ok("taxonomy", "missing box, wrong class,")).toEqual({ key: "taxonomy", value: ["missing box", "wrong class"] });
+    expect(ok("taxonomy", "missing box, wrong class,")).toEqual({
+      key: "taxonomy",
+      value: ["missing box", "wrong class"],
+    });
     expect(ok("taxonomy", "Default")).toEqual({ key: "taxonomy", value: "default" });
     expect(ok("items", "2000")).toEqual({ key: "items", value: 2000 });
     expect(ok("archived", "Yes")).toEqual({ key: "archived", value: true });
@@ -129,7 +190,10 @@ describe("dataset settings", () => {
     expect(ok("review", "First-K")).toEqual({ key: "review", value: "first-k" });
     expect(ok("channel", "<#C9|qa>")).toEqual({ key: "channel", value: "C9" });
     expect(ok("channel", "none")).toEqual({ key: "channel", value: null });
-    expect(ok("instructions", "https://wiki.example/cats")).toEqual({ key: "instructions", value: "https://wiki.example/cats" });
+    expect(ok("instructions", "https://wiki.example/cats")).toEqual({
+      key: "instructions",
+      value: "https://wiki.example/cats",
+    });
   });
 
   it("names what is wrong with a value, and every setting when the key is unknown", () => {

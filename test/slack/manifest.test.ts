@@ -1,24 +1,36 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
-import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { COMMANDS } from "../../src/slack/listeners/commands/index.ts";
 import { EVENTS } from "../../src/slack/listeners/events/index.ts";
 import { SHORTCUT_LISTENERS } from "../../src/slack/listeners/shortcuts/index.ts";
 
 interface Manifest {
   features: {
-    slash_commands: { command: string; url: string; description: string; usage_hint?: string; should_escape?: boolean }[];
+    slash_commands: {
+      command: string;
+      url: string;
+      description: string;
+      usage_hint?: string;
+      should_escape?: boolean;
+    }[];
     shortcuts: { callback_id: string }[];
     app_home: { home_tab_enabled: boolean };
   };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string } };
+  settings: {
+    event_subscriptions: { request_url: string; bot_events: string[] };
+    interactivity: { is_enabled: boolean; request_url: string };
+  };
 }
 
 const manifest = parse(readFileSync("manifest.yml", "utf8")) as Manifest;
-const schema = JSON.parse(readFileSync("test/fixtures/slack-manifest.schema.1.0.0.json", "utf8")) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync("test/fixtures/slack-manifest.schema.1.0.0.json", "utf8")) as Record<
+  string,
+  unknown
+>;
 
 /** Scopes each bot event needs (Slack's event reference). */
 const EVENT_SCOPES: Record<string, string[]> = {
@@ -42,7 +54,8 @@ const METHOD_SCOPES: Record<string, string[]> = {
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === "generated" || name === "standin" || name === "sandbox" ? [] : sourceFiles(p);
+    if (statSync(p).isDirectory())
+      return name === "generated" || name === "standin" || name === "sandbox" ? [] : sourceFiles(p);
     return p.endsWith(".ts") ? [p] : [];
   });
 }
@@ -52,7 +65,8 @@ function methodsUsed(): Set<string> {
   const used = new Set<string>();
   for (const file of sourceFiles("src")) {
     const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(/\bclient\.([a-zA-Z0-9]+)(?:\.([a-zA-Z0-9]+))?\(/g)) used.add(m[2] ? `${m[1]}.${m[2]}` : m[1]!);
+    for (const m of text.matchAll(/\bclient\.([a-zA-Z0-9]+)(?:\.([a-zA-Z0-9]+))?\(/g))
+      used.add(m[2] ? `${m[1]}.${m[2]}` : m[1]!);
   }
   return used;
 }
@@ -74,7 +88,10 @@ describe("manifest.yml", () => {
       expect(c.description.length, c.command).toBeGreaterThan(10);
       expect(c.should_escape, `${c.command} must escape mentions so @user arrives as <@U…>`).toBe(true);
     }
-    expect(manifest.settings.interactivity).toMatchObject({ is_enabled: true, request_url: manifest.features.slash_commands[0]!.url });
+    expect(manifest.settings.interactivity).toMatchObject({
+      is_enabled: true,
+      request_url: manifest.features.slash_commands[0]!.url,
+    });
     expect(manifest.settings.event_subscriptions.request_url).toBe(manifest.features.slash_commands[0]!.url);
   });
 
@@ -83,12 +100,15 @@ describe("manifest.yml", () => {
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     for (const e of EVENTS) {
       expect(EVENT_SCOPES[e], `scopes of event ${e} are not listed in this test`).toBeDefined();
-      for (const scope of EVENT_SCOPES[e]!) expect(manifest.oauth_config.scopes.bot, `${e} needs ${scope}`).toContain(scope);
+      for (const scope of EVENT_SCOPES[e]!)
+        expect(manifest.oauth_config.scopes.bot, `${e} needs ${scope}`).toContain(scope);
     }
   });
 
   it("declares the shortcuts that have listeners", () => {
-    expect(manifest.features.shortcuts.map((s) => s.callback_id).sort()).toEqual(Object.keys(SHORTCUT_LISTENERS).sort());
+    expect(manifest.features.shortcuts.map((s) => s.callback_id).sort()).toEqual(
+      Object.keys(SHORTCUT_LISTENERS).sort(),
+    );
   });
 
   it("asks for every scope the code's Web API calls need, and no other", () => {

@@ -10,14 +10,20 @@
  *   await h.close();
  */
 import { Writable } from "node:stream";
-import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import {
+  type ResponseRecord,
+  type SimulatedUser,
+  type Standin,
+  type StoredMessage,
+  startStandin,
+} from "@rangekeeper/slack-standin";
 import { pino } from "pino";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import type { Ledger } from "../../src/core/ledger/index.ts";
 import type { Actor } from "../../src/core/types.ts";
-import { startRangekeeper, type RunningRangekeeper } from "../../src/rangekeeper.ts";
+import { type RunningRangekeeper, startRangekeeper } from "../../src/rangekeeper.ts";
 import type { Rangekeeper } from "../../src/slack/app.ts";
 import { parseDatasetSetting } from "../../src/slack/parse/settings.ts";
-import { startStandin, type ResponseRecord, type SimulatedUser, type Standin, type StoredMessage } from "@rangekeeper/slack-standin";
 import { createTestDatabase } from "./db.ts";
 
 export const TEAM = "T0E2E";
@@ -222,7 +228,12 @@ export function buttons(blocks: unknown): ButtonInfo[] {
       const o = v as Record<string, unknown>;
       const bid = typeof o.block_id === "string" ? o.block_id : blockId;
       if (o.type === "button") {
-        out.push({ text: blockText(o.text), actionId: String(o.action_id), value: o.value as string | undefined, blockId: bid });
+        out.push({
+          text: blockText(o.text),
+          actionId: String(o.action_id),
+          value: o.value as string | undefined,
+          blockId: bid,
+        });
         return;
       }
       for (const x of Object.values(o)) walk(x, bid);
@@ -256,12 +267,21 @@ export interface Answer {
 }
 
 /** Types a slash command and waits for the app's answer to it. */
-export async function ask(user: SimulatedUser, command: string, text = "", opts: Parameters<SimulatedUser["command"]>[2] = {}): Promise<Answer> {
+export async function ask(
+  user: SimulatedUser,
+  command: string,
+  text = "",
+  opts: Parameters<SimulatedUser["command"]>[2] = {},
+): Promise<Answer> {
   const result = await user.command(command, text, opts);
-  if (result.status !== 200) throw new Error(`${command} ${text} was answered with HTTP ${result.status}: ${result.body}`);
+  if (result.status !== 200)
+    throw new Error(`${command} ${text} was answered with HTTP ${result.status}: ${result.body}`);
   if (result.late) throw new Error(`${command} ${text} was acknowledged after ${result.ms} ms, past Slack's 3 seconds`);
   const reply = await result.reply();
-  if (reply.error) throw new Error(`the stand-in refused the reply to ${command} ${text}: ${reply.error} ${reply.problems?.join("; ") ?? ""}`);
+  if (reply.error)
+    throw new Error(
+      `the stand-in refused the reply to ${command} ${text}: ${reply.error} ${reply.problems?.join("; ") ?? ""}`,
+    );
   return { reply, text: shown(reply), result };
 }
 

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import {
   adminQuery,
   applyPendingMigrations,
@@ -17,7 +18,6 @@ import {
   quoteIdent,
   withDatabase,
 } from "@rangekeeper/schema-engine";
-import type { PGlite } from "@electric-sql/pglite";
 import { MIGRATIONS_DIR } from "../../src/db/migrate.ts";
 
 /** The PostgreSQL server tests run on: DATABASE_URL when it is a postgresql:// URL. */
@@ -35,7 +35,11 @@ export function uniqueDatabaseName(prefix: string): string {
 export async function migratedPGlite(): Promise<PGlite> {
   const pglite = await openPGliteWithExtensions(undefined);
   try {
-    await applyPendingMigrations({ target: { kind: "pglite", dataDir: "memory://" }, pglite, migrationsDir: MIGRATIONS_DIR });
+    await applyPendingMigrations({
+      target: { kind: "pglite", dataDir: "memory://" },
+      pglite,
+      migrationsDir: MIGRATIONS_DIR,
+    });
     return pglite;
   } catch (e) {
     await pglite.close();

@@ -9,10 +9,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { inject } from "vitest";
-import { databaseOverPGlite, type Database } from "../../src/db/client.ts";
-import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { openPGliteWithExtensions } from "@rangekeeper/schema-engine";
+import { inject } from "vitest";
+import { type Database, databaseOverPGlite } from "../../src/db/client.ts";
+import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import {
   clonePostgresTemplate,
   createMigratedPostgresDatabase,
@@ -77,7 +77,9 @@ async function createPGliteTestDatabase(): Promise<TestDatabase> {
     kind: "pglite",
     url: undefined,
     openConnections() {
-      throw new Error("openConnections needs PostgreSQL (set DATABASE_URL=postgresql://…): PGlite is one connection in one process");
+      throw new Error(
+        "openConnections needs PostgreSQL (set DATABASE_URL=postgresql://…): PGlite is one connection in one process",
+      );
     },
     async dispose() {
       if (disposed) return;

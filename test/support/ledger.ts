@@ -1,8 +1,8 @@
 import { expect } from "vitest";
-import { Ledger } from "../../src/core/ledger/index.ts";
 import { DomainError, type DomainErrorCode } from "../../src/core/errors.ts";
-import { Store } from "../../src/db/store.ts";
+import { Ledger } from "../../src/core/ledger/index.ts";
 import type { Actor } from "../../src/core/types.ts";
+import { Store } from "../../src/db/store.ts";
 import { createTestDatabase } from "./db.ts";
 
 export const TEAM = "T0TEST";
@@ -46,7 +46,11 @@ export async function ledgerFixture() {
 }
 
 /** Expects a domain error of `code` whose message matches `message`. */
-export async function expectDomainError(p: Promise<unknown>, code: DomainErrorCode, message?: RegExp | string): Promise<DomainError> {
+export async function expectDomainError(
+  p: Promise<unknown>,
+  code: DomainErrorCode,
+  message?: RegExp | string,
+): Promise<DomainError> {
   let error: unknown;
   try {
     await p;

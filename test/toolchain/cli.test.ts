@@ -5,14 +5,15 @@
  * PostgreSQL database. Catches a Prisma upgrade that breaks the bridge, and
  * an engine that fails silently.
  */
-import { createRequire } from "node:module";
+
 import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
 import { dropDatabase, parseDatabaseUrl, pgliteUrl, withDatabase } from "@rangekeeper/schema-engine";
-import { committedMigrations, prisma } from "./prisma-cli.ts";
+import { afterAll, describe, expect, it } from "vitest";
 import { expectedHandWritten, liveState } from "./live-db.ts";
+import { committedMigrations, prisma } from "./prisma-cli.ts";
 
 const SERVER_URL = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : undefined;
 const CLI_TIMEOUT = 240_000;
@@ -76,21 +77,34 @@ describe.each(backends)("prisma migrate on a fresh $name database", ({ url }) =>
 
   it("the migrations produce exactly the Prisma schema (no drift)", { timeout: CLI_TIMEOUT }, async () => {
     const r = await prisma(
-      ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", "prisma/schema.prisma", "--exit-code"],
+      [
+        "migrate",
+        "diff",
+        "--from-migrations",
+        "prisma/migrations",
+        "--to-schema",
+        "prisma/schema.prisma",
+        "--exit-code",
+      ],
       { databaseUrl },
     );
     expect(r.code, r.output).toBe(0);
   });
 
   it("the live database matches the Prisma schema (no drift)", { timeout: CLI_TIMEOUT }, async () => {
-    const r = await prisma(["migrate", "diff", "--from-config-datasource", "--to-schema", "prisma/schema.prisma", "--exit-code"], {
-      databaseUrl,
-    });
+    const r = await prisma(
+      ["migrate", "diff", "--from-config-datasource", "--to-schema", "prisma/schema.prisma", "--exit-code"],
+      {
+        databaseUrl,
+      },
+    );
     expect(r.code, r.output).toBe(0);
   });
 
   it("a drifted database is reported, not hidden", { timeout: CLI_TIMEOUT }, async () => {
-    const r = await prisma(["migrate", "diff", "--from-config-datasource", "--to-empty", "--exit-code"], { databaseUrl });
+    const r = await prisma(["migrate", "diff", "--from-config-datasource", "--to-empty", "--exit-code"], {
+      databaseUrl,
+    });
     expect(r.code, r.output).toBe(2);
     expect(r.stdout).toContain("[-] Removed tables");
     expect(r.stdout).toContain("  - Assignment");
@@ -148,21 +162,31 @@ describe("a failing engine is never silent", () => {
     const migrations = join(scratch, "broken-migrations");
     await cp(join(process.cwd(), "prisma", "migrations"), migrations, { recursive: true });
     await mkdir(join(migrations, "99999999999999_broken"));
-    await writeFile(join(migrations, "99999999999999_broken", "migration.sql"), `CREATE TABLE "rk_half" (id int);\nSELECT 1/0;\n`);
+    await writeFile(
+      join(migrations, "99999999999999_broken", "migration.sql"),
+      `CREATE TABLE "rk_half" (id int);\nSELECT 1/0;\n`,
+    );
     const config = join(scratch, "broken.config.ts");
     await writeFile(
       config,
       `export default { schema: ${JSON.stringify(join(process.cwd(), "prisma", "schema.prisma"))}, migrations: { path: ${JSON.stringify(migrations)} }, datasource: { url: process.env.DATABASE_URL } };\n`,
     );
     const databaseUrl = pgliteUrl(join(scratch, uniqueName("broken")));
-    const env = { PRISMA_SCHEMA_ENGINE_BINARY: createRequire(import.meta.url).resolve("@rangekeeper/schema-engine/schema-engine.mjs") };
+    const env = {
+      PRISMA_SCHEMA_ENGINE_BINARY: createRequire(import.meta.url).resolve(
+        "@rangekeeper/schema-engine/schema-engine.mjs",
+      ),
+    };
     const deploy = await prisma(["migrate", "deploy", "--config", config], { databaseUrl, env });
     expect(deploy.code).not.toBe(0);
     expect(deploy.output).toContain("99999999999999_broken");
     expect(deploy.output).toContain("division by zero");
     // The script ran as one transaction: its first statement did not stay behind.
     const tables = await import("./live-db.ts").then((m) =>
-      m.query<{ n: number }>(parseDatabaseUrl(databaseUrl), `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'rk_half'`),
+      m.query<{ n: number }>(
+        parseDatabaseUrl(databaseUrl),
+        `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'rk_half'`,
+      ),
     );
     expect(tables[0]!.n).toBe(0);
     const status = await prisma(["migrate", "status", "--config", config], { databaseUrl, env });

@@ -1,8 +1,8 @@
 /** Reads a database the CLI migrated, after the CLI has exited. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type MigrationTarget, openPGliteWithExtensions } from "@rangekeeper/schema-engine";
 import pg from "pg";
-import { openPGliteWithExtensions, type MigrationTarget } from "@rangekeeper/schema-engine";
 import { committedMigrations, MIGRATIONS_DIR } from "./prisma-cli.ts";
 
 export async function query<T>(target: MigrationTarget, sql: string): Promise<T[]> {

@@ -5,17 +5,18 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { adminQuery, pgliteUrl, quoteIdent, withDatabase } from "@rangekeeper/schema-engine";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.ts";
 import { applyMigrations, migrationStatus } from "../../src/db/migrate.ts";
-import { adminQuery, pgliteUrl, quoteIdent, withDatabase } from "@rangekeeper/schema-engine";
 import { committedMigrations, MIGRATIONS_DIR, prisma } from "./prisma-cli.ts";
 
 const SERVER_URL = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : undefined;
 const scratch = mkdtempSync(join(tmpdir(), "rk-migrate-"));
 const dropAfter: string[] = [];
 afterAll(async () => {
-  for (const name of dropAfter) await adminQuery(SERVER_URL!, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  for (const name of dropAfter)
+    await adminQuery(SERVER_URL!, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -53,9 +54,12 @@ describe("applyMigrations on an embedded PGlite directory", () => {
     const status = await prisma(["migrate", "status"], { databaseUrl: pgliteUrl(dataDir) });
     expect(status.code, status.output).toBe(0);
     expect(status.output).toContain("Database schema is up to date!");
-    const drift = await prisma(["migrate", "diff", "--from-config-datasource", "--to-schema", "prisma/schema.prisma", "--exit-code"], {
-      databaseUrl: pgliteUrl(dataDir),
-    });
+    const drift = await prisma(
+      ["migrate", "diff", "--from-config-datasource", "--to-schema", "prisma/schema.prisma", "--exit-code"],
+      {
+        databaseUrl: pgliteUrl(dataDir),
+      },
+    );
     expect(drift.code, drift.output).toBe(0);
   });
 

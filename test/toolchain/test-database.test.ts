@@ -41,7 +41,9 @@ describe("createTestDatabase", () => {
     expect(exclusions[0]!.n).toBeGreaterThan(0);
     // Two overlapping ranges of one dataset, in one statement: the EXCLUDE constraint refuses them.
     await db.prisma.workspace.create({ data: { id: "T1" } });
-    const ds = await db.prisma.dataset.create({ data: { teamId: "T1", slug: "cats", title: "Cats", itemCount: 100, createdBy: "U1" } });
+    const ds = await db.prisma.dataset.create({
+      data: { teamId: "T1", slug: "cats", title: "Cats", itemCount: 100, createdBy: "U1" },
+    });
     const overlap = db.prisma.$executeRaw`
       INSERT INTO "Assignment" ("teamId", "datasetId", "first", "last", "assigneeId", "assignedBy", "updatedAt")
       VALUES ('T1', ${ds.id}, 1, 10, 'U1', 'U1', now()), ('T1', ${ds.id}, 5, 20, 'U2', 'U2', now())`;
@@ -57,20 +59,25 @@ describe("createTestDatabase", () => {
     expect(a.url === undefined || a.url !== b.url).toBe(true);
   });
 
-  it.runIf(usingPostgres())("opens extra independent connections on PostgreSQL, and drops the database on dispose", async () => {
-    const db = await fresh();
-    expect(db.url).toMatch(/^postgres(ql)?:\/\/.*\/rk_test_/);
-    const clients = db.openConnections(3);
-    const pids = await Promise.all(
-      clients.map(async (c) => (await c.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid),
-    );
-    expect(new Set(pids).size).toBe(3);
-    const name = new URL(db.url!).pathname.slice(1);
-    await db.dispose();
-    const other = await fresh();
-    const left = await other.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_database WHERE datname = ${name}`;
-    expect(left[0]!.n).toBe(0);
-  });
+  it.runIf(usingPostgres())(
+    "opens extra independent connections on PostgreSQL, and drops the database on dispose",
+    async () => {
+      const db = await fresh();
+      expect(db.url).toMatch(/^postgres(ql)?:\/\/.*\/rk_test_/);
+      const clients = db.openConnections(3);
+      const pids = await Promise.all(
+        clients.map(async (c) => (await c.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid),
+      );
+      expect(new Set(pids).size).toBe(3);
+      const name = new URL(db.url!).pathname.slice(1);
+      await db.dispose();
+      const other = await fresh();
+      const left = await other.prisma.$queryRaw<
+        { n: number }[]
+      >`SELECT count(*)::int AS n FROM pg_database WHERE datname = ${name}`;
+      expect(left[0]!.n).toBe(0);
+    },
+  );
 
   it.runIf(!usingPostgres())("refuses extra connections on PGlite with an explanation", async () => {
     const db = await fresh();

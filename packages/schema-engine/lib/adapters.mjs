@@ -28,12 +28,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import pg from "pg";
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { ColumnTypeEnum } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
 import { quoteIdent, withDatabase } from "./targets.mjs";
 
 /** @typedef {import("@prisma/driver-adapter-utils").SqlDriverAdapter} SqlDriverAdapter */
@@ -124,7 +124,9 @@ class PGliteMigrationFactory {
  * @returns {Promise<SqlDriverAdapter>}
  */
 async function pgliteAdapter(pglite, onDispose) {
-  const inner = /** @type {SqlDriverAdapter & { onError(e: unknown): never }} */ (await new PrismaPGlite(pglite).connect());
+  const inner = /** @type {SqlDriverAdapter & { onError(e: unknown): never }} */ (
+    await new PrismaPGlite(pglite).connect()
+  );
   return fixedAdapter(inner, {
     async executeScript(script) {
       try {
@@ -329,7 +331,9 @@ function fixedAdapter(inner, fixes) {
  * @param {unknown} e
  */
 function isMultipleCommandsRefusal(e) {
-  const cause = /** @type {{ cause?: { originalCode?: string, originalMessage?: string, code?: string, message?: string } }} */ (e)?.cause;
+  const cause =
+    /** @type {{ cause?: { originalCode?: string, originalMessage?: string, code?: string, message?: string } }} */ (e)
+      ?.cause;
   const code = cause?.originalCode ?? cause?.code;
   const message = cause?.originalMessage ?? cause?.message ?? "";
   return code === "42601" && message.includes("multiple commands");
@@ -346,4 +350,3 @@ function isMissingMigrationsTable(e, query) {
   const missingTable = cause?.kind === "TableDoesNotExist" || cause?.originalCode === "42P01";
   return missingTable && query.sql.includes(MIGRATIONS_TABLE);
 }
-

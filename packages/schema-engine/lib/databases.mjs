@@ -25,10 +25,13 @@ import { SchemaEngineError } from "./wasm.mjs";
 export async function canConnect(target) {
   if (target.kind === "pglite") {
     if (!existsSync(join(target.dataDir, "PG_VERSION"))) {
-      throw new SchemaEngineError(`Database \`${target.dataDir}\` does not exist (no PGlite database in that directory).`, {
-        errorCode: "P1003",
-        meta: { database_name: target.dataDir },
-      });
+      throw new SchemaEngineError(
+        `Database \`${target.dataDir}\` does not exist (no PGlite database in that directory).`,
+        {
+          errorCode: "P1003",
+          meta: { database_name: target.dataDir },
+        },
+      );
     }
     return;
   }
@@ -60,7 +63,9 @@ export async function dropDatabase(target) {
     return;
   }
   const name = databaseName(target.url);
-  await withClient(maintenanceUrl(target.url), (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+  await withClient(maintenanceUrl(target.url), (c) =>
+    c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
+  );
 }
 
 /** The `postgres` database of the same server (where CREATE/DROP DATABASE run). */

@@ -28,7 +28,10 @@ export function createMigrationAdapterFactory(
   options?: { pglite?: PGlite; shadowDatabaseUrl?: string },
 ): MigrationAdapterFactory;
 /** Opens PGlite (in memory when dataDir is undefined, optionally from a dumpDataDir() dump) with btree_gist loaded. */
-export function openPGliteWithExtensions(dataDir: string | undefined, options?: { loadDataDir?: Blob }): Promise<PGlite>;
+export function openPGliteWithExtensions(
+  dataDir: string | undefined,
+  options?: { loadDataDir?: Blob },
+): Promise<PGlite>;
 /** Runs one statement on a short-lived connection to `url`. */
 export function adminQuery(url: string, sql: string): Promise<QueryResult>;
 
@@ -50,7 +53,10 @@ export interface MigrationList {
 export function readMigrationsList(migrationsDir: string, shadowDbInitScript?: string): Promise<MigrationList>;
 
 export class SchemaEngineError extends Error {
-  constructor(message: string, details?: { errorCode?: string | null; meta?: unknown; isPanic?: boolean; cause?: unknown });
+  constructor(
+    message: string,
+    details?: { errorCode?: string | null; meta?: unknown; isPanic?: boolean; cause?: unknown },
+  );
   readonly errorCode: string | null;
   readonly meta: unknown;
   readonly isPanic: boolean;

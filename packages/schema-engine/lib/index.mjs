@@ -4,9 +4,18 @@
  * conventions, driver adapter factories with the engine fixes, whole-database
  * operations, and in-process migration. Types: index.d.mts.
  */
-export { applyPendingMigrations, migrationHistory } from "./apply.mjs";
+
 export { adminQuery, createMigrationAdapterFactory, openPGliteWithExtensions } from "./adapters.mjs";
+export { applyPendingMigrations, migrationHistory } from "./apply.mjs";
 export { canConnect, createDatabase, dropDatabase, maintenanceUrl } from "./databases.mjs";
 export { readMigrationsList } from "./migrations.mjs";
-export { databaseName, describeTarget, parseDatabaseUrl, pgliteUrl, quoteIdent, serverLocation, withDatabase } from "./targets.mjs";
+export {
+  databaseName,
+  describeTarget,
+  parseDatabaseUrl,
+  pgliteUrl,
+  quoteIdent,
+  serverLocation,
+  withDatabase,
+} from "./targets.mjs";
 export { openSchemaEngine, SchemaEngineError, schemaEngineVersion } from "./wasm.mjs";

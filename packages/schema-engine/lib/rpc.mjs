@@ -28,7 +28,11 @@ const ENGINE_ERROR = 4466;
  */
 
 /** Writes one log line in the engine's format. */
-export function logLine(/** @type {NodeJS.WritableStream} */ out, /** @type {"INFO" | "WARN" | "ERROR"} */ level, /** @type {Record<string, unknown>} */ fields) {
+export function logLine(
+  /** @type {NodeJS.WritableStream} */ out,
+  /** @type {"INFO" | "WARN" | "ERROR"} */ level,
+  /** @type {Record<string, unknown>} */ fields,
+) {
   out.write(
     JSON.stringify({ timestamp: new Date().toISOString(), level, fields, target: "schema_engine::logger" }) + "\n",
   );

@@ -31,7 +31,8 @@ export function parseDatabaseUrl(url, baseDir = process.cwd()) {
   if (/^file:/i.test(url)) {
     let path = url.startsWith("file://") ? fileURLToPath(url) : decodeURIComponent(url.slice("file:".length));
     path = path.replace(/[?#].*$/, "");
-    if (!path) throw new Error(`The database URL ${JSON.stringify(url)} names no directory (expected file:<directory>).`);
+    if (!path)
+      throw new Error(`The database URL ${JSON.stringify(url)} names no directory (expected file:<directory>).`);
     return { kind: "pglite", dataDir: isAbsolute(path) ? path : resolve(baseDir, path) };
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];

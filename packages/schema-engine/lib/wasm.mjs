@@ -103,7 +103,8 @@ export function toSchemaEngineError(e) {
   if (e && typeof e === "object") {
     const o = /** @type {Record<string, unknown>} */ (e);
     const message = typeof o.message === "string" && o.message ? o.message : JSON.stringify(e);
-    const errorCode = typeof o.error_code === "string" ? o.error_code : typeof o.errorCode === "string" ? o.errorCode : null;
+    const errorCode =
+      typeof o.error_code === "string" ? o.error_code : typeof o.errorCode === "string" ? o.errorCode : null;
     return new SchemaEngineError(message, {
       errorCode,
       meta: o.meta ?? null,

@@ -2,8 +2,8 @@
  * Block Kit bookkeeping shared by the Web API and the driver: locating interactive elements,
  * filling in the ids Slack generates, and computing `state.values` the way Slack reports them.
  */
-import type { Json } from './types.ts';
-import { clone, isObject, str } from './util.ts';
+import type { Json } from "./types.ts";
+import { clone, isObject, str } from "./util.ts";
 
 /** An interactive element found in a list of blocks. */
 export interface ElementRef {
@@ -23,44 +23,44 @@ export interface ElementRef {
   elementIndex: number;
 }
 
-const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /** Short random id like the ones Slack generates for blocks and actions without one ("aB3xZ"). */
 export function generatedId(len = 5): string {
-  let s = '';
+  let s = "";
   for (let i = 0; i < len; i++) s += ID_CHARS[Math.floor(Math.random() * ID_CHARS.length)];
   return s;
 }
 
 /** Text of a plain_text / mrkdwn object, or the empty string. */
 export function textOf(obj: unknown): string {
-  if (typeof obj === 'string') return obj;
-  return isObject(obj) ? (str(obj.text) ?? '') : '';
+  if (typeof obj === "string") return obj;
+  return isObject(obj) ? (str(obj.text) ?? "") : "";
 }
 
 /** Elements that carry a value Slack reports in `state.values`. */
 export const STATEFUL_TYPES = new Set([
-  'plain_text_input',
-  'email_text_input',
-  'url_text_input',
-  'number_input',
-  'rich_text_input',
-  'static_select',
-  'external_select',
-  'users_select',
-  'conversations_select',
-  'channels_select',
-  'multi_static_select',
-  'multi_external_select',
-  'multi_users_select',
-  'multi_conversations_select',
-  'multi_channels_select',
-  'datepicker',
-  'timepicker',
-  'datetimepicker',
-  'checkboxes',
-  'radio_buttons',
-  'file_input',
+  "plain_text_input",
+  "email_text_input",
+  "url_text_input",
+  "number_input",
+  "rich_text_input",
+  "static_select",
+  "external_select",
+  "users_select",
+  "conversations_select",
+  "channels_select",
+  "multi_static_select",
+  "multi_external_select",
+  "multi_users_select",
+  "multi_conversations_select",
+  "multi_channels_select",
+  "datepicker",
+  "timepicker",
+  "datetimepicker",
+  "checkboxes",
+  "radio_buttons",
+  "file_input",
 ]);
 
 /** All interactive elements of a block list, in display order. */
@@ -69,18 +69,18 @@ export function listElements(blocks: unknown): ElementRef[] {
   if (!Array.isArray(blocks)) return out;
   blocks.forEach((block, blockIndex) => {
     if (!isObject(block)) return;
-    const blockType = str(block.type) ?? '';
-    const blockId = str(block.block_id) ?? '';
+    const blockType = str(block.type) ?? "";
+    const blockId = str(block.block_id) ?? "";
     const push = (el: unknown, elementIndex: number, label: string, optional: boolean) => {
       if (!isObject(el)) return;
-      const elementType = str(el.type) ?? '';
-      if (elementType === 'image') return;
+      const elementType = str(el.type) ?? "";
+      if (elementType === "image") return;
       out.push({
         block,
         blockId,
         blockType,
         element: el,
-        actionId: str(el.action_id) ?? '',
+        actionId: str(el.action_id) ?? "",
         elementType,
         label,
         optional,
@@ -88,15 +88,15 @@ export function listElements(blocks: unknown): ElementRef[] {
         elementIndex,
       });
     };
-    if (blockType === 'actions' || blockType === 'context_actions') {
+    if (blockType === "actions" || blockType === "context_actions") {
       const els = Array.isArray(block.elements) ? block.elements : [];
       els.forEach((el, i) => push(el, i, textOf(isObject(el) ? (el.text ?? el.placeholder) : undefined), true));
-    } else if (blockType === 'section') {
+    } else if (blockType === "section") {
       if (isObject(block.accessory)) {
         const el = block.accessory;
         push(el, 0, textOf(el.text ?? el.placeholder), true);
       }
-    } else if (blockType === 'input') {
+    } else if (blockType === "input") {
       push(block.element, 0, textOf(block.label), block.optional === true);
     }
   });
@@ -111,13 +111,14 @@ export function withGeneratedIds(blocks: unknown): Json[] {
   if (!Array.isArray(blocks)) return [];
   const copy = clone(blocks).filter(isObject) as Json[];
   for (const block of copy) {
-    if (typeof block.block_id !== 'string' || block.block_id === '') block.block_id = generatedId();
+    if (typeof block.block_id !== "string" || block.block_id === "") block.block_id = generatedId();
     const els: unknown[] = [];
-    if (Array.isArray(block.elements) && (block.type === 'actions' || block.type === 'context_actions')) els.push(...block.elements);
-    if (block.type === 'section' && isObject(block.accessory)) els.push(block.accessory);
-    if (block.type === 'input' && isObject(block.element)) els.push(block.element);
+    if (Array.isArray(block.elements) && (block.type === "actions" || block.type === "context_actions"))
+      els.push(...block.elements);
+    if (block.type === "section" && isObject(block.accessory)) els.push(block.accessory);
+    if (block.type === "input" && isObject(block.element)) els.push(block.element);
     for (const el of els) {
-      if (isObject(el) && el.type !== 'image' && (typeof el.action_id !== 'string' || el.action_id === '')) {
+      if (isObject(el) && el.type !== "image" && (typeof el.action_id !== "string" || el.action_id === "")) {
         el.action_id = generatedId();
       }
     }
@@ -146,45 +147,50 @@ export function reportedOption(opt: Json): Json {
 
 /** The `state.values` entry Slack reports for an element that the user has not touched. */
 export function initialStateValue(el: Json): Json | undefined {
-  const type = str(el.type) ?? '';
+  const type = str(el.type) ?? "";
   switch (type) {
-    case 'plain_text_input':
-    case 'email_text_input':
-    case 'url_text_input':
-    case 'number_input':
+    case "plain_text_input":
+    case "email_text_input":
+    case "url_text_input":
+    case "number_input":
       return { type, value: el.initial_value === undefined ? null : String(el.initial_value) };
-    case 'rich_text_input':
-      return { type, rich_text_value: el.initial_value ?? { type: 'rich_text', elements: [] } };
-    case 'static_select':
-    case 'external_select':
-    case 'radio_buttons':
+    case "rich_text_input":
+      return { type, rich_text_value: el.initial_value ?? { type: "rich_text", elements: [] } };
+    case "static_select":
+    case "external_select":
+    case "radio_buttons":
       return { type, selected_option: isObject(el.initial_option) ? reportedOption(el.initial_option) : null };
-    case 'multi_static_select':
-    case 'multi_external_select':
-    case 'checkboxes':
+    case "multi_static_select":
+    case "multi_external_select":
+    case "checkboxes":
       return {
         type,
-        selected_options: Array.isArray(el.initial_options) ? el.initial_options.filter(isObject).map(reportedOption) : [],
+        selected_options: Array.isArray(el.initial_options)
+          ? el.initial_options.filter(isObject).map(reportedOption)
+          : [],
       };
-    case 'users_select':
+    case "users_select":
       return { type, selected_user: el.initial_user ?? null };
-    case 'multi_users_select':
+    case "multi_users_select":
       return { type, selected_users: Array.isArray(el.initial_users) ? [...el.initial_users] : [] };
-    case 'conversations_select':
+    case "conversations_select":
       return { type, selected_conversation: el.initial_conversation ?? null };
-    case 'multi_conversations_select':
-      return { type, selected_conversations: Array.isArray(el.initial_conversations) ? [...el.initial_conversations] : [] };
-    case 'channels_select':
+    case "multi_conversations_select":
+      return {
+        type,
+        selected_conversations: Array.isArray(el.initial_conversations) ? [...el.initial_conversations] : [],
+      };
+    case "channels_select":
       return { type, selected_channel: el.initial_channel ?? null };
-    case 'multi_channels_select':
+    case "multi_channels_select":
       return { type, selected_channels: Array.isArray(el.initial_channels) ? [...el.initial_channels] : [] };
-    case 'datepicker':
+    case "datepicker":
       return { type, selected_date: el.initial_date ?? null };
-    case 'timepicker':
+    case "timepicker":
       return { type, selected_time: el.initial_time ?? null };
-    case 'datetimepicker':
+    case "datetimepicker":
       return { type, selected_date_time: el.initial_date_time ?? null };
-    case 'file_input':
+    case "file_input":
       return { type, files: [] };
     default:
       return undefined;
@@ -194,21 +200,21 @@ export function initialStateValue(el: Json): Json | undefined {
 /** True when a state value holds something (used for Slack's "required field" check). */
 export function stateHasValue(v: Json): boolean {
   for (const key of [
-    'value',
-    'selected_option',
-    'selected_user',
-    'selected_conversation',
-    'selected_channel',
-    'selected_date',
-    'selected_time',
-    'selected_date_time',
+    "value",
+    "selected_option",
+    "selected_user",
+    "selected_conversation",
+    "selected_channel",
+    "selected_date",
+    "selected_time",
+    "selected_date_time",
   ]) {
-    if (key in v) return v[key] !== null && v[key] !== undefined && v[key] !== '';
+    if (key in v) return v[key] !== null && v[key] !== undefined && v[key] !== "";
   }
-  for (const key of ['selected_options', 'selected_users', 'selected_conversations', 'selected_channels', 'files']) {
+  for (const key of ["selected_options", "selected_users", "selected_conversations", "selected_channels", "files"]) {
     if (key in v) return Array.isArray(v[key]) && (v[key] as unknown[]).length > 0;
   }
-  if ('rich_text_value' in v) return JSON.stringify(v.rich_text_value).includes('"text"');
+  if ("rich_text_value" in v) return JSON.stringify(v.rich_text_value).includes('"text"');
   return false;
 }
 

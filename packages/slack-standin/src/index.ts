@@ -10,8 +10,10 @@
  *   const res = await slack.as('U_ANA').command('/claim', 'cats 1-100');
  *   const reply = await res.reply();
  */
-import { StandinServer } from './server.ts';
-import { Driver, type Transport } from './driver.ts';
+
+import { Driver, type Transport } from "./driver.ts";
+import type { RenderOptions } from "./render.ts";
+import { StandinServer } from "./server.ts";
 import type {
   ApiCall,
   DirectoryChannel,
@@ -21,19 +23,27 @@ import type {
   StoredFile,
   StoredMessage,
   ViewRecord,
-} from './types.ts';
-import type { RenderOptions } from './render.ts';
-import { SimulatedUser } from './user.ts';
-import { waitUntil } from './util.ts';
-import { Workspace, type WorkspaceEvents } from './workspace.ts';
+} from "./types.ts";
+import { SimulatedUser } from "./user.ts";
+import { waitUntil } from "./util.ts";
+import { Workspace, type WorkspaceEvents } from "./workspace.ts";
 
-export * from './types.ts';
-export { signRequest, type DeliverOptions, type Transport } from './driver.ts';
-export { ClientValidationError, SimulatedUser, type ActionResult, type FillValue, type FillValues, type SubmitOptions, type SubmitResult, type Where } from './user.ts';
-export { knownMethods } from './webapi.ts';
-export * from './render.ts';
-export { RESPONSE_URL } from './server.ts';
-export { Workspace, type WorkspaceEvents, type MessageChange, type ViewChange } from './workspace.ts';
+export { type DeliverOptions, signRequest, type Transport } from "./driver.ts";
+export * from "./render.ts";
+export { RESPONSE_URL } from "./server.ts";
+export * from "./types.ts";
+export {
+  type ActionResult,
+  ClientValidationError,
+  type FillValue,
+  type FillValues,
+  SimulatedUser,
+  type SubmitOptions,
+  type SubmitResult,
+  type Where,
+} from "./user.ts";
+export { knownMethods } from "./webapi.ts";
+export { type MessageChange, type ViewChange, Workspace, type WorkspaceEvents } from "./workspace.ts";
 
 export interface StandinOptions {
   /** Signing secret the driver signs requests with (give the same to the app). */
@@ -80,7 +90,10 @@ export interface StandinOptions {
 export interface BoltOptionsForStandin {
   token: string;
   signingSecret: string;
-  clientOptions: { slackApiUrl: string; retryConfig: { retries: number; factor: number; minTimeout: number; maxTimeout: number } };
+  clientOptions: {
+    slackApiUrl: string;
+    retryConfig: { retries: number; factor: number; minTimeout: number; maxTimeout: number };
+  };
   appToken?: string;
   socketMode?: boolean;
 }
@@ -95,30 +108,33 @@ export class Standin {
 
   constructor(opts: StandinOptions = {}) {
     const channels = opts.channels ?? [];
-    this.signingSecret = opts.signingSecret ?? 'standin-signing-secret';
+    this.signingSecret = opts.signingSecret ?? "standin-signing-secret";
     this.workspace = new Workspace({
-      teamId: opts.teamId ?? 'T0STANDIN',
-      teamName: opts.teamName ?? 'Rangekeeper Local',
-      teamDomain: opts.teamDomain ?? 'rangekeeper-local',
-      appId: opts.appId ?? 'A0STANDIN',
-      botUserId: opts.botUserId ?? 'U0BOT',
-      botId: opts.botId ?? 'B0BOT',
-      botName: opts.botName ?? 'rangekeeper',
-      botToken: opts.botToken ?? 'xoxb-standin-bot-token',
-      appToken: opts.appToken ?? 'xapp-1-standin-app-token',
+      teamId: opts.teamId ?? "T0STANDIN",
+      teamName: opts.teamName ?? "Rangekeeper Local",
+      teamDomain: opts.teamDomain ?? "rangekeeper-local",
+      appId: opts.appId ?? "A0STANDIN",
+      botUserId: opts.botUserId ?? "U0BOT",
+      botId: opts.botId ?? "B0BOT",
+      botName: opts.botName ?? "rangekeeper",
+      botToken: opts.botToken ?? "xoxb-standin-bot-token",
+      appToken: opts.appToken ?? "xapp-1-standin-app-token",
       extraTokens: opts.extraTokens ?? [],
-      verificationToken: opts.verificationToken ?? 'standin-verification-token',
-      timezone: opts.timezone ?? 'UTC',
+      verificationToken: opts.verificationToken ?? "standin-verification-token",
+      timezone: opts.timezone ?? "UTC",
       users: opts.users ?? [],
       channels,
       triggerTtlMs: opts.triggerTtlMs ?? 3000,
-      reusedTriggerError: opts.reusedTriggerError ?? 'expired_trigger_id',
+      reusedTriggerError: opts.reusedTriggerError ?? "expired_trigger_id",
       strictChannels: opts.strictChannels ?? false,
       validateBlocks: opts.validateBlocks ?? true,
       responseUrlUses: opts.responseUrlUses ?? 5,
     });
     this.server = new StandinServer(this.workspace);
-    this.driver = new Driver(this.server, this.signingSecret, { requestUrl: opts.requestUrl, transport: opts.transport });
+    this.driver = new Driver(this.server, this.signingSecret, {
+      requestUrl: opts.requestUrl,
+      transport: opts.transport,
+    });
     this.defaultChannel = opts.defaultChannel ?? channels[0]?.id;
   }
 
@@ -163,7 +179,10 @@ export class Standin {
     const base: BoltOptionsForStandin = {
       token: this.botToken,
       signingSecret: this.signingSecret,
-      clientOptions: { slackApiUrl: this.apiUrl, retryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 50 } },
+      clientOptions: {
+        slackApiUrl: this.apiUrl,
+        retryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 50 },
+      },
     };
     return opts.socketMode ? { ...base, appToken: this.appToken, socketMode: true } : base;
   }
@@ -195,7 +214,7 @@ export class Standin {
       channelName: (id) => {
         const c = this.workspace.channels.get(id);
         if (!c) return undefined;
-        return c.is_im ? `dm-${this.workspace.displayName(c.user ?? '') ?? c.user}` : c.name;
+        return c.is_im ? `dm-${this.workspace.displayName(c.user ?? "") ?? c.user}` : c.name;
       },
       ...extra,
     };
@@ -228,7 +247,11 @@ export class Standin {
   }
 
   /** Waits for a call of `method` matching the predicate (earlier calls count unless `since` is given). */
-  waitFor(method: string, predicate?: (c: ApiCall) => boolean, opts: { timeoutMs?: number; since?: number } = {}): Promise<ApiCall> {
+  waitFor(
+    method: string,
+    predicate?: (c: ApiCall) => boolean,
+    opts: { timeoutMs?: number; since?: number } = {},
+  ): Promise<ApiCall> {
     return this.server.waitFor(method, predicate, opts);
   }
 
@@ -249,7 +272,9 @@ export class Standin {
   /** Messages of a conversation, oldest first (ephemeral and deleted ones only when asked). */
   messages(channel: string, opts: { includeEphemeral?: boolean; includeDeleted?: boolean } = {}): StoredMessage[] {
     const id = this.workspace.resolveChannel(channel) ?? channel;
-    return (this.workspace.messages.get(id) ?? []).filter((m) => (opts.includeEphemeral || !m.ephemeralTo) && (opts.includeDeleted || !m.deleted));
+    return (this.workspace.messages.get(id) ?? []).filter(
+      (m) => (opts.includeEphemeral || !m.ephemeralTo) && (opts.includeDeleted || !m.deleted),
+    );
   }
 
   message(channel: string, ts: string): StoredMessage | undefined {
@@ -300,8 +325,13 @@ export class Standin {
   }
 
   /** Waits until `check` returns something other than undefined, re-checking on every change. */
-  waitUntil<T>(check: () => T | undefined, timeoutMs = 3000, what = 'a condition'): Promise<T> {
-    return waitUntil(check, (fn) => this.on('change', fn), timeoutMs, () => what);
+  waitUntil<T>(check: () => T | undefined, timeoutMs = 3000, what = "a condition"): Promise<T> {
+    return waitUntil(
+      check,
+      (fn) => this.on("change", fn),
+      timeoutMs,
+      () => what,
+    );
   }
 
   // ---------------------------------------------------------------- Socket Mode
@@ -317,19 +347,19 @@ export class Standin {
       () => (this.server.socket.connections > 0 ? true : undefined),
       (fn) => this.server.socket.onChange(fn),
       timeoutMs,
-      () => 'a Socket Mode connection',
+      () => "a Socket Mode connection",
     );
   }
 
   /** Sends Slack's `disconnect` message to every Socket Mode client (they reconnect). */
-  recycleSockets(reason = 'refresh_requested'): void {
+  recycleSockets(reason = "refresh_requested"): void {
     this.server.socket.disconnectAll(reason);
   }
 
   // ---------------------------------------------------------------- lifecycle
 
   async listen(port = 0): Promise<this> {
-    await this.server.listen('127.0.0.1', port);
+    await this.server.listen("127.0.0.1", port);
     return this;
   }
 

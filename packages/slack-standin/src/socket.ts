@@ -3,13 +3,13 @@
  * port; connected clients get `{type:"hello"}`, then envelopes, which they acknowledge with
  * `{envelope_id, payload}`.
  */
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer } from 'ws';
-import type { Json } from './types.ts';
-import { hex, isObject } from './util.ts';
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import type { Json } from "./types.ts";
+import { hex, isObject } from "./util.ts";
 
-export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
+export type EnvelopeType = "slash_commands" | "interactive" | "events_api";
 
 export interface SocketAck {
   /** The payload the client acknowledged with ({} when it acked without one). */
@@ -63,11 +63,11 @@ export class SocketHub {
 
   /** Handles an HTTP upgrade on the stand-in server; returns false when it is not for us. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/link')) return false;
-    const ticket = url.searchParams.get('ticket') ?? '';
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (!url.pathname.startsWith("/link")) return false;
+    const ticket = url.searchParams.get("ticket") ?? "";
     if (!this.tickets.delete(ticket)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n");
       return true;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
@@ -76,7 +76,7 @@ export class SocketHub {
 
   private accept(ws: WebSocket): void {
     this.sockets.push(ws);
-    ws.on('message', (data) => {
+    ws.on("message", (data) => {
       let msg: unknown;
       try {
         msg = JSON.parse(data.toString());
@@ -85,7 +85,7 @@ export class SocketHub {
       }
       if (!isObject(msg)) return;
       this.received.push(msg);
-      const id = typeof msg.envelope_id === 'string' ? msg.envelope_id : undefined;
+      const id = typeof msg.envelope_id === "string" ? msg.envelope_id : undefined;
       const p = id ? this.pending.get(id) : undefined;
       if (id && p) {
         this.pending.delete(id);
@@ -93,16 +93,16 @@ export class SocketHub {
         p.resolve({ payload: isObject(msg.payload) ? msg.payload : {}, ms: Date.now() - p.sentAt });
       }
     });
-    ws.on('close', () => {
+    ws.on("close", () => {
       this.sockets = this.sockets.filter((s) => s !== ws);
       this.changed();
     });
-    ws.on('error', () => undefined);
+    ws.on("error", () => undefined);
     ws.send(
       JSON.stringify({
-        type: 'hello',
+        type: "hello",
         num_connections: this.connections,
-        debug_info: { host: 'standin-local', build_number: 1, approximate_connection_time: 18060 },
+        debug_info: { host: "standin-local", build_number: 1, approximate_connection_time: 18060 },
         connection_info: { app_id: this.appId },
       }),
     );
@@ -113,15 +113,19 @@ export class SocketHub {
    * Sends one envelope to a connected client (round-robin) and waits for its ack.
    * Resolves undefined when no ack arrives within `timeoutMs`.
    */
-  send(type: EnvelopeType, payload: Json, opts: { timeoutMs: number; retryAttempt?: number; retryReason?: string }): Promise<SocketAck | undefined> {
+  send(
+    type: EnvelopeType,
+    payload: Json,
+    opts: { timeoutMs: number; retryAttempt?: number; retryReason?: string },
+  ): Promise<SocketAck | undefined> {
     const open = this.sockets.filter((s) => s.readyState === WebSocket.OPEN);
-    if (open.length === 0) return Promise.reject(new Error('No Socket Mode connection is open'));
+    if (open.length === 0) return Promise.reject(new Error("No Socket Mode connection is open"));
     const ws = open[this.next++ % open.length]!;
     const envelopeId = `${hex(4)}-${hex(2)}-${hex(2)}-${hex(2)}-${hex(6)}`;
-    const envelope: Json = { envelope_id: envelopeId, payload, type, accepts_response_payload: type !== 'events_api' };
-    if (type === 'events_api') {
+    const envelope: Json = { envelope_id: envelopeId, payload, type, accepts_response_payload: type !== "events_api" };
+    if (type === "events_api") {
       envelope.retry_attempt = opts.retryAttempt ?? 0;
-      envelope.retry_reason = opts.retryReason ?? '';
+      envelope.retry_reason = opts.retryReason ?? "";
     }
     return new Promise((resolve) => {
       const sentAt = Date.now();
@@ -135,9 +139,10 @@ export class SocketHub {
   }
 
   /** Asks every client to reconnect, as Slack does when it recycles a connection. */
-  disconnectAll(reason = 'refresh_requested'): void {
+  disconnectAll(reason = "refresh_requested"): void {
     for (const ws of this.sockets) {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'standin-local' } }));
+      if (ws.readyState === WebSocket.OPEN)
+        ws.send(JSON.stringify({ type: "disconnect", reason, debug_info: { host: "standin-local" } }));
     }
   }
 
@@ -159,11 +164,11 @@ export class SocketHub {
             ws.terminate();
             resolve();
           }, graceMs);
-          ws.once('close', () => {
+          ws.once("close", () => {
             clearTimeout(timer);
             resolve();
           });
-          if (ws.readyState === WebSocket.OPEN) ws.close(1001, 'going away');
+          if (ws.readyState === WebSocket.OPEN) ws.close(1001, "going away");
         }),
     );
     await Promise.all(closing);

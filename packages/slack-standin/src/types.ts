@@ -68,7 +68,7 @@ export type InjectedFailure =
 
 /** A message as the stand-in keeps it (channel messages, DMs and ephemeral messages). */
 export interface StoredMessage {
-  type: 'message';
+  type: "message";
   channel: string;
   ts: string;
   /** Author user id (the bot user for messages the app posted). */
@@ -87,14 +87,14 @@ export interface StoredMessage {
   edited?: { user: string; ts: string };
   deleted?: boolean;
   /** How the message came to be: Web API method, response_url, or a user typing. */
-  via: 'chat.postMessage' | 'chat.postEphemeral' | 'response_url' | 'ack' | 'files' | 'user';
+  via: "chat.postMessage" | "chat.postEphemeral" | "response_url" | "ack" | "files" | "user";
 }
 
 /** A Slack view (modal or home tab) as Slack returns it from views.* and sends it in payloads. */
 export interface ViewRecord {
   id: string;
   team_id: string;
-  type: 'modal' | 'home' | string;
+  type: "modal" | "home" | string;
   blocks: Json[];
   private_metadata: string;
   callback_id: string;
@@ -128,8 +128,8 @@ export interface ResponseRecord {
   /** The response_url id (last path segment of the URL). */
   id: string;
   at: number;
-  via: 'response_url' | 'ack';
-  response_type: 'ephemeral' | 'in_channel';
+  via: "response_url" | "ack";
+  response_type: "ephemeral" | "in_channel";
   replace_original: boolean;
   delete_original: boolean;
   text: string | undefined;
@@ -164,7 +164,7 @@ export interface StoredFile {
 
 /** Result of delivering one request to the app (over HTTP or Socket Mode). */
 export interface DeliveryResult {
-  transport: 'http' | 'socket';
+  transport: "http" | "socket";
   /** HTTP status (Socket Mode: 200 when acknowledged, 0 when the ack never came). */
   status: number;
   /** Raw response body (Socket Mode: the JSON of the ack payload). */

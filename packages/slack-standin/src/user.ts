@@ -3,14 +3,31 @@
  * views, fills and submits modals, opens the App Home, mentions and DMs the app. Each action is
  * turned into the exact payload Slack would send and delivered to the app.
  */
-import { randomUUID } from 'node:crypto';
-import { ackCarriesMessage, applyResponse } from './responses.ts';
-import { computeState, listElements, optionsOf, reportedOption, STATEFUL_TYPES, stateHasValue, textOf, type ElementRef } from './blocks.ts';
-import type { DeliverOptions, Driver } from './driver.ts';
-import type { DeliveryResult, DirectoryUser, Json, ResponseRecord, StoredMessage, ViewEntry, ViewRecord } from './types.ts';
-import { checkView, problemMessages } from './validate.ts';
-import type { ResponseTarget, Workspace } from './workspace.ts';
-import { clone, hex, isObject, str, waitUntil } from './util.ts';
+import { randomUUID } from "node:crypto";
+import {
+  computeState,
+  type ElementRef,
+  listElements,
+  optionsOf,
+  reportedOption,
+  STATEFUL_TYPES,
+  stateHasValue,
+  textOf,
+} from "./blocks.ts";
+import type { DeliverOptions, Driver } from "./driver.ts";
+import { ackCarriesMessage, applyResponse } from "./responses.ts";
+import type {
+  DeliveryResult,
+  DirectoryUser,
+  Json,
+  ResponseRecord,
+  StoredMessage,
+  ViewEntry,
+  ViewRecord,
+} from "./types.ts";
+import { clone, hex, isObject, str, waitUntil } from "./util.ts";
+import { checkView, problemMessages } from "./validate.ts";
+import type { ResponseTarget, Workspace } from "./workspace.ts";
 
 /** A value a user enters into an element: text, a number, an option value or label, ids, or several of those. */
 export type FillValue = string | number | boolean | null | string[];
@@ -61,9 +78,13 @@ export class ClientValidationError extends Error {
   readonly errors: Record<string, string>;
 
   constructor(errors: Record<string, string>) {
-    super(`Slack would not submit this view: ${Object.entries(errors).map(([b, e]) => `${b}: ${e}`).join('; ')}`);
+    super(
+      `Slack would not submit this view: ${Object.entries(errors)
+        .map(([b, e]) => `${b}: ${e}`)
+        .join("; ")}`,
+    );
     this.errors = errors;
-    this.name = 'ClientValidationError';
+    this.name = "ClientValidationError";
   }
 }
 
@@ -78,7 +99,7 @@ interface Located {
   entry?: ViewEntry;
 }
 
-const ACK_BUDGET_NOTE = 'Slack shows an error to the user when the app does not answer within 3 seconds';
+const ACK_BUDGET_NOTE = "Slack shows an error to the user when the app does not answer within 3 seconds";
 
 export class SimulatedUser {
   /** Channel used for commands when none is given. */
@@ -91,13 +112,7 @@ export class SimulatedUser {
   private readonly driver: Driver;
   private readonly baseUrl: () => string;
 
-  constructor(
-    id: string,
-    ws: Workspace,
-    driver: Driver,
-    baseUrl: () => string,
-    defaultChannel: string | undefined,
-  ) {
+  constructor(id: string, ws: Workspace, driver: Driver, baseUrl: () => string, defaultChannel: string | undefined) {
     this.id = id;
     this.ws = ws;
     this.driver = driver;
@@ -127,10 +142,10 @@ export class SimulatedUser {
 
   private channelRef(id: string): Json {
     const c = this.ws.channels.get(id);
-    return { id, name: c?.is_im ? 'directmessage' : (c?.name ?? id) };
+    return { id, name: c?.is_im ? "directmessage" : (c?.name ?? id) };
   }
 
-  private responseTarget(t: Omit<ResponseTarget, 'id' | 'createdAt' | 'uses' | 'records'>): ResponseTarget {
+  private responseTarget(t: Omit<ResponseTarget, "id" | "createdAt" | "uses" | "records">): ResponseTarget {
     return this.ws.registerResponseTarget(t);
   }
 
@@ -138,7 +153,12 @@ export class SimulatedUser {
     return `${this.baseUrl()}/response/${target.id}`;
   }
 
-  private actionResult(res: DeliveryResult, payload: Json, triggerId: string | undefined, target: ResponseTarget | undefined): ActionResult {
+  private actionResult(
+    res: DeliveryResult,
+    payload: Json,
+    triggerId: string | undefined,
+    target: ResponseTarget | undefined,
+  ): ActionResult {
     const ws = this.ws;
     return {
       ...res,
@@ -147,12 +167,12 @@ export class SimulatedUser {
       responseUrl: target ? this.responseUrl(target) : undefined,
       replies: () => (target ? [...target.records] : []),
       reply: ({ index = 0, timeoutMs = 3000 } = {}) => {
-        if (!target) return Promise.reject(new Error('This interaction has no response_url'));
+        if (!target) return Promise.reject(new Error("This interaction has no response_url"));
         return waitUntil(
           () => target.records[index],
           (fn) => {
-            ws.on('change', fn);
-            return () => ws.off('change', fn);
+            ws.on("change", fn);
+            return () => ws.off("change", fn);
           },
           timeoutMs,
           () => `reply #${index + 1} on the response_url (got ${target.records.length}; delivery status ${res.status})`,
@@ -170,10 +190,10 @@ export class SimulatedUser {
   // ------------------------------------------------------------------ slash commands
 
   /** Types a slash command, e.g. `command("/claim", "cats 1-100")`. */
-  async command(command: string, text = '', opts: DeliverOptions & { channel?: string } = {}): Promise<ActionResult> {
+  async command(command: string, text = "", opts: DeliverOptions & { channel?: string } = {}): Promise<ActionResult> {
     const channel = this.resolveChannel(opts.channel);
     const triggerId = this.ws.issueTrigger(this.id);
-    const target = this.responseTarget({ kind: 'command', user: this.id, channel });
+    const target = this.responseTarget({ kind: "command", user: this.id, channel });
     const fields: Json = {
       token: this.ws.opts.verificationToken,
       team_id: this.ws.opts.teamId,
@@ -182,17 +202,17 @@ export class SimulatedUser {
       channel_name: this.channelRef(channel).name,
       user_id: this.id,
       user_name: this.profile.name,
-      command: command.startsWith('/') ? command : `/${command}`,
+      command: command.startsWith("/") ? command : `/${command}`,
       text,
       api_app_id: this.ws.opts.appId,
-      is_enterprise_install: 'false',
+      is_enterprise_install: "false",
       response_url: this.responseUrl(target),
       trigger_id: triggerId,
     };
-    const res = await this.driver.deliver('command', fields, opts);
+    const res = await this.driver.deliver("command", fields, opts);
     if (res.status === 200) {
-      if (ackCarriesMessage(res.json)) applyResponse(this.ws, target, res.json, 'ack');
-      else if (res.body !== '' && res.json === undefined) applyResponse(this.ws, target, { text: res.body }, 'ack');
+      if (ackCarriesMessage(res.json)) applyResponse(this.ws, target, res.json, "ack");
+      else if (res.body !== "" && res.json === undefined) applyResponse(this.ws, target, { text: res.body }, "ack");
     }
     return this.actionResult(res, fields, triggerId, target);
   }
@@ -226,7 +246,7 @@ export class SimulatedUser {
     const entry = this.ws.views.get(viewId);
     if (!entry || entry.user !== this.id) throw new Error(`View ${viewId} is not shown to ${this.id}`);
     if (!entry.open) throw new Error(`View ${viewId} is closed`);
-    if (entry.view.type === 'modal' && this.ws.topModal(this.id)?.view.id !== viewId) {
+    if (entry.view.type === "modal" && this.ws.topModal(this.id)?.view.id !== viewId) {
       throw new Error(`View ${viewId} is covered by another modal; only the top modal can be used`);
     }
     return entry;
@@ -236,7 +256,7 @@ export class SimulatedUser {
     const match = (ref: ElementRef) =>
       ref.actionId === actionId &&
       (where.blockId === undefined || ref.blockId === where.blockId) &&
-      (where.value === undefined || ref.element.value === where.value || ref.elementType !== 'button') &&
+      (where.value === undefined || ref.element.value === where.value || ref.elementType !== "button") &&
       accept(ref);
     const inView = (entry: ViewEntry): Located | undefined => {
       const ref = listElements(entry.view.blocks).find(match);
@@ -254,7 +274,9 @@ export class SimulatedUser {
       if (!home) throw new Error(`${this.id} has no App Home view`);
       found = inView(home);
     } else if (where.messageTs) {
-      const msg = this.visibleMessages(where.channel ? this.resolveChannel(where.channel) : undefined).find((m) => m.ts === where.messageTs);
+      const msg = this.visibleMessages(where.channel ? this.resolveChannel(where.channel) : undefined).find(
+        (m) => m.ts === where.messageTs,
+      );
       if (!msg) throw new Error(`No message ${where.messageTs} visible to ${this.id}`);
       found = inMessage(msg);
     } else {
@@ -269,7 +291,7 @@ export class SimulatedUser {
       }
     }
     if (!found) {
-      const detail = where.value !== undefined ? ` with value ${JSON.stringify(where.value)}` : '';
+      const detail = where.value !== undefined ? ` with value ${JSON.stringify(where.value)}` : "";
       throw new Error(`No ${what} with action_id ${JSON.stringify(actionId)}${detail} is visible to ${this.id}`);
     }
     return found;
@@ -278,15 +300,17 @@ export class SimulatedUser {
   // ------------------------------------------------------------------ values
 
   private optionFor(ref: ElementRef, v: string): Json {
-    if (ref.elementType === 'external_select' || ref.elementType === 'multi_external_select') {
-      return { text: { type: 'plain_text', text: v, emoji: true }, value: v };
+    if (ref.elementType === "external_select" || ref.elementType === "multi_external_select") {
+      return { text: { type: "plain_text", text: v, emoji: true }, value: v };
     }
     const opts = optionsOf(ref.element);
     const lower = v.toLowerCase();
     const opt = opts.find((o) => o.value === v) ?? opts.find((o) => textOf(o.text).toLowerCase() === lower);
     if (!opt) {
-      const list = opts.map((o) => `${String(o.value)} (${textOf(o.text)})`).join(', ');
-      throw new Error(`Option ${JSON.stringify(v)} is not offered by ${ref.elementType} ${ref.actionId}; options: ${list}`);
+      const list = opts.map((o) => `${String(o.value)} (${textOf(o.text)})`).join(", ");
+      throw new Error(
+        `Option ${JSON.stringify(v)} is not offered by ${ref.elementType} ${ref.actionId}; options: ${list}`,
+      );
     }
     return reportedOption(opt);
   }
@@ -309,65 +333,65 @@ export class SimulatedUser {
     const list = (v: FillValue): string[] => (v === null ? [] : Array.isArray(v) ? v : [String(v)]);
     const one = (v: FillValue): string | null => (v === null ? null : Array.isArray(v) ? (v[0] ?? null) : String(v));
     switch (type) {
-      case 'plain_text_input':
-      case 'email_text_input':
-      case 'url_text_input':
-      case 'number_input':
+      case "plain_text_input":
+      case "email_text_input":
+      case "url_text_input":
+      case "number_input":
         return { type, value: one(input) };
-      case 'rich_text_input': {
+      case "rich_text_input": {
         const text = one(input);
         return {
           type,
           rich_text_value: {
-            type: 'rich_text',
-            elements: text ? [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }] : [],
+            type: "rich_text",
+            elements: text ? [{ type: "rich_text_section", elements: [{ type: "text", text }] }] : [],
           },
         };
       }
-      case 'static_select':
-      case 'external_select':
-      case 'radio_buttons': {
+      case "static_select":
+      case "external_select":
+      case "radio_buttons": {
         const v = one(input);
         return { type, selected_option: v === null ? null : this.optionFor(ref, v) };
       }
-      case 'multi_static_select':
-      case 'multi_external_select':
-      case 'checkboxes':
-        if (typeof input === 'boolean') {
+      case "multi_static_select":
+      case "multi_external_select":
+      case "checkboxes":
+        if (typeof input === "boolean") {
           // A single checkbox: true ticks its only option.
           const only = optionsOf(ref.element)[0];
           return { type, selected_options: input && only ? [reportedOption(only)] : [] };
         }
         return { type, selected_options: list(input).map((v) => this.optionFor(ref, v)) };
-      case 'users_select': {
+      case "users_select": {
         const v = one(input);
         return { type, selected_user: v === null ? null : this.userIdFor(v) };
       }
-      case 'multi_users_select':
+      case "multi_users_select":
         return { type, selected_users: list(input).map((v) => this.userIdFor(v)) };
-      case 'conversations_select': {
+      case "conversations_select": {
         const v = one(input);
         return { type, selected_conversation: v === null ? null : this.channelIdFor(v) };
       }
-      case 'multi_conversations_select':
+      case "multi_conversations_select":
         return { type, selected_conversations: list(input).map((v) => this.channelIdFor(v)) };
-      case 'channels_select': {
+      case "channels_select": {
         const v = one(input);
         return { type, selected_channel: v === null ? null : this.channelIdFor(v) };
       }
-      case 'multi_channels_select':
+      case "multi_channels_select":
         return { type, selected_channels: list(input).map((v) => this.channelIdFor(v)) };
-      case 'datepicker': {
+      case "datepicker": {
         const v = one(input);
         if (v !== null && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new Error(`A datepicker takes YYYY-MM-DD, got ${v}`);
         return { type, selected_date: v };
       }
-      case 'timepicker': {
+      case "timepicker": {
         const v = one(input);
         if (v !== null && !/^\d{2}:\d{2}$/.test(v)) throw new Error(`A timepicker takes HH:mm, got ${v}`);
         return { type, selected_time: v };
       }
-      case 'datetimepicker':
+      case "datetimepicker":
         return { type, selected_date_time: input === null ? null : Number(input) };
       default:
         throw new Error(`Cannot enter a value into a ${type} element (${ref.actionId})`);
@@ -385,10 +409,11 @@ export class SimulatedUser {
     for (const t of tries) {
       const hits = refs.filter(t);
       if (hits.length === 1) return hits[0]!;
-      if (hits.length > 1) throw new Error(`${JSON.stringify(key)} names ${hits.length} elements; use "block_id/action_id"`);
+      if (hits.length > 1)
+        throw new Error(`${JSON.stringify(key)} names ${hits.length} elements; use "block_id/action_id"`);
     }
-    const known = refs.map((r) => `${r.blockId}/${r.actionId}${r.label ? ` (${r.label})` : ''}`).join(', ');
-    throw new Error(`No input ${JSON.stringify(key)} in this view; inputs: ${known || 'none'}`);
+    const known = refs.map((r) => `${r.blockId}/${r.actionId}${r.label ? ` (${r.label})` : ""}`).join(", ");
+    throw new Error(`No input ${JSON.stringify(key)} in this view; inputs: ${known || "none"}`);
   }
 
   /** Enters values into a view without submitting it (as typing and picking does). */
@@ -420,7 +445,7 @@ export class SimulatedUser {
   private async blockActions(located: Located, action: Json, opts: DeliverOptions): Promise<ActionResult> {
     const triggerId = this.ws.issueTrigger(this.id);
     const base: Json = {
-      type: 'block_actions',
+      type: "block_actions",
       user: this.userRef(),
       api_app_id: this.ws.opts.appId,
       token: this.ws.opts.verificationToken,
@@ -430,7 +455,7 @@ export class SimulatedUser {
     if (located.entry) {
       payload = {
         ...base,
-        container: { type: 'view', view_id: located.entry.view.id },
+        container: { type: "view", view_id: located.entry.view.id },
         trigger_id: triggerId,
         team: this.team(),
         enterprise: null,
@@ -440,11 +465,16 @@ export class SimulatedUser {
       };
     } else {
       const m = located.message!;
-      target = this.responseTarget({ kind: 'block_actions', user: this.id, channel: m.channel, messageTs: m.ts });
+      target = this.responseTarget({ kind: "block_actions", user: this.id, channel: m.channel, messageTs: m.ts });
       const key = `${m.channel}/${m.ts}`;
       payload = {
         ...base,
-        container: { type: 'message', message_ts: m.ts, channel_id: m.channel, is_ephemeral: m.ephemeralTo !== undefined },
+        container: {
+          type: "message",
+          message_ts: m.ts,
+          channel_id: m.channel,
+          is_ephemeral: m.ephemeralTo !== undefined,
+        },
         trigger_id: triggerId,
         team: this.team(),
         enterprise: null,
@@ -456,7 +486,7 @@ export class SimulatedUser {
         actions: [action],
       };
     }
-    const res = await this.driver.deliver('interaction', payload, opts);
+    const res = await this.driver.deliver("interaction", payload, opts);
     return this.actionResult(res, payload, triggerId, target);
   }
 
@@ -465,7 +495,12 @@ export class SimulatedUser {
    * e.g. `click("approve_handoff", { value: "H12" })`.
    */
   async click(actionId: string, where: Where = {}, opts: DeliverOptions = {}): Promise<ActionResult> {
-    const located = this.locate(actionId, where, (r) => ['button', 'icon_button', 'workflow_button'].includes(r.elementType), 'button');
+    const located = this.locate(
+      actionId,
+      where,
+      (r) => ["button", "icon_button", "workflow_button"].includes(r.elementType),
+      "button",
+    );
     const el = located.ref.element;
     const action: Json = {
       action_id: located.ref.actionId,
@@ -485,12 +520,28 @@ export class SimulatedUser {
    * found by action_id. Returns null when Slack would not send anything (an input block without
    * dispatch_action: the value is only kept for the submission).
    */
-  async select(actionId: string, value: FillValue, where: Where = {}, opts: DeliverOptions = {}): Promise<ActionResult | null> {
-    const located = this.locate(actionId, where, (r) => STATEFUL_TYPES.has(r.elementType) || r.elementType === 'overflow', 'selectable element');
+  async select(
+    actionId: string,
+    value: FillValue,
+    where: Where = {},
+    opts: DeliverOptions = {},
+  ): Promise<ActionResult | null> {
+    const located = this.locate(
+      actionId,
+      where,
+      (r) => STATEFUL_TYPES.has(r.elementType) || r.elementType === "overflow",
+      "selectable element",
+    );
     const ref = located.ref;
     let action: Json;
-    if (ref.elementType === 'overflow') {
-      action = { type: 'overflow', action_id: ref.actionId, block_id: ref.blockId, selected_option: this.optionFor(ref, String(value)), action_ts: this.ws.ids.ts() };
+    if (ref.elementType === "overflow") {
+      action = {
+        type: "overflow",
+        action_id: ref.actionId,
+        block_id: ref.blockId,
+        selected_option: this.optionFor(ref, String(value)),
+        action_ts: this.ws.ids.ts(),
+      };
     } else {
       const state = this.stateValue(ref, value);
       if (located.entry) this.ws.setViewValue(located.entry, ref.blockId, ref.actionId, state);
@@ -500,10 +551,19 @@ export class SimulatedUser {
         (values[ref.blockId] ??= {})[ref.actionId] = state;
         this.messageState.set(key, values);
       }
-      if (ref.blockType === 'input' && ref.block.dispatch_action !== true) return null;
+      if (ref.blockType === "input" && ref.block.dispatch_action !== true) return null;
       action = { ...state, action_id: ref.actionId, block_id: ref.blockId, action_ts: this.ws.ids.ts() };
       if (isObject(ref.element.placeholder)) action.placeholder = clone(ref.element.placeholder);
-      const initial = ['initial_option', 'initial_options', 'initial_user', 'initial_users', 'initial_conversation', 'initial_channel', 'initial_date', 'initial_time'];
+      const initial = [
+        "initial_option",
+        "initial_options",
+        "initial_user",
+        "initial_users",
+        "initial_conversation",
+        "initial_channel",
+        "initial_date",
+        "initial_time",
+      ];
       for (const k of initial) if (ref.element[k] !== undefined) action[k] = clone(ref.element[k]);
     }
     return this.blockActions(located, action, opts);
@@ -515,31 +575,39 @@ export class SimulatedUser {
     const errors: Record<string, string> = {};
     const state = computeState(entry.view.blocks, entry.view.state.values);
     for (const ref of listElements(entry.view.blocks)) {
-      if (ref.blockType !== 'input') continue;
+      if (ref.blockType !== "input") continue;
       const v = state[ref.blockId]?.[ref.actionId];
       const filled = v !== undefined && stateHasValue(v);
       if (!filled) {
-        if (!ref.optional) errors[ref.blockId] = 'Please complete this required field.';
+        if (!ref.optional) errors[ref.blockId] = "Please complete this required field.";
         continue;
       }
       const el = ref.element;
       const value = str(v!.value);
-      if (ref.elementType === 'number_input' && value !== undefined) {
-        if (!/^-?\d+(\.\d+)?$/.test(value.trim())) errors[ref.blockId] = 'Please enter a number.';
-        else if (el.is_decimal_allowed !== true && value.includes('.')) errors[ref.blockId] = 'Please enter a whole number.';
-        else if (el.min_value !== undefined && Number(value) < Number(el.min_value)) errors[ref.blockId] = `Please enter a number of at least ${String(el.min_value)}.`;
-        else if (el.max_value !== undefined && Number(value) > Number(el.max_value)) errors[ref.blockId] = `Please enter a number no more than ${String(el.max_value)}.`;
+      if (ref.elementType === "number_input" && value !== undefined) {
+        if (!/^-?\d+(\.\d+)?$/.test(value.trim())) errors[ref.blockId] = "Please enter a number.";
+        else if (el.is_decimal_allowed !== true && value.includes("."))
+          errors[ref.blockId] = "Please enter a whole number.";
+        else if (el.min_value !== undefined && Number(value) < Number(el.min_value))
+          errors[ref.blockId] = `Please enter a number of at least ${String(el.min_value)}.`;
+        else if (el.max_value !== undefined && Number(value) > Number(el.max_value))
+          errors[ref.blockId] = `Please enter a number no more than ${String(el.max_value)}.`;
       }
-      if (ref.elementType === 'plain_text_input' && value !== undefined) {
-        if (typeof el.min_length === 'number' && value.length < el.min_length) errors[ref.blockId] = `Please enter at least ${el.min_length} characters.`;
-        if (typeof el.max_length === 'number' && value.length > el.max_length) errors[ref.blockId] = `Please enter no more than ${el.max_length} characters.`;
+      if (ref.elementType === "plain_text_input" && value !== undefined) {
+        if (typeof el.min_length === "number" && value.length < el.min_length)
+          errors[ref.blockId] = `Please enter at least ${el.min_length} characters.`;
+        if (typeof el.max_length === "number" && value.length > el.max_length)
+          errors[ref.blockId] = `Please enter no more than ${el.max_length} characters.`;
       }
-      if (ref.elementType === 'email_text_input' && value !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) {
-        errors[ref.blockId] = 'Please enter a valid email address.';
+      if (ref.elementType === "email_text_input" && value !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) {
+        errors[ref.blockId] = "Please enter a valid email address.";
       }
-      if (ref.elementType === 'url_text_input' && value !== undefined && !/^https?:\/\/\S+$/.test(value)) errors[ref.blockId] = 'Please enter a valid URL.';
-      const many = ['selected_options', 'selected_users', 'selected_conversations', 'selected_channels'].find((k) => Array.isArray(v![k]));
-      if (many && typeof el.max_selected_items === 'number' && (v![many] as unknown[]).length > el.max_selected_items) {
+      if (ref.elementType === "url_text_input" && value !== undefined && !/^https?:\/\/\S+$/.test(value))
+        errors[ref.blockId] = "Please enter a valid URL.";
+      const many = ["selected_options", "selected_users", "selected_conversations", "selected_channels"].find((k) =>
+        Array.isArray(v![k]),
+      );
+      if (many && typeof el.max_selected_items === "number" && (v![many] as unknown[]).length > el.max_selected_items) {
         errors[ref.blockId] = `Please select no more than ${el.max_selected_items} items.`;
       }
     }
@@ -553,7 +621,7 @@ export class SimulatedUser {
    */
   async submit(viewId?: string, values: FillValues = {}, opts: SubmitOptions = {}): Promise<SubmitResult> {
     const entry = this.viewEntry(viewId ?? this.requireTopModal().id);
-    if (entry.view.type !== 'modal') throw new Error(`View ${entry.view.id} is not a modal`);
+    if (entry.view.type !== "modal") throw new Error(`View ${entry.view.id} is not a modal`);
     if (!entry.view.submit) throw new Error(`View ${entry.view.id} has no submit button`);
     if (entry.view.submit_disabled) throw new Error(`View ${entry.view.id} has its submit button disabled`);
     this.fill(entry.view.id, values);
@@ -564,15 +632,20 @@ export class SimulatedUser {
     const triggerId = this.ws.issueTrigger(this.id);
     const responseUrls: Json[] = [];
     for (const ref of listElements(entry.view.blocks)) {
-      if (ref.blockType !== 'input' || ref.element.response_url_enabled !== true) continue;
+      if (ref.blockType !== "input" || ref.element.response_url_enabled !== true) continue;
       const v = computeState(entry.view.blocks, entry.view.state.values)[ref.blockId]?.[ref.actionId];
       const channel = str(v?.selected_conversation) ?? str(v?.selected_channel);
       if (!channel) continue;
-      const t = this.responseTarget({ kind: 'view_submission', user: this.id, channel });
-      responseUrls.push({ block_id: ref.blockId, action_id: ref.actionId, channel_id: channel, response_url: this.responseUrl(t) });
+      const t = this.responseTarget({ kind: "view_submission", user: this.id, channel });
+      responseUrls.push({
+        block_id: ref.blockId,
+        action_id: ref.actionId,
+        channel_id: channel,
+        response_url: this.responseUrl(t),
+      });
     }
     const payload: Json = {
-      type: 'view_submission',
+      type: "view_submission",
       team: this.team(),
       user: this.userRef(),
       api_app_id: this.ws.opts.appId,
@@ -583,7 +656,7 @@ export class SimulatedUser {
       is_enterprise_install: false,
       enterprise: null,
     };
-    const res = await this.driver.deliver('interaction', payload, opts);
+    const res = await this.driver.deliver("interaction", payload, opts);
     const result: SubmitResult = {
       ...res,
       payload,
@@ -596,8 +669,8 @@ export class SimulatedUser {
     };
     if (res.status !== 200) {
       result.problems.push(`the app answered HTTP ${res.status}; Slack keeps the view open and shows an error`);
-    } else if (res.body !== '' && res.json === undefined) {
-      result.problems.push('the app answered with a body that is not JSON');
+    } else if (res.body !== "" && res.json === undefined) {
+      result.problems.push("the app answered with a body that is not JSON");
     } else {
       const body = res.json ?? {};
       result.responseAction = str(body.response_action);
@@ -606,15 +679,20 @@ export class SimulatedUser {
           this.ws.closeModal(this.id, entry.view.id, false);
           result.closed = true;
           break;
-        case 'errors': {
+        case "errors": {
           const errors = isObject(body.errors) ? (body.errors as Record<string, string>) : {};
           result.errors = errors;
-          const inputIds = new Set(listElements(entry.view.blocks).filter((r) => r.blockType === 'input').map((r) => r.blockId));
-          for (const k of Object.keys(errors)) if (!inputIds.has(k)) result.problems.push(`errors names ${k}, which is not an input block of the view`);
+          const inputIds = new Set(
+            listElements(entry.view.blocks)
+              .filter((r) => r.blockType === "input")
+              .map((r) => r.blockId),
+          );
+          for (const k of Object.keys(errors))
+            if (!inputIds.has(k)) result.problems.push(`errors names ${k}, which is not an input block of the view`);
           break;
         }
-        case 'update': {
-          const problems = checkView({ ...(isObject(body.view) ? body.view : {}), type: 'modal' }, 'modal');
+        case "update": {
+          const problems = checkView({ ...(isObject(body.view) ? body.view : {}), type: "modal" }, "modal");
           if (this.ws.opts.validateBlocks && problems.length > 0) result.problems.push(...problemMessages(problems));
           else {
             const r = this.ws.updateView(entry, isObject(body.view) ? body.view : {});
@@ -622,8 +700,8 @@ export class SimulatedUser {
           }
           break;
         }
-        case 'push': {
-          const problems = checkView(body.view, 'modal');
+        case "push": {
+          const problems = checkView(body.view, "modal");
           if (this.ws.opts.validateBlocks && problems.length > 0) result.problems.push(...problemMessages(problems));
           else {
             const r = this.ws.pushModal(this.id, isObject(body.view) ? body.view : {});
@@ -631,7 +709,7 @@ export class SimulatedUser {
           }
           break;
         }
-        case 'clear':
+        case "clear":
           this.ws.closeAllModals(this.id);
           result.closed = true;
           break;
@@ -655,7 +733,7 @@ export class SimulatedUser {
     this.ws.closeModal(this.id, entry.view.id, all);
     if (!entry.view.notify_on_close) return null;
     const payload: Json = {
-      type: 'view_closed',
+      type: "view_closed",
       team: this.team(),
       user: this.userRef(),
       api_app_id: this.ws.opts.appId,
@@ -665,7 +743,7 @@ export class SimulatedUser {
       is_enterprise_install: false,
       enterprise: null,
     };
-    return this.driver.deliver('interaction', payload, opts);
+    return this.driver.deliver("interaction", payload, opts);
   }
 
   // ------------------------------------------------------------------ shortcuts
@@ -674,7 +752,7 @@ export class SimulatedUser {
   async shortcut(callbackId: string, opts: DeliverOptions = {}): Promise<ActionResult> {
     const triggerId = this.ws.issueTrigger(this.id);
     const payload: Json = {
-      type: 'shortcut',
+      type: "shortcut",
       token: this.ws.opts.verificationToken,
       action_ts: this.ws.ids.ts(),
       team: this.team(),
@@ -684,18 +762,29 @@ export class SimulatedUser {
       callback_id: callbackId,
       trigger_id: triggerId,
     };
-    const res = await this.driver.deliver('interaction', payload, opts);
+    const res = await this.driver.deliver("interaction", payload, opts);
     return this.actionResult(res, payload, triggerId, undefined);
   }
 
   /** Runs a message shortcut on a stored message. */
-  async messageShortcut(callbackId: string, where: { channel?: string; messageTs: string }, opts: DeliverOptions = {}): Promise<ActionResult> {
-    const msg = this.visibleMessages(where.channel ? this.resolveChannel(where.channel) : undefined).find((m) => m.ts === where.messageTs);
+  async messageShortcut(
+    callbackId: string,
+    where: { channel?: string; messageTs: string },
+    opts: DeliverOptions = {},
+  ): Promise<ActionResult> {
+    const msg = this.visibleMessages(where.channel ? this.resolveChannel(where.channel) : undefined).find(
+      (m) => m.ts === where.messageTs,
+    );
     if (!msg) throw new Error(`No message ${where.messageTs} visible to ${this.id}`);
     const triggerId = this.ws.issueTrigger(this.id);
-    const target = this.responseTarget({ kind: 'message_action', user: this.id, channel: msg.channel, messageTs: msg.ts });
+    const target = this.responseTarget({
+      kind: "message_action",
+      user: this.id,
+      channel: msg.channel,
+      messageTs: msg.ts,
+    });
     const payload: Json = {
-      type: 'message_action',
+      type: "message_action",
       token: this.ws.opts.verificationToken,
       action_ts: this.ws.ids.ts(),
       team: this.team(),
@@ -709,7 +798,7 @@ export class SimulatedUser {
       message_ts: msg.ts,
       message: this.ws.messageObject(msg),
     };
-    const res = await this.driver.deliver('interaction', payload, opts);
+    const res = await this.driver.deliver("interaction", payload, opts);
     return this.actionResult(res, payload, triggerId, target);
   }
 
@@ -723,28 +812,40 @@ export class SimulatedUser {
       context_enterprise_id: null,
       api_app_id: this.ws.opts.appId,
       event,
-      type: 'event_callback',
+      type: "event_callback",
       event_id: `Ev${hex(5).toUpperCase()}`,
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [
-        { enterprise_id: null, team_id: this.ws.opts.teamId, user_id: this.ws.opts.botUserId, is_bot: true, is_enterprise_install: false },
+        {
+          enterprise_id: null,
+          team_id: this.ws.opts.teamId,
+          user_id: this.ws.opts.botUserId,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
       ],
       is_ext_shared_channel: false,
-      event_context: `4-${Buffer.from(`${this.ws.opts.teamId}:${hex(4)}`).toString('base64')}`,
+      event_context: `4-${Buffer.from(`${this.ws.opts.teamId}:${hex(4)}`).toString("base64")}`,
     };
   }
 
   /** Sends an event_callback with an arbitrary event (for event types without a helper). */
   sendEvent(event: Json, opts: DeliverOptions = {}): Promise<DeliveryResult> {
-    return this.driver.deliver('event', this.eventEnvelope(event), opts);
+    return this.driver.deliver("event", this.eventEnvelope(event), opts);
   }
 
   /** Opens the app's Home tab (app_home_opened, with the current home view when there is one). */
-  openHome(opts: DeliverOptions & { tab?: 'home' | 'messages' } = {}): Promise<DeliveryResult> {
+  openHome(opts: DeliverOptions & { tab?: "home" | "messages" } = {}): Promise<DeliveryResult> {
     const home = this.ws.home(this.id);
-    const tab = opts.tab ?? 'home';
-    const event: Json = { type: 'app_home_opened', user: this.id, channel: this.dmChannel, tab, event_ts: this.ws.ids.ts() };
-    if (home && tab === 'home') event.view = clone(home.view);
+    const tab = opts.tab ?? "home";
+    const event: Json = {
+      type: "app_home_opened",
+      user: this.id,
+      channel: this.dmChannel,
+      tab,
+      event_ts: this.ws.ids.ts(),
+    };
+    if (home && tab === "home") event.view = clone(home.view);
     return this.sendEvent(event, opts);
   }
 
@@ -753,16 +854,23 @@ export class SimulatedUser {
     const re = /<@([A-Z0-9_]+)>/g;
     let last = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (m.index > last) elements.push({ type: 'text', text: text.slice(last, m.index) });
-      elements.push({ type: 'user', user_id: m[1] });
+      if (m.index > last) elements.push({ type: "text", text: text.slice(last, m.index) });
+      elements.push({ type: "user", user_id: m[1] });
       last = m.index + m[0].length;
     }
-    if (last < text.length) elements.push({ type: 'text', text: text.slice(last) });
-    return [{ type: 'rich_text', block_id: hex(2), elements: [{ type: 'rich_text_section', elements }] }];
+    if (last < text.length) elements.push({ type: "text", text: text.slice(last) });
+    return [{ type: "rich_text", block_id: hex(2), elements: [{ type: "rich_text_section", elements }] }];
   }
 
   private userMessage(channel: string, text: string, threadTs?: string): StoredMessage {
-    return this.ws.addMessage({ channel, user: this.id, text, blocks: this.richText(text), thread_ts: threadTs, via: 'user' });
+    return this.ws.addMessage({
+      channel,
+      user: this.id,
+      text,
+      blocks: this.richText(text),
+      thread_ts: threadTs,
+      via: "user",
+    });
   }
 
   /** Writes to the app in its Messages tab (message event with channel_type "im"). */
@@ -770,7 +878,7 @@ export class SimulatedUser {
     const msg = this.userMessage(this.dmChannel, text);
     const event: Json = {
       client_msg_id: randomUUID(),
-      type: 'message',
+      type: "message",
       text,
       user: this.id,
       ts: msg.ts,
@@ -778,20 +886,23 @@ export class SimulatedUser {
       team: this.ws.opts.teamId,
       channel: msg.channel,
       event_ts: msg.ts,
-      channel_type: 'im',
+      channel_type: "im",
     };
     return { ...(await this.sendEvent(event, opts)), message: msg };
   }
 
   /** Mentions the app in a channel (app_mention); prefixes the mention when the text lacks it. */
-  async mention(text: string, opts: DeliverOptions & { channel?: string; threadTs?: string } = {}): Promise<DeliveryResult & { message: StoredMessage }> {
+  async mention(
+    text: string,
+    opts: DeliverOptions & { channel?: string; threadTs?: string } = {},
+  ): Promise<DeliveryResult & { message: StoredMessage }> {
     const channel = this.resolveChannel(opts.channel);
     const mention = `<@${this.ws.opts.botUserId}>`;
     const full = text.includes(mention) ? text : `${mention} ${text}`;
     const msg = this.userMessage(channel, full, opts.threadTs);
     const event: Json = {
       client_msg_id: randomUUID(),
-      type: 'app_mention',
+      type: "app_mention",
       text: full,
       user: this.id,
       ts: msg.ts,
@@ -810,8 +921,8 @@ export class SimulatedUser {
     return waitUntil(
       check,
       (fn) => {
-        this.ws.on('change', fn);
-        return () => this.ws.off('change', fn);
+        this.ws.on("change", fn);
+        return () => this.ws.off("change", fn);
       },
       timeoutMs,
       () => what,
@@ -843,12 +954,15 @@ export class SimulatedUser {
   }
 
   /** Waits for a message visible to this user (in any conversation, or `channel`) satisfying the predicate. */
-  waitForMessage(predicate: (m: StoredMessage) => boolean, opts: { channel?: string; timeoutMs?: number } = {}): Promise<StoredMessage> {
+  waitForMessage(
+    predicate: (m: StoredMessage) => boolean,
+    opts: { channel?: string; timeoutMs?: number } = {},
+  ): Promise<StoredMessage> {
     const channel = opts.channel ? this.resolveChannel(opts.channel) : undefined;
     return this.wait(
       () => this.visibleMessages(channel).find((m) => m.user !== this.id && predicate(m)),
       opts.timeoutMs ?? 3000,
-      `a message for ${this.id}${channel ? ` in ${channel}` : ''}`,
+      `a message for ${this.id}${channel ? ` in ${channel}` : ""}`,
     );
   }
 

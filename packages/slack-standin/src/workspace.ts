@@ -3,8 +3,8 @@
  * views, trigger ids, response URLs and files. The Web API and the driver both act on it; every
  * change is announced on the event emitter so that tests and the sandbox can wait for it.
  */
-import { EventEmitter } from 'node:events';
-import { carryState, withGeneratedIds } from './blocks.ts';
+import { EventEmitter } from "node:events";
+import { carryState, withGeneratedIds } from "./blocks.ts";
 import type {
   ApiCall,
   DirectoryChannel,
@@ -15,8 +15,8 @@ import type {
   StoredMessage,
   ViewEntry,
   ViewRecord,
-} from './types.ts';
-import { clone, hex, IdSource, isObject, str, tzLabel, tzOffsetSeconds } from './util.ts';
+} from "./types.ts";
+import { clone, hex, IdSource, isObject, str, tzLabel, tzOffsetSeconds } from "./util.ts";
 
 export interface WorkspaceOptions {
   teamId: string;
@@ -71,7 +71,7 @@ export interface TriggerState {
 /** What a response_url answers for: where its messages go. */
 export interface ResponseTarget {
   id: string;
-  kind: 'command' | 'block_actions' | 'message_action' | 'view_submission';
+  kind: "command" | "block_actions" | "message_action" | "view_submission";
   user: string;
   channel: string | undefined;
   /** For interactions on a message: the message that replace_original / delete_original act on. */
@@ -81,8 +81,8 @@ export interface ResponseTarget {
   records: ResponseRecord[];
 }
 
-export type MessageChange = 'posted' | 'updated' | 'deleted';
-export type ViewChange = 'opened' | 'pushed' | 'updated' | 'closed' | 'published';
+export type MessageChange = "posted" | "updated" | "deleted";
+export type ViewChange = "opened" | "pushed" | "updated" | "closed" | "published";
 
 export interface WorkspaceEvents {
   call: [ApiCall];
@@ -122,7 +122,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   /** Announces that something changed, waking up waiters. */
   changed(): void {
-    this.emit('change');
+    this.emit("change");
   }
 
   // ---------------------------------------------------------------- directory
@@ -140,7 +140,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   findUser(ref: string): DirectoryUser | undefined {
     const direct = this.users.get(ref);
     if (direct) return direct;
-    const want = ref.replace(/^@/, '').toLowerCase();
+    const want = ref.replace(/^@/, "").toLowerCase();
     for (const u of this.users.values()) {
       if ([u.name, u.display_name, u.real_name].some((n) => n?.toLowerCase() === want)) return u;
     }
@@ -158,13 +158,13 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   userObject(u: DirectoryUser): Json {
     const tz = u.tz ?? this.opts.timezone;
     const realName = u.real_name ?? u.name;
-    const displayName = u.display_name ?? '';
+    const displayName = u.display_name ?? "";
     return {
       id: u.id,
       team_id: this.opts.teamId,
       name: u.name,
       deleted: u.deleted ?? false,
-      color: '9f69e7',
+      color: "9f69e7",
       real_name: realName,
       tz,
       tz_label: u.tz_label ?? tzLabel(tz),
@@ -177,7 +177,9 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
         email: u.email,
         team: this.opts.teamId,
         image_72: `https://avatars.example/${u.id}_72.png`,
-        ...(u.is_bot ? { bot_id: u.id === this.opts.botUserId ? this.opts.botId : undefined, api_app_id: this.opts.appId } : {}),
+        ...(u.is_bot
+          ? { bot_id: u.id === this.opts.botUserId ? this.opts.botId : undefined, api_app_id: this.opts.appId }
+          : {}),
       },
       is_admin: u.is_admin ?? false,
       is_owner: u.is_owner ?? false,
@@ -210,7 +212,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   dmChannel(userId: string): string {
     let id = this.dmByUser.get(userId);
     if (!id) {
-      id = this.ids.next('D', 9);
+      id = this.ids.next("D", 9);
       this.dmByUser.set(userId, id);
       this.channels.set(id, {
         id,
@@ -229,14 +231,14 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   /** A group DM among several users and the app. */
   mpimChannel(userIds: string[]): string {
-    const key = [...userIds].sort().join(',');
+    const key = [...userIds].sort().join(",");
     let id = this.mpimByKey.get(key);
     if (!id) {
-      id = this.ids.next('G', 9);
+      id = this.ids.next("G", 9);
       this.mpimByKey.set(key, id);
       this.channels.set(id, {
         id,
-        name: `mpdm-${key.replace(/,/g, '--')}-1`,
+        name: `mpdm-${key.replace(/,/g, "--")}-1`,
         is_im: false,
         is_mpim: true,
         is_private: true,
@@ -256,9 +258,10 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     if (!ref) return undefined;
     if (this.channels.has(ref)) return ref;
     if (this.users.has(ref) && ref !== this.opts.botUserId) return this.dmChannel(ref);
-    const name = ref.replace(/^#/, '');
+    const name = ref.replace(/^#/, "");
     for (const c of this.channels.values()) if (!c.is_im && c.name === name) return c.id;
-    if (!this.opts.strictChannels && /^[CG][A-Z0-9_]+$/.test(ref)) return this.addChannel({ id: ref, name: ref.toLowerCase() }).id;
+    if (!this.opts.strictChannels && /^[CG][A-Z0-9_]+$/.test(ref))
+      return this.addChannel({ id: ref, name: ref.toLowerCase() }).id;
     return undefined;
   }
 
@@ -284,9 +287,9 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   }
 
   /** Stores a new message and announces it. */
-  addMessage(m: Omit<StoredMessage, 'type' | 'ts' | 'team'> & { ts?: string }): StoredMessage {
+  addMessage(m: Omit<StoredMessage, "type" | "ts" | "team"> & { ts?: string }): StoredMessage {
     const msg: StoredMessage = {
-      type: 'message',
+      type: "message",
       ts: m.ts ?? this.ids.ts(),
       team: this.opts.teamId,
       ...m,
@@ -294,36 +297,40 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     } as StoredMessage;
     if (msg.blocks === undefined) delete msg.blocks;
     this.channelMessages(msg.channel).push(msg);
-    this.emit('message', msg, 'posted');
+    this.emit("message", msg, "posted");
     this.changed();
     return msg;
   }
 
   /** Replaces text / blocks / attachments of a stored message. Undefined fields keep their value. */
-  editMessage(msg: StoredMessage, change: { text?: string; blocks?: unknown; attachments?: unknown; metadata?: unknown; files?: Json[] }): StoredMessage {
+  editMessage(
+    msg: StoredMessage,
+    change: { text?: string; blocks?: unknown; attachments?: unknown; metadata?: unknown; files?: Json[] },
+  ): StoredMessage {
     if (change.text !== undefined) msg.text = change.text;
     if (change.blocks !== undefined) {
       const blocks = withGeneratedIds(change.blocks);
       if (blocks.length > 0) msg.blocks = blocks;
       else delete msg.blocks;
     }
-    if (change.attachments !== undefined) msg.attachments = Array.isArray(change.attachments) ? (clone(change.attachments) as Json[]) : undefined;
+    if (change.attachments !== undefined)
+      msg.attachments = Array.isArray(change.attachments) ? (clone(change.attachments) as Json[]) : undefined;
     if (isObject(change.metadata)) msg.metadata = clone(change.metadata);
     msg.edited = { user: msg.user, ts: this.ids.ts() };
-    this.emit('message', msg, 'updated');
+    this.emit("message", msg, "updated");
     this.changed();
     return msg;
   }
 
   deleteMessage(msg: StoredMessage): void {
     msg.deleted = true;
-    this.emit('message', msg, 'deleted');
+    this.emit("message", msg, "deleted");
     this.changed();
   }
 
   /** The chat.postMessage-style representation of a stored message. */
   messageObject(m: StoredMessage): Json {
-    const out: Json = { type: 'message', user: m.user, text: m.text, ts: m.ts, team: m.team };
+    const out: Json = { type: "message", user: m.user, text: m.text, ts: m.ts, team: m.team };
     if (m.bot_id) {
       out.bot_id = m.bot_id;
       out.app_id = m.app_id;
@@ -347,25 +354,25 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   }
 
   /** Fields every bot-authored message carries. */
-  botAuthor(): Pick<StoredMessage, 'user' | 'bot_id' | 'app_id'> {
+  botAuthor(): Pick<StoredMessage, "user" | "bot_id" | "app_id"> {
     return { user: this.opts.botUserId, bot_id: this.opts.botId, app_id: this.opts.appId };
   }
 
   // ---------------------------------------------------------------- triggers
 
   issueTrigger(user: string): string {
-    const id = `${Math.floor(Math.random() * 9e10) + 1e10}.${this.opts.teamId.replace(/\D/g, '') || '1'}.${hex(16)}`;
+    const id = `${Math.floor(Math.random() * 9e10) + 1e10}.${this.opts.teamId.replace(/\D/g, "") || "1"}.${hex(16)}`;
     this.triggers.set(id, { id, user, issuedAt: Date.now(), used: false });
     return id;
   }
 
   /** Uses a trigger_id once, within its lifetime. */
   consumeTrigger(id: unknown): { ok: true; user: string } | { ok: false; error: string } {
-    if (typeof id !== 'string' || id === '') return { ok: false, error: 'invalid_arguments' };
+    if (typeof id !== "string" || id === "") return { ok: false, error: "invalid_arguments" };
     const t = this.triggers.get(id);
-    if (!t) return { ok: false, error: 'invalid_trigger_id' };
+    if (!t) return { ok: false, error: "invalid_trigger_id" };
     if (t.used) return { ok: false, error: this.opts.reusedTriggerError };
-    if (Date.now() - t.issuedAt > this.opts.triggerTtlMs) return { ok: false, error: 'expired_trigger_id' };
+    if (Date.now() - t.issuedAt > this.opts.triggerTtlMs) return { ok: false, error: "expired_trigger_id" };
     t.used = true;
     return { ok: true, user: t.user };
   }
@@ -376,17 +383,22 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     return `${Math.floor(Date.now() / 1000)}.${hex(4)}`;
   }
 
-  private buildView(input: Json, id: string, prev: ViewRecord | undefined, stack: { root: string | null; previous: string | null }): ViewRecord {
+  private buildView(
+    input: Json,
+    id: string,
+    prev: ViewRecord | undefined,
+    stack: { root: string | null; previous: string | null },
+  ): ViewRecord {
     const blocks = withGeneratedIds(input.blocks);
     const values = prev ? carryState(prev.state.values, blocks) : {};
     const text = (v: unknown): Json | null => (isObject(v) ? { emoji: true, ...clone(v) } : null);
     return {
       id,
       team_id: this.opts.teamId,
-      type: str(input.type) ?? 'modal',
+      type: str(input.type) ?? "modal",
       blocks,
-      private_metadata: str(input.private_metadata) ?? '',
-      callback_id: str(input.callback_id) ?? '',
+      private_metadata: str(input.private_metadata) ?? "",
+      callback_id: str(input.callback_id) ?? "",
       state: { values },
       hash: this.newHash(),
       title: text(input.title),
@@ -397,7 +409,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
       previous_view_id: stack.previous,
       root_view_id: stack.root,
       app_id: this.opts.appId,
-      external_id: str(input.external_id) ?? '',
+      external_id: str(input.external_id) ?? "",
       app_installed_team_id: this.opts.teamId,
       bot_id: this.opts.botId,
       ...(input.submit_disabled !== undefined ? { submit_disabled: input.submit_disabled === true } : {}),
@@ -405,7 +417,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   }
 
   private externalIdTaken(externalId: unknown, exceptId?: string): boolean {
-    if (typeof externalId !== 'string' || externalId === '') return false;
+    if (typeof externalId !== "string" || externalId === "") return false;
     for (const e of this.views.values()) {
       if (e.view.id !== exceptId && e.open && e.view.external_id === externalId) return true;
     }
@@ -421,36 +433,39 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   /** Opens a new modal stack for a user (closing any stack they had). */
   openModal(user: string, input: Json): ViewResult {
-    if (this.externalIdTaken(input.external_id)) return { ok: false, error: 'duplicate_external_id' };
+    if (this.externalIdTaken(input.external_id)) return { ok: false, error: "duplicate_external_id" };
     this.closeAllModals(user, false);
-    const id = this.ids.next('V', 10);
+    const id = this.ids.next("V", 10);
     const view = this.buildView(input, id, undefined, { root: id, previous: null });
     const entry: ViewEntry = { user, view, open: true, revisions: 0 };
     this.views.set(id, entry);
     this.modalStacks.set(user, [id]);
-    this.emit('view', entry, 'opened');
+    this.emit("view", entry, "opened");
     this.changed();
     return { ok: true, entry };
   }
 
   pushModal(user: string, input: Json): ViewResult {
     const stack = this.modalStacks.get(user);
-    if (!stack || stack.length === 0) return { ok: false, error: 'not_found' };
-    if (stack.length >= 3) return { ok: false, error: 'push_limit_reached' };
-    if (this.externalIdTaken(input.external_id)) return { ok: false, error: 'duplicate_external_id' };
-    const id = this.ids.next('V', 10);
-    const view = this.buildView(input, id, undefined, { root: stack[0] ?? id, previous: stack[stack.length - 1] ?? null });
+    if (!stack || stack.length === 0) return { ok: false, error: "not_found" };
+    if (stack.length >= 3) return { ok: false, error: "push_limit_reached" };
+    if (this.externalIdTaken(input.external_id)) return { ok: false, error: "duplicate_external_id" };
+    const id = this.ids.next("V", 10);
+    const view = this.buildView(input, id, undefined, {
+      root: stack[0] ?? id,
+      previous: stack[stack.length - 1] ?? null,
+    });
     const entry: ViewEntry = { user, view, open: true, revisions: 0 };
     this.views.set(id, entry);
     stack.push(id);
-    this.emit('view', entry, 'pushed');
+    this.emit("view", entry, "pushed");
     this.changed();
     return { ok: true, entry };
   }
 
   findView(viewId: unknown, externalId: unknown): ViewEntry | undefined {
-    if (typeof viewId === 'string' && viewId !== '') return this.views.get(viewId);
-    if (typeof externalId === 'string' && externalId !== '') {
+    if (typeof viewId === "string" && viewId !== "") return this.views.get(viewId);
+    if (typeof externalId === "string" && externalId !== "") {
       for (const e of this.views.values()) if (e.open && e.view.external_id === externalId) return e;
     }
     return undefined;
@@ -458,17 +473,18 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   /** Replaces the content of an open view, keeping its id (views.update, response_action update). */
   updateView(entry: ViewEntry, input: Json, hash?: unknown): ViewResult {
-    if (!entry.open) return { ok: false, error: 'not_found' };
-    if (typeof hash === 'string' && hash !== '' && hash !== entry.view.hash) return { ok: false, error: 'hash_conflict' };
-    if (input.type !== undefined && input.type !== entry.view.type) return { ok: false, error: 'invalid_arguments' };
-    if (this.externalIdTaken(input.external_id, entry.view.id)) return { ok: false, error: 'duplicate_external_id' };
+    if (!entry.open) return { ok: false, error: "not_found" };
+    if (typeof hash === "string" && hash !== "" && hash !== entry.view.hash)
+      return { ok: false, error: "hash_conflict" };
+    if (input.type !== undefined && input.type !== entry.view.type) return { ok: false, error: "invalid_arguments" };
+    if (this.externalIdTaken(input.external_id, entry.view.id)) return { ok: false, error: "duplicate_external_id" };
     const view = this.buildView({ ...input, type: entry.view.type }, entry.view.id, entry.view, {
       root: entry.view.root_view_id,
       previous: entry.view.previous_view_id,
     });
     entry.view = view;
     entry.revisions += 1;
-    this.emit('view', entry, 'updated');
+    this.emit("view", entry, "updated");
     this.changed();
     return { ok: true, entry };
   }
@@ -477,9 +493,10 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   publishHome(user: string, input: Json, hash?: unknown): ViewResult {
     const existingId = this.homeViews.get(user);
     const existing = existingId ? this.views.get(existingId) : undefined;
-    if (existing && typeof hash === 'string' && hash !== '' && hash !== existing.view.hash) return { ok: false, error: 'hash_conflict' };
-    const id = existingId ?? this.ids.next('V', 10);
-    const view = this.buildView({ ...input, type: 'home' }, id, existing?.view, { root: id, previous: null });
+    if (existing && typeof hash === "string" && hash !== "" && hash !== existing.view.hash)
+      return { ok: false, error: "hash_conflict" };
+    const id = existingId ?? this.ids.next("V", 10);
+    const view = this.buildView({ ...input, type: "home" }, id, existing?.view, { root: id, previous: null });
     const entry: ViewEntry = existing ?? { user, view, open: true, revisions: 0 };
     if (existing) {
       existing.view = view;
@@ -488,7 +505,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
       this.views.set(id, entry);
       this.homeViews.set(user, id);
     }
-    this.emit('view', entry, 'published');
+    this.emit("view", entry, "published");
     this.changed();
     return { ok: true, entry };
   }
@@ -510,7 +527,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
       if (e && e.open) {
         e.open = false;
         closed.push(e);
-        this.emit('view', e, 'closed');
+        this.emit("view", e, "closed");
       }
     }
     this.changed();
@@ -523,7 +540,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
       const e = this.views.get(id);
       if (e && e.open) {
         e.open = false;
-        if (announce) this.emit('view', e, 'closed');
+        if (announce) this.emit("view", e, "closed");
       }
     }
     this.modalStacks.set(user, []);
@@ -538,7 +555,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   // ---------------------------------------------------------------- response URLs
 
-  registerResponseTarget(t: Omit<ResponseTarget, 'id' | 'createdAt' | 'uses' | 'records'>): ResponseTarget {
+  registerResponseTarget(t: Omit<ResponseTarget, "id" | "createdAt" | "uses" | "records">): ResponseTarget {
     const id = hex(12);
     const target: ResponseTarget = { ...t, id, createdAt: Date.now(), uses: 0, records: [] };
     this.responseTargets.set(id, target);
@@ -547,7 +564,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   addResponseRecord(target: ResponseTarget, record: ResponseRecord): void {
     target.records.push(record);
-    this.emit('response', record, target);
+    this.emit("response", record, target);
     this.changed();
   }
 
@@ -559,9 +576,17 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   }
 
   fileObject(f: StoredFile, baseUrl: string): Json {
-    const ext = f.name.includes('.') ? f.name.split('.').pop()!.toLowerCase() : 'text';
+    const ext = f.name.includes(".") ? f.name.split(".").pop()!.toLowerCase() : "text";
     const mimetype =
-      ext === 'csv' ? 'text/csv' : ext === 'png' ? 'image/png' : ext === 'json' ? 'application/json' : ext === 'txt' ? 'text/plain' : 'application/octet-stream';
+      ext === "csv"
+        ? "text/csv"
+        : ext === "png"
+          ? "image/png"
+          : ext === "json"
+            ? "application/json"
+            : ext === "txt"
+              ? "text/plain"
+              : "application/octet-stream";
     return {
       id: f.id,
       created: f.created,
@@ -574,15 +599,15 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
       user: f.user,
       user_team: this.opts.teamId,
       size: f.content?.length ?? f.length,
-      mode: 'hosted',
+      mode: "hosted",
       is_external: false,
       is_public: false,
       url_private: `${baseUrl}/files/${f.id}/${encodeURIComponent(f.name)}`,
       url_private_download: `${baseUrl}/files/${f.id}/download/${encodeURIComponent(f.name)}`,
       permalink: `https://${this.opts.teamDomain}.slack.com/files/${f.user}/${f.id}/${encodeURIComponent(f.name)}`,
-      channels: f.channels.filter((c) => c.startsWith('C')),
-      ims: f.channels.filter((c) => c.startsWith('D')),
-      groups: f.channels.filter((c) => c.startsWith('G')),
+      channels: f.channels.filter((c) => c.startsWith("C")),
+      ims: f.channels.filter((c) => c.startsWith("D")),
+      groups: f.channels.filter((c) => c.startsWith("G")),
       ...(f.alt_text ? { alt_txt: f.alt_text } : {}),
     };
   }

@@ -10,7 +10,7 @@ import { hint, person, text } from "../text.ts";
 import { assertTransition, statusAfterProgress } from "../transitions.ts";
 import type { Actor, AssignmentView, ChangeOptions, Range } from "../types.ts";
 import { assignmentView } from "../views.ts";
-import { change, requireLead, roleOf, todayFor, type LedgerContext } from "./context.ts";
+import { change, type LedgerContext, requireLead, roleOf, todayFor } from "./context.ts";
 import { requireDataset } from "./datasets.ts";
 
 export const MAX_NOTE = 500;
@@ -41,11 +41,18 @@ export interface ProgressUpdate {
 function cleanNote(note: string | null | undefined): string | null {
   const n = note?.trim();
   if (!n) return null;
-  if (n.length > MAX_NOTE) throw invalid(`the note is ${n.length} characters long; keep it under ${MAX_NOTE}`, { field: "note" });
+  if (n.length > MAX_NOTE)
+    throw invalid(`the note is ${n.length} characters long; keep it under ${MAX_NOTE}`, { field: "note" });
   return n;
 }
 
-async function checkDue(ctx: LedgerContext, r: Repositories, teamId: string, userId: string, due: string | null | undefined) {
+async function checkDue(
+  ctx: LedgerContext,
+  r: Repositories,
+  teamId: string,
+  userId: string,
+  due: string | null | undefined,
+) {
   if (!due) return null;
   const date = parseIsoDate(due);
   const today = await todayFor(ctx, r, teamId, userId);
@@ -86,7 +93,9 @@ interface NewRange {
 async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n: NewRange): Promise<AssignmentView> {
   const d = n.dataset;
   if (d.archived) {
-    throw invalid(text`${d.slug} is archived; a lead can reopen it${hint({ kind: "reopen-dataset", dataset: d.slug })}`);
+    throw invalid(
+      text`${d.slug} is archived; a lead can reopen it${hint({ kind: "reopen-dataset", dataset: d.slug })}`,
+    );
   }
   checkRangeInside(n.range, d.itemCount, d.slug);
   if (!n.knownFree) {
@@ -112,14 +121,25 @@ async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n:
     action: n.action,
     datasetId: d.id,
     assignmentId: a.id,
-    after: { first: a.first, last: a.last, assigneeId: n.assigneeId, status: a.status, dueDate: view.dueDate, note: n.note },
+    after: {
+      first: a.first,
+      last: a.last,
+      assigneeId: n.assigneeId,
+      status: a.status,
+      dueDate: view.dueDate,
+      note: n.note,
+    },
     reason: n.reason,
     at: ctx.config.clock(),
   });
   return view;
 }
 
-const datasetSummary = (d: { slug: string; title: string; itemNoun: string }) => ({ slug: d.slug, title: d.title, itemNoun: d.itemNoun });
+const datasetSummary = (d: { slug: string; title: string; itemNoun: string }) => ({
+  slug: d.slug,
+  title: d.title,
+  itemNoun: d.itemNoun,
+});
 
 /** Claim an explicit range for oneself. */
 export async function claim(ctx: LedgerContext, actor: Actor, input: ClaimInput, opts: ChangeOptions = {}) {
@@ -151,7 +171,9 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
     const due = await checkDue(ctx, r, actor.teamId, actor.userId, input.dueDate);
     const size = input.size ?? dataset.batchSize;
     if (size > dataset.itemCount) {
-      throw invalid(`${dataset.slug} has only ${dataset.itemCount} items; ask for at most ${dataset.itemCount}`, { field: "size" });
+      throw invalid(`${dataset.slug} has only ${dataset.itemCount} items; ask for at most ${dataset.itemCount}`, {
+        field: "size",
+      });
     }
     await r.datasets.lock(dataset.id);
     const span = await r.assignments.lowestFreeSpan(dataset.id, size);
@@ -181,7 +203,12 @@ async function noFreeRange(r: Repositories, d: DatasetRecord, size: number) {
 }
 
 /** A lead assigns a range to someone. */
-export async function assign(ctx: LedgerContext, actor: Actor, input: ClaimInput & { assigneeId: string }, opts: ChangeOptions = {}) {
+export async function assign(
+  ctx: LedgerContext,
+  actor: Actor,
+  input: ClaimInput & { assigneeId: string },
+  opts: ChangeOptions = {},
+) {
   const note = cleanNote(input.note);
   return change(ctx, actor.teamId, "assignment.assign", opts.idempotencyKey, async (r) => {
     const dataset = await requireDataset(r, actor.teamId, input.dataset);
@@ -223,7 +250,9 @@ export async function loadOwnAssignment(
   if (a.assigneeId !== actor.userId) {
     const role = await roleOf(ctx, r, actor, a.datasetId);
     if (!atLeast(role, "LEAD")) {
-      throw forbidden(text`${assignmentRef(id)} belongs to ${person(a.assigneeId)}; only they or a lead can ${what} it`);
+      throw forbidden(
+        text`${assignmentRef(id)} belongs to ${person(a.assigneeId)}; only they or a lead can ${what} it`,
+      );
     }
   }
   return a;
@@ -237,7 +266,13 @@ async function applyChange(
   ctx: LedgerContext,
   r: Repositories,
   actor: Actor,
-  c: { action: string; before: AssignmentInDataset; patch: AssignmentPatch; reason: string | null; extra?: Record<string, unknown> },
+  c: {
+    action: string;
+    before: AssignmentInDataset;
+    patch: AssignmentPatch;
+    reason: string | null;
+    extra?: Record<string, unknown>;
+  },
 ): Promise<AssignmentInDataset> {
   const after = await r.assignments.update(c.before.id, c.patch);
   await r.audit.append({
@@ -268,9 +303,16 @@ const startPatch = (a: AssignmentRecord, now: Date): AssignmentPatch => ({
  * in one transaction with an audit event each. Any progress starts a pending
  * range.
  */
-export async function updateProgress(ctx: LedgerContext, actor: Actor, ref: string | number, u: ProgressUpdate, opts: ChangeOptions = {}) {
+export async function updateProgress(
+  ctx: LedgerContext,
+  actor: Actor,
+  ref: string | number,
+  u: ProgressUpdate,
+  opts: ChangeOptions = {},
+) {
   if (u.count === undefined && u.step === undefined) throw invalid("give the number of items done, or start or pause");
-  const operation = u.count === undefined ? `assignment.${u.step}` : u.step ? `assignment.progress+${u.step}` : "assignment.progress";
+  const operation =
+    u.count === undefined ? `assignment.${u.step}` : u.step ? `assignment.progress+${u.step}` : "assignment.progress";
   return change(ctx, actor.teamId, operation, opts.idempotencyKey, async (r) => {
     const a = await loadOwnAssignment(ctx, r, actor, ref, u.count === undefined ? u.step! : "update");
     const label = assignmentRef(a.id);
@@ -294,16 +336,33 @@ export async function updateProgress(ctx: LedgerContext, actor: Actor, ref: stri
       };
       current = await applyChange(ctx, r, actor, { action: "assignment.progress", before: current, patch, reason });
     };
-    if (u.step === "start") current = await applyChange(ctx, r, actor, { action: "assignment.start", before: current, patch: startPatch(current, now), reason });
+    if (u.step === "start")
+      current = await applyChange(ctx, r, actor, {
+        action: "assignment.start",
+        before: current,
+        patch: startPatch(current, now),
+        reason,
+      });
     if (u.count !== undefined) await count();
-    if (u.step === "pause") current = await applyChange(ctx, r, actor, { action: "assignment.pause", before: current, patch: { status: "PENDING" }, reason });
+    if (u.step === "pause")
+      current = await applyChange(ctx, r, actor, {
+        action: "assignment.pause",
+        before: current,
+        patch: { status: "PENDING" },
+        reason,
+      });
     return { assignment: assignmentView(current, current.dataset), previous: snap(a) };
   });
 }
 
 /** Set items done (0..size). Any progress starts a pending range. */
-export const setProgress = (ctx: LedgerContext, actor: Actor, ref: string | number, count: number, opts?: ChangeOptions) =>
-  updateProgress(ctx, actor, ref, { count }, opts);
+export const setProgress = (
+  ctx: LedgerContext,
+  actor: Actor,
+  ref: string | number,
+  count: number,
+  opts?: ChangeOptions,
+) => updateProgress(ctx, actor, ref, { count }, opts);
 export const start = (ctx: LedgerContext, actor: Actor, ref: string | number, opts?: ChangeOptions) =>
   updateProgress(ctx, actor, ref, { step: "start" }, opts);
 export const pause = (ctx: LedgerContext, actor: Actor, ref: string | number, opts?: ChangeOptions) =>
@@ -356,7 +415,11 @@ export async function release(ctx: LedgerContext, actor: Actor, ref: string | nu
       reason: opts.reason ?? null,
       extra: { cancelledHandoffs: cancelled },
     });
-    return { assignment: assignmentView(updated, a.dataset), previous: snap(a), withdrawnHandoffId: pending?.id ?? null };
+    return {
+      assignment: assignmentView(updated, a.dataset),
+      previous: snap(a),
+      withdrawnHandoffId: pending?.id ?? null,
+    };
   });
 }
 

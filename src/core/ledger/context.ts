@@ -4,8 +4,8 @@
  * running a change once per idempotency key, and knowing the actor's role.
  */
 import type { Repositories, Store } from "../../db/store.ts";
-import { invalid, toDomainError } from "../errors.ts";
 import { todayIn } from "../dates.ts";
+import { invalid, toDomainError } from "../errors.ts";
 import { effectiveRole, requireRole } from "../roles.ts";
 import type { Actor, Role } from "../types.ts";
 
@@ -68,7 +68,9 @@ export async function roleOf(
   datasetId?: number,
   { register = true } = {},
 ): Promise<Role> {
-  const member = register ? await r.members.ensure(actor.teamId, actor.userId) : await r.members.find(actor.teamId, actor.userId);
+  const member = register
+    ? await r.members.ensure(actor.teamId, actor.userId)
+    : await r.members.find(actor.teamId, actor.userId);
   const base = effectiveRole({
     workspaceRole: member?.role ?? "ANNOTATOR",
     bootstrapAdmin: ctx.config.bootstrapAdmins.includes(actor.userId),
@@ -76,10 +78,18 @@ export async function roleOf(
   });
   if (base === "ADMIN" || datasetId === undefined) return base;
   const onDataset = await r.members.datasetRole(datasetId, actor.userId);
-  return onDataset ? effectiveRole({ workspaceRole: base, datasetRole: onDataset, bootstrapAdmin: false, workspaceAdmin: false }) : base;
+  return onDataset
+    ? effectiveRole({ workspaceRole: base, datasetRole: onDataset, bootstrapAdmin: false, workspaceAdmin: false })
+    : base;
 }
 
-export async function requireLead(ctx: LedgerContext, r: Repositories, actor: Actor, what: string, datasetId?: number): Promise<Role> {
+export async function requireLead(
+  ctx: LedgerContext,
+  r: Repositories,
+  actor: Actor,
+  what: string,
+  datasetId?: number,
+): Promise<Role> {
   const role = await roleOf(ctx, r, actor, datasetId);
   requireRole(role, "LEAD", what);
   return role;
@@ -92,8 +102,16 @@ export async function todayFor(ctx: LedgerContext, r: Repositories, teamId: stri
 }
 
 /** Users who lead a dataset: workspace leads/admins, its own leads/admins, and configured admins. */
-export async function leadsOf(ctx: LedgerContext, r: Repositories, teamId: string, datasetId: number): Promise<string[]> {
+export async function leadsOf(
+  ctx: LedgerContext,
+  r: Repositories,
+  teamId: string,
+  datasetId: number,
+): Promise<string[]> {
   const strong = ["LEAD", "ADMIN"] as const;
-  const [members, onDataset] = await Promise.all([r.members.holdingRoles(teamId, strong), r.members.holdingDatasetRoles(datasetId, strong)]);
+  const [members, onDataset] = await Promise.all([
+    r.members.holdingRoles(teamId, strong),
+    r.members.holdingDatasetRoles(datasetId, strong),
+  ]);
   return [...new Set([...members, ...onDataset].map((m) => m.userId).concat(ctx.config.bootstrapAdmins))].sort();
 }

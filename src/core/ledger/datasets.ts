@@ -4,9 +4,9 @@ import { conflict, invalid, notFound } from "../errors.ts";
 import { formatRange } from "../ranges.ts";
 import { assignmentRef } from "../refs.ts";
 import { hint, text } from "../text.ts";
-import { DEFAULT_ERROR_TAXONOMY, type Actor, type ChangeOptions, type DatasetView } from "../types.ts";
+import { type Actor, type ChangeOptions, type DatasetView, DEFAULT_ERROR_TAXONOMY } from "../types.ts";
 import { datasetView } from "../views.ts";
-import { change, requireLead, type LedgerContext } from "./context.ts";
+import { change, type LedgerContext, requireLead } from "./context.ts";
 import type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
 
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -82,7 +82,14 @@ export async function createDataset(ctx: LedgerContext, actor: Actor, input: New
       createdBy: actor.userId,
     });
     const view = datasetView(d);
-    await r.audit.append({ teamId: actor.teamId, actorId: actor.userId, action: "dataset.add", datasetId: d.id, after: view, at: ctx.config.clock() });
+    await r.audit.append({
+      teamId: actor.teamId,
+      actorId: actor.userId,
+      action: "dataset.add",
+      datasetId: d.id,
+      after: view,
+      at: ctx.config.clock(),
+    });
     return { dataset: view };
   });
 }
@@ -91,11 +98,19 @@ export async function createDataset(ctx: LedgerContext, actor: Actor, input: New
 function goldItems(ranges: readonly { first: number; last: number }[], itemCount: number): number[] {
   const items = new Set<number>();
   for (const g of ranges) {
-    if (!Number.isSafeInteger(g.first) || !Number.isSafeInteger(g.last) || g.first < 1 || g.last < g.first || g.last > itemCount) {
+    if (
+      !Number.isSafeInteger(g.first) ||
+      !Number.isSafeInteger(g.last) ||
+      g.first < 1 ||
+      g.last < g.first ||
+      g.last > itemCount
+    ) {
       throw invalid(`${formatRange(g)} is outside 1–${itemCount}`);
     }
     if (g.last - g.first >= MAX_GOLD_RUN) {
-      throw invalid(`${formatRange(g)} is too long a run of gold items (at most ${MAX_GOLD_RUN.toLocaleString("en-US")} at once)`);
+      throw invalid(
+        `${formatRange(g)} is too long a run of gold items (at most ${MAX_GOLD_RUN.toLocaleString("en-US")} at once)`,
+      );
     }
     for (let i = g.first; i <= g.last; i++) items.add(i);
   }
@@ -106,7 +121,9 @@ function taxonomy(value: readonly string[] | "default"): string[] {
   if (value === "default") return [...DEFAULT_ERROR_TAXONOMY];
   const cats = [...new Set(value.map((c) => c.trim().toLowerCase()).filter(Boolean))];
   if (cats.length < 1 || cats.length > MAX_CATEGORIES || cats.some((c) => c.length > MAX_CATEGORY)) {
-    throw invalid(`the taxonomy needs 1–${MAX_CATEGORIES} comma-separated categories of at most ${MAX_CATEGORY} characters`);
+    throw invalid(
+      `the taxonomy needs 1–${MAX_CATEGORIES} comma-separated categories of at most ${MAX_CATEGORY} characters`,
+    );
   }
   return cats;
 }
@@ -126,7 +143,10 @@ async function patchFor(r: Repositories, actor: Actor, d: DatasetRecord, s: Data
       checkItemCount(s.value);
       if (s.value < d.itemCount) {
         const held = await r.assignments.liveReachingPast(d.id, s.value);
-        if (held) throw conflict(`can't shrink ${d.slug} to ${s.value} items: ${assignmentRef(held.id)} holds items up to ${held.last}`);
+        if (held)
+          throw conflict(
+            `can't shrink ${d.slug} to ${s.value} items: ${assignmentRef(held.id)} holds items up to ${held.last}`,
+          );
       }
       return { itemCount: s.value, batchSize: Math.min(d.batchSize, s.value) };
     }
@@ -154,7 +174,11 @@ async function patchFor(r: Repositories, actor: Actor, d: DatasetRecord, s: Data
       const body = s.value.trim();
       if (!body) throw invalid("the instructions can't be empty");
       const url = /^https?:\/\/\S+$/.test(body) ? body : null;
-      await r.datasets.publishInstruction(d.id, { text: body.slice(0, MAX_INSTRUCTIONS), url, createdBy: actor.userId });
+      await r.datasets.publishInstruction(d.id, {
+        text: body.slice(0, MAX_INSTRUCTIONS),
+        url,
+        createdBy: actor.userId,
+      });
       return {};
     }
     case "archived":
@@ -163,7 +187,13 @@ async function patchFor(r: Repositories, actor: Actor, d: DatasetRecord, s: Data
 }
 
 /** A lead changes one setting of a dataset; the audit event keeps the value before and after. */
-export async function configureDataset(ctx: LedgerContext, actor: Actor, slug: string, setting: DatasetSetting, opts: ChangeOptions = {}) {
+export async function configureDataset(
+  ctx: LedgerContext,
+  actor: Actor,
+  slug: string,
+  setting: DatasetSetting,
+  opts: ChangeOptions = {},
+) {
   return change(ctx, actor.teamId, "dataset.set", opts.idempotencyKey, async (r) => {
     const d = await requireDataset(r, actor.teamId, slug);
     await requireLead(ctx, r, actor, "change datasets", d.id);
@@ -221,6 +251,10 @@ export async function getDataset(ctx: LedgerContext, teamId: string, slug: strin
   return datasetView(d, await r.datasets.latestInstruction(d.id));
 }
 
-export async function listDatasets(ctx: LedgerContext, teamId: string, includeArchived = false): Promise<DatasetView[]> {
+export async function listDatasets(
+  ctx: LedgerContext,
+  teamId: string,
+  includeArchived = false,
+): Promise<DatasetView[]> {
   return (await ctx.store.read.datasets.list(teamId, includeArchived)).map((d) => datasetView(d));
 }

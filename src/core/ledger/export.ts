@@ -3,10 +3,23 @@ import { forbidden } from "../errors.ts";
 import { assignmentRef } from "../refs.ts";
 import { LIVE_STATUSES } from "../transitions.ts";
 import type { Actor } from "../types.ts";
-import { roleOf, type LedgerContext } from "./context.ts";
+import { type LedgerContext, roleOf } from "./context.ts";
 import { requireDataset } from "./datasets.ts";
 
-const COLUMNS = ["ref", "first", "last", "size", "assignee", "status", "items_done", "due_date", "note", "review_round", "created_at", "updated_at"];
+const COLUMNS = [
+  "ref",
+  "first",
+  "last",
+  "size",
+  "assignee",
+  "status",
+  "items_done",
+  "due_date",
+  "note",
+  "review_round",
+  "created_at",
+  "updated_at",
+];
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; formula-looking text is defused. */
 export function csvField(v: unknown): string {
@@ -21,12 +34,22 @@ export function csvField(v: unknown): string {
  * Reviewers, leads and admins may export any dataset; an annotator only one
  * they hold a range of.
  */
-export async function exportCsv(ctx: LedgerContext, actor: Actor, slug: string): Promise<{ csv: string; rows: number; slug: string }> {
+export async function exportCsv(
+  ctx: LedgerContext,
+  actor: Actor,
+  slug: string,
+): Promise<{ csv: string; rows: number; slug: string }> {
   const r = ctx.store.read;
   const d = await requireDataset(r, actor.teamId, slug);
   if ((await roleOf(ctx, r, actor, d.id, { register: false })) === "ANNOTATOR") {
-    const mine = await r.assignments.list(actor.teamId, { assigneeId: actor.userId, dataset: d.slug, statuses: LIVE_STATUSES, limit: 1 });
-    if (mine.length === 0) throw forbidden(`you hold nothing in ${d.slug}; reviewers, leads and its annotators can export it`);
+    const mine = await r.assignments.list(actor.teamId, {
+      assigneeId: actor.userId,
+      dataset: d.slug,
+      statuses: LIVE_STATUSES,
+      limit: 1,
+    });
+    if (mine.length === 0)
+      throw forbidden(`you hold nothing in ${d.slug}; reviewers, leads and its annotators can export it`);
   }
   const rows = await r.assignments.allOfDataset(d.id);
   const lines = [COLUMNS.join(",")];

@@ -8,8 +8,8 @@ import { person, text } from "../text.ts";
 import { assertTransition } from "../transitions.ts";
 import type { Actor, AssignmentView, ChangeOptions, HandoffView, Range, Role } from "../types.ts";
 import { assignmentView, handoffView } from "../views.ts";
-import { change, leadsOf, requireLead, roleOf, type LedgerContext } from "./context.ts";
 import { loadOwnAssignment } from "./assignments.ts";
+import { change, type LedgerContext, leadsOf, requireLead, roleOf } from "./context.ts";
 
 export const MAX_REASON = 500;
 
@@ -24,7 +24,8 @@ export interface HandoffInput {
 function cleanReason(reason: string): string {
   const r = reason.trim();
   if (!r) throw invalid("a handoff needs a reason (it is kept in the ledger's history)", { field: "reason" });
-  if (r.length > MAX_REASON) throw invalid(`the reason is ${r.length} characters long; keep it under ${MAX_REASON}`, { field: "reason" });
+  if (r.length > MAX_REASON)
+    throw invalid(`the reason is ${r.length} characters long; keep it under ${MAX_REASON}`, { field: "reason" });
   return r;
 }
 
@@ -56,7 +57,10 @@ async function applyHandoff(
   if (to) await r.members.ensure(actor.teamId, to);
   if (range.first === a.first && range.last === a.last) {
     if (to) {
-      moved = await r.assignments.update(a.id, { assigneeId: to, status: a.status === "IN_PROGRESS" ? "PENDING" : a.status });
+      moved = await r.assignments.update(a.id, {
+        assigneeId: to,
+        status: a.status === "IN_PROGRESS" ? "PENDING" : a.status,
+      });
     } else {
       await r.assignments.update(a.id, { status: "RELEASED", releasedAt: now });
     }
@@ -64,8 +68,21 @@ async function applyHandoff(
     const parts = splitAround(a, range);
     const keepFirst = (parts.before ?? parts.after)!;
     // Shrink first (frees the rest), then create the other parts inside the freed items.
-    kept.push(await r.assignments.update(a.id, { first: keepFirst.first, last: keepFirst.last, itemsDone: doneWithin(a, a.itemsDone, keepFirst) }));
-    const common = { teamId: a.teamId, datasetId: a.datasetId, dueDate: a.dueDate, note: a.note, parentId: a.id, assignedBy: actor.userId };
+    kept.push(
+      await r.assignments.update(a.id, {
+        first: keepFirst.first,
+        last: keepFirst.last,
+        itemsDone: doneWithin(a, a.itemsDone, keepFirst),
+      }),
+    );
+    const common = {
+      teamId: a.teamId,
+      datasetId: a.datasetId,
+      dueDate: a.dueDate,
+      note: a.note,
+      parentId: a.id,
+      assignedBy: actor.userId,
+    };
     if (parts.before && parts.after) {
       kept.push(
         await r.assignments.create({
@@ -79,7 +96,13 @@ async function applyHandoff(
         }),
       );
     }
-    if (to) moved = await r.assignments.create({ ...common, ...range, assigneeId: to, itemsDone: doneWithin(a, a.itemsDone, range) });
+    if (to)
+      moved = await r.assignments.create({
+        ...common,
+        ...range,
+        assigneeId: to,
+        itemsDone: doneWithin(a, a.itemsDone, range),
+      });
   }
   await r.audit.append({
     teamId: actor.teamId,
@@ -92,13 +115,18 @@ async function applyHandoff(
     after: {
       to,
       range,
-      moved: moved ? { ref: assignmentRef(moved.id), first: moved.first, last: moved.last, itemsDone: moved.itemsDone } : null,
+      moved: moved
+        ? { ref: assignmentRef(moved.id), first: moved.first, last: moved.last, itemsDone: moved.itemsDone }
+        : null,
       kept: kept.map((k) => ({ ref: assignmentRef(k.id), first: k.first, last: k.last, itemsDone: k.itemsDone })),
     },
     reason: m.reason,
     at: now,
   });
-  return { moved: moved ? assignmentView(moved, a.dataset) : null, kept: kept.map((k) => assignmentView(k, a.dataset)) };
+  return {
+    moved: moved ? assignmentView(moved, a.dataset) : null,
+    kept: kept.map((k) => assignmentView(k, a.dataset)),
+  };
 }
 
 export interface HandoffOutcome {
@@ -115,7 +143,13 @@ export interface HandoffOutcome {
  * Hand off a range or a sub-range. From a lead of the dataset it happens at
  * once; from the owner it is a request that a lead approves or rejects.
  */
-export async function handoff(ctx: LedgerContext, actor: Actor, ref: string | number, input: HandoffInput, opts: ChangeOptions = {}) {
+export async function handoff(
+  ctx: LedgerContext,
+  actor: Actor,
+  ref: string | number,
+  input: HandoffInput,
+  opts: ChangeOptions = {},
+) {
   const reason = cleanReason(input.reason);
   return change<HandoffOutcome>(ctx, actor.teamId, "handoff.request", opts.idempotencyKey, async (r) => {
     const a = await loadOwnAssignment(ctx, r, actor, ref, "hand off", { lockDatasetFirst: true });
@@ -124,7 +158,9 @@ export async function handoff(ctx: LedgerContext, actor: Actor, ref: string | nu
     const isLead = atLeast(await roleOf(ctx, r, actor, a.datasetId), "LEAD");
     const pending = await r.handoffs.pendingFor(a.id);
     if (pending) {
-      throw conflict(`${assignmentRef(a.id)} already has a handoff request waiting for a lead (${handoffRef(pending.id)})`);
+      throw conflict(
+        `${assignmentRef(a.id)} already has a handoff request waiting for a lead (${handoffRef(pending.id)})`,
+      );
     }
     const now = ctx.config.clock();
     const h = await r.handoffs.create({
@@ -135,7 +171,16 @@ export async function handoff(ctx: LedgerContext, actor: Actor, ref: string | nu
       toUserId: input.to,
       ...range,
       reason,
-      ...(isLead ? { decided: { status: "APPROVED", decidedById: actor.userId, decidedAt: now, decisionComment: "handed off by a lead" } } : {}),
+      ...(isLead
+        ? {
+            decided: {
+              status: "APPROVED",
+              decidedById: actor.userId,
+              decidedAt: now,
+              decisionComment: "handed off by a lead",
+            },
+          }
+        : {}),
     });
     await r.audit.append({
       teamId: actor.teamId,
@@ -149,7 +194,13 @@ export async function handoff(ctx: LedgerContext, actor: Actor, ref: string | nu
       at: now,
     });
     if (!isLead) {
-      return { handoff: handoffView(h, a.dataset.slug), applied: false, moved: null, kept: [], leads: await leadsOf(ctx, r, a.teamId, a.datasetId) };
+      return {
+        handoff: handoffView(h, a.dataset.slug),
+        applied: false,
+        moved: null,
+        kept: [],
+        leads: await leadsOf(ctx, r, a.teamId, a.datasetId),
+      };
     }
     const result = await applyHandoff(ctx, r, actor, { assignment: a, range, to: input.to, handoffId: h.id, reason });
     const done = await r.handoffs.update(h.id, { resultAssignmentId: result.moved?.id ?? null });
@@ -182,10 +233,14 @@ function checkMayDecide(actor: Actor, role: Role, h: HandoffInDataset): void {
   const label = handoffRef(h.id);
   if (h.status !== "PENDING") {
     const by = h.decidedById ? text` by ${person(h.decidedById)}` : [];
-    throw conflict(text`${label} was already ${h.status.toLowerCase()}${by}`, { status: h.status, decidedById: h.decidedById });
+    throw conflict(text`${label} was already ${h.status.toLowerCase()}${by}`, {
+      status: h.status,
+      decidedById: h.decidedById,
+    });
   }
   requireRole(role, "LEAD", "approve or reject handoffs");
-  if (h.requesterId === actor.userId) throw forbidden(`nobody decides their own request; another lead must decide ${label}`);
+  if (h.requesterId === actor.userId)
+    throw forbidden(`nobody decides their own request; another lead must decide ${label}`);
 }
 
 /** Closes a pending request without moving anything (rejected by a lead, or withdrawn), with its audit event. */
@@ -219,9 +274,16 @@ async function closeHandoff(
 }
 
 /** A lead approves (optionally to another recipient) or rejects a pending handoff request. */
-export async function decideHandoff(ctx: LedgerContext, actor: Actor, ref: string | number, d: HandoffDecision, opts: ChangeOptions = {}) {
+export async function decideHandoff(
+  ctx: LedgerContext,
+  actor: Actor,
+  ref: string | number,
+  d: HandoffDecision,
+  opts: ChangeOptions = {},
+) {
   const comment = d.comment?.trim() || null;
-  if (comment && comment.length > MAX_REASON) throw invalid(`the comment is too long; keep it under ${MAX_REASON} characters`);
+  if (comment && comment.length > MAX_REASON)
+    throw invalid(`the comment is too long; keep it under ${MAX_REASON} characters`);
   return change<HandoffOutcome>(ctx, actor.teamId, "handoff.decide", opts.idempotencyKey, async (r) => {
     const found = await loadHandoff(r, actor.teamId, ref);
     const role = await requireLead(ctx, r, actor, "approve or reject handoffs", found.assignment.datasetId);
@@ -229,7 +291,13 @@ export async function decideHandoff(ctx: LedgerContext, actor: Actor, ref: strin
     const h = await lockHandoff(r, found.id, actor.teamId);
     checkMayDecide(actor, role, h);
     if (!d.approve) {
-      return { handoff: await closeHandoff(ctx, r, actor, { handoff: h, status: "REJECTED", comment }), applied: false, moved: null, kept: [], leads: [] };
+      return {
+        handoff: await closeHandoff(ctx, r, actor, { handoff: h, status: "REJECTED", comment }),
+        applied: false,
+        moved: null,
+        kept: [],
+        leads: [],
+      };
     }
     const now = ctx.config.clock();
     await r.assignments.lock(h.assignmentId);
@@ -284,7 +352,8 @@ export async function cancelHandoff(ctx: LedgerContext, actor: Actor, ref: strin
   return change(ctx, actor.teamId, "handoff.cancel", opts.idempotencyKey, async (r) => {
     const found = await loadHandoff(r, actor.teamId, ref);
     const h = await lockHandoff(r, found.id, actor.teamId);
-    if (h.requesterId !== actor.userId) throw forbidden(text`only ${person(h.requesterId)} can withdraw ${handoffRef(h.id)}`);
+    if (h.requesterId !== actor.userId)
+      throw forbidden(text`only ${person(h.requesterId)} can withdraw ${handoffRef(h.id)}`);
     if (h.status !== "PENDING") throw conflict(`${handoffRef(h.id)} was already ${h.status.toLowerCase()}`);
     return { handoff: await closeHandoff(ctx, r, actor, { handoff: h, status: "CANCELLED", comment: "withdrawn" }) };
   });

@@ -11,13 +11,13 @@ import * as members from "./members.ts";
 import * as queries from "./queries.ts";
 import type { DatasetSetting } from "./settings.ts";
 
-export type { LedgerConfig } from "./context.ts";
-export type { ClaimInput, ClaimNextInput, ProgressUpdate } from "./assignments.ts";
-export type { HandoffInput, HandoffDecision, HandoffOutcome } from "./handoffs.ts";
-export type { Coverage, AssignmentFilter } from "./queries.ts";
-export type { NewDataset } from "./datasets.ts";
-export type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
 export type { ReviewVerdict } from "../review/service.ts";
+export type { ClaimInput, ClaimNextInput, ProgressUpdate } from "./assignments.ts";
+export type { LedgerConfig } from "./context.ts";
+export type { NewDataset } from "./datasets.ts";
+export type { HandoffDecision, HandoffInput, HandoffOutcome } from "./handoffs.ts";
+export type { AssignmentFilter, Coverage } from "./queries.ts";
+export type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
 
 /**
  * The ledger: every operation on datasets, assignments, handoffs, reviews and
@@ -44,15 +44,19 @@ export class Ledger {
   }
 
   // datasets
-  createDataset = (actor: Actor, input: datasets.NewDataset, opts?: ChangeOptions) => datasets.createDataset(this.ctx, actor, input, opts);
+  createDataset = (actor: Actor, input: datasets.NewDataset, opts?: ChangeOptions) =>
+    datasets.createDataset(this.ctx, actor, input, opts);
   configureDataset = (actor: Actor, slug: string, setting: DatasetSetting, opts?: ChangeOptions) =>
     datasets.configureDataset(this.ctx, actor, slug, setting, opts);
   getDataset = (teamId: string, slug: string) => datasets.getDataset(this.ctx, teamId, slug);
-  listDatasets = (teamId: string, includeArchived?: boolean) => datasets.listDatasets(this.ctx, teamId, includeArchived);
+  listDatasets = (teamId: string, includeArchived?: boolean) =>
+    datasets.listDatasets(this.ctx, teamId, includeArchived);
 
   // assignments
-  claim = (actor: Actor, input: assignments.ClaimInput, opts?: ChangeOptions) => assignments.claim(this.ctx, actor, input, opts);
-  claimNext = (actor: Actor, input: assignments.ClaimNextInput, opts?: ChangeOptions) => assignments.claimNext(this.ctx, actor, input, opts);
+  claim = (actor: Actor, input: assignments.ClaimInput, opts?: ChangeOptions) =>
+    assignments.claim(this.ctx, actor, input, opts);
+  claimNext = (actor: Actor, input: assignments.ClaimNextInput, opts?: ChangeOptions) =>
+    assignments.claimNext(this.ctx, actor, input, opts);
   assign = (actor: Actor, input: assignments.ClaimInput & { assigneeId: string }, opts?: ChangeOptions) =>
     assignments.assign(this.ctx, actor, input, opts);
   updateProgress = (actor: Actor, ref: string | number, update: assignments.ProgressUpdate, opts?: ChangeOptions) =>
@@ -62,7 +66,8 @@ export class Ledger {
   start = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.start(this.ctx, actor, ref, opts);
   pause = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.pause(this.ctx, actor, ref, opts);
   submit = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.submit(this.ctx, actor, ref, opts);
-  release = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.release(this.ctx, actor, ref, opts);
+  release = (actor: Actor, ref: string | number, opts?: ChangeOptions) =>
+    assignments.release(this.ctx, actor, ref, opts);
   getAssignment = (teamId: string, ref: string | number) => assignments.getAssignment(this.ctx, teamId, ref);
 
   // handoffs
@@ -71,7 +76,8 @@ export class Ledger {
   decideHandoff = (actor: Actor, ref: string | number, d: handoffs.HandoffDecision, opts?: ChangeOptions) =>
     handoffs.decideHandoff(this.ctx, actor, ref, d, opts);
   handoffToDecide = (actor: Actor, ref: string | number) => handoffs.handoffToDecide(this.ctx, actor, ref);
-  cancelHandoff = (actor: Actor, ref: string | number, opts?: ChangeOptions) => handoffs.cancelHandoff(this.ctx, actor, ref, opts);
+  cancelHandoff = (actor: Actor, ref: string | number, opts?: ChangeOptions) =>
+    handoffs.cancelHandoff(this.ctx, actor, ref, opts);
   getHandoff = (teamId: string, ref: string | number) => handoffs.getHandoff(this.ctx, teamId, ref);
   pendingHandoffs = (teamId: string) => handoffs.pendingHandoffs(this.ctx, teamId);
 
@@ -88,14 +94,18 @@ export class Ledger {
     members.setRole(this.ctx, actor, userId, role, opts);
   setCapacity = (actor: Actor, userId: string, itemsPerWeek: number, opts?: ChangeOptions) =>
     members.setCapacity(this.ctx, actor, userId, itemsPerWeek, opts);
-  updateProfile = (teamId: string, userId: string, profile: { displayName?: string | null; timezone?: string | null }) =>
-    members.updateProfile(this.ctx, teamId, userId, profile);
+  updateProfile = (
+    teamId: string,
+    userId: string,
+    profile: { displayName?: string | null; timezone?: string | null },
+  ) => members.updateProfile(this.ctx, teamId, userId, profile);
   getMember = (actor: Actor) => members.getMember(this.ctx, actor);
   effectiveRole = (actor: Actor, datasetId?: number) => members.effectiveRoleOf(this.ctx, actor, datasetId);
   listMembers = (teamId: string) => members.listMembers(this.ctx, teamId);
 
   // views
-  listAssignments = (teamId: string, filter?: queries.AssignmentFilter) => queries.listAssignments(this.ctx, teamId, filter);
+  listAssignments = (teamId: string, filter?: queries.AssignmentFilter) =>
+    queries.listAssignments(this.ctx, teamId, filter);
   coverage = (teamId: string, slug: string) => queries.coverage(this.ctx, teamId, slug);
   workload = (teamId: string) => queries.workload(this.ctx, teamId);
   exportCsv = (actor: Actor, slug: string) => exportCsv(this.ctx, actor, slug);

@@ -1,10 +1,10 @@
+import { isValidTimezone } from "../dates.ts";
 import { forbidden, invalid } from "../errors.ts";
 import { atLeast, requireRole, roleName } from "../roles.ts";
 import { person, text } from "../text.ts";
 import type { Actor, ChangeOptions, MemberView, Role } from "../types.ts";
 import { memberView } from "../views.ts";
-import { isValidTimezone } from "../dates.ts";
-import { change, roleOf, type LedgerContext } from "./context.ts";
+import { change, type LedgerContext, roleOf } from "./context.ts";
 import { requireDataset } from "./datasets.ts";
 
 export const MAX_CAPACITY = 10_000_000;
@@ -13,7 +13,13 @@ export const MAX_CAPACITY = 10_000_000;
  * Grant a role, workspace-wide or on one dataset. Admins grant any role;
  * leads may make people annotators or reviewers.
  */
-export async function setRole(ctx: LedgerContext, actor: Actor, userId: string, role: Role, opts: ChangeOptions & { dataset?: string } = {}) {
+export async function setRole(
+  ctx: LedgerContext,
+  actor: Actor,
+  userId: string,
+  role: Role,
+  opts: ChangeOptions & { dataset?: string } = {},
+) {
   return change(ctx, actor.teamId, "member.role", opts.idempotencyKey, async (r) => {
     const dataset = opts.dataset ? await requireDataset(r, actor.teamId, opts.dataset) : null;
     const mine = await roleOf(ctx, r, actor, dataset?.id);
@@ -50,9 +56,17 @@ export async function setRole(ctx: LedgerContext, actor: Actor, userId: string, 
 }
 
 /** Set someone's capacity in items per week (leads and admins). */
-export async function setCapacity(ctx: LedgerContext, actor: Actor, userId: string, itemsPerWeek: number, opts: ChangeOptions = {}) {
+export async function setCapacity(
+  ctx: LedgerContext,
+  actor: Actor,
+  userId: string,
+  itemsPerWeek: number,
+  opts: ChangeOptions = {},
+) {
   if (!Number.isSafeInteger(itemsPerWeek) || itemsPerWeek < 1 || itemsPerWeek > MAX_CAPACITY) {
-    throw invalid(`capacity must be a whole number of items per week from 1 to ${MAX_CAPACITY.toLocaleString("en-US")}`);
+    throw invalid(
+      `capacity must be a whole number of items per week from 1 to ${MAX_CAPACITY.toLocaleString("en-US")}`,
+    );
   }
   return change(ctx, actor.teamId, "member.capacity", opts.idempotencyKey, async (r) => {
     requireRole(await roleOf(ctx, r, actor), "LEAD", "set capacities");
@@ -79,7 +93,9 @@ export async function updateProfile(
 ): Promise<MemberView> {
   await ctx.store.ensureWorkspace(teamId);
   const timezone = profile.timezone && isValidTimezone(profile.timezone) ? profile.timezone : null;
-  return memberView(await ctx.store.read.members.saveProfile(teamId, userId, { displayName: profile.displayName ?? null, timezone }));
+  return memberView(
+    await ctx.store.read.members.saveProfile(teamId, userId, { displayName: profile.displayName ?? null, timezone }),
+  );
 }
 
 export async function getMember(ctx: LedgerContext, actor: Actor): Promise<MemberView & { effectiveRole: Role }> {

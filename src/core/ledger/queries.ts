@@ -2,7 +2,7 @@ import { addDays, dateIn } from "../dates.ts";
 import { LIVE_STATUSES, OPEN_STATUSES } from "../transitions.ts";
 import type { AssignmentStatus, AssignmentView, DatasetView, Range } from "../types.ts";
 import { assignmentView, STATUS_ORDER } from "../views.ts";
-import { computeWorkload, type AnnotatorLoad } from "../workload.ts";
+import { type AnnotatorLoad, computeWorkload } from "../workload.ts";
 import type { LedgerContext } from "./context.ts";
 import { getDataset } from "./datasets.ts";
 
@@ -14,7 +14,11 @@ export interface AssignmentFilter {
 }
 
 /** Assignments, most actionable first (in progress, rework, pending, in review, completed). */
-export async function listAssignments(ctx: LedgerContext, teamId: string, f: AssignmentFilter = {}): Promise<AssignmentView[]> {
+export async function listAssignments(
+  ctx: LedgerContext,
+  teamId: string,
+  f: AssignmentFilter = {},
+): Promise<AssignmentView[]> {
   const rows = await ctx.store.read.assignments.list(teamId, {
     assigneeId: f.assigneeId,
     dataset: f.dataset,
@@ -89,17 +93,23 @@ export async function coverage(ctx: LedgerContext, teamId: string, slug: string)
     doneItems += a.itemsDone;
     if (a.status === "IN_REVIEW") inReviewItems += size;
     if (a.status === "COMPLETED") completedItems += size;
-    if (a.dueDate && OPEN_STATUSES.includes(a.status) && a.dueDate.toISOString().slice(0, 10) < today) overdueRanges += 1;
+    if (a.dueDate && OPEN_STATUSES.includes(a.status) && a.dueDate.toISOString().slice(0, 10) < today)
+      overdueRanges += 1;
   }
   const freeItems = spans.reduce((n, s) => n + s.last - s.first + 1, 0);
   const recentDone = itemsDoneIn(progress);
   const itemsPerDay = Math.round((recentDone / FORECAST_WINDOW_DAYS) * 10) / 10;
   const remaining = dataset.itemCount - doneItems;
   const forecastFinish =
-    remaining <= 0 ? today : itemsPerDay > 0 ? addDays(today, Math.ceil(remaining / (recentDone / FORECAST_WINDOW_DAYS))) : null;
+    remaining <= 0
+      ? today
+      : itemsPerDay > 0
+        ? addDays(today, Math.ceil(remaining / (recentDone / FORECAST_WINDOW_DAYS)))
+        : null;
   const people = new Map<string, number>();
   const holders = new Set(live.map((a) => a.assigneeId));
-  for (const m of members) if (holders.has(m.userId)) people.set(m.userId, m.capacityPerWeek ?? ctx.config.defaultCapacity);
+  for (const m of members)
+    if (holders.has(m.userId)) people.set(m.userId, m.capacityPerWeek ?? ctx.config.defaultCapacity);
   return {
     dataset,
     itemCount: dataset.itemCount,

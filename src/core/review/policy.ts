@@ -1,5 +1,5 @@
-import type { Range } from "../types.ts";
 import { rangeSize } from "../ranges.ts";
+import type { Range } from "../types.ts";
 
 export interface ReviewPolicy {
   /** share of a range's items checked in a sampled review, 0..1 */
@@ -26,12 +26,7 @@ export interface ReviewPlan {
  *
  * @param earlierRanges ranges of this annotator in this dataset submitted before this one
  */
-export function planReview(
-  policy: ReviewPolicy,
-  range: Range,
-  earlierRanges: number,
-  seed: string,
-): ReviewPlan {
+export function planReview(policy: ReviewPolicy, range: Range, earlierRanges: number, seed: string): ReviewPlan {
   const size = rangeSize(range);
   const gold = policy.goldItems.filter((i) => i >= range.first && i <= range.last);
   if (earlierRanges < policy.firstK) {
@@ -101,7 +96,10 @@ export function pickReviewer(
   const eligible = candidates.filter((c) => c.userId !== annotatorId);
   if (previousReviewerId && eligible.some((c) => c.userId === previousReviewerId)) return previousReviewerId;
   const sorted = [...eligible].sort(
-    (a, b) => a.pendingItems - b.pendingItems || Number(b.dedicated ?? false) - Number(a.dedicated ?? false) || a.userId.localeCompare(b.userId),
+    (a, b) =>
+      a.pendingItems - b.pendingItems ||
+      Number(b.dedicated ?? false) - Number(a.dedicated ?? false) ||
+      a.userId.localeCompare(b.userId),
   );
   return sorted[0]?.userId ?? null;
 }

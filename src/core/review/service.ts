@@ -1,7 +1,7 @@
 import type { AssignmentInDataset, ReviewInDataset } from "../../db/records.ts";
 import type { Repositories } from "../../db/store.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
-import { change, roleOf, type LedgerContext } from "../ledger/context.ts";
+import { change, type LedgerContext, roleOf } from "../ledger/context.ts";
 import { assignmentRef, parseReviewRef, reviewRef } from "../refs.ts";
 import { atLeast } from "../roles.ts";
 import { person, text } from "../text.ts";
@@ -13,7 +13,12 @@ import { pickReviewer, planReview, type ReviewerCandidate } from "./policy.ts";
 const MAY_REVIEW = ["REVIEWER", "LEAD", "ADMIN"] as const;
 
 /** Users who may review ranges of a dataset: reviewers, leads and admins, by workspace or dataset role. */
-export async function reviewersOf(ctx: LedgerContext, r: Repositories, teamId: string, datasetId: number): Promise<ReviewerCandidate[]> {
+export async function reviewersOf(
+  ctx: LedgerContext,
+  r: Repositories,
+  teamId: string,
+  datasetId: number,
+): Promise<ReviewerCandidate[]> {
   const [members, onDataset, backlog] = await Promise.all([
     r.members.holdingRoles(teamId, MAY_REVIEW),
     r.members.holdingDatasetRoles(datasetId, MAY_REVIEW),
@@ -30,7 +35,12 @@ export async function reviewersOf(ctx: LedgerContext, r: Repositories, teamId: s
  * Called inside the submit transaction. Returns the review that was opened,
  * or null when the policy reviews nothing and the range is complete.
  */
-export async function startReviewOnSubmit(ctx: LedgerContext, r: Repositories, a: AssignmentInDataset, round: number): Promise<ReviewView | null> {
+export async function startReviewOnSubmit(
+  ctx: LedgerContext,
+  r: Repositories,
+  a: AssignmentInDataset,
+  round: number,
+): Promise<ReviewView | null> {
   const previous = round > 1 ? await r.reviews.latestRound(a.id) : null;
   let sample: number[];
   let seed: string;
@@ -97,23 +107,40 @@ async function loadReview(r: Repositories, teamId: string, ref: string | number)
 }
 
 /** Refuses unless the actor may decide review `r` now: it is pending, not their own range, and theirs to review or they lead. */
-async function checkMayReview(ctx: LedgerContext, repos: Repositories, actor: Actor, r: ReviewInDataset, opts: { register: boolean }) {
+async function checkMayReview(
+  ctx: LedgerContext,
+  repos: Repositories,
+  actor: Actor,
+  r: ReviewInDataset,
+  opts: { register: boolean },
+) {
   const label = `${reviewRef(r.id)} of ${assignmentRef(r.assignmentId)}`;
   if (r.status !== "PENDING") {
-    throw conflict(`${label} was already decided${r.decidedAt ? ` on ${r.decidedAt.toISOString().slice(0, 10)}` : ""}`, { status: r.status });
+    throw conflict(
+      `${label} was already decided${r.decidedAt ? ` on ${r.decidedAt.toISOString().slice(0, 10)}` : ""}`,
+      { status: r.status },
+    );
   }
   if (r.annotatorId === actor.userId) throw forbidden(`nobody reviews their own range; ${label} is yours`);
   const role = await roleOf(ctx, repos, actor, r.assignment.datasetId, { register: opts.register });
   if (r.reviewerId !== actor.userId && !atLeast(role, "LEAD")) {
     throw forbidden(
-      r.reviewerId ? text`${label} is assigned to ${person(r.reviewerId)}; only they or a lead can decide it` : `only reviewers and leads can review; you are not one`,
+      r.reviewerId
+        ? text`${label} is assigned to ${person(r.reviewerId)}; only they or a lead can decide it`
+        : `only reviewers and leads can review; you are not one`,
     );
   }
   if (!atLeast(role, "REVIEWER")) throw forbidden("only reviewers and leads can review");
 }
 
 /** Record a reviewer's verdict on a submitted range. */
-export async function recordReview(ctx: LedgerContext, actor: Actor, ref: string | number, v: ReviewVerdict, opts: ChangeOptions = {}) {
+export async function recordReview(
+  ctx: LedgerContext,
+  actor: Actor,
+  ref: string | number,
+  v: ReviewVerdict,
+  opts: ChangeOptions = {},
+) {
   return change(ctx, actor.teamId, "review.decide", opts.idempotencyKey, async (repos) => {
     const found = await loadReview(repos, actor.teamId, ref);
     await repos.reviews.lock(found.id);
@@ -128,14 +155,19 @@ export async function recordReview(ctx: LedgerContext, actor: Actor, ref: string
     }
     const taxonomy = new Set(a.dataset.errorTaxonomy);
     for (const [cat, n] of Object.entries(v.errors)) {
-      if (!taxonomy.has(cat)) throw invalid(`"${cat}" is not an error category of ${a.dataset.slug}; categories: ${[...taxonomy].join(", ")}`);
+      if (!taxonomy.has(cat))
+        throw invalid(
+          `"${cat}" is not an error category of ${a.dataset.slug}; categories: ${[...taxonomy].join(", ")}`,
+        );
       if (!Number.isSafeInteger(n) || n < 0) throw invalid(`the count of "${cat}" errors must be a whole number ≥ 0`);
     }
     const comment = v.comment?.trim() || null;
-    if (v.verdict === "changes" && !comment) throw invalid("say what to change: a comment is required when requesting changes");
+    if (v.verdict === "changes" && !comment)
+      throw invalid("say what to change: a comment is required when requesting changes");
     const goldInSample = r.sampleItems.filter((i) => a.dataset.goldItems.includes(i)).length;
     const goldCorrect = v.goldCorrect ?? goldInSample;
-    if (goldCorrect < 0 || goldCorrect > goldInSample) throw invalid(`gold correct must be between 0 and ${goldInSample}`);
+    if (goldCorrect < 0 || goldCorrect > goldInSample)
+      throw invalid(`gold correct must be between 0 and ${goldInSample}`);
     const now = ctx.config.clock();
     const errors = Object.fromEntries(Object.entries(v.errors).filter(([, n]) => n > 0));
     const decided = await repos.reviews.decide(r.id, {
@@ -195,6 +227,13 @@ export async function getReview(ctx: LedgerContext, teamId: string, ref: string 
 }
 
 /** Pending reviews waiting for a reviewer (or unassigned ones, for leads), oldest first. */
-export async function reviewQueue(ctx: LedgerContext, teamId: string, reviewerId: string, includeUnassigned = false): Promise<ReviewView[]> {
-  return (await ctx.store.read.reviews.queue(teamId, reviewerId, includeUnassigned, 50)).map((r) => reviewView(r, r.assignment.dataset.slug));
+export async function reviewQueue(
+  ctx: LedgerContext,
+  teamId: string,
+  reviewerId: string,
+  includeUnassigned = false,
+): Promise<ReviewView[]> {
+  return (await ctx.store.read.reviews.queue(teamId, reviewerId, includeUnassigned, 50)).map((r) =>
+    reviewView(r, r.assignment.dataset.slug),
+  );
 }

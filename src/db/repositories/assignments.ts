@@ -44,7 +44,10 @@ export type AssignmentPatch = Partial<
 export type ListedAssignment = AssignmentRecord & { dataset: Pick<DatasetRecord, "slug" | "itemNoun"> };
 
 /** What workload and coverage need of a live assignment. */
-export type AssignmentLoad = Pick<AssignmentRecord, "assigneeId" | "status" | "first" | "last" | "itemsDone" | "dueDate">;
+export type AssignmentLoad = Pick<
+  AssignmentRecord,
+  "assigneeId" | "status" | "first" | "last" | "itemsDone" | "dueDate"
+>;
 
 export interface AssignmentQuery {
   assigneeId?: string;
@@ -127,12 +130,18 @@ export class AssignmentRepository {
 
   /** Every free span of a dataset, lowest first. */
   freeSpans(datasetId: number): Promise<Range[]> {
-    return this.db.freeSpan.findMany({ where: { datasetId }, orderBy: { first: "asc" }, select: { first: true, last: true } });
+    return this.db.freeSpan.findMany({
+      where: { datasetId },
+      orderBy: { first: "asc" },
+      select: { first: true, last: true },
+    });
   }
 
   /** How many of an annotator's other ranges of a dataset were submitted at least once. */
   submittedBefore(datasetId: number, assigneeId: string, exceptId: number): Promise<number> {
-    return this.db.assignment.count({ where: { datasetId, assigneeId, reviewRound: { gt: 0 }, id: { not: exceptId } } });
+    return this.db.assignment.count({
+      where: { datasetId, assigneeId, reviewRound: { gt: 0 }, id: { not: exceptId } },
+    });
   }
 
   /** Assignments matching `q`, nearest due date first. */

@@ -1,7 +1,7 @@
 /** The append-only audit trail (a trigger refuses updates and deletes). */
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { AuditEventInput } from "../records.ts";
-import { toJson, type Client } from "./client.ts";
+import { type Client, toJson } from "./client.ts";
 
 /** The change an audit event recorded, as its before/after JSON. */
 export interface RecordedChange {

@@ -57,7 +57,10 @@ export class DatasetRepository {
   }
 
   list(teamId: string, includeArchived: boolean): Promise<DatasetRecord[]> {
-    return this.db.dataset.findMany({ where: { teamId, ...(includeArchived ? {} : { archived: false }) }, orderBy: { slug: "asc" } });
+    return this.db.dataset.findMany({
+      where: { teamId, ...(includeArchived ? {} : { archived: false }) },
+      orderBy: { slug: "asc" },
+    });
   }
 
   create(d: NewDatasetRecord): Promise<DatasetRecord> {
@@ -74,11 +77,18 @@ export class DatasetRepository {
   }
 
   latestInstruction(datasetId: number): Promise<InstructionRecord | null> {
-    return this.db.datasetInstruction.findFirst({ where: { datasetId }, orderBy: { version: "desc" }, select: INSTRUCTION });
+    return this.db.datasetInstruction.findFirst({
+      where: { datasetId },
+      orderBy: { version: "desc" },
+      select: INSTRUCTION,
+    });
   }
 
   /** Publishes the next version of a dataset's instructions. */
-  async publishInstruction(datasetId: number, i: { text: string; url: string | null; createdBy: string }): Promise<InstructionRecord> {
+  async publishInstruction(
+    datasetId: number,
+    i: { text: string; url: string | null; createdBy: string },
+  ): Promise<InstructionRecord> {
     const prev = await this.latestInstruction(datasetId);
     return this.db.datasetInstruction.create({
       data: { datasetId, version: (prev?.version ?? 0) + 1, ...i },

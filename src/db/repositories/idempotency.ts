@@ -16,7 +16,10 @@ export class IdempotencyRepository {
 
   /** Takes a key for `operation`; false when it was taken before (see `prior`). */
   async claim(teamId: string, key: string, operation: string): Promise<boolean> {
-    const inserted = await this.db.idempotencyKey.createMany({ data: [{ teamId, key, operation }], skipDuplicates: true });
+    const inserted = await this.db.idempotencyKey.createMany({
+      data: [{ teamId, key, operation }],
+      skipDuplicates: true,
+    });
     return inserted.count === 1;
   }
 

@@ -39,7 +39,13 @@ export function repositories(db: Client): Repositories {
   };
 }
 
-export type { AssignmentLoad, AssignmentPatch, AssignmentQuery, ListedAssignment, NewAssignmentRecord } from "./assignments.ts";
+export type {
+  AssignmentLoad,
+  AssignmentPatch,
+  AssignmentQuery,
+  ListedAssignment,
+  NewAssignmentRecord,
+} from "./assignments.ts";
 export type { RecordedChange } from "./audit.ts";
 export type { DatasetPatch, NewDatasetRecord } from "./datasets.ts";
 export type { HandoffPatch, NewHandoffRecord } from "./handoffs.ts";

@@ -35,7 +35,11 @@ export class MemberRepository {
   }
 
   /** Keeps the name and time zone Slack reports (registering the member if new). */
-  saveProfile(teamId: string, userId: string, profile: { displayName: string | null; timezone: string | null }): Promise<MemberRecord> {
+  saveProfile(
+    teamId: string,
+    userId: string,
+    profile: { displayName: string | null; timezone: string | null },
+  ): Promise<MemberRecord> {
     return this.db.member.upsert({
       where: { teamId_userId: { teamId, userId } },
       create: { teamId, userId, ...profile },
@@ -53,7 +57,10 @@ export class MemberRepository {
 
   /** Members whose workspace role is one of `roles`. */
   holdingRoles(teamId: string, roles: readonly Role[]): Promise<{ userId: string; role: Role }[]> {
-    return this.db.member.findMany({ where: { teamId, role: { in: [...roles] } }, select: { userId: true, role: true } });
+    return this.db.member.findMany({
+      where: { teamId, role: { in: [...roles] } },
+      select: { userId: true, role: true },
+    });
   }
 
   /** The role a user holds on one dataset, if any. */
@@ -75,6 +82,9 @@ export class MemberRepository {
 
   /** Users holding one of `roles` on a dataset. */
   holdingDatasetRoles(datasetId: number, roles: readonly Role[]): Promise<{ userId: string; role: Role }[]> {
-    return this.db.datasetRole.findMany({ where: { datasetId, role: { in: [...roles] } }, select: { userId: true, role: true } });
+    return this.db.datasetRole.findMany({
+      where: { datasetId, role: { in: [...roles] } },
+      select: { userId: true, role: true },
+    });
   }
 }

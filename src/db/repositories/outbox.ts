@@ -15,12 +15,19 @@ export class OutboxRepository {
 
   /** Reserves a key; false when a message with this key was already sent (or is being sent). */
   async reserve(teamId: string, key: string, kind: string, recipient: string): Promise<boolean> {
-    const r = await this.db.notification.createMany({ data: [{ teamId, dedupeKey: key, kind, recipient }], skipDuplicates: true });
+    const r = await this.db.notification.createMany({
+      data: [{ teamId, dedupeKey: key, kind, recipient }],
+      skipDuplicates: true,
+    });
     return r.count === 1;
   }
 
   /** Records where a reserved message landed. */
-  async markSent(teamId: string, key: string, where: { channelId: string; messageTs: string; at: Date }): Promise<void> {
+  async markSent(
+    teamId: string,
+    key: string,
+    where: { channelId: string; messageTs: string; at: Date },
+  ): Promise<void> {
     await this.db.notification.update({
       where: { teamId_dedupeKey: { teamId, dedupeKey: key } },
       data: { channelId: where.channelId, messageTs: where.messageTs, sentAt: where.at },
@@ -38,6 +45,11 @@ export class OutboxRepository {
       where: { teamId, dedupeKey: { startsWith: prefix }, sentAt: { not: null } },
       orderBy: { id: "asc" },
     });
-    return rows.map((r) => ({ key: r.dedupeKey, recipient: r.recipient, channelId: r.channelId, messageTs: r.messageTs }));
+    return rows.map((r) => ({
+      key: r.dedupeKey,
+      recipient: r.recipient,
+      channelId: r.channelId,
+      messageTs: r.messageTs,
+    }));
   }
 }

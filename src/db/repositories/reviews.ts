@@ -33,7 +33,9 @@ export interface ReviewerBacklog {
 
 const WITH_ASSIGNMENT = { assignment: { include: { dataset: true } }, errors: true } as const;
 
-const record = <R extends Review & { errors?: ReviewError[] }>(r: R): Omit<R, "errors"> & { errors: Record<string, number> } => ({
+const record = <R extends Review & { errors?: ReviewError[] }>(
+  r: R,
+): Omit<R, "errors"> & { errors: Record<string, number> } => ({
   ...r,
   errors: Object.fromEntries((r.errors ?? []).map((e) => [e.category, e.count])),
 });
@@ -90,7 +92,12 @@ export class ReviewRepository {
   }
 
   /** Pending reviews of one reviewer (and unassigned ones when asked), oldest first. */
-  async queue(teamId: string, reviewerId: string, includeUnassigned: boolean, limit: number): Promise<ReviewInDataset[]> {
+  async queue(
+    teamId: string,
+    reviewerId: string,
+    includeUnassigned: boolean,
+    limit: number,
+  ): Promise<ReviewInDataset[]> {
     const rows = await this.db.review.findMany({
       where: { teamId, status: "PENDING", OR: [{ reviewerId }, ...(includeUnassigned ? [{ reviewerId: null }] : [])] },
       include: WITH_ASSIGNMENT,

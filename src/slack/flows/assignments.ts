@@ -3,13 +3,20 @@
  * actor, then (in the background) the DMs and App Home refreshes for everyone
  * it concerns. Used alike by commands, buttons and modals.
  */
-import type { Actor } from "../../core/types.ts";
+
 import type { ProgressUpdate } from "../../core/ledger/index.ts";
-import { claimedMessage, assignedMessage, progressMessage, releasedMessage, submittedMessage } from "../../ui/assignment-messages.ts";
+import type { Actor } from "../../core/types.ts";
+import {
+  assignedMessage,
+  claimedMessage,
+  progressMessage,
+  releasedMessage,
+  submittedMessage,
+} from "../../ui/assignment-messages.ts";
 import { handoffDecidedMessage } from "../../ui/handoff-messages.ts";
-import { type Message } from "../../ui/message.ts";
+import type { Message } from "../../ui/message.ts";
 import { reviewRequestMessage } from "../../ui/review-messages.ts";
-import { todayOf, type Services } from "../services.ts";
+import { type Services, todayOf } from "../services.ts";
 import { leadCopyPrefix } from "./handoffs.ts";
 
 export type ClaimRequest =
@@ -19,8 +26,16 @@ export type ClaimRequest =
 export async function claimFlow(s: Services, actor: Actor, req: ClaimRequest, key: string): Promise<Message> {
   const r =
     req.kind === "range"
-      ? await s.ledger.claim(actor, { dataset: req.dataset, first: req.first, last: req.last, dueDate: req.due, note: req.note }, { idempotencyKey: key })
-      : await s.ledger.claimNext(actor, { dataset: req.dataset, size: req.size ?? undefined, dueDate: req.due, note: req.note }, { idempotencyKey: key });
+      ? await s.ledger.claim(
+          actor,
+          { dataset: req.dataset, first: req.first, last: req.last, dueDate: req.due, note: req.note },
+          { idempotencyKey: key },
+        )
+      : await s.ledger.claimNext(
+          actor,
+          { dataset: req.dataset, size: req.size ?? undefined, dueDate: req.due, note: req.note },
+          { idempotencyKey: key },
+        );
   s.background.run("home after claim", () => s.home.refresh(actor.teamId, [actor.userId]));
   return claimedMessage(r.assignment, r.dataset, await todayOf(s, actor.teamId, actor.userId));
 }
@@ -33,16 +48,28 @@ export async function assignFlow(
 ): Promise<Message> {
   const r = await s.ledger.assign(
     actor,
-    { dataset: req.dataset, first: req.first, last: req.last, assigneeId: req.userId, dueDate: req.due, note: req.note },
+    {
+      dataset: req.dataset,
+      first: req.first,
+      last: req.last,
+      assigneeId: req.userId,
+      dueDate: req.due,
+      note: req.note,
+    },
     { idempotencyKey: key },
   );
   const a = r.assignment;
   if (!r.replayed) {
     s.background.run("dm after assign", async () => {
-      await s.notifier.dm(actor.teamId, a.assigneeId, claimedMessage(a, r.dataset, await todayOf(s, actor.teamId, a.assigneeId), actor.userId), {
-        key: `assigned:${a.ref}`,
-        kind: "assigned",
-      });
+      await s.notifier.dm(
+        actor.teamId,
+        a.assigneeId,
+        claimedMessage(a, r.dataset, await todayOf(s, actor.teamId, a.assigneeId), actor.userId),
+        {
+          key: `assigned:${a.ref}`,
+          kind: "assigned",
+        },
+      );
       await s.home.refresh(actor.teamId, [a.assigneeId, actor.userId]);
     });
   }
@@ -55,7 +82,14 @@ export type ProgressRequest =
 
 export async function progressFlow(s: Services, actor: Actor, req: ProgressRequest, key: string): Promise<Message> {
   if (req.kind === "done") return submitFlow(s, actor, req.id, req.note, key);
-  return stepFlow(s, actor, req.id, req.kind === "count" ? { count: req.count } : { step: req.kind }, req.kind === "count" ? null : req.note, key);
+  return stepFlow(
+    s,
+    actor,
+    req.id,
+    req.kind === "count" ? { count: req.count } : { step: req.kind },
+    req.kind === "count" ? null : req.note,
+    key,
+  );
 }
 
 /**
@@ -74,14 +108,21 @@ export async function stepFlow(
   const a = r.assignment;
   s.background.run("home after progress", () => s.home.refresh(actor.teamId, [actor.userId, a.assigneeId]));
   const today = await todayOf(s, actor.teamId, actor.userId);
-  if (update.step === "pause") return progressMessage(a, today, `:double_vertical_bar: *${a.ref}* is paused (back to pending).`);
+  if (update.step === "pause")
+    return progressMessage(a, today, `:double_vertical_bar: *${a.ref}* is paused (back to pending).`);
   if (update.count === undefined) return progressMessage(a, today, `:hammer_and_wrench: *${a.ref}* is in progress.`);
   const started = !update.step && r.previous.status !== a.status ? ` and started it` : "";
   return progressMessage(a, today, `:pencil2: *${a.ref}*: ${a.itemsDone} of ${a.size} done${started}.`);
 }
 
 /** Submits a range: the reply, then the review request to the reviewer (in the background). */
-async function submitFlow(s: Services, actor: Actor, id: number | string, note: string | null, key: string): Promise<Message> {
+async function submitFlow(
+  s: Services,
+  actor: Actor,
+  id: number | string,
+  note: string | null,
+  key: string,
+): Promise<Message> {
   const r = await s.ledger.submit(actor, id, { idempotencyKey: key, reason: note ?? undefined });
   const { assignment: a, review } = r;
   if (!r.replayed) {
@@ -98,12 +139,21 @@ async function submitFlow(s: Services, actor: Actor, id: number | string, note: 
   return submittedMessage(a, review, await todayOf(s, actor.teamId, actor.userId));
 }
 
-export async function releaseFlow(s: Services, actor: Actor, id: number | string, reason: string | null, key: string): Promise<Message> {
+export async function releaseFlow(
+  s: Services,
+  actor: Actor,
+  id: number | string,
+  reason: string | null,
+  key: string,
+): Promise<Message> {
   const r = await s.ledger.release(actor, id, { idempotencyKey: key, reason: reason ?? undefined });
   const a = r.assignment;
   s.background.run("after release", async () => {
     if (!r.replayed && a.assigneeId !== actor.userId) {
-      await s.notifier.dm(actor.teamId, a.assigneeId, releasedMessage(a), { key: `released:${a.ref}`, kind: "released" });
+      await s.notifier.dm(actor.teamId, a.assigneeId, releasedMessage(a), {
+        key: `released:${a.ref}`,
+        kind: "released",
+      });
     }
     const leads: string[] = [];
     // Releasing withdrew the range's pending handoff request: the leads' copies say so.
@@ -116,4 +166,3 @@ export async function releaseFlow(s: Services, actor: Actor, id: number | string
   });
   return releasedMessage(a);
 }
-

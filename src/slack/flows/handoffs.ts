@@ -1,14 +1,27 @@
 /** Handoff requests and decisions: replies, the leads' approval DMs and their updates. */
-import type { Actor } from "../../core/types.ts";
+
 import type { HandoffDecision, HandoffInput, HandoffOutcome } from "../../core/ledger/index.ts";
-import { handoffAppliedMessage, handoffApprovalMessage, handoffDecidedMessage, handoffOutcomeDm, handoffRequestedMessage } from "../../ui/handoff-messages.ts";
-import { type Message } from "../../ui/message.ts";
-import { todayOf, type Services } from "../services.ts";
+import type { Actor } from "../../core/types.ts";
+import {
+  handoffAppliedMessage,
+  handoffApprovalMessage,
+  handoffDecidedMessage,
+  handoffOutcomeDm,
+  handoffRequestedMessage,
+} from "../../ui/handoff-messages.ts";
+import type { Message } from "../../ui/message.ts";
+import { type Services, todayOf } from "../services.ts";
 
 /** Key prefix of the leads' copies of a request; each lead's copy adds their user id. */
 export const leadCopyPrefix = (handoffRef: string) => `handoff:${handoffRef}:lead:`;
 
-export async function handoffFlow(s: Services, actor: Actor, ref: number | string, input: HandoffInput, key: string): Promise<Message> {
+export async function handoffFlow(
+  s: Services,
+  actor: Actor,
+  ref: number | string,
+  input: HandoffInput,
+  key: string,
+): Promise<Message> {
   const r = await s.ledger.handoff(actor, ref, input, { idempotencyKey: key });
   const h = r.handoff;
   if (!r.applied) {
@@ -16,7 +29,10 @@ export async function handoffFlow(s: Services, actor: Actor, ref: number | strin
     s.background.run("ask leads", async () => {
       const a = await s.ledger.getAssignment(actor.teamId, h.assignmentId);
       for (const lead of leads) {
-        await s.notifier.dm(actor.teamId, lead, handoffApprovalMessage(h, a), { key: `${leadCopyPrefix(h.ref)}${lead}`, kind: "handoff_request" });
+        await s.notifier.dm(actor.teamId, lead, handoffApprovalMessage(h, a), {
+          key: `${leadCopyPrefix(h.ref)}${lead}`,
+          kind: "handoff_request",
+        });
       }
       await s.home.refresh(actor.teamId, [actor.userId, ...leads]);
     });
@@ -26,7 +42,13 @@ export async function handoffFlow(s: Services, actor: Actor, ref: number | strin
   return handoffAppliedMessage(h, r.moved, r.kept);
 }
 
-export async function decideFlow(s: Services, actor: Actor, ref: number | string, decision: HandoffDecision, key: string): Promise<Message> {
+export async function decideFlow(
+  s: Services,
+  actor: Actor,
+  ref: number | string,
+  decision: HandoffDecision,
+  key: string,
+): Promise<Message> {
   const r = await s.ledger.decideHandoff(actor, ref, decision, { idempotencyKey: key });
   if (!r.replayed) s.background.run("after handoff decision", () => notifyOutcome(s, actor, r));
   return handoffDecidedMessage(r.handoff);
@@ -36,7 +58,9 @@ export async function decideFlow(s: Services, actor: Actor, ref: number | string
 async function notifyOutcome(s: Services, actor: Actor, r: HandoffOutcome & { replayed: boolean }): Promise<void> {
   const h = r.handoff;
   await s.notifier.updateAll(actor.teamId, leadCopyPrefix(h.ref), handoffDecidedMessage(h));
-  const concerned = [h.requesterId, h.fromUserId, h.toUserId].filter((u): u is string => Boolean(u) && u !== actor.userId);
+  const concerned = [h.requesterId, h.fromUserId, h.toUserId].filter(
+    (u): u is string => Boolean(u) && u !== actor.userId,
+  );
   for (const user of new Set(concerned)) {
     const msg = handoffOutcomeDm(h, r.moved, user, await todayOf(s, actor.teamId, user));
     await s.notifier.dm(actor.teamId, user, msg, { key: `handoff:${h.ref}:outcome:${user}`, kind: "handoff_outcome" });

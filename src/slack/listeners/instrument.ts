@@ -3,7 +3,12 @@ import type { Services } from "../services.ts";
 export type ListenerKind = "command" | "action" | "view" | "event" | "shortcut";
 
 /** Wraps a listener with request metrics and a last-resort log of anything it let escape. */
-export function instrument<A extends unknown[]>(s: Services, kind: ListenerKind, name: string, fn: (...args: A) => Promise<void>) {
+export function instrument<A extends unknown[]>(
+  s: Services,
+  kind: ListenerKind,
+  name: string,
+  fn: (...args: A) => Promise<void>,
+) {
   return async (...args: A): Promise<void> => {
     const end = s.metrics.duration.startTimer({ kind, name });
     try {

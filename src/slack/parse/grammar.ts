@@ -12,10 +12,7 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
   readonly usage: string;
 
-  constructor(
-    message: string,
-    usage: string,
-  ) {
+  constructor(message: string, usage: string) {
     super(message);
     this.usage = usage;
   }
@@ -239,7 +236,15 @@ export type LedgerCommand =
   | { kind: "status"; dataset: string | null; public: boolean }
   | { kind: "dataset-add"; slug: string; items: number; channelId: string | null; title: string | null }
   | { kind: "dataset-set"; slug: string; setting: DatasetSetting }
-  | { kind: "assign"; dataset: string; first: number; last: number; userId: string; due: string | null; note: string | null }
+  | {
+      kind: "assign";
+      dataset: string;
+      first: number;
+      last: number;
+      userId: string;
+      due: string | null;
+      note: string | null;
+    }
   | { kind: "role"; userId: string; role: Role; dataset: string | null }
   | { kind: "capacity"; userId: string; itemsPerWeek: number }
   | { kind: "export"; dataset: string };
@@ -256,7 +261,11 @@ export function parseLedger(text: string): LedgerCommand {
       const isPublic = args.some((a) => a.toLowerCase() === "public");
       const names = args.filter((a) => a.toLowerCase() !== "public");
       if (names.length > 1) throw new UsageError(`unexpected "${names.slice(1).join(" ")}"`, LEDGER_USAGES.status);
-      return { kind: "status", dataset: names[0] ? expectDataset(names[0], LEDGER_USAGES.status) : null, public: isPublic };
+      return {
+        kind: "status",
+        dataset: names[0] ? expectDataset(names[0], LEDGER_USAGES.status) : null,
+        public: isPublic,
+      };
     }
     case "dataset": {
       const verb = t[1]?.toLowerCase();
@@ -285,7 +294,10 @@ export function parseLedger(text: string): LedgerCommand {
         if (!parsed.ok) throw new UsageError(parsed.problem, u);
         return { kind: "dataset-set", slug: s, setting: parsed.setting };
       }
-      throw new UsageError(`"dataset ${t[1] ?? ""}" is not a command; use add or set`, `${LEDGER_USAGES.datasetAdd}  ·  ${LEDGER_USAGES.datasetSet}`);
+      throw new UsageError(
+        `"dataset ${t[1] ?? ""}" is not a command; use add or set`,
+        `${LEDGER_USAGES.datasetAdd}  ·  ${LEDGER_USAGES.datasetSet}`,
+      );
     }
     case "assign": {
       const u = LEDGER_USAGES.assign;
@@ -314,6 +326,9 @@ export function parseLedger(text: string): LedgerCommand {
     case "export":
       return { kind: "export", dataset: expectDataset(t[1], LEDGER_USAGES.export) };
     default:
-      throw new UsageError(`"${t[0]}" is not a /ledger command; commands: ${SUBCOMMANDS.join(", ")}`, LEDGER_USAGES.help);
+      throw new UsageError(
+        `"${t[0]}" is not a /ledger command; commands: ${SUBCOMMANDS.join(", ")}`,
+        LEDGER_USAGES.help,
+      );
   }
 }

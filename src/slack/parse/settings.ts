@@ -6,7 +6,12 @@
  * are the core's.
  */
 import { z } from "zod";
-import { DATASET_SETTINGS, isDatasetSettingKey, type DatasetSetting, type DatasetSettingKey } from "../../core/ledger/settings.ts";
+import {
+  DATASET_SETTINGS,
+  type DatasetSetting,
+  type DatasetSettingKey,
+  isDatasetSettingKey,
+} from "../../core/ledger/settings.ts";
 import type { Range } from "../../core/types.ts";
 
 /** The first problem zod found, as a sentence. */
@@ -67,9 +72,14 @@ const review = z
   .regex(/^(every|first-k)$/i, { error: 'review must be "every" or "first-k"' })
   .transform((s) => s.toLowerCase() as "every" | "first-k");
 
-const taxonomy = z
-  .string()
-  .transform((s): readonly string[] | "default" => (/^default$/i.test(s) ? "default" : s.split(",").map((c) => c.trim()).filter(Boolean)));
+const taxonomy = z.string().transform((s): readonly string[] | "default" =>
+  /^default$/i.test(s)
+    ? "default"
+    : s
+        .split(",")
+        .map((c) => c.trim())
+        .filter(Boolean),
+);
 
 const VALUES: { [K in DatasetSettingKey]: z.ZodType<Extract<DatasetSetting, { key: K }>["value"], string> } = {
   title: z.string(),
@@ -87,13 +97,21 @@ const VALUES: { [K in DatasetSettingKey]: z.ZodType<Extract<DatasetSetting, { ke
 };
 
 /** A setting as typed, or the problem with it (one sentence). */
-export function parseDatasetSetting(key: string, value: string): { ok: true; setting: DatasetSetting } | { ok: false; problem: string } {
+export function parseDatasetSetting(
+  key: string,
+  value: string,
+): { ok: true; setting: DatasetSetting } | { ok: false; problem: string } {
   const k = key.toLowerCase();
   if (!isDatasetSettingKey(k)) {
-    return { ok: false, problem: `"${key}" is not a dataset setting; settings: ${Object.keys(DATASET_SETTINGS).join(", ")}` };
+    return {
+      ok: false,
+      problem: `"${key}" is not a dataset setting; settings: ${Object.keys(DATASET_SETTINGS).join(", ")}`,
+    };
   }
   const text = value.trim();
   if (!text) return { ok: false, problem: `give a value for ${k}: ${DATASET_SETTINGS[k]}` };
   const r = VALUES[k].safeParse(text);
-  return r.success ? { ok: true, setting: { key: k, value: r.data } as DatasetSetting } : { ok: false, problem: firstIssue(r.error) };
+  return r.success
+    ? { ok: true, setting: { key: k, value: r.data } as DatasetSetting }
+    : { ok: false, problem: firstIssue(r.error) };
 }

@@ -12,11 +12,20 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError
 
 const text = z.object({ type: z.literal("plain_text_input"), value: z.string().nullish() });
 const num = z.object({ type: z.literal("number_input"), value: z.string().nullish() });
-const select = z.object({ type: z.literal("static_select"), selected_option: z.object({ value: z.string() }).nullish() });
+const select = z.object({
+  type: z.literal("static_select"),
+  selected_option: z.object({ value: z.string() }).nullish(),
+});
 const user = z.object({ type: z.literal("users_select"), selected_user: z.string().nullish() });
 const date = z.object({ type: z.literal("datepicker"), selected_date: z.string().nullish() });
-const checks = z.object({ type: z.literal("checkboxes"), selected_options: z.array(z.object({ value: z.string() })).nullish() });
-const radio = z.object({ type: z.literal("radio_buttons"), selected_option: z.object({ value: z.string() }).nullish() });
+const checks = z.object({
+  type: z.literal("checkboxes"),
+  selected_options: z.array(z.object({ value: z.string() })).nullish(),
+});
+const radio = z.object({
+  type: z.literal("radio_buttons"),
+  selected_option: z.object({ value: z.string() }).nullish(),
+});
 
 type Values = Record<string, Record<string, unknown>>;
 
@@ -53,7 +62,8 @@ class Reader {
     }
     const n = Number(v);
     if (n < min || (max !== undefined && n > max)) {
-      this.errors[block] = max !== undefined ? `${label} must be between ${min} and ${max}` : `${label} must be at least ${min}`;
+      this.errors[block] =
+        max !== undefined ? `${label} must be between ${min} and ${max}` : `${label} must be at least ${min}`;
       return null;
     }
     return n;
@@ -124,10 +134,17 @@ export function readClaim(values: unknown): Parsed<ClaimSubmission> {
   const due = r.date(i.due);
   const note = r.text(i.note);
   if (!dataset) return { ok: false, errors: r.errors };
-  return r.result<ClaimSubmission>(range ? { kind: "range", dataset, ...range, due, note } : { kind: "next", dataset, size, due, note });
+  return r.result<ClaimSubmission>(
+    range ? { kind: "range", dataset, ...range, due, note } : { kind: "next", dataset, size, due, note },
+  );
 }
 
-export type ProgressSubmission = { ref: string; done: number | null; action: "progress" | "start" | "pause" | "done"; note: string | null };
+export type ProgressSubmission = {
+  ref: string;
+  done: number | null;
+  action: "progress" | "start" | "pause" | "done";
+  note: string | null;
+};
 
 export function readProgress(values: unknown): Parsed<ProgressSubmission> {
   const i = INPUTS.progress;
@@ -140,7 +157,12 @@ export function readProgress(values: unknown): Parsed<ProgressSubmission> {
   return r.result({ ref: ref ?? "", done, action: action as ProgressSubmission["action"], note: r.text(i.note) });
 }
 
-export type HandoffSubmission = { ref: string; to: string | null; range: { first: number; last: number } | null; reason: string };
+export type HandoffSubmission = {
+  ref: string;
+  to: string | null;
+  range: { first: number; last: number } | null;
+  reason: string;
+};
 
 export function readHandoff(values: unknown): Parsed<HandoffSubmission> {
   const i = INPUTS.handoff;
@@ -173,10 +195,19 @@ export type ReviewSubmission = {
   comment: string | null;
 };
 
-export function readReview(values: unknown, taxonomy: readonly string[], sampleSize: number, goldInSample: number): Parsed<ReviewSubmission> {
+export function readReview(
+  values: unknown,
+  taxonomy: readonly string[],
+  sampleSize: number,
+  goldInSample: number,
+): Parsed<ReviewSubmission> {
   const i = INPUTS.review;
   const r = reader(values);
-  const checked = r.require(i.checked, r.number(i.checked, "items checked", 1, sampleSize), "give the number of items checked");
+  const checked = r.require(
+    i.checked,
+    r.number(i.checked, "items checked", 1, sampleSize),
+    "give the number of items checked",
+  );
   const errors: Record<string, number> = {};
   taxonomy.slice(0, 20).forEach((cat, n) => {
     const v = r.number(`${i.errorPrefix}${n}`, `"${cat}" errors`, 0);
@@ -187,5 +218,11 @@ export function readReview(values: unknown, taxonomy: readonly string[], sampleS
   if (verdict && verdict !== "accept" && verdict !== "changes") r.errors[i.verdict] = "accept or request changes";
   const comment = r.text(i.comment);
   if (verdict === "changes" && !comment) r.errors[i.comment] = "say what to change";
-  return r.result({ itemsChecked: checked ?? 0, errors, goldCorrect: gold, verdict: verdict as "accept" | "changes", comment });
+  return r.result({
+    itemsChecked: checked ?? 0,
+    errors,
+    goldCorrect: gold,
+    verdict: verdict as "accept" | "changes",
+    comment,
+  });
 }

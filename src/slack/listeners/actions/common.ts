@@ -1,13 +1,19 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs, StaticSelectAction } from "@slack/bolt";
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+  StaticSelectAction,
+} from "@slack/bolt";
 import { z } from "zod";
-import type { Actor } from "../../../core/types.ts";
 import { invalid } from "../../../core/errors.ts";
+import type { Actor } from "../../../core/types.ts";
 import type { Message } from "../../../ui/message.ts";
 import type { ModalMetadata } from "../../../ui/modals.ts";
-import { actorOf, type Services } from "../../services.ts";
-import { errorReply } from "../../reply.ts";
 import { showNotice } from "../../modal-openers.ts";
+import { errorReply } from "../../reply.ts";
 import { postResponse, ResponseUrlError } from "../../respond.ts";
+import { actorOf, type Services } from "../../services.ts";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 export type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
@@ -37,20 +43,34 @@ export interface ButtonContext {
  * `handle`. Failures answer the clicker alone (ephemeral in a message, a
  * small modal in the App Home) and change nothing.
  */
-export function buttonAction(s: Services, name: string, shape: z.ZodString, handle: (c: ButtonContext) => Promise<void>) {
+export function buttonAction(
+  s: Services,
+  name: string,
+  shape: z.ZodString,
+  handle: (c: ButtonContext) => Promise<void>,
+) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     const { body, action } = args;
     const responseUrl = body.container?.type !== "view" ? body.response_url : undefined;
     const tell = async (m: Message) => {
-      if (responseUrl) await postResponse(responseUrl, { response_type: "ephemeral", replace_original: false, text: m.text, blocks: m.blocks });
+      if (responseUrl)
+        await postResponse(responseUrl, {
+          response_type: "ephemeral",
+          replace_original: false,
+          text: m.text,
+          blocks: m.blocks,
+        });
       else await showNotice(s, body.trigger_id, "rangekeeper", m);
     };
     try {
       const teamId = body.team?.id ?? body.user.team_id;
       if (!teamId) throw invalid("this request names no workspace");
       const parsed = shape.safeParse(action.value);
-      if (!parsed.success) throw invalid(`this button carries "${String(action.value).slice(0, 40)}", which is not a reference rangekeeper made`);
+      if (!parsed.success)
+        throw invalid(
+          `this button carries "${String(action.value).slice(0, 40)}", which is not a reference rangekeeper made`,
+        );
       const actor = await actorOf(s, teamId, body.user.id);
       await handle({
         args,
@@ -69,7 +89,9 @@ export function buttonAction(s: Services, name: string, shape: z.ZodString, hand
         s.logger.error({ err: e, name }, "could not answer a click");
         return;
       }
-      await tell(errorReply(e, s.logger, name)).catch((err: unknown) => s.logger.error({ err, name }, "could not report an error"));
+      await tell(errorReply(e, s.logger, name)).catch((err: unknown) =>
+        s.logger.error({ err, name }, "could not report an error"),
+      );
     }
   };
 }

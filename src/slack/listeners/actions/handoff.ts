@@ -1,5 +1,5 @@
 import { DomainError } from "../../../core/errors.ts";
-import { decideFlow, decidedState } from "../../flows/handoffs.ts";
+import { decidedState, decideFlow } from "../../flows/handoffs.ts";
 import { openDecisionModal } from "../../modal-openers.ts";
 import type { Services } from "../../services.ts";
 import { buttonAction, REF_VALUE } from "./common.ts";
@@ -9,14 +9,20 @@ import { buttonAction, REF_VALUE } from "./common.ts";
  * already decided shows the decision and who made it.
  */
 export const decisionAction = (approve: boolean) => (s: Services) =>
-  buttonAction(s, approve ? "handoff.approve" : "handoff.reject", REF_VALUE.handoff, async ({ actor, value, key, update }) => {
-    try {
-      await update(await decideFlow(s, actor, value, { approve }, key));
-    } catch (e) {
-      if (e instanceof DomainError && e.code === "conflict" && e.details.status) await update(await decidedState(s, actor.teamId, value));
-      throw e;
-    }
-  });
+  buttonAction(
+    s,
+    approve ? "handoff.approve" : "handoff.reject",
+    REF_VALUE.handoff,
+    async ({ actor, value, key, update }) => {
+      try {
+        await update(await decideFlow(s, actor, value, { approve }, key));
+      } catch (e) {
+        if (e instanceof DomainError && e.code === "conflict" && e.details.status)
+          await update(await decidedState(s, actor.teamId, value));
+        throw e;
+      }
+    },
+  );
 
 /** Decide with comment…: opens the decision modal. */
 export const decideAction = (s: Services) =>

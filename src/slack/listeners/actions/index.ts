@@ -3,9 +3,9 @@ import { ACTIONS } from "../../../ui/ids.ts";
 import type { Services } from "../../services.ts";
 import { instrument } from "../instrument.ts";
 import { handoffAction, progressAction, releaseAction, stepAction } from "./assignment.ts";
-import { decideAction, decisionAction } from "./handoff.ts";
 import { claimDatasetAction } from "./claim-dataset.ts";
 import { openClaimAction } from "./claim-open.ts";
+import { decideAction, decisionAction } from "./handoff.ts";
 import { refreshHomeAction } from "./home-refresh.ts";
 import { openReviewAction } from "./review-open.ts";
 
@@ -29,5 +29,8 @@ export function registerActions(app: App, s: Services): void {
   for (const [id, listener] of Object.entries(ACTION_LISTENERS)) {
     app.action<BlockAction<ButtonAction>>(id, instrument(s, "action", id, listener(s)));
   }
-  app.action<BlockAction<StaticSelectAction>>(ACTIONS.claimDataset, instrument(s, "action", ACTIONS.claimDataset, claimDatasetAction(s)));
+  app.action<BlockAction<StaticSelectAction>>(
+    ACTIONS.claimDataset,
+    instrument(s, "action", ACTIONS.claimDataset, claimDatasetAction(s)),
+  );
 }

@@ -1,6 +1,6 @@
-import { parseClaim } from "../../parse/grammar.ts";
 import { claimFlow } from "../../flows/assignments.ts";
 import { openClaimModal } from "../../modal-openers.ts";
+import { parseClaim } from "../../parse/grammar.ts";
 import type { Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 
@@ -8,6 +8,7 @@ import { slashCommand } from "./common.ts";
 export const claimCommand = (s: Services) =>
   slashCommand(s, "/claim", async ({ args, actor, key, reply }) => {
     const cmd = parseClaim(args.command.text);
-    if (cmd.kind === "modal") return openClaimModal(s, args.command.trigger_id, actor, { channelId: args.command.channel_id });
+    if (cmd.kind === "modal")
+      return openClaimModal(s, args.command.trigger_id, actor, { channelId: args.command.channel_id });
     await reply(await claimFlow(s, actor, cmd, key));
   });

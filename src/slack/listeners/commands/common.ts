@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { Actor } from "../../../core/types.ts";
 import type { Message } from "../../../ui/message.ts";
-import { actorOf, type Services } from "../../services.ts";
 import { errorReply } from "../../reply.ts";
 import { postResponse, ResponseUrlError } from "../../respond.ts";
+import { actorOf, type Services } from "../../services.ts";
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 

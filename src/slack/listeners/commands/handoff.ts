@@ -1,6 +1,6 @@
-import { parseHandoff } from "../../parse/grammar.ts";
 import { handoffFlow } from "../../flows/handoffs.ts";
 import { openHandoffModal } from "../../modal-openers.ts";
+import { parseHandoff } from "../../parse/grammar.ts";
 import type { Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 
@@ -8,6 +8,7 @@ import { slashCommand } from "./common.ts";
 export const handoffCommand = (s: Services) =>
   slashCommand(s, "/handoff", async ({ args, actor, key, reply }) => {
     const cmd = parseHandoff(args.command.text);
-    if (cmd.kind === "modal") return openHandoffModal(s, args.command.trigger_id, actor, { channelId: args.command.channel_id });
+    if (cmd.kind === "modal")
+      return openHandoffModal(s, args.command.trigger_id, actor, { channelId: args.command.channel_id });
     await reply(await handoffFlow(s, actor, cmd.id, { to: cmd.to, range: cmd.range, reason: cmd.reason }, key));
   });

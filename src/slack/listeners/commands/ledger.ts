@@ -1,6 +1,14 @@
-import { parseLedger } from "../../parse/grammar.ts";
+import {
+  capacityMessage,
+  coverageMessage,
+  datasetMessage,
+  exportedMessage,
+  helpMessage,
+  roleMessage,
+  statusOverviewMessage,
+} from "../../../ui/ledger-messages.ts";
 import { assignFlow } from "../../flows/assignments.ts";
-import { capacityMessage, coverageMessage, datasetMessage, exportedMessage, helpMessage, roleMessage, statusOverviewMessage } from "../../../ui/ledger-messages.ts";
+import { parseLedger } from "../../parse/grammar.ts";
 import type { Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 
@@ -20,7 +28,11 @@ export const ledgerCommand = (s: Services) =>
         return reply(statusOverviewMessage(covs, await s.ledger.workload(actor.teamId)), visibility);
       }
       case "dataset-add": {
-        const r = await s.ledger.createDataset(actor, { slug: cmd.slug, itemCount: cmd.items, channelId: cmd.channelId, title: cmd.title ?? undefined }, opts);
+        const r = await s.ledger.createDataset(
+          actor,
+          { slug: cmd.slug, itemCount: cmd.items, channelId: cmd.channelId, title: cmd.title ?? undefined },
+          opts,
+        );
         return reply(datasetMessage(r.dataset, `Added dataset *${r.dataset.slug}*`));
       }
       case "dataset-set": {

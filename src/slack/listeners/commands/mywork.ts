@@ -1,12 +1,16 @@
-import { UsageError, MYWORK_USAGE } from "../../parse/grammar.ts";
 import { myWorkMessage } from "../../../ui/assignment-messages.ts";
-import { todayOf, type Services } from "../../services.ts";
+import { MYWORK_USAGE, UsageError } from "../../parse/grammar.ts";
+import { type Services, todayOf } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 
 /** /mywork — my ranges with their buttons. */
 export const myworkCommand = (s: Services) =>
   slashCommand(s, "/mywork", async ({ args, actor, reply }) => {
-    if (args.command.text.trim()) throw new UsageError(`/mywork takes no arguments, not "${args.command.text.trim()}"`, MYWORK_USAGE);
-    const list = await s.ledger.listAssignments(actor.teamId, { assigneeId: actor.userId, statuses: ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED", "IN_REVIEW"] });
+    if (args.command.text.trim())
+      throw new UsageError(`/mywork takes no arguments, not "${args.command.text.trim()}"`, MYWORK_USAGE);
+    const list = await s.ledger.listAssignments(actor.teamId, {
+      assigneeId: actor.userId,
+      statuses: ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED", "IN_REVIEW"],
+    });
     await reply(myWorkMessage(list, await todayOf(s, actor.teamId, actor.userId)));
   });

@@ -1,6 +1,6 @@
-import { parseProgress } from "../../parse/grammar.ts";
 import { progressFlow } from "../../flows/assignments.ts";
 import { openProgressModal } from "../../modal-openers.ts";
+import { parseProgress } from "../../parse/grammar.ts";
 import type { Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 
@@ -8,6 +8,7 @@ import { slashCommand } from "./common.ts";
 export const progressCommand = (s: Services) =>
   slashCommand(s, "/progress", async ({ args, actor, key, reply }) => {
     const cmd = parseProgress(args.command.text);
-    if (cmd.kind === "modal") return openProgressModal(s, args.command.trigger_id, actor, { channelId: args.command.channel_id });
+    if (cmd.kind === "modal")
+      return openProgressModal(s, args.command.trigger_id, actor, { channelId: args.command.channel_id });
     await reply(await progressFlow(s, actor, cmd, key));
   });

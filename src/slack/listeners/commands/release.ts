@@ -1,5 +1,5 @@
-import { parseRelease } from "../../parse/grammar.ts";
 import { releaseFlow } from "../../flows/assignments.ts";
+import { parseRelease } from "../../parse/grammar.ts";
 import type { Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 

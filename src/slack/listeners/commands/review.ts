@@ -1,9 +1,9 @@
 import { notFound } from "../../../core/errors.ts";
 import { assignmentRef } from "../../../core/refs.ts";
 import { atLeast } from "../../../core/roles.ts";
-import { parseReview } from "../../parse/grammar.ts";
 import { reviewQueueMessage } from "../../../ui/review-messages.ts";
 import { openReviewModal } from "../../modal-openers.ts";
+import { parseReview } from "../../parse/grammar.ts";
 import type { Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 
@@ -19,6 +19,9 @@ export const reviewCommand = (s: Services) =>
     const a = await s.ledger.getAssignment(actor.teamId, ref);
     const queue = await s.ledger.reviewQueue(actor.teamId, actor.userId, true);
     const pending = queue.find((r) => r.assignmentId === a.id);
-    if (!pending) throw notFound(`${ref} has no review waiting${a.status === "IN_REVIEW" ? " for you" : ` (it is ${a.status.toLowerCase().replace("_", " ")})`}`);
+    if (!pending)
+      throw notFound(
+        `${ref} has no review waiting${a.status === "IN_REVIEW" ? " for you" : ` (it is ${a.status.toLowerCase().replace("_", " ")})`}`,
+      );
     await openReviewModal(s, args.command.trigger_id, actor, pending.ref, { channelId: args.command.channel_id });
   });

@@ -7,5 +7,8 @@ import { claimShortcut } from "./claim.ts";
 export const SHORTCUT_LISTENERS = { [SHORTCUTS.claim]: claimShortcut } as const;
 
 export function registerShortcuts(app: App, s: Services): void {
-  app.shortcut<GlobalShortcut>({ callback_id: SHORTCUTS.claim, type: "shortcut" }, instrument(s, "shortcut", SHORTCUTS.claim, claimShortcut(s)));
+  app.shortcut<GlobalShortcut>(
+    { callback_id: SHORTCUTS.claim, type: "shortcut" },
+    instrument(s, "shortcut", SHORTCUTS.claim, claimShortcut(s)),
+  );
 }

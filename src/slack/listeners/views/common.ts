@@ -1,13 +1,13 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { DomainError } from "../../../core/errors.ts";
+import { peopleIn } from "../../../core/text.ts";
 import type { Actor } from "../../../core/types.ts";
 import type { Message } from "../../../ui/message.ts";
 import type { ModalMetadata } from "../../../ui/modals.ts";
-import { readMetadata, type FieldErrors } from "../../parse/views.ts";
-import { actorOf, type Services } from "../../services.ts";
-import { errorReply, refusalText } from "../../reply.ts";
-import { peopleIn } from "../../../core/text.ts";
 import { plainWithNames } from "../../../ui/text.ts";
+import { type FieldErrors, readMetadata } from "../../parse/views.ts";
+import { errorReply, refusalText } from "../../reply.ts";
+import { actorOf, type Services } from "../../services.ts";
 
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -46,7 +46,13 @@ export function modalSubmission(
     try {
       if (!teamId) throw new Error("view submission without a team");
       const actor = await actorOf(s, teamId, body.user.id);
-      const result = await handle({ args, actor, metadata, values: view.state.values, key: `view:${view.id}:${body.trigger_id}` });
+      const result = await handle({
+        args,
+        actor,
+        metadata,
+        values: view.state.values,
+        key: `view:${view.id}:${body.trigger_id}`,
+      });
       acked = true;
       if ("errors" in result) {
         await ack({ response_action: "errors", errors: result.errors });
@@ -60,7 +66,8 @@ export function modalSubmission(
         s.logger.error({ err: e, name }, "could not answer a modal submission");
         return;
       }
-      const field = e instanceof DomainError && typeof e.details.field === "string" ? fieldBlocks[e.details.field] : undefined;
+      const field =
+        e instanceof DomainError && typeof e.details.field === "string" ? fieldBlocks[e.details.field] : undefined;
       // A field's error is plain text: people are named, not mentioned.
       const refusal = refusalText(e);
       const text = refusal
@@ -75,7 +82,12 @@ export function modalSubmission(
 async function tell(s: Services, actor: Actor, m: ModalMetadata, msg: Message): Promise<void> {
   if (m.channelId) {
     try {
-      await s.client.chat.postEphemeral({ channel: m.channelId, user: actor.userId, text: msg.text, blocks: msg.blocks });
+      await s.client.chat.postEphemeral({
+        channel: m.channelId,
+        user: actor.userId,
+        text: msg.text,
+        blocks: msg.blocks,
+      });
       return;
     } catch (e) {
       s.logger.debug({ err: e }, "ephemeral reply failed; sending a DM instead");

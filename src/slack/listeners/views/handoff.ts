@@ -26,9 +26,20 @@ export const decisionSubmission = (s: Services) =>
     async ({ actor, values, metadata, key }) => {
       const p = readDecision(values);
       if (!p.ok) return { errors: p.errors };
-      if (!metadata.ref) return { errors: { [INPUTS.decision.decision]: "this form lost track of its request; open it again from the message" } };
+      if (!metadata.ref)
+        return {
+          errors: { [INPUTS.decision.decision]: "this form lost track of its request; open it again from the message" },
+        };
       const { approve, to, comment } = p.value;
-      return { message: await decideFlow(s, actor, metadata.ref, { approve, toUserId: approve ? to : undefined, comment }, key) };
+      return {
+        message: await decideFlow(
+          s,
+          actor,
+          metadata.ref,
+          { approve, toUserId: approve ? to : undefined, comment },
+          key,
+        ),
+      };
     },
     { to: INPUTS.decision.to },
   );

@@ -6,7 +6,8 @@ import { modalSubmission } from "./common.ts";
 
 export const reviewSubmission = (s: Services) =>
   modalSubmission(s, "review modal", INPUTS.review.checked, async ({ actor, values, metadata, key }) => {
-    if (!metadata.ref) return { errors: { [INPUTS.review.checked]: "this form lost track of its review; open it again" } };
+    if (!metadata.ref)
+      return { errors: { [INPUTS.review.checked]: "this form lost track of its review; open it again" } };
     const r = await s.ledger.getReview(actor.teamId, metadata.ref);
     const a = await s.ledger.getAssignment(actor.teamId, r.assignmentId);
     const d = await s.ledger.getDataset(actor.teamId, a.dataset);
