@@ -102,8 +102,15 @@ async function withAppProcess(
   const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
   try {
     await new Promise<void>((res, rej) => {
-      const t = setInterval(() => out.includes("rangekeeper is running") && (clearInterval(t), res()), 50);
-      void exited.then((code) => (clearInterval(t), rej(new Error(`${script} exited ${code}: ${out}`))));
+      const t = setInterval(() => {
+        if (!out.includes("rangekeeper is running")) return;
+        clearInterval(t);
+        res();
+      }, 50);
+      void exited.then((code) => {
+        clearInterval(t);
+        rej(new Error(`${script} exited ${code}: ${out}`));
+      });
     });
     slack.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
     await fn();

@@ -75,7 +75,7 @@ async function runCli(command, datasource) {
         await canConnect(target);
         break;
       case "create-database":
-        process.stdout.write(JSON.stringify({ databaseName: await createDatabase(target) }) + "\n");
+        process.stdout.write(`${JSON.stringify({ databaseName: await createDatabase(target) })}\n`);
         break;
       case "drop-database":
         await dropDatabase(target);
@@ -119,7 +119,7 @@ async function main() {
   // engine unusable: report it on the request in progress, then exit with
   // the native engine's panic status.
   process.on("uncaughtException", (e) => {
-    server.fail(e).finally(() => process.exit(101));
+    void server.fail(e).finally(() => process.exit(101));
   });
   // The CLI ends stdin and then sends SIGTERM right away: finish cleanly
   // either way (close the embedded database, drop shadow databases).

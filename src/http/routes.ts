@@ -1,4 +1,5 @@
 /** GET /healthz (liveness and database reachability) and GET /metrics (Prometheus text format). */
+import type { ServerResponse } from "node:http";
 import type { CustomRoute } from "@slack/bolt";
 import type { Metrics } from "./metrics.ts";
 
@@ -8,12 +9,7 @@ export function healthRoutes(metrics: Metrics, databaseHealthy: () => Promise<bo
       path: "/healthz",
       method: ["GET"],
       handler: (_req, res) => {
-        databaseHealthy()
-          .catch(() => false)
-          .then((ok) => {
-            res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-            res.end(JSON.stringify({ status: ok ? "ok" : "degraded", database: ok ? "ok" : "unreachable" }));
-          });
+        void answerHealth(res, databaseHealthy);
       },
     },
     {
@@ -33,4 +29,15 @@ export function healthRoutes(metrics: Metrics, databaseHealthy: () => Promise<bo
       },
     },
   ];
+}
+
+/** Answers /healthz; a failure to write the answer (the client went away) is not the process's problem. */
+async function answerHealth(res: ServerResponse, databaseHealthy: () => Promise<boolean>): Promise<void> {
+  const ok = await databaseHealthy().catch(() => false);
+  try {
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ status: ok ? "ok" : "degraded", database: ok ? "ok" : "unreachable" }));
+  } catch {
+    res.destroy();
+  }
 }

@@ -200,7 +200,7 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
   banner(o: { storage: string; readyMs?: number }): void {
     const b = (s: string) => this.paint(s, "bold");
     const lines = [
-      b("rangekeeper sandbox") + " — the real bot against a local Slack stand-in; no workspace needed.",
+      `${b("rangekeeper sandbox")} — the real bot against a local Slack stand-in; no workspace needed.`,
       `Database: ${o.storage}.${o.readyMs !== undefined ? ` Ready in ${(o.readyMs / 1000).toFixed(1)} s.` : ""}`,
       `You are ${b(`@${this.me.name}`)}. Try:`,
       `  1. ${b("demo")}                 add dataset "cats" (1,000 images) and the team's roles`,
@@ -751,7 +751,7 @@ export class SandboxRepl extends EventEmitter<{ handled: [string]; exit: [] }> {
     if (/^\d+$/.test(words[0]!)) {
       const n = Number(words[0]);
       const found = this.controls.get(n);
-      if (!found || found.surface.kind !== "modal" || found.surface.viewId !== view.id) {
+      if (found?.surface.kind !== "modal" || found.surface.viewId !== view.id) {
         this.fail(`There is no field [${n}] in the modal on screen; type "modal" to show it again.`);
         return;
       }

@@ -60,7 +60,7 @@ export class HomePublisher {
   private coalesced(teamId: string, userId: string): Promise<void> {
     const key = `${teamId}:${userId}`;
     const current = this.running.get(key);
-    if (current) {
+    if (current !== undefined) {
       this.dirty.add(key);
       return current;
     }

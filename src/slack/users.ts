@@ -42,7 +42,7 @@ export class UserDirectory {
     const hit = this.cache.get(key);
     if (hit && hit.expires > Date.now()) return hit.user;
     const pending = this.inflight.get(key);
-    if (pending) return pending;
+    if (pending !== undefined) return pending;
     const p = this.fetch(teamId, userId).finally(() => this.inflight.delete(key));
     this.inflight.set(key, p);
     return p;

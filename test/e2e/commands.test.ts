@@ -34,7 +34,7 @@ async function snapshot(slug: string) {
   return { assignments, audit, handoffs };
 }
 
-const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const unescapeMrkdwn = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
 /** A refusal: one section with the reason, a context with the usage when the command's shape was wrong. */
 function expectRefusal(
@@ -52,7 +52,7 @@ function expectRefusal(
     expect(blocks[1]!.type).toBe("context");
     expect(blockText(blocks[1])).toMatch(/^Usage: `/);
     // the usage is shown as code: its <placeholders> arrive escaped
-    expect(unescape(blockText(blocks[1]))).toMatch(usage);
+    expect(unescapeMrkdwn(blockText(blocks[1]))).toMatch(usage);
   } else {
     expect(blocks).toHaveLength(1);
   }

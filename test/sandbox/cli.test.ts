@@ -115,9 +115,9 @@ describe("npm run sandbox -- --memory", () => {
     const c = sandbox(["--memory", "--as", "@lee"]);
     children.push(c);
     c.proc.stdin.end(
-      ["demo", "as", "/ledger assign cats 1-20 @bob due 2030-01-31 first batch", "as @bob", "inbox", "home"].join(
+      `${["demo", "as", "/ledger assign cats 1-20 @bob due 2030-01-31 first batch", "as @bob", "inbox", "home"].join(
         "\n",
-      ) + "\n",
+      )}\n`,
     );
     expect(await c.exit).toBe(0);
     const out = c.stdout;

@@ -209,7 +209,7 @@ export function blockText(blocks: unknown): string {
 /** The text a person sees in a reply or message: its blocks, or its fallback text without blocks. */
 export function shown(m: ResponseRecord | StoredMessage | { text?: string; blocks?: unknown }): string {
   const blocks = m.blocks as unknown[] | undefined;
-  return blocks && blocks.length ? blockText(blocks) : (m.text ?? "");
+  return blocks?.length ? blockText(blocks) : (m.text ?? "");
 }
 
 export interface ButtonInfo {

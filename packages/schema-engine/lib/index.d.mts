@@ -62,6 +62,7 @@ export class SchemaEngineError extends Error {
   readonly isPanic: boolean;
 }
 export interface OpenSchemaEngine {
+  // biome-ignore lint/suspicious/noExplicitAny: each engine method answers in its own shape; callers type what they read
   call(method: string, params?: unknown): Promise<any>;
   free(): void;
 }

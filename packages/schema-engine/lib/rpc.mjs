@@ -34,7 +34,7 @@ export function logLine(
   /** @type {Record<string, unknown>} */ fields,
 ) {
   out.write(
-    JSON.stringify({ timestamp: new Date().toISOString(), level, fields, target: "schema_engine::logger" }) + "\n",
+    `${JSON.stringify({ timestamp: new Date().toISOString(), level, fields, target: "schema_engine::logger" })}\n`,
   );
 }
 
@@ -72,7 +72,7 @@ export function serveJsonRpc({ input, output, log, datamodels, datasource, baseD
         }),
       );
     }
-    engine ??= openSchemaEngine({ factory, datamodels, onLog: (line) => log.write(line + "\n") });
+    engine ??= openSchemaEngine({ factory, datamodels, onLog: (line) => log.write(`${line}\n`) });
     return engine;
   };
 
@@ -87,7 +87,7 @@ export function serveJsonRpc({ input, output, log, datamodels, datasource, baseD
       // Once input has ended no acknowledgement can come: write, don't wait.
       if (closing) resolve(undefined);
       else pendingPrints.set(id, resolve);
-      output.write(JSON.stringify({ jsonrpc: "2.0", id, method: "print", params: { content } }) + "\n");
+      output.write(`${JSON.stringify({ jsonrpc: "2.0", id, method: "print", params: { content } })}\n`);
     });
   }
 
@@ -163,7 +163,7 @@ export function serveJsonRpc({ input, output, log, datamodels, datasource, baseD
 
   /** @param {unknown} message */
   function respond(message) {
-    output.write(JSON.stringify(message) + "\n");
+    output.write(`${JSON.stringify(message)}\n`);
   }
 
   let queue = Promise.resolve();

@@ -74,12 +74,11 @@ describe("schema-engine.mjs", () => {
       exitCode: true,
       filters: { externalTables: [], externalEnums: [] },
     };
-    const input =
-      [
-        "this is not json",
-        JSON.stringify({ jsonrpc: "2.0", id: 1, method: "noSuchMethod", params: {} }),
-        JSON.stringify({ jsonrpc: "2.0", id: 2, method: "diff", params: diff }),
-      ].join("\n") + "\n";
+    const input = `${[
+      "this is not json",
+      JSON.stringify({ jsonrpc: "2.0", id: 1, method: "noSuchMethod", params: {} }),
+      JSON.stringify({ jsonrpc: "2.0", id: 2, method: "diff", params: diff }),
+    ].join("\n")}\n`;
     const dataDir = join(scratch, "rpc");
     const r = await run(datasource(pgliteUrl(dataDir)), input);
     expect(r.code, r.stderr).toBe(0);

@@ -328,7 +328,7 @@ export class StandinServer {
       res.end();
       return;
     }
-    if (!file || !file.content) {
+    if (!file?.content) {
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("file_not_found");
       return;

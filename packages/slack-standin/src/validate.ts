@@ -121,9 +121,15 @@ class Checker {
   }
 
   element(el: unknown, ptr: string): void {
-    if (!isObject(el)) return this.add(ptr, "must be an element object");
+    if (!isObject(el)) {
+      this.add(ptr, "must be an element object");
+      return;
+    }
     const type = str(el.type) ?? "";
-    if (!KNOWN_ELEMENTS.has(type)) return this.add(`${ptr}/type`, `unsupported element type: ${type || "(none)"}`);
+    if (!KNOWN_ELEMENTS.has(type)) {
+      this.add(`${ptr}/type`, `unsupported element type: ${type || "(none)"}`);
+      return;
+    }
     this.actionId(el, ptr);
     if (el.placeholder !== undefined) this.text(el.placeholder, `${ptr}/placeholder`, { plainOnly: true, max: 150 });
     switch (type) {
@@ -184,9 +190,15 @@ class Checker {
   }
 
   block(block: unknown, ptr: string): void {
-    if (!isObject(block)) return this.add(ptr, "must be a block object");
+    if (!isObject(block)) {
+      this.add(ptr, "must be a block object");
+      return;
+    }
     const type = str(block.type) ?? "";
-    if (!KNOWN_BLOCKS.has(type)) return this.add(`${ptr}/type`, `unsupported block type: ${type || "(none)"}`);
+    if (!KNOWN_BLOCKS.has(type)) {
+      this.add(`${ptr}/type`, `unsupported block type: ${type || "(none)"}`);
+      return;
+    }
     // Slack wants action_ids unique within their containing block only: cards in one message, or
     // input blocks in one modal, may reuse an action_id (state is keyed by block_id first).
     this.actionIds = new Set<string>();

@@ -489,7 +489,7 @@ const handlers: Record<string, Handler> = {
   "files.info": (ws, args, ctx) => {
     const id = str(args.file);
     const f = id ? ws.files.get(id) : undefined;
-    if (!f || !f.completed) return fail("file_not_found");
+    if (!f?.completed) return fail("file_not_found");
     return { ok: true, file: ws.fileObject(f, ctx.baseUrl) };
   },
 };

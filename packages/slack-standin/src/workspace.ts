@@ -524,7 +524,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     if (idx < 0) return closed;
     for (const id of stack.splice(from)) {
       const e = this.views.get(id);
-      if (e && e.open) {
+      if (e?.open) {
         e.open = false;
         closed.push(e);
         this.emit("view", e, "closed");
@@ -538,7 +538,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     const stack = this.modalStacks.get(user) ?? [];
     for (const id of stack) {
       const e = this.views.get(id);
-      if (e && e.open) {
+      if (e?.open) {
         e.open = false;
         if (announce) this.emit("view", e, "closed");
       }

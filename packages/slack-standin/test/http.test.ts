@@ -456,14 +456,12 @@ describe("interactions over HTTP", () => {
     expect(r.lines).toEqual(["@Ben Okafor asks to hand *A17* to @Ana in #labels", "[1 Approve]"]);
     const control = r.controls[0]!;
     expect(control.blockId).toBe(stored.blocks?.[1]?.block_id);
-    await slack
-      .as("U_ANA")
-      .click(control.actionId, {
-        messageTs: stored.ts,
-        channel: stored.channel,
-        blockId: control.blockId,
-        value: control.value,
-      });
+    await slack.as("U_ANA").click(control.actionId, {
+      messageTs: stored.ts,
+      channel: stored.channel,
+      blockId: control.blockId,
+      value: control.value,
+    });
     await slack.waitUntil(() => (clicked.length ? true : undefined));
     expect(clicked).toEqual(["H9"]);
 
@@ -568,9 +566,8 @@ describe("interactions over HTTP", () => {
     expect(good.responseAction).toBeUndefined();
     expect(good.closed).toBe(true);
     expect(ana.modal()).toBeUndefined();
-    expect((submissions[1]?.values as Record<string, Record<string, { value?: string }>>).range?.text?.value).toBe(
-      "1-50",
-    );
+    const values = submissions[1]?.values as Record<string, Record<string, { value?: string }>> | undefined;
+    expect(values?.range?.text?.value).toBe("1-50");
   });
 
   it("response_action update and push change the modal stack; views.update checks the hash", async () => {
