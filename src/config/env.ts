@@ -16,7 +16,7 @@ const optionalString = z
 
 const cronExpr = (name: string, fallback: string) =>
   optionalString.default(fallback).refine((v) => v === undefined || cron.validate(v), {
-    message: `${name} is not a valid cron expression (five or six fields, e.g. "0 * * * *")`,
+    error: `${name} is not a valid cron expression (five or six fields, e.g. "0 * * * *")`,
   });
 
 export const JOB_NAMES = ["overdue", "stalled", "imbalance", "digest"] as const;
@@ -29,22 +29,22 @@ export const envSchema = z
       .trim()
       .regex(/^xoxb-[A-Za-z0-9-]+$/, "SLACK_BOT_TOKEN must be a bot token starting with xoxb-"),
     SLACK_SIGNING_SECRET: optionalString.refine((v) => v === undefined || /^[a-f0-9]{16,}$/i.test(v), {
-      message: "SLACK_SIGNING_SECRET must be the hex signing secret from Basic Information",
+      error: "SLACK_SIGNING_SECRET must be the hex signing secret from Basic Information",
     }),
     SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || /^xapp-[A-Za-z0-9-]+$/.test(v), {
-      message: "SLACK_APP_TOKEN must be an app-level token starting with xapp- (or be unset for HTTP mode)",
+      error: "SLACK_APP_TOKEN must be an app-level token starting with xapp- (or be unset for HTTP mode)",
     }),
     SLACK_API_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+\/$/.test(v), {
-      message: "SLACK_API_URL must be an http(s) URL ending in a slash, e.g. https://slack.com/api/",
+      error: "SLACK_API_URL must be an http(s) URL ending in a slash, e.g. https://slack.com/api/",
     }),
     PORT: optionalString
       .default("3000")
       .refine((v) => /^\d+$/.test(v!) && Number(v) > 0 && Number(v) < 65536, {
-        message: "PORT must be a port number from 1 to 65535",
+        error: "PORT must be a port number from 1 to 65535",
       })
       .transform(Number),
     DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\/\S+$/.test(v), {
-      message: "DATABASE_URL must be a postgresql:// URL, or be unset for the embedded database in ./data/",
+      error: "DATABASE_URL must be a postgresql:// URL, or be unset for the embedded database in ./data/",
     }),
     LEDGER_ADMINS: optionalString
       .transform((v) =>
@@ -56,15 +56,15 @@ export const envSchema = z
           : [],
       )
       .refine((ids) => ids.every((id) => USER_ID.test(id)), {
-        message: "LEDGER_ADMINS must be comma-separated Slack user ids like U0123ABCD",
+        error: "LEDGER_ADMINS must be comma-separated Slack user ids like U0123ABCD",
       }),
     DEFAULT_TIMEZONE: optionalString.default("UTC").refine((v) => isValidTimezone(v!), {
-      message: "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin",
+      error: "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin",
     }),
     DEFAULT_CAPACITY: optionalString
       .default("2000")
       .refine((v) => /^\d+$/.test(v!) && Number(v) >= 1, {
-        message: "DEFAULT_CAPACITY must be a whole number of items per week (≥ 1)",
+        error: "DEFAULT_CAPACITY must be a whole number of items per week (≥ 1)",
       })
       .transform(Number),
     OVERDUE_CRON: cronExpr("OVERDUE_CRON", "5 * * * *"),
