@@ -1,10 +1,10 @@
-import type { PGlite } from "@electric-sql/pglite";
+/**
+ * Opens the ledger's database: the embedded PGlite (in a thread of its own,
+ * see ./embedded) when DATABASE_URL is unset, or a PostgreSQL server.
+ */
 import { PrismaPg } from "@prisma/adapter-pg";
-import { openPGliteWithExtensions } from "@rangekeeper/schema-engine";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
-
-export type Db = PrismaClient;
+import { type EmbeddedDatabase, startEmbeddedDatabase } from "./embedded/index.ts";
 
 /** Where the embedded database lives when DATABASE_URL is unset. */
 export const DEFAULT_PGLITE_DIR = "./data/pglite";
@@ -16,18 +16,10 @@ export type DatabaseTarget =
 export interface Database {
   prisma: PrismaClient;
   target: DatabaseTarget;
-  /** The embedded engine, when the target is PGlite (one connection, this process only). */
-  pglite?: PGlite;
+  /** The embedded engine's thread, when the target is PGlite (one session, this process only). */
+  embedded?: EmbeddedDatabase;
   /** Closes the database (once; later calls wait for the first). */
   close(): Promise<void>;
-}
-
-/**
- * Opens an embedded PGlite database (with btree_gist, which the ledger's
- * constraints need), the same way the migration toolchain does.
- */
-export async function openPGlite(dataDir: string | undefined): Promise<PGlite> {
-  return openPGliteWithExtensions(dataDir);
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
@@ -35,22 +27,20 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) });
     return { prisma, target, close: once(() => prisma.$disconnect()) };
   }
-  return databaseOverPGlite(await openPGlite(target.dataDir), target.dataDir);
+  return openEmbedded({ dataDir: target.dataDir });
 }
 
-/**
- * A Database over an already open PGlite instance (e.g. one loaded from a
- * data directory dump); closing the Database closes the instance.
- */
-export function databaseOverPGlite(pglite: PGlite, dataDir: string | undefined): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+/** The embedded database, optionally started from a data directory dump (the test harness's migrated template). */
+export async function openEmbedded(o: { dataDir: string | undefined; loadDataDir?: Blob }): Promise<Database> {
+  const embedded = await startEmbeddedDatabase(o);
+  const prisma = new PrismaClient({ adapter: embedded.adapter });
   return {
     prisma,
-    target: { kind: "pglite", dataDir },
-    pglite,
+    target: { kind: "pglite", dataDir: o.dataDir },
+    embedded,
     close: once(async () => {
       await prisma.$disconnect();
-      await pglite.close();
+      await embedded.close();
     }),
   };
 }
@@ -58,7 +48,10 @@ export function databaseOverPGlite(pglite: PGlite, dataDir: string | undefined):
 /** `fn` run at most once; later calls get the first call's promise. */
 function once(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
-  return () => (done ??= fn());
+  return () => {
+    done ??= fn();
+    return done;
+  };
 }
 
 /** DATABASE_URL unset → embedded PGlite under ./data/; postgresql://… → PostgreSQL. */

@@ -6,7 +6,8 @@
  * afterwards.
  *
  * Used for the embedded database at start-up: PGlite is one connection per
- * process, so the migration runs over the instance the app already has open.
+ * process, so the migration runs over the instance the app already has open,
+ * in the database's thread.
  * On PostgreSQL it opens its own short-lived connections; deployments usually
  * run `npm run db:migrate` (prisma migrate deploy) instead.
  */
@@ -21,30 +22,22 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations", i
 export interface MigrateOptions {
   /** Another migrations directory (tests). */
   migrationsDir?: string;
-  /** Receives the engine's log lines (JSON). */
+  /** Receives the engine's log lines (JSON), on PostgreSQL. */
   onLog?: (line: string) => void;
-}
-
-function migrationTarget(db: Database): MigrationTarget {
-  if (db.target.kind === "postgres") return { kind: "postgres", url: db.target.url };
-  if (!db.pglite) throw new Error("a PGlite database must carry its open PGlite instance");
-  // An in-memory database has no directory: the open instance is all there is.
-  return { kind: "pglite", dataDir: db.target.dataDir ?? "memory://" };
 }
 
 /**
  * Applies the migrations not yet applied to `db`, oldest first, and returns
  * their names (empty when the database was up to date). A failing migration
  * rejects with the database's error and is recorded as failed, as with
- * `prisma migrate deploy`.
+ * `prisma migrate deploy`. The embedded database migrates in its own thread
+ * (the schema engine needs the PGlite instance beside it), where the engine's
+ * log lines stay.
  */
 export async function applyMigrations(db: Database, options: MigrateOptions = {}): Promise<string[]> {
-  return applyPendingMigrations({
-    target: migrationTarget(db),
-    pglite: db.pglite,
-    migrationsDir: options.migrationsDir ?? MIGRATIONS_DIR,
-    onLog: options.onLog,
-  });
+  const migrationsDir = options.migrationsDir ?? MIGRATIONS_DIR;
+  if (db.embedded) return db.embedded.migrate(migrationsDir);
+  return applyPendingMigrations({ target: serverTarget(db), migrationsDir, onLog: options.onLog });
 }
 
 /** Where `db` stands against the migrations directory (what `prisma migrate status` reports). */
@@ -52,9 +45,12 @@ export async function migrationStatus(
   db: Database,
   options: Pick<MigrateOptions, "migrationsDir"> = {},
 ): Promise<MigrationHistory> {
-  return migrationHistory({
-    target: migrationTarget(db),
-    pglite: db.pglite,
-    migrationsDir: options.migrationsDir ?? MIGRATIONS_DIR,
-  });
+  const migrationsDir = options.migrationsDir ?? MIGRATIONS_DIR;
+  if (db.embedded) return db.embedded.migrationStatus(migrationsDir);
+  return migrationHistory({ target: serverTarget(db), migrationsDir });
+}
+
+function serverTarget(db: Database): MigrationTarget {
+  if (db.target.kind !== "postgres") throw new Error("an embedded database migrates in its own thread");
+  return { kind: "postgres", url: db.target.url };
 }

@@ -9,15 +9,14 @@
  */
 import { readFile } from "node:fs/promises";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { openPGliteWithExtensions } from "@rangekeeper/schema-engine";
 import { inject } from "vitest";
-import { type Database, databaseOverPGlite } from "../../src/db/client.ts";
+import { type Database, openEmbedded } from "../../src/db/client.ts";
+import { applyMigrations } from "../../src/db/migrate.ts";
 import { PrismaClient } from "../../src/generated/prisma/client.ts";
 import {
   clonePostgresTemplate,
   createMigratedPostgresDatabase,
   dropPostgresDatabase,
-  migratedPGlite,
   postgresServerUrl,
   uniqueDatabaseName,
 } from "./db-templates.ts";
@@ -63,14 +62,15 @@ let templateDump: Promise<Blob> | undefined;
 
 async function createPGliteTestDatabase(): Promise<TestDatabase> {
   const templatePath = provided("rkPGliteTemplate");
-  let pglite;
+  // The embedded database as the app runs it: in a thread of its own.
+  let db: Database;
   if (templatePath) {
     templateDump ??= readFile(templatePath).then((bytes) => new Blob([bytes]));
-    pglite = await openPGliteWithExtensions(undefined, { loadDataDir: await templateDump });
+    db = await openEmbedded({ dataDir: undefined, loadDataDir: await templateDump });
   } else {
-    pglite = await migratedPGlite();
+    db = await openEmbedded({ dataDir: undefined });
+    await applyMigrations(db);
   }
-  const db = databaseOverPGlite(pglite, undefined);
   let disposed = false;
   return {
     ...db,

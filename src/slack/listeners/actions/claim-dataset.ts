@@ -1,6 +1,7 @@
 import type { ModalView } from "@slack/types";
 import { claimModalFor } from "../../modal-openers.ts";
 import { readMetadata } from "../../parse/views.ts";
+import { isPlatformError } from "../../reply.ts";
 import { actorOf, type Services } from "../../services.ts";
 import type { SelectArgs } from "./common.ts";
 
@@ -15,5 +16,14 @@ export const claimDatasetAction =
     const slug = action.selected_option?.value ?? null;
     const actor = await actorOf(s, teamId, body.user.id);
     const next: ModalView = await claimModalFor(s, actor, slug, readMetadata(view.private_metadata));
-    await s.client.views.update({ view_id: view.id, hash: view.hash, view: next });
+    try {
+      await s.client.views.update({ view_id: view.id, hash: view.hash, view: next });
+    } catch (e) {
+      // The person closed the form, or changed it again, while this answer was on its way: nothing to show.
+      if (isPlatformError(e) && (e.data.error === "not_found" || e.data.error === "hash_conflict")) {
+        s.logger.debug({ err: e }, "claim form gone or changed before its update");
+        return;
+      }
+      throw e;
+    }
   };
