@@ -1,6 +1,6 @@
 /** Domain vocabulary shared by the core, the Slack layer and the jobs. */
 
-import type { AssignmentStatus, HandoffStatus, Range, ReviewStatus, Role } from "../db/records.ts";
+import type { AssignmentStatus, DatasetRecord, HandoffStatus, Range, ReviewStatus, Role } from "../db/records.ts";
 
 // The statuses and roles are the schema's (src/db/records.ts); the core speaks in them.
 export { ASSIGNMENT_STATUSES, ROLES } from "../db/records.ts";
@@ -30,21 +30,8 @@ export interface ChangeOptions {
   reason?: string;
 }
 
-export interface DatasetView {
-  id: number;
-  teamId: string;
-  slug: string;
-  title: string;
-  itemCount: number;
-  itemNoun: string;
-  channelId: string | null;
-  batchSize: number;
-  archived: boolean;
-  reviewSampleRate: number;
-  reviewFirstK: number;
-  reviewEveryRange: boolean;
-  goldItems: number[];
-  errorTaxonomy: string[];
+/** A dataset with its current instructions. */
+export interface DatasetView extends DatasetRecord {
   instructions: { version: number; text: string; url: string | null } | null;
 }
 

@@ -141,24 +141,45 @@ const datasetSummary = (d: { slug: string; title: string; itemNoun: string }) =>
   itemNoun: d.itemNoun,
 });
 
-/** Claim an explicit range for oneself. */
-export async function claim(ctx: LedgerContext, actor: Actor, input: ClaimInput, opts: ChangeOptions = {}) {
+/**
+ * Claims an explicit range: for oneself, or (a lead) for someone else. The
+ * due date is checked in the assignee's time zone.
+ */
+async function claimRange(
+  ctx: LedgerContext,
+  actor: Actor,
+  input: ClaimInput & { assigneeId: string },
+  o: ChangeOptions & { action: NewRange["action"] },
+) {
   const note = cleanNote(input.note);
-  return change(ctx, actor.teamId, "assignment.claim", opts.idempotencyKey, async (r) => {
+  return change(ctx, actor.teamId, o.action, o.idempotencyKey, async (r) => {
     const dataset = await requireDataset(r, actor.teamId, input.dataset);
-    const due = await checkDue(ctx, r, actor.teamId, actor.userId, input.dueDate);
+    if (o.action === "assignment.assign") await requireLead(ctx, r, actor, "assign ranges to others", dataset.id);
+    const due = await checkDue(ctx, r, actor.teamId, input.assigneeId, input.dueDate);
     const assignment = await createRange(ctx, r, actor, {
-      action: "assignment.claim",
+      action: o.action,
       dataset,
       range: { first: input.first, last: input.last },
-      assigneeId: actor.userId,
+      assigneeId: input.assigneeId,
       due,
       note,
-      reason: opts.reason ?? null,
+      reason: o.reason ?? null,
     });
     return { assignment, dataset: datasetSummary(dataset) };
   });
 }
+
+/** Claim an explicit range for oneself. */
+export const claim = (ctx: LedgerContext, actor: Actor, input: ClaimInput, opts: ChangeOptions = {}) =>
+  claimRange(ctx, actor, { ...input, assigneeId: actor.userId }, { ...opts, action: "assignment.claim" });
+
+/** A lead assigns a range to someone. */
+export const assign = (
+  ctx: LedgerContext,
+  actor: Actor,
+  input: ClaimInput & { assigneeId: string },
+  opts: ChangeOptions = {},
+) => claimRange(ctx, actor, input, { ...opts, action: "assignment.assign" });
 
 /** Claim the lowest free range of `size` items. */
 export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNextInput, opts: ChangeOptions = {}) {
@@ -200,31 +221,6 @@ async function noFreeRange(r: Repositories, d: DatasetRecord, size: number) {
     `no free range of ${size} items is left in ${d.slug}; the largest free range is ${formatRange(l)} (${n} item${n === 1 ? "" : "s"})`,
     { largest: l, field: "size" },
   );
-}
-
-/** A lead assigns a range to someone. */
-export async function assign(
-  ctx: LedgerContext,
-  actor: Actor,
-  input: ClaimInput & { assigneeId: string },
-  opts: ChangeOptions = {},
-) {
-  const note = cleanNote(input.note);
-  return change(ctx, actor.teamId, "assignment.assign", opts.idempotencyKey, async (r) => {
-    const dataset = await requireDataset(r, actor.teamId, input.dataset);
-    await requireLead(ctx, r, actor, "assign ranges to others", dataset.id);
-    const due = await checkDue(ctx, r, actor.teamId, input.assigneeId, input.dueDate);
-    const assignment = await createRange(ctx, r, actor, {
-      action: "assignment.assign",
-      dataset,
-      range: { first: input.first, last: input.last },
-      assigneeId: input.assigneeId,
-      due,
-      note,
-      reason: opts.reason ?? null,
-    });
-    return { assignment, dataset: datasetSummary(dataset) };
-  });
 }
 
 const refId = (ref: string | number) => (typeof ref === "number" ? ref : parseAssignmentRef(ref));

@@ -2,17 +2,10 @@
 import type { DatasetRecord, InstructionRecord } from "../records.ts";
 import type { Client } from "./client.ts";
 
-export interface NewDatasetRecord {
-  teamId: string;
-  slug: string;
-  title: string;
-  itemCount: number;
-  itemNoun: string;
-  channelId: string | null;
-  batchSize: number;
-  errorTaxonomy: string[];
-  createdBy: string;
-}
+export type NewDatasetRecord = Pick<
+  DatasetRecord,
+  "teamId" | "slug" | "title" | "itemCount" | "itemNoun" | "channelId" | "batchSize" | "errorTaxonomy"
+> & { createdBy: string };
 
 /** Columns a dataset setting may change. */
 export type DatasetPatch = Partial<

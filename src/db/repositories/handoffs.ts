@@ -2,18 +2,13 @@
 import type { HandoffInDataset, HandoffRecord, HandoffStatus } from "../records.ts";
 import type { Client } from "./client.ts";
 
-export interface NewHandoffRecord {
-  teamId: string;
-  assignmentId: number;
-  requesterId: string;
-  fromUserId: string;
-  toUserId: string | null;
-  first: number;
-  last: number;
-  reason: string;
+export type NewHandoffRecord = Pick<
+  HandoffRecord,
+  "teamId" | "assignmentId" | "requesterId" | "fromUserId" | "toUserId" | "first" | "last" | "reason"
+> & {
   /** a lead's handoff is decided as it is made */
-  decided?: { status: HandoffStatus; decidedById: string; decidedAt: Date; decisionComment: string | null };
-}
+  decided?: Pick<HandoffRecord, "status" | "decidedById" | "decisionComment"> & { decidedAt: Date };
+};
 
 export type HandoffPatch = Partial<
   Pick<HandoffRecord, "status" | "decidedById" | "decidedAt" | "decisionComment" | "toUserId" | "resultAssignmentId">
