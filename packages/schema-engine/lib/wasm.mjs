@@ -5,8 +5,9 @@
  * adapter factory.
  *
  * The package's own entry point imports the `.wasm` file as an ES module,
- * which Node 20 cannot do without a flag, so the module is instantiated here
- * by hand from its wasm-bindgen glue (`schema_engine_bg.js`).
+ * which Node.js 24 still does only as an experiment (with a warning on every
+ * CLI call), so the module is instantiated here by hand from its wasm-bindgen
+ * glue (`schema_engine_bg.js`).
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
