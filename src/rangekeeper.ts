@@ -70,7 +70,12 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
         stopping ??= (async () => {
           const left = await slack.stop({ graceMs });
           if (left.requests || left.background) {
-            o.logger.warn(left, "stopped with work unfinished after the grace period");
+            // What did not finish is given back, so the next start (or another replica) can send it.
+            const released = await slack.services.notifier.releaseUnsent();
+            o.logger.warn(
+              { ...left, releasedMessages: released },
+              "stopped with work unfinished after the grace period",
+            );
           }
           await database.close();
         })();

@@ -114,6 +114,7 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
   app.error(async (e) => {
     o.logger.error({ err: e }, "unhandled Bolt error");
   });
+  let receiverStopped: Promise<unknown> | undefined;
   return {
     app,
     services,
@@ -129,7 +130,9 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
     },
     async stop({ graceMs = DEFAULT_GRACE_MS } = {}) {
       const deadline = new Promise<"late">((r) => setTimeout(() => r("late"), graceMs).unref());
-      await Promise.race([receiver.stop(), deadline]);
+      // Once: a second stop (a second signal, a test's cleanup) only waits for the work again.
+      receiverStopped ??= receiver.stop();
+      await Promise.race([receiverStopped, deadline]);
       const finished = await Promise.race([
         (async () => {
           await inFlight.idle();

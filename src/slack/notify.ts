@@ -23,45 +23,68 @@ export class Notifier {
     this.logger = logger;
   }
 
+  /** Reservations taken and not yet settled (sent or given back), by "team key". */
+  private readonly reserved = new Map<string, { teamId: string; key: string }>();
+
   /** Sends a DM; with a key, only if no message with that key was sent before. Returns null when skipped. */
-  async dm(
-    teamId: string,
-    userId: string,
-    message: Message,
-    key?: { key: string; kind: string },
-  ): Promise<Posted | null> {
-    if (key && !(await this.ledger.reserveNotification(teamId, key.key, key.kind, userId))) return null;
-    try {
+  dm(teamId: string, userId: string, message: Message, key?: { key: string; kind: string }): Promise<Posted | null> {
+    return this.once(teamId, userId, key, async () => {
       const open = await this.client.conversations.open({ users: userId });
       const channel = open.channel?.id;
       if (!channel) throw new Error(`conversations.open gave no channel for ${userId}`);
       const r = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-      const posted = { channel, ts: r.ts ?? "" };
-      if (key) await this.ledger.markNotificationSent(teamId, key.key, posted.channel, posted.ts);
-      return posted;
-    } catch (e) {
-      if (key) await this.ledger.releaseNotification(teamId, key.key);
-      throw e;
-    }
+      return { channel, ts: r.ts ?? "" };
+    });
   }
 
   /** Posts in a channel; with a key, only once. */
-  async post(
-    teamId: string,
-    channel: string,
-    message: Message,
-    key?: { key: string; kind: string },
-  ): Promise<Posted | null> {
-    if (key && !(await this.ledger.reserveNotification(teamId, key.key, key.kind, channel))) return null;
-    try {
+  post(teamId: string, channel: string, message: Message, key?: { key: string; kind: string }): Promise<Posted | null> {
+    return this.once(teamId, channel, key, async () => {
       const r = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-      const posted = { channel: r.channel ?? channel, ts: r.ts ?? "" };
-      if (key) await this.ledger.markNotificationSent(teamId, key.key, posted.channel, posted.ts);
+      return { channel: r.channel ?? channel, ts: r.ts ?? "" };
+    });
+  }
+
+  /**
+   * Sends with the outbox's reservation around it: a key already taken skips
+   * the send; a failed send gives the key back so a later attempt may send it.
+   */
+  private async once(
+    teamId: string,
+    recipient: string,
+    key: { key: string; kind: string } | undefined,
+    send: () => Promise<Posted>,
+  ): Promise<Posted | null> {
+    if (!key) return send();
+    if (!(await this.ledger.reserveNotification(teamId, key.key, key.kind, recipient))) return null;
+    const id = `${teamId} ${key.key}`;
+    this.reserved.set(id, { teamId, key: key.key });
+    try {
+      const posted = await send();
+      await this.ledger.markNotificationSent(teamId, key.key, posted.channel, posted.ts);
       return posted;
     } catch (e) {
-      if (key) await this.ledger.releaseNotification(teamId, key.key);
+      await this.ledger.releaseNotification(teamId, key.key);
       throw e;
+    } finally {
+      this.reserved.delete(id);
     }
+  }
+
+  /**
+   * Gives back the reservations of sends still under way (at shutdown, once
+   * the grace period is over), so that no key stays taken by a message that
+   * was never sent. Returns how many.
+   */
+  async releaseUnsent(): Promise<number> {
+    const unsettled = [...this.reserved.values()];
+    this.reserved.clear();
+    for (const r of unsettled) {
+      await this.ledger.releaseNotification(r.teamId, r.key).catch((e: unknown) => {
+        this.logger.warn({ err: e, key: r.key }, "could not give back an unsent message's key");
+      });
+    }
+    return unsettled.length;
   }
 
   /** Rewrites every sent message whose key starts with `prefix` (e.g. all leads' copies of one request). */

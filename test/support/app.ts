@@ -58,6 +58,8 @@ export interface AppHarness {
   slack: Standin;
   ledger: Ledger;
   rk: Rangekeeper;
+  /** the whole running bot (its stop() is what a signal runs) */
+  running: RunningRangekeeper;
   /** the Prisma client of the test database (to count rows) */
   prisma: Awaited<ReturnType<typeof createTestDatabase>>["prisma"];
   /** the app's port; its request URL is http://127.0.0.1:<port>/slack/events */
@@ -137,6 +139,7 @@ export async function startApp(o: StartOptions = {}): Promise<AppHarness> {
       slack,
       ledger,
       rk: app,
+      running: rk,
       prisma,
       port,
       baseUrl,

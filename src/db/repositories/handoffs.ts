@@ -1,5 +1,5 @@
 /** Handoff requests and their decisions. */
-import type { HandoffInDataset, HandoffRecord, HandoffStatus } from "../records.ts";
+import type { HandoffInDataset, HandoffRecord } from "../records.ts";
 import type { Client } from "./client.ts";
 
 export type NewHandoffRecord = Pick<
