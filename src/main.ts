@@ -30,7 +30,11 @@ function configuration(): Env {
 async function main(): Promise<void> {
   const env = configuration();
   const logger = pino({ level: env.LOG_LEVEL, base: { service: "rangekeeper" } });
-  const rk = await startRangekeeper({
+  // Signals are taken from the first moment: one that comes during start-up (creating and
+  // migrating a fresh embedded database takes a while) stops the bot as soon as it has started,
+  // so the database is closed properly rather than cut off half-written.
+  let stopping = false;
+  const starting = startRangekeeper({
     slack: {
       botToken: env.SLACK_BOT_TOKEN,
       signingSecret: env.SLACK_SIGNING_SECRET,
@@ -46,13 +50,6 @@ async function main(): Promise<void> {
     },
     logger,
   });
-  logger.info(
-    env.SLACK_APP_TOKEN
-      ? { mode: "socket", healthPort: rk.port }
-      : { mode: "http", port: rk.port, endpoint: "/slack/events" },
-    "rangekeeper is running",
-  );
-  let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
       logger.warn({ signal }, "second signal: stopping now");
@@ -60,19 +57,29 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, "shutting down");
-    rk.stop({ graceMs: SHUTDOWN_GRACE_MS }).then(
-      () => {
-        logger.info("stopped");
-        process.exit(0);
-      },
-      (e: unknown) => {
-        logger.error({ err: e }, "stop failed");
-        process.exit(1);
-      },
-    );
+    starting
+      .then((rk) => rk.stop({ graceMs: SHUTDOWN_GRACE_MS }))
+      .then(
+        () => {
+          logger.info("stopped");
+          process.exit(0);
+        },
+        (e: unknown) => {
+          logger.error({ err: e }, "stop failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+  const rk = await starting;
+  if (stopping) return;
+  logger.info(
+    env.SLACK_APP_TOKEN
+      ? { mode: "socket", healthPort: rk.port }
+      : { mode: "http", port: rk.port, endpoint: "/slack/events" },
+    "rangekeeper is running",
+  );
 }
 
 main().catch((e: unknown) => {

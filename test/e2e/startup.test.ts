@@ -19,6 +19,7 @@ const REPO = resolve(".");
 const FIRST_REPLIES = { timeoutMs: 30_000 };
 
 let slack: Standin;
+const started: ChildProcessWithoutNullStreams[] = [];
 let dir: string;
 
 beforeAll(async () => {
@@ -26,12 +27,17 @@ beforeAll(async () => {
     signingSecret: "0123456789abcdef0123456789abcdef",
     users: [{ id: "U0ADMIN1", name: "ada", real_name: "Ada Admin", tz: "Europe/Berlin" }],
   });
-  // A directory of its own, so ./data is the test's: the project's package.json, its code and its node_modules.
-  dir = mkdtempSync(join(tmpdir(), "rk-start-"));
-  copyFileSync(join(REPO, "package.json"), join(dir, "package.json"));
-  for (const entry of ["src", "prisma", "node_modules"]) symlinkSync(join(REPO, entry), join(dir, entry));
+  dir = projectDir(); // so ./data is the test's
 });
 afterAll(async () => {
+  // A test that failed midway may have left a bot running: end every process group it started.
+  for (const child of started) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
   await slack?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -46,12 +52,22 @@ interface Running {
   ready: Promise<number>;
 }
 
+/** A directory of its own for `npm start`: the project's package.json, its code and its node_modules. */
+function projectDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "rk-start-"));
+  copyFileSync(join(REPO, "package.json"), join(d, "package.json"));
+  for (const entry of ["src", "prisma", "node_modules"]) symlinkSync(join(REPO, entry), join(d, entry));
+  return d;
+}
+
 /** `npm start` in the test's directory, with only `env` (and PATH, HOME) in its environment. */
-function run(env: Record<string, string>): Running {
+function run(env: Record<string, string>, cwd = dir): Running {
   const child = spawn("npm", ["start", "--silent"], {
-    cwd: dir,
+    cwd,
+    detached: true, // a process group of its own, so a failed test can end it all (see afterAll)
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
   });
+  started.push(child);
   let out = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
   child.stderr.on("data", (c: Buffer) => (out += c.toString()));
@@ -151,6 +167,36 @@ describe("npm start", () => {
     expect(await second.exited).toBe(0);
     expect(second.output()).toMatch(/"signal":"SIGINT".*"msg":"shutting down"/);
     expect(alive(secondPid)).toBe(false);
+  });
+
+  it("stops cleanly when signalled while it starts, and starts again on the same data", {
+    timeout: 180_000,
+  }, async () => {
+    const own = projectDir();
+    try {
+      const env = {
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_SIGNING_SECRET: slack.signingSecret,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(await freePort()),
+        LOG_LEVEL: "info",
+      };
+      const interrupted = run(env, own);
+      // Signalled while the fresh embedded database is still being created.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(interrupted.output()).not.toContain("rangekeeper is running");
+      interrupted.child.kill("SIGTERM");
+      expect(await interrupted.exited).toBe(0);
+      expect(interrupted.output()).toMatch(/"msg":"shutting down"/);
+      expect(interrupted.output()).toMatch(/"msg":"stopped"/);
+      expect(interrupted.output()).not.toContain("rangekeeper is running");
+      const again = run(env, own);
+      await again.ready;
+      again.child.kill("SIGTERM");
+      expect(await again.exited).toBe(0);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it("refuses to run on a Node.js older than the one it needs, in one line", async () => {
