@@ -313,6 +313,37 @@ describe("progress and status transitions", () => {
     });
   });
 
+  it("records a count with start or pause as one change: both, or neither", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
+    // Pausing a range that was never started is refused, and the count given with it is not kept either.
+    await expectDomainError(
+      f.ledger.updateProgress(ANA, "A1", { count: 5, step: "pause" }),
+      "illegal_transition",
+      "can't pause A1: it has not been started",
+    );
+    expect(await f.prisma.assignment.findUniqueOrThrow({ where: { id: 1 } })).toMatchObject({
+      status: "PENDING",
+      itemsDone: 0,
+    });
+    expect(await events("assignment.progress")).toHaveLength(0);
+    // A count out of bounds refuses the start too.
+    await expectDomainError(
+      f.ledger.updateProgress(ANA, "A1", { count: 51, step: "start" }),
+      "invalid",
+      /between 0 and 50/,
+    );
+    expect(await events("assignment.start")).toHaveLength(0);
+    // Start with a count: started first, then counted, one audit event each, in one transaction.
+    const started = await f.ledger.updateProgress(ANA, "A1", { count: 5, step: "start" });
+    expect(started.assignment).toMatchObject({ status: "IN_PROGRESS", itemsDone: 5 });
+    expect((await events()).slice(-2).map((e) => e.action)).toEqual(["assignment.start", "assignment.progress"]);
+    // A count with pause: counted, then paused.
+    const paused = await f.ledger.updateProgress(ANA, "A1", { count: 12, step: "pause" });
+    expect(paused.assignment).toMatchObject({ status: "PENDING", itemsDone: 12 });
+    expect((await events()).slice(-2).map((e) => e.action)).toEqual(["assignment.progress", "assignment.pause"]);
+  });
+
   it("lets only the owner or a lead change a range", async () => {
     await cats();
     await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
