@@ -4,10 +4,11 @@
  *   BENCH_DATABASE_URL / DATABASE_URL: PostgreSQL server to measure too
  *   (default postgresql://postgres@127.0.0.1:5432/test; "none" skips it).
  *   BENCH_QUICK=1: small sizes, for a smoke run.
- *   BENCH_ONLY=ledger|http: one part only.
+ *   BENCH_ONLY=ledger|http|startup: one part only.
  */
 import { benchHttp } from "./http.ts";
 import { benchLedger } from "./ledger.ts";
+import { benchStartup } from "./startup.ts";
 import { formatTable } from "./stats.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -16,8 +17,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const only = process.env.BENCH_ONLY;
 const sizes = quick ? [100, 1_000] : [1_000, 100_000];
-if (only !== "http") await ledgerPart();
-if (only !== "ledger") await httpPart();
+if (!only || only === "ledger") await ledgerPart();
+if (!only || only === "http") await httpPart();
+if (!only || only === "startup") await startupPart();
 
 async function ledgerPart() {
   const rows = await benchLedger({
@@ -63,6 +65,19 @@ async function httpPart() {
     formatTable(
       ["app", "measure", "concurrency", "p50 ms", "p99 ms", "p50 ×bare", "p99 ×bare"],
       rows.map((r) => [r.backend, r.op, r.live, r.p50, r.p99, r.r50, r.r99]),
+    ),
+  );
+}
+
+async function startupPart() {
+  const rows = await benchStartup({ runs: quick ? 1 : 3, idleMs: 5_000, log });
+  console.log(
+    '\nStart-up through `npm start` (median of the runs): time to "rangekeeper is running" as a ratio to npm starting a bare node, and the resident memory of the process tree at idle\n',
+  );
+  console.log(
+    formatTable(
+      ["start", "ready ms", "× bare", "RSS MB", "processes (last run)"],
+      rows.map((r) => [r.what, Math.round(r.readyMs), r.readyRatio, Math.round(r.rssMB), r.processes]),
     ),
   );
 }
