@@ -1,10 +1,13 @@
 /**
  * The HTTP round trip of a signed `/claim <dataset> next 1` through the real
- * app (Bolt, the ledger on embedded PGlite), against a bare Bolt app in the
- * same run that only acks the command and answers "ok" on its response_url.
- * Both run against the local Slack stand-in, which signs the requests and
- * receives the replies. Measured: the ack (HTTP response to Slack, which
- * Slack wants within 3 s) and the reply (the answer reaching response_url).
+ * app (Bolt, the ledger on embedded PGlite and on PostgreSQL), against two
+ * Bolt apps of the same run: one that only acks (the framework's floor) and
+ * one that acks and answers "ok" on the response_url (a bare app doing the
+ * least an answering bot does). Every app runs in a process of its own; the
+ * requests are signed and sent from a thread of their own (the load
+ * generator), and the local Slack stand-in receives the replies on this one.
+ * Measured: the ack (the HTTP response, which Slack wants within 3 s) and
+ * the reply (the answer reaching response_url).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,7 +18,8 @@ import { type Standin, startStandin } from "@rangekeeper/slack-standin";
 import { openDatabase } from "../src/db/client.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { withScratchDatabase } from "./ledger.ts";
-import { percentile, type Row } from "./stats.ts";
+import { runLoad } from "./load-worker.ts";
+import { percentile } from "./stats.ts";
 
 const TEAM = "T0BENCHHTTP";
 const USERS = Array.from({ length: 50 }, (_, i) => ({
@@ -36,28 +40,57 @@ export interface HttpBenchOptions {
 
 interface Sample {
   ack: number;
+  /** the answer reaching response_url; NaN for the floor, which answers nothing */
   reply: number;
 }
 
-/** Sends `total` commands keeping `concurrency` in flight; returns per-request timings. */
-async function drive(slack: Standin, text: string, total: number, concurrency: number): Promise<Sample[]> {
-  const samples: Sample[] = [];
-  let next = 0;
-  async function worker(w: number) {
-    while (next < total) {
-      const i = next++;
-      const user = slack.as(USERS[(w + i) % USERS.length]!.id);
-      const t0 = performance.now();
-      const res = await user.command("/claim", text);
-      const ack = performance.now() - t0;
-      if (res.status !== 200) throw new Error(`command answered HTTP ${res.status}: ${res.body}`);
-      const reply = await res.reply({ timeoutMs: 30_000 });
-      if (!/A\d+|ok/.test(reply.text ?? "")) throw new Error(`unexpected reply: ${reply.text}`);
-      samples.push({ ack, reply: performance.now() - t0 });
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * Sends `total` signed `/claim <text>` from the load generator's own thread,
+ * keeping `concurrency` in flight, while this thread's stand-in receives the
+ * replies; returns per-request timings.
+ */
+async function drive(
+  slack: Standin,
+  url: string,
+  text: string,
+  total: number,
+  concurrency: number,
+  replies: boolean,
+): Promise<Sample[]> {
+  const arrivals = new Map<string, number>();
+  const onResponse = (record: { id: string }) => {
+    if (!arrivals.has(record.id)) arrivals.set(record.id, now());
+  };
+  slack.workspace.on("response", onResponse);
+  try {
+    const prepared = Array.from({ length: total }, (_, i) =>
+      slack.as(USERS[i % USERS.length]!.id).preparedCommand("/claim", text),
+    );
+    const acks = await runLoad({
+      url,
+      signingSecret: slack.signingSecret,
+      bodies: prepared.map((p) => p.body),
+      concurrency,
+    });
+    for (const a of acks) if (a.status !== 200) throw new Error(`command answered HTTP ${a.status}: ${a.body}`);
+    if (!replies) return acks.map((a) => ({ ack: a.ackMs, reply: Number.NaN }));
+    const ids = prepared.map((p) => p.responseUrl.slice(p.responseUrl.lastIndexOf("/") + 1));
+    const deadline = Date.now() + 30_000;
+    while (ids.some((id) => !arrivals.has(id))) {
+      if (Date.now() > deadline)
+        throw new Error(`${ids.filter((id) => !arrivals.has(id)).length} of ${total} replies never came`);
+      await new Promise((r) => setTimeout(r, 20));
     }
+    return acks.map((a, i) => {
+      const reply = prepared[i]!.replies()[0];
+      if (!/A\d+|ok/.test(reply?.text ?? "")) throw new Error(`unexpected reply: ${reply?.text}`);
+      return { ack: a.ackMs, reply: arrivals.get(ids[i]!)! - a.sentAt };
+    });
+  } finally {
+    slack.workspace.off("response", onResponse);
   }
-  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
-  return samples;
 }
 
 async function freePort(): Promise<number> {
@@ -78,7 +111,7 @@ async function withAppProcess(
   slack: Standin,
   script: string,
   env: Record<string, string>,
-  fn: () => Promise<void>,
+  fn: (url: string) => Promise<void>,
 ): Promise<void> {
   const port = await freePort();
   const cwd = mkdtempSync(join(tmpdir(), "rk-bench-"));
@@ -112,8 +145,9 @@ async function withAppProcess(
         rej(new Error(`${script} exited ${code}: ${out}`));
       });
     });
-    slack.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
-    await fn();
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    slack.setRequestUrl(url);
+    await fn(url);
   } finally {
     child.kill("SIGTERM");
     await exited;
@@ -121,29 +155,46 @@ async function withAppProcess(
   }
 }
 
-export async function benchHttp(o: HttpBenchOptions): Promise<Row[]> {
+export interface HttpRow {
+  app: string;
+  measure: "ack" | "reply";
+  concurrency: number;
+  p50: number;
+  p99: number;
+  /** ratios to the ack-only floor (acks only) */
+  floor50: number;
+  floor99: number;
+  /** ratios to the bare app that acks and answers */
+  bare50: number;
+  bare99: number;
+}
+
+const FLOOR = "Bolt, ack only (floor)";
+const BARE = "Bolt, ack + answer (bare)";
+
+export async function benchHttp(o: HttpBenchOptions): Promise<HttpRow[]> {
   const slack = await startStandin({ teamId: TEAM, users: USERS, signingSecret: "0123456789abcdef0123456789abcdef" });
-  const rows: Row[] = [];
   const results = new Map<string, Map<number, Sample[]>>();
-  const measure = async (name: string) => {
+  const measure = async (name: string, url: string, replies = true) => {
     const byC = new Map<number, Sample[]>();
-    await drive(slack, "bench next 1", 50, 5); // warm-up: JIT, user cache, connections
+    await drive(slack, url, "bench next 1", 50, 5, replies); // warm-up: JIT, user cache, connections
     for (const c of o.concurrency) {
-      byC.set(c, await drive(slack, "bench next 1", o.requests, c));
+      byC.set(c, await drive(slack, url, "bench next 1", o.requests, c, replies));
       o.log(`${name}: ${o.requests} /claim at concurrency ${c} done`);
     }
     results.set(name, byC);
   };
   try {
-    await withAppProcess(slack, "bench/bare-app.ts", {}, () => measure("bare Bolt"));
+    await withAppProcess(slack, "bench/floor-app.ts", {}, (url) => measure(FLOOR, url, false));
+    await withAppProcess(slack, "bench/bare-app.ts", {}, (url) => measure(BARE, url));
     // The real app on its embedded database (a fresh one in a scratch directory).
     const real = (name: string, env: Record<string, string>) =>
-      withAppProcess(slack, "src/start.mjs", { LEDGER_ADMINS: USERS[0]!.id, ...env }, async () => {
+      withAppProcess(slack, "src/start.mjs", { LEDGER_ADMINS: USERS[0]!.id, ...env }, async (url) => {
         const added = await (
           await slack.as(USERS[0]!.id).command("/ledger", "dataset add bench 10000000 Benchmark")
         ).reply();
         if (!/Added dataset/.test(added.text ?? "")) throw new Error(`could not add the dataset: ${added.text}`);
-        await measure(name);
+        await measure(name, url);
       });
     await real("rangekeeper PGlite", {});
     if (o.postgresUrl) {
@@ -157,23 +208,32 @@ export async function benchHttp(o: HttpBenchOptions): Promise<Row[]> {
   } finally {
     await slack.close();
   }
-  const bare = results.get("bare Bolt")!;
-  for (const [name, byC] of results) {
+  const rows: HttpRow[] = [];
+  const p = (samples: Sample[] | undefined, what: "ack" | "reply", q: number) =>
+    samples
+      ? percentile(
+          samples.map((s) => s[what]).filter((v) => !Number.isNaN(v)),
+          q,
+        )
+      : Number.NaN;
+  for (const [app, byC] of results) {
     for (const [c, samples] of byC) {
-      const base = bare.get(c)!;
       for (const what of ["ack", "reply"] as const) {
-        const v = samples.map((s) => s[what]);
-        const b = base.map((s) => s[what]);
-        const p50 = percentile(v, 50);
-        const p99 = percentile(v, 99);
+        if (app === FLOOR && what === "reply") continue;
+        const p50 = p(samples, what, 50);
+        const p99 = p(samples, what, 99);
+        const floor = results.get(FLOOR)!.get(c);
+        const bare = results.get(BARE)!.get(c);
         rows.push({
-          backend: name,
-          op: `/claim ${what}`,
-          live: c,
+          app,
+          measure: what,
+          concurrency: c,
           p50,
           p99,
-          r50: p50 / percentile(b, 50),
-          r99: p99 / percentile(b, 99),
+          floor50: what === "ack" ? p50 / p(floor, "ack", 50) : Number.NaN,
+          floor99: what === "ack" ? p99 / p(floor, "ack", 99) : Number.NaN,
+          bare50: p50 / p(bare, what, 50),
+          bare99: p99 / p(bare, what, 99),
         });
       }
     }

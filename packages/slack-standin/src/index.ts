@@ -37,6 +37,7 @@ export {
   ClientValidationError,
   type FillValue,
   type FillValues,
+  type PreparedCommand,
   SimulatedUser,
   type SubmitOptions,
   type SubmitResult,

@@ -4,6 +4,7 @@
  * turned into the exact payload Slack would send and delivered to the app.
  */
 import { randomUUID } from "node:crypto";
+import { stringify as formEncode } from "node:querystring";
 import {
   computeState,
   type ElementRef,
@@ -44,6 +45,15 @@ export interface Where {
   blockId?: string;
   /** For buttons: pick the one carrying this value (many rows share an action_id). */
   value?: string;
+}
+
+/** A slash command's signed-to-be body, for delivery by someone else (see `SimulatedUser.preparedCommand`). */
+export interface PreparedCommand {
+  /** The form-encoded body, to sign with `signRequest` and POST to the request URL. */
+  body: string;
+  responseUrl: string;
+  /** Everything posted to the response_url so far. */
+  replies(): ResponseRecord[];
 }
 
 export interface ActionResult extends DeliveryResult {
@@ -191,15 +201,40 @@ export class SimulatedUser {
 
   /** Types a slash command, e.g. `command("/claim", "cats 1-100")`. */
   async command(command: string, text = "", opts: DeliverOptions & { channel?: string } = {}): Promise<ActionResult> {
+    const prepared = this.prepareCommand(command, text, opts);
+    const res = await this.driver.deliver("command", prepared.fields, opts);
+    if (res.status === 200) {
+      if (ackCarriesMessage(res.json)) applyResponse(this.ws, prepared.target, res.json, "ack");
+      else if (res.body !== "" && res.json === undefined)
+        applyResponse(this.ws, prepared.target, { text: res.body }, "ack");
+    }
+    return this.actionResult(res, prepared.fields, prepared.triggerId, prepared.target);
+  }
+
+  /**
+   * The form fields Slack would send for a slash command, with its response_url and trigger
+   * registered, without sending them: for a load generator that delivers many commands from
+   * elsewhere (another thread or process) while the stand-in receives the replies.
+   */
+  preparedCommand(command: string, text = "", opts: { channel?: string } = {}): PreparedCommand {
+    const { fields, target } = this.prepareCommand(command, text, opts);
+    return {
+      body: formEncode(fields),
+      responseUrl: this.responseUrl(target),
+      replies: () => [...target.records],
+    };
+  }
+
+  private prepareCommand(command: string, text: string, opts: { channel?: string }) {
     const channel = this.resolveChannel(opts.channel);
     const triggerId = this.ws.issueTrigger(this.id);
     const target = this.responseTarget({ kind: "command", user: this.id, channel });
-    const fields: Json = {
+    const fields: Record<string, string> = {
       token: this.ws.opts.verificationToken,
       team_id: this.ws.opts.teamId,
       team_domain: this.ws.opts.teamDomain,
       channel_id: channel,
-      channel_name: this.channelRef(channel).name,
+      channel_name: str(this.channelRef(channel).name) ?? channel,
       user_id: this.id,
       user_name: this.profile.name,
       command: command.startsWith("/") ? command : `/${command}`,
@@ -209,12 +244,7 @@ export class SimulatedUser {
       response_url: this.responseUrl(target),
       trigger_id: triggerId,
     };
-    const res = await this.driver.deliver("command", fields, opts);
-    if (res.status === 200) {
-      if (ackCarriesMessage(res.json)) applyResponse(this.ws, target, res.json, "ack");
-      else if (res.body !== "" && res.json === undefined) applyResponse(this.ws, target, { text: res.body }, "ack");
-    }
-    return this.actionResult(res, fields, triggerId, target);
+    return { fields, target, triggerId };
   }
 
   // ------------------------------------------------------------------ finding elements

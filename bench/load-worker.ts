@@ -1,0 +1,70 @@
+/**
+ * The HTTP bench's load generator, on a thread of its own so that timing the
+ * acks shares no event loop with the stand-in receiving the replies: signs
+ * each prepared slash-command body as Slack would, keeps `concurrency`
+ * requests in flight over keep-alive connections, and reports when each was
+ * sent and how long its ack (the complete HTTP response) took.
+ */
+import { parentPort, Worker, workerData } from "node:worker_threads";
+import { signRequest } from "@rangekeeper/slack-standin";
+
+export interface LoadJob {
+  url: string;
+  signingSecret: string;
+  bodies: string[];
+  concurrency: number;
+}
+
+export interface LoadSample {
+  /** when the request was sent, ms since the epoch (sub-millisecond precision) */
+  sentAt: number;
+  ackMs: number;
+  status: number;
+  body: string;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+async function run(job: LoadJob): Promise<LoadSample[]> {
+  const samples: LoadSample[] = new Array(job.bodies.length);
+  let next = 0;
+  async function connection() {
+    while (next < job.bodies.length) {
+      const i = next++;
+      const body = job.bodies[i]!;
+      const ts = Math.floor(Date.now() / 1000);
+      const sentAt = now();
+      const res = await fetch(job.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-slack-request-timestamp": String(ts),
+          "x-slack-signature": signRequest(job.signingSecret, ts, body),
+        },
+        body,
+      });
+      const text = await res.text();
+      samples[i] = { sentAt, ackMs: now() - sentAt, status: res.status, body: text };
+    }
+  }
+  await Promise.all(Array.from({ length: job.concurrency }, connection));
+  return samples;
+}
+
+/** Runs one load job on a new thread and returns its samples, in the order of `job.bodies`. */
+export function runLoad(job: LoadJob): Promise<LoadSample[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: job });
+    worker.once("message", (samples: LoadSample[]) => resolve(samples));
+    worker.once("error", reject);
+    worker.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`the load generator exited ${code}`));
+    });
+  });
+}
+
+if (parentPort && (workerData as LoadJob | undefined)?.bodies) {
+  const port = parentPort;
+  port.postMessage(await run(workerData as LoadJob));
+  port.close();
+}
