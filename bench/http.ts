@@ -57,26 +57,37 @@ async function drive(
   text: string,
   total: number,
   concurrency: number,
-  replies: boolean,
+  o: { replies: boolean; mode: Mode },
 ): Promise<Sample[]> {
+  const { replies } = o;
+  const prepared = Array.from({ length: total }, (_, i) =>
+    slack.as(USERS[i % USERS.length]!.id).preparedCommand("/claim", text),
+  );
+  const ids = prepared.map((p) => p.responseUrl.slice(p.responseUrl.lastIndexOf("/") + 1));
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const replied = o.mode === "users" && replies ? new SharedArrayBuffer(4 * total) : undefined;
+  const flags = replied ? new Int32Array(replied) : null;
   const arrivals = new Map<string, number>();
   const onResponse = (record: { id: string }) => {
-    if (!arrivals.has(record.id)) arrivals.set(record.id, now());
+    if (arrivals.has(record.id)) return;
+    arrivals.set(record.id, now());
+    const i = index.get(record.id);
+    if (flags && i !== undefined) {
+      Atomics.store(flags, i, 1);
+      Atomics.notify(flags, i);
+    }
   };
   slack.workspace.on("response", onResponse);
   try {
-    const prepared = Array.from({ length: total }, (_, i) =>
-      slack.as(USERS[i % USERS.length]!.id).preparedCommand("/claim", text),
-    );
     const acks = await runLoad({
       url,
       signingSecret: slack.signingSecret,
       bodies: prepared.map((p) => p.body),
       concurrency,
+      ...(replied ? { replied } : {}),
     });
     for (const a of acks) if (a.status !== 200) throw new Error(`command answered HTTP ${a.status}: ${a.body}`);
     if (!replies) return acks.map((a) => ({ ack: a.ackMs, reply: Number.NaN }));
-    const ids = prepared.map((p) => p.responseUrl.slice(p.responseUrl.lastIndexOf("/") + 1));
     const deadline = Date.now() + 30_000;
     while (ids.some((id) => !arrivals.has(id))) {
       if (Date.now() > deadline)
@@ -155,7 +166,16 @@ async function withAppProcess(
   }
 }
 
+/**
+ * "users": each of the concurrent senders waits for its command's answer
+ * before the next (people typing); "burst": the next command goes as soon as
+ * the ack is in (what a load generator such as autocannon does), so the app
+ * builds a backlog and the reply measures how fast it works through it.
+ */
+export type Mode = "users" | "burst";
+
 export interface HttpRow {
+  mode: Mode;
   app: string;
   measure: "ack" | "reply";
   concurrency: number;
@@ -174,15 +194,18 @@ const BARE = "Bolt, ack + answer (bare)";
 
 export async function benchHttp(o: HttpBenchOptions): Promise<HttpRow[]> {
   const slack = await startStandin({ teamId: TEAM, users: USERS, signingSecret: "0123456789abcdef0123456789abcdef" });
-  const results = new Map<string, Map<number, Sample[]>>();
+  const results = new Map<string, Map<string, Sample[]>>();
+  const level = (mode: Mode, c: number) => `${mode} ${c}`;
   const measure = async (name: string, url: string, replies = true) => {
-    const byC = new Map<number, Sample[]>();
-    await drive(slack, url, "bench next 1", 50, 5, replies); // warm-up: JIT, user cache, connections
-    for (const c of o.concurrency) {
-      byC.set(c, await drive(slack, url, "bench next 1", o.requests, c, replies));
-      o.log(`${name}: ${o.requests} /claim at concurrency ${c} done`);
+    const byLevel = new Map<string, Sample[]>();
+    await drive(slack, url, "bench next 1", 50, 5, { replies, mode: "users" }); // warm-up: JIT, user cache, connections
+    for (const mode of ["users", "burst"] as const) {
+      for (const c of o.concurrency) {
+        byLevel.set(level(mode, c), await drive(slack, url, "bench next 1", o.requests, c, { replies, mode }));
+        o.log(`${name}: ${o.requests} /claim, ${mode} at concurrency ${c} done`);
+      }
     }
-    results.set(name, byC);
+    results.set(name, byLevel);
   };
   try {
     await withAppProcess(slack, "bench/floor-app.ts", {}, (url) => measure(FLOOR, url, false));
@@ -216,25 +239,29 @@ export async function benchHttp(o: HttpBenchOptions): Promise<HttpRow[]> {
           q,
         )
       : Number.NaN;
-  for (const [app, byC] of results) {
-    for (const [c, samples] of byC) {
-      for (const what of ["ack", "reply"] as const) {
-        if (app === FLOOR && what === "reply") continue;
-        const p50 = p(samples, what, 50);
-        const p99 = p(samples, what, 99);
-        const floor = results.get(FLOOR)!.get(c);
-        const bare = results.get(BARE)!.get(c);
-        rows.push({
-          app,
-          measure: what,
-          concurrency: c,
-          p50,
-          p99,
-          floor50: what === "ack" ? p50 / p(floor, "ack", 50) : Number.NaN,
-          floor99: what === "ack" ? p99 / p(floor, "ack", 99) : Number.NaN,
-          bare50: p50 / p(bare, what, 50),
-          bare99: p99 / p(bare, what, 99),
-        });
+  for (const mode of ["users", "burst"] as const) {
+    for (const [app, byLevel] of results) {
+      for (const c of o.concurrency) {
+        const samples = byLevel.get(level(mode, c))!;
+        for (const what of ["ack", "reply"] as const) {
+          if (app === FLOOR && what === "reply") continue;
+          const p50 = p(samples, what, 50);
+          const p99 = p(samples, what, 99);
+          const floor = results.get(FLOOR)!.get(level(mode, c));
+          const bare = results.get(BARE)!.get(level(mode, c));
+          rows.push({
+            mode,
+            app,
+            measure: what,
+            concurrency: c,
+            p50,
+            p99,
+            floor50: what === "ack" ? p50 / p(floor, "ack", 50) : Number.NaN,
+            floor99: what === "ack" ? p99 / p(floor, "ack", 99) : Number.NaN,
+            bare50: p50 / p(bare, what, 50),
+            bare99: p99 / p(bare, what, 99),
+          });
+        }
       }
     }
   }

@@ -13,6 +13,14 @@ export interface LoadJob {
   signingSecret: string;
   bodies: string[];
   concurrency: number;
+  /**
+   * Closed loop ("users"): after its ack, each of the `concurrency` senders
+   * waits until this thread's stand-in has the command's reply (it sets
+   * `replied[i]` to 1) before sending the next, as a person waits for an
+   * answer before typing again. Absent: open loop ("burst"), the next
+   * command goes as soon as the ack is in.
+   */
+  replied?: SharedArrayBuffer;
 }
 
 export interface LoadSample {
@@ -27,6 +35,7 @@ const now = () => performance.timeOrigin + performance.now();
 
 async function run(job: LoadJob): Promise<LoadSample[]> {
   const samples: LoadSample[] = new Array(job.bodies.length);
+  const replied = job.replied ? new Int32Array(job.replied) : null;
   let next = 0;
   async function connection() {
     while (next < job.bodies.length) {
@@ -45,6 +54,10 @@ async function run(job: LoadJob): Promise<LoadSample[]> {
       });
       const text = await res.text();
       samples[i] = { sentAt, ackMs: now() - sentAt, status: res.status, body: text };
+      if (replied && res.status === 200) {
+        const wait = Atomics.waitAsync(replied, i, 0, 30_000);
+        if (wait.async) await wait.value;
+      }
     }
   }
   await Promise.all(Array.from({ length: job.concurrency }, connection));
@@ -65,6 +78,9 @@ export function runLoad(job: LoadJob): Promise<LoadSample[]> {
 
 if (parentPort && (workerData as LoadJob | undefined)?.bodies) {
   const port = parentPort;
+  // A pending Atomics.waitAsync does not keep a thread alive: a timer does, while the load runs.
+  const alive = setInterval(() => undefined, 1_000);
   port.postMessage(await run(workerData as LoadJob));
+  clearInterval(alive);
   port.close();
 }

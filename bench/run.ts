@@ -59,15 +59,27 @@ async function httpPart() {
     log,
   });
   console.log(
-    "\nSigned /claim through each app, sent from a load generator of its own (ms; ratios to the ack-only floor and to the bare app that also answers, at the same concurrency)\n",
+    "\nSigned /claim through each app, sent from a load generator of its own (ms; ratios to the ack-only floor and to the bare app that also answers, at the same mode and concurrency). users: each sender waits for its answer before the next command; burst: the next goes as soon as the ack is in, so the reply measures how fast a backlog is worked through\n",
   );
   const ratio = (v: number) => (Number.isNaN(v) ? "" : v);
   console.log(
     formatTable(
-      ["app", "measure", "concurrency", "p50 ms", "p99 ms", "p50 ×floor", "p99 ×floor", "p50 ×bare", "p99 ×bare"],
+      [
+        "app",
+        "measure",
+        "mode",
+        "concurrency",
+        "p50 ms",
+        "p99 ms",
+        "p50 ×floor",
+        "p99 ×floor",
+        "p50 ×bare",
+        "p99 ×bare",
+      ],
       rows.map((r) => [
         r.app,
         r.measure,
+        r.mode,
         r.concurrency,
         r.p50,
         r.p99,
