@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { pino } from "pino";
-import { ConfigError, type Env, loadEnv } from "./config/env.ts";
+import { ConfigError, type Env, jobCrons, loadEnv } from "./config/env.ts";
 import { targetFromUrl } from "./db/client.ts";
 import { startRangekeeper } from "./rangekeeper.ts";
 
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       defaultCapacity: env.DEFAULT_CAPACITY,
       defaultTimezone: env.DEFAULT_TIMEZONE,
     },
+    jobs: { crons: jobCrons(env), scheduled: true },
     logger,
   });
   const shutdown = (signal: NodeJS.Signals) => {

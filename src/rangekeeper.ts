@@ -5,11 +5,17 @@
  * stop it the same way: no more requests, in-flight work finished (within a
  * grace period), then the database closed.
  */
+import { LogLevel, WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import { Ledger, type LedgerConfig } from "./core/ledger/index.ts";
 import { type Database, type DatabaseTarget, openDatabase } from "./db/client.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { Store } from "./db/store.ts";
+import { OutboxSender, type SenderOptions } from "./delivery/slack-sender.ts";
+import { createMetrics } from "./http/metrics.ts";
+import type { BuiltJob } from "./jobs/catalog.ts";
+import { JobsControl } from "./jobs/control.ts";
+import { JobScheduler } from "./jobs/scheduler.ts";
 import { createRangekeeper, DEFAULT_GRACE_MS, type Rangekeeper, type SlackAppOptions } from "./slack/app.ts";
 
 export interface RangekeeperOptions {
@@ -21,17 +27,33 @@ export interface RangekeeperOptions {
   database: DatabaseTarget | Database;
   ledger: Partial<LedgerConfig>;
   logger: Logger;
+  /** how the outbox retries and how often it looks (tests shorten them) */
+  outbox?: Pick<SenderOptions, "policy" | "pollMs" | "leaseMs">;
+  /** the jobs' cron expressions; `scheduled: false` runs none on their own (they still run by hand) */
+  jobs: { crons: Record<BuiltJob, string>; scheduled: boolean };
 }
 
 export interface RunningRangekeeper {
   ledger: Ledger;
   database: Database;
   slack: Rangekeeper;
+  /** delivers the outbox to Slack */
+  sender: OutboxSender;
+  /** A sender like this one's (another replica's, or the next start's). */
+  newSender(): OutboxSender;
+  /** the schedules, when they run in this process */
+  scheduler: JobScheduler | null;
+  /** jobs' status and running one now */
+  jobs: JobsControl;
   /** the HTTP port bound (the one asked for, or the free one picked for 0) */
   port: number;
   /** Stops taking requests, lets in-flight work finish within `graceMs`, then closes the database. */
   stop(options?: { graceMs?: number }): Promise<void>;
 }
+
+/** A short label for a give-up reason (metric labels must stay few): the Slack error code or the failure's kind. */
+const failureLabel = (reason: string | undefined): string =>
+  /^(?:gave up after .*: )?([a-z_]+|HTTP \d+|network|rate limited)/.exec(reason ?? "")?.[1] ?? "other";
 
 const isOpen = (d: DatabaseTarget | Database): d is Database => "prisma" in d;
 
@@ -49,9 +71,40 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
       }
     }
     const ledger = new Ledger(new Store(database.prisma), o.ledger);
+    const metrics = createMetrics();
+    metrics.outboxBacklog = async () => (await ledger.outbox.backlog()).pending;
+    const newSender = () =>
+      new OutboxSender({
+        ...o.outbox,
+        // Its own client: the outbox keeps retries durable (429s and 5xx come back to it at once, and wait in the database).
+        client: new WebClient(o.slack.botToken, {
+          ...(o.slack.apiUrl ? { slackApiUrl: o.slack.apiUrl } : {}),
+          retryConfig: { retries: 0 },
+          rejectRateLimitedCalls: true,
+          logLevel: LogLevel.ERROR,
+        }),
+        outbox: ledger.outbox,
+        logger: o.logger.child({ component: "outbox" }),
+        clock: ledger.config.clock,
+        onOutcome: (outcome, row, reason) => {
+          if (outcome === "sent") metrics.outboxSent.inc({ kind: row.kind });
+          if (outcome === "failed") metrics.outboxFailed.inc({ kind: row.kind, reason: failureLabel(reason) });
+        },
+      });
+    const sender = newSender();
+    const runner = {
+      ledger,
+      logger: o.logger.child({ component: "jobs" }),
+      onMessages: () => sender.kick(),
+      onOutcome: (job: string, outcome: string) => metrics.jobRuns.inc({ job, outcome }),
+    };
+    const jobs = new JobsControl(runner, o.jobs.crons, o.jobs.scheduled);
     const slack = createRangekeeper({
       ...o.slack,
       ledger,
+      metrics,
+      sender,
+      jobs,
       logger: o.logger,
       healthPort: o.port,
       databaseHealthy: async () => {
@@ -60,18 +113,28 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
       },
     });
     const bound = await slack.start(o.port);
+    sender.start();
+    const scheduler = o.jobs.scheduled
+      ? new JobScheduler({ ...runner, crons: o.jobs.crons, defaultTimezone: ledger.config.defaultTimezone })
+      : null;
+    await scheduler?.start();
     let stopping: Promise<void> | undefined;
     return {
       ledger,
       database,
       slack,
+      sender,
+      newSender,
+      scheduler,
+      jobs,
       port: bound ?? o.port,
       stop({ graceMs = DEFAULT_GRACE_MS } = {}) {
         stopping ??= (async () => {
-          const left = await slack.stop({ graceMs });
-          if (left.requests || left.background) {
-            // What did not finish is given back, so the next start (or another replica) can send it.
-            const released = await slack.services.notifier.releaseUnsent();
+          const started = Date.now();
+          const [left] = await Promise.all([slack.stop({ graceMs }), scheduler?.stop(graceMs)]);
+          // Messages still being sent when the grace period ends go back to the outbox: the next start (or another replica) sends them.
+          const released = await sender.stop(Math.max(0, graceMs - (Date.now() - started)));
+          if (left.requests || left.background || released) {
             o.logger.warn(
               { ...left, releasedMessages: released },
               "stopped with work unfinished after the grace period",

@@ -22,67 +22,76 @@ const cronExpr = (name: string, fallback: string) =>
 export const JOB_NAMES = ["overdue", "stalled", "imbalance", "digest"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
-export const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({ error: "SLACK_BOT_TOKEN is missing: the bot token (xoxb-…) from OAuth & Permissions" })
-      .trim()
-      .regex(/^xoxb-[A-Za-z0-9-]+$/, "SLACK_BOT_TOKEN must be a bot token starting with xoxb-"),
-    SLACK_SIGNING_SECRET: optionalString.refine((v) => v === undefined || /^[a-f0-9]{16,}$/i.test(v), {
-      error: "SLACK_SIGNING_SECRET must be the hex signing secret from Basic Information",
+/** When each job runs unless configured otherwise (in the team's time zone). */
+export const DEFAULT_JOB_CRONS: Record<JobName, string> = {
+  overdue: "5 * * * *",
+  stalled: "0 10 * * 1-5",
+  imbalance: "0 9 * * 1-5",
+  digest: "0 9 * * 1",
+};
+
+/** Every variable rangekeeper reads, each validated on its own. */
+export const envFields = {
+  SLACK_BOT_TOKEN: z
+    .string({ error: "SLACK_BOT_TOKEN is missing: the bot token (xoxb-…) from OAuth & Permissions" })
+    .trim()
+    .regex(/^xoxb-[A-Za-z0-9-]+$/, "SLACK_BOT_TOKEN must be a bot token starting with xoxb-"),
+  SLACK_SIGNING_SECRET: optionalString.refine((v) => v === undefined || /^[a-f0-9]{16,}$/i.test(v), {
+    error: "SLACK_SIGNING_SECRET must be the hex signing secret from Basic Information",
+  }),
+  SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || /^xapp-[A-Za-z0-9-]+$/.test(v), {
+    error: "SLACK_APP_TOKEN must be an app-level token starting with xapp- (or be unset for HTTP mode)",
+  }),
+  SLACK_API_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+\/$/.test(v), {
+    error: "SLACK_API_URL must be an http(s) URL ending in a slash, e.g. https://slack.com/api/",
+  }),
+  PORT: optionalString
+    .default("3000")
+    .refine((v) => /^\d+$/.test(v!) && Number(v) > 0 && Number(v) < 65536, {
+      error: "PORT must be a port number from 1 to 65535",
+    })
+    .transform(Number),
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\/\S+$/.test(v), {
+    error: "DATABASE_URL must be a postgresql:// URL, or be unset for the embedded database in ./data/",
+  }),
+  LEDGER_ADMINS: optionalString
+    .transform((v) =>
+      v
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .refine((ids) => ids.every((id) => USER_ID.test(id)), {
+      error: "LEDGER_ADMINS must be comma-separated Slack user ids like U0123ABCD",
     }),
-    SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || /^xapp-[A-Za-z0-9-]+$/.test(v), {
-      error: "SLACK_APP_TOKEN must be an app-level token starting with xapp- (or be unset for HTTP mode)",
-    }),
-    SLACK_API_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+\/$/.test(v), {
-      error: "SLACK_API_URL must be an http(s) URL ending in a slash, e.g. https://slack.com/api/",
-    }),
-    PORT: optionalString
-      .default("3000")
-      .refine((v) => /^\d+$/.test(v!) && Number(v) > 0 && Number(v) < 65536, {
-        error: "PORT must be a port number from 1 to 65535",
-      })
-      .transform(Number),
-    DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\/\S+$/.test(v), {
-      error: "DATABASE_URL must be a postgresql:// URL, or be unset for the embedded database in ./data/",
-    }),
-    LEDGER_ADMINS: optionalString
-      .transform((v) =>
-        v
-          ? v
-              .split(",")
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : [],
-      )
-      .refine((ids) => ids.every((id) => USER_ID.test(id)), {
-        error: "LEDGER_ADMINS must be comma-separated Slack user ids like U0123ABCD",
-      }),
-    DEFAULT_TIMEZONE: optionalString.default("UTC").refine((v) => isValidTimezone(v!), {
-      error: "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin",
-    }),
-    DEFAULT_CAPACITY: optionalString
-      .default("2000")
-      .refine((v) => /^\d+$/.test(v!) && Number(v) >= 1, {
-        error: "DEFAULT_CAPACITY must be a whole number of items per week (≥ 1)",
-      })
-      .transform(Number),
-    OVERDUE_CRON: cronExpr("OVERDUE_CRON", "5 * * * *"),
-    STALLED_CRON: cronExpr("STALLED_CRON", "0 10 * * 1-5"),
-    IMBALANCE_CRON: cronExpr("IMBALANCE_CRON", "0 9 * * 1-5"),
-    DIGEST_CRON: cronExpr("DIGEST_CRON", "0 9 * * 1"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["SLACK_SIGNING_SECRET"],
-        message:
-          "SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
-      });
-    }
-  });
+  DEFAULT_TIMEZONE: optionalString.default("UTC").refine((v) => isValidTimezone(v!), {
+    error: "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin",
+  }),
+  DEFAULT_CAPACITY: optionalString
+    .default("2000")
+    .refine((v) => /^\d+$/.test(v!) && Number(v) >= 1, {
+      error: "DEFAULT_CAPACITY must be a whole number of items per week (≥ 1)",
+    })
+    .transform(Number),
+  OVERDUE_CRON: cronExpr("OVERDUE_CRON", DEFAULT_JOB_CRONS.overdue),
+  STALLED_CRON: cronExpr("STALLED_CRON", DEFAULT_JOB_CRONS.stalled),
+  IMBALANCE_CRON: cronExpr("IMBALANCE_CRON", DEFAULT_JOB_CRONS.imbalance),
+  DIGEST_CRON: cronExpr("DIGEST_CRON", DEFAULT_JOB_CRONS.digest),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+};
+
+export const envSchema = z.object(envFields).superRefine((env, ctx) => {
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["SLACK_SIGNING_SECRET"],
+      message:
+        "SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
+    });
+  }
+});
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -96,9 +105,22 @@ export class ConfigError extends Error {
   }
 }
 
+/** The cron expression of each scheduled job. */
+export const jobCrons = (env: Env): Record<JobName, string> => ({
+  overdue: env.OVERDUE_CRON!,
+  stalled: env.STALLED_CRON!,
+  imbalance: env.IMBALANCE_CRON!,
+  digest: env.DIGEST_CRON!,
+});
+
 /** Parses the environment or throws a ConfigError listing every problem, one line each. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = envSchema.safeParse(source);
+  return parseEnv(envSchema, source);
+}
+
+/** Parses the environment with `schema` (the bot's, or a tool's) or throws a ConfigError listing every problem. */
+export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(source);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) =>
     i.code === "invalid_type" && i.path.length === 1 && !i.message.includes(String(i.path[0]))

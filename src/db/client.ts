@@ -2,9 +2,12 @@
  * Opens the ledger's database: the embedded PGlite (in a thread of its own,
  * see ./embedded) when DATABASE_URL is unset, or a PostgreSQL server.
  */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { type EmbeddedDatabase, startEmbeddedDatabase } from "./embedded/index.ts";
+import { lockDataDir } from "./embedded/lock.ts";
 
 /** Where the embedded database lives when DATABASE_URL is unset. */
 export const DEFAULT_PGLITE_DIR = "./data/pglite";
@@ -32,15 +35,27 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 /** The embedded database, optionally started from a data directory dump (the test harness's migrated template). */
 export async function openEmbedded(o: { dataDir: string | undefined; loadDataDir?: Blob }): Promise<Database> {
-  const embedded = await startEmbeddedDatabase(o);
+  if (o.dataDir) mkdirSync(dirname(o.dataDir), { recursive: true });
+  const release = o.dataDir ? lockDataDir(o.dataDir) : () => undefined;
+  let embedded: Awaited<ReturnType<typeof startEmbeddedDatabase>>;
+  try {
+    embedded = await startEmbeddedDatabase(o);
+  } catch (e) {
+    release();
+    throw e;
+  }
   const prisma = new PrismaClient({ adapter: embedded.adapter });
   return {
     prisma,
     target: { kind: "pglite", dataDir: o.dataDir },
     embedded,
     close: once(async () => {
-      await prisma.$disconnect();
-      await embedded.close();
+      try {
+        await prisma.$disconnect();
+        await embedded.close();
+      } finally {
+        release();
+      }
     }),
   };
 }

@@ -24,4 +24,9 @@ export type RecordsMatchTheSchema = [
   Assert<Columns<Prisma.Assignment, R.AssignmentRecord>>,
   Assert<Columns<Prisma.HandoffRequest, R.HandoffRecord>>,
   Assert<Columns<Prisma.Review, Omit<R.ReviewRecord, "errors">>>,
+  Assert<Columns<Prisma.Workspace, R.WorkspaceRecord>>,
+  Assert<Same<Prisma.OutboxStatus, R.OutboxStatus>>,
+  Assert<Same<Prisma.JobRunStatus, R.JobRunStatus>>,
+  Assert<Columns<Prisma.Notification, Omit<R.OutboxRecord, "key" | "message">>>,
+  Assert<Columns<Prisma.JobRun, Omit<R.JobRunRecord, "detail">>>,
 ];

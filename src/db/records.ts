@@ -155,3 +155,83 @@ export interface SentMessageRecord {
   channelId: string | null;
   messageTs: string | null;
 }
+
+/** A workspace's own settings (null: the configured default). */
+export interface WorkspaceRecord {
+  id: string;
+  timezone: string | null;
+  escalateAfterDays: number;
+  stalledAfterDays: number;
+  /** working hours: minutes after local midnight, and ISO weekdays */
+  workdayStart: number;
+  workdayEnd: number;
+  workdays: number[];
+}
+
+export const OUTBOX_STATUSES = ["PENDING", "SENDING", "SENT", "FAILED"] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** A message to write to the outbox. */
+export interface NewOutboxRecord {
+  teamId: string;
+  key: string;
+  kind: string;
+  /** user id (a DM, when `toUser`) or channel id */
+  recipient: string;
+  toUser: boolean;
+  /** what to show: plain JSON, opaque to the data layer */
+  message: unknown;
+  /** not delivered before this instant */
+  notBefore: Date;
+}
+
+/** A row of the outbox, as a sender delivers it. */
+export interface OutboxRecord {
+  id: number;
+  teamId: string;
+  key: string;
+  kind: string;
+  recipient: string;
+  toUser: boolean;
+  message: unknown;
+  status: OutboxStatus;
+  revision: number;
+  notBefore: Date;
+  nextAttemptAt: Date;
+  attempts: number;
+  lastError: string | null;
+  /** a send of it was cut off: Slack may show it already */
+  inDoubt: boolean;
+  channelId: string | null;
+  messageTs: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  failedAt: Date | null;
+}
+
+/** The outbox at a glance. */
+export interface OutboxBacklog {
+  /** waiting to be sent (including rows held for working hours) */
+  pending: number;
+  /** of those, held until a later instant (working hours, backoff) */
+  waiting: number;
+  sending: number;
+  failed: number;
+  /** the oldest row still to deliver */
+  oldestPendingAt: Date | null;
+}
+
+export const JOB_RUN_STATUSES = ["RUNNING", "SUCCEEDED", "FAILED"] as const;
+export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
+
+/** One run of a scheduled job for one slot. */
+export interface JobRunRecord {
+  job: string;
+  slot: Date;
+  startedAt: Date;
+  finishedAt: Date | null;
+  status: JobRunStatus;
+  /** what the run did (counts, errors), plain JSON */
+  detail: unknown;
+  owner: string | null;
+}

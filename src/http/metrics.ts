@@ -1,17 +1,27 @@
 /** Prometheus metrics, served at GET /metrics. */
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export interface Metrics {
   registry: Registry;
   requests: Counter<"kind" | "name" | "outcome">;
   duration: Histogram<"kind" | "name">;
   slackApiErrors: Counter<"method" | "error">;
+  /** messages delivered from the outbox, by kind */
+  outboxSent: Counter<"kind">;
+  /** messages given up, by kind and reason */
+  outboxFailed: Counter<"kind" | "reason">;
+  /** rows waiting in the outbox, read from the database at each scrape (set `outboxBacklog` to enable) */
+  outboxPending: Gauge;
+  /** scheduled job runs, by job and outcome (succeeded, failed, skipped) */
+  jobRuns: Counter<"job" | "outcome">;
+  /** where the outbox gauge reads from */
+  outboxBacklog?: () => Promise<number>;
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "rangekeeper_" });
-  return {
+  const metrics: Metrics = {
     registry,
     requests: new Counter({
       name: "rangekeeper_requests_total",
@@ -32,5 +42,32 @@ export function createMetrics(): Metrics {
       labelNames: ["method", "error"] as const,
       registers: [registry],
     }),
+    outboxSent: new Counter({
+      name: "rangekeeper_outbox_sent_total",
+      help: "Messages the outbox delivered to Slack (posted or updated), by kind",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    outboxFailed: new Counter({
+      name: "rangekeeper_outbox_failed_total",
+      help: "Messages the outbox gave up on, by kind and reason",
+      labelNames: ["kind", "reason"] as const,
+      registers: [registry],
+    }),
+    outboxPending: new Gauge({
+      name: "rangekeeper_outbox_pending",
+      help: "Messages waiting in the outbox (including those held for working hours or a retry)",
+      registers: [registry],
+      async collect() {
+        if (metrics.outboxBacklog) this.set(await metrics.outboxBacklog().catch(() => Number.NaN));
+      },
+    }),
+    jobRuns: new Counter({
+      name: "rangekeeper_job_runs_total",
+      help: "Scheduled job runs, by job and outcome (succeeded, failed, skipped: another replica ran the slot)",
+      labelNames: ["job", "outcome"] as const,
+      registers: [registry],
+    }),
   };
+  return metrics;
 }

@@ -3,11 +3,13 @@
  * an embedded database, the ledger and the real rangekeeper app (HTTP mode)
  * pointed at the stand-in. Shared by `npm run sandbox` and its tests.
  */
+
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 import { Writable } from "node:stream";
 import { type Standin, startStandin } from "@rangekeeper/slack-standin";
 import { type Logger, pino } from "pino";
+import { DEFAULT_JOB_CRONS } from "../config/env.ts";
 import type { Ledger } from "../core/ledger/index.ts";
 import type { Database } from "../db/client.ts";
 import { type RunningRangekeeper, startRangekeeper } from "../rangekeeper.ts";
@@ -95,6 +97,7 @@ export async function startSandbox(o: SandboxOptions): Promise<SandboxWorld> {
         defaultTimezone: o.defaultTimezone ?? "UTC",
       },
       logger,
+      jobs: { crons: DEFAULT_JOB_CRONS, scheduled: true },
     });
     await slack.waitFor("auth.test");
     slack.setRequestUrl(`http://127.0.0.1:${running.port}/slack/events`);
@@ -111,7 +114,7 @@ export async function startSandbox(o: SandboxOptions): Promise<SandboxWorld> {
         // Handlers start background work, which may reach the app again: wait until both stay quiet.
         for (let round = 0; round < 50; round++) {
           await app.inFlight.idle();
-          await app.services.background.idle();
+          await app.settle();
           await new Promise((r) => setTimeout(r, 15));
           if (!app.inFlight.busy) return;
         }

@@ -15,8 +15,10 @@ import type { Logger } from "pino";
 import type { Ledger } from "../core/ledger/index.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
 import { healthRoutes } from "../http/routes.ts";
+import type { JobsControl } from "../jobs/control.ts";
 import { InFlight } from "./in-flight.ts";
 import { registerListeners } from "./listeners/index.ts";
+import type { Kickable } from "./notify.ts";
 import { createServices, type Services } from "./services.ts";
 
 export interface SlackAppOptions {
@@ -33,6 +35,10 @@ export interface SlackAppOptions {
   retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
   /** Socket Mode only: port of the HTTP server for /healthz and /metrics */
   healthPort?: number;
+  /** the scheduled jobs, for `/ledger jobs` */
+  jobs: JobsControl;
+  /** what delivers the outbox: nudged when a message is written, drained by settle() */
+  sender: Kickable & { drain(): Promise<unknown> };
 }
 
 export interface Rangekeeper {
@@ -49,6 +55,8 @@ export interface Rangekeeper {
    * everything finished).
    */
   stop(options?: { graceMs?: number }): Promise<{ requests: number; background: number }>;
+  /** Resolves when the background work started so far has finished and the messages it decided that are due were delivered. */
+  settle(): Promise<void>;
 }
 
 /** How long stop() waits for requests and background work by default. */
@@ -99,7 +107,7 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
     });
   }
   const app = new App({ token: o.botToken, receiver, logger, clientOptions, deferInitialization: false });
-  const services = createServices(o.ledger, app.client, o.logger, metrics);
+  const services = createServices(o.ledger, app.client, o.logger, metrics, o.sender, o.jobs);
   // Observe when each request is fully handled (the ack goes out long before): stop() waits for them.
   const inFlight = new InFlight();
   app.use(async ({ next }) => {
@@ -143,6 +151,12 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
       ]);
       if (finished === "done") return { requests: 0, background: 0 };
       return { requests: inFlight.size, background: services.background.size };
+    },
+    async settle() {
+      do {
+        await services.background.idle();
+        await o.sender.drain();
+      } while (services.background.size > 0);
     },
   };
 }

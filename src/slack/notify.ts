@@ -1,110 +1,62 @@
 /**
- * Direct messages and message updates. A message with a key is sent at most
- * once (the outbox in the ledger remembers it) and can be updated later.
+ * Direct messages and channel posts, through the outbox: a message is written
+ * there (once per key) and a sender delivers it, retrying what Slack asks to
+ * retry, so none is lost when Slack or the process is briefly down. Updating
+ * a message gives its outbox row new content, which the sender shows in place.
  */
-import type { WebClient } from "@slack/web-api";
-import type { Logger } from "pino";
+import { randomUUID } from "node:crypto";
 import type { Ledger } from "../core/ledger/index.ts";
 import type { Message } from "../ui/message.ts";
 
-export interface Posted {
-  channel: string;
-  ts: string;
+/** What the notifier needs of a sender: a nudge that something was written. */
+export interface Kickable {
+  kick(): void;
+}
+
+export interface MessageKey {
+  key: string;
+  kind: string;
 }
 
 export class Notifier {
-  private readonly client: WebClient;
   private readonly ledger: Ledger;
-  private readonly logger: Logger;
+  private readonly sender: Kickable;
 
-  constructor(client: WebClient, ledger: Ledger, logger: Logger) {
-    this.client = client;
+  constructor(ledger: Ledger, sender: Kickable) {
     this.ledger = ledger;
-    this.logger = logger;
+    this.sender = sender;
   }
 
-  /** Reservations taken and not yet settled (sent or given back), by "team key". */
-  private readonly reserved = new Map<string, { teamId: string; key: string }>();
-
-  /** Sends a DM; with a key, only if no message with that key was sent before. Returns null when skipped. */
-  dm(teamId: string, userId: string, message: Message, key?: { key: string; kind: string }): Promise<Posted | null> {
-    return this.once(teamId, userId, key, async () => {
-      const open = await this.client.conversations.open({ users: userId });
-      const channel = open.channel?.id;
-      if (!channel) throw new Error(`conversations.open gave no channel for ${userId}`);
-      const r = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-      return { channel, ts: r.ts ?? "" };
-    });
+  /** Sends a DM; with a key, only if no message with that key was decided before. Returns whether it was new. */
+  dm(teamId: string, userId: string, message: Message, key?: MessageKey): Promise<boolean> {
+    return this.enqueue(teamId, { user: userId }, message, key ?? { key: `dm:${randomUUID()}`, kind: "dm" });
   }
 
   /** Posts in a channel; with a key, only once. */
-  post(teamId: string, channel: string, message: Message, key?: { key: string; kind: string }): Promise<Posted | null> {
-    return this.once(teamId, channel, key, async () => {
-      const r = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-      return { channel: r.channel ?? channel, ts: r.ts ?? "" };
-    });
+  post(teamId: string, channel: string, message: Message, key?: MessageKey): Promise<boolean> {
+    return this.enqueue(teamId, { channel }, message, key ?? { key: `post:${randomUUID()}`, kind: "post" });
   }
 
-  /**
-   * Sends with the outbox's reservation around it: a key already taken skips
-   * the send; a failed send gives the key back so a later attempt may send it.
-   */
-  private async once(
+  private async enqueue(
     teamId: string,
-    recipient: string,
-    key: { key: string; kind: string } | undefined,
-    send: () => Promise<Posted>,
-  ): Promise<Posted | null> {
-    if (!key) return send();
-    if (!(await this.ledger.reserveNotification(teamId, key.key, key.kind, recipient))) return null;
-    const id = `${teamId} ${key.key}`;
-    this.reserved.set(id, { teamId, key: key.key });
-    try {
-      const posted = await send();
-      await this.ledger.markNotificationSent(teamId, key.key, posted.channel, posted.ts);
-      return posted;
-    } catch (e) {
-      await this.ledger.releaseNotification(teamId, key.key);
-      throw e;
-    } finally {
-      this.reserved.delete(id);
-    }
+    to: { user: string } | { channel: string },
+    message: Message,
+    key: MessageKey,
+  ): Promise<boolean> {
+    const written = await this.ledger.outbox.enqueue(teamId, [{ ...key, to, content: message }]);
+    if (written.length) this.sender.kick();
+    return written.length > 0;
   }
 
-  /**
-   * Gives back the reservations of sends still under way (at shutdown, once
-   * the grace period is over), so that no key stays taken by a message that
-   * was never sent. Returns how many.
-   */
-  async releaseUnsent(): Promise<number> {
-    const unsettled = [...this.reserved.values()];
-    this.reserved.clear();
-    for (const r of unsettled) {
-      await this.ledger.releaseNotification(r.teamId, r.key).catch((e: unknown) => {
-        this.logger.warn({ err: e, key: r.key }, "could not give back an unsent message's key");
-      });
-    }
-    return unsettled.length;
-  }
-
-  /** Rewrites every sent message whose key starts with `prefix` (e.g. all leads' copies of one request). */
+  /** Shows new content in every message whose key starts with `prefix` (e.g. all leads' copies of one request). */
   async updateAll(teamId: string, prefix: string, message: Message): Promise<number> {
-    const sent = await this.ledger.sentMessages(teamId, prefix);
-    let updated = 0;
-    for (const m of sent) {
-      if (!m.channelId || !m.messageTs) continue;
-      try {
-        await this.client.chat.update({
-          channel: m.channelId,
-          ts: m.messageTs,
-          text: message.text,
-          blocks: message.blocks,
-        });
-        updated += 1;
-      } catch (e) {
-        this.logger.warn({ err: e, key: m.key }, "could not update a sent message");
-      }
-    }
-    return updated;
+    const changed = await this.ledger.outbox.replaceWithPrefix(teamId, prefix, message);
+    if (changed) this.sender.kick();
+    return changed;
+  }
+
+  /** Who received (or will receive) the messages whose key starts with `prefix`. */
+  recipients(teamId: string, prefix: string): Promise<string[]> {
+    return this.ledger.outbox.recipientsWithPrefix(teamId, prefix);
   }
 }

@@ -4,8 +4,9 @@ import { todayIn } from "../core/dates.ts";
 import type { Ledger } from "../core/ledger/index.ts";
 import type { Actor } from "../core/types.ts";
 import type { Metrics } from "../http/metrics.ts";
+import type { JobsControl } from "../jobs/control.ts";
 import { HomePublisher } from "./home-publisher.ts";
-import { Notifier } from "./notify.ts";
+import { type Kickable, Notifier } from "./notify.ts";
 import { UserDirectory } from "./users.ts";
 
 /** Everything a listener needs, built once per app. */
@@ -17,16 +18,25 @@ export interface Services {
   home: HomePublisher;
   logger: Logger;
   metrics: Metrics;
+  /** the scheduled jobs: their status, and running one now */
+  jobs: JobsControl;
   /** background work started by listeners after their reply (tests await it) */
   background: BackgroundTasks;
 }
 
-export function createServices(ledger: Ledger, client: WebClient, logger: Logger, metrics: Metrics): Services {
+export function createServices(
+  ledger: Ledger,
+  client: WebClient,
+  logger: Logger,
+  metrics: Metrics,
+  sender: Kickable,
+  jobs: JobsControl,
+): Services {
   const users = new UserDirectory(client, ledger, logger);
-  const notifier = new Notifier(client, ledger, logger);
+  const notifier = new Notifier(ledger, sender);
   const background = new BackgroundTasks(logger);
   const home = new HomePublisher(client, ledger, users, logger);
-  return { ledger, client, users, notifier, home, logger, metrics, background };
+  return { ledger, client, users, notifier, home, logger, metrics, background, jobs };
 }
 
 /** The acting user, with the workspace-admin flag Slack reports for them. */

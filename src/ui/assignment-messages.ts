@@ -20,6 +20,24 @@ export function claimedMessage(
   ]);
 }
 
+/** A due date moved: to the lead who moved it (`by` null), or to the owner (naming the lead). */
+export function dueMovedMessage(
+  a: AssignmentView,
+  previous: string | null,
+  by: string | null,
+  reason: string | null,
+  today: string,
+): Message {
+  const to = a.dueDate ? `to *${a.dueDate}*` : "off: it has no due date now";
+  const from = previous ? ` (was ${previous})` : "";
+  const who = by ? `${mention(by)} moved the due date of your range *${a.ref}*` : `Moved the due date of *${a.ref}*`;
+  const why = reason ? `: ${esc(reason)}` : "";
+  return msg(`${a.ref}: due ${a.dueDate ?? "date cleared"}`, [
+    section(`:calendar: ${who} ${to}${from}${why}.`),
+    ...assignmentCard(a, { today, showOwner: by === null, actions: by !== null }),
+  ]);
+}
+
 export function assignedMessage(a: AssignmentView, today: string): Message {
   return msg(`Assigned ${a.ref} to ${a.assigneeId}`, [
     section(`:white_check_mark: *${a.ref}* assigned to ${mention(a.assigneeId)}: ${esc(a.dataset)} ${formatRange(a)}`),

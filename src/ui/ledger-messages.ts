@@ -1,8 +1,11 @@
 /** /ledger answers: coverage and status, help, datasets, roles, capacity, export. */
+
 import type { KnownBlock } from "@slack/types";
 import type { Coverage } from "../core/ledger/queries.ts";
 import { DATASET_SETTINGS } from "../core/ledger/settings.ts";
+import { WORKSPACE_SETTINGS, type WorkspaceView } from "../core/ledger/workspace.ts";
 import { formatRange } from "../core/ranges.ts";
+import { formatMinutes } from "../core/time.ts";
 import type { DatasetView, MemberView, Role } from "../core/types.ts";
 import type { AnnotatorLoad } from "../core/workload.ts";
 import { channelMention, context, esc, header, mention, plural, progressBar, section } from "./format.ts";
@@ -81,6 +84,11 @@ const HELP: [string, string, string][] = [
   ["/ledger", "role @ana reviewer", "grant a role (admins; leads may grant reviewer)"],
   ["/ledger", "capacity @ana 1500", "items per week (leads)"],
   ["/ledger", "export cats", "the ledger as a CSV file"],
+  [
+    "/ledger",
+    "jobs",
+    "scheduled jobs: last and next runs, the outbox (leads); `jobs run overdue` runs one now (admins)",
+  ],
 ];
 
 export function helpMessage(): Message {
@@ -129,5 +137,32 @@ export function capacityMessage(m: MemberView): Message {
 export function exportedMessage(slug: string, rows: number): Message {
   return msg(`Exported ${slug}`, [
     section(`:page_facing_up: Sent you the ledger of *${esc(slug)}* as CSV (${plural(rows, "row")}).`),
+  ]);
+}
+
+const DAY = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/** "Mon–Fri", "Mon, Wed, Fri", "every day". */
+export function formatDays(days: readonly number[]): string {
+  const sorted = [...days].sort();
+  if (sorted.length === 7) return "every day";
+  const contiguous = sorted.every((d, i) => i === 0 || d === sorted[i - 1]! + 1);
+  if (contiguous && sorted.length > 2) return `${DAY[sorted[0]! - 1]}–${DAY[sorted.at(-1)! - 1]}`;
+  return sorted.map((d) => DAY[d - 1]).join(", ");
+}
+
+export function workspaceMessage(w: WorkspaceView, headline: string): Message {
+  const lines = [
+    `*Time zone*: ${esc(w.timezone)}${w.timezoneIsDefault ? " (the configured default)" : ""}`,
+    `*Working hours*: ${formatMinutes(w.hours.start)}–${formatMinutes(w.hours.end)}, ${formatDays(w.hours.days)}, in each person's own zone`,
+    `*Escalate overdue ranges to leads after*: ${plural(w.escalateAfterDays, "day")}`,
+    `*Stalled after*: ${plural(w.stalledAfterDays, "day")} without progress`,
+  ];
+  return msg(headline, [
+    section(`:gear: ${headline}`),
+    section(lines.join("\n")),
+    context(
+      `Change one with \`/ledger workspace set <key> <value>\` (admins): ${Object.keys(WORKSPACE_SETTINGS).join(", ")}.`,
+    ),
   ]);
 }

@@ -1,10 +1,10 @@
 /**
  * Stopping the bot (what SIGTERM and SIGINT run): requests stop coming in,
  * the work already started finishes within the grace period, and a message
- * that could not be sent in time gives its outbox key back instead of
- * blocking it for good.
+ * still being sent when it ends goes back to the outbox, for the next start
+ * (or another replica) to send, instead of being lost.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { type AppHarness, ask, IDS, refIn, startApp, TEAM, uniqueSlug } from "../support/app.ts";
 
 let h: AppHarness | undefined;
@@ -23,26 +23,30 @@ describe("stopping", () => {
     const { text } = await ask(h.lead, "/ledger", `assign ${slug} 1-10 <@${IDS.ana}>`);
     const ref = refIn(text);
     expect(await h.rk.stop({ graceMs: 10_000 })).toEqual({ requests: 0, background: 0 });
+    expect(await h.running.sender.stop(10_000)).toBe(0);
     const row = await h.prisma.notification.findUnique({ where: { teamId_dedupeKey: assignedKey(ref) } });
+    expect(row).toMatchObject({ status: "SENT", attempts: 0 });
     expect(row?.sentAt).toBeInstanceOf(Date);
     expect(h.slack.messages(h.slack.workspace.dmChannel(IDS.ana)).some((m) => m.text?.includes(ref))).toBe(true);
   });
 
-  it("gives back the outbox key of a message still being sent when the grace period ends", async () => {
+  it("hands a message still being sent when the grace period ends back to the outbox, and the next sender sends it", async () => {
     h = await startApp();
     const app = h;
     const slug = await app.dataset(uniqueSlug("stop-late"));
     app.slack.failNext("chat.postMessage", { delayMs: 5_000 });
     const { text } = await ask(app.lead, "/ledger", `assign ${slug} 1-10 <@${IDS.ana}>`);
     const ref = refIn(text);
-    const reservation = () => app.prisma.notification.findUnique({ where: { teamId_dedupeKey: assignedKey(ref) } });
-    // The DM is under way, its key reserved, when the stop comes.
-    await app.slack.waitUntil(async () => (await reservation()) ?? undefined, 5_000, "the DM's reservation");
-    const left = await app.rk.stop({ graceMs: 200 });
-    expect(left.background).toBeGreaterThan(0);
-    expect(await app.rk.services.notifier.releaseUnsent()).toBe(1);
-    // The key is free again: a later start (or another replica) sends the message instead of skipping it.
-    expect(await reservation()).toBeNull();
+    const row = () => app.prisma.notification.findUnique({ where: { teamId_dedupeKey: assignedKey(ref) } });
+    // The DM is being sent (its row claimed by the sender) when the stop comes.
+    await vi.waitFor(async () => expect((await row())?.status).toBe("SENDING"), { timeout: 5_000 });
+    await app.rk.stop({ graceMs: 200 });
+    expect(await app.running.sender.stop(200)).toBe(1);
+    expect(await row()).toMatchObject({ status: "PENDING", leasedBy: null, sentAt: null });
+    // The next start's sender finds it due and sends it.
+    const next = app.running.newSender();
+    expect(await next.drain()).toMatchObject({ sent: 1, failed: 0 });
+    expect(await row()).toMatchObject({ status: "SENT" });
   });
 
   it("does that as part of a stop, and says so", async () => {
@@ -52,11 +56,12 @@ describe("stopping", () => {
     app.slack.failNext("chat.postMessage", { delayMs: 5_000 });
     const { text } = await ask(app.lead, "/ledger", `assign ${slug} 1-10 <@${IDS.ana}>`);
     const ref = refIn(text);
-    await app.slack.waitUntil(
+    await vi.waitFor(
       async () =>
-        (await app.prisma.notification.findUnique({ where: { teamId_dedupeKey: assignedKey(ref) } })) ?? undefined,
-      5_000,
-      "the DM's reservation",
+        expect(
+          (await app.prisma.notification.findUnique({ where: { teamId_dedupeKey: assignedKey(ref) } }))?.status,
+        ).toBe("SENDING"),
+      { timeout: 5_000 },
     );
     await app.running.stop({ graceMs: 200 });
     expect(app.logs.find((l) => l.msg === "stopped with work unfinished after the grace period")).toMatchObject({

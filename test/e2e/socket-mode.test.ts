@@ -1,10 +1,14 @@
 /** The real app in Socket Mode (SLACK_APP_TOKEN set): the same listeners over the stand-in's WebSocket. */
 import { createServer } from "node:net";
 import { type Standin, startStandin } from "@rangekeeper/slack-standin";
+import { WebClient } from "@slack/web-api";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_JOB_CRONS } from "../../src/config/env.ts";
 import { Ledger } from "../../src/core/ledger/index.ts";
 import { Store } from "../../src/db/store.ts";
+import { OutboxSender } from "../../src/delivery/slack-sender.ts";
+import { JobsControl } from "../../src/jobs/control.ts";
 import { createRangekeeper, type Rangekeeper } from "../../src/slack/app.ts";
 import { createTestDatabase } from "../support/db.ts";
 
@@ -39,6 +43,12 @@ beforeAll(async () => {
     healthPort,
     databaseHealthy: async () => true,
     retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 50 },
+    jobs: new JobsControl({ ledger, logger: pino({ level: "silent" }) }, DEFAULT_JOB_CRONS, false),
+    sender: new OutboxSender({
+      client: new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+      outbox: ledger.outbox,
+      logger: pino({ level: "silent" }),
+    }),
   });
   expect(await rk.start(0)).toBeNull();
   await slack.waitForSocket();

@@ -2,7 +2,7 @@
  * What Slack's transport does to the app: signatures, retried deliveries,
  * rate-limited and failing Web API calls; and the operational endpoints.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   type AppHarness,
   ask,
@@ -232,32 +232,27 @@ describe("Web API failures during a reply are retried", () => {
     ).toEqual([429, 200]);
   });
 
-  it("a DM whose conversations.open and chat.postMessage are rate limited still arrives", async () => {
+  it("a rate-limited DM waits out Slack's Retry-After in the outbox and arrives once, in one call per attempt", async () => {
     const slug = await h.dataset(uniqueSlug("ratelimit-dm"), 100);
     const mark = h.slack.mark();
-    h.slack.failNext("conversations.open", { status: 429, retryAfter: 0 });
-    h.slack.failNext("chat.postMessage", { status: 429, retryAfter: 0 });
+    h.slack.failNext("chat.postMessage", { status: 429, retryAfter: 1 }, 2);
     const { reply } = await ask(h.lead, "/ledger", `assign ${slug} 1-20 <@${IDS.bob}>`);
     const ref = refIn(reply.text ?? "");
-    await h.settle();
-    const dm = await h.bob.waitForDm((m) => m.text.includes(ref));
+    const row = () => h.prisma.notification.findFirstOrThrow({ where: { teamId: TEAM, dedupeKey: `assigned:${ref}` } });
+    // Rate limited: the row waits in the outbox, its next attempt no earlier than Slack asked.
+    await vi.waitFor(async () => expect((await row()).attempts).toBeGreaterThanOrEqual(1), { timeout: 5_000 });
+    const waiting = await row();
+    expect(waiting).toMatchObject({ status: "PENDING", lastError: "rate limited (Retry-After 1 s)" });
+    expect(waiting.nextAttemptAt.getTime() - Date.now()).toBeGreaterThan(0);
+    const dm = await h.bob.waitForDm((m) => m.text.includes(ref), 10_000);
     expect(blockText(dm.blocks)).toContain(`<@${IDS.lead}> assigned you *${ref}*`);
-    expect(
-      h.slack
-        .calls("conversations.open")
-        .filter((c) => c.seq > mark)
-        .map((c) => c.status),
-    ).toEqual([429, 200]);
-    expect(
-      h.slack
-        .calls("chat.postMessage")
-        .filter((c) => c.seq > mark)
-        .map((c) => c.status),
-    ).toEqual([429, 200]);
-    const sent = await h.prisma.notification.findFirstOrThrow({
-      where: { teamId: TEAM, dedupeKey: `assigned:${ref}` },
-    });
-    expect(sent.messageTs).toBe(dm.ts);
+    const posts = h.slack.calls("chat.postMessage").filter((c) => c.seq > mark);
+    expect(posts.map((c) => c.status)).toEqual([429, 429, 200]);
+    // Posted to the user id: Slack opens the app's DM itself, so no conversations.open.
+    expect(h.slack.calls("conversations.open").filter((c) => c.seq > mark)).toEqual([]);
+    await vi.waitFor(async () =>
+      expect(await row()).toMatchObject({ status: "SENT", messageTs: dm.ts, attempts: 0, lastError: null }),
+    );
   });
 
   it("a server error on chat.postMessage is retried under the retry policy", async () => {

@@ -143,7 +143,7 @@ describe("/ledger", () => {
   it("explains mistakes with the matching usage", () => {
     const e = usageError(() => parseLedger("stauts"));
     expect(e.message).toBe(
-      '"stauts" is not a /ledger command; commands: help, status, dataset, assign, role, capacity, export',
+      '"stauts" is not a /ledger command; commands: help, status, dataset, assign, due, role, capacity, export, jobs, workspace',
     );
     expect(usageError(() => parseLedger("role <@U7> boss")).message).toBe('"boss" is not a role');
     expect(usageError(() => parseLedger("dataset add cats lots")).message).toBe('"lots" is not a number of items');
@@ -151,6 +151,44 @@ describe("/ledger", () => {
       /not a channel Slack recognised/,
     );
     expect(usageError(() => parseLedger("capacity <@U7>")).usage).toBe("/ledger capacity @user <items-per-week>");
+  });
+  it("reads a new due date or none, refusing what is not a date", () => {
+    expect(parseLedger("due A17 2026-12-05 more images")).toEqual({
+      kind: "due",
+      id: 17,
+      due: "2026-12-05",
+      reason: "more images",
+    });
+    expect(parseLedger("due A17 NONE")).toEqual({ kind: "due", id: 17, due: null, reason: null });
+    expect(usageError(() => parseLedger("due A17")).message).toBe("give the new due date as YYYY-MM-DD, or none");
+    expect(usageError(() => parseLedger("due 17 2026-12-05")).message).toMatch(/is not an assignment reference/);
+    expect(usageError(() => parseLedger("due A17 12/05")).message).toBe(
+      '"12/05" is not a date; write it as YYYY-MM-DD, or none',
+    );
+  });
+  it("reads workspace settings", () => {
+    expect(parseLedger("workspace")).toEqual({ kind: "workspace" });
+    expect(parseLedger("workspace set hours 8:30 - 17:00")).toEqual({
+      kind: "workspace-set",
+      setting: { key: "hours", value: { start: 510, end: 1020 } },
+    });
+    expect(parseLedger("workspace set days sat-mon")).toMatchObject({ setting: { value: [1, 6, 7] } });
+    expect(parseLedger("workspace set days Mon, wed,FRI")).toMatchObject({ setting: { value: [1, 3, 5] } });
+    expect(parseLedger("workspace set timezone default")).toMatchObject({ setting: { key: "timezone", value: null } });
+    expect(parseLedger("workspace set escalate-after 3")).toMatchObject({ setting: { value: 3 } });
+    expect(usageError(() => parseLedger("workspace set hours 9-17")).message).toBe('"9" is not a time like 09:00');
+    expect(usageError(() => parseLedger("workspace set stalled-after x")).message).toMatch(/must be a whole number/);
+    expect(usageError(() => parseLedger("workspace set")).message).toBe("name the setting to change");
+    expect(usageError(() => parseLedger("workspace get")).message).toMatch(/"workspace get" is not a command/);
+  });
+  it("reads jobs and jobs run <job>, refusing what is not a job", () => {
+    expect(parseLedger("jobs")).toEqual({ kind: "jobs" });
+    expect(parseLedger("JOBS run Overdue")).toEqual({ kind: "jobs-run", job: "overdue" });
+    expect(usageError(() => parseLedger("jobs run")).message).toBe("name the job to run");
+    expect(usageError(() => parseLedger("jobs run overdo")).message).toBe('"overdo" is not a job; jobs: overdue');
+    expect(usageError(() => parseLedger("jobs start overdue")).message).toMatch(/"jobs start" is not a command/);
+    expect(usageError(() => parseLedger("jobs run overdue now")).message).toBe('unexpected "now"');
+    expect(usageError(() => parseLedger("jobs run")).usage).toBe("/ledger jobs [run <job>]");
   });
 });
 

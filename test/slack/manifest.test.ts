@@ -44,6 +44,8 @@ const METHOD_SCOPES: Record<string, string[]> = {
   "chat.postEphemeral": ["chat:write"],
   "chat.update": ["chat:write"],
   "conversations.open": ["im:write"],
+  // Reading back a DM or a channel post whose send was cut off (the outbox looks before posting twice).
+  "conversations.history": ["channels:history", "groups:history", "im:history", "mpim:history"],
   "users.info": ["users:read"],
   "views.open": [],
   "views.update": [],

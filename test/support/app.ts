@@ -9,6 +9,7 @@
  *   await h.settle(); // DMs and App Home refreshes started after the reply
  *   await h.close();
  */
+
 import { Writable } from "node:stream";
 import {
   type ResponseRecord,
@@ -19,6 +20,7 @@ import {
 } from "@rangekeeper/slack-standin";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { DEFAULT_JOB_CRONS } from "../../src/config/env.ts";
 import type { Ledger } from "../../src/core/ledger/index.ts";
 import type { Actor } from "../../src/core/types.ts";
 import { type RunningRangekeeper, startRangekeeper } from "../../src/rangekeeper.ts";
@@ -117,6 +119,10 @@ export async function startApp(o: StartOptions = {}): Promise<AppHarness> {
       database: db,
       ledger: { bootstrapAdmins: [IDS.admin], defaultCapacity: 1000, defaultTimezone: "UTC" },
       logger,
+      // Quick retries, so a test of Slack failing for a while does not wait minutes.
+      outbox: { policy: { baseDelayMs: 20, maxDelayMs: 200, giveUpAfterMs: 30_000 }, pollMs: 200 },
+      // Jobs run when a test runs them (as if at a time of its choosing), not on the clock.
+      jobs: { crons: DEFAULT_JOB_CRONS, scheduled: false },
     });
     const ledger = running.ledger;
     const actor = (userId: string): Actor => ({ teamId: TEAM, userId });
@@ -172,7 +178,7 @@ export async function startApp(o: StartOptions = {}): Promise<AppHarness> {
           : realPing;
       },
       logs,
-      settle: () => app.services.background.idle(),
+      settle: () => app.settle(),
       async close() {
         if (closed) return;
         closed = true;

@@ -1,13 +1,13 @@
 import type { AssignmentInDataset, AssignmentRecord, DatasetRecord } from "../../db/records.ts";
 import type { AssignmentPatch, Repositories } from "../../db/store.ts";
-import { parseIsoDate } from "../dates.ts";
+import { formatIsoDate, parseIsoDate } from "../dates.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { checkRangeInside, formatRange, intersection } from "../ranges.ts";
 import { assignmentRef, parseAssignmentRef } from "../refs.ts";
 import { startReviewOnSubmit } from "../review/service.ts";
 import { atLeast } from "../roles.ts";
 import { hint, person, text } from "../text.ts";
-import { assertTransition, statusAfterProgress } from "../transitions.ts";
+import { assertTransition, OPEN_STATUSES, statusAfterProgress } from "../transitions.ts";
 import type { Actor, AssignmentView, ChangeOptions, Range } from "../types.ts";
 import { assignmentView } from "../views.ts";
 import { change, type LedgerContext, requireLead, roleOf, todayFor } from "./context.ts";
@@ -416,6 +416,47 @@ export async function release(ctx: LedgerContext, actor: Actor, ref: string | nu
       previous: snap(a),
       withdrawnHandoffId: pending?.id ?? null,
     };
+  });
+}
+
+/**
+ * Moves (or clears) a range's due date: leads only, on a range still being
+ * worked on; a new date may not be in the past for its owner. Reminders of
+ * the old date stop; the new one has its own.
+ */
+export async function setDueDate(
+  ctx: LedgerContext,
+  actor: Actor,
+  ref: string | number,
+  due: string | null,
+  opts: ChangeOptions = {},
+) {
+  return change(ctx, actor.teamId, "assignment.due", opts.idempotencyKey, async (r) => {
+    const id = refId(ref);
+    const found = await r.assignments.findInTeam(actor.teamId, id);
+    if (!found) throw notFound(`there is no assignment ${assignmentRef(id)}`);
+    await requireLead(ctx, r, actor, `move the due date of ${assignmentRef(id)}`, found.datasetId);
+    await r.assignments.lock(id);
+    const a = (await r.assignments.findInTeam(actor.teamId, id))!;
+    if (!OPEN_STATUSES.includes(a.status))
+      throw invalid(
+        `${assignmentRef(id)} is ${a.status.toLowerCase().replace("_", " ")}: only open ranges have a due date to move`,
+      );
+    const date = await checkDue(ctx, r, actor.teamId, a.assigneeId, due);
+    const before = a.dueDate ? formatIsoDate(a.dueDate) : null;
+    const after = await r.assignments.update(a.id, { dueDate: date });
+    await r.audit.append({
+      teamId: actor.teamId,
+      actorId: actor.userId,
+      action: "assignment.due",
+      datasetId: a.datasetId,
+      assignmentId: a.id,
+      before: { dueDate: before },
+      after: { dueDate: due },
+      reason: opts.reason ?? null,
+      at: ctx.config.clock(),
+    });
+    return { assignment: assignmentView(after, a.dataset), previousDue: before };
   });
 }
 

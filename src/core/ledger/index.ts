@@ -1,5 +1,7 @@
 import type { Store } from "../../db/store.ts";
-import * as outbox from "../notifications.ts";
+import { type OverdueRender, runOverdue } from "../jobs/overdue.ts";
+import { JobRuns } from "../jobs/runs.ts";
+import { Outbox } from "../outbox.ts";
 import * as reviews from "../review/service.ts";
 import type { Actor, ChangeOptions, Role } from "../types.ts";
 import * as assignments from "./assignments.ts";
@@ -10,6 +12,7 @@ import * as handoffs from "./handoffs.ts";
 import * as members from "./members.ts";
 import * as queries from "./queries.ts";
 import type { DatasetSetting } from "./settings.ts";
+import * as workspace from "./workspace.ts";
 
 export type { ReviewVerdict } from "../review/service.ts";
 export type { ClaimInput, ClaimNextInput, ProgressUpdate } from "./assignments.ts";
@@ -18,6 +21,7 @@ export type { NewDataset } from "./datasets.ts";
 export type { HandoffDecision, HandoffInput, HandoffOutcome } from "./handoffs.ts";
 export type { AssignmentFilter, Coverage } from "./queries.ts";
 export type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
+export type { WorkspaceSetting, WorkspaceSettingKey, WorkspaceView } from "./workspace.ts";
 
 /**
  * The ledger: every operation on datasets, assignments, handoffs, reviews and
@@ -26,6 +30,10 @@ export type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
  */
 export class Ledger {
   readonly ctx: LedgerContext;
+  /** messages decided and waiting to be delivered (the senders' side) */
+  readonly outbox: Outbox;
+  /** runs of scheduled jobs, one per slot across replicas */
+  readonly jobRuns: JobRuns;
 
   constructor(store: Store, config: Partial<LedgerConfig> = {}) {
     this.ctx = {
@@ -37,11 +45,18 @@ export class Ledger {
         clock: config.clock ?? (() => new Date()),
       },
     };
+    this.outbox = new Outbox(this.ctx);
+    this.jobRuns = new JobRuns(this.ctx);
   }
 
   get config(): LedgerConfig {
     return this.ctx.config;
   }
+
+  // the workspace
+  getWorkspace = (teamId: string) => workspace.getWorkspace(this.ctx, teamId);
+  configureWorkspace = (actor: Actor, setting: workspace.WorkspaceSetting, opts?: ChangeOptions) =>
+    workspace.configureWorkspace(this.ctx, actor, setting, opts);
 
   // datasets
   createDataset = (actor: Actor, input: datasets.NewDataset, opts?: ChangeOptions) =>
@@ -68,6 +83,8 @@ export class Ledger {
   submit = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.submit(this.ctx, actor, ref, opts);
   release = (actor: Actor, ref: string | number, opts?: ChangeOptions) =>
     assignments.release(this.ctx, actor, ref, opts);
+  setDueDate = (actor: Actor, ref: string | number, due: string | null, opts?: ChangeOptions) =>
+    assignments.setDueDate(this.ctx, actor, ref, due, opts);
   getAssignment = (teamId: string, ref: string | number) => assignments.getAssignment(this.ctx, teamId, ref);
 
   // handoffs
@@ -110,13 +127,12 @@ export class Ledger {
   workload = (teamId: string) => queries.workload(this.ctx, teamId);
   exportCsv = (actor: Actor, slug: string) => exportCsv(this.ctx, actor, slug);
 
-  // outbox
-  reserveNotification = (teamId: string, key: string, kind: string, recipient: string) =>
-    outbox.reserveNotification(this.ctx, teamId, key, kind, recipient);
-  markNotificationSent = (teamId: string, key: string, channelId: string, ts: string) =>
-    outbox.markNotificationSent(this.ctx, teamId, key, channelId, ts);
-  releaseNotification = (teamId: string, key: string) => outbox.releaseNotification(this.ctx, teamId, key);
-  sentMessages = (teamId: string, prefix: string) => outbox.sentMessages(this.ctx, teamId, prefix);
+  /** Refuses (forbidden) unless the actor may see the jobs (leads) or run one now (admins). */
+  authorizeJobs = (actor: Actor, action: "view" | "run") => members.authorizeJobs(this.ctx, actor, action);
+
+  // scheduled jobs: decide what to tell, as if at `now`, and write it to the outbox (a dry run writes nothing)
+  runOverdue = (teamId: string, now: Date, render: OverdueRender, o: { dryRun: boolean }) =>
+    runOverdue(this.ctx, teamId, now, render, o);
 
   /** Resolves when the database answers (liveness for /healthz). */
   ping = () => this.ctx.store.ping();

@@ -114,3 +114,9 @@ export async function effectiveRoleOf(ctx: LedgerContext, actor: Actor, datasetI
 export async function listMembers(ctx: LedgerContext, teamId: string): Promise<MemberView[]> {
   return (await ctx.store.read.members.list(teamId)).map(memberView);
 }
+
+/** Leads see the scheduled jobs and the outbox; admins may run a job now. */
+export async function authorizeJobs(ctx: LedgerContext, actor: Actor, action: "view" | "run"): Promise<void> {
+  const role = await roleOf(ctx, ctx.store.read, actor, undefined, { register: false });
+  requireRole(role, action === "run" ? "ADMIN" : "LEAD", action === "run" ? "run a job now" : "see the scheduled jobs");
+}

@@ -37,6 +37,7 @@ export type AssignmentPatch = Partial<
     | "submittedAt"
     | "completedAt"
     | "releasedAt"
+    | "dueDate"
   >
 >;
 
@@ -57,6 +58,11 @@ export interface AssignmentQuery {
   limit: number;
 }
 
+/** An open assignment with a due date, and what a reminder shows of its dataset. */
+export type DueAssignment = AssignmentRecord & {
+  dataset: Pick<DatasetRecord, "id" | "slug" | "title" | "itemNoun" | "channelId">;
+};
+
 const OPEN_AND_IN_REVIEW: AssignmentStatus[] = ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED", "IN_REVIEW"];
 const LOAD = { assigneeId: true, status: true, first: true, last: true, itemsDone: true, dueDate: true } as const;
 
@@ -73,6 +79,24 @@ export class AssignmentRepository {
 
   update(id: number, patch: AssignmentPatch): Promise<AssignmentRecord> {
     return this.db.assignment.update({ where: { id }, data: patch });
+  }
+
+  /**
+   * Open assignments (pending, in progress, changes requested) of the
+   * workspace due before `before` (a calendar date at UTC midnight), in
+   * datasets that are not archived, oldest due first.
+   */
+  openDueBefore(teamId: string, before: Date): Promise<DueAssignment[]> {
+    return this.db.assignment.findMany({
+      where: {
+        teamId,
+        status: { in: ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED"] },
+        dueDate: { lt: before },
+        dataset: { archived: false },
+      },
+      include: { dataset: { select: { id: true, slug: true, title: true, itemNoun: true, channelId: true } } },
+      orderBy: [{ dueDate: "asc" }, { id: "asc" }],
+    });
   }
 
   /** An assignment of the workspace with its dataset, or null (another workspace's reads as absent). */

@@ -34,6 +34,10 @@ export class DatasetRepository {
     this.db = db;
   }
 
+  findById(id: number): Promise<DatasetRecord | null> {
+    return this.db.dataset.findUnique({ where: { id } });
+  }
+
   findBySlug(teamId: string, slug: string): Promise<DatasetRecord | null> {
     return this.db.dataset.findUnique({ where: { teamId_slug: { teamId, slug } } });
   }

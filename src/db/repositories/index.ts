@@ -2,12 +2,14 @@
  * Every repository over one client: the database itself (each statement on
  * its own) or an open transaction (everything commits or rolls back together).
  */
+import { AnnouncementRepository } from "./announcements.ts";
 import { AssignmentRepository } from "./assignments.ts";
 import { AuditRepository } from "./audit.ts";
 import type { Client } from "./client.ts";
 import { DatasetRepository } from "./datasets.ts";
 import { HandoffRepository } from "./handoffs.ts";
 import { IdempotencyRepository } from "./idempotency.ts";
+import { JobRunRepository } from "./job-runs.ts";
 import { MemberRepository } from "./members.ts";
 import { OutboxRepository } from "./outbox.ts";
 import { ReviewRepository } from "./reviews.ts";
@@ -23,6 +25,8 @@ export interface Repositories {
   audit: AuditRepository;
   outbox: OutboxRepository;
   idempotency: IdempotencyRepository;
+  jobRuns: JobRunRepository;
+  announcements: AnnouncementRepository;
 }
 
 export function repositories(db: Client): Repositories {
@@ -36,6 +40,8 @@ export function repositories(db: Client): Repositories {
     audit: new AuditRepository(db),
     outbox: new OutboxRepository(db),
     idempotency: new IdempotencyRepository(db),
+    jobRuns: new JobRunRepository(db),
+    announcements: new AnnouncementRepository(db),
   };
 }
 
@@ -43,6 +49,7 @@ export type {
   AssignmentLoad,
   AssignmentPatch,
   AssignmentQuery,
+  DueAssignment,
   ListedAssignment,
   NewAssignmentRecord,
 } from "./assignments.ts";

@@ -55,6 +55,16 @@ export class MemberRepository {
     return this.db.member.findMany({ where: { teamId }, select: { userId: true, capacityPerWeek: true } });
   }
 
+  /** The time zones the members among `userIds` have (absent: none known). */
+  async timezones(teamId: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db.member.findMany({
+      where: { teamId, userId: { in: [...new Set(userIds)] }, timezone: { not: null } },
+      select: { userId: true, timezone: true },
+    });
+    return new Map(rows.map((r) => [r.userId, r.timezone!]));
+  }
+
   /** Members whose workspace role is one of `roles`. */
   holdingRoles(teamId: string, roles: readonly Role[]): Promise<{ userId: string; role: Role }[]> {
     return this.db.member.findMany({

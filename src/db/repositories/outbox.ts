@@ -1,10 +1,38 @@
 /**
- * The outbox: what rangekeeper sent, keyed by what it is about, so a message
- * goes out once (a retry or a second replica finds the key taken) and can be
- * found again to update it.
+ * The outbox: one row per Slack message rangekeeper decided to send, keyed
+ * by what it is about, so it is decided once whatever runs concurrently (a
+ * second decision finds the key taken). A row holds the message's latest
+ * content; senders claim due rows (FOR UPDATE SKIP LOCKED, with a lease, so
+ * no two senders hold one row), deliver them and record where they landed.
  */
-import type { SentMessageRecord } from "../records.ts";
-import type { Client } from "./client.ts";
+import { isDeepStrictEqual } from "node:util";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import type { NewOutboxRecord, OutboxBacklog, OutboxRecord, SentMessageRecord } from "../records.ts";
+import { type Client, toJson } from "./client.ts";
+
+type Row = Prisma.NotificationGetPayload<object>;
+
+const record = (r: Row): OutboxRecord => ({
+  id: r.id,
+  teamId: r.teamId,
+  key: r.dedupeKey,
+  kind: r.kind,
+  recipient: r.recipient,
+  toUser: r.toUser,
+  message: r.message,
+  status: r.status,
+  revision: r.revision,
+  notBefore: r.notBefore,
+  nextAttemptAt: r.nextAttemptAt,
+  attempts: r.attempts,
+  lastError: r.lastError,
+  inDoubt: r.inDoubt,
+  channelId: r.channelId,
+  messageTs: r.messageTs,
+  createdAt: r.createdAt,
+  sentAt: r.sentAt,
+  failedAt: r.failedAt,
+});
 
 export class OutboxRepository {
   private readonly db: Client;
@@ -13,36 +41,247 @@ export class OutboxRepository {
     this.db = db;
   }
 
-  /** Reserves a key; false when a message with this key was already sent (or is being sent). */
-  async reserve(teamId: string, key: string, kind: string, recipient: string): Promise<boolean> {
-    const r = await this.db.notification.createMany({
-      data: [{ teamId, dedupeKey: key, kind, recipient }],
+  /** Writes messages whose keys are new; returns the keys written (a key already there is left as it is). */
+  async enqueue(rows: readonly NewOutboxRecord[], now: Date): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const written = await this.db.notification.createManyAndReturn({
+      data: rows.map((r) => ({
+        teamId: r.teamId,
+        dedupeKey: r.key,
+        kind: r.kind,
+        recipient: r.recipient,
+        toUser: r.toUser,
+        message: toJson(r.message),
+        notBefore: r.notBefore,
+        nextAttemptAt: now,
+        createdAt: now,
+      })),
       skipDuplicates: true,
+      select: { dedupeKey: true },
     });
-    return r.count === 1;
+    return written.map((w) => w.dedupeKey);
   }
 
-  /** Records where a reserved message landed. */
-  async markSent(
-    teamId: string,
-    key: string,
-    where: { channelId: string; messageTs: string; at: Date },
-  ): Promise<void> {
+  /** The keys among `keys` that the outbox already holds. */
+  async existingKeys(teamId: string, keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.db.notification.findMany({
+      where: { teamId, dedupeKey: { in: [...keys] } },
+      select: { dedupeKey: true },
+    });
+    return new Set(rows.map((r) => r.dedupeKey));
+  }
+
+  /** Keys that start with `prefix` and end with `:<suffix>` (e.g. one day's summaries). */
+  async keysWithPrefixOn(teamId: string, prefix: string, suffix: string): Promise<string[]> {
+    const rows = await this.db.notification.findMany({
+      where: { teamId, AND: [{ dedupeKey: { startsWith: prefix } }, { dedupeKey: { endsWith: `:${suffix}` } }] },
+      select: { dedupeKey: true },
+    });
+    return rows.map((r) => r.dedupeKey);
+  }
+
+  /** The row of a key, if any. */
+  async byKey(teamId: string, key: string): Promise<OutboxRecord | null> {
+    const r = await this.db.notification.findUnique({ where: { teamId_dedupeKey: { teamId, dedupeKey: key } } });
+    return r ? record(r) : null;
+  }
+
+  /**
+   * Gives the message of `key` new content, to be shown in place of the old
+   * (posted if it never was, updated where it landed otherwise). Unchanged
+   * content changes nothing. Returns the outcome.
+   */
+  async replaceContent(teamId: string, key: string, message: unknown, now: Date): Promise<"updated" | "unchanged"> {
+    const row = await this.db.notification.findUnique({
+      where: { teamId_dedupeKey: { teamId, dedupeKey: key } },
+      select: { message: true },
+    });
+    // jsonb keeps keys in its own order: compare values, not texts.
+    if (!row || isDeepStrictEqual(row.message, toJson(message))) return "unchanged";
     await this.db.notification.update({
       where: { teamId_dedupeKey: { teamId, dedupeKey: key } },
-      data: { channelId: where.channelId, messageTs: where.messageTs, sentAt: where.at },
+      data: {
+        message: toJson(message),
+        revision: { increment: 1 },
+        status: "PENDING",
+        nextAttemptAt: now,
+        attempts: 0,
+        lastError: null,
+        failedAt: null,
+      },
+    });
+    return "updated";
+  }
+
+  /** Gives every row whose key starts with `prefix` new content (e.g. all leads' copies of one request); returns how many changed. */
+  async replaceContentWithPrefix(teamId: string, prefix: string, message: unknown, now: Date): Promise<number> {
+    const rows = await this.db.notification.findMany({
+      where: { teamId, dedupeKey: { startsWith: prefix } },
+      select: { dedupeKey: true },
+    });
+    let changed = 0;
+    for (const r of rows) if ((await this.replaceContent(teamId, r.dedupeKey, message, now)) === "updated") changed++;
+    return changed;
+  }
+
+  /**
+   * Claims up to `limit` rows due at `now` for `owner` until `now + leaseMs`:
+   * pending rows whose time has come, and rows whose sender's lease ran out
+   * (it died or stalled). Rows another sender is claiming are skipped, not waited for.
+   */
+  async claimDue(now: Date, owner: string, leaseMs: number, limit: number): Promise<OutboxRecord[]> {
+    const until = new Date(now.getTime() + leaseMs);
+    // A row taken from a sender whose lease ran out was cut off mid-send: it is in doubt.
+    const ids = await this.db.$queryRaw<{ id: number }[]>`
+      UPDATE "Notification"
+      SET "status" = 'SENDING', "leaseUntil" = ${until}, "leasedBy" = ${owner},
+          "inDoubt" = "inDoubt" OR "status" = 'SENDING'
+
+      WHERE "id" IN (
+        SELECT "id" FROM "Notification"
+        WHERE ("status" = 'PENDING' AND "nextAttemptAt" <= ${now} AND "notBefore" <= ${now})
+           OR ("status" = 'SENDING' AND "leaseUntil" < ${now})
+        ORDER BY "nextAttemptAt", "id"
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING "id"`;
+    if (ids.length === 0) return [];
+    const rows = await this.db.notification.findMany({
+      where: { id: { in: ids.map((r) => r.id) } },
+      orderBy: { id: "asc" },
+    });
+    return rows.map(record);
+  }
+
+  /**
+   * Records that revision `revision` of row `id` landed at `where`. When the
+   * content changed meanwhile, the row stays pending so the newer content
+   * follows (as an update of the message just posted).
+   */
+  async markSent(
+    id: number,
+    revision: number,
+    where: { channelId: string; messageTs: string },
+    now: Date,
+  ): Promise<void> {
+    const done = {
+      channelId: where.channelId,
+      messageTs: where.messageTs,
+      leaseUntil: null,
+      leasedBy: null,
+      inDoubt: false,
+    };
+    const r = await this.db.notification.updateMany({
+      where: { id, revision },
+      data: { ...done, status: "SENT", sentAt: now, attempts: 0, lastError: null },
+    });
+    if (r.count === 0)
+      await this.db.notification.updateMany({
+        where: { id },
+        data: { ...done, status: "PENDING", nextAttemptAt: now, attempts: 0 },
+      });
+  }
+
+  /** A failed attempt to try again at `at`. */
+  async retryAt(id: number, at: Date, error: string): Promise<void> {
+    await this.db.notification.update({
+      where: { id },
+      data: {
+        status: "PENDING",
+        nextAttemptAt: at,
+        attempts: { increment: 1 },
+        lastError: error,
+        leaseUntil: null,
+        leasedBy: null,
+        inDoubt: false,
+      },
     });
   }
 
-  /** Gives a reservation back when sending failed, so a later attempt may send it. */
-  async release(teamId: string, key: string): Promise<void> {
-    await this.db.notification.deleteMany({ where: { teamId, dedupeKey: key, sentAt: null } });
+  /** Gives a row up for good. */
+  async fail(id: number, error: string, now: Date): Promise<void> {
+    await this.db.notification.update({
+      where: { id },
+      data: {
+        status: "FAILED",
+        failedAt: now,
+        attempts: { increment: 1 },
+        lastError: error,
+        leaseUntil: null,
+        leasedBy: null,
+      },
+    });
   }
 
-  /** Sent messages whose key starts with `prefix`, oldest first. */
+  /**
+   * Hands the rows held by `owner` (a sender stopping), or by any of
+   * `owners` (senders known dead), back to every sender, in doubt: their
+   * send may have reached Slack. Returns how many.
+   */
+  async releaseLeases(owner: string | readonly string[]): Promise<number> {
+    const r = await this.db.notification.updateMany({
+      where: { status: "SENDING", leasedBy: typeof owner === "string" ? owner : { in: [...owner] } },
+      data: { status: "PENDING", leaseUntil: null, leasedBy: null, inDoubt: true },
+    });
+    return r.count;
+  }
+
+  /** The senders holding rows now. */
+  async leaseHolders(): Promise<string[]> {
+    const rows = await this.db.notification.findMany({
+      where: { status: "SENDING", leasedBy: { not: null } },
+      distinct: ["leasedBy"],
+      select: { leasedBy: true },
+    });
+    return rows.map((r) => r.leasedBy!);
+  }
+
+  /** When the next pending row falls due (its earliest attempt or working-hours opening), or null when none is pending. */
+  async nextDueAt(): Promise<Date | null> {
+    const [r] = await this.db.$queryRaw<{ due: Date | null }[]>`
+      SELECT MIN(GREATEST("nextAttemptAt", "notBefore")) AS "due" FROM "Notification" WHERE "status" = 'PENDING'`;
+    return r?.due ?? null;
+  }
+
+  /** Counts by status (of one workspace, or of all). */
+  async backlog(now: Date, teamId?: string): Promise<OutboxBacklog> {
+    const where = teamId ? { teamId } : {};
+    const [groups, waiting, oldest] = await Promise.all([
+      this.db.notification.groupBy({ by: ["status"], where, _count: { _all: true } }),
+      this.db.notification.count({
+        where: { ...where, status: "PENDING", OR: [{ notBefore: { gt: now } }, { nextAttemptAt: { gt: now } }] },
+      }),
+      this.db.notification.findFirst({
+        where: { ...where, status: { in: ["PENDING", "SENDING"] } },
+        orderBy: { createdAt: "asc" },
+        select: { createdAt: true },
+      }),
+    ]);
+    const count = (s: string) => groups.find((g) => g.status === s)?._count._all ?? 0;
+    return {
+      pending: count("PENDING"),
+      waiting,
+      sending: count("SENDING"),
+      failed: count("FAILED"),
+      oldestPendingAt: oldest?.createdAt ?? null,
+    };
+  }
+
+  /** Rows given up, newest first. */
+  async failed(teamId: string, limit: number): Promise<OutboxRecord[]> {
+    const rows = await this.db.notification.findMany({
+      where: { teamId, status: "FAILED" },
+      orderBy: { failedAt: "desc" },
+      take: limit,
+    });
+    return rows.map(record);
+  }
+
+  /** Messages already posted whose key starts with `prefix`, oldest first. */
   async sentWithPrefix(teamId: string, prefix: string): Promise<SentMessageRecord[]> {
     const rows = await this.db.notification.findMany({
-      where: { teamId, dedupeKey: { startsWith: prefix }, sentAt: { not: null } },
+      where: { teamId, dedupeKey: { startsWith: prefix }, messageTs: { not: null } },
       orderBy: { id: "asc" },
     });
     return rows.map((r) => ({
@@ -51,5 +290,15 @@ export class OutboxRepository {
       channelId: r.channelId,
       messageTs: r.messageTs,
     }));
+  }
+
+  /** Recipients of the rows whose key starts with `prefix`, whether delivered yet or not. */
+  async recipientsWithPrefix(teamId: string, prefix: string): Promise<string[]> {
+    const rows = await this.db.notification.findMany({
+      where: { teamId, dedupeKey: { startsWith: prefix } },
+      orderBy: { id: "asc" },
+      select: { recipient: true },
+    });
+    return rows.map((r) => r.recipient);
   }
 }

@@ -9,6 +9,7 @@ import type { Actor } from "../../core/types.ts";
 import {
   assignedMessage,
   claimedMessage,
+  dueMovedMessage,
   progressMessage,
   releasedMessage,
   submittedMessage,
@@ -38,6 +39,31 @@ export async function claimFlow(s: Services, actor: Actor, req: ClaimRequest, ke
         );
   s.background.run("home after claim", () => s.home.refresh(actor.teamId, [actor.userId]));
   return claimedMessage(r.assignment, r.dataset, await todayOf(s, actor.teamId, actor.userId));
+}
+
+/** A lead moves (or clears) a due date; the owner is told who moved it, to when, and why. */
+export async function dueDateFlow(
+  s: Services,
+  actor: Actor,
+  id: number,
+  due: string | null,
+  reason: string | null,
+  key: string,
+): Promise<Message> {
+  const r = await s.ledger.setDueDate(actor, id, due, { idempotencyKey: key, reason: reason ?? undefined });
+  const a = r.assignment;
+  if (!r.replayed && a.assigneeId !== actor.userId) {
+    s.background.run("dm after due date", async () => {
+      await s.notifier.dm(
+        actor.teamId,
+        a.assigneeId,
+        dueMovedMessage(a, r.previousDue, actor.userId, reason, await todayOf(s, actor.teamId, a.assigneeId)),
+        { key: `due:${a.ref}:${key}`, kind: "due_moved" },
+      );
+      await s.home.refresh(actor.teamId, [a.assigneeId]);
+    });
+  }
+  return dueMovedMessage(a, r.previousDue, null, reason, await todayOf(s, actor.teamId, actor.userId));
 }
 
 export async function assignFlow(
@@ -160,7 +186,7 @@ export async function releaseFlow(
     if (r.withdrawnHandoffId !== null) {
       const h = await s.ledger.getHandoff(actor.teamId, r.withdrawnHandoffId);
       await s.notifier.updateAll(actor.teamId, leadCopyPrefix(h.ref), handoffDecidedMessage(h));
-      leads.push(...(await s.ledger.sentMessages(actor.teamId, leadCopyPrefix(h.ref))).map((m) => m.recipient));
+      leads.push(...(await s.notifier.recipients(actor.teamId, leadCopyPrefix(h.ref))));
     }
     await s.home.refresh(actor.teamId, [actor.userId, a.assigneeId, ...leads]);
   });

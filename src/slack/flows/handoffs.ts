@@ -65,7 +65,7 @@ async function notifyOutcome(s: Services, actor: Actor, r: HandoffOutcome & { re
     const msg = handoffOutcomeDm(h, r.moved, user, await todayOf(s, actor.teamId, user));
     await s.notifier.dm(actor.teamId, user, msg, { key: `handoff:${h.ref}:outcome:${user}`, kind: "handoff_outcome" });
   }
-  const leads = (await s.ledger.sentMessages(actor.teamId, leadCopyPrefix(h.ref))).map((m) => m.recipient);
+  const leads = await s.notifier.recipients(actor.teamId, leadCopyPrefix(h.ref));
   await s.home.refresh(actor.teamId, [actor.userId, ...concerned, ...leads]);
 }
 

@@ -3,10 +3,13 @@
  * text into a typed request or a UsageError saying what was wrong and the
  * correct usage. Token shapes are zod schemas.
  */
+
 import { z } from "zod";
 import type { DatasetSetting } from "../../core/ledger/settings.ts";
+import type { WorkspaceSetting } from "../../core/ledger/workspace.ts";
 import { ROLES, type Role } from "../../core/types.ts";
-import { parseDatasetSetting } from "./settings.ts";
+import { BUILT_JOBS, type BuiltJob, isBuiltJob } from "../../jobs/catalog.ts";
+import { parseDatasetSetting, parseWorkspaceSetting } from "./settings.ts";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -227,6 +230,9 @@ export const LEDGER_USAGES = {
   role: "/ledger role @user annotator|reviewer|lead|admin [<dataset>]",
   capacity: "/ledger capacity @user <items-per-week>",
   export: "/ledger export <dataset>",
+  due: "/ledger due <ref> <YYYY-MM-DD>|none [reason…]",
+  jobs: "/ledger jobs [run <job>]",
+  workspace: "/ledger workspace [set <key> <value>]",
 } as const;
 
 export const LEDGER_USAGE = Object.values(LEDGER_USAGES).join("  ·  ");
@@ -247,9 +253,14 @@ export type LedgerCommand =
     }
   | { kind: "role"; userId: string; role: Role; dataset: string | null }
   | { kind: "capacity"; userId: string; itemsPerWeek: number }
-  | { kind: "export"; dataset: string };
+  | { kind: "export"; dataset: string }
+  | { kind: "due"; id: number; due: string | null; reason: string | null }
+  | { kind: "jobs" }
+  | { kind: "workspace" }
+  | { kind: "workspace-set"; setting: WorkspaceSetting }
+  | { kind: "jobs-run"; job: BuiltJob };
 
-const SUBCOMMANDS = ["help", "status", "dataset", "assign", "role", "capacity", "export"];
+const SUBCOMMANDS = ["help", "status", "dataset", "assign", "due", "role", "capacity", "export", "jobs", "workspace"];
 
 export function parseLedger(text: string): LedgerCommand {
   const t = tokenize(text);
@@ -325,6 +336,38 @@ export function parseLedger(text: string): LedgerCommand {
     }
     case "export":
       return { kind: "export", dataset: expectDataset(t[1], LEDGER_USAGES.export) };
+    case "jobs": {
+      const u = LEDGER_USAGES.jobs;
+      const verb = t[1]?.toLowerCase();
+      if (!verb) return { kind: "jobs" };
+      if (verb !== "run") throw new UsageError(`"jobs ${t[1]}" is not a command; use jobs, or jobs run <job>`, u);
+      const job = t[2]?.toLowerCase();
+      if (!job) throw new UsageError("name the job to run", u);
+      if (!isBuiltJob(job)) throw new UsageError(`"${t[2]}" is not a job; jobs: ${BUILT_JOBS.join(", ")}`, u);
+      if (t.length > 3) throw new UsageError(`unexpected "${rest(t, 3)}"`, u);
+      return { kind: "jobs-run", job };
+    }
+    case "due": {
+      const u = LEDGER_USAGES.due;
+      const id = expectRef(t[1], u);
+      const d = t[2];
+      if (!d) throw new UsageError("give the new due date as YYYY-MM-DD, or none", u);
+      if (!/^none$/i.test(d) && !isoDate.safeParse(d).success)
+        throw new UsageError(`"${d}" is not a date; write it as YYYY-MM-DD, or none`, u);
+      return { kind: "due", id, due: /^none$/i.test(d) ? null : d, reason: rest(t, 3) || null };
+    }
+    case "workspace": {
+      const u = LEDGER_USAGES.workspace;
+      const verb = t[1]?.toLowerCase();
+      if (!verb) return { kind: "workspace" };
+      if (verb !== "set")
+        throw new UsageError(`"workspace ${t[1]}" is not a command; use workspace, or workspace set`, u);
+      const key = t[2];
+      if (!key) throw new UsageError("name the setting to change", u);
+      const parsed = parseWorkspaceSetting(key, rest(t, 3));
+      if (!parsed.ok) throw new UsageError(parsed.problem, u);
+      return { kind: "workspace-set", setting: parsed.setting };
+    }
     default:
       throw new UsageError(
         `"${t[0]}" is not a /ledger command; commands: ${SUBCOMMANDS.join(", ")}`,

@@ -12,6 +12,12 @@ import {
   type DatasetSettingKey,
   isDatasetSettingKey,
 } from "../../core/ledger/settings.ts";
+import {
+  isWorkspaceSettingKey,
+  WORKSPACE_SETTINGS,
+  type WorkspaceSetting,
+  type WorkspaceSettingKey,
+} from "../../core/ledger/workspace.ts";
 import type { Range } from "../../core/types.ts";
 
 /** The first problem zod found, as a sentence. */
@@ -113,5 +119,86 @@ export function parseDatasetSetting(
   const r = VALUES[k].safeParse(text);
   return r.success
     ? { ok: true, setting: { key: k, value: r.data } as DatasetSetting }
+    : { ok: false, problem: firstIssue(r.error) };
+}
+
+// ---------------------------------------------------------------------------
+// `/ledger workspace set <key> <value>`
+
+const DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+const dayOf = (s: string): number => DAY_NAMES.indexOf(s.slice(0, 3).toLowerCase()) + 1;
+
+const clock = z
+  .string()
+  .regex(/^([01]?\d|2[0-4]):[0-5]\d$/, { error: (i) => `"${String(i.input)}" is not a time like 09:00` })
+  .transform((s) => {
+    const [h, m] = s.split(":").map(Number) as [number, number];
+    return h * 60 + m;
+  });
+
+const hours = z
+  .string()
+  .regex(/^\S+\s*-\s*\S+$/, { error: (i) => `"${String(i.input)}" is not working hours like 09:00-18:00` })
+  .transform((s, ctx) => {
+    const [a, b] = s.split("-").map((x) => x.trim()) as [string, string];
+    const start = clock.safeParse(a);
+    const end = clock.safeParse(b);
+    if (!start.success || !end.success) {
+      ctx.addIssue({ code: "custom", message: firstIssue((start.success ? end : start).error!) });
+      return z.NEVER;
+    }
+    return { start: start.data, end: end.data };
+  });
+
+/** "mon-fri", "mon,wed,fri", "sat-sun", "every day". */
+const days = z.string().transform((s, ctx): number[] => {
+  if (/^(every ?day|all|daily)$/i.test(s)) return [1, 2, 3, 4, 5, 6, 7];
+  const out = new Set<number>();
+  for (const part of s.split(/[\s,]+/).filter(Boolean)) {
+    const [a, b] = part.split("-");
+    const from = dayOf(a ?? "");
+    const to = b === undefined ? from : dayOf(b);
+    if (from === 0 || to === 0) {
+      ctx.addIssue({ code: "custom", message: `"${part}" is not a day or a span of days like mon-fri` });
+      return z.NEVER;
+    }
+    for (let d = from; ; d = (d % 7) + 1) {
+      out.add(d);
+      if (d === to) break;
+    }
+  }
+  return [...out].sort();
+});
+
+const zone = z.string().transform((s) => (/^default$/i.test(s) ? null : s));
+
+const WORKSPACE_VALUES: {
+  [K in WorkspaceSettingKey]: z.ZodType<Extract<WorkspaceSetting, { key: K }>["value"], string>;
+} = {
+  timezone: zone,
+  hours,
+  days,
+  "escalate-after": whole("escalate-after"),
+  "stalled-after": whole("stalled-after"),
+};
+
+/** A workspace setting as typed, or the problem with it (one sentence). */
+export function parseWorkspaceSetting(
+  key: string,
+  value: string,
+): { ok: true; setting: WorkspaceSetting } | { ok: false; problem: string } {
+  const k = key.toLowerCase();
+  if (!isWorkspaceSettingKey(k)) {
+    return {
+      ok: false,
+      problem: `"${key}" is not a workspace setting; settings: ${Object.keys(WORKSPACE_SETTINGS).join(", ")}`,
+    };
+  }
+  const text = value.trim();
+  if (!text) return { ok: false, problem: `give a value for ${k}: ${WORKSPACE_SETTINGS[k]}` };
+  const r = WORKSPACE_VALUES[k].safeParse(text);
+  return r.success
+    ? { ok: true, setting: { key: k, value: r.data } as WorkspaceSetting }
     : { ok: false, problem: firstIssue(r.error) };
 }

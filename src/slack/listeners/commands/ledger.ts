@@ -1,3 +1,4 @@
+import { jobRunMessage, jobsMessage } from "../../../ui/job-messages.ts";
 import {
   capacityMessage,
   coverageMessage,
@@ -6,13 +7,14 @@ import {
   helpMessage,
   roleMessage,
   statusOverviewMessage,
+  workspaceMessage,
 } from "../../../ui/ledger-messages.ts";
-import { assignFlow } from "../../flows/assignments.ts";
+import { assignFlow, dueDateFlow } from "../../flows/assignments.ts";
 import { parseLedger } from "../../parse/grammar.ts";
 import type { Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 
-/** /ledger — help, status, datasets, assignments by leads, roles, capacity, export. */
+/** /ledger — help, status, datasets, assignments by leads, roles, capacity, export, scheduled jobs. */
 export const ledgerCommand = (s: Services) =>
   slashCommand(s, "/ledger", async ({ args, actor, key, reply }) => {
     const cmd = parseLedger(args.command.text);
@@ -61,6 +63,21 @@ export const ledgerCommand = (s: Services) =>
           initial_comment: `The ledger of ${slug}: ${rows} rows.`,
         });
         return reply(exportedMessage(slug, rows));
+      }
+      case "due":
+        return reply(await dueDateFlow(s, actor, cmd.id, cmd.due, cmd.reason, key));
+      case "workspace":
+        return reply(workspaceMessage(await s.ledger.getWorkspace(actor.teamId), "Workspace settings"));
+      case "workspace-set": {
+        const r = await s.ledger.configureWorkspace(actor, cmd.setting, opts);
+        return reply(workspaceMessage(r.workspace, `Updated the workspace: ${r.key}`));
+      }
+      case "jobs":
+        await s.ledger.authorizeJobs(actor, "view");
+        return reply(jobsMessage(await s.jobs.overview(actor.teamId)));
+      case "jobs-run": {
+        await s.ledger.authorizeJobs(actor, "run");
+        return reply(jobRunMessage(await s.jobs.runNow(cmd.job)));
       }
     }
   });

@@ -1,0 +1,231 @@
+/**
+ * The overdue job's decisions. A range is overdue once its due date has
+ * ended in its owner's time zone. Each owner is told once per range and due
+ * date (moving the due date starts over for the new date); the dataset's
+ * leads are told once per range and due date when it is late by more than
+ * the workspace's `escalateAfterDays`; each dataset channel gets one summary
+ * a day (the team's day), kept up to date in place by later runs. What a run
+ * tells one person is one message, whatever the number of ranges.
+ */
+import type { DueAssignment, Repositories } from "../../db/store.ts";
+import { addDays, daysBetween, formatIsoDate, isValidTimezone, todayIn } from "../dates.ts";
+import { type LedgerContext, leadsOf } from "../ledger/context.ts";
+import { enqueueIn, type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
+import { rangeSize } from "../ranges.ts";
+import { assignmentRef } from "../refs.ts";
+
+export interface OverdueRange {
+  assignmentId: number;
+  ref: string;
+  dataset: { id: number; slug: string; title: string; itemNoun: string; channelId: string | null };
+  first: number;
+  last: number;
+  size: number;
+  itemsDone: number;
+  ownerId: string;
+  /** YYYY-MM-DD */
+  dueDate: string;
+  /** whole days since the due date, in the owner's zone (1 the day after) */
+  daysLate: number;
+}
+
+/** Open ranges whose due date has ended in their owner's zone at `now`, most late first. */
+export function overdueRanges(
+  candidates: readonly DueAssignment[],
+  zoneOf: (userId: string) => string,
+  now: Date,
+): OverdueRange[] {
+  const out: OverdueRange[] = [];
+  for (const a of candidates) {
+    if (!a.dueDate) continue;
+    const due = formatIsoDate(a.dueDate);
+    const daysLate = daysBetween(due, todayIn(zoneOf(a.assigneeId), "UTC", now));
+    if (daysLate < 1) continue;
+    out.push({
+      assignmentId: a.id,
+      ref: assignmentRef(a.id),
+      dataset: a.dataset,
+      first: a.first,
+      last: a.last,
+      size: rangeSize(a),
+      itemsDone: a.itemsDone,
+      ownerId: a.assigneeId,
+      dueDate: due,
+      daysLate,
+    });
+  }
+  return out.sort((x, y) => y.daysLate - x.daysLate || x.assignmentId - y.assignmentId);
+}
+
+/** How the job's messages look: pure functions from the decisions to message content (Block Kit, elsewhere). */
+export interface OverdueRender {
+  /** to an owner: their ranges newly overdue */
+  owner(ownerId: string, ranges: readonly OverdueRange[]): unknown;
+  /** to a lead: ranges late by more than `afterDays` */
+  lead(leadId: string, ranges: readonly OverdueRange[], afterDays: number): unknown;
+  /** in a dataset channel: every overdue range of the dataset today (none: caught up) */
+  channel(dataset: OverdueRange["dataset"], ranges: readonly OverdueRange[], date: string): unknown;
+}
+
+export interface JobDecision {
+  /** messages decided (new DMs and channel posts, and summaries whose content changed) */
+  messages: OutgoingMessage[];
+  /** facts told in them (e.g. one per range and owner) */
+  facts: number;
+}
+
+const groupBy = <T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> => {
+  const m = new Map<K, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = m.get(k);
+    if (list) list.push(t);
+    else m.set(k, [t]);
+  }
+  return m;
+};
+
+/**
+ * Decides and writes (unless `dryRun`) the overdue messages of one workspace
+ * at `now`, in one transaction: the facts told, the outbox rows, and the
+ * channel summaries' new content commit together.
+ */
+export async function runOverdue(
+  ctx: LedgerContext,
+  teamId: string,
+  now: Date,
+  render: OverdueRender,
+  o: { dryRun: boolean },
+): Promise<JobDecision> {
+  await ctx.store.ensureWorkspace(teamId);
+  return ctx.store.transaction(async (r) => {
+    const schedule = await workspaceSchedule(ctx, r, teamId);
+    // No zone is more than a day ahead of UTC: a due date before tomorrow (UTC) may have ended somewhere.
+    const tomorrow = new Date(`${addDays(formatIsoDate(now), 1)}T00:00:00Z`);
+    const candidates = await r.assignments.openDueBefore(teamId, tomorrow);
+    const zones = await r.members.timezones(
+      teamId,
+      candidates.map((a) => a.assigneeId),
+    );
+    const zoneOf = (u: string) => {
+      const z = zones.get(u);
+      return z && isValidTimezone(z) ? z : schedule.timezone;
+    };
+    const ranges = overdueRanges(candidates, zoneOf, now);
+    const messages: OutgoingMessage[] = [];
+    let facts = 0;
+
+    // Owners: each range once per due date.
+    const ownerFacts = ranges.map((x) => ({ key: `overdue:${x.ref}:${x.dueDate}:${x.ownerId}`, x }));
+    const newOwner = await tell(r, teamId, ownerFacts, now, o.dryRun);
+    for (const [owner, list] of groupBy(newOwner, (f) => f.x.ownerId)) {
+      facts += list.length;
+      messages.push({
+        key: `overdue-dm:${owner}:${list[0]!.key}`,
+        kind: "overdue_dm",
+        to: { user: owner },
+        content: render.owner(
+          owner,
+          list.map((f) => f.x),
+        ),
+        workingHours: true,
+      });
+    }
+
+    // Leads: ranges late by more than escalateAfterDays, once per range, due date and lead.
+    const late = ranges.filter((x) => x.daysLate > schedule.escalateAfterDays);
+    const leadFacts: { key: string; x: OverdueRange; lead: string }[] = [];
+    const leadsByDataset = new Map<number, string[]>();
+    for (const x of late) {
+      let leads = leadsByDataset.get(x.dataset.id);
+      if (!leads) {
+        leads = await leadsOf(ctx, r, teamId, x.dataset.id);
+        leadsByDataset.set(x.dataset.id, leads);
+      }
+      for (const lead of leads)
+        if (lead !== x.ownerId) leadFacts.push({ key: `overdue-escalation:${x.ref}:${x.dueDate}:${lead}`, x, lead });
+    }
+    const newLead = await tell(r, teamId, leadFacts, now, o.dryRun);
+    for (const [lead, list] of groupBy(newLead, (f) => f.lead)) {
+      facts += list.length;
+      messages.push({
+        key: `overdue-lead:${lead}:${list[0]!.key}`,
+        kind: "overdue_escalation",
+        to: { user: lead },
+        content: render.lead(
+          lead,
+          list.map((f) => f.x),
+          schedule.escalateAfterDays,
+        ),
+        workingHours: true,
+      });
+    }
+
+    // Channels: one summary a day per dataset with a channel, updated in place.
+    const today = todayIn(schedule.timezone, "UTC", now);
+    const byDataset = groupBy(
+      ranges.filter((x) => x.dataset.channelId),
+      (x) => x.dataset.id,
+    );
+    const summaries = await r.outbox.existingKeys(
+      teamId,
+      [...byDataset.keys()].map((id) => `overdue-summary:${id}:${today}`),
+    );
+    // A summary posted earlier today whose ranges are all done or moved since: say so in place.
+    for (const key of await r.outbox.keysWithPrefixOn(teamId, "overdue-summary:", today)) summaries.add(key);
+    const datasets = new Map(ranges.map((x) => [x.dataset.id, x.dataset]));
+    for (const key of summaries) {
+      const id = Number(key.split(":")[1]);
+      if (!datasets.has(id)) {
+        const d = await r.datasets.findById(id);
+        if (d) datasets.set(id, { id, slug: d.slug, title: d.title, itemNoun: d.itemNoun, channelId: d.channelId });
+      }
+    }
+    for (const [id, d] of datasets) {
+      if (!d.channelId) continue;
+      const key = `overdue-summary:${id}:${today}`;
+      const list = byDataset.get(id) ?? [];
+      if (list.length === 0 && !summaries.has(key)) continue;
+      const content = render.channel(d, list, today);
+      if (summaries.has(key)) {
+        const changed = o.dryRun ? "updated" : await r.outbox.replaceContent(teamId, key, content, now);
+        if (changed === "updated")
+          messages.push({ key, kind: "overdue_summary", to: { channel: d.channelId }, content, workingHours: true });
+      } else {
+        messages.push({ key, kind: "overdue_summary", to: { channel: d.channelId }, content, workingHours: true });
+      }
+    }
+
+    if (!o.dryRun)
+      await enqueueIn(
+        ctx,
+        r,
+        teamId,
+        messages.filter((m) => !summaries.has(m.key)),
+        now,
+      );
+    return { messages, facts };
+  });
+}
+
+/** Records facts as told and returns the new ones (a dry run only looks). */
+async function tell<F extends { key: string }>(
+  r: Repositories,
+  teamId: string,
+  facts: readonly F[],
+  now: Date,
+  dryRun: boolean,
+): Promise<F[]> {
+  if (facts.length === 0) return [];
+  const keys = facts.map((f) => f.key);
+  if (dryRun) {
+    const told = await r.announcements.existing(teamId, keys);
+    return facts.filter((f) => !told.has(f.key));
+  }
+  const fresh = await r.announcements.announce(
+    teamId,
+    facts.map((f) => ({ key: f.key })),
+    now,
+  );
+  return facts.filter((f) => fresh.has(f.key));
+}

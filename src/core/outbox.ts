@@ -1,0 +1,178 @@
+/**
+ * The outbox, as the core sees it: messages are decided (written with a key
+ * that names what they are about, in the transaction of the decision) and
+ * delivered later by a sender. A key is written once, so a message is decided
+ * once whatever runs concurrently; a DM decided for a person's working hours
+ * waits until they open. The content is opaque here: the layer that renders
+ * it (Block Kit) is the layer that delivers it.
+ */
+import type { NewOutboxRecord, OutboxBacklog, OutboxRecord, SentMessageRecord } from "../db/records.ts";
+import type { Repositories } from "../db/store.ts";
+import { isValidTimezone } from "./dates.ts";
+import type { LedgerContext } from "./ledger/context.ts";
+import { DEFAULT_WORKING_HOURS, nextWorkingInstant, type WorkingHours } from "./time.ts";
+
+export type { OutboxBacklog, OutboxRecord, SentMessageRecord as SentMessage };
+
+/** Where a message goes: a person (a DM) or a channel. */
+export type Recipient = { user: string } | { channel: string };
+
+export interface OutgoingMessage {
+  /** what the message is about, e.g. "overdue:A17:2026-11-20:U0ANA"; one message per key, ever */
+  key: string;
+  /** a family of messages, for counting ("overdue_dm", "handoff_request") */
+  kind: string;
+  to: Recipient;
+  /** the rendered message, stored as JSON */
+  content: unknown;
+  /**
+   * Hold it until working hours (what a job decides; answers to someone's
+   * action go at once): a DM in the person's zone, a channel post in the team's.
+   */
+  workingHours?: boolean;
+}
+
+/** The working hours and zone of a workspace, with the configured defaults filled in. */
+export async function workspaceSchedule(
+  ctx: LedgerContext,
+  r: Repositories,
+  teamId: string,
+): Promise<{ timezone: string; hours: WorkingHours; escalateAfterDays: number; stalledAfterDays: number }> {
+  const w = await r.workspaces.get(teamId);
+  return {
+    timezone: w?.timezone ?? ctx.config.defaultTimezone,
+    hours: w ? { start: w.workdayStart, end: w.workdayEnd, days: w.workdays } : DEFAULT_WORKING_HOURS,
+    escalateAfterDays: w?.escalateAfterDays ?? 2,
+    stalledAfterDays: w?.stalledAfterDays ?? 3,
+  };
+}
+
+/**
+ * Turns messages into outbox rows: the earliest delivery of a DM held for
+ * working hours is when the person's next working hours open in their zone
+ * (the workspace's when theirs is unknown); a channel post goes at once.
+ */
+export async function outboxRows(
+  ctx: LedgerContext,
+  r: Repositories,
+  teamId: string,
+  messages: readonly OutgoingMessage[],
+  now: Date,
+): Promise<NewOutboxRecord[]> {
+  const held = messages.filter((m) => m.workingHours);
+  const schedule = held.length > 0 ? await workspaceSchedule(ctx, r, teamId) : null;
+  const zones = schedule
+    ? await r.members.timezones(
+        teamId,
+        held.flatMap((m) => ("user" in m.to ? [m.to.user] : [])),
+      )
+    : new Map<string, string>();
+  return messages.map((m) => {
+    const user = "user" in m.to ? m.to.user : null;
+    let notBefore = now;
+    if (schedule && m.workingHours) {
+      const zone = user ? zones.get(user) : undefined;
+      notBefore = nextWorkingInstant(now, zone && isValidTimezone(zone) ? zone : schedule.timezone, schedule.hours);
+    }
+    return {
+      teamId,
+      key: m.key,
+      kind: m.kind,
+      recipient: user ?? (m.to as { channel: string }).channel,
+      toUser: user !== null,
+      message: m.content,
+      notBefore,
+    };
+  });
+}
+
+/** Writes messages in the transaction `r`; returns the keys that were new. */
+export async function enqueueIn(
+  ctx: LedgerContext,
+  r: Repositories,
+  teamId: string,
+  messages: readonly OutgoingMessage[],
+  now: Date,
+): Promise<string[]> {
+  return r.outbox.enqueue(await outboxRows(ctx, r, teamId, messages, now), now);
+}
+
+/**
+ * The outbox's operations outside a ledger change: what the Slack layer
+ * sends in answer to someone's action, and what a sender needs to deliver.
+ */
+export class Outbox {
+  private readonly ctx: LedgerContext;
+
+  constructor(ctx: LedgerContext) {
+    this.ctx = ctx;
+  }
+
+  private get now(): Date {
+    return this.ctx.config.clock();
+  }
+
+  /** Writes messages (each key once); returns the keys that were new. */
+  async enqueue(teamId: string, messages: readonly OutgoingMessage[]): Promise<string[]> {
+    await this.ctx.store.ensureWorkspace(teamId);
+    return this.ctx.store.transaction((r) => enqueueIn(this.ctx, r, teamId, messages, this.now));
+  }
+
+  /** Shows new content in every message whose key starts with `prefix` (updated in place once delivered). */
+  replaceWithPrefix(teamId: string, prefix: string, content: unknown): Promise<number> {
+    return this.ctx.store.transaction((r) => r.outbox.replaceContentWithPrefix(teamId, prefix, content, this.now));
+  }
+
+  /** The recipients of the messages whose key starts with `prefix`. */
+  recipientsWithPrefix(teamId: string, prefix: string): Promise<string[]> {
+    return this.ctx.store.read.outbox.recipientsWithPrefix(teamId, prefix);
+  }
+
+  /** Messages delivered whose key starts with `prefix`. */
+  sentWithPrefix(teamId: string, prefix: string): Promise<SentMessageRecord[]> {
+    return this.ctx.store.read.outbox.sentWithPrefix(teamId, prefix);
+  }
+
+  byKey(teamId: string, key: string): Promise<OutboxRecord | null> {
+    return this.ctx.store.read.outbox.byKey(teamId, key);
+  }
+
+  // ---- for senders
+
+  /** Claims rows due now for `owner`, for `leaseMs`. */
+  claimDue(owner: string, leaseMs: number, limit: number): Promise<OutboxRecord[]> {
+    return this.ctx.store.transaction((r) => r.outbox.claimDue(this.now, owner, leaseMs, limit));
+  }
+
+  markSent(row: OutboxRecord, where: { channelId: string; messageTs: string }): Promise<void> {
+    return this.ctx.store.read.outbox.markSent(row.id, row.revision, where, this.now);
+  }
+
+  retryAt(row: OutboxRecord, at: Date, error: string): Promise<void> {
+    return this.ctx.store.read.outbox.retryAt(row.id, at, error);
+  }
+
+  fail(row: OutboxRecord, error: string): Promise<void> {
+    return this.ctx.store.read.outbox.fail(row.id, error, this.now);
+  }
+
+  releaseLeases(owner: string | readonly string[]): Promise<number> {
+    return this.ctx.store.read.outbox.releaseLeases(owner);
+  }
+
+  leaseHolders(): Promise<string[]> {
+    return this.ctx.store.read.outbox.leaseHolders();
+  }
+
+  nextDueAt(): Promise<Date | null> {
+    return this.ctx.store.read.outbox.nextDueAt();
+  }
+
+  backlog(teamId?: string): Promise<OutboxBacklog> {
+    return this.ctx.store.read.outbox.backlog(this.now, teamId);
+  }
+
+  failed(teamId: string, limit = 5): Promise<OutboxRecord[]> {
+    return this.ctx.store.read.outbox.failed(teamId, limit);
+  }
+}

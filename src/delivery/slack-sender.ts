@@ -1,0 +1,277 @@
+/**
+ * Delivers the outbox to Slack: claims due rows (no two senders, on any
+ * replica, hold one row), posts each message (a DM to the person's app
+ * channel, or to a channel) or, once posted, updates it in place, and records
+ * where it landed. A 429 pauses the sender for Slack's Retry-After; 5xx and
+ * network errors are retried with backoff until the policy gives up; errors a
+ * retry cannot fix fail the row at once with the reason. Rows a dead sender
+ * held come back when their lease runs out; at shutdown the sender hands back
+ * what it holds, so a restart (or another replica) resumes it.
+ */
+import {
+  WebAPIHTTPError,
+  WebAPIPlatformError,
+  WebAPIRateLimitedError,
+  WebAPIRequestError,
+  type WebClient,
+} from "@slack/web-api";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { Outbox, OutboxRecord } from "../core/outbox.ts";
+import { deadOnThisMachine, processName } from "../platform/process.ts";
+import { afterFailure, DEFAULT_RETRY_POLICY, type Failure, type RetryPolicy } from "./retry.ts";
+
+/** The metadata event type naming an outbox row on the messages it posts. */
+export const OUTBOX_EVENT = "rangekeeper_outbox";
+
+/** What an outbox row holds: a message as chat.postMessage takes it. */
+const messageSchema = z.object({
+  text: z.string().min(1),
+  blocks: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+
+export interface SenderOptions {
+  client: WebClient;
+  outbox: Outbox;
+  logger: Logger;
+  clock?: () => Date;
+  policy?: RetryPolicy;
+  /** how long a claimed row is this sender's (default 60 s) */
+  leaseMs?: number;
+  /** rows claimed at once (default 20) */
+  batch?: number;
+  /** the longest wait between two looks at the outbox (default 5 s): rows of other replicas, leases run out */
+  pollMs?: number;
+  /** called after each row settles */
+  onOutcome?: (outcome: "sent" | "retry" | "failed", row: OutboxRecord, reason?: string) => void;
+}
+
+export interface DrainResult {
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/** The Slack failure behind an error thrown by @slack/web-api, or null when it is not one (a bug: rethrown). */
+export function failureOf(e: unknown): Failure | null {
+  if (e instanceof WebAPIRateLimitedError) return { kind: "rate-limited", retryAfterSec: e.retryAfter };
+  if (e instanceof WebAPIPlatformError) return { kind: "platform", error: e.data.error };
+  if (e instanceof WebAPIHTTPError) return { kind: "http", status: e.statusCode };
+  if (e instanceof WebAPIRequestError) return { kind: "network", message: e.original?.message ?? e.message };
+  return null;
+}
+
+export class OutboxSender {
+  readonly owner = processName(Math.random().toString(36).slice(2, 8));
+  private readonly o: Required<Omit<SenderOptions, "onOutcome">> & Pick<SenderOptions, "onOutcome">;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private draining: Promise<DrainResult> | null = null;
+  private again = false;
+  /** no Slack call before this instant (a 429's Retry-After) */
+  private pausedUntil = 0;
+
+  constructor(o: SenderOptions) {
+    this.o = {
+      clock: () => new Date(),
+      policy: DEFAULT_RETRY_POLICY,
+      leaseMs: 60_000,
+      batch: 20,
+      pollMs: 5_000,
+      ...o,
+    };
+  }
+
+  /** Starts delivering in the background: now, then whenever rows fall due. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.recoverDeadSenders()
+      .catch((e: unknown) => this.o.logger.warn({ err: e }, "could not look for rows of dead senders"))
+      .finally(() => this.wake(0));
+  }
+
+  /** Something was just written to the outbox: look at once. */
+  kick(): void {
+    if (this.running) this.wake(0);
+  }
+
+  private wake(delayMs: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.tick();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.drain();
+    } catch (e) {
+      this.o.logger.error({ err: e }, "the outbox sender failed; trying again shortly");
+    }
+    if (!this.running) return;
+    let delay = this.o.pollMs;
+    try {
+      const due = await this.o.outbox.nextDueAt();
+      if (due) delay = Math.min(delay, Math.max(0, due.getTime() - this.o.clock().getTime()));
+    } catch {
+      // the database is away: poll again later
+    }
+    delay = Math.max(delay, this.pausedUntil - Date.now());
+    this.wake(delay);
+  }
+
+  /**
+   * Delivers every row due now, batch after batch, and resolves with what
+   * happened. A call while a drain runs joins it (and makes it look again).
+   */
+  drain(): Promise<DrainResult> {
+    if (this.draining !== null) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      const total: DrainResult = { sent: 0, retried: 0, failed: 0 };
+      do {
+        this.again = false;
+        for (;;) {
+          if (Date.now() < this.pausedUntil) break;
+          const rows = await this.o.outbox.claimDue(this.owner, this.o.leaseMs, this.o.batch);
+          if (rows.length === 0) break;
+          for (const row of rows) {
+            if (Date.now() < this.pausedUntil) {
+              await this.o.outbox.retryAt(row, new Date(this.pausedUntil), row.lastError ?? "waiting out a rate limit");
+              continue;
+            }
+            const outcome = await this.deliver(row);
+            total[outcome === "sent" ? "sent" : outcome === "retry" ? "retried" : "failed"]++;
+          }
+        }
+      } while (this.again);
+      return total;
+    })().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  private async deliver(row: OutboxRecord): Promise<"sent" | "retry" | "failed"> {
+    const parsed = messageSchema.safeParse(row.message);
+    if (!parsed.success) {
+      await this.o.outbox.fail(row, "the stored message is malformed (no text)");
+      this.o.onOutcome?.("failed", row, "malformed");
+      return "failed";
+    }
+    const message = parsed.data as { text: string; blocks?: never[] };
+    try {
+      let where: { channelId: string; messageTs: string } | null = null;
+      if (row.channelId && row.messageTs) {
+        await this.o.client.chat.update({ channel: row.channelId, ts: row.messageTs, ...message });
+        where = { channelId: row.channelId, messageTs: row.messageTs };
+      } else {
+        // A send of it was cut off: if it reached Slack, keep that message instead of posting it twice.
+        if (row.inDoubt) where = await this.alreadyPosted(row);
+        if (!where) {
+          // A user id as the channel posts in the app's DM with that person (one call, no conversations.open).
+          // The metadata names the row, so a send that is cut off can be found again.
+          const r = await this.o.client.chat.postMessage({
+            channel: row.recipient,
+            ...message,
+            metadata: { event_type: OUTBOX_EVENT, event_payload: { key: row.key } },
+          });
+          where = { channelId: r.channel ?? row.recipient, messageTs: r.ts ?? "" };
+        }
+      }
+      await this.o.outbox.markSent(row, where);
+      this.o.onOutcome?.("sent", row);
+      return "sent";
+    } catch (e) {
+      const failure = failureOf(e);
+      if (!failure) throw e;
+      const now = this.o.clock();
+      if (failure.kind === "rate-limited") this.pausedUntil = Date.now() + failure.retryAfterSec * 1000;
+      const verdict = afterFailure(
+        failure,
+        { attempts: row.attempts, firstDueAt: row.notBefore, now, random: Math.random() },
+        this.o.policy,
+      );
+      if (verdict.retry) {
+        await this.o.outbox.retryAt(row, verdict.at, verdict.reason);
+        this.o.logger.warn({ key: row.key, reason: verdict.reason, at: verdict.at }, "message not delivered yet");
+        this.o.onOutcome?.("retry", row, verdict.reason);
+        return "retry";
+      }
+      await this.o.outbox.fail(row, verdict.reason);
+      this.o.logger.error({ key: row.key, reason: verdict.reason }, "message given up");
+      this.o.onOutcome?.("failed", row, verdict.reason);
+      return "failed";
+    }
+  }
+
+  /**
+   * The message of an in-doubt row if Slack has it (found by the key in its
+   * metadata among the conversation's messages since the row was written),
+   * or null. A lookup that fails is logged and taken as "not there": a
+   * message may then show twice, but none is lost.
+   */
+  private async alreadyPosted(row: OutboxRecord): Promise<{ channelId: string; messageTs: string } | null> {
+    try {
+      const channel = row.toUser
+        ? (await this.o.client.conversations.open({ users: row.recipient })).channel?.id
+        : row.recipient;
+      if (!channel) return null;
+      const history = await this.o.client.conversations.history({
+        channel,
+        oldest: String(Math.floor(row.createdAt.getTime() / 1000) - 60),
+        limit: 200,
+        include_all_metadata: true,
+      });
+      const found = history.messages?.find(
+        (m) =>
+          m.metadata?.event_type === OUTBOX_EVENT &&
+          (m.metadata.event_payload as { key?: unknown } | undefined)?.key === row.key,
+      );
+      return found?.ts ? { channelId: channel, messageTs: found.ts } : null;
+    } catch (e) {
+      const failure = failureOf(e);
+      if (!failure) throw e;
+      if (failure.kind === "rate-limited" || failure.kind === "network" || failure.kind === "http") throw e;
+      this.o.logger.warn(
+        { key: row.key, err: e },
+        "could not check whether a cut-off message reached Slack; posting it",
+      );
+      return null;
+    }
+  }
+
+  /** Rows held by senders of this machine whose process is gone (killed) go back to every sender, in doubt. */
+  async recoverDeadSenders(): Promise<number> {
+    const dead = (await this.o.outbox.leaseHolders()).filter(deadOnThisMachine);
+    return dead.length ? this.o.outbox.releaseLeases(dead) : 0;
+  }
+
+  /**
+   * Stops: no new claims; the drain under way may finish within `graceMs`;
+   * then the rows this sender still holds go back to the outbox for the
+   * next start (or another replica). Returns how many went back.
+   */
+  async stop(graceMs = 5_000): Promise<number> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.draining !== null) {
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.draining.catch(() => undefined),
+        new Promise((r) => {
+          timeout = setTimeout(r, graceMs);
+        }),
+      ]);
+      clearTimeout(timeout);
+    }
+    return this.o.outbox.releaseLeases(this.owner);
+  }
+}

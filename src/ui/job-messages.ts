@@ -1,0 +1,166 @@
+/** What scheduled jobs send: overdue reminders to owners and leads, and the daily overdue summary of a dataset channel. */
+import type { KnownBlock } from "@slack/types";
+import type { OverdueRange } from "../core/jobs/overdue.ts";
+import { formatRange } from "../core/ranges.ts";
+import { button, context, esc, mention, plural, progressBar, section } from "./format.ts";
+import { ACTIONS } from "./ids.ts";
+import { type Message, msg } from "./message.ts";
+
+/** Ranges listed in full in one message (each takes two blocks of Slack's 50). */
+const LISTED = 15;
+
+const late = (days: number) => plural(days, "day");
+
+function rangeLine(x: OverdueRange, showOwner: boolean): string {
+  const owner = showOwner ? ` ${mention(x.ownerId)}` : "";
+  return `*${x.ref}*${owner} · ${esc(x.dataset.title)} ${x.dataset.itemNoun}s ${formatRange(x)} · due ${x.dueDate}, *${late(x.daysLate)} late* · ${progressBar(x.itemsDone, x.size)} ${x.itemsDone}/${x.size}`;
+}
+
+const more = (n: number, where: string) => (n > 0 ? [context(`…and ${n} more: ${where}.`)] : []);
+
+export function overdueOwnerMessage(ranges: readonly OverdueRange[]): Message {
+  const n = ranges.length;
+  const blocks: KnownBlock[] = [
+    section(
+      n === 1
+        ? `:alarm_clock: Your range *${ranges[0]!.ref}* is past its due date.`
+        : `:alarm_clock: ${n} of your ranges are past their due dates.`,
+    ),
+  ];
+  for (const x of ranges.slice(0, LISTED)) {
+    blocks.push(section(rangeLine(x, false)), {
+      type: "actions",
+      block_id: `overdue:${x.ref}`,
+      elements: [
+        button("Update progress", ACTIONS.progress, x.ref, "primary"),
+        button("Ask to hand off", ACTIONS.handoff, x.ref),
+      ],
+    });
+  }
+  blocks.push(...more(n - LISTED, "see `/mywork`"));
+  blocks.push(
+    context("Late because the range is bigger than planned? Hand part of it off, or ask a lead for a new date."),
+  );
+  return msg(n === 1 ? `${ranges[0]!.ref} is overdue` : `${n} of your ranges are overdue`, blocks);
+}
+
+export function overdueLeadMessage(ranges: readonly OverdueRange[], afterDays: number): Message {
+  const n = ranges.length;
+  const blocks: KnownBlock[] = [
+    section(
+      `:rotating_light: ${n === 1 ? "A range is" : `${n} ranges are`} overdue by more than ${late(afterDays)}; the owner${n === 1 ? " was" : "s were"} reminded.`,
+    ),
+  ];
+  for (const x of ranges.slice(0, LISTED)) blocks.push(section(rangeLine(x, true)));
+  blocks.push(...more(n - LISTED, "see `/ledger status`"));
+  return msg(
+    n === 1 ? `${ranges[0]!.ref} is overdue by more than ${late(afterDays)}` : `${n} ranges are overdue`,
+    blocks,
+  );
+}
+
+export function overdueChannelMessage(
+  dataset: OverdueRange["dataset"],
+  ranges: readonly OverdueRange[],
+  date: string,
+): Message {
+  if (ranges.length === 0)
+    return msg(`Nothing overdue in ${dataset.title}`, [
+      section(`:white_check_mark: *${esc(dataset.title)}*: nothing overdue any more (${date}).`),
+    ]);
+  const lines = ranges.slice(0, 40).map((x) => `• ${rangeLine(x, true)}`);
+  const blocks: KnownBlock[] = [
+    section(`:alarm_clock: *Overdue in ${esc(dataset.title)}* (${date}): ${plural(ranges.length, "range")}`),
+  ];
+  // A section holds 3,000 characters: a few lines each.
+  for (let i = 0; i < lines.length; i += 8) blocks.push(section(lines.slice(i, i + 8).join("\n")));
+  blocks.push(...more(ranges.length - 40, `see \`/ledger status ${dataset.slug}\``));
+  blocks.push(context("Updated through the day as ranges move on."));
+  return msg(`${ranges.length} overdue in ${dataset.title}`, blocks);
+}
+
+/** A time Slack shows in each reader's own zone and format. */
+const when = (d: Date): string =>
+  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString().slice(0, 16).replace("T", " ")} UTC>`;
+
+export interface JobsOverviewView {
+  jobs: {
+    job: string;
+    summary: string;
+    expression: string;
+    timezone: string;
+    next: Date | null;
+    last: { slot: Date; status: string; finishedAt: Date | null; detail: unknown } | null;
+  }[];
+  backlog: { pending: number; waiting: number; sending: number; failed: number; oldestPendingAt: Date | null };
+  failed: { key: string; kind: string; recipient: string; error: string | null; at: Date | null }[];
+  scheduled: boolean;
+}
+
+function lastRun(last: JobsOverviewView["jobs"][number]["last"]): string {
+  if (!last) return "never ran";
+  const d = (last.detail ?? {}) as { messages?: number; errors?: string[] };
+  const outcome =
+    last.status === "RUNNING"
+      ? "running"
+      : last.status === "FAILED"
+        ? `:x: failed (${esc((d.errors ?? []).join("; ").slice(0, 200) || "see the logs")})`
+        : `:white_check_mark: ${plural(d.messages ?? 0, "message")} decided`;
+  return `last ${when(last.finishedAt ?? last.slot)}: ${outcome}`;
+}
+
+export function jobsMessage(o: JobsOverviewView): Message {
+  const zone = o.jobs[0]?.timezone ?? "UTC";
+  const blocks: KnownBlock[] = [section(`*Scheduled jobs* (schedules in ${esc(zone)})`)];
+  for (const j of o.jobs) {
+    blocks.push(
+      section(
+        `*${j.job}* \`${esc(j.expression)}\`: ${esc(j.summary)}.\n${lastRun(j.last)} · next ${j.next ? when(j.next) : "not within a week"}`,
+      ),
+    );
+  }
+  const b = o.backlog;
+  const held = b.waiting ? ` (${b.waiting} held for working hours or a retry)` : "";
+  blocks.push(
+    section(
+      `*Outbox*: ${plural(b.pending, "message")} waiting${held}, ${b.sending} being sent, ${b.failed} given up${b.oldestPendingAt && b.pending + b.sending ? `; oldest from ${when(b.oldestPendingAt)}` : ""}.`,
+    ),
+  );
+  if (o.failed.length)
+    blocks.push(
+      context(
+        o.failed
+          .map((f) => `:warning: ${esc(f.kind)} to ${mention(f.recipient)}: ${esc(f.error ?? "unknown error")}`)
+          .join("\n"),
+      ),
+    );
+  if (!o.scheduled)
+    blocks.push(context("Schedules do not run in this process; run a job with `/ledger jobs run <job>`."));
+  return msg("Scheduled jobs", blocks);
+}
+
+export interface JobRunView {
+  job: string;
+  outcome: "succeeded" | "failed" | "skipped" | "dry-run";
+  reason?: string;
+  workspaces: number;
+  facts: number;
+  messages: { kind: string }[];
+}
+
+export function jobRunMessage(r: JobRunView): Message {
+  const kinds = [...new Set(r.messages.map((m) => m.kind))]
+    .map((k) => `${r.messages.filter((m) => m.kind === k).length} ${k.replace(/_/g, " ")}`)
+    .join(", ");
+  const decided =
+    r.messages.length === 0
+      ? "nothing new to tell"
+      : `${plural(r.messages.length, "message")} decided (${kinds}); each goes out now, or when its recipient's working hours open`;
+  const text =
+    r.outcome === "failed"
+      ? `:x: *${r.job}* failed: ${esc(r.reason ?? "see the logs")}`
+      : r.outcome === "skipped"
+        ? `:fast_forward: *${r.job}* did not run: ${esc(r.reason ?? "")}`
+        : `:white_check_mark: Ran *${r.job}*: ${decided}.`;
+  return msg(`${r.job}: ${r.outcome}`, [section(text)]);
+}

@@ -1,0 +1,171 @@
+/**
+ * Scheduled jobs through the real app: the workspace's settings, `/ledger
+ * jobs` and `/ledger jobs run`, with their refusals, and an overdue reminder
+ * reaching its owner (held for working hours, delivered once through Slack
+ * errors) with buttons that work.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  type AppHarness,
+  ask,
+  blockText,
+  buttons,
+  CHANNEL,
+  IDS,
+  idOf,
+  TEAM,
+  uniqueSlug,
+  useApp,
+} from "../support/app.ts";
+
+let h: AppHarness;
+useApp((started) => (h = started), { settleEach: true });
+
+/** A range of Ana's whose due date was yesterday. */
+async function overdueRange(slug: string, first: number) {
+  const r = await h.ledger.claim(h.actor(IDS.ana), { dataset: slug, first, last: first + 9 });
+  const yesterday = new Date(Date.now() - 86_400_000);
+  await h.prisma.assignment.update({
+    where: { id: idOf(r.assignment.ref) },
+    data: { dueDate: new Date(`${yesterday.toISOString().slice(0, 10)}T00:00:00Z`) },
+  });
+  return r.assignment.ref;
+}
+
+/** Working hours around the clock, so that what a job decides goes out now whatever time the test runs. */
+async function alwaysWorking() {
+  await ask(h.admin, "/ledger", "workspace set hours 00:00-24:00");
+  await ask(h.admin, "/ledger", "workspace set days every day");
+}
+
+describe("workspace settings", () => {
+  it("shows them to anyone and lets admins change them, one clear refusal for bad values", async () => {
+    const shown = await ask(h.ana, "/ledger", "workspace");
+    expect(shown.text).toContain("*Time zone*: UTC (the configured default)");
+    expect(shown.text).toContain("*Working hours*: 09:00–18:00, Mon–Fri");
+    const set = await ask(h.admin, "/ledger", "workspace set timezone Europe/Berlin");
+    expect(set.text).toContain("Updated the workspace: timezone");
+    expect(set.text).toContain("*Time zone*: Europe/Berlin");
+    expect((await ask(h.admin, "/ledger", "workspace set days mon,wed,fri")).text).toContain("Mon, Wed, Fri");
+    expect((await ask(h.admin, "/ledger", "workspace set timezone default")).text).toContain(
+      "UTC (the configured default)",
+    );
+    const before = await h.auditCount();
+    expect((await ask(h.admin, "/ledger", "workspace set hours 18:00-09:00")).text).toContain(
+      "working hours must start before they end",
+    );
+    expect((await ask(h.admin, "/ledger", "workspace set timezone Mars/Olympus")).text).toContain(
+      '"Mars/Olympus" is not a time zone',
+    );
+    expect((await ask(h.admin, "/ledger", "workspace set days someday")).text).toContain('"someday" is not a day');
+    expect((await ask(h.admin, "/ledger", "workspace set color blue")).text).toContain(
+      '"color" is not a workspace setting',
+    );
+    expect((await ask(h.lead, "/ledger", "workspace set escalate-after 1")).text).toContain(
+      "only admins can change the workspace's settings",
+    );
+    expect(await h.auditCount()).toBe(before);
+    await ask(h.admin, "/ledger", "workspace set days mon-fri");
+  });
+});
+
+describe("/ledger due", () => {
+  it("lets a lead move a due date, telling the owner who moved it and why; refuses others and bad dates", async () => {
+    const slug = await h.dataset(uniqueSlug("due"), 100);
+    const ref = (await h.ledger.claim(h.actor(IDS.ana), { dataset: slug, first: 1, last: 10, dueDate: "2099-01-10" }))
+      .assignment.ref;
+    const moved = await ask(h.lead, "/ledger", `due ${ref} 2099-02-01 more images than planned`);
+    expect(moved.text).toContain(
+      `Moved the due date of *${ref}* to *2099-02-01* (was 2099-01-10): more images than planned.`,
+    );
+    await h.settle();
+    const dm = await h.ana.waitForDm((m) => m.text.includes(ref) && m.text.includes("2099-02-01"));
+    expect(blockText(dm.blocks)).toContain(`<@${IDS.lead}> moved the due date of your range *${ref}* to *2099-02-01*`);
+    const before = await h.auditCount(slug);
+    expect((await ask(h.ana, "/ledger", `due ${ref} 2099-03-01`)).text).toContain(
+      `only leads and admins can move the due date of ${ref}`,
+    );
+    expect((await ask(h.lead, "/ledger", `due ${ref} 2020-01-01`)).text).toContain("is in the past");
+    expect((await ask(h.lead, "/ledger", `due ${ref} soon`)).text).toContain('"soon" is not a date');
+    expect(await h.auditCount(slug)).toBe(before);
+    expect((await ask(h.lead, "/ledger", `due ${ref} none`)).text).toContain("off: it has no due date now");
+    expect((await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).dueDate).toBeNull();
+  });
+});
+
+describe("/ledger jobs", () => {
+  it("shows leads each job's schedule, last and next run and the outbox; refuses annotators", async () => {
+    const { text } = await ask(h.lead, "/ledger", "jobs");
+    expect(text).toContain("*Scheduled jobs* (schedules in UTC)");
+    expect(text).toContain("*overdue* `5 * * * *`");
+    expect(text).toMatch(/next <!date\^\d+\^/);
+    expect(text).toContain("*Outbox*:");
+    expect(text).toContain("Schedules do not run in this process");
+    expect((await ask(h.ana, "/ledger", "jobs")).text).toContain("only leads and admins can see the scheduled jobs");
+  });
+
+  it("runs a job now for admins: the owner of an overdue range gets one DM with working buttons, the channel a summary", async () => {
+    await alwaysWorking();
+    const slug = await h.dataset(uniqueSlug("late"), 100);
+    await ask(h.admin, "/ledger", `dataset set ${slug} channel <#${CHANNEL}|labels>`);
+    const ref = await overdueRange(slug, 1);
+    expect((await ask(h.lead, "/ledger", "jobs run overdue")).text).toContain("only admins can run a job now");
+    h.slack.failNext("chat.postMessage", { status: 500 });
+    const ran = await ask(h.admin, "/ledger", "jobs run overdue");
+    expect(ran.text).toMatch(/Ran \*overdue\*: \d+ messages? decided \(.*overdue dm.*\)/);
+    await h.settle();
+    const dm = await h.ana.waitForDm((m) => m.text.includes(ref), 10_000);
+    expect(blockText(dm.blocks)).toContain(`Your range *${ref}* is past its due date`);
+    expect(
+      buttons(dm.blocks)
+        .filter((b) => b.value === ref)
+        .map((b) => b.text),
+    ).toEqual(["Update progress", "Ask to hand off"]);
+    const summary = h.slack.messages(CHANNEL).find((m) => m.text.includes(`overdue in Test ${slug}`));
+    expect(summary).toBeDefined();
+    // Once: a second run tells nothing new; the DM went out once although Slack failed the first try.
+    expect((await ask(h.admin, "/ledger", "jobs run overdue")).text).toContain("nothing new to tell");
+    await h.settle();
+    expect(h.slack.messages(h.slack.workspace.dmChannel(IDS.ana)).filter((m) => m.text.includes(ref))).toHaveLength(1);
+    // The reminder's button opens the progress form for that range.
+    const click = await h.ana.click("assignment.progress", { messageTs: dm.ts, value: ref });
+    expect(click.status).toBe(200);
+    const form = await h.ana.waitForModal(
+      (v) => v.callback_id === "progress_modal" && blockText(v.blocks).includes(ref),
+    );
+    const picked = form.blocks.find((b) => (b as { block_id?: string }).block_id === "assignment") as {
+      element: { initial_option?: { value: string } };
+    };
+    expect(picked.element.initial_option?.value).toBe(ref);
+    await h.ana.closeView();
+    // The run is listed.
+    expect((await ask(h.lead, "/ledger", "jobs")).text).toMatch(
+      /last <!date.*: :white_check_mark: \d+ messages? decided/,
+    );
+    await h.ledger.release(h.actor(IDS.ana), ref);
+  });
+
+  it("holds a reminder decided outside working hours in the outbox, for the owner's next working day", async () => {
+    // Working hours that are never now: one minute a week, on another day.
+    const today = new Date().getUTCDay() || 7;
+    const other = (today % 7) + 1;
+    const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][other - 1]!;
+    await ask(h.admin, "/ledger", "workspace set hours 00:00-00:01");
+    await ask(h.admin, "/ledger", `workspace set days ${days}`);
+    const slug = await h.dataset(uniqueSlug("held"), 100);
+    const ref = await overdueRange(slug, 1);
+    await ask(h.admin, "/ledger", "jobs run overdue");
+    await h.settle();
+    const row = await h.prisma.notification.findFirstOrThrow({
+      where: { teamId: TEAM, kind: "overdue_dm", dedupeKey: { contains: `overdue:${ref}:` } },
+    });
+    expect(row.status).toBe("PENDING");
+    expect(row.notBefore.getTime()).toBeGreaterThan(Date.now());
+    expect(row.notBefore.getUTCDay() || 7).toBe(other);
+    expect(h.slack.messages(h.slack.workspace.dmChannel(IDS.ana)).some((m) => m.text.includes(ref))).toBe(false);
+    expect((await ask(h.lead, "/ledger", "jobs")).text).toMatch(/\*Outbox\*: \d+ messages? waiting \(\d+ held/);
+    await ask(h.admin, "/ledger", "workspace set hours 09:00-18:00");
+    await ask(h.admin, "/ledger", "workspace set days mon-fri");
+    await h.ledger.release(h.actor(IDS.ana), ref);
+  });
+});
