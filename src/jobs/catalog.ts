@@ -4,7 +4,13 @@
  */
 import type { JobDecision } from "../core/jobs/overdue.ts";
 import type { Ledger } from "../core/ledger/index.ts";
-import { overdueChannelMessage, overdueLeadMessage, overdueOwnerMessage } from "../ui/job-messages.ts";
+import {
+  imbalanceLeadMessage,
+  overdueChannelMessage,
+  overdueLeadMessage,
+  overdueOwnerMessage,
+  stalledOwnerMessage,
+} from "../ui/job-messages.ts";
 
 export interface JobDefinition {
   name: string;
@@ -30,6 +36,24 @@ export const JOBS = {
         },
         o,
       ),
+  },
+  stalled: {
+    name: "stalled",
+    summary: "nudges owners of ranges in progress with no progress for the stalled days, once per stall",
+    run: (ledger, teamId, now, o) =>
+      ledger.runStalled(
+        teamId,
+        now,
+        { owner: (_owner, ranges, afterDays) => stalledOwnerMessage(ranges, afterDays) },
+        o,
+      ),
+  },
+  imbalance: {
+    name: "imbalance",
+    summary:
+      "tells leads when someone has more than twice the median work while another has less than a day, with moves to even it out",
+    run: (ledger, teamId, now, o) =>
+      ledger.runImbalance(teamId, now, { lead: (_lead, imbalance) => imbalanceLeadMessage(imbalance) }, o),
   },
 } as const satisfies Record<string, JobDefinition>;
 

@@ -18,6 +18,7 @@ export const ACTIONS = {
   openClaim: "claim.open",
   refreshHome: "home.refresh",
   claimDataset: "claim.dataset",
+  suggestedMove: "imbalance.move",
 } as const;
 
 export const VIEWS = {

@@ -1,6 +1,8 @@
 /** What scheduled jobs send: overdue reminders to owners and leads, and the daily overdue summary of a dataset channel. */
 import type { KnownBlock } from "@slack/types";
+import type { Imbalance, SuggestedMove } from "../core/jobs/imbalance.ts";
 import type { OverdueRange } from "../core/jobs/overdue.ts";
+import type { StalledRange } from "../core/jobs/stalled.ts";
 import { formatRange } from "../core/ranges.ts";
 import { button, context, esc, mention, plural, progressBar, section } from "./format.ts";
 import { ACTIONS } from "./ids.ts";
@@ -163,4 +165,64 @@ export function jobRunMessage(r: JobRunView): Message {
         ? `:fast_forward: *${r.job}* did not run: ${esc(r.reason ?? "")}`
         : `:white_check_mark: Ran *${r.job}*: ${decided}.`;
   return msg(`${r.job}: ${r.outcome}`, [section(text)]);
+}
+
+export function stalledOwnerMessage(ranges: readonly StalledRange[], afterDays: number): Message {
+  const n = ranges.length;
+  const blocks: KnownBlock[] = [
+    section(
+      n === 1
+        ? `:hourglass: No progress on *${ranges[0]!.ref}* for ${late(ranges[0]!.idleDays)}. Stuck? Record where you are, or hand it on.`
+        : `:hourglass: ${n} of your ranges have had no progress for ${afterDays} days or more. Stuck? Record where you are, or hand them on.`,
+    ),
+  ];
+  for (const x of ranges.slice(0, LISTED)) {
+    blocks.push(
+      section(
+        `*${x.ref}* · ${esc(x.dataset.title)} ${x.dataset.itemNoun}s ${formatRange(x)} · ${progressBar(x.itemsDone, x.size)} ${x.itemsDone}/${x.size} · last progress ${when(x.idleSince)}`,
+      ),
+      {
+        type: "actions",
+        block_id: `stalled:${x.ref}`,
+        elements: [
+          button("Update progress", ACTIONS.progress, x.ref, "primary"),
+          button("Ask to hand off", ACTIONS.handoff, x.ref),
+        ],
+      },
+    );
+  }
+  blocks.push(...more(n - LISTED, "see `/mywork`"));
+  return msg(n === 1 ? `No progress on ${ranges[0]!.ref} for a while` : `${n} of your ranges have stalled`, blocks);
+}
+
+/** The value of a suggested move's button: ref, from, to and the items. */
+export const moveValue = (m: SuggestedMove): string => `${m.ref}:${m.from}:${m.to}:${m.range.first}-${m.range.last}`;
+
+export function imbalanceLeadMessage(i: Imbalance): Message {
+  const under = i.under
+    .slice(0, 3)
+    .map((u) => `${mention(u.userId)} ${u.daysOfWork} days`)
+    .join(", ");
+  const blocks: KnownBlock[] = [
+    section(
+      `:scales: *${esc(i.dataset.title)}* is unbalanced: ${mention(i.over.userId)} has *${i.over.daysOfWork} days* of work, more than twice the median (${i.median} days), while ${under} ${i.under.length === 1 ? "has" : "have"} less than a day.`,
+    ),
+  ];
+  if (i.moves.length === 0)
+    blocks.push(
+      context(
+        `${mention(i.over.userId)} holds nothing unstarted to move in ${esc(i.dataset.slug)}; assign new ranges to the others instead.`,
+      ),
+    );
+  for (const m of i.moves) {
+    const what = m.whole ? `*${m.ref}* (items ${formatRange(m.range)})` : `items ${formatRange(m.range)} of *${m.ref}*`;
+    blocks.push(
+      section(
+        `Move ${what}, ${plural(m.items, "item")}, from ${mention(m.from)} to ${mention(m.to)}: ${mention(m.from)} ${m.fromDaysAfter} days, ${mention(m.to)} ${m.toDaysAfter} days after.`,
+        button("Hand off…", ACTIONS.suggestedMove, moveValue(m)),
+      ),
+    );
+  }
+  blocks.push(context("Loads are the items left in open ranges, in working days at each person's capacity."));
+  return msg(`${i.dataset.title} is unbalanced`, blocks);
 }

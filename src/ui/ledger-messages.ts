@@ -38,6 +38,16 @@ export function coverageMessage(c: Coverage): Message {
       ].join("\n"),
     ),
     section(`*Load*\n${loadLines(c.load)}`),
+    ...(c.stalled.length
+      ? [
+          section(
+            `*Stalled* (no progress for ${plural(c.stalledAfterDays, "day")} or more): ${c.stalled
+              .slice(0, 15)
+              .map((x) => `*${x.ref}* ${mention(x.assigneeId)} ${plural(x.idleDays, "day")}`)
+              .join(", ")}${c.stalled.length > 15 ? ` and ${c.stalled.length - 15} more` : ""}`,
+          ),
+        ]
+      : []),
     context(
       `${c.rangesByStatus.IN_PROGRESS} in progress · ${c.rangesByStatus.PENDING} pending · ${c.rangesByStatus.IN_REVIEW} in review · ${c.rangesByStatus.CHANGES_REQUESTED} in rework · ${c.rangesByStatus.COMPLETED} completed`,
       c.overdueRanges ? `:warning: ${plural(c.overdueRanges, "overdue range")}` : "nothing overdue",

@@ -11,6 +11,7 @@ import {
   blockText,
   buttons,
   CHANNEL,
+  forgeClick,
   IDS,
   idOf,
   TEAM,
@@ -167,5 +168,42 @@ describe("/ledger jobs", () => {
     await ask(h.admin, "/ledger", "workspace set hours 09:00-18:00");
     await ask(h.admin, "/ledger", "workspace set days mon-fri");
     await h.ledger.release(h.actor(IDS.ana), ref);
+  });
+
+  it("suggests moves to leads of an unbalanced dataset; a lead's click opens the handoff form filled in, others are refused", async () => {
+    await alwaysWorking();
+    const slug = await h.dataset(uniqueSlug("uneven"), 10_000);
+    for (const who of [IDS.ana, IDS.bob, IDS.rev]) await ask(h.lead, "/ledger", `capacity <@${who}> 500`);
+    const lead = h.actor(IDS.lead);
+    const big = await h.ledger.assign(lead, { dataset: slug, first: 1, last: 1000, assigneeId: IDS.ana });
+    await h.ledger.assign(lead, { dataset: slug, first: 1001, last: 1200, assigneeId: IDS.bob });
+    const small = await h.ledger.assign(lead, { dataset: slug, first: 1201, last: 1210, assigneeId: IDS.rev });
+    await h.ledger.updateProgress(h.actor(IDS.rev), small.assignment.ref, { count: 10 });
+    await h.ledger.submit(h.actor(IDS.rev), small.assignment.ref);
+    const ran = await ask(h.admin, "/ledger", "jobs run imbalance");
+    expect(ran.text).toMatch(/Ran \*imbalance\*: \d+ messages? decided/);
+    await h.settle();
+    const dm = await h.lead.waitForDm((m) => m.text === `Test ${slug} is unbalanced`, 10_000);
+    const ref = big.assignment.ref;
+    // Ana's load counts all her open ranges (earlier tests left some): the cut depends on it.
+    const value = buttons(dm.blocks).find((b) => b.actionId === "imbalance.move")?.value ?? "";
+    expect(value).toMatch(new RegExp(`^${ref}:${IDS.ana}:${IDS.rev}:\\d+-1000$`));
+    const items = value.split(":")[3]!;
+    const click = await h.lead.click("imbalance.move", { messageTs: dm.ts, value });
+    expect(click.status).toBe(200);
+    const form = await h.lead.waitForModal(
+      (v) => v.callback_id === "handoff_modal" && blockText(v.blocks).includes(ref),
+    );
+    expect(JSON.stringify(form.blocks)).toContain(`"initial_user":"${IDS.rev}"`);
+    expect(JSON.stringify(form.blocks)).toContain(items);
+    await h.lead.closeView();
+    // An annotator's (forged) click, and a click once the range moved on, are refused with the reason.
+    const forged = await forgeClick(h, IDS.ana, { actionId: "imbalance.move", value }, { message: dm });
+    const refusal = await h.slack.waitUntil(() => forged.replies()[0]);
+    expect(blockText(refusal.blocks)).toContain("only leads and admins can apply a suggested move");
+    await h.ledger.updateProgress(h.actor(IDS.ana), ref, { count: 700 });
+    const stale = await h.lead.click("imbalance.move", { messageTs: dm.ts, value });
+    const told = await h.slack.waitUntil(() => stale.replies()[0]);
+    expect(blockText(told.blocks)).toContain(`${ref} changed since the suggestion`);
   });
 });

@@ -185,7 +185,9 @@ describe("/ledger", () => {
     expect(parseLedger("jobs")).toEqual({ kind: "jobs" });
     expect(parseLedger("JOBS run Overdue")).toEqual({ kind: "jobs-run", job: "overdue" });
     expect(usageError(() => parseLedger("jobs run")).message).toBe("name the job to run");
-    expect(usageError(() => parseLedger("jobs run overdo")).message).toBe('"overdo" is not a job; jobs: overdue');
+    expect(usageError(() => parseLedger("jobs run overdo")).message).toBe(
+      '"overdo" is not a job; jobs: overdue, stalled, imbalance',
+    );
     expect(usageError(() => parseLedger("jobs start overdue")).message).toMatch(/"jobs start" is not a command/);
     expect(usageError(() => parseLedger("jobs run overdue now")).message).toBe('unexpected "now"');
     expect(usageError(() => parseLedger("jobs run")).usage).toBe("/ledger jobs [run <job>]");

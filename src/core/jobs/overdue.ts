@@ -7,12 +7,15 @@
  * a day (the team's day), kept up to date in place by later runs. What a run
  * tells one person is one message, whatever the number of ranges.
  */
-import type { DueAssignment, Repositories } from "../../db/store.ts";
+import type { DueAssignment } from "../../db/store.ts";
 import { addDays, daysBetween, formatIsoDate, isValidTimezone, todayIn } from "../dates.ts";
 import { type LedgerContext, leadsOf } from "../ledger/context.ts";
 import { enqueueIn, type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
 import { rangeSize } from "../ranges.ts";
 import { assignmentRef } from "../refs.ts";
+import { groupBy, type JobDecision, tell } from "./decisions.ts";
+
+export type { JobDecision } from "./decisions.ts";
 
 export interface OverdueRange {
   assignmentId: number;
@@ -66,24 +69,6 @@ export interface OverdueRender {
   /** in a dataset channel: every overdue range of the dataset today (none: caught up) */
   channel(dataset: OverdueRange["dataset"], ranges: readonly OverdueRange[], date: string): unknown;
 }
-
-export interface JobDecision {
-  /** messages decided (new DMs and channel posts, and summaries whose content changed) */
-  messages: OutgoingMessage[];
-  /** facts told in them (e.g. one per range and owner) */
-  facts: number;
-}
-
-const groupBy = <T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> => {
-  const m = new Map<K, T[]>();
-  for (const t of items) {
-    const k = key(t);
-    const list = m.get(k);
-    if (list) list.push(t);
-    else m.set(k, [t]);
-  }
-  return m;
-};
 
 /**
  * Decides and writes (unless `dryRun`) the overdue messages of one workspace
@@ -206,26 +191,4 @@ export async function runOverdue(
       );
     return { messages, facts };
   });
-}
-
-/** Records facts as told and returns the new ones (a dry run only looks). */
-async function tell<F extends { key: string }>(
-  r: Repositories,
-  teamId: string,
-  facts: readonly F[],
-  now: Date,
-  dryRun: boolean,
-): Promise<F[]> {
-  if (facts.length === 0) return [];
-  const keys = facts.map((f) => f.key);
-  if (dryRun) {
-    const told = await r.announcements.existing(teamId, keys);
-    return facts.filter((f) => !told.has(f.key));
-  }
-  const fresh = await r.announcements.announce(
-    teamId,
-    facts.map((f) => ({ key: f.key })),
-    now,
-  );
-  return facts.filter((f) => fresh.has(f.key));
 }

@@ -1,6 +1,8 @@
 import type { Store } from "../../db/store.ts";
+import { checkSuggestedMove, type ImbalanceRender, runImbalance } from "../jobs/imbalance.ts";
 import { type OverdueRender, runOverdue } from "../jobs/overdue.ts";
 import { JobRuns } from "../jobs/runs.ts";
+import { runStalled, type StalledRender } from "../jobs/stalled.ts";
 import { Outbox } from "../outbox.ts";
 import * as reviews from "../review/service.ts";
 import type { Actor, ChangeOptions, Role } from "../types.ts";
@@ -133,6 +135,13 @@ export class Ledger {
   // scheduled jobs: decide what to tell, as if at `now`, and write it to the outbox (a dry run writes nothing)
   runOverdue = (teamId: string, now: Date, render: OverdueRender, o: { dryRun: boolean }) =>
     runOverdue(this.ctx, teamId, now, render, o);
+  runStalled = (teamId: string, now: Date, render: StalledRender, o: { dryRun: boolean }) =>
+    runStalled(this.ctx, teamId, now, render, o);
+  runImbalance = (teamId: string, now: Date, render: ImbalanceRender, o: { dryRun: boolean }) =>
+    runImbalance(this.ctx, teamId, now, render, o);
+  /** Refuses a suggested move that no longer stands, or that the actor may not make. */
+  checkSuggestedMove = (actor: Actor, move: { ref: string; from: string; range: { first: number; last: number } }) =>
+    checkSuggestedMove(this.ctx, actor, move);
 
   /** Resolves when the database answers (liveness for /healthz). */
   ping = () => this.ctx.store.ping();

@@ -1,4 +1,5 @@
 import { addDays, dateIn } from "../dates.ts";
+import { assignmentRef } from "../refs.ts";
 import { LIVE_STATUSES, OPEN_STATUSES } from "../transitions.ts";
 import type { AssignmentStatus, AssignmentView, DatasetView, Range } from "../types.ts";
 import { assignmentView, STATUS_ORDER } from "../views.ts";
@@ -44,6 +45,9 @@ export interface Coverage {
   gapCount: number;
   rangesByStatus: Record<AssignmentStatus, number>;
   overdueRanges: number;
+  /** ranges in progress with no progress for the workspace's stalled days, longest idle first */
+  stalled: { ref: string; assigneeId: string; idleDays: number }[];
+  stalledAfterDays: number;
   load: AnnotatorLoad[];
   /** items done per day over the last 14 days */
   itemsPerDay: number;
@@ -72,12 +76,15 @@ export async function coverage(ctx: LedgerContext, teamId: string, slug: string)
   const now = ctx.config.clock();
   const today = dateIn(ctx.config.defaultTimezone, now);
   const since = new Date(now.getTime() - FORECAST_WINDOW_DAYS * 86_400_000);
-  const [live, spans, members, progress] = await Promise.all([
+  const [live, spans, members, progress, workspace] = await Promise.all([
     r.assignments.liveLoad(dataset.id),
     r.assignments.freeSpans(dataset.id),
     r.members.capacities(teamId),
     r.audit.changesSince(dataset.id, ["assignment.progress", "assignment.submit"], since),
+    r.workspaces.get(teamId),
   ]);
+  const stalledAfterDays = workspace?.stalledAfterDays ?? 3;
+  const stalled: Coverage["stalled"] = [];
   const rangesByStatus = Object.fromEntries(
     (["PENDING", "IN_PROGRESS", "IN_REVIEW", "CHANGES_REQUESTED", "COMPLETED", "RELEASED"] as const).map((s) => [s, 0]),
   ) as Record<AssignmentStatus, number>;
@@ -95,7 +102,13 @@ export async function coverage(ctx: LedgerContext, teamId: string, slug: string)
     if (a.status === "COMPLETED") completedItems += size;
     if (a.dueDate && OPEN_STATUSES.includes(a.status) && a.dueDate.toISOString().slice(0, 10) < today)
       overdueRanges += 1;
+    const idleSince = a.lastProgressAt ?? a.startedAt;
+    if (a.status === "IN_PROGRESS" && idleSince) {
+      const idleDays = Math.floor((now.getTime() - idleSince.getTime()) / 86_400_000);
+      if (idleDays >= stalledAfterDays) stalled.push({ ref: assignmentRef(a.id), assigneeId: a.assigneeId, idleDays });
+    }
   }
+  stalled.sort((x, y) => y.idleDays - x.idleDays);
   const freeItems = spans.reduce((n, s) => n + s.last - s.first + 1, 0);
   const recentDone = itemsDoneIn(progress);
   const itemsPerDay = Math.round((recentDone / FORECAST_WINDOW_DAYS) * 10) / 10;
@@ -122,6 +135,8 @@ export async function coverage(ctx: LedgerContext, teamId: string, slug: string)
     gapCount: spans.length,
     rangesByStatus,
     overdueRanges,
+    stalled,
+    stalledAfterDays,
     load: computeWorkload(live, people, ctx.config.defaultCapacity),
     itemsPerDay,
     forecastFinish,

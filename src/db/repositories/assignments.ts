@@ -47,7 +47,7 @@ export type ListedAssignment = AssignmentRecord & { dataset: Pick<DatasetRecord,
 /** What workload and coverage need of a live assignment. */
 export type AssignmentLoad = Pick<
   AssignmentRecord,
-  "assigneeId" | "status" | "first" | "last" | "itemsDone" | "dueDate"
+  "id" | "assigneeId" | "status" | "first" | "last" | "itemsDone" | "dueDate" | "startedAt" | "lastProgressAt"
 >;
 
 export interface AssignmentQuery {
@@ -64,7 +64,17 @@ export type DueAssignment = AssignmentRecord & {
 };
 
 const OPEN_AND_IN_REVIEW: AssignmentStatus[] = ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED", "IN_REVIEW"];
-const LOAD = { assigneeId: true, status: true, first: true, last: true, itemsDone: true, dueDate: true } as const;
+const LOAD = {
+  id: true,
+  assigneeId: true,
+  status: true,
+  first: true,
+  last: true,
+  itemsDone: true,
+  dueDate: true,
+  startedAt: true,
+  lastProgressAt: true,
+} as const;
 
 export class AssignmentRepository {
   private readonly db: Client;
@@ -96,6 +106,48 @@ export class AssignmentRepository {
       },
       include: { dataset: { select: { id: true, slug: true, title: true, itemNoun: true, channelId: true } } },
       orderBy: [{ dueDate: "asc" }, { id: "asc" }],
+    });
+  }
+
+  /**
+   * Ranges in progress whose last progress (or start) is at or before `before`,
+   * in datasets that are not archived, longest idle first.
+   */
+  inProgressIdleSince(teamId: string, before: Date): Promise<DueAssignment[]> {
+    return this.db.assignment.findMany({
+      where: {
+        teamId,
+        status: "IN_PROGRESS",
+        dataset: { archived: false },
+        OR: [{ lastProgressAt: { lte: before } }, { lastProgressAt: null, startedAt: { lte: before } }],
+      },
+      include: { dataset: { select: { id: true, slug: true, title: true, itemNoun: true, channelId: true } } },
+      orderBy: [{ lastProgressAt: "asc" }, { id: "asc" }],
+    });
+  }
+
+  /** The open ranges (pending, in progress, changes requested) of every dataset of the workspace that is not archived. */
+  openInActiveDatasets(teamId: string): Promise<DueAssignment[]> {
+    return this.db.assignment.findMany({
+      where: { teamId, status: { in: ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED"] }, dataset: { archived: false } },
+      include: { dataset: { select: { id: true, slug: true, title: true, itemNoun: true, channelId: true } } },
+      orderBy: { id: "asc" },
+    });
+  }
+
+  /** Who worked on each dataset of the workspace since `since` (held a range not released). */
+  activeAssignees(teamId: string, since: Date): Promise<{ datasetId: number; assigneeId: string }[]> {
+    return this.db.assignment.findMany({
+      where: {
+        teamId,
+        status: { not: "RELEASED" },
+        OR: [
+          { status: { in: ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED", "IN_REVIEW"] } },
+          { updatedAt: { gte: since } },
+        ],
+      },
+      distinct: ["datasetId", "assigneeId"],
+      select: { datasetId: true, assigneeId: true },
     });
   }
 

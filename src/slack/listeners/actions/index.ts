@@ -8,6 +8,7 @@ import { openClaimAction } from "./claim-open.ts";
 import { decideAction, decisionAction } from "./handoff.ts";
 import { refreshHomeAction } from "./home-refresh.ts";
 import { openReviewAction } from "./review-open.ts";
+import { suggestedMoveAction } from "./suggested-move.ts";
 
 /** Every interactive element's action id and its listener. */
 export const ACTION_LISTENERS = {
@@ -23,6 +24,7 @@ export const ACTION_LISTENERS = {
   [ACTIONS.openReview]: openReviewAction,
   [ACTIONS.openClaim]: openClaimAction,
   [ACTIONS.refreshHome]: refreshHomeAction,
+  [ACTIONS.suggestedMove]: suggestedMoveAction,
 } as const;
 
 export function registerActions(app: App, s: Services): void {

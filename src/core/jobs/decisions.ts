@@ -1,0 +1,43 @@
+/** What every job's decision shares: its result, and telling each fact once. */
+import type { Repositories } from "../../db/store.ts";
+import type { OutgoingMessage } from "../outbox.ts";
+
+export interface JobDecision {
+  /** messages decided (new DMs and channel posts, and summaries whose content changed) */
+  messages: OutgoingMessage[];
+  /** facts told in them (e.g. one per range and owner) */
+  facts: number;
+}
+
+export const groupBy = <T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> => {
+  const m = new Map<K, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = m.get(k);
+    if (list) list.push(t);
+    else m.set(k, [t]);
+  }
+  return m;
+};
+
+/** Records facts as told and returns the new ones (a dry run only looks). */
+export async function tell<F extends { key: string; detail?: unknown }>(
+  r: Repositories,
+  teamId: string,
+  facts: readonly F[],
+  now: Date,
+  dryRun: boolean,
+): Promise<F[]> {
+  if (facts.length === 0) return [];
+  const keys = facts.map((f) => f.key);
+  if (dryRun) {
+    const told = await r.announcements.existing(teamId, keys);
+    return facts.filter((f) => !told.has(f.key));
+  }
+  const fresh = await r.announcements.announce(
+    teamId,
+    facts.map((f) => ({ key: f.key, detail: f.detail })),
+    now,
+  );
+  return facts.filter((f) => fresh.has(f.key));
+}
