@@ -4,9 +4,10 @@
  *   BENCH_DATABASE_URL / DATABASE_URL: PostgreSQL server to measure too
  *   (default postgresql://postgres@127.0.0.1:5432/test; "none" skips it).
  *   BENCH_QUICK=1: small sizes, for a smoke run.
- *   BENCH_ONLY=ledger|http|startup: one part only.
+ *   BENCH_ONLY=ledger|http|startup|jobs: one part only.
  */
 import { benchHttp } from "./http.ts";
+import { benchJobs } from "./jobs.ts";
 import { benchLedger } from "./ledger.ts";
 import { benchStartup } from "./startup.ts";
 import { formatTable } from "./stats.ts";
@@ -20,6 +21,7 @@ const sizes = quick ? [100, 1_000] : [1_000, 100_000];
 if (!only || only === "ledger") await ledgerPart();
 if (!only || only === "http") await httpPart();
 if (!only || only === "startup") await startupPart();
+if (!only || only === "jobs") await jobsPart();
 
 async function ledgerPart() {
   const rows = await benchLedger({
@@ -101,6 +103,25 @@ async function startupPart() {
     formatTable(
       ["start", "ready ms", "× bare", "RSS MB", "processes (last run)"],
       rows.map((r) => [r.what, Math.round(r.readyMs), r.readyRatio, Math.round(r.rssMB), r.processes]),
+    ),
+  );
+}
+
+async function jobsPart() {
+  const rows = await benchJobs({
+    datasets: quick ? 10 : 100,
+    rangesPerDataset: quick ? 100 : 1_000,
+    annotators: quick ? 100 : 1_000,
+    postgresUrl: pgUrl === "none" ? null : pgUrl,
+    log,
+  });
+  console.log(
+    "\nScheduled jobs over the whole ledger (one run each; ratios to a plain full read of the Assignment table through the same driver)\n",
+  );
+  console.log(
+    formatTable(
+      ["backend", "what", "ms", "× full read", "detail"],
+      rows.map((r) => [r.backend, r.what, Math.round(r.ms), r.ratio, r.detail]),
     ),
   );
 }
