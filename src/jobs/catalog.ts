@@ -53,7 +53,7 @@ export const JOBS = {
     summary:
       "tells leads when someone has more than twice the median work while another has less than a day, with moves to even it out",
     run: (ledger, teamId, now, o) =>
-      ledger.runImbalance(teamId, now, { lead: (_lead, imbalance) => imbalanceLeadMessage(imbalance) }, o),
+      ledger.runImbalance(teamId, now, { lead: (_lead, imbalances) => imbalanceLeadMessage(imbalances) }, o),
   },
 } as const satisfies Record<string, JobDefinition>;
 

@@ -4,7 +4,7 @@ import type { Imbalance, SuggestedMove } from "../core/jobs/imbalance.ts";
 import type { OverdueRange } from "../core/jobs/overdue.ts";
 import type { StalledRange } from "../core/jobs/stalled.ts";
 import { formatRange } from "../core/ranges.ts";
-import { button, context, esc, mention, plural, progressBar, section } from "./format.ts";
+import { button, context, divider, esc, mention, plural, progressBar, section } from "./format.ts";
 import { ACTIONS } from "./ids.ts";
 import { type Message, msg } from "./message.ts";
 
@@ -198,7 +198,7 @@ export function stalledOwnerMessage(ranges: readonly StalledRange[], afterDays: 
 /** The value of a suggested move's button: ref, from, to and the items. */
 export const moveValue = (m: SuggestedMove): string => `${m.ref}:${m.from}:${m.to}:${m.range.first}-${m.range.last}`;
 
-export function imbalanceLeadMessage(i: Imbalance): Message {
+function imbalanceBlocks(i: Imbalance): KnownBlock[] {
   const under = i.under
     .slice(0, 3)
     .map((u) => `${mention(u.userId)} ${u.daysOfWork} days`)
@@ -223,6 +223,15 @@ export function imbalanceLeadMessage(i: Imbalance): Message {
       ),
     );
   }
+  return blocks;
+}
+
+export function imbalanceLeadMessage(list: readonly Imbalance[]): Message {
+  const blocks: KnownBlock[] = [];
+  for (const [n, i] of list.entries()) blocks.push(...(n ? [divider()] : []), ...imbalanceBlocks(i));
   blocks.push(context("Loads are the items left in open ranges, in working days at each person's capacity."));
-  return msg(`${i.dataset.title} is unbalanced`, blocks);
+  return msg(
+    list.length === 1 ? `${list[0]!.dataset.title} is unbalanced` : `${list.length} datasets are unbalanced`,
+    blocks,
+  );
 }

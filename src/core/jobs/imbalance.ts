@@ -140,9 +140,12 @@ export function findImbalance(
 }
 
 export interface ImbalanceRender {
-  /** to a lead of the dataset */
-  lead(leadId: string, imbalance: Imbalance): unknown;
+  /** to a lead: the unbalanced datasets they lead (at most IMBALANCES_PER_MESSAGE) */
+  lead(leadId: string, imbalances: readonly Imbalance[]): unknown;
 }
+
+/** Datasets told in one message (each takes a few of Slack's 50 blocks). */
+export const IMBALANCES_PER_MESSAGE = 10;
 
 /** How recently someone must have worked on a dataset to count as one of its people. */
 const ACTIVE_DAYS = 30;
@@ -182,7 +185,7 @@ export async function runImbalance(
       };
     const rangesByDataset = groupBy(openAll, (a) => a.datasetId);
     const messages: OutgoingMessage[] = [];
-    let facts = 0;
+    const toTell: { key: string; imbalance: Imbalance }[] = [];
     for (const [datasetId, people] of groupBy(active, (a) => a.datasetId)) {
       const ranges = rangesByDataset.get(datasetId) ?? [];
       const d = ranges[0]?.dataset ?? (await r.datasets.findById(datasetId));
@@ -213,17 +216,32 @@ export async function runImbalance(
         detail: { over: found.over.userId, days: found.over.daysOfWork, median: found.median },
       };
       if ((await tell(r, teamId, [fact], now, o.dryRun)).length === 0) continue;
-      facts += 1;
-      for (const lead of await leadsOf(ctx, r, teamId, datasetId)) {
+      toTell.push({ key: fact.key, imbalance: found });
+    }
+    // One message per lead for every dataset they lead that is unbalanced now (in chunks, for Slack's limits).
+    const byLead = new Map<string, { key: string; imbalance: Imbalance }[]>();
+    for (const t of toTell)
+      for (const lead of await leadsOf(ctx, r, teamId, t.imbalance.dataset.id)) {
+        const list = byLead.get(lead) ?? [];
+        list.push(t);
+        byLead.set(lead, list);
+      }
+    for (const [lead, list] of byLead) {
+      for (let i = 0; i < list.length; i += IMBALANCES_PER_MESSAGE) {
+        const chunk = list.slice(i, i + IMBALANCES_PER_MESSAGE);
         messages.push({
-          key: `imbalance-dm:${lead}:${fact.key}`,
+          key: `imbalance-dm:${lead}:${chunk[0]!.key}`,
           kind: "imbalance",
           to: { user: lead },
-          content: render.lead(lead, found),
+          content: render.lead(
+            lead,
+            chunk.map((c) => c.imbalance),
+          ),
           workingHours: true,
         });
       }
     }
+    const facts = toTell.length;
     if (!o.dryRun) await enqueueIn(ctx, r, teamId, messages, now);
     return { messages, facts };
   });
