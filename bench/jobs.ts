@@ -1,7 +1,8 @@
 /**
  * The scheduled jobs over a large ledger: 100 datasets of 1,000 ranges each
  * (100,000 live ranges) held by 1,000 annotators in four time zones, a tenth
- * of them overdue. Measured on PGlite and PostgreSQL: one overdue run (all
+ * of them overdue, a few annotators holding far more than the others while
+ * some have finished everything. Measured on PGlite and PostgreSQL: one overdue run (all
  * decisions written to the outbox) and one imbalance run, each as a ratio to
  * a plain full read of the Assignment table through the same driver in the
  * same run; then the outbox delivered to the Slack stand-in, counting the
@@ -63,7 +64,7 @@ async function benchBackend(name: string, target: DatabaseTarget, o: JobsBenchOp
       })),
     });
     await p.member.create({ data: { teamId: TEAM, userId: "ULEADJOBS", role: "LEAD" } });
-    const items = o.rangesPerDataset * 10;
+    const items = o.rangesPerDataset * 10 + 50;
     await p.dataset.createMany({
       data: Array.from({ length: o.datasets }, (_, d) => ({
         teamId: TEAM,
@@ -89,6 +90,13 @@ async function benchBackend(name: string, target: DatabaseTarget, o: JobsBenchOp
              (CASE WHEN g % 3 = 0 THEN now() - interval '5 days' END),
              now()
       FROM "Dataset" d, generate_series(0, ${o.rangesPerDataset}::int - 1) g
+      WHERE d."teamId" = ${TEAM}`;
+    // People who finished their ranges (completed ones, nothing open): the idle side of an imbalance.
+    await p.$executeRaw`
+      INSERT INTO "Assignment" ("teamId", "datasetId", "first", "last", "assigneeId", "assignedBy", "status", "itemsDone", "completedAt", "updatedAt")
+      SELECT ${TEAM}, d."id", ${o.rangesPerDataset * 10}::int + g * 10 + 1, ${o.rangesPerDataset * 10}::int + g * 10 + 10,
+             'UIDLE' || ((d."id" + g) % 20), 'ULEADJOBS', 'COMPLETED'::"AssignmentStatus", 10, now(), now()
+      FROM "Dataset" d, generate_series(0, 4) g
       WHERE d."teamId" = ${TEAM}`;
     await p.$executeRawUnsafe(`ALTER TABLE "Assignment" ENABLE TRIGGER "Assignment_free_spans"`);
     await p.$executeRawUnsafe(`ANALYZE`);

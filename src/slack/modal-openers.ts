@@ -12,6 +12,7 @@ import type { Message } from "../ui/message.ts";
 import {
   claimModal,
   decisionModal,
+  dueProposalModal,
   type HandoffPrefill,
   handoffModal,
   loadingModal,
@@ -69,6 +70,12 @@ export const openProgressModal = (s: Services, triggerId: string, actor: Actor, 
   openThenLoad(s, triggerId, "Update progress", m, async () => {
     const mine = await s.ledger.listAssignments(actor.teamId, { assigneeId: actor.userId, statuses: OPEN_STATUSES });
     return progressModal(mine, ref, m);
+  });
+
+export const openDueProposalModal = (s: Services, triggerId: string, actor: Actor, m: ModalMetadata, ref: string) =>
+  openThenLoad(s, triggerId, "Propose a new date", m, async () => {
+    const a = await s.ledger.getAssignment(actor.teamId, ref);
+    return dueProposalModal(a, m);
   });
 
 export const openHandoffModal = (

@@ -78,3 +78,54 @@ export function myWorkMessage(list: AssignmentView[], today: string): Message {
     blocks.push(context(`…and ${open.length - 15} more: open the rangekeeper Home tab for all of them.`));
   return msg(`You hold ${plural(open.length, "open range")}`, blocks);
 }
+
+/** The value of a due-date proposal's buttons: the range, the date proposed, the date it replaces (or none), the owner. */
+export const dueProposalValue = (ref: string, due: string, from: string | null, owner: string): string =>
+  `${ref}|${due}|${from ?? "none"}|${owner}`;
+
+/** To a lead: an owner asks to move their range's due date. */
+export function dueProposalMessage(
+  a: AssignmentView,
+  due: string,
+  from: string | null,
+  reason: string | null,
+): Message {
+  const value = dueProposalValue(a.ref, due, from, a.assigneeId);
+  return msg(`${a.assigneeId} proposes ${a.ref} due ${due}`, [
+    section(
+      `:calendar: ${mention(a.assigneeId)} asks to move the due date of *${a.ref}* (${esc(a.dataset)} items ${formatRange(a)}, ${a.itemsDone}/${a.size} done) from ${from ?? "none"} to *${due}*.`,
+    ),
+    ...(reason ? [context(`Why: ${esc(reason)}`)] : []),
+    {
+      type: "actions",
+      block_id: `due:${a.ref}:${due}`,
+      elements: [
+        button("Accept the new date", ACTIONS.acceptDue, value, "primary"),
+        button("Keep the date", ACTIONS.keepDue, value),
+      ],
+    },
+  ]);
+}
+
+/** What a due-date proposal became: every lead's copy shows it, the owner is told. */
+export function dueProposalDecidedMessage(
+  ref: string,
+  due: string,
+  owner: string,
+  decidedBy: string,
+  accepted: boolean,
+): Message {
+  const text = accepted
+    ? `:white_check_mark: ${mention(decidedBy)} accepted ${mention(owner)}'s new due date for *${ref}*: *${due}*.`
+    : `:no_entry_sign: ${mention(decidedBy)} kept the due date of *${ref}* (${mention(owner)} proposed ${due}).`;
+  return msg(`${ref}: new due date ${accepted ? "accepted" : "declined"}`, [section(text)]);
+}
+
+/** To the owner, after proposing. */
+export function dueProposedMessage(ref: string, due: string, leads: readonly string[]): Message {
+  return msg(`Asked for ${ref} due ${due}`, [
+    section(
+      `:outbox_tray: Asked ${leads.map(mention).join(", ")} to move the due date of *${ref}* to *${due}*. You will hear back here.`,
+    ),
+  ]);
+}

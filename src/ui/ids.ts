@@ -19,6 +19,9 @@ export const ACTIONS = {
   refreshHome: "home.refresh",
   claimDataset: "claim.dataset",
   suggestedMove: "imbalance.move",
+  proposeDue: "due.propose",
+  acceptDue: "due.accept",
+  keepDue: "due.keep",
 } as const;
 
 export const VIEWS = {
@@ -27,6 +30,7 @@ export const VIEWS = {
   handoff: "handoff_modal",
   decision: "handoff_decision_modal",
   review: "review_modal",
+  due: "due_modal",
   loading: "loading_modal",
 } as const;
 
@@ -41,6 +45,7 @@ export const INPUTS = {
   handoff: { assignment: "assignment", to: "to", pool: "pool", range: "range", reason: "reason" },
   decision: { decision: "decision", to: "to", comment: "comment" },
   review: { checked: "checked", verdict: "verdict", gold: "gold", comment: "comment", errorPrefix: "error:" },
+  due: { due: "due", reason: "reason" },
 } as const;
 
 /** The action id of every input element in our modals. */

@@ -36,12 +36,13 @@ export function overdueOwnerMessage(ranges: readonly OverdueRange[]): Message {
       elements: [
         button("Update progress", ACTIONS.progress, x.ref, "primary"),
         button("Ask to hand off", ACTIONS.handoff, x.ref),
+        button("Propose a new date", ACTIONS.proposeDue, x.ref),
       ],
     });
   }
   blocks.push(...more(n - LISTED, "see `/mywork`"));
   blocks.push(
-    context("Late because the range is bigger than planned? Hand part of it off, or ask a lead for a new date."),
+    context("Late because the range is bigger than planned? Hand part of it off, or propose a new date to the leads."),
   );
   return msg(n === 1 ? `${ranges[0]!.ref} is overdue` : `${n} of your ranges are overdue`, blocks);
 }
@@ -187,6 +188,7 @@ export function stalledOwnerMessage(ranges: readonly StalledRange[], afterDays: 
         elements: [
           button("Update progress", ACTIONS.progress, x.ref, "primary"),
           button("Ask to hand off", ACTIONS.handoff, x.ref),
+          button("Propose a new date", ACTIONS.proposeDue, x.ref),
         ],
       },
     );

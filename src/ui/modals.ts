@@ -356,3 +356,34 @@ export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m:
   );
   return modal(VIEWS.review, `Review ${a.ref}`, blocks, { ...m, ref: r.ref }, "Record");
 }
+
+/** An owner proposes a new due date for their range; its dataset's leads decide. */
+export function dueProposalModal(a: AssignmentView, m: ModalMetadata): ModalView {
+  const i = INPUTS.due;
+  return modal(
+    VIEWS.due,
+    `New date for ${a.ref}`.slice(0, 24),
+    [
+      section(
+        `*${a.ref}* · ${esc(a.dataset)} items ${formatRange(a)} · ${a.itemsDone}/${a.size} done · ${a.dueDate ? `due ${a.dueDate}` : "no due date"}`,
+      ),
+      input(i.due, "New due date", {
+        type: "datepicker",
+        action_id: VALUE,
+        placeholder: plain("Pick a date"),
+        ...(a.dueDate ? { initial_date: a.dueDate } : {}),
+      }),
+      input(
+        i.reason,
+        "Why",
+        textInput("What the leads should know, e.g. the images are harder than planned", { multiline: true, max: 500 }),
+        {
+          optional: true,
+        },
+      ),
+      context("The dataset's leads get your proposal with a button to accept it; the date moves only then."),
+    ],
+    { ...m, ref: a.ref },
+    "Ask the leads",
+  );
+}

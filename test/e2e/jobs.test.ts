@@ -121,7 +121,7 @@ describe("/ledger jobs", () => {
       buttons(dm.blocks)
         .filter((b) => b.value === ref)
         .map((b) => b.text),
-    ).toEqual(["Update progress", "Ask to hand off"]);
+    ).toEqual(["Update progress", "Ask to hand off", "Propose a new date"]);
     const summary = h.slack.messages(CHANNEL).find((m) => m.text.includes(`overdue in Test ${slug}`));
     expect(summary).toBeDefined();
     // Once: a second run tells nothing new; the DM went out once although Slack failed the first try.
@@ -205,5 +205,46 @@ describe("/ledger jobs", () => {
     const stale = await h.lead.click("imbalance.move", { messageTs: dm.ts, value });
     const told = await h.slack.waitUntil(() => stale.replies()[0]);
     expect(blockText(told.blocks)).toContain(`${ref} changed since the suggestion`);
+  });
+
+  it("lets an owner propose a new due date from a reminder; a lead accepts it, a stale or forged decision is refused", async () => {
+    await alwaysWorking();
+    const slug = await h.dataset(uniqueSlug("propose"), 100);
+    const ref = await overdueRange(slug, 1);
+    await ask(h.admin, "/ledger", "jobs run overdue");
+    await h.settle();
+    const reminder = await h.ana.waitForDm((m) => m.text.includes(ref) && m.text.includes("overdue"), 10_000);
+    await h.ana.click("due.propose", { messageTs: reminder.ts, value: ref });
+    const form = await h.ana.waitForModal((v) => v.callback_id === "due_modal" && blockText(v.blocks).includes(ref));
+    const past = await h.ana.submit(form.id, { due: "2001-01-01", reason: "x" });
+    expect(JSON.stringify(past.errors ?? past)).toContain("is in the past");
+    const sent = await h.ana.submit(form.id, { due: "2099-03-01", reason: "the images are harder than planned" });
+    expect(sent.status).toBe(200);
+    await h.settle();
+    const asked = await h.lead.waitForDm((m) => m.text.includes(`proposes ${ref} due 2099-03-01`), 10_000);
+    expect(blockText(asked.blocks)).toContain("Why: the images are harder than planned");
+    const value = buttons(asked.blocks).find((b) => b.actionId === "due.accept")!.value!;
+    // Ana cannot accept her own proposal (a forged click).
+    const forged = await forgeClick(h, IDS.ana, { actionId: "due.accept", value }, { message: asked });
+    expect(blockText((await h.slack.waitUntil(() => forged.replies()[0])).blocks)).toContain(
+      `only leads and admins can move the due date of ${ref}`,
+    );
+    await h.lead.click("due.accept", { messageTs: asked.ts, value });
+    await h.settle();
+    expect((await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).dueDate?.toISOString()).toBe(
+      "2099-03-01T00:00:00.000Z",
+    );
+    const moved = await h.ana.waitForDm((m) => m.text.includes(`${ref}: due 2099-03-01`));
+    expect(blockText(moved.blocks)).toContain(
+      `<@${IDS.lead}> moved the due date of your range *${ref}* to *2099-03-01*`,
+    );
+    // The other lead's copy now says who decided; a Keep click that was on its way is refused.
+    const copy = await h.lead2.waitForDm((m) => m.text.includes(`${ref}: new due date accepted`));
+    expect(blockText(copy.blocks)).toContain(`<@${IDS.lead}> accepted <@${IDS.ana}>'s new due date`);
+    const late = await forgeClick(h, IDS.lead2, { actionId: "due.keep", value }, { message: copy });
+    expect(blockText((await h.slack.waitUntil(() => late.replies()[0])).blocks)).toContain(
+      `the due date of ${ref} changed since the proposal`,
+    );
+    await h.ledger.release(h.actor(IDS.ana), ref);
   });
 });

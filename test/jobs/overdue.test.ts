@@ -198,4 +198,26 @@ describe("the overdue job", () => {
       { job: "overdue", slot, status: "SUCCEEDED", detail: { messages: 0, workspaces: 1 } },
     ]);
   });
+
+  it("ends a due date at the owner's local midnight across a DST change", async () => {
+    f.clock.now = new Date("2026-03-01T12:00:00Z");
+    await f.ledger.createDataset(LEAD, { slug: "dst", itemCount: 100, title: "DST" });
+    await f.ledger.updateProfile(TEAM, BOB.userId, { timezone: "America/Los_Angeles" });
+    // Los Angeles springs forward on 2026-03-08: that day ends at 07:00Z, the day before at 08:00Z.
+    const before = (await f.ledger.claim(BOB, { dataset: "dst", first: 1, last: 10, dueDate: "2026-03-07" })).assignment
+      .ref;
+    const on = (await f.ledger.claim(BOB, { dataset: "dst", first: 11, last: 20, dueDate: "2026-03-08" })).assignment
+      .ref;
+    const told = async (at: string) =>
+      (await overdue(at)).messages
+        .filter((m) => m.kind === "overdue_dm")
+        .map((m) => JSON.stringify(m.content))
+        .join();
+    expect(await told("2026-03-08T07:59:00Z")).toBe("");
+    expect(await told("2026-03-08T08:00:00Z")).toContain(`*${before}*`);
+    expect(await told("2026-03-09T06:59:00Z")).toBe("");
+    const after = await told("2026-03-09T07:00:00Z");
+    expect(after).toContain(`*${on}*`);
+    expect(after).not.toContain(`*${before}*`);
+  });
 });

@@ -140,7 +140,7 @@ export function findImbalance(
 }
 
 export interface ImbalanceRender {
-  /** to a lead: the unbalanced datasets they lead (at most IMBALANCES_PER_MESSAGE) */
+  /** to a lead: the worst unbalanced datasets they lead (at most IMBALANCES_PER_MESSAGE) */
   lead(leadId: string, imbalances: readonly Imbalance[]): unknown;
 }
 
@@ -185,7 +185,7 @@ export async function runImbalance(
       };
     const rangesByDataset = groupBy(openAll, (a) => a.datasetId);
     const messages: OutgoingMessage[] = [];
-    const toTell: { key: string; imbalance: Imbalance }[] = [];
+    const candidates: { key: string; detail: unknown; imbalance: Imbalance; leads: string[] }[] = [];
     for (const [datasetId, people] of groupBy(active, (a) => a.datasetId)) {
       const ranges = rangesByDataset.get(datasetId) ?? [];
       const d = ranges[0]?.dataset ?? (await r.datasets.findById(datasetId));
@@ -211,37 +211,41 @@ export async function runImbalance(
       const worse =
         !told || told.balanced || told.over !== found.over.userId || found.over.daysOfWork >= (told.days ?? 0) + 1;
       if (!worse) continue;
-      const fact = {
+      candidates.push({
         key: `${prefix}${formatIsoDate(now)}:${found.over.userId}:${found.over.daysOfWork}`,
         detail: { over: found.over.userId, days: found.over.daysOfWork, median: found.median },
-      };
-      if ((await tell(r, teamId, [fact], now, o.dryRun)).length === 0) continue;
-      toTell.push({ key: fact.key, imbalance: found });
+        imbalance: found,
+        leads: await leadsOf(ctx, r, teamId, datasetId),
+      });
     }
-    // One message per lead for every dataset they lead that is unbalanced now (in chunks, for Slack's limits).
-    const byLead = new Map<string, { key: string; imbalance: Imbalance }[]>();
-    for (const t of toTell)
-      for (const lead of await leadsOf(ctx, r, teamId, t.imbalance.dataset.id)) {
+    // One message per lead and run, with the worst datasets they lead (Slack's block limit allows a
+    // few); the others are told in the runs that follow, as they are still unbalanced then.
+    const severity = (i: Imbalance) => i.over.daysOfWork / Math.max(i.median, 0.5);
+    candidates.sort((x, y) => severity(y.imbalance) - severity(x.imbalance));
+    const byLead = new Map<string, typeof candidates>();
+    for (const c of candidates)
+      for (const lead of c.leads) {
         const list = byLead.get(lead) ?? [];
-        list.push(t);
+        if (list.length < IMBALANCES_PER_MESSAGE) list.push(c);
         byLead.set(lead, list);
       }
+    const chosen = new Set([...byLead.values()].flat());
+    const fresh = new Set((await tell(r, teamId, [...chosen], now, o.dryRun)).map((c) => c.key));
     for (const [lead, list] of byLead) {
-      for (let i = 0; i < list.length; i += IMBALANCES_PER_MESSAGE) {
-        const chunk = list.slice(i, i + IMBALANCES_PER_MESSAGE);
-        messages.push({
-          key: `imbalance-dm:${lead}:${chunk[0]!.key}`,
-          kind: "imbalance",
-          to: { user: lead },
-          content: render.lead(
-            lead,
-            chunk.map((c) => c.imbalance),
-          ),
-          workingHours: true,
-        });
-      }
+      const mine = list.filter((c) => fresh.has(c.key));
+      if (mine.length === 0) continue;
+      messages.push({
+        key: `imbalance-dm:${lead}:${mine[0]!.key}`,
+        kind: "imbalance",
+        to: { user: lead },
+        content: render.lead(
+          lead,
+          mine.map((c) => c.imbalance),
+        ),
+        workingHours: true,
+      });
     }
-    const facts = toTell.length;
+    const facts = fresh.size;
     if (!o.dryRun) await enqueueIn(ctx, r, teamId, messages, now);
     return { messages, facts };
   });

@@ -10,7 +10,7 @@ import { hint, person, text } from "../text.ts";
 import { assertTransition, OPEN_STATUSES, statusAfterProgress } from "../transitions.ts";
 import type { Actor, AssignmentView, ChangeOptions, Range } from "../types.ts";
 import { assignmentView } from "../views.ts";
-import { change, type LedgerContext, requireLead, roleOf, todayFor } from "./context.ts";
+import { change, type LedgerContext, leadsOf, requireLead, roleOf, todayFor } from "./context.ts";
 import { requireDataset } from "./datasets.ts";
 
 export const MAX_NOTE = 500;
@@ -429,7 +429,7 @@ export async function setDueDate(
   actor: Actor,
   ref: string | number,
   due: string | null,
-  opts: ChangeOptions = {},
+  opts: ChangeOptions & { expectDue?: string | null } = {},
 ) {
   return change(ctx, actor.teamId, "assignment.due", opts.idempotencyKey, async (r) => {
     const id = refId(ref);
@@ -438,6 +438,12 @@ export async function setDueDate(
     await requireLead(ctx, r, actor, `move the due date of ${assignmentRef(id)}`, found.datasetId);
     await r.assignments.lock(id);
     const a = (await r.assignments.findInTeam(actor.teamId, id))!;
+    // Accepting a proposal: it stands only while the date it would replace is still the date.
+    const current = a.dueDate ? formatIsoDate(a.dueDate) : null;
+    if (opts.expectDue !== undefined && opts.expectDue !== current)
+      throw conflict(
+        `the due date of ${assignmentRef(id)} changed since the proposal (it is ${current ?? "none"} now, not ${opts.expectDue ?? "none"})`,
+      );
     if (!OPEN_STATUSES.includes(a.status))
       throw invalid(
         `${assignmentRef(id)} is ${a.status.toLowerCase().replace("_", " ")}: only open ranges have a due date to move`,
@@ -458,6 +464,55 @@ export async function setDueDate(
     });
     return { assignment: assignmentView(after, a.dataset), previousDue: before };
   });
+}
+
+/**
+ * An owner's proposal of a new due date, checked as a lead's move would be
+ * (an open range, a date not in the past for its owner, a change); returns
+ * the range, its current due date and the leads who decide. Nothing changes
+ * until a lead accepts.
+ */
+export async function proposeDueDate(ctx: LedgerContext, actor: Actor, ref: string | number, due: string) {
+  const r = ctx.store.read;
+  const id = refId(ref);
+  const a = await r.assignments.findInTeam(actor.teamId, id);
+  if (!a) throw notFound(`there is no assignment ${assignmentRef(id)}`);
+  if (a.assigneeId !== actor.userId)
+    throw forbidden(
+      text`${assignmentRef(id)} belongs to ${person(a.assigneeId)}; only they propose a new due date for it`,
+    );
+  if (!OPEN_STATUSES.includes(a.status))
+    throw invalid(
+      `${assignmentRef(id)} is ${a.status.toLowerCase().replace("_", " ")}: only open ranges have a due date to move`,
+    );
+  await checkDue(ctx, r, actor.teamId, a.assigneeId, due);
+  const current = a.dueDate ? formatIsoDate(a.dueDate) : null;
+  if (current === due) throw invalid(`${assignmentRef(id)} is due ${due} already`, { field: "dueDate" });
+  const leads = (await leadsOf(ctx, r, actor.teamId, a.datasetId)).filter((l) => l !== actor.userId);
+  if (leads.length === 0) throw invalid(`nobody leads ${a.dataset.slug} to decide a new due date; ask an admin`);
+  return { assignment: assignmentView(a, a.dataset), currentDue: current, leads };
+}
+
+/**
+ * Declining a proposal: refuses (forbidden) unless the actor leads the
+ * dataset of the range, and (conflict) once the date it would replace is no
+ * longer the date (another lead decided meanwhile).
+ */
+export async function declineDueProposal(
+  ctx: LedgerContext,
+  actor: Actor,
+  ref: string | number,
+  from: string | null,
+): Promise<void> {
+  const id = refId(ref);
+  const a = await ctx.store.read.assignments.findInTeam(actor.teamId, id);
+  if (!a) throw notFound(`there is no assignment ${assignmentRef(id)}`);
+  await requireLead(ctx, ctx.store.read, actor, `decide on the due date of ${assignmentRef(id)}`, a.datasetId);
+  const current = a.dueDate ? formatIsoDate(a.dueDate) : null;
+  if (current !== from)
+    throw conflict(
+      `the due date of ${assignmentRef(id)} changed since the proposal (it is ${current ?? "none"} now, not ${from ?? "none"})`,
+    );
 }
 
 export async function getAssignment(ctx: LedgerContext, teamId: string, ref: string | number): Promise<AssignmentView> {

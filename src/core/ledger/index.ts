@@ -85,8 +85,16 @@ export class Ledger {
   submit = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.submit(this.ctx, actor, ref, opts);
   release = (actor: Actor, ref: string | number, opts?: ChangeOptions) =>
     assignments.release(this.ctx, actor, ref, opts);
-  setDueDate = (actor: Actor, ref: string | number, due: string | null, opts?: ChangeOptions) =>
-    assignments.setDueDate(this.ctx, actor, ref, due, opts);
+  setDueDate = (
+    actor: Actor,
+    ref: string | number,
+    due: string | null,
+    opts?: ChangeOptions & { expectDue?: string | null },
+  ) => assignments.setDueDate(this.ctx, actor, ref, due, opts);
+  proposeDueDate = (actor: Actor, ref: string | number, due: string) =>
+    assignments.proposeDueDate(this.ctx, actor, ref, due);
+  declineDueProposal = (actor: Actor, ref: string | number, from: string | null) =>
+    assignments.declineDueProposal(this.ctx, actor, ref, from);
   getAssignment = (teamId: string, ref: string | number) => assignments.getAssignment(this.ctx, teamId, ref);
 
   // handoffs

@@ -9,7 +9,6 @@ import type { Actor } from "../../core/types.ts";
 import {
   assignedMessage,
   claimedMessage,
-  dueMovedMessage,
   progressMessage,
   releasedMessage,
   submittedMessage,
@@ -39,31 +38,6 @@ export async function claimFlow(s: Services, actor: Actor, req: ClaimRequest, ke
         );
   s.background.run("home after claim", () => s.home.refresh(actor.teamId, [actor.userId]));
   return claimedMessage(r.assignment, r.dataset, await todayOf(s, actor.teamId, actor.userId));
-}
-
-/** A lead moves (or clears) a due date; the owner is told who moved it, to when, and why. */
-export async function dueDateFlow(
-  s: Services,
-  actor: Actor,
-  id: number,
-  due: string | null,
-  reason: string | null,
-  key: string,
-): Promise<Message> {
-  const r = await s.ledger.setDueDate(actor, id, due, { idempotencyKey: key, reason: reason ?? undefined });
-  const a = r.assignment;
-  if (!r.replayed && a.assigneeId !== actor.userId) {
-    s.background.run("dm after due date", async () => {
-      await s.notifier.dm(
-        actor.teamId,
-        a.assigneeId,
-        dueMovedMessage(a, r.previousDue, actor.userId, reason, await todayOf(s, actor.teamId, a.assigneeId)),
-        { key: `due:${a.ref}:${key}`, kind: "due_moved" },
-      );
-      await s.home.refresh(actor.teamId, [a.assigneeId]);
-    });
-  }
-  return dueMovedMessage(a, r.previousDue, null, reason, await todayOf(s, actor.teamId, actor.userId));
 }
 
 export async function assignFlow(

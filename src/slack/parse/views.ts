@@ -226,3 +226,24 @@ export function readReview(
     comment,
   });
 }
+
+export type DueProposalSubmission = { due: string; reason: string | null };
+
+export function readDueProposal(values: unknown): Parsed<DueProposalSubmission> {
+  const i = INPUTS.due;
+  const r = reader(values);
+  const due = r.require(i.due, r.date(i.due), "pick the new due date");
+  const reason = r.text(i.reason);
+  if (!due) return { ok: false, errors: r.errors };
+  return r.result<DueProposalSubmission>({ due, reason });
+}
+
+/** The value of a due-date proposal's buttons: `A17|2026-12-05|2026-11-25|UOWNER` (`none` for no date). */
+export const dueProposalButton = z
+  .string()
+  .regex(/^A\d{1,9}\|\d{4}-\d{2}-\d{2}\|(\d{4}-\d{2}-\d{2}|none)\|[UW][A-Z0-9]{2,}$/);
+
+export function readDueProposalButton(value: string): { ref: string; due: string; from: string | null; owner: string } {
+  const [ref, due, from, owner] = value.split("|") as [string, string, string, string];
+  return { ref, due, from: from === "none" ? null : from, owner };
+}

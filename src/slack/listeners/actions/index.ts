@@ -5,6 +5,7 @@ import { instrument } from "../instrument.ts";
 import { handoffAction, progressAction, releaseAction, stepAction } from "./assignment.ts";
 import { claimDatasetAction } from "./claim-dataset.ts";
 import { openClaimAction } from "./claim-open.ts";
+import { decideDueAction, proposeDueAction } from "./due-date.ts";
 import { decideAction, decisionAction } from "./handoff.ts";
 import { refreshHomeAction } from "./home-refresh.ts";
 import { openReviewAction } from "./review-open.ts";
@@ -25,6 +26,9 @@ export const ACTION_LISTENERS = {
   [ACTIONS.openClaim]: openClaimAction,
   [ACTIONS.refreshHome]: refreshHomeAction,
   [ACTIONS.suggestedMove]: suggestedMoveAction,
+  [ACTIONS.proposeDue]: proposeDueAction,
+  [ACTIONS.acceptDue]: decideDueAction(true),
+  [ACTIONS.keepDue]: decideDueAction(false),
 } as const;
 
 export function registerActions(app: App, s: Services): void {

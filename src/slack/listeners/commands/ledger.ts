@@ -9,7 +9,8 @@ import {
   statusOverviewMessage,
   workspaceMessage,
 } from "../../../ui/ledger-messages.ts";
-import { assignFlow, dueDateFlow } from "../../flows/assignments.ts";
+import { assignFlow } from "../../flows/assignments.ts";
+import { dueDateFlow } from "../../flows/due-dates.ts";
 import { parseLedger } from "../../parse/grammar.ts";
 import type { Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";

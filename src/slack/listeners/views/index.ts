@@ -3,6 +3,7 @@ import { VIEWS } from "../../../ui/ids.ts";
 import type { Services } from "../../services.ts";
 import { instrument } from "../instrument.ts";
 import { claimSubmission } from "./claim.ts";
+import { dueProposalSubmission } from "./due-date.ts";
 import { decisionSubmission, handoffSubmission } from "./handoff.ts";
 import { progressSubmission } from "./progress.ts";
 import { reviewSubmission } from "./review.ts";
@@ -13,6 +14,7 @@ export const VIEW_LISTENERS = {
   [VIEWS.handoff]: handoffSubmission,
   [VIEWS.decision]: decisionSubmission,
   [VIEWS.review]: reviewSubmission,
+  [VIEWS.due]: dueProposalSubmission,
 } as const;
 
 export function registerViews(app: App, s: Services): void {
