@@ -5,7 +5,14 @@
  */
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { findImbalance, type MoveCandidate, median, movablePart, suggestMoves } from "../../src/core/jobs/imbalance.ts";
+import {
+  findImbalance,
+  imbalanceAmong,
+  type MoveCandidate,
+  median,
+  movablePart,
+  suggestMoves,
+} from "../../src/core/jobs/imbalance.ts";
 import { runJob } from "../../src/jobs/runner.ts";
 import { ANA, BOB, CAL, expectDomainError, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
 
@@ -32,16 +39,24 @@ describe("imbalance rules", () => {
     expect(movablePart(range(1, "U", 1, 100, "IN_PROGRESS", 100))).toBeNull();
     expect(movablePart(range(1, "U", 1, 100, "IN_REVIEW"))).toBeNull();
   });
-  it("is unbalanced only when the most loaded has more than twice the median and another less than a day", () => {
-    const d = { id: 1, slug: "cats", title: "Cats" };
-    expect(findImbalance(d, [person("A", 10), person("B", 4), person("C", 0.5)], [])).toMatchObject({
+  it("is unbalanced only when the most loaded has more than twice the median and another less than a day", async () => {
+    expect(imbalanceAmong([person("A", 10), person("B", 4), person("C", 0.5)])).toMatchObject({
       over: { userId: "A" },
       under: [{ userId: "C" }],
       median: 4,
     });
-    expect(findImbalance(d, [person("A", 8), person("B", 4), person("C", 0.5)], [])).toBeNull(); // exactly twice
-    expect(findImbalance(d, [person("A", 10), person("B", 4), person("C", 1.5)], [])).toBeNull(); // nobody idle
-    expect(findImbalance(d, [person("A", 10)], [])).toBeNull();
+    expect(imbalanceAmong([person("A", 8), person("B", 4), person("C", 0.5)])).toBeNull(); // exactly twice
+    expect(imbalanceAmong([person("A", 10), person("B", 4), person("C", 1.5)])).toBeNull(); // nobody idle
+    expect(imbalanceAmong([person("A", 10)])).toBeNull();
+    // The moves are looked for among the most loaded person's ranges only.
+    const asked: string[] = [];
+    const d = { id: 1, slug: "cats", title: "Cats" };
+    const found = await findImbalance(d, [person("A", 10), person("B", 4), person("C", 0)], (u) => {
+      asked.push(u);
+      return [range(1, "A", 1, 500)];
+    });
+    expect(asked).toEqual(["A"]);
+    expect(found?.moves.map((m) => m.ref)).toEqual(["A1"]);
   });
   it("suggests the piece that levels the two best, with both loads after", () => {
     // A: 500 items a week (100 a day), 10 days; C: 0 days. 500 items would level them.

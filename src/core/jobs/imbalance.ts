@@ -15,7 +15,7 @@ import { enqueueIn, type OutgoingMessage } from "../outbox.ts";
 import { formatRange, rangeSize } from "../ranges.ts";
 import { assignmentRef, parseAssignmentRef } from "../refs.ts";
 import type { Actor, AssignmentStatus, Range } from "../types.ts";
-import { computeWorkload, WORKING_DAYS_PER_WEEK } from "../workload.ts";
+import { WORKING_DAYS_PER_WEEK } from "../workload.ts";
 import { groupBy, type JobDecision, tell } from "./decisions.ts";
 
 export interface Person {
@@ -124,19 +124,26 @@ export function suggestMoves(
   return moves;
 }
 
-/** The imbalance among `people` (the ones working on a dataset), or null when it is balanced. */
-export function findImbalance(
-  dataset: Imbalance["dataset"],
-  people: readonly Person[],
-  ranges: readonly MoveCandidate[],
-): Imbalance | null {
+/** Who is over and under among `people` (the ones working on a dataset), or null when it is balanced. */
+export function imbalanceAmong(people: readonly Person[]): { over: Person; under: Person[]; median: number } | null {
   if (people.length < 2) return null;
   const sorted = [...people].sort((a, b) => b.daysOfWork - a.daysOfWork || a.userId.localeCompare(b.userId));
   const over = sorted[0]!;
   const m = median(people.map((p) => p.daysOfWork));
   const under = sorted.filter((p) => p.userId !== over.userId && p.daysOfWork < 1);
   if (!(over.daysOfWork > 2 * m) || under.length === 0 || over.daysOfWork < 1) return null;
-  return { dataset, over, under, median: round1(m), moves: suggestMoves(over, under, ranges) };
+  return { over, under, median: round1(m) };
+}
+
+/** The imbalance of a dataset with the moves that would even it out, or null when it is balanced. */
+export async function findImbalance(
+  dataset: Imbalance["dataset"],
+  people: readonly Person[],
+  rangesOf: (userId: string) => Promise<readonly MoveCandidate[]> | readonly MoveCandidate[],
+): Promise<Imbalance | null> {
+  const found = imbalanceAmong(people);
+  if (!found) return null;
+  return { dataset, ...found, moves: suggestMoves(found.over, found.under, await rangesOf(found.over.userId)) };
 }
 
 export interface ImbalanceRender {
@@ -164,36 +171,28 @@ export async function runImbalance(
 ): Promise<JobDecision> {
   await ctx.store.ensureWorkspace(teamId);
   return ctx.store.transaction(async (r) => {
-    const [open, members, active, openAll] = await Promise.all([
-      r.assignments.openLoad(teamId),
+    const [remaining, members, active, datasets] = await Promise.all([
+      r.assignments.remainingByAssignee(teamId),
       r.members.capacities(teamId),
       r.assignments.activeAssignees(teamId, new Date(now.getTime() - ACTIVE_DAYS * 86_400_000)),
-      r.assignments.openInActiveDatasets(teamId),
+      r.datasets.list(teamId, false),
     ]);
     const capacities = new Map(members.map((m) => [m.userId, m.capacityPerWeek ?? ctx.config.defaultCapacity]));
-    const loads = new Map(
-      computeWorkload(open, capacities, ctx.config.defaultCapacity).map((l) => [
-        l.userId,
-        { userId: l.userId, daysOfWork: l.daysOfWork, capacityPerWeek: l.capacityPerWeek },
-      ]),
-    );
-    const person = (userId: string): Person =>
-      loads.get(userId) ?? {
-        userId,
-        daysOfWork: 0,
-        capacityPerWeek: capacities.get(userId) ?? ctx.config.defaultCapacity,
-      };
-    const rangesByDataset = groupBy(openAll, (a) => a.datasetId);
+    const person = (userId: string): Person => {
+      const capacityPerWeek = capacities.get(userId) ?? ctx.config.defaultCapacity;
+      return { userId, capacityPerWeek, daysOfWork: round1(days(remaining.get(userId) ?? 0, capacityPerWeek)) };
+    };
+    const datasetById = new Map(datasets.map((d) => [d.id, d]));
     const messages: OutgoingMessage[] = [];
     const candidates: { key: string; detail: unknown; imbalance: Imbalance; leads: string[] }[] = [];
     for (const [datasetId, people] of groupBy(active, (a) => a.datasetId)) {
-      const ranges = rangesByDataset.get(datasetId) ?? [];
-      const d = ranges[0]?.dataset ?? (await r.datasets.findById(datasetId));
-      if (!d || ("archived" in d && d.archived)) continue;
-      const found = findImbalance(
+      const d = datasetById.get(datasetId);
+      if (!d) continue; // archived
+      const found = await findImbalance(
         { id: datasetId, slug: d.slug, title: d.title },
         people.map((p) => person(p.assigneeId)),
-        ranges,
+        // Only the most loaded person's ranges can move: read them once it is known who that is.
+        (over) => r.assignments.openOf(datasetId, over),
       );
       const prefix = `imbalance:${datasetId}:`;
       const last = await r.announcements.latestWithPrefix(teamId, prefix);

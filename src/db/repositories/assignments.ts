@@ -126,13 +126,22 @@ export class AssignmentRepository {
     });
   }
 
-  /** The open ranges (pending, in progress, changes requested) of every dataset of the workspace that is not archived. */
-  openInActiveDatasets(teamId: string): Promise<DueAssignment[]> {
+  /** The open ranges (pending, in progress, changes requested) one person holds in one dataset. */
+  openOf(datasetId: number, assigneeId: string): Promise<AssignmentRecord[]> {
     return this.db.assignment.findMany({
-      where: { teamId, status: { in: ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED"] }, dataset: { archived: false } },
-      include: { dataset: { select: { id: true, slug: true, title: true, itemNoun: true, channelId: true } } },
+      where: { datasetId, assigneeId, status: { in: ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED"] } },
       orderBy: { id: "asc" },
     });
+  }
+
+  /** Items left in each person's open ranges across the workspace (people with none are absent). */
+  async remainingByAssignee(teamId: string): Promise<Map<string, number>> {
+    const rows = await this.db.$queryRaw<{ assigneeId: string; remaining: number }[]>`
+      SELECT "assigneeId", SUM("last" - "first" + 1 - "itemsDone")::int AS "remaining"
+      FROM "Assignment"
+      WHERE "teamId" = ${teamId} AND "status" IN ('PENDING', 'IN_PROGRESS', 'CHANGES_REQUESTED')
+      GROUP BY "assigneeId"`;
+    return new Map(rows.map((r) => [r.assigneeId, Number(r.remaining)]));
   }
 
   /** Who worked on each dataset of the workspace since `since` (held a range not released). */
