@@ -18,6 +18,13 @@ function rangeLine(x: OverdueRange, showOwner: boolean): string {
   return `*${x.ref}*${owner} · ${esc(x.dataset.title)} ${x.dataset.itemNoun}s ${formatRange(x)} · due ${x.dueDate}, *${late(x.daysLate)} late* · ${progressBar(x.itemsDone, x.size)} ${x.itemsDone}/${x.size}`;
 }
 
+/** What an owner can do about a late or stalled range, from the reminder itself. */
+const reminderButtons = (ref: string) => [
+  button("Update progress", ACTIONS.progress, ref, "primary"),
+  button("Ask to hand off", ACTIONS.handoff, ref),
+  button("Propose a new date", ACTIONS.proposeDue, ref),
+];
+
 const more = (n: number, where: string) => (n > 0 ? [context(`…and ${n} more: ${where}.`)] : []);
 
 export function overdueOwnerMessage(ranges: readonly OverdueRange[]): Message {
@@ -33,11 +40,7 @@ export function overdueOwnerMessage(ranges: readonly OverdueRange[]): Message {
     blocks.push(section(rangeLine(x, false)), {
       type: "actions",
       block_id: `overdue:${x.ref}`,
-      elements: [
-        button("Update progress", ACTIONS.progress, x.ref, "primary"),
-        button("Ask to hand off", ACTIONS.handoff, x.ref),
-        button("Propose a new date", ACTIONS.proposeDue, x.ref),
-      ],
+      elements: reminderButtons(x.ref),
     });
   }
   blocks.push(...more(n - LISTED, "see `/mywork`"));
@@ -185,11 +188,7 @@ export function stalledOwnerMessage(ranges: readonly StalledRange[], afterDays: 
       {
         type: "actions",
         block_id: `stalled:${x.ref}`,
-        elements: [
-          button("Update progress", ACTIONS.progress, x.ref, "primary"),
-          button("Ask to hand off", ACTIONS.handoff, x.ref),
-          button("Propose a new date", ACTIONS.proposeDue, x.ref),
-        ],
+        elements: reminderButtons(x.ref),
       },
     );
   }

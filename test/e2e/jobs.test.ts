@@ -229,7 +229,9 @@ describe("/ledger jobs", () => {
     expect(blockText((await h.slack.waitUntil(() => forged.replies()[0])).blocks)).toContain(
       `only leads and admins can move the due date of ${ref}`,
     );
-    await h.lead.click("due.accept", { messageTs: asked.ts, value });
+    const accepted = await h.lead.click("due.accept", { messageTs: asked.ts, value });
+    // The click's own copy is replaced with the decision once it is applied.
+    expect(blockText((await accepted.reply({ timeoutMs: 10_000 })).blocks)).toContain("accepted");
     await h.settle();
     expect((await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).dueDate?.toISOString()).toBe(
       "2099-03-01T00:00:00.000Z",
@@ -246,5 +248,30 @@ describe("/ledger jobs", () => {
       `the due date of ${ref} changed since the proposal`,
     );
     await h.ledger.release(h.actor(IDS.ana), ref);
+  });
+
+  it("nudges the owner of a stalled range once, with the reminder's buttons", async () => {
+    await alwaysWorking();
+    const slug = await h.dataset(uniqueSlug("stalled"), 100);
+    const r = await h.ledger.claim(h.actor(IDS.bob), { dataset: slug, first: 1, last: 10 });
+    const ref = r.assignment.ref;
+    await h.ledger.updateProgress(h.actor(IDS.bob), ref, { count: 3 });
+    const fourDaysAgo = new Date(Date.now() - 4 * 86_400_000);
+    await h.prisma.assignment.update({
+      where: { id: idOf(ref) },
+      data: { lastProgressAt: fourDaysAgo, startedAt: fourDaysAgo },
+    });
+    expect((await ask(h.admin, "/ledger", "jobs run stalled")).text).toMatch(/Ran \*stalled\*: \d+ messages? decided/);
+    await h.settle();
+    const dm = await h.bob.waitForDm((m) => m.text.includes(`No progress on ${ref}`), 10_000);
+    expect(blockText(dm.blocks)).toContain(`No progress on *${ref}* for 4 days`);
+    expect(
+      buttons(dm.blocks)
+        .filter((b) => b.value === ref)
+        .map((b) => b.text),
+    ).toEqual(["Update progress", "Ask to hand off", "Propose a new date"]);
+    expect((await ask(h.lead, "/ledger", `status ${slug}`)).text).toContain(`*${ref}* <@${IDS.bob}> 4 days`);
+    expect((await ask(h.admin, "/ledger", "jobs run stalled")).text).toContain("nothing new to tell");
+    await h.ledger.release(h.actor(IDS.bob), ref);
   });
 });

@@ -41,3 +41,22 @@ export async function tell<F extends { key: string; detail?: unknown }>(
   );
   return facts.filter((f) => fresh.has(f.key));
 }
+
+/**
+ * One DM per person for the facts newly told to them in a run (whatever
+ * their number), held for their working hours; its key names the person and
+ * the first fact, so it is written once.
+ */
+export function messagesPerPerson<F extends { key: string }>(
+  fresh: readonly F[],
+  personOf: (f: F) => string,
+  o: { keyPrefix: string; kind: string; content: (person: string, facts: F[]) => unknown },
+): OutgoingMessage[] {
+  return [...groupBy(fresh, personOf)].map(([person, list]) => ({
+    key: `${o.keyPrefix}:${person}:${list[0]!.key}`,
+    kind: o.kind,
+    to: { user: person },
+    content: o.content(person, list),
+    workingHours: true,
+  }));
+}

@@ -13,7 +13,7 @@ import { type LedgerContext, leadsOf } from "../ledger/context.ts";
 import { enqueueIn, type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
 import { rangeSize } from "../ranges.ts";
 import { assignmentRef } from "../refs.ts";
-import { groupBy, type JobDecision, tell } from "./decisions.ts";
+import { groupBy, type JobDecision, messagesPerPerson, tell } from "./decisions.ts";
 
 export type { JobDecision } from "./decisions.ts";
 
@@ -103,19 +103,18 @@ export async function runOverdue(
     // Owners: each range once per due date.
     const ownerFacts = ranges.map((x) => ({ key: `overdue:${x.ref}:${x.dueDate}:${x.ownerId}`, x }));
     const newOwner = await tell(r, teamId, ownerFacts, now, o.dryRun);
-    for (const [owner, list] of groupBy(newOwner, (f) => f.x.ownerId)) {
-      facts += list.length;
-      messages.push({
-        key: `overdue-dm:${owner}:${list[0]!.key}`,
+    facts += newOwner.length;
+    messages.push(
+      ...messagesPerPerson(newOwner, (f) => f.x.ownerId, {
+        keyPrefix: "overdue-dm",
         kind: "overdue_dm",
-        to: { user: owner },
-        content: render.owner(
-          owner,
-          list.map((f) => f.x),
-        ),
-        workingHours: true,
-      });
-    }
+        content: (owner, list) =>
+          render.owner(
+            owner,
+            list.map((f) => f.x),
+          ),
+      }),
+    );
 
     // Leads: ranges late by more than escalateAfterDays, once per range, due date and lead.
     const late = ranges.filter((x) => x.daysLate > schedule.escalateAfterDays);
@@ -131,20 +130,19 @@ export async function runOverdue(
         if (lead !== x.ownerId) leadFacts.push({ key: `overdue-escalation:${x.ref}:${x.dueDate}:${lead}`, x, lead });
     }
     const newLead = await tell(r, teamId, leadFacts, now, o.dryRun);
-    for (const [lead, list] of groupBy(newLead, (f) => f.lead)) {
-      facts += list.length;
-      messages.push({
-        key: `overdue-lead:${lead}:${list[0]!.key}`,
+    facts += newLead.length;
+    messages.push(
+      ...messagesPerPerson(newLead, (f) => f.lead, {
+        keyPrefix: "overdue-lead",
         kind: "overdue_escalation",
-        to: { user: lead },
-        content: render.lead(
-          lead,
-          list.map((f) => f.x),
-          schedule.escalateAfterDays,
-        ),
-        workingHours: true,
-      });
-    }
+        content: (lead, list) =>
+          render.lead(
+            lead,
+            list.map((f) => f.x),
+            schedule.escalateAfterDays,
+          ),
+      }),
+    );
 
     // Channels: one summary a day per dataset with a channel, updated in place.
     const today = todayIn(schedule.timezone, "UTC", now);

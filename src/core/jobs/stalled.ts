@@ -6,10 +6,10 @@
  */
 import type { DueAssignment } from "../../db/store.ts";
 import type { LedgerContext } from "../ledger/context.ts";
-import { enqueueIn, type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
+import { enqueueIn, workspaceSchedule } from "../outbox.ts";
 import { rangeSize } from "../ranges.ts";
 import { assignmentRef } from "../refs.ts";
-import { groupBy, type JobDecision, tell } from "./decisions.ts";
+import { type JobDecision, messagesPerPerson, tell } from "./decisions.ts";
 
 export interface StalledRange {
   assignmentId: number;
@@ -77,20 +77,16 @@ export async function runStalled(
     // One episode per range and last progress: progress since starts a new one.
     const facts = ranges.map((x) => ({ key: `stalled:${x.ref}:${x.idleSince.toISOString()}`, x }));
     const fresh = await tell(r, teamId, facts, now, o.dryRun);
-    const messages: OutgoingMessage[] = [];
-    for (const [owner, list] of groupBy(fresh, (f) => f.x.ownerId)) {
-      messages.push({
-        key: `stalled-dm:${owner}:${list[0]!.key}`,
-        kind: "stalled_dm",
-        to: { user: owner },
-        content: render.owner(
+    const messages = messagesPerPerson(fresh, (f) => f.x.ownerId, {
+      keyPrefix: "stalled-dm",
+      kind: "stalled_dm",
+      content: (owner, list) =>
+        render.owner(
           owner,
           list.map((f) => f.x),
           schedule.stalledAfterDays,
         ),
-        workingHours: true,
-      });
-    }
+    });
     if (!o.dryRun) await enqueueIn(ctx, r, teamId, messages, now);
     return { messages, facts: fresh.length };
   });
