@@ -28,8 +28,10 @@ export function slashCommand(s: Services, name: string, handle: (c: CommandConte
       await postResponse(command.response_url, { response_type: visibility, text: m.text, blocks: m.blocks });
     };
     try {
-      const actor = await actorOf(s, command.team_id, command.user_id);
-      await handle({ args, actor, key: `cmd:${command.trigger_id}`, reply });
+      await s.work.run(async () => {
+        const actor = await actorOf(s, command.team_id, command.user_id);
+        await handle({ args, actor, key: `cmd:${command.trigger_id}`, reply });
+      });
     } catch (e) {
       // When the answer itself could not be delivered, there is nowhere to say so (and the change may be done).
       if (e instanceof ResponseUrlError) {
