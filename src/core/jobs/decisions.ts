@@ -1,6 +1,8 @@
 /** What every job's decision shares: its result, and telling each fact once. */
-import type { Repositories } from "../../db/store.ts";
+import type { DueAssignment, Repositories } from "../../db/store.ts";
 import type { OutgoingMessage } from "../outbox.ts";
+import { rangeSize } from "../ranges.ts";
+import { assignmentRef } from "../refs.ts";
 
 export interface JobDecision {
   /** messages decided (new DMs and channel posts, and summaries whose content changed) */
@@ -60,3 +62,26 @@ export function messagesPerPerson<F extends { key: string }>(
     workingHours: true,
   }));
 }
+
+/** What a reminder shows of a range. */
+export interface RangeInReminder {
+  assignmentId: number;
+  ref: string;
+  dataset: DueAssignment["dataset"];
+  first: number;
+  last: number;
+  size: number;
+  itemsDone: number;
+  ownerId: string;
+}
+
+export const rangeInReminder = (a: DueAssignment): RangeInReminder => ({
+  assignmentId: a.id,
+  ref: assignmentRef(a.id),
+  dataset: a.dataset,
+  first: a.first,
+  last: a.last,
+  size: rangeSize(a),
+  itemsDone: a.itemsDone,
+  ownerId: a.assigneeId,
+});

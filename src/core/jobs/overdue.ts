@@ -11,21 +11,18 @@ import type { DueAssignment } from "../../db/store.ts";
 import { addDays, daysBetween, formatIsoDate, isValidTimezone, todayIn } from "../dates.ts";
 import { type LedgerContext, leadsOf } from "../ledger/context.ts";
 import { enqueueIn, type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
-import { rangeSize } from "../ranges.ts";
-import { assignmentRef } from "../refs.ts";
-import { groupBy, type JobDecision, messagesPerPerson, tell } from "./decisions.ts";
+import {
+  groupBy,
+  type JobDecision,
+  messagesPerPerson,
+  type RangeInReminder,
+  rangeInReminder,
+  tell,
+} from "./decisions.ts";
 
 export type { JobDecision } from "./decisions.ts";
 
-export interface OverdueRange {
-  assignmentId: number;
-  ref: string;
-  dataset: { id: number; slug: string; title: string; itemNoun: string; channelId: string | null };
-  first: number;
-  last: number;
-  size: number;
-  itemsDone: number;
-  ownerId: string;
+export interface OverdueRange extends RangeInReminder {
   /** YYYY-MM-DD */
   dueDate: string;
   /** whole days since the due date, in the owner's zone (1 the day after) */
@@ -44,18 +41,7 @@ export function overdueRanges(
     const due = formatIsoDate(a.dueDate);
     const daysLate = daysBetween(due, todayIn(zoneOf(a.assigneeId), "UTC", now));
     if (daysLate < 1) continue;
-    out.push({
-      assignmentId: a.id,
-      ref: assignmentRef(a.id),
-      dataset: a.dataset,
-      first: a.first,
-      last: a.last,
-      size: rangeSize(a),
-      itemsDone: a.itemsDone,
-      ownerId: a.assigneeId,
-      dueDate: due,
-      daysLate,
-    });
+    out.push({ ...rangeInReminder(a), dueDate: due, daysLate });
   }
   return out.sort((x, y) => y.daysLate - x.daysLate || x.assignmentId - y.assignmentId);
 }

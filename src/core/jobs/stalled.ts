@@ -7,19 +7,9 @@
 import type { DueAssignment } from "../../db/store.ts";
 import type { LedgerContext } from "../ledger/context.ts";
 import { enqueueIn, workspaceSchedule } from "../outbox.ts";
-import { rangeSize } from "../ranges.ts";
-import { assignmentRef } from "../refs.ts";
-import { type JobDecision, messagesPerPerson, tell } from "./decisions.ts";
+import { type JobDecision, messagesPerPerson, type RangeInReminder, rangeInReminder, tell } from "./decisions.ts";
 
-export interface StalledRange {
-  assignmentId: number;
-  ref: string;
-  dataset: DueAssignment["dataset"];
-  first: number;
-  last: number;
-  size: number;
-  itemsDone: number;
-  ownerId: string;
+export interface StalledRange extends RangeInReminder {
   /** when progress was last recorded (or the range started) */
   idleSince: Date;
   /** whole days since then */
@@ -36,18 +26,7 @@ export function stalledRanges(candidates: readonly DueAssignment[], afterDays: n
     if (!idleSince) continue;
     const idleDays = Math.floor((now.getTime() - idleSince.getTime()) / DAY_MS);
     if (idleDays < afterDays) continue;
-    out.push({
-      assignmentId: a.id,
-      ref: assignmentRef(a.id),
-      dataset: a.dataset,
-      first: a.first,
-      last: a.last,
-      size: rangeSize(a),
-      itemsDone: a.itemsDone,
-      ownerId: a.assigneeId,
-      idleSince,
-      idleDays,
-    });
+    out.push({ ...rangeInReminder(a), idleSince, idleDays });
   }
   return out.sort((x, y) => y.idleDays - x.idleDays || x.assignmentId - y.assignmentId);
 }
