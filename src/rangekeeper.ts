@@ -5,13 +5,12 @@
  * stop it the same way: no more requests, in-flight work finished (within a
  * grace period), then the database closed.
  */
-import { LogLevel, WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import { Ledger, type LedgerConfig } from "./core/ledger/index.ts";
 import { type Database, type DatabaseTarget, openDatabase } from "./db/client.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { Store } from "./db/store.ts";
-import { OutboxSender, type SenderOptions } from "./delivery/slack-sender.ts";
+import { OutboxSender, outboxClient, type SenderOptions } from "./delivery/slack-sender.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { BuiltJob } from "./jobs/catalog.ts";
 import { JobsControl } from "./jobs/control.ts";
@@ -76,13 +75,7 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
     const newSender = () =>
       new OutboxSender({
         ...o.outbox,
-        // Its own client: the outbox keeps retries durable (429s and 5xx come back to it at once, and wait in the database).
-        client: new WebClient(o.slack.botToken, {
-          ...(o.slack.apiUrl ? { slackApiUrl: o.slack.apiUrl } : {}),
-          retryConfig: { retries: 0 },
-          rejectRateLimitedCalls: true,
-          logLevel: LogLevel.ERROR,
-        }),
+        client: outboxClient(o.slack.botToken, o.slack.apiUrl),
         outbox: ledger.outbox,
         logger: o.logger.child({ component: "outbox" }),
         clock: ledger.config.clock,

@@ -6,13 +6,13 @@
  * waits until they open. The content is opaque here: the layer that renders
  * it (Block Kit) is the layer that delivers it.
  */
-import type { NewOutboxRecord, OutboxBacklog, OutboxRecord, SentMessageRecord } from "../db/records.ts";
+import type { NewOutboxRecord, OutboxBacklog, OutboxRecord } from "../db/records.ts";
 import type { Repositories } from "../db/store.ts";
 import { isValidTimezone } from "./dates.ts";
 import type { LedgerContext } from "./ledger/context.ts";
 import { DEFAULT_WORKING_HOURS, nextWorkingInstant, type WorkingHours } from "./time.ts";
 
-export type { OutboxBacklog, OutboxRecord, SentMessageRecord as SentMessage };
+export type { OutboxBacklog, OutboxRecord };
 
 /** Where a message goes: a person (a DM) or a channel. */
 export type Recipient = { user: string } | { channel: string };
@@ -126,15 +126,6 @@ export class Outbox {
   /** The recipients of the messages whose key starts with `prefix`. */
   recipientsWithPrefix(teamId: string, prefix: string): Promise<string[]> {
     return this.ctx.store.read.outbox.recipientsWithPrefix(teamId, prefix);
-  }
-
-  /** Messages delivered whose key starts with `prefix`. */
-  sentWithPrefix(teamId: string, prefix: string): Promise<SentMessageRecord[]> {
-    return this.ctx.store.read.outbox.sentWithPrefix(teamId, prefix);
-  }
-
-  byKey(teamId: string, key: string): Promise<OutboxRecord | null> {
-    return this.ctx.store.read.outbox.byKey(teamId, key);
   }
 
   // ---- for senders

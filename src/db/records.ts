@@ -149,13 +149,6 @@ export interface AuditEventInput {
   reason?: string | null;
 }
 
-export interface SentMessageRecord {
-  key: string;
-  recipient: string;
-  channelId: string | null;
-  messageTs: string | null;
-}
-
 /** A workspace's own settings (null: the configured default). */
 export interface WorkspaceRecord {
   id: string;

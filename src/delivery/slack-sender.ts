@@ -9,11 +9,12 @@
  * what it holds, so a restart (or another replica) resumes it.
  */
 import {
+  LogLevel,
   WebAPIHTTPError,
   WebAPIPlatformError,
   WebAPIRateLimitedError,
   WebAPIRequestError,
-  type WebClient,
+  WebClient,
 } from "@slack/web-api";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -29,6 +30,20 @@ const messageSchema = z.object({
   text: z.string().min(1),
   blocks: z.array(z.record(z.string(), z.unknown())).optional(),
 });
+
+/**
+ * The Web API client a sender needs: no retries and 429s rejected at once,
+ * so that every failure comes back to the outbox, which waits for the next
+ * attempt in the database rather than in memory.
+ */
+export function outboxClient(botToken: string | undefined, apiUrl?: string): WebClient {
+  return new WebClient(botToken, {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: LogLevel.ERROR,
+  });
+}
 
 export interface SenderOptions {
   client: WebClient;

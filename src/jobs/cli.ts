@@ -7,7 +7,6 @@
  * nothing. Configured like the bot (DATABASE_URL, SLACK_BOT_TOKEN, …).
  */
 import { existsSync } from "node:fs";
-import { LogLevel, WebClient } from "@slack/web-api";
 import { pino } from "pino";
 import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
@@ -17,7 +16,7 @@ import { openDatabase, targetFromUrl } from "../db/client.ts";
 import { DataDirInUse } from "../db/embedded/lock.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { Store } from "../db/store.ts";
-import { OutboxSender } from "../delivery/slack-sender.ts";
+import { OutboxSender, outboxClient } from "../delivery/slack-sender.ts";
 import { BUILT_JOBS, type BuiltJob, isBuiltJob } from "./catalog.ts";
 import { type RunReport, runJob } from "./runner.ts";
 import { slotAt } from "./slots.ts";
@@ -185,12 +184,7 @@ export async function main(argv: readonly string[], out: (line: string) => void)
     let sent = null;
     if (!args.dryRun && report.outcome !== "skipped") {
       const sender = new OutboxSender({
-        client: new WebClient(env.SLACK_BOT_TOKEN, {
-          ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-          retryConfig: { retries: 0 },
-          rejectRateLimitedCalls: true,
-          logLevel: LogLevel.ERROR,
-        }),
+        client: outboxClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL),
         outbox: ledger.outbox,
         logger,
       });

@@ -94,18 +94,29 @@ export class JobScheduler {
   }
 
   private async fire(job: BuiltJob, zone: string, slot: Date): Promise<void> {
-    await runJob(
+    await this.runClaimed(job, slot, slot, true).catch((e: unknown) =>
+      this.o.logger.error({ err: e, job, zone, slot }, "a scheduled job failed"),
+    );
+  }
+
+  /**
+   * Runs a slot this scheduler holds, as if at `at`: for the workspaces whose schedule has the
+   * slot, or (`onlyScheduled` false, a run taken over) for every workspace, as the schedule may
+   * have changed since; what was told already is not told again.
+   */
+  private runClaimed(job: BuiltJob, slot: Date, at: Date, onlyScheduled: boolean) {
+    return runJob(
       { ...this.o, owner: this.owner },
       {
         job,
         slot,
-        at: slot,
+        at,
         dryRun: false,
         force: false,
         claimed: true,
-        scheduleOf: (tz) => this.schedule(job, tz),
+        ...(onlyScheduled ? { scheduleOf: (tz: string) => this.schedule(job, tz) } : {}),
       },
-    ).catch((e: unknown) => this.o.logger.error({ err: e, job, zone, slot }, "a scheduled job failed"));
+    );
   }
 
   private track(p: Promise<unknown>): Promise<unknown> {
@@ -131,20 +142,7 @@ export class JobScheduler {
         { job, slot: run.slot, owner: run.owner },
         "running again a job run its replica left unfinished",
       );
-      await this.track(
-        runJob(
-          { ...this.o, owner: this.owner },
-          {
-            job,
-            slot: run.slot,
-            at: now,
-            dryRun: false,
-            force: false,
-            claimed: true,
-            // Every workspace: the schedule may have changed since; what was told already is not told again.
-          },
-        ),
-      );
+      await this.track(this.runClaimed(job, run.slot, now, false));
     }
   }
 

@@ -37,12 +37,6 @@ function read(path: string): Holder | null {
 
 export const lockPathOf = (dataDir: string): string => `${dataDir.replace(/\/+$/, "")}.lock`;
 
-/** Who holds the directory now, or null. */
-export function dataDirHolder(dataDir: string): Holder | null {
-  const h = read(lockPathOf(dataDir));
-  return h && h.host === hostname() && processAlive(h.pid) ? h : null;
-}
-
 /** Takes the directory for this process; throws DataDirInUse when a live process holds it. Returns the release. */
 export function lockDataDir(dataDir: string): () => void {
   const path = lockPathOf(dataDir);

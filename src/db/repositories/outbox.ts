@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import type { NewOutboxRecord, OutboxBacklog, OutboxRecord, SentMessageRecord } from "../records.ts";
+import type { NewOutboxRecord, OutboxBacklog, OutboxRecord } from "../records.ts";
 import { type Client, toJson } from "./client.ts";
 
 type Row = Prisma.NotificationGetPayload<object>;
@@ -79,12 +79,6 @@ export class OutboxRepository {
       select: { dedupeKey: true },
     });
     return rows.map((r) => r.dedupeKey);
-  }
-
-  /** The row of a key, if any. */
-  async byKey(teamId: string, key: string): Promise<OutboxRecord | null> {
-    const r = await this.db.notification.findUnique({ where: { teamId_dedupeKey: { teamId, dedupeKey: key } } });
-    return r ? record(r) : null;
   }
 
   /**
@@ -276,20 +270,6 @@ export class OutboxRepository {
       take: limit,
     });
     return rows.map(record);
-  }
-
-  /** Messages already posted whose key starts with `prefix`, oldest first. */
-  async sentWithPrefix(teamId: string, prefix: string): Promise<SentMessageRecord[]> {
-    const rows = await this.db.notification.findMany({
-      where: { teamId, dedupeKey: { startsWith: prefix }, messageTs: { not: null } },
-      orderBy: { id: "asc" },
-    });
-    return rows.map((r) => ({
-      key: r.dedupeKey,
-      recipient: r.recipient,
-      channelId: r.channelId,
-      messageTs: r.messageTs,
-    }));
   }
 
   /** Recipients of the rows whose key starts with `prefix`, whether delivered yet or not. */

@@ -18,6 +18,7 @@ import {
   type WorkspaceSetting,
   type WorkspaceSettingKey,
 } from "../../core/ledger/workspace.ts";
+import { minutesOf } from "../../core/time.ts";
 import type { Range } from "../../core/types.ts";
 
 /** The first problem zod found, as a sentence. */
@@ -129,13 +130,14 @@ const DAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 const dayOf = (s: string): number => DAY_NAMES.indexOf(s.slice(0, 3).toLowerCase()) + 1;
 
-const clock = z
-  .string()
-  .regex(/^([01]?\d|2[0-4]):[0-5]\d$/, { error: (i) => `"${String(i.input)}" is not a time like 09:00` })
-  .transform((s) => {
-    const [h, m] = s.split(":").map(Number) as [number, number];
-    return h * 60 + m;
-  });
+const clock = z.string().transform((s, ctx) => {
+  const minutes = minutesOf(s);
+  if (minutes === null) {
+    ctx.addIssue({ code: "custom", message: `"${s}" is not a time like 09:00` });
+    return z.NEVER;
+  }
+  return minutes;
+});
 
 const hours = z
   .string()
