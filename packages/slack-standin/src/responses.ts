@@ -55,7 +55,15 @@ export function applyResponse(
     if (problems.length > 0) return refuse(400, "invalid_blocks", problemMessages(problems));
   }
 
-  const original = target.messageTs && target.channel ? ws.findMessage(target.channel, target.messageTs) : undefined;
+  // The original of an interaction on a message is that message; of a slash command, the
+  // last message posted through its own response URL (replace_original updates a command's reply).
+  const lastReply = [...target.records].reverse().find((r) => r.message && !r.error)?.message;
+  const original =
+    target.messageTs && target.channel
+      ? ws.findMessage(target.channel, target.messageTs)
+      : target.kind === "command"
+        ? lastReply
+        : undefined;
   if (record.delete_original) {
     if (!original || original.deleted) return refuse(404, "message_not_found");
     ws.deleteMessage(original);

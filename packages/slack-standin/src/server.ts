@@ -210,7 +210,17 @@ export class StandinServer {
       await sleep(failure.delayMs);
       failure = undefined;
     }
-    if (failure && "error" in failure) {
+    if (failure && "afterApply" in failure) {
+      callMethod(this.ws, method, args, {
+        token,
+        baseUrl: this.baseUrl,
+        socketUrl: () => this.socket.issueUrl(`ws://127.0.0.1:${this.port}`),
+      });
+      status = failure.status;
+      headers["content-type"] = "text/plain";
+      rawBody = `stand-in injected HTTP ${failure.status} after doing the call`;
+      body = { ok: false, error: `http_${failure.status}` };
+    } else if (failure && "error" in failure) {
       body = { ok: false, error: failure.error, ...(failure.extra ?? {}) };
     } else if (failure && failure.status === 429 && "retryAfter" in failure) {
       status = 429;
@@ -250,7 +260,7 @@ export class StandinServer {
     const raw = await readBody(req);
     const failure = this.takeFailure(RESPONSE_URL);
     if (failure && "delayMs" in failure) await sleep(failure.delayMs);
-    else if (failure) {
+    else if (failure && !("afterApply" in failure)) {
       const status = "status" in failure ? failure.status : 404;
       const headers: Record<string, string> = { "content-type": "text/plain" };
       if ("retryAfter" in failure) headers["retry-after"] = String(failure.retryAfter);
@@ -287,6 +297,11 @@ export class StandinServer {
       return;
     }
     const outcome = applyResponse(this.ws, target, body, "response_url");
+    if (failure && "afterApply" in failure) {
+      res.writeHead(failure.status, { "content-type": "text/plain" });
+      res.end(`HTTP ${failure.status}`);
+      return;
+    }
     res.writeHead(outcome.status, { "content-type": "text/plain" });
     res.end(outcome.body);
   }

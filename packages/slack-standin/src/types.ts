@@ -64,6 +64,8 @@ export type InjectedFailure =
   | { error: string; extra?: Json }
   | { status: 429; retryAfter: number }
   | { status: number; body?: string }
+  /** Slack did the work, then the answer was lost: applies the call, then answers `status` (an ambiguous failure). */
+  | { status: number; afterApply: true }
   | { delayMs: number };
 
 /** A message as the stand-in keeps it (channel messages, DMs and ephemeral messages). */
