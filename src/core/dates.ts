@@ -1,11 +1,12 @@
 import { invalid } from "./errors.ts";
+import { excerpt } from "./text.ts";
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Parses YYYY-MM-DD into a UTC midnight Date; refuses impossible dates like 2026-02-30. */
 export function parseIsoDate(text: string): Date {
   const m = ISO_DATE.exec(text);
-  if (!m) throw invalid(`"${text}" is not a date; write it as YYYY-MM-DD, e.g. 2026-12-01`);
+  if (!m) throw invalid(`"${excerpt(text)}" is not a date; write it as YYYY-MM-DD, e.g. 2026-12-01`);
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   if (d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
     throw invalid(`${text} is not a real date`);
@@ -38,7 +39,7 @@ export function isValidTimezone(tz: string): boolean {
 /** The calendar date (YYYY-MM-DD) at `now` in time zone `tz`. */
 export function dateIn(tz: string, now: Date): string {
   const f = formatterFor(tz);
-  if (!f) throw invalid(`"${tz}" is not a time zone`);
+  if (!f) throw invalid(`"${excerpt(tz)}" is not a time zone`);
   return f.format(now);
 }
 

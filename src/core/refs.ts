@@ -1,4 +1,5 @@
 import { invalid } from "./errors.ts";
+import { excerpt } from "./text.ts";
 
 /** Every assignment is shown and accepted as "A<number>". */
 export const assignmentRef = (id: number): string => `A${id}`;
@@ -10,7 +11,7 @@ const REF = /^([AHR])(\d{1,9})$/i;
 function parseRef(prefix: "A" | "H" | "R", text: string, noun: string): number {
   const m = REF.exec(text.trim());
   if (!m || m[1]!.toUpperCase() !== prefix) {
-    throw invalid(`"${text}" is not ${noun} reference; references look like ${prefix}17`);
+    throw invalid(`"${excerpt(text)}" is not ${noun} reference; references look like ${prefix}17`);
   }
   return Number(m[2]);
 }

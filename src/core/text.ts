@@ -62,3 +62,16 @@ export function peopleIn(t: Text): string[] {
 export function plainText(t: Text): string {
   return t.map((p) => (typeof p === "string" ? p : p.kind === "person" ? `@${p.userId}` : "")).join("");
 }
+
+/**
+ * What someone typed, quoted back in a sentence: at most `max` characters
+ * (whole code points), cut with an ellipsis, so an answer never grows with
+ * its input.
+ */
+export function excerpt(s: string, max = 50): string {
+  if (s.length <= max) return s;
+  // A code point is one or two UTF-16 units: the first 2·max units hold at least the first max code points.
+  const chars = Array.from(s.slice(0, 2 * max));
+  if (chars.length <= max && s.length <= 2 * max) return s;
+  return `${chars.slice(0, max - 1).join("")}…`;
+}

@@ -1,8 +1,10 @@
 /**
  * Opening our modals. A trigger id is single-use and expires in 3 s, so each
  * opener shows a loading modal at once, then loads the data and updates it.
- * Whether someone may use a form is the ledger's to say: a refusal replaces
- * the loading modal with the ledger's reason.
+ * Whether someone may use a form is the ledger's to say, and it is asked
+ * first: a refusal opens no modal but is thrown to the listener, which answers
+ * with the sentence the submission would get. A refusal found while loading
+ * (something changed meanwhile) replaces the loading modal with its reason.
  */
 import type { ModalView } from "@slack/types";
 import { atLeast } from "../core/roles.ts";
@@ -30,7 +32,9 @@ async function openThenLoad(
   title: string,
   m: ModalMetadata,
   load: () => Promise<ModalView>,
+  mayUse?: () => Promise<unknown>,
 ): Promise<void> {
+  await mayUse?.();
   const opened = await s.client.views.open({ trigger_id: triggerId, view: loadingModal(title, m) });
   const viewId = opened.view?.id;
   if (!viewId) throw new Error("views.open returned no view id");
@@ -67,16 +71,32 @@ export const openClaimModal = (s: Services, triggerId: string, actor: Actor, m: 
   openThenLoad(s, triggerId, "Claim a range", m, () => claimModalFor(s, actor, null, m));
 
 export const openProgressModal = (s: Services, triggerId: string, actor: Actor, m: ModalMetadata, ref?: string) =>
-  openThenLoad(s, triggerId, "Update progress", m, async () => {
-    const mine = await s.ledger.listAssignments(actor.teamId, { assigneeId: actor.userId, statuses: OPEN_STATUSES });
-    return progressModal(mine, ref, m);
-  });
+  openThenLoad(
+    s,
+    triggerId,
+    "Update progress",
+    m,
+    async () => {
+      let mine = await s.ledger.listAssignments(actor.teamId, { assigneeId: actor.userId, statuses: OPEN_STATUSES });
+      if (ref && !mine.some((a) => a.ref === ref)) {
+        // Not theirs, so the actor leads its dataset (checkMayChange let them through): a lead may update it.
+        const a = await s.ledger.getAssignment(actor.teamId, ref);
+        if (OPEN_STATUSES.includes(a.status)) mine = [a, ...mine];
+      }
+      return progressModal(mine, ref, m);
+    },
+    ref ? () => s.ledger.checkMayChange(actor, ref, "update") : undefined,
+  );
 
 export const openDueProposalModal = (s: Services, triggerId: string, actor: Actor, m: ModalMetadata, ref: string) =>
-  openThenLoad(s, triggerId, "Propose a new date", m, async () => {
-    const a = await s.ledger.getAssignment(actor.teamId, ref);
-    return dueProposalModal(a, m);
-  });
+  openThenLoad(
+    s,
+    triggerId,
+    "Propose a new date",
+    m,
+    async () => dueProposalModal(await s.ledger.getAssignment(actor.teamId, ref), m),
+    () => s.ledger.checkMayProposeDue(actor, ref),
+  );
 
 export const openHandoffModal = (
   s: Services,
@@ -85,28 +105,47 @@ export const openHandoffModal = (
   m: ModalMetadata,
   prefill: HandoffPrefill = {},
 ) =>
-  openThenLoad(s, triggerId, "Hand off a range", m, async () => {
-    const role = await s.ledger.effectiveRole(actor);
-    const lead = atLeast(role, "LEAD");
-    let list = await s.ledger.listAssignments(actor.teamId, { assigneeId: actor.userId, statuses: OPEN_STATUSES });
-    if (prefill.ref && !list.some((a) => a.ref === prefill.ref)) {
-      // A lead may hand off anyone's range (e.g. from an imbalance suggestion).
-      const a = await s.ledger.getAssignment(actor.teamId, prefill.ref);
-      if (lead || a.assigneeId === actor.userId) list = [a, ...list];
-    }
-    return handoffModal(list, prefill, m, lead);
-  });
+  openThenLoad(
+    s,
+    triggerId,
+    "Hand off a range",
+    m,
+    async () => {
+      const role = await s.ledger.effectiveRole(actor);
+      const lead = atLeast(role, "LEAD");
+      let list = await s.ledger.listAssignments(actor.teamId, { assigneeId: actor.userId, statuses: OPEN_STATUSES });
+      if (prefill.ref && !list.some((a) => a.ref === prefill.ref)) {
+        // A lead may hand off anyone's range (e.g. from an imbalance suggestion).
+        const a = await s.ledger.getAssignment(actor.teamId, prefill.ref);
+        if (lead || a.assigneeId === actor.userId) list = [a, ...list];
+      }
+      return handoffModal(list, prefill, m, lead);
+    },
+    prefill.ref ? () => s.ledger.checkMayChange(actor, prefill.ref!, "hand off") : undefined,
+  );
 
 export const openDecisionModal = (s: Services, triggerId: string, actor: Actor, ref: string, m: ModalMetadata) =>
-  openThenLoad(s, triggerId, "Decide a handoff", m, async () =>
-    decisionModal(await s.ledger.handoffToDecide(actor, ref), m),
+  openThenLoad(
+    s,
+    triggerId,
+    "Decide a handoff",
+    m,
+    async () => decisionModal(await s.ledger.handoffToDecide(actor, ref), m),
+    () => s.ledger.handoffToDecide(actor, ref),
   );
 
 export const openReviewModal = (s: Services, triggerId: string, actor: Actor, reviewRef: string, m: ModalMetadata) =>
-  openThenLoad(s, triggerId, "Review", m, async () => {
-    const { review, assignment, dataset } = await s.ledger.reviewToDecide(actor, reviewRef);
-    return reviewModal(review, assignment, dataset, m);
-  });
+  openThenLoad(
+    s,
+    triggerId,
+    "Review",
+    m,
+    async () => {
+      const { review, assignment, dataset } = await s.ledger.reviewToDecide(actor, reviewRef);
+      return reviewModal(review, assignment, dataset, m);
+    },
+    () => s.ledger.checkMayDecideReview(actor, reviewRef),
+  );
 
 /** Shows a refusal or a result in a modal (where there is no channel to answer in, e.g. the App Home). */
 export async function showNotice(s: Services, triggerId: string, title: string, message: Message): Promise<void> {

@@ -7,32 +7,49 @@ import type { AssignmentStatus, AssignmentView } from "../core/types.ts";
 /** Escapes text for mrkdwn (Slack's three control characters). */
 export const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
+/**
+ * Text cut to Slack's limit of `max` characters (counted in UTF-16 units, which
+ * never undercount Slack's characters), ending in an ellipsis when cut. The cut
+ * never splits a surrogate pair, nor leaves half an escape (`&amp;`) or half a
+ * `<…>` mention, channel or link at the end.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  let head = text.slice(0, end);
+  const open = Math.max(head.lastIndexOf("<"), head.lastIndexOf("&"));
+  if (open >= 0 && open >= end - 200 && !/[>;]/.test(head.slice(open))) head = head.slice(0, open);
+  return `${head}…`;
+}
+
 export const mention = (userId: string): string => `<@${userId}>`;
 export const channelMention = (channelId: string): string => `<#${channelId}>`;
 
 export const plain = (text: string, emoji = true): PlainTextElement => ({
   type: "plain_text",
-  text: text.slice(0, 2000),
+  text: clip(text, 2000),
   emoji,
 });
 
 export const section = (text: string, accessory?: SectionBlock["accessory"]): SectionBlock => ({
   type: "section",
-  text: { type: "mrkdwn", text: text.slice(0, 3000) },
+  text: { type: "mrkdwn", text: clip(text, 3000) },
   ...(accessory ? { accessory } : {}),
 });
 
 export const context = (...texts: string[]): ContextBlock => ({
   type: "context",
-  elements: texts.slice(0, 10).map((t) => ({ type: "mrkdwn" as const, text: t.slice(0, 2000) })),
+  elements: texts.slice(0, 10).map((t) => ({ type: "mrkdwn" as const, text: clip(t, 2000) })),
 });
 
 export const divider = (): KnownBlock => ({ type: "divider" });
 
-export const header = (text: string): KnownBlock => ({ type: "header", text: plain(text.slice(0, 150)) });
+export const header = (text: string): KnownBlock => ({ type: "header", text: plain(clip(text, 150)) });
 
 export function button(text: string, actionId: string, value: string, style?: "primary" | "danger"): Button {
-  return { type: "button", text: plain(text.slice(0, 75)), action_id: actionId, value, ...(style ? { style } : {}) };
+  return { type: "button", text: plain(clip(text, 75)), action_id: actionId, value, ...(style ? { style } : {}) };
 }
 
 /** "▓▓▓▓░░░░░░ 40%" */

@@ -1,7 +1,7 @@
 /** What rangekeeper posts (a reply, a DM, a message update), and the refusal every surface shows the same way. */
 import type { KnownBlock } from "@slack/types";
 import { plainText, type Text } from "../core/text.ts";
-import { context, esc, section } from "./format.ts";
+import { clip, context, esc, section } from "./format.ts";
 import { mrkdwn } from "./text.ts";
 
 export interface Message {
@@ -10,8 +10,14 @@ export interface Message {
   blocks: KnownBlock[];
 }
 
-/** A message of at most Slack's 50 blocks. */
-export const msg = (text: string, blocks: KnownBlock[]): Message => ({ text, blocks: blocks.slice(0, 50) });
+/** Slack's limit on a message's text (the notification fallback), as on a section's. */
+export const MAX_MESSAGE_TEXT = 3000;
+
+/** A message of at most Slack's 50 blocks, its text within Slack's limit (the builders keep each block's). */
+export const msg = (text: string, blocks: KnownBlock[]): Message => ({
+  text: clip(text, MAX_MESSAGE_TEXT),
+  blocks: blocks.slice(0, 50),
+});
 
 /** A refusal: what was wrong, and the correct usage when it was the command's shape. */
 export function errorMessage(message: Text | string, usage?: string): Message {
@@ -19,5 +25,5 @@ export function errorMessage(message: Text | string, usage?: string): Message {
   const blocks: KnownBlock[] = [section(`:raised_hand: ${mrkdwn(t)}`)];
   if (usage) blocks.push(context(`Usage: \`${esc(usage)}\``));
   const plainMessage = plainText(t);
-  return msg(usage ? `${plainMessage}. Usage: ${usage}` : plainMessage, blocks);
+  return msg(usage ? `${plainMessage.replace(/\.$/, "")}. Usage: ${usage}` : plainMessage, blocks);
 }

@@ -315,17 +315,18 @@ describe("clicks that must be refused", () => {
   it("the decision form is not shown to a non-lead, nor to the lead who asked", async () => {
     const { slug, hRef } = await requested("modal forgery");
     const before = await ledgerState(slug);
-    // ana has no such button; a forged "Decide with comment…" click opens a refusal, not the form
+    // ana has no such button; a forged "Decide with comment…" click is refused, and no form opens
+    const mark = h.slack.mark();
     const res = await forgeClick(h, IDS.ana, { actionId: "handoff.decide", value: hRef, text: "Decide with comment…" });
     expect(res.status).toBe(200);
-    const notice = await h.ana.waitForModal((v) => blockText(v.blocks).includes(":raised_hand:"));
-    expect(notice.callback_id).not.toBe("handoff_decision_modal");
-    expect(notice.submit).toBeNull();
-    expect(blockText(notice.blocks)).toContain(
+    const told = await res.reply();
+    expect(told.response_type).toBe("ephemeral");
+    expect(blockText(told.blocks)).toContain(
       "only leads and admins can approve or reject handoffs; you are an annotator",
     );
-    await h.ana.closeView();
     await h.settle();
+    expect(h.slack.calls("views.open").filter((c) => c.seq > mark)).toEqual([]);
+    expect(h.ana.modal()).toBeUndefined();
     expect(await ledgerState(slug)).toEqual(before);
   });
 });

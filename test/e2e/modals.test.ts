@@ -425,11 +425,13 @@ describe("review modal", () => {
     await h.settle();
     await h.ana.waitForDm((m) => m.text === `${ref} accepted`);
 
-    // the old request's button now says it was decided
-    await reviewer.click("review.open", { channel: reviewer.dmChannel, messageTs: dm.ts });
-    const notice = await reviewer.waitForModal((v) => blockText(v.blocks).includes("already decided"));
-    expect(blockText(notice.blocks)).toContain(`R${review.id} of ${ref} was already decided`);
-    await reviewer.closeView();
+    // the old request's button now says it was decided, beside the message, and opens no form
+    const mark = h.slack.mark();
+    const old = await reviewer.click("review.open", { channel: reviewer.dmChannel, messageTs: dm.ts });
+    const told = await old.reply();
+    expect(told.response_type).toBe("ephemeral");
+    expect(blockText(told.blocks)).toContain(`R${review.id} of ${ref} was already decided`);
+    expect(h.slack.calls("views.open").filter((c) => c.seq > mark)).toEqual([]);
   });
 
   it("an annotator cannot review their own range", async () => {

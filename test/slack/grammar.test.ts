@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+  CLAIM_USAGE,
   parseClaim,
   parseHandoff,
   parseLedger,
+  parseMywork,
   parseProgress,
   parseRelease,
   parseReview,
@@ -247,5 +249,48 @@ describe("dataset settings", () => {
     expect(problem("review", "sometimes")).toBe('review must be "every" or "first-k"');
     expect(problem("channel", "#general")).toMatch(/#general is not a channel Slack recognised/);
     expect(problem("batch", "  ")).toBe("give a value for batch: the default size of a claim of the next free range");
+  });
+});
+
+describe("what no parser lets through", () => {
+  const NUL =
+    "Your text contains a control character (U+0000), which rangekeeper cannot store; remove it and try again.";
+  const parsers = [parseClaim, parseProgress, parseHandoff, parseRelease, parseReview, parseLedger, parseMywork];
+
+  it("refuses a control character anywhere in a command's text, naming it", () => {
+    for (const parse of parsers) expect(usageError(() => parse("cats 1-10 a\u0000b")).message).toBe(NUL);
+    expect(usageError(() => parseClaim("cats 1-10 note \u001b[31m")).message).toMatch(/\(U\+001B\)/);
+    expect(usageError(() => parseLedger("dataset add cats 10 Cats\u0007")).message).toMatch(/\(U\+0007\)/);
+    expect(usageError(() => parseHandoff("A1 pool why\u000bnot")).message).toMatch(/\(U\+000B\)/);
+    expect(usageError(() => parseClaim("\u0000")).usage).toBe(CLAIM_USAGE);
+    // tab, line feed and carriage return separate words; DEL and everything above is text
+    expect(parseClaim("cats 1-10 one\ttwo\r\nthree\u007f é 🐈")).toMatchObject({
+      note: "one two three\u007f é 🐈",
+    });
+  });
+
+  it("quotes what was typed back as a short excerpt, however long it was", () => {
+    const huge = "y".repeat(4000);
+    const quoted = (m: string) => /"([^"]*)"/.exec(m)?.[1] ?? "";
+    for (const m of [
+      usageError(() => parseClaim(huge)).message,
+      usageError(() => parseClaim(`cats ${huge}`)).message,
+      usageError(() => parseProgress(`A1 ${huge}`)).message,
+      usageError(() => parseProgress(`A1 5 ${huge}`)).message,
+      usageError(() => parseReview(`A1 ${huge}`)).message,
+      usageError(() => parseMywork(huge)).message,
+      usageError(() => parseLedger(huge)).message,
+      usageError(() => parseLedger(`role <@U7> ${huge}`)).message,
+      usageError(() => parseLedger(`due A1 ${huge}`)).message,
+      usageError(() => parseLedger(`dataset set cats ${huge} 1`)).message,
+      usageError(() => parseLedger(`dataset set cats sample ${huge}`)).message,
+      usageError(() => parseLedger(`workspace set hours ${huge}-1`)).message,
+    ]) {
+      expect(m.length).toBeLessThan(250);
+      expect(quoted(m)).toBe(`${"y".repeat(49)}…`);
+    }
+    // an excerpt never splits a character
+    expect(usageError(() => parseClaim("🐈".repeat(100))).message).toMatch(/^"(🐈){49}…" is not a dataset name/);
+    expect(usageError(() => parseClaim(`@${huge}`)).message.length).toBeLessThan(250);
   });
 });

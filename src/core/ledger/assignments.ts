@@ -243,15 +243,39 @@ export async function loadOwnAssignment(
   if (opts.lockDatasetFirst) await r.datasets.lock(found.datasetId);
   await r.assignments.lock(id);
   const a = (await r.assignments.findInTeam(actor.teamId, id))!;
-  if (a.assigneeId !== actor.userId) {
-    const role = await roleOf(ctx, r, actor, a.datasetId);
-    if (!atLeast(role, "LEAD")) {
-      throw forbidden(
-        text`${assignmentRef(id)} belongs to ${person(a.assigneeId)}; only they or a lead can ${what} it`,
-      );
-    }
-  }
+  await refuseUnlessMayChange(ctx, r, actor, a, what, { register: true });
   return a;
+}
+
+/** Refuses unless the actor may change `a`: their own range, or any when they lead its dataset. */
+async function refuseUnlessMayChange(
+  ctx: LedgerContext,
+  r: Repositories,
+  actor: Actor,
+  a: AssignmentRecord,
+  what: string,
+  opts: { register: boolean },
+): Promise<void> {
+  if (a.assigneeId === actor.userId) return;
+  const role = await roleOf(ctx, r, actor, a.datasetId, opts);
+  if (!atLeast(role, "LEAD")) {
+    throw forbidden(
+      text`${assignmentRef(a.id)} belongs to ${person(a.assigneeId)}; only they or a lead can ${what} it`,
+    );
+  }
+}
+
+/**
+ * Whether the actor may `what` (update, hand off…) range `ref`, e.g. before
+ * showing a form for it: refused, with the sentence the change would get,
+ * unless it is theirs or they lead its dataset.
+ */
+export async function checkMayChange(ctx: LedgerContext, actor: Actor, ref: string | number, what: string) {
+  const r = ctx.store.read;
+  const id = refId(ref);
+  const a = await r.assignments.findInTeam(actor.teamId, id);
+  if (!a) throw notFound(`there is no assignment ${assignmentRef(id)}`);
+  await refuseUnlessMayChange(ctx, r, actor, a, what, { register: false });
 }
 
 type Snapshot = Pick<AssignmentRecord, "status" | "itemsDone">;
@@ -474,6 +498,29 @@ export async function setDueDate(
  */
 export async function proposeDueDate(ctx: LedgerContext, actor: Actor, ref: string | number, due: string) {
   const r = ctx.store.read;
+  const a = await proposable(r, actor, ref);
+  await checkDue(ctx, r, actor.teamId, a.assigneeId, due);
+  const current = a.dueDate ? formatIsoDate(a.dueDate) : null;
+  if (current === due) throw invalid(`${assignmentRef(a.id)} is due ${due} already`, { field: "dueDate" });
+  return {
+    assignment: assignmentView(a, a.dataset),
+    currentDue: current,
+    leads: await proposalLeads(ctx, r, actor, a),
+  };
+}
+
+/**
+ * Whether the actor may propose a new due date for range `ref` (before
+ * showing the form): refused, with the sentence a proposal would get, unless
+ * it is their own open range and someone leads its dataset to decide.
+ */
+export async function checkMayProposeDue(ctx: LedgerContext, actor: Actor, ref: string | number): Promise<void> {
+  const r = ctx.store.read;
+  await proposalLeads(ctx, r, actor, await proposable(r, actor, ref));
+}
+
+/** The range of a proposal: the actor's own, still open. */
+async function proposable(r: Repositories, actor: Actor, ref: string | number): Promise<AssignmentInDataset> {
   const id = refId(ref);
   const a = await r.assignments.findInTeam(actor.teamId, id);
   if (!a) throw notFound(`there is no assignment ${assignmentRef(id)}`);
@@ -485,12 +532,14 @@ export async function proposeDueDate(ctx: LedgerContext, actor: Actor, ref: stri
     throw invalid(
       `${assignmentRef(id)} is ${a.status.toLowerCase().replace("_", " ")}: only open ranges have a due date to move`,
     );
-  await checkDue(ctx, r, actor.teamId, a.assigneeId, due);
-  const current = a.dueDate ? formatIsoDate(a.dueDate) : null;
-  if (current === due) throw invalid(`${assignmentRef(id)} is due ${due} already`, { field: "dueDate" });
+  return a;
+}
+
+/** The leads who decide a proposal on `a` (not its proposer); refused when there are none. */
+async function proposalLeads(ctx: LedgerContext, r: Repositories, actor: Actor, a: AssignmentInDataset) {
   const leads = (await leadsOf(ctx, r, actor.teamId, a.datasetId)).filter((l) => l !== actor.userId);
   if (leads.length === 0) throw invalid(`nobody leads ${a.dataset.slug} to decide a new due date; ask an admin`);
-  return { assignment: assignmentView(a, a.dataset), currentDue: current, leads };
+  return leads;
 }
 
 /**

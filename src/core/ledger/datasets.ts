@@ -3,7 +3,7 @@ import type { DatasetPatch, Repositories } from "../../db/store.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { formatRange } from "../ranges.ts";
 import { assignmentRef } from "../refs.ts";
-import { hint, text } from "../text.ts";
+import { excerpt, hint, text } from "../text.ts";
 import { type Actor, type ChangeOptions, type DatasetView, DEFAULT_ERROR_TAXONOMY } from "../types.ts";
 import { datasetView } from "../views.ts";
 import { change, type LedgerContext, requireLead } from "./context.ts";
@@ -30,7 +30,7 @@ export interface NewDataset {
 export function checkSlug(slug: string): void {
   if (!SLUG.test(slug)) {
     throw invalid(
-      `"${slug}" can't be a dataset name: use 1–40 lowercase letters, digits and dashes, starting with a letter or digit (e.g. street-scenes)`,
+      `"${excerpt(slug)}" can't be a dataset name: use 1–40 lowercase letters, digits and dashes, starting with a letter or digit (e.g. street-scenes)`,
     );
   }
 }
@@ -53,8 +53,8 @@ export async function requireDataset(r: Repositories, teamId: string, slug: stri
   const known = await r.datasets.activeSlugs(teamId, 10);
   throw notFound(
     known.length
-      ? text`there is no dataset "${slug}"; datasets: ${known.join(", ")}`
-      : text`there is no dataset "${slug}"; a lead can add one${hint({ kind: "add-dataset" })}`,
+      ? text`there is no dataset "${excerpt(slug)}"; datasets: ${known.join(", ")}`
+      : text`there is no dataset "${excerpt(slug)}"; a lead can add one${hint({ kind: "add-dataset" })}`,
     { slug },
   );
 }

@@ -96,6 +96,11 @@ export class Ledger {
   declineDueProposal = (actor: Actor, ref: string | number, from: string | null) =>
     assignments.declineDueProposal(this.ctx, actor, ref, from);
   getAssignment = (teamId: string, ref: string | number) => assignments.getAssignment(this.ctx, teamId, ref);
+  /** refuses, as the change would, unless the actor may `what` (update, hand off…) the range: before a form */
+  checkMayChange = (actor: Actor, ref: string | number, what: string) =>
+    assignments.checkMayChange(this.ctx, actor, ref, what);
+  /** refuses, as a proposal would, unless the actor may propose a new due date for the range: before the form */
+  checkMayProposeDue = (actor: Actor, ref: string | number) => assignments.checkMayProposeDue(this.ctx, actor, ref);
 
   // handoffs
   handoff = (actor: Actor, ref: string | number, input: handoffs.HandoffInput, opts?: ChangeOptions) =>
@@ -112,6 +117,8 @@ export class Ledger {
   recordReview = (actor: Actor, ref: string | number, v: reviews.ReviewVerdict, opts?: ChangeOptions) =>
     reviews.recordReview(this.ctx, actor, ref, v, opts);
   reviewToDecide = (actor: Actor, ref: string | number) => reviews.reviewToDecide(this.ctx, actor, ref);
+  /** refuses, as a verdict would, unless the actor may decide the review now: before its form */
+  checkMayDecideReview = (actor: Actor, ref: string | number) => reviews.checkMayDecideReview(this.ctx, actor, ref);
   getReview = (teamId: string, ref: string | number) => reviews.getReview(this.ctx, teamId, ref);
   reviewQueue = (teamId: string, reviewerId: string, includeUnassigned?: boolean) =>
     reviews.reviewQueue(this.ctx, teamId, reviewerId, includeUnassigned);

@@ -8,6 +8,7 @@ import type { WorkspaceRecord } from "../../db/records.ts";
 import { isValidTimezone } from "../dates.ts";
 import { invalid } from "../errors.ts";
 import { requireRole } from "../roles.ts";
+import { excerpt } from "../text.ts";
 import type { Actor, ChangeOptions } from "../types.ts";
 import { change, type LedgerContext, roleOf } from "./context.ts";
 
@@ -58,7 +59,7 @@ function patchFor(s: WorkspaceSetting): Partial<Omit<WorkspaceRecord, "id">> {
   switch (s.key) {
     case "timezone":
       if (s.value !== null && !isValidTimezone(s.value))
-        throw invalid(`"${s.value}" is not a time zone; use an IANA name such as Europe/Berlin`);
+        throw invalid(`"${excerpt(s.value)}" is not a time zone; use an IANA name such as Europe/Berlin`);
       return { timezone: s.value };
     case "hours":
       if (!(s.value.start >= 0 && s.value.start < s.value.end && s.value.end <= 1440))

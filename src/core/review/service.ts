@@ -201,6 +201,15 @@ export async function recordReview(
 }
 
 /**
+ * Whether the actor may decide review `ref` now, e.g. before showing its
+ * form: refused, with the sentence a verdict would get, when not.
+ */
+export async function checkMayDecideReview(ctx: LedgerContext, actor: Actor, ref: string | number): Promise<void> {
+  const repos = ctx.store.read;
+  await checkMayReview(ctx, repos, actor, await loadReview(repos, actor.teamId, ref), { register: false });
+}
+
+/**
  * A pending review as its reviewer sees it (e.g. to show the review form):
  * refused, with the same reasons as a verdict would be, when the actor may
  * not decide it.

@@ -7,9 +7,11 @@
 import { z } from "zod";
 import type { DatasetSetting } from "../../core/ledger/settings.ts";
 import type { WorkspaceSetting } from "../../core/ledger/workspace.ts";
+import { excerpt } from "../../core/text.ts";
 import { ROLES, type Role } from "../../core/types.ts";
 import { BUILT_JOBS, type BuiltJob, isBuiltJob } from "../../jobs/catalog.ts";
 import { parseDatasetSetting, parseWorkspaceSetting } from "./settings.ts";
+import { unstorable } from "./text.ts";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -52,8 +54,15 @@ const channel = z
   .regex(/^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$/)
   .transform((s) => /^<#([CG][A-Z0-9]+)/.exec(s)![1]!);
 
-const tokenize = (text: string) => text.trim().split(/\s+/).filter(Boolean);
+/** The command's words; a text with a control character is refused whole (nothing could store it). */
+function tokenize(text: string, usage: string): string[] {
+  const problem = unstorable(text);
+  if (problem) throw new UsageError(problem, usage);
+  return text.trim().split(/\s+/).filter(Boolean);
+}
 const rest = (tokens: string[], from: number) => tokens.slice(from).join(" ").trim();
+/** A word (or the rest) of the command quoted back in a refusal: a short excerpt. */
+const q = (s: string) => excerpt(s, 50);
 
 function parseToken<T>(schema: z.ZodType<T>, token: string | undefined): T | undefined {
   if (token === undefined) return undefined;
@@ -64,14 +73,14 @@ function parseToken<T>(schema: z.ZodType<T>, token: string | undefined): T | und
 function expectDataset(token: string | undefined, usage: string): string {
   if (!token) throw new UsageError("name the dataset", usage);
   const s = parseToken(slug, token.toLowerCase());
-  if (!s) throw new UsageError(`"${token}" is not a dataset name (lowercase letters, digits and dashes)`, usage);
+  if (!s) throw new UsageError(`"${q(token)}" is not a dataset name (lowercase letters, digits and dashes)`, usage);
   return s;
 }
 
 function expectRef(token: string | undefined, usage: string): number {
   if (!token) throw new UsageError("name the assignment, e.g. A17", usage);
   const id = parseToken(ref, token);
-  if (id === undefined) throw new UsageError(`"${token}" is not an assignment reference; they look like A17`, usage);
+  if (id === undefined) throw new UsageError(`"${q(token)}" is not an assignment reference; they look like A17`, usage);
   return id;
 }
 
@@ -81,8 +90,8 @@ function expectUser(token: string | undefined, usage: string): string {
   if (!u) {
     throw new UsageError(
       token.startsWith("@")
-        ? `${token} is not a known user: pick the person from Slack's @-mention list so Slack fills in who it is`
-        : `"${token}" is not a person; mention them with @`,
+        ? `${q(token)} is not a known user: pick the person from Slack's @-mention list so Slack fills in who it is`
+        : `"${q(token)}" is not a person; mention them with @`,
       usage,
     );
   }
@@ -92,7 +101,7 @@ function expectUser(token: string | undefined, usage: string): string {
 function expectRange(token: string | undefined, usage: string): { first: number; last: number } {
   if (!token) throw new UsageError("give the items as <first>-<last>, e.g. 101-200", usage);
   const r = parseToken(range, token);
-  if (!r) throw new UsageError(`"${token}" is not an item range; write it as <first>-<last>, e.g. 101-200`, usage);
+  if (!r) throw new UsageError(`"${q(token)}" is not an item range; write it as <first>-<last>, e.g. 101-200`, usage);
   return r;
 }
 
@@ -101,7 +110,7 @@ function takeDue(tokens: string[], at: number, usage: string): { due: string | n
   if (tokens[at]?.toLowerCase() !== "due") return { due: null, next: at };
   const d = tokens[at + 1];
   if (!d || !isoDate.safeParse(d).success) {
-    throw new UsageError(`after "due" give a date as YYYY-MM-DD${d ? `, not "${d}"` : ""}`, usage);
+    throw new UsageError(`after "due" give a date as YYYY-MM-DD${d ? `, not "${q(d)}"` : ""}`, usage);
   }
   return { due: d, next: at + 2 };
 }
@@ -118,7 +127,7 @@ export type ClaimCommand =
   | { kind: "next"; dataset: string; size: number | null; due: string | null; note: string | null };
 
 export function parseClaim(text: string): ClaimCommand {
-  const t = tokenize(text);
+  const t = tokenize(text, CLAIM_USAGE);
   if (t.length === 0) return { kind: "modal" };
   const dataset = expectDataset(t[0], CLAIM_USAGE);
   const what = t[1];
@@ -128,7 +137,7 @@ export function parseClaim(text: string): ClaimCommand {
     let size: number | null = null;
     if (t[at] !== undefined && /^\d+$/.test(t[at]!)) {
       size = parseToken(whole, t[at]) ?? null;
-      if (!size) throw new UsageError(`the size must be at least 1, not "${t[at]}"`, CLAIM_USAGE);
+      if (!size) throw new UsageError(`the size must be at least 1, not "${q(t[at]!)}"`, CLAIM_USAGE);
       at += 1;
     }
     const { due, next } = takeDue(t, at, CLAIM_USAGE);
@@ -151,7 +160,7 @@ export type ProgressCommand =
   | { kind: "start" | "pause" | "done"; id: number; note: string | null };
 
 export function parseProgress(text: string): ProgressCommand {
-  const t = tokenize(text);
+  const t = tokenize(text, PROGRESS_USAGE);
   if (t.length === 0) return { kind: "modal" };
   const id = expectRef(t[0], PROGRESS_USAGE);
   const what = t[1]?.toLowerCase();
@@ -159,9 +168,9 @@ export function parseProgress(text: string): ProgressCommand {
   if (what === "start" || what === "pause" || what === "done") return { kind: what, id, note: rest(t, 2) || null };
   const count = parseToken(whole, what);
   if (count === undefined) {
-    throw new UsageError(`"${t[1]}" is neither a count of items done nor start, pause or done`, PROGRESS_USAGE);
+    throw new UsageError(`"${q(t[1]!)}" is neither a count of items done nor start, pause or done`, PROGRESS_USAGE);
   }
-  if (t.length > 2) throw new UsageError(`unexpected "${rest(t, 2)}" after the count`, PROGRESS_USAGE);
+  if (t.length > 2) throw new UsageError(`unexpected "${q(rest(t, 2))}" after the count`, PROGRESS_USAGE);
   return { kind: "count", id, count };
 }
 
@@ -176,7 +185,7 @@ export type HandoffCommand =
   | { kind: "handoff"; id: number; to: string | null; range: { first: number; last: number } | null; reason: string };
 
 export function parseHandoff(text: string): HandoffCommand {
-  const t = tokenize(text);
+  const t = tokenize(text, HANDOFF_USAGE);
   if (t.length === 0) return { kind: "modal" };
   const id = expectRef(t[0], HANDOFF_USAGE);
   const target = t[1];
@@ -199,7 +208,7 @@ export function parseHandoff(text: string): HandoffCommand {
 export const RELEASE_USAGE = "/release <ref> [reason…]";
 
 export function parseRelease(text: string): { id: number; reason: string | null } {
-  const t = tokenize(text);
+  const t = tokenize(text, RELEASE_USAGE);
   const id = expectRef(t[0], RELEASE_USAGE);
   return { id, reason: rest(t, 1) || null };
 }
@@ -209,14 +218,20 @@ export const REVIEW_USAGE = "/review  ·  /review <ref>";
 export type ReviewCommand = { kind: "queue" } | { kind: "open"; assignmentId: number };
 
 export function parseReview(text: string): ReviewCommand {
-  const t = tokenize(text);
+  const t = tokenize(text, REVIEW_USAGE);
   if (t.length === 0) return { kind: "queue" };
   const id = expectRef(t[0], REVIEW_USAGE);
-  if (t.length > 1) throw new UsageError(`unexpected "${rest(t, 1)}" after ${t[0]}`, REVIEW_USAGE);
+  if (t.length > 1) throw new UsageError(`unexpected "${q(rest(t, 1))}" after ${t[0]}`, REVIEW_USAGE);
   return { kind: "open", assignmentId: id };
 }
 
 export const MYWORK_USAGE = "/mywork";
+
+export function parseMywork(text: string): { kind: "list" } {
+  const t = tokenize(text, MYWORK_USAGE);
+  if (t.length > 0) throw new UsageError(`/mywork takes no arguments, not "${q(rest(t, 0))}"`, MYWORK_USAGE);
+  return { kind: "list" };
+}
 
 // ---------------------------------------------------------------------------
 // /ledger
@@ -263,7 +278,7 @@ export type LedgerCommand =
 const SUBCOMMANDS = ["help", "status", "dataset", "assign", "due", "role", "capacity", "export", "jobs", "workspace"];
 
 export function parseLedger(text: string): LedgerCommand {
-  const t = tokenize(text);
+  const t = tokenize(text, LEDGER_USAGES.help);
   const sub = t[0]?.toLowerCase();
   if (!sub || sub === "help") return { kind: "help" };
   switch (sub) {
@@ -271,7 +286,7 @@ export function parseLedger(text: string): LedgerCommand {
       const args = t.slice(1);
       const isPublic = args.some((a) => a.toLowerCase() === "public");
       const names = args.filter((a) => a.toLowerCase() !== "public");
-      if (names.length > 1) throw new UsageError(`unexpected "${names.slice(1).join(" ")}"`, LEDGER_USAGES.status);
+      if (names.length > 1) throw new UsageError(`unexpected "${q(names.slice(1).join(" "))}"`, LEDGER_USAGES.status);
       return {
         kind: "status",
         dataset: names[0] ? expectDataset(names[0], LEDGER_USAGES.status) : null,
@@ -284,7 +299,8 @@ export function parseLedger(text: string): LedgerCommand {
         const u = LEDGER_USAGES.datasetAdd;
         const s = expectDataset(t[2], u);
         const items = parseToken(whole, t[3]);
-        if (!items) throw new UsageError(t[3] ? `"${t[3]}" is not a number of items` : "give the number of items", u);
+        if (!items)
+          throw new UsageError(t[3] ? `"${q(t[3])}" is not a number of items` : "give the number of items", u);
         let at = 4;
         let channelId: string | null = null;
         const ch = parseToken(channel, t[at]);
@@ -292,7 +308,7 @@ export function parseLedger(text: string): LedgerCommand {
           channelId = ch;
           at += 1;
         } else if (t[at]?.startsWith("#")) {
-          throw new UsageError(`${t[at]} is not a channel Slack recognised; pick it from the #-list`, u);
+          throw new UsageError(`${q(t[at]!)} is not a channel Slack recognised; pick it from the #-list`, u);
         }
         return { kind: "dataset-add", slug: s, items, channelId, title: rest(t, at) || null };
       }
@@ -306,7 +322,7 @@ export function parseLedger(text: string): LedgerCommand {
         return { kind: "dataset-set", slug: s, setting: parsed.setting };
       }
       throw new UsageError(
-        `"dataset ${t[1] ?? ""}" is not a command; use add or set`,
+        `"dataset ${q(t[1] ?? "")}" is not a command; use add or set`,
         `${LEDGER_USAGES.datasetAdd}  ·  ${LEDGER_USAGES.datasetSet}`,
       );
     }
@@ -323,15 +339,16 @@ export function parseLedger(text: string): LedgerCommand {
       const userId = expectUser(t[1], u);
       const roleName = t[2]?.toUpperCase();
       const role = ROLES.find((r) => r === roleName);
-      if (!role) throw new UsageError(t[2] ? `"${t[2]}" is not a role` : "name the role", u);
-      if (t.length > 4) throw new UsageError(`unexpected "${rest(t, 4)}"`, u);
+      if (!role) throw new UsageError(t[2] ? `"${q(t[2])}" is not a role` : "name the role", u);
+      if (t.length > 4) throw new UsageError(`unexpected "${q(rest(t, 4))}"`, u);
       return { kind: "role", userId, role, dataset: t[3] ? expectDataset(t[3], u) : null };
     }
     case "capacity": {
       const u = LEDGER_USAGES.capacity;
       const userId = expectUser(t[1], u);
       const n = parseToken(whole, t[2]);
-      if (!n) throw new UsageError(t[2] ? `"${t[2]}" is not a number of items per week` : "give the items per week", u);
+      if (!n)
+        throw new UsageError(t[2] ? `"${q(t[2])}" is not a number of items per week` : "give the items per week", u);
       return { kind: "capacity", userId, itemsPerWeek: n };
     }
     case "export":
@@ -340,11 +357,11 @@ export function parseLedger(text: string): LedgerCommand {
       const u = LEDGER_USAGES.jobs;
       const verb = t[1]?.toLowerCase();
       if (!verb) return { kind: "jobs" };
-      if (verb !== "run") throw new UsageError(`"jobs ${t[1]}" is not a command; use jobs, or jobs run <job>`, u);
+      if (verb !== "run") throw new UsageError(`"jobs ${q(t[1]!)}" is not a command; use jobs, or jobs run <job>`, u);
       const job = t[2]?.toLowerCase();
       if (!job) throw new UsageError("name the job to run", u);
-      if (!isBuiltJob(job)) throw new UsageError(`"${t[2]}" is not a job; jobs: ${BUILT_JOBS.join(", ")}`, u);
-      if (t.length > 3) throw new UsageError(`unexpected "${rest(t, 3)}"`, u);
+      if (!isBuiltJob(job)) throw new UsageError(`"${q(t[2]!)}" is not a job; jobs: ${BUILT_JOBS.join(", ")}`, u);
+      if (t.length > 3) throw new UsageError(`unexpected "${q(rest(t, 3))}"`, u);
       return { kind: "jobs-run", job };
     }
     case "due": {
@@ -353,7 +370,7 @@ export function parseLedger(text: string): LedgerCommand {
       const d = t[2];
       if (!d) throw new UsageError("give the new due date as YYYY-MM-DD, or none", u);
       if (!/^none$/i.test(d) && !isoDate.safeParse(d).success)
-        throw new UsageError(`"${d}" is not a date; write it as YYYY-MM-DD, or none`, u);
+        throw new UsageError(`"${q(d)}" is not a date; write it as YYYY-MM-DD, or none`, u);
       return { kind: "due", id, due: /^none$/i.test(d) ? null : d, reason: rest(t, 3) || null };
     }
     case "workspace": {
@@ -361,7 +378,7 @@ export function parseLedger(text: string): LedgerCommand {
       const verb = t[1]?.toLowerCase();
       if (!verb) return { kind: "workspace" };
       if (verb !== "set")
-        throw new UsageError(`"workspace ${t[1]}" is not a command; use workspace, or workspace set`, u);
+        throw new UsageError(`"workspace ${q(t[1]!)}" is not a command; use workspace, or workspace set`, u);
       const key = t[2];
       if (!key) throw new UsageError("name the setting to change", u);
       const parsed = parseWorkspaceSetting(key, rest(t, 3));
@@ -370,7 +387,7 @@ export function parseLedger(text: string): LedgerCommand {
     }
     default:
       throw new UsageError(
-        `"${t[0]}" is not a /ledger command; commands: ${SUBCOMMANDS.join(", ")}`,
+        `"${q(t[0]!)}" is not a /ledger command; commands: ${SUBCOMMANDS.join(", ")}`,
         LEDGER_USAGES.help,
       );
   }

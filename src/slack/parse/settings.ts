@@ -18,8 +18,12 @@ import {
   type WorkspaceSetting,
   type WorkspaceSettingKey,
 } from "../../core/ledger/workspace.ts";
+import { excerpt } from "../../core/text.ts";
 import { minutesOf } from "../../core/time.ts";
 import type { Range } from "../../core/types.ts";
+
+/** A value quoted back in a problem: a short excerpt of what was typed. */
+const q = (input: unknown) => excerpt(String(input));
 
 /** The first problem zod found, as a sentence. */
 const firstIssue = (e: z.ZodError) => e.issues[0]?.message ?? "that value is not valid";
@@ -27,13 +31,13 @@ const firstIssue = (e: z.ZodError) => e.issues[0]?.message ?? "that value is not
 const whole = (what: string) =>
   z
     .string()
-    .regex(/^\d+$/, { error: (i) => `${what} must be a whole number, not "${String(i.input)}"` })
+    .regex(/^\d+$/, { error: (i) => `${what} must be a whole number, not "${q(i.input)}"` })
     .transform(Number)
     .pipe(z.number().refine(Number.isSafeInteger, { error: `${what} is too large` }));
 
 const share = z
   .string()
-  .regex(/^\d+(?:\.\d+)?%?$/, { error: (i) => `"${String(i.input)}" is not a share; write it like 10% or 0.1` })
+  .regex(/^\d+(?:\.\d+)?%?$/, { error: (i) => `"${q(i.input)}" is not a share; write it like 10% or 0.1` })
   .transform((s) => {
     const n = Number(s.replace(/%$/, ""));
     return s.endsWith("%") || n > 1 ? n / 100 : n;
@@ -41,12 +45,12 @@ const share = z
 
 const yesNo = z
   .string()
-  .regex(/^(yes|true|on|1|no|false|off|0)$/i, { error: (i) => `"${String(i.input)}" is not yes or no` })
+  .regex(/^(yes|true|on|1|no|false|off|0)$/i, { error: (i) => `"${q(i.input)}" is not yes or no` })
   .transform((s) => /^(yes|true|on|1)$/i.test(s));
 
 const itemOrRange = z
   .string()
-  .regex(/^\d{1,9}(?:-\d{1,9})?$/, { error: (i) => `"${String(i.input)}" is not an item or a range like 40-42` })
+  .regex(/^\d{1,9}(?:-\d{1,9})?$/, { error: (i) => `"${q(i.input)}" is not an item or a range like 40-42` })
   .transform((s): Range => {
     const [a, b] = s.split("-");
     return { first: Number(a), last: Number(b ?? a) };
@@ -70,7 +74,7 @@ const gold = z.string().transform((s, ctx): Range[] => {
 const channel = z
   .string()
   .regex(/^(<#[CG][A-Z0-9]+(?:\|[^>]*)?>|none)$/i, {
-    error: (i) => `${String(i.input)} is not a channel Slack recognised; pick it from the #-list, or write none`,
+    error: (i) => `${q(i.input)} is not a channel Slack recognised; pick it from the #-list, or write none`,
   })
   .transform((s) => (/^none$/i.test(s) ? null : /^<#([CG][A-Z0-9]+)/.exec(s)![1]!));
 
@@ -112,7 +116,7 @@ export function parseDatasetSetting(
   if (!isDatasetSettingKey(k)) {
     return {
       ok: false,
-      problem: `"${key}" is not a dataset setting; settings: ${Object.keys(DATASET_SETTINGS).join(", ")}`,
+      problem: `"${excerpt(key)}" is not a dataset setting; settings: ${Object.keys(DATASET_SETTINGS).join(", ")}`,
     };
   }
   const text = value.trim();
@@ -133,7 +137,7 @@ const dayOf = (s: string): number => DAY_NAMES.indexOf(s.slice(0, 3).toLowerCase
 const clock = z.string().transform((s, ctx) => {
   const minutes = minutesOf(s);
   if (minutes === null) {
-    ctx.addIssue({ code: "custom", message: `"${s}" is not a time like 09:00` });
+    ctx.addIssue({ code: "custom", message: `"${excerpt(s)}" is not a time like 09:00` });
     return z.NEVER;
   }
   return minutes;
@@ -141,7 +145,7 @@ const clock = z.string().transform((s, ctx) => {
 
 const hours = z
   .string()
-  .regex(/^\S+\s*-\s*\S+$/, { error: (i) => `"${String(i.input)}" is not working hours like 09:00-18:00` })
+  .regex(/^\S+\s*-\s*\S+$/, { error: (i) => `"${q(i.input)}" is not working hours like 09:00-18:00` })
   .transform((s, ctx) => {
     const [a, b] = s.split("-").map((x) => x.trim()) as [string, string];
     const start = clock.safeParse(a);
@@ -162,7 +166,7 @@ const days = z.string().transform((s, ctx): number[] => {
     const from = dayOf(a ?? "");
     const to = b === undefined ? from : dayOf(b);
     if (from === 0 || to === 0) {
-      ctx.addIssue({ code: "custom", message: `"${part}" is not a day or a span of days like mon-fri` });
+      ctx.addIssue({ code: "custom", message: `"${excerpt(part)}" is not a day or a span of days like mon-fri` });
       return z.NEVER;
     }
     for (let d = from; ; d = (d % 7) + 1) {
@@ -194,7 +198,7 @@ export function parseWorkspaceSetting(
   if (!isWorkspaceSettingKey(k)) {
     return {
       ok: false,
-      problem: `"${key}" is not a workspace setting; settings: ${Object.keys(WORKSPACE_SETTINGS).join(", ")}`,
+      problem: `"${excerpt(key)}" is not a workspace setting; settings: ${Object.keys(WORKSPACE_SETTINGS).join(", ")}`,
     };
   }
   const text = value.trim();

@@ -4,27 +4,32 @@
  * the way Slack's `response_action: "errors"` wants them.
  */
 import { z } from "zod";
+import { excerpt } from "../../core/text.ts";
 import { ACTIONS, INPUTS, VALUE } from "../../ui/ids.ts";
 import type { ModalMetadata } from "../../ui/modals.ts";
+import { storableText } from "./text.ts";
 
 export type FieldErrors = Record<string, string>;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
-const text = z.object({ type: z.literal("plain_text_input"), value: z.string().nullish() });
-const num = z.object({ type: z.literal("number_input"), value: z.string().nullish() });
+// Every string a field carries is checked for control characters (./text.ts): free text, and the
+// values of selects and pickers, which a forged request could fill with anything.
+const str = storableText;
+const text = z.object({ type: z.literal("plain_text_input"), value: str.nullish() });
+const num = z.object({ type: z.literal("number_input"), value: str.nullish() });
 const select = z.object({
   type: z.literal("static_select"),
-  selected_option: z.object({ value: z.string() }).nullish(),
+  selected_option: z.object({ value: str }).nullish(),
 });
-const user = z.object({ type: z.literal("users_select"), selected_user: z.string().nullish() });
-const date = z.object({ type: z.literal("datepicker"), selected_date: z.string().nullish() });
+const user = z.object({ type: z.literal("users_select"), selected_user: str.nullish() });
+const date = z.object({ type: z.literal("datepicker"), selected_date: str.nullish() });
 const checks = z.object({
   type: z.literal("checkboxes"),
-  selected_options: z.array(z.object({ value: z.string() })).nullish(),
+  selected_options: z.array(z.object({ value: str })).nullish(),
 });
 const radio = z.object({
   type: z.literal("radio_buttons"),
-  selected_option: z.object({ value: z.string() }).nullish(),
+  selected_option: z.object({ value: str }).nullish(),
 });
 
 type Values = Record<string, Record<string, unknown>>;
@@ -44,7 +49,10 @@ class Reader {
     if (raw === undefined) return undefined;
     const r = schema.safeParse(raw);
     if (!r.success) {
-      this.errors[block] = "this field arrived in a shape rangekeeper does not accept";
+      // A control character is named; any other mismatch is a shape no form of ours sends.
+      this.errors[block] =
+        r.error.issues.find((i) => i.code === "custom")?.message ??
+        "this field arrived in a shape rangekeeper does not accept";
       return undefined;
     }
     return r.data;
@@ -97,7 +105,7 @@ function reader(values: unknown): Reader {
   return new Reader(r.success ? (r.data as Values) : {});
 }
 
-const metadataSchema = z.object({ channelId: z.string().nullish(), ref: z.string().max(100).optional() });
+const metadataSchema = z.object({ channelId: str.nullish(), ref: str.max(100).optional() });
 
 /** private_metadata of our modals; anything else reads as empty. */
 export function readMetadata(raw: string | undefined): ModalMetadata {
@@ -115,7 +123,7 @@ function parseRangeText(r: Reader, block: string, s: string | null): { first: nu
   if (!s) return null;
   const m = RANGE.exec(s);
   if (!m) {
-    r.errors[block] = `"${s}" is not a range; write it as <first>-<last>, e.g. 101-200`;
+    r.errors[block] = `"${excerpt(s)}" is not a range; write it as <first>-<last>, e.g. 101-200`;
     return null;
   }
   return { first: Number(m[1]), last: Number(m[2] ?? m[1]) };
@@ -171,7 +179,7 @@ export function readHandoff(values: unknown): Parsed<HandoffSubmission> {
   const to = r.user(i.to);
   const pool = r.checked(i.pool).includes("pool");
   if (to && pool) r.errors[i.to] = "choose a person or the pool, not both";
-  if (!to && !pool) r.errors[i.to] = "choose who gets the items, or tick the pool below";
+  if (!to && !pool && !r.errors[i.to]) r.errors[i.to] = "choose who gets the items, or tick the pool below";
   const range = parseRangeText(r, i.range, r.text(i.range));
   const reason = r.require(i.reason, r.text(i.reason), "give a reason; it is kept in the history");
   return r.result({ ref: ref ?? "", to: pool ? null : to, range, reason: reason ?? "" });
@@ -217,7 +225,7 @@ export function readReview(
   const verdict = r.require(i.verdict, r.radio(i.verdict), "accept or request changes");
   if (verdict && verdict !== "accept" && verdict !== "changes") r.errors[i.verdict] = "accept or request changes";
   const comment = r.text(i.comment);
-  if (verdict === "changes" && !comment) r.errors[i.comment] = "say what to change";
+  if (verdict === "changes" && !comment && !r.errors[i.comment]) r.errors[i.comment] = "say what to change";
   return r.result({
     itemsChecked: checked ?? 0,
     errors,

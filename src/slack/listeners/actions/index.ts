@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction, StaticSelectAction } from "@slack/
 import { ACTIONS } from "../../../ui/ids.ts";
 import type { Services } from "../../services.ts";
 import { instrument } from "../instrument.ts";
+import { ignoreUnknown, noneOf } from "../unknown.ts";
 import { handoffAction, progressAction, releaseAction, stepAction } from "./assignment.ts";
 import { claimDatasetAction } from "./claim-dataset.ts";
 import { openClaimAction } from "./claim-open.ts";
@@ -39,4 +40,7 @@ export function registerActions(app: App, s: Services): void {
     ACTIONS.claimDataset,
     instrument(s, "action", ACTIONS.claimDataset, claimDatasetAction(s)),
   );
+  // Last: any other action id, and option requests (no select of ours loads its options), are acked and ignored.
+  app.action(noneOf([...Object.keys(ACTION_LISTENERS), ACTIONS.claimDataset]), ignoreUnknown(s, "action"));
+  app.options({ type: "block_suggestion", action_id: noneOf([]) }, ignoreUnknown(s, "action", { options: [] }));
 }

@@ -1,13 +1,12 @@
 import { myWorkMessage } from "../../../ui/assignment-messages.ts";
-import { MYWORK_USAGE, UsageError } from "../../parse/grammar.ts";
+import { parseMywork } from "../../parse/grammar.ts";
 import { type Services, todayOf } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 
 /** /mywork — my ranges with their buttons. */
 export const myworkCommand = (s: Services) =>
   slashCommand(s, "/mywork", async ({ args, actor, reply }) => {
-    if (args.command.text.trim())
-      throw new UsageError(`/mywork takes no arguments, not "${args.command.text.trim()}"`, MYWORK_USAGE);
+    parseMywork(args.command.text);
     const list = await s.ledger.listAssignments(actor.teamId, {
       assigneeId: actor.userId,
       statuses: ["PENDING", "IN_PROGRESS", "CHANGES_REQUESTED", "IN_REVIEW"],

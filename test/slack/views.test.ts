@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { readClaim, readHandoff, readMetadata, readReview } from "../../src/slack/parse/views.ts";
+
+const text = (value: string) => ({ value: { type: "plain_text_input", value } });
+const select = (value: string) => ({ type: "static_select", selected_option: { value } });
+const radio = (value: string) => ({ value: { type: "radio_buttons", selected_option: { value } } });
+const NUL = "Your text contains a control character (U+0000), which rangekeeper cannot store; remove it and try again.";
+
+describe("modal state with control characters", () => {
+  it("refuses a free-text field holding one, on that field, naming the character", () => {
+    const values = { dataset: { "claim.dataset": select("cats") }, range: text("1-10"), note: text("a\u0000b") };
+    expect(readClaim(values)).toEqual({ ok: false, errors: { note: NUL } });
+    expect(readClaim({ ...values, note: text("bell\u0007") })).toEqual({
+      ok: false,
+      errors: { note: expect.stringContaining("(U+0007)") },
+    });
+    expect(
+      readHandoff({
+        assignment: { value: select("A1") },
+        pool: { value: { type: "checkboxes", selected_options: [{ value: "pool" }] } },
+        reason: text("esc\u001b"),
+      }),
+    ).toEqual({ ok: false, errors: { reason: expect.stringContaining("(U+001B)") } });
+    expect(
+      readReview(
+        {
+          checked: { value: { type: "number_input", value: "1" } },
+          verdict: radio("changes"),
+          comment: text("\u0000"),
+        },
+        [],
+        5,
+        0,
+      ),
+    ).toMatchObject({ ok: false, errors: { comment: NUL } });
+  });
+
+  it("refuses one in a forged select value too", () => {
+    expect(readClaim({ dataset: { "claim.dataset": select("ca\u0000ts") } })).toEqual({
+      ok: false,
+      errors: { dataset: NUL },
+    });
+  });
+
+  it("keeps tab, line feed and carriage return, and reads metadata with a control character as empty", () => {
+    const r = readClaim({ dataset: { "claim.dataset": select("cats") }, note: text("one\ttwo\r\nthree") });
+    expect(r).toMatchObject({ ok: true, value: { note: "one\ttwo\r\nthree" } });
+    expect(readMetadata(JSON.stringify({ channelId: "C1", ref: "A1\u0000" }))).toEqual({});
+  });
+
+  it("quotes a bad range back as a short excerpt", () => {
+    const r = readClaim({ dataset: { "claim.dataset": select("cats") }, range: text("z".repeat(3000)) });
+    expect(r).toEqual({
+      ok: false,
+      errors: { range: `"${"z".repeat(49)}…" is not a range; write it as <first>-<last>, e.g. 101-200` },
+    });
+  });
+});
