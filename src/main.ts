@@ -9,6 +9,7 @@ import { pino } from "pino";
 import { ConfigError, type Env, jobCrons, loadEnv } from "./config/env.ts";
 import { targetFromUrl } from "./db/client.ts";
 import { startRangekeeper } from "./rangekeeper.ts";
+import { SlackTokenRefused } from "./slack/identity.ts";
 
 /** How long a signalled shutdown waits for in-flight requests and their background work. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -50,6 +51,11 @@ async function main(): Promise<void> {
     },
     jobs: { crons: jobCrons(env), scheduled: true },
     logger,
+    // Slack was unreachable at start-up and, once reached, refused the token.
+    onTokenRefused: (e) => {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    },
   });
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -77,13 +83,18 @@ async function main(): Promise<void> {
   if (stopping) return;
   logger.info(
     env.SLACK_APP_TOKEN
-      ? { mode: "socket", healthPort: rk.port }
-      : { mode: "http", port: rk.port, endpoint: "/slack/events" },
+      ? { mode: "socket", healthPort: rk.port, pid: process.pid }
+      : { mode: "http", port: rk.port, endpoint: "/slack/events", pid: process.pid },
     "rangekeeper is running",
   );
 }
 
 main().catch((e: unknown) => {
+  // A token Slack refuses is a configuration error, like a missing variable: one line, exit 2.
+  if (e instanceof SlackTokenRefused) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`rangekeeper failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

@@ -16,6 +16,7 @@ import type { BuiltJob } from "./jobs/catalog.ts";
 import { JobsControl } from "./jobs/control.ts";
 import { JobScheduler } from "./jobs/scheduler.ts";
 import { createRangekeeper, DEFAULT_GRACE_MS, type Rangekeeper, type SlackAppOptions } from "./slack/app.ts";
+import { SlackIdentity, type SlackTokenRefused } from "./slack/identity.ts";
 
 export interface RangekeeperOptions {
   /** how to reach Slack: tokens, signing secret, Web API URL and retry policy */
@@ -30,6 +31,10 @@ export interface RangekeeperOptions {
   outbox?: Pick<SenderOptions, "policy" | "pollMs" | "leaseMs">;
   /** the jobs' cron expressions; `scheduled: false` runs none on their own (they still run by hand) */
   jobs: { crons: Record<BuiltJob, string>; scheduled: boolean };
+  /** how often to look for requests a dead process left unfinished (default 5 s) */
+  inboxPollMs?: number;
+  /** Slack refused the token after start-up (it was unreachable then): the process should end */
+  onTokenRefused?: (e: SlackTokenRefused) => void;
 }
 
 export interface RunningRangekeeper {
@@ -57,6 +62,13 @@ const failureLabel = (reason: string | undefined): string =>
 const isOpen = (d: DatabaseTarget | Database): d is Database => "prisma" in d;
 
 export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRangekeeper> {
+  // Who the bot is, before anything else: a token Slack refuses ends start-up here, before the database opens.
+  const identity = new SlackIdentity(outboxClient(o.slack.botToken, o.slack.apiUrl), o.logger);
+  if (!(await identity.check()))
+    identity.keepTrying(2_000, (e) => {
+      o.logger.error({ err: e.message }, "Slack refused the bot token");
+      o.onTokenRefused?.(e);
+    });
   const database = isOpen(o.database) ? o.database : await openDatabase(o.database);
   try {
     if (!isOpen(o.database)) {
@@ -72,6 +84,7 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
     const ledger = new Ledger(new Store(database.prisma), o.ledger);
     const metrics = createMetrics();
     metrics.outboxBacklog = async () => (await ledger.outbox.backlog()).pending;
+    metrics.inboxBacklog = () => ledger.inbox.open();
     const newSender = () =>
       new OutboxSender({
         ...o.outbox,
@@ -98,6 +111,8 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
       metrics,
       sender,
       jobs,
+      identity,
+      inboxPollMs: o.inboxPollMs,
       logger: o.logger,
       healthPort: o.port,
       databaseHealthy: async () => {
@@ -127,7 +142,8 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
           const [left] = await Promise.all([slack.stop({ graceMs }), scheduler?.stop(graceMs)]);
           // Messages still being sent when the grace period ends go back to the outbox: the next start (or another replica) sends them.
           const released = await sender.stop(Math.max(0, graceMs - (Date.now() - started)));
-          if (left.requests || left.background || released) {
+          identity.stop();
+          if (left.requests || left.background || left.leftInInbox || released) {
             o.logger.warn(
               { ...left, releasedMessages: released },
               "stopped with work unfinished after the grace period",

@@ -75,7 +75,11 @@ describe("Dockerfile", () => {
     expect(one("EXPOSE")).toBe(String(defaultPort));
     expect(all("ENV")).toContain(`PORT=${defaultPort}`);
     const healthcheck = one("HEALTHCHECK");
-    const served = healthRoutes(createMetrics(), async () => true).map((r) => r.path);
+    const served = healthRoutes(
+      createMetrics(),
+      async () => true,
+      () => "ok",
+    ).map((r) => r.path);
     const checked = /\/healthz\b/.exec(healthcheck)?.[0];
     expect(checked).toBe("/healthz");
     expect(served).toContain(checked);

@@ -30,6 +30,11 @@ export interface OutgoingMessage {
    * action go at once): a DM in the person's zone, a channel post in the team's.
    */
   workingHours?: boolean;
+  /**
+   * An answer to a person's request (`to` is that person): posted to the
+   * request's response_url while it takes posts (until `until`), as a DM after.
+   */
+  reply?: { url: string; until: Date };
 }
 
 /** The working hours and zone of a workspace, with the configured defaults filled in. */
@@ -82,6 +87,7 @@ export async function outboxRows(
       toUser: user !== null,
       message: m.content,
       notBefore,
+      ...(m.reply && user !== null ? { responseUrl: m.reply.url, responseUntil: m.reply.until } : {}),
     };
   });
 }
@@ -135,12 +141,24 @@ export class Outbox {
     return this.ctx.store.transaction((r) => r.outbox.claimDue(this.now, owner, leaseMs, limit));
   }
 
-  markSent(row: OutboxRecord, where: { channelId: string; messageTs: string }): Promise<void> {
+  /** Claims the row of `key` for `owner` if it is due and free. */
+  claimKey(teamId: string, key: string, owner: string, leaseMs: number): Promise<OutboxRecord | null> {
+    return this.ctx.store.read.outbox.claimKey(teamId, key, this.now, owner, leaseMs);
+  }
+
+  /** Records the send; `where` is the message it made (null for a reply through a response_url, which tells nothing). */
+  markSent(row: OutboxRecord, where: { channelId: string; messageTs: string } | null): Promise<void> {
     return this.ctx.store.read.outbox.markSent(row.id, row.revision, where, this.now);
   }
 
-  retryAt(row: OutboxRecord, at: Date, error: string): Promise<void> {
-    return this.ctx.store.read.outbox.retryAt(row.id, at, error);
+  /** Tries again at `at`; `inDoubt` when the failed attempt may have reached Slack (look before posting again). */
+  retryAt(row: OutboxRecord, at: Date, error: string, inDoubt = false): Promise<void> {
+    return this.ctx.store.read.outbox.retryAt(row.id, at, error, inDoubt);
+  }
+
+  /** A reply whose response_url no longer takes posts: it goes as a DM from now on. */
+  asDirectMessage(row: OutboxRecord, why: string): Promise<void> {
+    return this.ctx.store.read.outbox.dropResponseUrl(row.id, why, this.now);
   }
 
   fail(row: OutboxRecord, error: string): Promise<void> {

@@ -176,6 +176,9 @@ export interface NewOutboxRecord {
   message: unknown;
   /** not delivered before this instant */
   notBefore: Date;
+  /** a reply: posted to this response_url until `responseUntil`, a DM to `recipient` after */
+  responseUrl?: string;
+  responseUntil?: Date;
 }
 
 /** A row of the outbox, as a sender delivers it. */
@@ -195,6 +198,9 @@ export interface OutboxRecord {
   lastError: string | null;
   /** a send of it was cut off: Slack may show it already */
   inDoubt: boolean;
+  /** a reply: posted to this response_url until `responseUntil` (null: a DM or a channel post) */
+  responseUrl: string | null;
+  responseUntil: Date | null;
   channelId: string | null;
   messageTs: string | null;
   createdAt: Date;
@@ -227,4 +233,29 @@ export interface JobRunRecord {
   /** what the run did (counts, errors), plain JSON */
   detail: unknown;
   owner: string | null;
+}
+
+/** A slash command or interaction as it arrived, before it is handled. */
+export interface NewInboxRecord {
+  teamId: string;
+  userId: string;
+  /** command, block_actions, shortcut */
+  kind: string;
+  /** the HTTP request's signature (null in Socket Mode) */
+  signature: string | null;
+  /** the request's body as Bolt parsed it */
+  payload: unknown;
+  receivedAt: Date;
+}
+
+/** An open request of the inbox. */
+export interface InboxRecord {
+  id: number;
+  teamId: string;
+  userId: string;
+  kind: string;
+  payload: unknown;
+  receivedAt: Date;
+  /** attempts at handling it, this one included */
+  attempts: number;
 }

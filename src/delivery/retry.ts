@@ -85,3 +85,19 @@ export function afterFailure(
   }
   return { retry: true, at, reason };
 }
+
+/** Slack error codes answered after the work may have been done. */
+const AMBIGUOUS_PLATFORM_ERRORS = new Set(["internal_error", "fatal_error", "request_timeout", "service_unavailable"]);
+
+/**
+ * True when the failed call may have reached Slack and been done all the
+ * same (a 5xx, a lost connection, a timeout, an internal error): the next
+ * attempt looks before posting again, so a message never shows twice.
+ */
+export function ambiguous(f: Failure): boolean {
+  return (
+    f.kind === "network" ||
+    (f.kind === "http" && f.status >= 500) ||
+    (f.kind === "platform" && AMBIGUOUS_PLATFORM_ERRORS.has(f.error))
+  );
+}

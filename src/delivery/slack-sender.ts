@@ -20,16 +20,23 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { Outbox, OutboxRecord } from "../core/outbox.ts";
 import { deadOnThisMachine, processName } from "../platform/process.ts";
-import { afterFailure, DEFAULT_RETRY_POLICY, type Failure, type RetryPolicy } from "./retry.ts";
+import { postToResponseUrl, type ReplyBody } from "./response-url.ts";
+import { afterFailure, ambiguous, DEFAULT_RETRY_POLICY, type Failure, type RetryPolicy } from "./retry.ts";
 
 /** The metadata event type naming an outbox row on the messages it posts. */
 export const OUTBOX_EVENT = "rangekeeper_outbox";
 
-/** What an outbox row holds: a message as chat.postMessage takes it. */
+/** What an outbox row holds: a message as chat.postMessage takes it (a reply: as its response_url takes it). */
 const messageSchema = z.object({
   text: z.string().min(1),
   blocks: z.array(z.record(z.string(), z.unknown())).optional(),
+  response_type: z.enum(["ephemeral", "in_channel"]).optional(),
+  replace_original: z.boolean().optional(),
+  /** a DM shown first as an ephemeral message to the person in this channel (a DM if that fails) */
+  ephemeral_in: z.string().optional(),
 });
+
+type StoredMessage = z.infer<typeof messageSchema>;
 
 /**
  * The Web API client a sender needs: no retries and 429s rejected at once,
@@ -157,8 +164,13 @@ export class OutboxSender {
           const rows = await this.o.outbox.claimDue(this.owner, this.o.leaseMs, this.o.batch);
           if (rows.length === 0) break;
           for (const row of rows) {
-            if (Date.now() < this.pausedUntil) {
-              await this.o.outbox.retryAt(row, new Date(this.pausedUntil), row.lastError ?? "waiting out a rate limit");
+            if (!row.responseUrl && Date.now() < this.pausedUntil) {
+              await this.o.outbox.retryAt(
+                row,
+                new Date(this.pausedUntil),
+                row.lastError ?? "waiting out a rate limit",
+                row.inDoubt,
+              );
               continue;
             }
             const outcome = await this.deliver(row);
@@ -173,6 +185,28 @@ export class OutboxSender {
     return this.draining;
   }
 
+  /**
+   * Delivers the row of `key` now, in the caller's own time (an answer to
+   * someone's request is not queued behind other messages); when it fails,
+   * or another sender holds it, it stays in the outbox for the next attempt.
+   */
+  async deliverNow(teamId: string, key: string): Promise<"sent" | "retry" | "failed" | "queued"> {
+    if (!this.running) return "queued";
+    const row = await this.o.outbox.claimKey(teamId, key, this.owner, this.o.leaseMs);
+    if (!row) return "queued";
+    // A Web API rate limit holds Web API calls only: a reply to a response_url goes all the same.
+    if (!row.responseUrl && Date.now() < this.pausedUntil) {
+      await this.o.outbox.retryAt(
+        row,
+        new Date(this.pausedUntil),
+        row.lastError ?? "waiting out a rate limit",
+        row.inDoubt,
+      );
+      return "queued";
+    }
+    return this.deliver(row);
+  }
+
   private async deliver(row: OutboxRecord): Promise<"sent" | "retry" | "failed"> {
     const parsed = messageSchema.safeParse(row.message);
     if (!parsed.success) {
@@ -180,7 +214,22 @@ export class OutboxSender {
       this.o.onOutcome?.("failed", row, "malformed");
       return "failed";
     }
-    const message = parsed.data as { text: string; blocks?: never[] };
+    if (row.responseUrl) return this.deliverReply(row, row.responseUrl, parsed.data);
+    const { response_type: _type, replace_original: _replace, ephemeral_in: ephemeralIn, ...rest } = parsed.data;
+    const message = rest as { text: string; blocks?: never[] };
+    if (ephemeralIn && row.toUser && !row.inDoubt && !row.messageTs) {
+      try {
+        await this.o.client.chat.postEphemeral({ channel: ephemeralIn, user: row.recipient, ...message });
+        await this.o.outbox.markSent(row, null);
+        this.o.onOutcome?.("sent", row);
+        return "sent";
+      } catch (e) {
+        const failure = failureOf(e);
+        if (!failure) throw e;
+        // Not shown in that channel (the bot is not in it, it is gone): the DM below instead.
+        this.o.logger.debug({ key: row.key, failure }, "ephemeral message not shown; sending a DM instead");
+      }
+    }
     try {
       let where: { channelId: string; messageTs: string } | null = null;
       if (row.channelId && row.messageTs) {
@@ -214,7 +263,9 @@ export class OutboxSender {
         this.o.policy,
       );
       if (verdict.retry) {
-        await this.o.outbox.retryAt(row, verdict.at, verdict.reason);
+        // A post that may have landed is looked for before the next one (an update is the same either way).
+        const inDoubt = row.inDoubt || (!row.messageTs && ambiguous(failure));
+        await this.o.outbox.retryAt(row, verdict.at, verdict.reason, inDoubt);
         this.o.logger.warn({ key: row.key, reason: verdict.reason, at: verdict.at }, "message not delivered yet");
         this.o.onOutcome?.("retry", row, verdict.reason);
         return "retry";
@@ -224,6 +275,57 @@ export class OutboxSender {
       this.o.onOutcome?.("failed", row, verdict.reason);
       return "failed";
     }
+  }
+
+  /**
+   * A reply to someone's request, through its response_url while that takes
+   * posts; once it is spent (expired, used up, or failing past the policy)
+   * the row becomes a DM to the person. A post that may have landed is sent
+   * again as a replacement of the command's reply, so it never shows twice.
+   * A 429 here waits for its own Retry-After, in full, without pausing the
+   * Web API sends.
+   */
+  private async deliverReply(
+    row: OutboxRecord,
+    url: string,
+    message: StoredMessage,
+  ): Promise<"sent" | "retry" | "failed"> {
+    const now = this.o.clock();
+    const toDm = async (why: string) => {
+      await this.o.outbox.asDirectMessage(row, why);
+      this.o.logger.info({ key: row.key, why }, "reply goes as a DM");
+      this.again = true;
+      return "retry" as const;
+    };
+    if (row.responseUntil && now >= row.responseUntil) return toDm("the response_url has expired");
+    const body: ReplyBody =
+      row.inDoubt && message.replace_original === undefined ? { ...message, replace_original: true } : message;
+    const outcome = await postToResponseUrl(url, body);
+    if (outcome.ok) {
+      await this.o.outbox.markSent(row, null);
+      this.o.onOutcome?.("sent", row);
+      return "sent";
+    }
+    if (outcome.spent) return toDm(`the response_url answered HTTP ${outcome.status} ${outcome.body}`.trim());
+    const verdict = afterFailure(
+      outcome.failure,
+      { attempts: row.attempts, firstDueAt: row.notBefore, now, random: Math.random() },
+      this.o.policy,
+    );
+    if (!verdict.retry) {
+      if (outcome.failure.kind === "http" && outcome.failure.status < 500) {
+        await this.o.outbox.fail(row, `the response_url refused the reply: ${verdict.reason}`);
+        this.o.logger.error({ key: row.key, reason: verdict.reason }, "reply given up");
+        this.o.onOutcome?.("failed", row, verdict.reason);
+        return "failed";
+      }
+      return toDm(verdict.reason);
+    }
+    // Retries that would outlive the response_url go as a DM instead when it expires.
+    await this.o.outbox.retryAt(row, verdict.at, verdict.reason, row.inDoubt || ambiguous(outcome.failure));
+    this.o.logger.warn({ key: row.key, reason: verdict.reason, at: verdict.at }, "reply not delivered yet");
+    this.o.onOutcome?.("retry", row, verdict.reason);
+    return "retry";
   }
 
   /**

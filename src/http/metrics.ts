@@ -16,6 +16,12 @@ export interface Metrics {
   jobRuns: Counter<"job" | "outcome">;
   /** where the outbox gauge reads from */
   outboxBacklog?: () => Promise<number>;
+  /** requests received and not handled yet, read at each scrape (set `inboxBacklog` to enable) */
+  inboxOpen: Gauge;
+  /** requests refused before any listener: a timestamp out of window, a replay, another workspace, a forged form */
+  refused: Counter<"reason">;
+  /** where the inbox gauge reads from */
+  inboxBacklog?: () => Promise<number>;
 }
 
 export function createMetrics(): Metrics {
@@ -61,6 +67,20 @@ export function createMetrics(): Metrics {
       async collect() {
         if (metrics.outboxBacklog) this.set(await metrics.outboxBacklog().catch(() => Number.NaN));
       },
+    }),
+    inboxOpen: new Gauge({
+      name: "rangekeeper_inbox_open",
+      help: "Slash commands and clicks received (and acknowledged) but not handled yet",
+      registers: [registry],
+      async collect() {
+        if (metrics.inboxBacklog) this.set(await metrics.inboxBacklog().catch(() => Number.NaN));
+      },
+    }),
+    refused: new Counter({
+      name: "rangekeeper_requests_refused_total",
+      help: "Requests refused before any listener ran, by reason",
+      labelNames: ["reason"],
+      registers: [registry],
     }),
     jobRuns: new Counter({
       name: "rangekeeper_job_runs_total",

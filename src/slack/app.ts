@@ -11,14 +11,20 @@ import {
   LogLevel,
   SocketModeReceiver,
 } from "@slack/bolt";
+import { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import type { Ledger } from "../core/ledger/index.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
 import { healthRoutes } from "../http/routes.ts";
 import type { JobsControl } from "../jobs/control.ts";
+import { errorMessage, type Message } from "../ui/message.ts";
+import type { SlackIdentity } from "./identity.ts";
 import { InFlight } from "./in-flight.ts";
+import { RequestInbox } from "./inbox.ts";
 import { registerListeners } from "./listeners/index.ts";
 import type { Kickable } from "./notify.ts";
+import { MAX_BODY_BYTES, timestampGuard, workspaceGuard } from "./requests.ts";
+import { ViewSeal } from "./seal.ts";
 import { createServices, type Services } from "./services.ts";
 
 export interface SlackAppOptions {
@@ -39,6 +45,10 @@ export interface SlackAppOptions {
   jobs: JobsControl;
   /** what delivers the outbox: nudged when a message is written, drained by settle() */
   sender: Kickable & { drain(): Promise<unknown> };
+  /** who the bot is in Slack (auth.test): the one workspace whose requests are taken */
+  identity: SlackIdentity;
+  /** how often to look for requests a dead process left unfinished (default 5 s) */
+  inboxPollMs?: number;
 }
 
 export interface Rangekeeper {
@@ -46,6 +56,8 @@ export interface Rangekeeper {
   services: Services;
   /** the requests being handled now (acknowledged, listener not finished) */
   inFlight: InFlight;
+  /** requests written down before they are acked; handles those a dead process left */
+  inbox: RequestInbox;
   /** HTTP mode: listens on `port` (0 picks one) and returns the bound port. Socket Mode: connects. */
   start(port: number): Promise<number | null>;
   /**
@@ -54,7 +66,7 @@ export interface Rangekeeper {
    * most `graceMs`; returns what was still unfinished then (0 and 0 when
    * everything finished).
    */
-  stop(options?: { graceMs?: number }): Promise<{ requests: number; background: number }>;
+  stop(options?: { graceMs?: number }): Promise<{ requests: number; background: number; leftInInbox: number }>;
   /** Resolves when the background work started so far has finished and the messages it decided that are due were delivered. */
   settle(): Promise<void>;
 }
@@ -81,7 +93,7 @@ export function boltLogger(logger: Logger): BoltLogger {
 
 export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
   const metrics = o.metrics ?? createMetrics();
-  const routes: CustomRoute[] = healthRoutes(metrics, o.databaseHealthy);
+  const routes: CustomRoute[] = healthRoutes(metrics, o.databaseHealthy, () => o.identity.state);
   const logger = boltLogger(o.logger);
   const clientOptions = {
     ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}),
@@ -104,10 +116,37 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
       logger,
       processBeforeResponse: false,
       unhandledRequestTimeoutMillis: 3001,
+      bodyLimit: MAX_BODY_BYTES,
+      customPropertiesExtractor: (req) => {
+        const signature = req.headers["x-slack-signature"];
+        return typeof signature === "string" ? { signature } : {};
+      },
     });
+    receiver.requestListener = timestampGuard(receiver.requestListener, "/slack/events", o.logger, (reason) =>
+      metrics.refused.inc({ reason }),
+    );
   }
-  const app = new App({ token: o.botToken, receiver, logger, clientOptions, deferInitialization: false });
-  const services = createServices(o.ledger, app.client, o.logger, metrics, o.sender, o.jobs);
+  // The installation comes from auth.test, asked once at start-up (identity.ts), not by Bolt on every start.
+  const app = new App({
+    receiver,
+    logger,
+    clientOptions,
+    deferInitialization: false,
+    authorize: async () => {
+      const i = await o.identity.ready();
+      return { botToken: o.botToken, botId: i.botId, botUserId: i.botUserId, teamId: i.teamId };
+    },
+  });
+  const client = new WebClient(o.botToken, clientOptions);
+  const services = createServices(o.ledger, client, o.logger, metrics, o.sender, o.jobs, new ViewSeal(o.botToken));
+  const inbox = new RequestInbox(
+    o.ledger,
+    o.logger,
+    (teamId, userId, payload) => services.notifier.dm(teamId, userId, givenUpMessage(payload)).then(() => undefined),
+    () => metrics.refused.inc({ reason: "replay" }),
+  );
+  // Other workspaces' requests stop here, before anything touches the database.
+  app.use(workspaceGuard(o.identity, o.logger, (reason) => metrics.refused.inc({ reason })));
   // Observe when each request is fully handled (the ack goes out long before): stop() waits for them.
   const inFlight = new InFlight();
   app.use(async ({ next }) => {
@@ -118,6 +157,7 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
       inFlight.leave();
     }
   });
+  app.use(inbox.middleware());
   registerListeners(app, services);
   app.error(async (e) => {
     o.logger.error({ err: e }, "unhandled Bolt error");
@@ -127,14 +167,16 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
     app,
     services,
     inFlight,
+    inbox,
     async start(port: number) {
+      let bound: number | null = null;
       if (receiver instanceof HTTPReceiver) {
         const server = (await receiver.start(port)) as Server;
         const addr = server.address();
-        return typeof addr === "object" && addr ? addr.port : port;
-      }
-      await receiver.start();
-      return null;
+        bound = typeof addr === "object" && addr ? addr.port : port;
+      } else await receiver.start();
+      inbox.start(app, o.inboxPollMs ?? 5_000);
+      return bound;
     },
     async stop({ graceMs = DEFAULT_GRACE_MS } = {}) {
       const deadline = new Promise<"late">((r) => setTimeout(() => r("late"), graceMs).unref());
@@ -149,8 +191,10 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
         })(),
         deadline,
       ]);
-      if (finished === "done") return { requests: 0, background: 0 };
-      return { requests: inFlight.size, background: services.background.size };
+      // What is still unhandled now is left to the next start (or another replica).
+      const leftInInbox = await inbox.stop();
+      if (finished === "done") return { requests: 0, background: 0, leftInInbox };
+      return { requests: inFlight.size, background: services.background.size, leftInInbox };
     },
     async settle() {
       do {
@@ -159,4 +203,16 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
       } while (services.background.size > 0);
     },
   };
+}
+
+/** What a person is told when a request of theirs could not be finished however often it was tried. */
+function givenUpMessage(payload: unknown): Message {
+  const p = (typeof payload === "object" && payload !== null ? payload : {}) as { command?: unknown; text?: unknown };
+  const what =
+    typeof p.command === "string"
+      ? `\`${`${p.command} ${typeof p.text === "string" ? p.text : ""}`.trim().slice(0, 200)}\``
+      : "your last click";
+  return errorMessage(
+    `rangekeeper could not finish ${what}: it was interrupted several times. Nothing more will happen with it; check \`/mywork\` and try again.`,
+  );
 }

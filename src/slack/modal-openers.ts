@@ -29,13 +29,16 @@ import { type Services, todayOf } from "./services.ts";
 async function openThenLoad(
   s: Services,
   triggerId: string,
+  actor: Actor,
   title: string,
   m: ModalMetadata,
   load: () => Promise<ModalView>,
   mayUse?: () => Promise<unknown>,
 ): Promise<void> {
   await mayUse?.();
-  const opened = await s.client.views.open({ trigger_id: triggerId, view: loadingModal(title, m) });
+  // Sealed for this person: a submission of anything else is refused (seal.ts).
+  const seal = <V extends ModalView>(v: V) => s.seal.seal(v, actor.teamId, actor.userId);
+  const opened = await s.client.views.open({ trigger_id: triggerId, view: seal(loadingModal(title, m)) });
   const viewId = opened.view?.id;
   if (!viewId) throw new Error("views.open returned no view id");
   let view: ModalView;
@@ -44,7 +47,7 @@ async function openThenLoad(
   } catch (e) {
     view = noticeModal(title, errorReply(e, s.logger, `modal ${title}`));
   }
-  await s.client.views.update({ view_id: viewId, hash: opened.view?.hash, view });
+  await s.client.views.update({ view_id: viewId, hash: opened.view?.hash, view: seal(view) });
 }
 
 export async function claimModalFor(
@@ -68,12 +71,13 @@ export async function claimModalFor(
 }
 
 export const openClaimModal = (s: Services, triggerId: string, actor: Actor, m: ModalMetadata) =>
-  openThenLoad(s, triggerId, "Claim a range", m, () => claimModalFor(s, actor, null, m));
+  openThenLoad(s, triggerId, actor, "Claim a range", m, () => claimModalFor(s, actor, null, m));
 
 export const openProgressModal = (s: Services, triggerId: string, actor: Actor, m: ModalMetadata, ref?: string) =>
   openThenLoad(
     s,
     triggerId,
+    actor,
     "Update progress",
     m,
     async () => {
@@ -92,6 +96,7 @@ export const openDueProposalModal = (s: Services, triggerId: string, actor: Acto
   openThenLoad(
     s,
     triggerId,
+    actor,
     "Propose a new date",
     m,
     async () => dueProposalModal(await s.ledger.getAssignment(actor.teamId, ref), m),
@@ -108,6 +113,7 @@ export const openHandoffModal = (
   openThenLoad(
     s,
     triggerId,
+    actor,
     "Hand off a range",
     m,
     async () => {
@@ -128,6 +134,7 @@ export const openDecisionModal = (s: Services, triggerId: string, actor: Actor, 
   openThenLoad(
     s,
     triggerId,
+    actor,
     "Decide a handoff",
     m,
     async () => decisionModal(await s.ledger.handoffToDecide(actor, ref), m),
@@ -138,6 +145,7 @@ export const openReviewModal = (s: Services, triggerId: string, actor: Actor, re
   openThenLoad(
     s,
     triggerId,
+    actor,
     "Review",
     m,
     async () => {

@@ -8,9 +8,25 @@ import { randomUUID } from "node:crypto";
 import type { Ledger } from "../core/ledger/index.ts";
 import type { Message } from "../ui/message.ts";
 
-/** What the notifier needs of a sender: a nudge that something was written. */
+/** What the notifier needs of a sender: a nudge that something was written, or a row to deliver at once. */
 export interface Kickable {
   kick(): void;
+  deliverNow(teamId: string, key: string): Promise<unknown>;
+}
+
+/** Where a reply goes: the request's response_url while it takes posts, then a DM. */
+export interface ReplyRoute {
+  responseUrl: string;
+  /** when the response_url stops taking posts */
+  until: Date;
+}
+
+/** A reply as a response_url takes it. */
+export interface ReplyContent {
+  response_type?: "ephemeral" | "in_channel";
+  replace_original?: boolean;
+  text: string;
+  blocks?: unknown[];
 }
 
 export interface MessageKey {
@@ -27,9 +43,37 @@ export class Notifier {
     this.sender = sender;
   }
 
-  /** Sends a DM; with a key, only if no message with that key was decided before. Returns whether it was new. */
-  dm(teamId: string, userId: string, message: Message, key?: MessageKey): Promise<boolean> {
-    return this.enqueue(teamId, { user: userId }, message, key ?? { key: `dm:${randomUUID()}`, kind: "dm" });
+  /**
+   * Sends a DM; with a key, only if no message with that key was decided
+   * before. With `ephemeralIn`, it is shown as an ephemeral message in that
+   * channel instead, when Slack lets it. Returns whether it was new.
+   */
+  dm(
+    teamId: string,
+    userId: string,
+    message: Message,
+    key?: MessageKey,
+    ephemeralIn?: string | null,
+  ): Promise<boolean> {
+    const content = ephemeralIn ? { ...message, ephemeral_in: ephemeralIn } : message;
+    return this.enqueue(teamId, { user: userId }, content, key ?? { key: `dm:${randomUUID()}`, kind: "dm" });
+  }
+
+  /** Delivers the message of `key` now, rather than when the sender next looks. */
+  async deliverNow(teamId: string, key: string): Promise<void> {
+    await this.sender.deliverNow(teamId, key);
+  }
+
+  /**
+   * Answers someone's request (a slash command, a click) through the outbox,
+   * delivered at once: once per key, so a request handled again after a
+   * restart does not answer twice.
+   */
+  async reply(teamId: string, userId: string, route: ReplyRoute, content: ReplyContent, key: string): Promise<void> {
+    const written = await this.ledger.outbox.enqueue(teamId, [
+      { key, kind: "reply", to: { user: userId }, content, reply: { url: route.responseUrl, until: route.until } },
+    ]);
+    if (written.length) await this.sender.deliverNow(teamId, key);
   }
 
   /** Posts in a channel; with a key, only once. */
@@ -40,7 +84,7 @@ export class Notifier {
   private async enqueue(
     teamId: string,
     to: { user: string } | { channel: string },
-    message: Message,
+    message: Message | (Message & { ephemeral_in: string }),
     key: MessageKey,
   ): Promise<boolean> {
     const written = await this.ledger.outbox.enqueue(teamId, [{ ...key, to, content: message }]);

@@ -7,6 +7,7 @@ import type { Metrics } from "../http/metrics.ts";
 import type { JobsControl } from "../jobs/control.ts";
 import { HomePublisher } from "./home-publisher.ts";
 import { type Kickable, Notifier } from "./notify.ts";
+import type { ViewSeal } from "./seal.ts";
 import { UserDirectory } from "./users.ts";
 import { WorkQueue } from "./work-queue.ts";
 
@@ -25,6 +26,8 @@ export interface Services {
   jobs: JobsControl;
   /** background work started by listeners after their reply (tests await it) */
   background: BackgroundTasks;
+  /** seals what a modal remembers, so that only views this bot opened are taken back */
+  seal: ViewSeal;
 }
 
 /**
@@ -41,6 +44,7 @@ export function createServices(
   metrics: Metrics,
   sender: Kickable,
   jobs: JobsControl,
+  seal: ViewSeal,
 ): Services {
   const users = new UserDirectory(client, ledger, logger);
   const notifier = new Notifier(ledger, sender);
@@ -56,6 +60,7 @@ export function createServices(
     metrics,
     background,
     jobs,
+    seal,
     work: new WorkQueue(COMMANDS_AT_ONCE),
   };
 }

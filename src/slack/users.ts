@@ -5,7 +5,9 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
+import { invalid } from "../core/errors.ts";
 import type { Ledger } from "../core/ledger/index.ts";
+import { isPlatformError } from "./reply.ts";
 
 export interface SlackUser {
   id: string;
@@ -51,7 +53,18 @@ export class UserDirectory {
   /** Display names of users (their id when Slack does not say), for text where mentions do not render. */
   async names(teamId: string, userIds: readonly string[]): Promise<Map<string, string>> {
     return new Map(
-      await Promise.all(userIds.map(async (id) => [id, (await this.get(teamId, id)).displayName] as const)),
+      await Promise.all(
+        userIds.map(
+          async (id) =>
+            [
+              id,
+              await this.get(teamId, id).then(
+                (u) => u.displayName,
+                () => id,
+              ),
+            ] as const,
+        ),
+      ),
     );
   }
 
@@ -79,6 +92,11 @@ export class UserDirectory {
         });
       return user;
     } catch (e) {
+      // A user Slack does not know is not a member of anything here: refused before anything is written.
+      if (isPlatformError(e) && (e.data.error === "user_not_found" || e.data.error === "user_not_visible"))
+        throw invalid(
+          `Slack does not know the user ${userId.slice(0, 20)} in this workspace, so rangekeeper cannot act for them`,
+        );
       // Without users.info the user is treated as an ordinary member; not cached, so the next call retries.
       this.logger.warn({ err: e, userId }, "users.info failed");
       return { id: userId, displayName: userId, timezone: null, isAdmin: false, isBot: false };

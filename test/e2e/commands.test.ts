@@ -13,6 +13,7 @@ import {
   forgeClick,
   IDS,
   idOf,
+  metadataOf,
   refIn,
   TEAM,
   uniqueSlug,
@@ -479,7 +480,7 @@ describe("/review", () => {
     expect(res.status).toBe(200);
     const modal = await reviewer.waitForModal((v) => v.callback_id === "review_modal");
     expect(blockText(modal.blocks)).toContain(`*${ref}* · Test ${slug} 1–10 by <@${IDS.bob}> · round 1`);
-    expect(JSON.parse(modal.private_metadata)).toMatchObject({ channelId: CHANNEL, ref: `R${review.id}` });
+    expect(metadataOf(modal)).toMatchObject({ channelId: CHANNEL, ref: `R${review.id}` });
     await reviewer.closeView();
 
     const annotator = await ask(h.bob, "/review", ref);

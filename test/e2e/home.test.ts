@@ -13,6 +13,7 @@ import {
   buttons,
   IDS,
   idOf,
+  metadataOf,
   refIn,
   TEAM,
   uniqueSlug,
@@ -114,7 +115,7 @@ describe("App Home", () => {
     await openHome(h.rev);
     await h.rev.click("claim.open", { home: true });
     const form = await h.rev.waitForModal((v) => v.callback_id === "claim_modal");
-    expect(JSON.parse(form.private_metadata)).toMatchObject({ channelId: null });
+    expect(metadataOf(form)).toMatchObject({ channelId: null });
     await h.rev.select("claim.dataset", slug, { viewId: form.id });
     const chosen = await h.rev.waitForModal((v) => blockText(v.blocks).includes("Next free"));
     const sub = await h.rev.submit(chosen.id, { range: "11-20" });

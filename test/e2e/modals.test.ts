@@ -15,6 +15,7 @@ import {
   CHANNEL,
   IDS,
   idOf,
+  metadataOf,
   refIn,
   TEAM,
   uniqueSlug,
@@ -58,14 +59,14 @@ describe("claim modal", () => {
     const form = await h.ana.waitForModal((v) => v.callback_id === "claim_modal");
     const update = await h.slack.waitFor("views.update", (c) => c.args.view_id === form.id, { since: mark });
     expect(update.response.ok).toBe(true);
-    expect(JSON.parse(form.private_metadata)).toMatchObject({ channelId: CHANNEL });
+    expect(metadataOf(form)).toMatchObject({ channelId: CHANNEL });
     expect(form.submit).toMatchObject({ text: "Claim" });
 
     // choosing the dataset shows its next free range
     await h.ana.select("claim.dataset", slug, { viewId: form.id });
     const chosen = await h.ana.waitForModal((v) => blockText(v.blocks).includes("Next free"));
     expect(blockText(chosen.blocks)).toContain("Next free: *31–130* (100 items) · 770 of 800 free");
-    expect(JSON.parse(chosen.private_metadata)).toEqual({ channelId: CHANNEL, ref: slug });
+    expect(metadataOf(chosen)).toEqual({ channelId: CHANNEL, ref: slug });
 
     const sub = await h.ana.submit(chosen.id, { range: "200-249", due: "2030-01-31", note: "via the form" });
     expect(sub.status).toBe(200);
@@ -154,7 +155,7 @@ describe("claim shortcut", () => {
     const res = await h.bob.shortcut("claim_shortcut");
     expect(res.status).toBe(200);
     const form = await h.bob.waitForModal((v) => v.callback_id === "claim_modal");
-    expect(JSON.parse(form.private_metadata)).toMatchObject({ channelId: null });
+    expect(metadataOf(form)).toMatchObject({ channelId: null });
     await h.bob.select("claim.dataset", slug, { viewId: form.id });
     const chosen = await h.bob.waitForModal((v) => blockText(v.blocks).includes("Next free"));
     expect((await h.bob.submit(chosen.id, { range: "5-9" })).closed).toBe(true);
@@ -307,7 +308,7 @@ describe("decision modal", () => {
     await h.lead2.click("handoff.decide", { channel: h.lead2.dmChannel, messageTs: dm.ts });
     const form = await h.lead2.waitForModal((v) => v.callback_id === "handoff_decision_modal");
     expect(form.title).toMatchObject({ text: `Decide ${hRef}` });
-    expect(JSON.parse(form.private_metadata)).toMatchObject({ ref: hRef });
+    expect(metadataOf(form)).toMatchObject({ ref: hRef });
     expect(blockText(form.blocks)).toContain(`<@${IDS.ana}> asks to hand *${ref}* items 81–100 to <@${IDS.bob}>.`);
 
     // approving "to" the current owner is refused on the recipient field
@@ -417,7 +418,7 @@ describe("review modal", () => {
     const dm2 = await reviewer.waitForDm((m) => m.text.includes(ref) && blockText(m.blocks).includes("round 2"));
     await reviewer.click("review.open", { channel: reviewer.dmChannel, messageTs: dm2.ts });
     const form2 = await reviewer.waitForModal(
-      (v) => v.callback_id === "review_modal" && JSON.parse(v.private_metadata).ref === `R${round2.id}`,
+      (v) => v.callback_id === "review_modal" && metadataOf(v).ref === `R${round2.id}`,
     );
     const accept = await reviewer.submit(form2.id, { verdict: "accept" });
     expect(accept.closed).toBe(true);

@@ -22,7 +22,7 @@ describe("stopping", () => {
     h.slack.failNext("chat.postMessage", { delayMs: 300 });
     const { text } = await ask(h.lead, "/ledger", `assign ${slug} 1-10 <@${IDS.ana}>`);
     const ref = refIn(text);
-    expect(await h.rk.stop({ graceMs: 10_000 })).toEqual({ requests: 0, background: 0 });
+    expect(await h.rk.stop({ graceMs: 10_000 })).toEqual({ requests: 0, background: 0, leftInInbox: 0 });
     expect(await h.running.sender.stop(10_000)).toBe(0);
     const row = await h.prisma.notification.findUnique({ where: { teamId_dedupeKey: assignedKey(ref) } });
     expect(row).toMatchObject({ status: "SENT", attempts: 0 });

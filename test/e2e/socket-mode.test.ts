@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_JOB_CRONS } from "../../src/config/env.ts";
 import { Ledger } from "../../src/core/ledger/index.ts";
 import { Store } from "../../src/db/store.ts";
-import { OutboxSender } from "../../src/delivery/slack-sender.ts";
+import { OutboxSender, outboxClient } from "../../src/delivery/slack-sender.ts";
 import { JobsControl } from "../../src/jobs/control.ts";
 import { createRangekeeper, type Rangekeeper } from "../../src/slack/app.ts";
+import { SlackIdentity } from "../../src/slack/identity.ts";
 import { createTestDatabase } from "../support/db.ts";
 
 const TEAM = "T0SOCKET";
@@ -19,6 +20,7 @@ const FIRST_REPLIES = { timeoutMs: 30_000 };
 let slack: Standin;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let rk: Rangekeeper;
+let sender: OutboxSender;
 let healthPort: number;
 
 const freePort = () =>
@@ -34,7 +36,15 @@ beforeAll(async () => {
   db = await createTestDatabase();
   const ledger = new Ledger(new Store(db.prisma), { bootstrapAdmins: ["U0SOCKADA"] });
   healthPort = await freePort();
+  const identity = new SlackIdentity(outboxClient(slack.botToken, slack.apiUrl), pino({ level: "silent" }));
+  expect(await identity.check()).toBe(true);
+  sender = new OutboxSender({
+    client: new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+    outbox: ledger.outbox,
+    logger: pino({ level: "silent" }),
+  });
   rk = createRangekeeper({
+    identity,
     botToken: slack.botToken,
     appToken: slack.appToken,
     apiUrl: slack.apiUrl,
@@ -44,18 +54,16 @@ beforeAll(async () => {
     databaseHealthy: async () => true,
     retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 50 },
     jobs: new JobsControl({ ledger, logger: pino({ level: "silent" }) }, DEFAULT_JOB_CRONS, false),
-    sender: new OutboxSender({
-      client: new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
-      outbox: ledger.outbox,
-      logger: pino({ level: "silent" }),
-    }),
+    sender,
   });
   expect(await rk.start(0)).toBeNull();
+  sender.start();
   await slack.waitForSocket();
 });
 
 afterAll(async () => {
   await rk?.stop();
+  await sender?.stop();
   await slack?.close();
   await db?.dispose();
 });

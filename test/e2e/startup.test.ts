@@ -6,20 +6,21 @@
  * across a restart, and stops cleanly when npm or the bot gets SIGTERM or
  * SIGINT, leaving no process behind.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Standin, startStandin } from "@rangekeeper/slack-standin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const REPO = resolve(".");
+import { alive, BotProcesses, freePort } from "../support/bot-process.ts";
 
 /** The first requests after a start warm everything up; on a loaded machine they may take longer than the stand-in's default wait. */
 const FIRST_REPLIES = { timeoutMs: 30_000 };
 
+const REPO = resolve(".");
+
 let slack: Standin;
-const started: ChildProcessWithoutNullStreams[] = [];
+const bots = new BotProcesses();
+const run = (env: Record<string, string>, cwd = dir) => bots.run(env, cwd);
 let dir: string;
 
 beforeAll(async () => {
@@ -27,88 +28,13 @@ beforeAll(async () => {
     signingSecret: "0123456789abcdef0123456789abcdef",
     users: [{ id: "U0ADMIN1", name: "ada", real_name: "Ada Admin", tz: "Europe/Berlin" }],
   });
-  dir = projectDir(); // so ./data is the test's
+  dir = bots.projectDir(); // so ./data is the test's
 });
 afterAll(async () => {
-  // A test that failed midway may have left a bot running: end every process group it started.
-  for (const child of started) {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
+  bots.killAll();
   await slack?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-interface Running {
-  /** the npm process */
-  child: ChildProcessWithoutNullStreams;
-  port: number;
-  output: () => string;
-  exited: Promise<number | null>;
-  /** resolves with the bot's own process id once it logged that it runs */
-  ready: Promise<number>;
-}
-
-/** A directory of its own for `npm start`: the project's package.json, its code and its node_modules. */
-function projectDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "rk-start-"));
-  copyFileSync(join(REPO, "package.json"), join(d, "package.json"));
-  for (const entry of ["src", "prisma", "node_modules"]) symlinkSync(join(REPO, entry), join(d, entry));
-  return d;
-}
-
-/** `npm start` in the test's directory, with only `env` (and PATH, HOME) in its environment. */
-function run(env: Record<string, string>, cwd = dir): Running {
-  const child = spawn("npm", ["start", "--silent"], {
-    cwd,
-    detached: true, // a process group of its own, so a failed test can end it all (see afterAll)
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-  });
-  started.push(child);
-  let out = "";
-  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
-  const port = Number(env.PORT ?? 3000);
-  const ready = new Promise<number>((res, rej) => {
-    const timer = setInterval(() => {
-      const line = out.split("\n").find((l) => l.includes("rangekeeper is running"));
-      if (line) {
-        clearInterval(timer);
-        res((JSON.parse(line) as { pid: number }).pid);
-      }
-    }, 50);
-    void exited.then((code) => {
-      clearInterval(timer);
-      rej(new Error(`exited ${code} before it was ready:\n${out}`));
-    });
-  });
-  ready.catch(() => undefined); // awaited by the tests that expect a start
-  return { child, port, output: () => out, exited, ready };
-}
-
-/** True while a process with this id exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((r) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => r(p));
-    });
-  });
-}
 
 describe("npm start", () => {
   it("refuses a bad configuration with one line per problem and exit code 2", async () => {
@@ -118,6 +44,20 @@ describe("npm start", () => {
     expect(r.output()).toContain("  - SLACK_BOT_TOKEN must be a bot token starting with xoxb-");
     expect(r.output()).toContain("  - DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin");
     expect(r.output()).toContain("  - SLACK_SIGNING_SECRET is missing");
+  });
+
+  it("a token Slack refuses ends start-up with one line naming the variable and Slack's answer, and exit code 2", async () => {
+    slack.failNext("auth.test", { error: "invalid_auth" });
+    const r = run({
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(await freePort()),
+    });
+    expect(await r.exited).toBe(2);
+    expect(r.output().trim().split("\n")).toEqual([
+      "SLACK_BOT_TOKEN was refused by Slack (auth.test answered invalid_auth); check the token and start again",
+    ]);
   });
 
   // Two real starts, the first on a fresh data directory: minutes on a loaded machine, not seconds.
@@ -140,7 +80,7 @@ describe("npm start", () => {
     slack.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok", database: "ok" });
+    expect(await health.json()).toEqual({ status: "ok", ready: true, database: "ok", slack: "ok" });
     const ada = slack.as("U0ADMIN1");
     const added = await (await ada.command("/ledger", "dataset add cats 500 Cat photos")).reply(FIRST_REPLIES);
     expect(added.text).toContain("Added dataset *cats*");
@@ -172,7 +112,7 @@ describe("npm start", () => {
   it("stops cleanly when signalled while it starts, and starts again on the same data", {
     timeout: 180_000,
   }, async () => {
-    const own = projectDir();
+    const own = bots.projectDir();
     try {
       const env = {
         SLACK_BOT_TOKEN: slack.botToken,

@@ -17,7 +17,7 @@ import {
 } from "../support/app.ts";
 
 let h: AppHarness;
-useApp((started) => (h = started), { expectedErrors: ["could not answer a slash command"] });
+useApp((started) => (h = started));
 
 async function counts(slug: string) {
   const d = await h.ledger.getDataset(TEAM, slug);
@@ -62,7 +62,7 @@ describe("the request URL", () => {
 });
 
 describe("retried deliveries change nothing twice", () => {
-  it("a slash command retried with the same trigger id (after a timeout, and concurrently)", async () => {
+  it("a slash command retried with the same trigger id (after a timeout, and concurrently): one change, one answer", async () => {
     const slug = await h.dataset(uniqueSlug("retry-cmd"), 500);
     const created = await counts(slug);
     const res = await h.ana.command("/claim", `${slug} 1-100`);
@@ -74,10 +74,10 @@ describe("retried deliveries change nothing twice", () => {
 
     const retry = await h.slack.driver.deliver("command", res.payload, { retryNum: 1, retryReason: "http_timeout" });
     expect(retry.status).toBe(200);
-    const second = await res.reply({ index: 1 });
-    expect(second.text).toBe(first.text);
-    expect(blockText(second.blocks)).toContain(`You hold *${ref}*`);
     await h.settle();
+    // The retry is the same request: the answer already shown is not shown again.
+    expect(res.replies().map((r) => r.text)).toEqual([first.text]);
+    expect(blockText(first.blocks)).toContain(`You hold *${ref}*`);
     expect(await counts(slug)).toEqual(after1);
 
     // Slack's first delivery and its retry arriving together
@@ -88,10 +88,8 @@ describe("retried deliveries change nothing twice", () => {
       h.slack.driver.deliver("command", res2.payload, { retryNum: 2, retryReason: "http_timeout" }),
     ]);
     expect(both.map((r) => r.status)).toEqual([200, 200]);
-    await res2.reply({ index: 2 });
-    const texts = res2.replies().map((r) => r.text);
-    expect(new Set(texts).size).toBe(1);
     await h.settle();
+    expect(res2.replies()).toHaveLength(1);
     expect(await counts(slug)).toMatchObject({ assignments: 2, audit: created.audit + 2 });
   });
 
@@ -113,10 +111,8 @@ describe("retried deliveries change nothing twice", () => {
       retryReason: "http_timeout",
     });
     expect(retry.status).toBe(200);
-    const second = await click.reply({ index: 1 });
-    expect(blockText(second.blocks)).toContain(`*${ref}* is in progress.`);
-    expect(second.text).not.toMatch(/can't start/);
     await h.settle();
+    expect(click.replies()).toHaveLength(1);
     expect(await counts(slug)).toEqual(before);
     const starts = await h.prisma.auditEvent.count({ where: { assignmentId: idOf(ref), action: "assignment.start" } });
     expect(starts).toBe(1);
@@ -159,9 +155,8 @@ describe("retried deliveries change nothing twice", () => {
       retryReason: "http_timeout",
     });
     expect(retry.status).toBe(200);
-    const second = await click.reply({ index: 1 });
-    expect(second.text).toBe(`${hRef} approved`);
     await h.settle();
+    expect(click.replies().map((r) => r.text)).toEqual([`${hRef} approved`]);
     expect(await counts(slug)).toEqual(before);
     expect(h.slack.calls("chat.postMessage").length).toBe(dmsBefore);
     expect(
@@ -307,15 +302,15 @@ describe("Web API failures during a reply are retried", () => {
     expect((await counts(slug)).assignments).toBe(1);
   });
 
-  it("a response_url that refuses for good gets no false 'nothing was changed' after a change", async () => {
+  it("a response_url that refuses for good: the answer to the change comes by DM, and no false 'nothing was changed'", async () => {
     const slug = await h.dataset(uniqueSlug("respond-gone"), 100);
     h.slack.failNext("response_url", { status: 404, body: "used_url" });
-    const logged = h.logs.length;
     const res = await h.ana.command("/claim", `${slug} 1-10`);
-    await h.slack.waitUntil(() =>
-      h.logs.slice(logged).some((l) => l.msg === "could not answer a slash command") ? true : undefined,
-    );
-    expect(res.replies()).toEqual([]);
+    const dm = await h.ana.waitForDm((m) => m.text.includes("A") && blockText(m.blocks).includes("You hold"), 5_000);
+    await h.settle();
+    expect(res.replies().filter((r) => !r.error)).toEqual([]);
+    expect(h.slack.messages(h.ana.dmChannel).filter((m) => m.text.includes("nothing was changed"))).toEqual([]);
+    expect(dm.text).toMatch(/A\d+/);
     expect((await counts(slug)).assignments).toBe(1);
   });
 
@@ -339,7 +334,7 @@ describe("operational endpoints", () => {
     const res = await fetch(`${h.baseUrl}/healthz`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/json");
-    expect(await res.json()).toEqual({ status: "ok", database: "ok" });
+    expect(await res.json()).toEqual({ status: "ok", ready: true, database: "ok", slack: "ok" });
   });
 
   it("GET /metrics serves Prometheus text with request counters", async () => {
@@ -365,13 +360,13 @@ describe("operational endpoints", () => {
       h.setDatabaseHealth(async () => false);
       const res = await fetch(`${h.baseUrl}/healthz`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ status: "degraded", database: "unreachable" });
+      expect(await res.json()).toEqual({ status: "degraded", ready: false, database: "unreachable", slack: "ok" });
       h.setDatabaseHealth(async () => {
         throw new Error("connection refused");
       });
       const res2 = await fetch(`${h.baseUrl}/healthz`);
       expect(res2.status).toBe(503);
-      expect(await res2.json()).toEqual({ status: "degraded", database: "unreachable" });
+      expect(await res2.json()).toEqual({ status: "degraded", ready: false, database: "unreachable", slack: "ok" });
     } finally {
       h.setDatabaseHealth(null);
     }

@@ -41,6 +41,7 @@ const EVENT_SCOPES: Record<string, string[]> = {
 /** Scopes each Web API method the code calls needs (Slack's method reference). */
 const METHOD_SCOPES: Record<string, string[]> = {
   "chat.postMessage": ["chat:write"],
+  "auth.test": [],
   "chat.postEphemeral": ["chat:write"],
   "chat.update": ["chat:write"],
   "conversations.open": ["im:write"],

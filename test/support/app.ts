@@ -387,3 +387,11 @@ export function useApp(onStart: (h: AppHarness) => void, o: UseAppOptions = {}):
     if (h) expect(h.logs.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual(o.expectedErrors ?? []);
   });
 }
+
+/** What a modal opened by the bot remembers: its private_metadata without the seal (src/slack/seal.ts). */
+export function metadataOf(view: { private_metadata?: string }): Record<string, unknown> {
+  const raw = view.private_metadata ?? "";
+  const at = raw.lastIndexOf("~");
+  if (at < 0) throw new Error(`the view's metadata is not sealed: ${raw}`);
+  return JSON.parse(raw.slice(0, at)) as Record<string, unknown>;
+}

@@ -1,4 +1,5 @@
 import type { Store } from "../../db/store.ts";
+import { Inbox } from "../inbox.ts";
 import { checkSuggestedMove, type ImbalanceRender, runImbalance } from "../jobs/imbalance.ts";
 import { type OverdueRender, runOverdue } from "../jobs/overdue.ts";
 import { JobRuns } from "../jobs/runs.ts";
@@ -36,6 +37,8 @@ export class Ledger {
   readonly outbox: Outbox;
   /** runs of scheduled jobs, one per slot across replicas */
   readonly jobRuns: JobRuns;
+  /** requests written down before they are acknowledged, until handled */
+  readonly inbox: Inbox;
 
   constructor(store: Store, config: Partial<LedgerConfig> = {}) {
     this.ctx = {
@@ -49,6 +52,7 @@ export class Ledger {
     };
     this.outbox = new Outbox(this.ctx);
     this.jobRuns = new JobRuns(this.ctx);
+    this.inbox = new Inbox(this.ctx);
   }
 
   get config(): LedgerConfig {

@@ -9,6 +9,7 @@ import type { Client } from "./client.ts";
 import { DatasetRepository } from "./datasets.ts";
 import { HandoffRepository } from "./handoffs.ts";
 import { IdempotencyRepository } from "./idempotency.ts";
+import { InboxRepository } from "./inbox.ts";
 import { JobRunRepository } from "./job-runs.ts";
 import { MemberRepository } from "./members.ts";
 import { OutboxRepository } from "./outbox.ts";
@@ -25,6 +26,7 @@ export interface Repositories {
   audit: AuditRepository;
   outbox: OutboxRepository;
   idempotency: IdempotencyRepository;
+  inbox: InboxRepository;
   jobRuns: JobRunRepository;
   announcements: AnnouncementRepository;
 }
@@ -40,6 +42,7 @@ export function repositories(db: Client): Repositories {
     audit: new AuditRepository(db),
     outbox: new OutboxRepository(db),
     idempotency: new IdempotencyRepository(db),
+    inbox: new InboxRepository(db),
     jobRuns: new JobRunRepository(db),
     announcements: new AnnouncementRepository(db),
   };

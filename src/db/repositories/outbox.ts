@@ -27,6 +27,8 @@ const record = (r: Row): OutboxRecord => ({
   attempts: r.attempts,
   lastError: r.lastError,
   inDoubt: r.inDoubt,
+  responseUrl: r.responseUrl,
+  responseUntil: r.responseUntil,
   channelId: r.channelId,
   messageTs: r.messageTs,
   createdAt: r.createdAt,
@@ -53,6 +55,8 @@ export class OutboxRepository {
         toUser: r.toUser,
         message: toJson(r.message),
         notBefore: r.notBefore,
+        responseUrl: r.responseUrl ?? null,
+        responseUntil: r.responseUntil ?? null,
         nextAttemptAt: now,
         createdAt: now,
       })),
@@ -148,6 +152,21 @@ export class OutboxRepository {
     return rows.map(record);
   }
 
+  /** Claims one row by its key, if it is due now and nobody holds it (the request that wrote it delivers it at once). */
+  async claimKey(teamId: string, key: string, now: Date, owner: string, leaseMs: number): Promise<OutboxRecord | null> {
+    const until = new Date(now.getTime() + leaseMs);
+    const ids = await this.db.$queryRaw<{ id: number }[]>`
+      UPDATE "Notification"
+      SET "status" = 'SENDING', "leaseUntil" = ${until}, "leasedBy" = ${owner}
+      WHERE "teamId" = ${teamId} AND "dedupeKey" = ${key}
+        AND "status" = 'PENDING' AND "nextAttemptAt" <= ${now} AND "notBefore" <= ${now}
+      RETURNING "id"`;
+    const id = ids[0]?.id;
+    if (id === undefined) return null;
+    const row = await this.db.notification.findUnique({ where: { id } });
+    return row ? record(row) : null;
+  }
+
   /**
    * Records that revision `revision` of row `id` landed at `where`. When the
    * content changed meanwhile, the row stays pending so the newer content
@@ -156,12 +175,12 @@ export class OutboxRepository {
   async markSent(
     id: number,
     revision: number,
-    where: { channelId: string; messageTs: string },
+    where: { channelId: string; messageTs: string } | null,
     now: Date,
   ): Promise<void> {
     const done = {
-      channelId: where.channelId,
-      messageTs: where.messageTs,
+      channelId: where?.channelId ?? null,
+      messageTs: where?.messageTs ?? null,
       leaseUntil: null,
       leasedBy: null,
       inDoubt: false,
@@ -178,7 +197,7 @@ export class OutboxRepository {
   }
 
   /** A failed attempt to try again at `at`. */
-  async retryAt(id: number, at: Date, error: string): Promise<void> {
+  async retryAt(id: number, at: Date, error: string, inDoubt: boolean): Promise<void> {
     await this.db.notification.update({
       where: { id },
       data: {
@@ -186,6 +205,22 @@ export class OutboxRepository {
         nextAttemptAt: at,
         attempts: { increment: 1 },
         lastError: error,
+        leaseUntil: null,
+        leasedBy: null,
+        inDoubt,
+      },
+    });
+  }
+
+  /** A reply whose response_url is spent: due at once, as a DM (a fresh send, nothing of it reached Slack's DM). */
+  async dropResponseUrl(id: number, why: string, now: Date): Promise<void> {
+    await this.db.notification.update({
+      where: { id },
+      data: {
+        status: "PENDING",
+        responseUrl: null,
+        nextAttemptAt: now,
+        lastError: why,
         leaseUntil: null,
         leasedBy: null,
         inDoubt: false,

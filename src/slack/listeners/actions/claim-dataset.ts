@@ -15,9 +15,14 @@ export const claimDatasetAction =
     if (!view || !teamId) return;
     const slug = action.selected_option?.value ?? null;
     const actor = await actorOf(s, teamId, body.user.id);
-    const next: ModalView = await claimModalFor(s, actor, slug, readMetadata(view.private_metadata));
+    const metadata = s.seal.open(view.private_metadata, teamId, body.user.id, view.callback_id);
+    if (metadata === null) {
+      s.logger.warn({ team: teamId }, "ignored a choice in a form rangekeeper did not open for this person");
+      return;
+    }
+    const next: ModalView = await claimModalFor(s, actor, slug, readMetadata(metadata));
     try {
-      await s.client.views.update({ view_id: view.id, hash: view.hash, view: next });
+      await s.client.views.update({ view_id: view.id, hash: view.hash, view: s.seal.seal(next, teamId, body.user.id) });
     } catch (e) {
       // The person closed the form, or changed it again, while this answer was on its way: nothing to show.
       if (isPlatformError(e) && (e.data.error === "not_found" || e.data.error === "hash_conflict")) {

@@ -10,9 +10,10 @@ import { invalid } from "../../../core/errors.ts";
 import type { Actor } from "../../../core/types.ts";
 import type { Message } from "../../../ui/message.ts";
 import type { ModalMetadata } from "../../../ui/modals.ts";
+import { replyRoute, requestFacts } from "../../inbox.ts";
 import { showNotice } from "../../modal-openers.ts";
+import type { ReplyContent } from "../../notify.ts";
 import { errorReply } from "../../reply.ts";
-import { postResponse, ResponseUrlError } from "../../respond.ts";
 import { actorOf, type Services } from "../../services.ts";
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -30,7 +31,7 @@ export interface ButtonContext {
   /** the button's value, checked against the expected shape */
   value: string;
   triggerId: string;
-  /** one click = one change, even if the request is delivered twice */
+  /** one click = one change, even if the request is handled twice */
   key: string;
   /** where a modal opened from this button should answer */
   metadata: ModalMetadata;
@@ -52,20 +53,37 @@ export function buttonAction(
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     const { body, action } = args;
+    const facts = requestFacts(args.context);
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const key = `act:${body.user.id}:${body.trigger_id}`;
+    // Answers are keyed by the request it answers (a redelivery is answered once), or by its inbox row without a trigger id.
+    const replyKey = body.trigger_id ? key : facts.requestId;
     const responseUrl = body.container?.type !== "view" ? body.response_url : undefined;
+    let replies = 0;
+    // Answers go through the outbox to the click's response_url (a DM once it has expired).
+    const respond = async (content: ReplyContent) => {
+      replies += 1;
+      await s.notifier.reply(
+        teamId,
+        body.user.id,
+        replyRoute(responseUrl ?? "", facts),
+        content,
+        `reply:${replyKey}:${replies}`,
+      );
+    };
     const tell = async (m: Message) => {
       if (responseUrl)
-        await postResponse(responseUrl, {
-          response_type: "ephemeral",
-          replace_original: false,
-          text: m.text,
-          blocks: m.blocks,
-        });
+        await respond({ response_type: "ephemeral", replace_original: false, text: m.text, blocks: m.blocks });
+      // A click handled again after a restart has no trigger left to open a notice with.
+      else if (facts.replayed) await s.notifier.dm(teamId, body.user.id, m);
       else await showNotice(s, body.trigger_id, "rangekeeper", m);
     };
     try {
-      const teamId = body.team?.id ?? body.user.team_id;
       if (!teamId) throw invalid("this request names no workspace");
+      if (!body.trigger_id)
+        throw invalid(
+          "this click came without a trigger id, so rangekeeper cannot tell it from another one; nothing was changed",
+        );
       const parsed = shape.safeParse(action.value);
       if (!parsed.success)
         throw invalid(
@@ -77,18 +95,14 @@ export function buttonAction(
         actor,
         value: parsed.data,
         triggerId: body.trigger_id,
-        key: `act:${body.trigger_id}`,
+        key,
         metadata: { channelId: body.channel?.id ?? null },
         update: async (m) => {
-          if (responseUrl) await postResponse(responseUrl, { replace_original: true, text: m.text, blocks: m.blocks });
+          if (responseUrl) await respond({ replace_original: true, text: m.text, blocks: m.blocks });
           else await s.home.publish(actor.teamId, actor.userId);
         },
       });
     } catch (e) {
-      if (e instanceof ResponseUrlError) {
-        s.logger.error({ err: e, name }, "could not answer a click");
-        return;
-      }
       await tell(errorReply(e, s.logger, name)).catch((err: unknown) =>
         s.logger.error({ err, name }, "could not report an error"),
       );

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { DomainError } from "../../../core/errors.ts";
+import { DomainError, invalid } from "../../../core/errors.ts";
 import { peopleIn } from "../../../core/text.ts";
 import type { Actor } from "../../../core/types.ts";
 import type { Message } from "../../../ui/message.ts";
@@ -16,7 +16,7 @@ export interface SubmissionContext {
   actor: Actor;
   metadata: ModalMetadata;
   values: unknown;
-  /** a submission delivered twice is applied once */
+  /** a submission delivered twice (or sent again after an error) is applied once */
   key: string;
 }
 
@@ -40,30 +40,52 @@ export function modalSubmission(
 ) {
   return async (args: ViewArgs): Promise<void> => {
     const { body, view, ack } = args;
-    const metadata = readMetadata(view.private_metadata);
     const teamId = body.team?.id ?? body.user.team_id;
+    const sealed = teamId ? s.seal.open(view.private_metadata, teamId, body.user.id, view.callback_id) : null;
+    const metadata = readMetadata(sealed ?? undefined);
     let acked = false;
     try {
       if (!teamId) throw new Error("view submission without a team");
+      if (sealed === null) {
+        // Not a view this bot opened for this person (or its metadata was changed): nothing of it is taken.
+        s.logger.warn(
+          { team: teamId, callbackId: view.callback_id },
+          "refused a submission of a form rangekeeper did not open",
+        );
+        s.metrics.refused.inc({ reason: "form" });
+        throw invalid(
+          "This form was not opened by rangekeeper for you, so it can't be submitted; open it again from Slack.",
+        );
+      }
       const actor = await actorOf(s, teamId, body.user.id);
       const result = await handle({
         args,
         actor,
         metadata,
         values: view.state.values,
-        key: `view:${view.id}:${body.trigger_id}`,
+        key: `view:${body.user.id}:${view.id}`,
       });
-      acked = true;
       if ("errors" in result) {
+        acked = true;
         await ack({ response_action: "errors", errors: result.errors });
         return;
       }
+      // The confirmation is in the outbox before the modal closes: once Slack is told, nothing is lost.
+      const key = `confirm:${body.user.id}:${view.id}`;
+      await s.notifier.dm(
+        actor.teamId,
+        actor.userId,
+        result.message,
+        { key, kind: "confirmation" },
+        metadata.channelId,
+      );
+      acked = true;
       await ack();
-      await tell(s, actor, metadata, result.message);
+      await s.notifier.deliverNow(actor.teamId, key);
     } catch (e) {
       if (acked) {
-        // The change is done and the modal closed; only the answer could not be delivered.
-        s.logger.error({ err: e, name }, "could not answer a modal submission");
+        // The change is done and the modal closed; the answer waits in the outbox.
+        s.logger.warn({ err: e, name }, "could not deliver the answer to a modal submission yet");
         return;
       }
       const field =
@@ -76,22 +98,4 @@ export function modalSubmission(
       await ack({ response_action: "errors", errors: { [field ?? errorBlock]: text.slice(0, 2000) } });
     }
   };
-}
-
-/** Answers the user where the modal came from: ephemeral in that channel, else a DM. */
-async function tell(s: Services, actor: Actor, m: ModalMetadata, msg: Message): Promise<void> {
-  if (m.channelId) {
-    try {
-      await s.client.chat.postEphemeral({
-        channel: m.channelId,
-        user: actor.userId,
-        text: msg.text,
-        blocks: msg.blocks,
-      });
-      return;
-    } catch (e) {
-      s.logger.debug({ err: e }, "ephemeral reply failed; sending a DM instead");
-    }
-  }
-  await s.notifier.dm(actor.teamId, actor.userId, msg);
 }
