@@ -4,8 +4,9 @@
  *   BENCH_DATABASE_URL / DATABASE_URL: PostgreSQL server to measure too
  *   (default postgresql://postgres@127.0.0.1:5432/test; "none" skips it).
  *   BENCH_QUICK=1: small sizes, for a smoke run.
- *   BENCH_ONLY=ledger|http|startup|jobs: one part only.
+ *   BENCH_ONLY=ledger|http|startup|jobs|crash: one part only.
  */
+import { benchCrash } from "./crash.ts";
 import { benchHttp } from "./http.ts";
 import { benchJobs } from "./jobs.ts";
 import { benchLedger } from "./ledger.ts";
@@ -22,6 +23,7 @@ if (!only || only === "ledger") await ledgerPart();
 if (!only || only === "http") await httpPart();
 if (!only || only === "startup") await startupPart();
 if (!only || only === "jobs") await jobsPart();
+if (!only || only === "crash") await crashPart();
 
 async function ledgerPart() {
   const rows = await benchLedger({
@@ -122,6 +124,44 @@ async function jobsPart() {
     formatTable(
       ["backend", "what", "ms", "× full read", "detail"],
       rows.map((r) => [r.backend, r.what, Math.round(r.ms), r.ratio, r.detail]),
+    ),
+  );
+}
+
+async function crashPart() {
+  const rows = await benchCrash({
+    rounds: quick ? 1 : 3,
+    burst: 200,
+    postgresUrl: pgUrl === "none" ? null : pgUrl,
+    log,
+  });
+  console.log(
+    "\nSIGKILL during a burst of signed /claim (embedded: restarted on the same data; PostgreSQL: two bots on one database, the survivor finishes alone). Acked commands never answered, answered twice, or claiming a range twice must all be 0\n",
+  );
+  console.log(
+    formatTable(
+      [
+        "backend",
+        "round",
+        "killed after acks",
+        "sent",
+        "acked",
+        "unanswered",
+        "answered twice",
+        "range twice",
+        "last answer ms",
+      ],
+      rows.map((r) => [
+        r.backend,
+        r.round,
+        r.killedAt,
+        r.sent,
+        r.acked,
+        r.unanswered,
+        r.doubled,
+        r.sameRangeTwice,
+        r.lastAnswerMs,
+      ]),
     ),
   );
 }
