@@ -164,15 +164,7 @@ export class OutboxSender {
           const rows = await this.o.outbox.claimDue(this.owner, this.o.leaseMs, this.o.batch);
           if (rows.length === 0) break;
           for (const row of rows) {
-            if (!row.responseUrl && Date.now() < this.pausedUntil) {
-              await this.o.outbox.retryAt(
-                row,
-                new Date(this.pausedUntil),
-                row.lastError ?? "waiting out a rate limit",
-                row.inDoubt,
-              );
-              continue;
-            }
+            if (await this.heldByRateLimit(row)) continue;
             const outcome = await this.deliver(row);
             total[outcome === "sent" ? "sent" : outcome === "retry" ? "retried" : "failed"]++;
           }
@@ -194,17 +186,24 @@ export class OutboxSender {
     if (!this.running) return "queued";
     const row = await this.o.outbox.claimKey(teamId, key, this.owner, this.o.leaseMs);
     if (!row) return "queued";
-    // A Web API rate limit holds Web API calls only: a reply to a response_url goes all the same.
-    if (!row.responseUrl && Date.now() < this.pausedUntil) {
-      await this.o.outbox.retryAt(
-        row,
-        new Date(this.pausedUntil),
-        row.lastError ?? "waiting out a rate limit",
-        row.inDoubt,
-      );
-      return "queued";
-    }
+    if (await this.heldByRateLimit(row)) return "queued";
     return this.deliver(row);
+  }
+
+  /**
+   * While Slack's Retry-After runs, a claimed row goes back to wait for its
+   * end; true when it did. A Web API rate limit holds Web API calls only: a
+   * reply to a response_url goes all the same.
+   */
+  private async heldByRateLimit(row: OutboxRecord): Promise<boolean> {
+    if (row.responseUrl || Date.now() >= this.pausedUntil) return false;
+    await this.o.outbox.retryAt(
+      row,
+      new Date(this.pausedUntil),
+      row.lastError ?? "waiting out a rate limit",
+      row.inDoubt,
+    );
+    return true;
   }
 
   private async deliver(row: OutboxRecord): Promise<"sent" | "retry" | "failed"> {
