@@ -21,8 +21,9 @@ export class HomePublisher {
   }
 
   async publish(teamId: string, userId: string): Promise<void> {
-    const u = await this.users.get(teamId, userId);
-    if (u.isBot) return;
+    // Nobody to show a Home to: a bot, or an id Slack does not know (named in a forged command).
+    const u = await this.users.find(teamId, userId);
+    if (!u || u.isBot) return;
     const actor = { teamId, userId, workspaceAdmin: u.isAdmin };
     const role = await this.ledger.effectiveRole(actor);
     const lead = atLeast(role, "LEAD");

@@ -71,10 +71,15 @@ export async function actorOf(s: Services, teamId: string, userId: string): Prom
   return { teamId, userId, workspaceAdmin: u.isAdmin };
 }
 
-/** Today's date for a user, in their Slack time zone. */
+/** Today's date for a user, in their Slack time zone (the default zone when Slack does not know them). */
 export async function todayOf(s: Services, teamId: string, userId: string): Promise<string> {
-  const u = await s.users.get(teamId, userId);
-  return todayIn(u.timezone, s.ledger.config.defaultTimezone, s.ledger.config.clock());
+  const u = await s.users.find(teamId, userId);
+  return todayIn(u?.timezone ?? null, s.ledger.config.defaultTimezone, s.ledger.config.clock());
+}
+
+/** Refuses a change naming someone Slack does not know (a forged mention) before anything is written. */
+export async function mustBeKnown(s: Services, teamId: string, userId: string | null): Promise<void> {
+  if (userId !== null) await s.users.get(teamId, userId);
 }
 
 /** Fire-and-forget work (DMs, App Home refreshes) that must not delay a reply but must not be lost either. */

@@ -5,7 +5,7 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
-import { invalid } from "../core/errors.ts";
+import { DomainError, invalid } from "../core/errors.ts";
 import type { Ledger } from "../core/ledger/index.ts";
 import { isPlatformError } from "./reply.ts";
 
@@ -48,6 +48,16 @@ export class UserDirectory {
     const p = this.fetch(teamId, userId).finally(() => this.inflight.delete(key));
     this.inflight.set(key, p);
     return p;
+  }
+
+  /** The user, or null when Slack does not know them (a forged or deleted id). */
+  async find(teamId: string, userId: string): Promise<SlackUser | null> {
+    try {
+      return await this.get(teamId, userId);
+    } catch (e) {
+      if (e instanceof DomainError) return null;
+      throw e;
+    }
   }
 
   /** Display names of users (their id when Slack does not say), for text where mentions do not render. */

@@ -86,6 +86,17 @@ describe("who may send requests", () => {
     expect(await assignmentsOf(slug)).toBe(0);
   });
 
+  it("a change naming someone Slack does not know (a forged mention) is refused, and no member row is written", async () => {
+    const slug = await h.dataset(uniqueSlug("nobody-named"), 100);
+    const assign = await ask(h.lead, "/ledger", `assign ${slug} 1-20 <@U0NOBODY>`);
+    expect(assign.text).toContain("Slack does not know the user U0NOBODY");
+    const role = await ask(h.admin, "/ledger", "role <@U0NOBODY> lead");
+    expect(role.text).toContain("Slack does not know the user U0NOBODY");
+    await h.settle();
+    expect(await h.prisma.member.count({ where: { userId: "U0NOBODY" } })).toBe(0);
+    expect(await assignmentsOf(slug)).toBe(0);
+  });
+
   it("a command without a trigger id is refused, and another one's answer is never reused", async () => {
     const slug = await h.dataset(uniqueSlug("notrigger"), 100);
     const first = claimFields(`${slug} 1-10`);

@@ -16,7 +16,7 @@ import {
 import { handoffDecidedMessage } from "../../ui/handoff-messages.ts";
 import type { Message } from "../../ui/message.ts";
 import { reviewRequestMessage } from "../../ui/review-messages.ts";
-import { type Services, todayOf } from "../services.ts";
+import { mustBeKnown, type Services, todayOf } from "../services.ts";
 import { leadCopyPrefix } from "./handoffs.ts";
 
 export type ClaimRequest =
@@ -46,6 +46,7 @@ export async function assignFlow(
   req: { dataset: string; first: number; last: number; userId: string; due: string | null; note: string | null },
   key: string,
 ): Promise<Message> {
+  await mustBeKnown(s, actor.teamId, req.userId);
   const r = await s.ledger.assign(
     actor,
     {

@@ -10,7 +10,7 @@ import {
   handoffRequestedMessage,
 } from "../../ui/handoff-messages.ts";
 import type { Message } from "../../ui/message.ts";
-import { type Services, todayOf } from "../services.ts";
+import { mustBeKnown, type Services, todayOf } from "../services.ts";
 
 /** Key prefix of the leads' copies of a request; each lead's copy adds their user id. */
 export const leadCopyPrefix = (handoffRef: string) => `handoff:${handoffRef}:lead:`;
@@ -22,6 +22,7 @@ export async function handoffFlow(
   input: HandoffInput,
   key: string,
 ): Promise<Message> {
+  await mustBeKnown(s, actor.teamId, input.to);
   const r = await s.ledger.handoff(actor, ref, input, { idempotencyKey: key });
   const h = r.handoff;
   if (!r.applied) {

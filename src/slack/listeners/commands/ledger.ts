@@ -12,7 +12,7 @@ import {
 import { assignFlow } from "../../flows/assignments.ts";
 import { dueDateFlow } from "../../flows/due-dates.ts";
 import { parseLedger } from "../../parse/grammar.ts";
-import type { Services } from "../../services.ts";
+import { mustBeKnown, type Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 
 /** /ledger — help, status, datasets, assignments by leads, roles, capacity, export, scheduled jobs. */
@@ -45,11 +45,13 @@ export const ledgerCommand = (s: Services) =>
       case "assign":
         return reply(await assignFlow(s, actor, cmd, key));
       case "role": {
+        await mustBeKnown(s, actor.teamId, cmd.userId);
         const r = await s.ledger.setRole(actor, cmd.userId, cmd.role, { ...opts, dataset: cmd.dataset ?? undefined });
         s.background.run("home after role", () => s.home.refresh(actor.teamId, [cmd.userId]));
         return reply(roleMessage(cmd.userId, r.role, r.dataset));
       }
       case "capacity": {
+        await mustBeKnown(s, actor.teamId, cmd.userId);
         const r = await s.ledger.setCapacity(actor, cmd.userId, cmd.itemsPerWeek, opts);
         return reply(capacityMessage(r.member));
       }
