@@ -60,6 +60,42 @@ describe("npm start", () => {
     ]);
   });
 
+  it("an unreachable Slack is logged with the URL and method and tried again, while /healthz answers and says not ready", {
+    timeout: 180_000,
+  }, async () => {
+    const own = bots.projectDir();
+    try {
+      const nobody = await freePort(); // nothing listens there
+      const port = await freePort();
+      const r = run(
+        {
+          SLACK_BOT_TOKEN: slack.botToken,
+          SLACK_SIGNING_SECRET: slack.signingSecret,
+          SLACK_API_URL: `http://127.0.0.1:${nobody}/api/`,
+          PORT: String(port),
+          LOG_LEVEL: "info",
+        },
+        own,
+      );
+      await r.ready;
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: "ok", ready: false, database: "ok", slack: "unreachable" });
+      const unreachable = () =>
+        r
+          .output()
+          .split("\n")
+          .filter((l) => l.includes("Slack could not be reached"));
+      expect(unreachable()[0]).toContain(`"url":"http://127.0.0.1:${nobody}/api/auth.test","method":"auth.test"`);
+      // Tried again in the background.
+      await expect.poll(() => unreachable().length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      r.child.kill("SIGTERM");
+      expect(await r.exited).toBe(0);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   // Two real starts, the first on a fresh data directory: minutes on a loaded machine, not seconds.
   it("serves Slack on the embedded database, keeps the ledger across a restart, and stops cleanly on SIGTERM or SIGINT to npm", {
     timeout: 180_000,
