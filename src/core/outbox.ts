@@ -14,6 +14,13 @@ import { DEFAULT_WORKING_HOURS, nextWorkingInstant, type WorkingHours } from "./
 
 export type { OutboxBacklog, OutboxRecord };
 
+/**
+ * How long a reply is its request's to deliver before any sender takes it (a
+ * request cut off between writing and sending its reply): a sender's batch
+ * must not hold a reply behind slower messages.
+ */
+export const REPLY_LEFT_TO_SENDERS_AFTER_MS = 15_000;
+
 /** Where a message goes: a person (a DM) or a channel. */
 export type Recipient = { user: string } | { channel: string };
 
@@ -87,7 +94,14 @@ export async function outboxRows(
       toUser: user !== null,
       message: m.content,
       notBefore,
-      ...(m.reply && user !== null ? { responseUrl: m.reply.url, responseUntil: m.reply.until } : {}),
+      // A reply is delivered by its request at once; a sender takes it only if that did not happen.
+      ...(m.reply && user !== null
+        ? {
+            responseUrl: m.reply.url,
+            responseUntil: m.reply.until,
+            firstAttemptAt: new Date(now.getTime() + REPLY_LEFT_TO_SENDERS_AFTER_MS),
+          }
+        : {}),
     };
   });
 }

@@ -179,6 +179,8 @@ export interface NewOutboxRecord {
   /** a reply: posted to this response_url until `responseUntil`, a DM to `recipient` after */
   responseUrl?: string;
   responseUntil?: Date;
+  /** when a sender may first try it (default: at once); the request that wrote it may deliver it earlier */
+  firstAttemptAt?: Date;
 }
 
 /** A row of the outbox, as a sender delivers it. */

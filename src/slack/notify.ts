@@ -70,10 +70,11 @@ export class Notifier {
    * restart does not answer twice.
    */
   async reply(teamId: string, userId: string, route: ReplyRoute, content: ReplyContent, key: string): Promise<void> {
-    const written = await this.ledger.outbox.enqueue(teamId, [
+    await this.ledger.outbox.enqueue(teamId, [
       { key, kind: "reply", to: { user: userId }, content, reply: { url: route.responseUrl, until: route.until } },
     ]);
-    if (written.length) await this.sender.deliverNow(teamId, key);
+    // Also when it was written before (the request handled again after a crash): sent now if it never was.
+    await this.sender.deliverNow(teamId, key);
   }
 
   /** Posts in a channel; with a key, only once. */

@@ -57,7 +57,7 @@ export class OutboxRepository {
         notBefore: r.notBefore,
         responseUrl: r.responseUrl ?? null,
         responseUntil: r.responseUntil ?? null,
-        nextAttemptAt: now,
+        nextAttemptAt: r.firstAttemptAt ?? now,
         createdAt: now,
       })),
       skipDuplicates: true,
@@ -152,14 +152,17 @@ export class OutboxRepository {
     return rows.map(record);
   }
 
-  /** Claims one row by its key, if it is due now and nobody holds it (the request that wrote it delivers it at once). */
+  /**
+   * Claims one row by its key for the request that wrote it, which delivers it at once: when nobody
+   * holds it and it was never tried (or its retry is due).
+   */
   async claimKey(teamId: string, key: string, now: Date, owner: string, leaseMs: number): Promise<OutboxRecord | null> {
     const until = new Date(now.getTime() + leaseMs);
     const ids = await this.db.$queryRaw<{ id: number }[]>`
       UPDATE "Notification"
       SET "status" = 'SENDING', "leaseUntil" = ${until}, "leasedBy" = ${owner}
       WHERE "teamId" = ${teamId} AND "dedupeKey" = ${key}
-        AND "status" = 'PENDING' AND "nextAttemptAt" <= ${now} AND "notBefore" <= ${now}
+        AND "status" = 'PENDING' AND "notBefore" <= ${now} AND ("attempts" = 0 OR "nextAttemptAt" <= ${now})
       RETURNING "id"`;
     const id = ids[0]?.id;
     if (id === undefined) return null;
