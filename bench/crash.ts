@@ -135,8 +135,8 @@ async function outcome(commands: PreparedCommand[], acked: boolean[], since: num
   commands.forEach((c, i) => {
     const a = answers(c);
     if (acked[i] && a.length === 0) unanswered++;
-    // A reply sent again after a crash replaces the one Slack may show already: only new messages count.
-    if (a.filter((r) => !r.replace_original).length > 1) doubled++;
+    // A reply sent again after a crash replaces the one Slack may show already: messages shown count, not posts.
+    if (new Set(a.map((r) => r.message?.ts)).size > 1) doubled++;
     for (const r of a.slice(0, 1)) {
       const ref = /\bA\d+\b/.exec(r.text ?? "")?.[0];
       if (ref) refs.set(ref, (refs.get(ref) ?? 0) + 1);
