@@ -42,6 +42,16 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
   "team_added_to_org",
 ]);
 
+/** True when a later attempt can succeed (Slack's side, not the request or the token). */
+export function transient(f: Failure): boolean {
+  return (
+    f.kind === "rate-limited" ||
+    f.kind === "network" ||
+    (f.kind === "http" && (f.status >= 500 || f.status === 408)) ||
+    (f.kind === "platform" && TRANSIENT_PLATFORM_ERRORS.has(f.error))
+  );
+}
+
 export const describeFailure = (f: Failure): string => {
   switch (f.kind) {
     case "rate-limited":
@@ -68,12 +78,7 @@ export function afterFailure(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Verdict {
   const reason = describeFailure(f);
-  const transient =
-    f.kind === "rate-limited" ||
-    f.kind === "network" ||
-    (f.kind === "http" && (f.status >= 500 || f.status === 408)) ||
-    (f.kind === "platform" && TRANSIENT_PLATFORM_ERRORS.has(f.error));
-  if (!transient) return { retry: false, reason };
+  if (!transient(f)) return { retry: false, reason };
   const delay =
     f.kind === "rate-limited"
       ? Math.max(1, f.retryAfterSec) * 1000

@@ -7,6 +7,7 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
+import { transient } from "../delivery/retry.ts";
 import { failureOf } from "../delivery/slack-sender.ts";
 
 export interface Installation {
@@ -28,9 +29,6 @@ export class SlackTokenRefused extends Error {
     this.slackError = slackError;
   }
 }
-
-/** Answers of auth.test that another attempt can change (Slack's side, not the token). */
-const PASSING_ERRORS = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout"]);
 
 export class SlackIdentity {
   private readonly client: WebClient;
@@ -81,8 +79,7 @@ export class SlackIdentity {
     } catch (e) {
       if (e instanceof SlackTokenRefused) throw e;
       const failure = failureOf(e);
-      if (failure?.kind === "platform" && !PASSING_ERRORS.has(failure.error))
-        throw new SlackTokenRefused(failure.error);
+      if (failure?.kind === "platform" && !transient(failure)) throw new SlackTokenRefused(failure.error);
       this.state = "unreachable";
       this.logger.warn(
         { url: this.url, method: "auth.test", err: e instanceof Error ? e.message : String(e) },

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Ledger } from "../core/ledger/index.ts";
+import type { ReplyBody } from "../delivery/response-url.ts";
 import type { Message } from "../ui/message.ts";
 
 /** What the notifier needs of a sender: a nudge that something was written, or a row to deliver at once. */
@@ -21,13 +22,8 @@ export interface ReplyRoute {
   until: Date;
 }
 
-/** A reply as a response_url takes it. */
-export interface ReplyContent {
-  response_type?: "ephemeral" | "in_channel";
-  replace_original?: boolean;
-  text: string;
-  blocks?: unknown[];
-}
+/** A reply as a response_url takes it (what the sender posts). */
+export type ReplyContent = ReplyBody;
 
 export interface MessageKey {
   key: string;
