@@ -6,13 +6,13 @@
  * waits until they open. The content is opaque here: the layer that renders
  * it (Block Kit) is the layer that delivers it.
  */
-import type { NewOutboxRecord, OutboxBacklog, OutboxRecord } from "../db/records.ts";
+import type { NewOutboxRecord, OutboxBacklog, OutboxCard, OutboxRecord } from "../db/records.ts";
 import type { Repositories } from "../db/store.ts";
 import { isValidTimezone } from "./dates.ts";
 import type { LedgerContext } from "./ledger/context.ts";
 import { DEFAULT_WORKING_HOURS, nextWorkingInstant, type WorkingHours } from "./time.ts";
 
-export type { OutboxBacklog, OutboxRecord };
+export type { OutboxBacklog, OutboxCard, OutboxRecord };
 
 /**
  * How long a reply is its request's to deliver before any sender takes it (a
@@ -42,6 +42,12 @@ export interface OutgoingMessage {
    * request's response_url while it takes posts (until `until`), as a DM after.
    */
   reply?: { url: string; until: Date };
+  /**
+   * The range (assignment id) whose card the message shows: when the range
+   * changes, the card is redrawn in place (never for a reply, which Slack
+   * does not let anyone edit later).
+   */
+  about?: number;
 }
 
 /** The working hours and zone of a workspace, with the configured defaults filled in. */
@@ -94,6 +100,7 @@ export async function outboxRows(
       toUser: user !== null,
       message: m.content,
       notBefore,
+      ...(m.about !== undefined && !m.reply ? { subject: m.about } : {}),
       // A reply is delivered by its request at once; a sender takes it only if that did not happen.
       ...(m.reply && user !== null
         ? {
@@ -141,6 +148,22 @@ export class Outbox {
   /** Shows new content in every message whose key starts with `prefix` (updated in place once delivered). */
   replaceWithPrefix(teamId: string, prefix: string, content: unknown): Promise<number> {
     return this.ctx.store.transaction((r) => r.outbox.replaceContentWithPrefix(teamId, prefix, content, this.now));
+  }
+
+  /** Shows new content in the message of `key` (updated in place once delivered); false when it had that content already. */
+  async replace(teamId: string, key: string, content: unknown): Promise<boolean> {
+    const r = await this.ctx.store.transaction((r) => r.outbox.replaceContent(teamId, key, content, this.now));
+    return r === "updated";
+  }
+
+  /** The conversation the message of `key` landed in, with its recipient (null: no such message). */
+  placeOf(teamId: string, key: string): Promise<{ recipient: string; channelId: string | null } | null> {
+    return this.ctx.store.read.outbox.placeOf(teamId, key);
+  }
+
+  /** The messages that show the card of one of the ranges `assignmentIds`. */
+  cardsOf(teamId: string, assignmentIds: readonly number[]): Promise<OutboxCard[]> {
+    return this.ctx.store.read.outbox.cardsOf(teamId, assignmentIds);
   }
 
   /** The recipients of the messages whose key starts with `prefix`. */

@@ -181,6 +181,17 @@ export interface NewOutboxRecord {
   responseUntil?: Date;
   /** when a sender may first try it (default: at once); the request that wrote it may deliver it earlier */
   firstAttemptAt?: Date;
+  /** the range (assignment id) whose card the message shows, redrawn when the range changes */
+  subject?: number;
+}
+
+/** A message that shows a range's card, as the card's redraw needs it. */
+export interface OutboxCard {
+  key: string;
+  recipient: string;
+  toUser: boolean;
+  subject: number;
+  message: unknown;
 }
 
 /** A row of the outbox, as a sender delivers it. */

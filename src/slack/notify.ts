@@ -28,6 +28,8 @@ export type ReplyContent = ReplyBody;
 export interface MessageKey {
   key: string;
   kind: string;
+  /** the range (assignment id) whose card the message shows: redrawn whenever it changes */
+  about?: number;
 }
 
 export class Notifier {
@@ -53,6 +55,11 @@ export class Notifier {
   ): Promise<boolean> {
     const content = ephemeralIn ? { ...message, ephemeral_in: ephemeralIn } : message;
     return this.enqueue(teamId, { user: userId }, content, key ?? { key: `dm:${randomUUID()}`, kind: "dm" });
+  }
+
+  /** Tells the sender that rows changed (e.g. messages given new content). */
+  kick(): void {
+    this.sender.kick();
   }
 
   /** Delivers the message of `key` now, rather than when the sender next looks. */
@@ -94,6 +101,13 @@ export class Notifier {
     const changed = await this.ledger.outbox.replaceWithPrefix(teamId, prefix, message);
     if (changed) this.sender.kick();
     return changed;
+  }
+
+  /** Whether the message of `key` went to `userId` and landed in `channelId` (e.g. the message a form was opened from). */
+  async shownTo(teamId: string, key: string, userId: string, channelId: string | null): Promise<boolean> {
+    if (channelId === null) return false;
+    const place = await this.ledger.outbox.placeOf(teamId, key);
+    return place !== null && place.recipient === userId && place.channelId === channelId;
   }
 
   /** Who received (or will receive) the messages whose key starts with `prefix`. */

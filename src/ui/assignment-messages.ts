@@ -13,9 +13,12 @@ export function claimedMessage(
   today: string,
   assignedBy?: string,
 ): Message {
-  const lead = assignedBy ? `${mention(assignedBy)} assigned you` : "You hold";
+  // A lead's assignment is a DM whose card follows the range: the headline names no items, which could change.
+  const headline = assignedBy
+    ? `${mention(assignedBy)} assigned you *${a.ref}* of ${esc(d.title)}.`
+    : `You hold *${a.ref}*: ${esc(d.title)} items ${formatRange(a)}`;
   return msg(`${assignedBy ? "Assigned" : "Claimed"} ${a.ref}: ${a.dataset} ${formatRange(a)}`, [
-    section(`:white_check_mark: ${lead} *${a.ref}*: ${esc(d.title)} items ${formatRange(a)}`),
+    section(`:white_check_mark: ${headline}`),
     ...assignmentCard(a, { today }),
   ]);
 }

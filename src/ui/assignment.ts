@@ -67,10 +67,39 @@ export function assignmentFacts(a: AssignmentView, o: CardOptions): string {
   return parts.join("  ·  ");
 }
 
+/**
+ * The card's blocks carry ids that name the range and the card's options
+ * (`card:A17`, `card:A17:owner:static`), so that a message showing it can
+ * have it redrawn when the range changes (`redrawCard`).
+ */
+const CARD = "card:";
+const cardId = (ref: string, o: CardOptions) =>
+  `${CARD}${ref}${o.showOwner ? ":owner" : ""}${o.actions === false ? ":static" : ""}`;
+const noteId = (ref: string) => `card-note:${ref}`;
+
 export function assignmentCard(a: AssignmentView, o: CardOptions): KnownBlock[] {
-  const blocks: KnownBlock[] = [section(`${assignmentTitle(a)}\n${assignmentFacts(a, o)}`)];
-  if (a.note) blocks.push(context(`:memo: ${esc(a.note)}`));
+  const blocks: KnownBlock[] = [
+    { ...section(`${assignmentTitle(a)}\n${assignmentFacts(a, o)}`), block_id: cardId(a.ref, o) },
+  ];
+  if (a.note) blocks.push({ ...context(`:memo: ${esc(a.note)}`), block_id: noteId(a.ref) });
   const actions = o.actions === false ? null : assignmentActions(a);
   if (actions) blocks.push(actions);
   return blocks;
+}
+
+/**
+ * The blocks of a message with the card of `a` drawn anew from its current
+ * state (range, status, progress, due date, the buttons that fit now), with
+ * the options it was drawn with; the rest of the message is left as it is.
+ * Blocks without the card come back unchanged.
+ */
+export function redrawCard(blocks: readonly KnownBlock[], a: AssignmentView, today: string): KnownBlock[] {
+  const at = blocks.findIndex((b) => b.block_id === `${CARD}${a.ref}` || b.block_id?.startsWith(`${CARD}${a.ref}:`));
+  if (at < 0) return [...blocks];
+  const flags = (blocks[at]?.block_id ?? "").slice(CARD.length + a.ref.length).split(":");
+  const card = assignmentCard(a, { today, showOwner: flags.includes("owner"), actions: !flags.includes("static") });
+  const own = new Set([noteId(a.ref), `assignment:${a.ref}`]);
+  let end = at + 1;
+  while (end < blocks.length && own.has(blocks[end]?.block_id ?? "")) end++;
+  return [...blocks.slice(0, at), ...card, ...blocks.slice(end)];
 }

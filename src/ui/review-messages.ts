@@ -37,6 +37,21 @@ export function reviewRequestMessage(r: ReviewView, a: AssignmentView): Message 
   ]);
 }
 
+/** The reviewer's request DM once the review is decided (by them or a lead): the outcome, without its Review button. */
+export function reviewRequestDecidedMessage(r: ReviewView, a: AssignmentView): Message {
+  const by = mention(r.reviewerId ?? "");
+  const outcome =
+    r.status === "ACCEPTED"
+      ? `:white_check_mark: ${by} accepted *${a.ref}* (review round ${r.round}).`
+      : `:leftwards_arrow_with_hook: ${by} asked for changes on *${a.ref}* (review round ${r.round}).`;
+  return msg(`${a.ref} reviewed`, [
+    section(outcome),
+    context(
+      `${assignmentTitle(a)} · submitted by ${mention(a.assigneeId)} · checked ${r.itemsChecked ?? 0} of ${r.sampleItems.length}`,
+    ),
+  ]);
+}
+
 export function reviewDecidedDm(r: ReviewView, a: AssignmentView, today: string): Message {
   const accepted = r.status === "ACCEPTED";
   const errors = Object.entries(r.errors)

@@ -422,7 +422,7 @@ describe("review loop", () => {
     await expectDomainError(
       f.ledger.recordReview(REVIEWER, s1.review!.ref, { verdict: "accept", itemsChecked: 1, errors: {} }),
       "conflict",
-      /already decided/,
+      /^the review of A1 \(round 1\) was already decided: sent back for changes by .*UREV.* on \d{4}-\d\d-\d\d$/,
     );
 
     await f.ledger.start(ANA, "A1");

@@ -6,13 +6,14 @@
  */
 
 import { ClientValidationError, type StoredMessage } from "@rangekeeper/slack-standin";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   type AppHarness,
   ask,
   blockText,
   buttons,
   CHANNEL,
+  forgeClick,
   IDS,
   idOf,
   metadataOf,
@@ -331,11 +332,20 @@ describe("decision modal", () => {
     await h.settle();
     const ritaDm = await h.rev.waitForDm((m) => m.text === `You received A${hr.resultAssignmentId}`);
     expect(blockText(ritaDm.blocks)).toContain("Comment: Rita has time");
-    // the answer went to lou's DM (the modal came from a DM, where ephemeral posts are not possible) or as ephemeral
-    const told = await h.slack.waitUntil(() =>
-      h.lead2.visibleMessages().find((m) => m.text === `${hRef} approved` && m.ts !== dm.ts),
-    );
+    // the answer is lou's own copy of the request, edited in place: no second message repeats it
+    const told = await vi.waitFor(() => {
+      const m = h.lead2.visibleMessages().find((x) => x.ts === dm.ts);
+      expect(m?.text).toBe(`${hRef} approved`);
+      return m!;
+    });
     expect(blockText(told.blocks)).toContain(`Approved by <@${IDS.lead2}>`);
+    expect(buttons(told.blocks)).toEqual([]);
+    expect(
+      h.lead2
+        .visibleMessages()
+        .filter((m) => m.text.includes(hRef))
+        .map((m) => m.ts),
+    ).toEqual([dm.ts]);
   });
 
   it("rejecting through the modal keeps the range", async () => {
@@ -426,12 +436,39 @@ describe("review modal", () => {
     await h.settle();
     await h.ana.waitForDm((m) => m.text === `${ref} accepted`);
 
-    // the old request's button now says it was decided, beside the message, and opens no form
+    // each request DM now shows its review's outcome in place of its Review button; no confirmation repeats it
+    const firstRequest = h.slack.messages(reviewer.dmChannel).find((m) => m.ts === dm.ts)!;
+    expect(firstRequest.text).toBe(`${ref} reviewed`);
+    expect(blockText(firstRequest.blocks)).toContain(
+      `<@${reviewer.id}> asked for changes on *${ref}* (review round 1).`,
+    );
+    expect(buttons(firstRequest.blocks)).toEqual([]);
+    const secondRequest = await vi.waitFor(() => {
+      const m = h.slack.messages(reviewer.dmChannel).find((x) => x.ts === dm2.ts);
+      expect(m?.text).toBe(`${ref} reviewed`);
+      return m!;
+    });
+    expect(blockText(secondRequest.blocks)).toContain(`<@${reviewer.id}> accepted *${ref}* (review round 2).`);
+    expect(
+      reviewer.visibleMessages().filter((m) => m.text.startsWith("Recorded") || m.text.includes(" accepted")),
+    ).toEqual([]);
+
+    // a click on a copy of the old button (a client that had not redrawn it) names the review the way the product does
     const mark = h.slack.mark();
-    const old = await reviewer.click("review.open", { channel: reviewer.dmChannel, messageTs: dm.ts });
+    const old = await forgeClick(
+      h,
+      reviewer.id,
+      { actionId: "review.open", value: `R${review.id}`, text: "Review" },
+      { message: dm },
+    );
     const told = await old.reply();
     expect(told.response_type).toBe("ephemeral");
-    expect(blockText(told.blocks)).toContain(`R${review.id} of ${ref} was already decided`);
+    expect(blockText(told.blocks)).toMatch(
+      new RegExp(
+        `the review of ${ref} \\(round 1\\) was already decided: sent back for changes by <@${reviewer.id}> on \\d{4}-\\d\\d-\\d\\d`,
+      ),
+    );
+    expect(blockText(told.blocks)).not.toContain(`R${review.id}`);
     expect(h.slack.calls("views.open").filter((c) => c.seq > mark)).toEqual([]);
   });
 

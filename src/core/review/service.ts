@@ -99,10 +99,14 @@ export interface ReviewVerdict {
   comment?: string | null;
 }
 
+/** A review as people know it: by its range and round ("the review of A17 (round 2)"); its own ref is only in buttons. */
+const reviewLabel = (assignmentId: number, round: number) =>
+  `the review of ${assignmentRef(assignmentId)} (round ${round})`;
+
 async function loadReview(r: Repositories, teamId: string, ref: string | number): Promise<ReviewInDataset> {
   const id = typeof ref === "number" ? ref : parseReviewRef(ref);
   const review = await r.reviews.findInTeam(teamId, id);
-  if (!review) throw notFound(`there is no review ${reviewRef(id)}`);
+  if (!review) throw notFound(`there is no such review (${reviewRef(id)})`);
   return review;
 }
 
@@ -114,14 +118,21 @@ async function checkMayReview(
   r: ReviewInDataset,
   opts: { register: boolean },
 ) {
-  const label = `${reviewRef(r.id)} of ${assignmentRef(r.assignmentId)}`;
+  const label = reviewLabel(r.assignmentId, r.round);
   if (r.status !== "PENDING") {
+    const on = r.decidedAt ? ` on ${r.decidedAt.toISOString().slice(0, 10)}` : "";
+    const outcome = { ACCEPTED: "accepted", CHANGES_REQUESTED: "sent back for changes", CANCELLED: "called off" }[
+      r.status
+    ];
     throw conflict(
-      `${label} was already decided${r.decidedAt ? ` on ${r.decidedAt.toISOString().slice(0, 10)}` : ""}`,
+      r.reviewerId && r.status !== "CANCELLED"
+        ? text`${label} was already decided: ${outcome} by ${person(r.reviewerId)}${on}`
+        : `${label} was already decided: ${outcome}${on}`,
       { status: r.status },
     );
   }
-  if (r.annotatorId === actor.userId) throw forbidden(`nobody reviews their own range; ${label} is yours`);
+  if (r.annotatorId === actor.userId)
+    throw forbidden(`nobody reviews their own range; ${assignmentRef(r.assignmentId)} is yours`);
   const role = await roleOf(ctx, repos, actor, r.assignment.datasetId, { register: opts.register });
   if (r.reviewerId !== actor.userId && !atLeast(role, "LEAD")) {
     throw forbidden(
@@ -146,12 +157,14 @@ export async function recordReview(
     await repos.reviews.lock(found.id);
     const r = await loadReview(repos, actor.teamId, found.id);
     const a = r.assignment;
-    const label = `${reviewRef(r.id)} of ${assignmentRef(a.id)}`;
+    const label = reviewLabel(a.id, r.round);
     await checkMayReview(ctx, repos, actor, r, { register: true });
     assertTransition(v.verdict === "accept" ? "accept" : "request_changes", a.status, assignmentRef(a.id));
     const sampleSize = r.sampleItems.length;
     if (!Number.isSafeInteger(v.itemsChecked) || v.itemsChecked < 1 || v.itemsChecked > sampleSize) {
-      throw invalid(`items checked must be between 1 and ${sampleSize} (the sample of ${label})`);
+      throw invalid(
+        `items checked must be between 1 and ${sampleSize} (the sample of ${assignmentRef(a.id)} in review round ${r.round})`,
+      );
     }
     const taxonomy = new Set(a.dataset.errorTaxonomy);
     for (const [cat, n] of Object.entries(v.errors)) {

@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import type { NewOutboxRecord, OutboxBacklog, OutboxRecord } from "../records.ts";
+import type { NewOutboxRecord, OutboxBacklog, OutboxCard, OutboxRecord } from "../records.ts";
 import { type Client, toJson } from "./client.ts";
 
 type Row = Prisma.NotificationGetPayload<object>;
@@ -58,12 +58,36 @@ export class OutboxRepository {
         responseUrl: r.responseUrl ?? null,
         responseUntil: r.responseUntil ?? null,
         nextAttemptAt: r.firstAttemptAt ?? now,
+        subject: r.subject ?? null,
         createdAt: now,
       })),
       skipDuplicates: true,
       select: { dedupeKey: true },
     });
     return written.map((w) => w.dedupeKey);
+  }
+
+  /** The messages (not replies, not given up) that show the card of one of the ranges `subjects`. */
+  async cardsOf(teamId: string, subjects: readonly number[]): Promise<OutboxCard[]> {
+    if (subjects.length === 0) return [];
+    const rows = await this.db.notification.findMany({
+      where: { teamId, subject: { in: [...subjects] }, responseUrl: null, status: { not: "FAILED" } },
+      orderBy: { id: "asc" },
+      select: { dedupeKey: true, recipient: true, toUser: true, subject: true, message: true },
+    });
+    return rows.flatMap((r) =>
+      r.subject === null
+        ? []
+        : [{ key: r.dedupeKey, recipient: r.recipient, toUser: r.toUser, subject: r.subject, message: r.message }],
+    );
+  }
+
+  /** The conversation the message of `key` landed in, with its recipient (null: no such message). */
+  async placeOf(teamId: string, key: string): Promise<{ recipient: string; channelId: string | null } | null> {
+    return this.db.notification.findUnique({
+      where: { teamId_dedupeKey: { teamId, dedupeKey: key } },
+      select: { recipient: true, channelId: true },
+    });
   }
 
   /** The keys among `keys` that the outbox already holds. */

@@ -18,6 +18,8 @@ import type { Message } from "../../ui/message.ts";
 import { reviewRequestMessage } from "../../ui/review-messages.ts";
 import { mustBeKnown, type Services, todayOf } from "../services.ts";
 import { leadCopyPrefix } from "./handoffs.ts";
+import { showChange } from "./live.ts";
+import { reviewRequestKey } from "./reviews.ts";
 
 export type ClaimRequest =
   | { kind: "range"; dataset: string; first: number; last: number; due: string | null; note: string | null }
@@ -66,10 +68,7 @@ export async function assignFlow(
         actor.teamId,
         a.assigneeId,
         claimedMessage(a, r.dataset, await todayOf(s, actor.teamId, a.assigneeId), actor.userId),
-        {
-          key: `assigned:${a.ref}`,
-          kind: "assigned",
-        },
+        { key: `assigned:${a.ref}`, kind: "assigned", about: a.id },
       );
       await s.home.refresh(actor.teamId, [a.assigneeId, actor.userId]);
     });
@@ -107,7 +106,7 @@ export async function stepFlow(
 ): Promise<Message> {
   const r = await s.ledger.updateProgress(actor, id, update, { idempotencyKey: key, reason: note ?? undefined });
   const a = r.assignment;
-  s.background.run("home after progress", () => s.home.refresh(actor.teamId, [actor.userId, a.assigneeId]));
+  s.background.run("after progress", () => showChange(s, actor.teamId, [actor.userId, a.assigneeId], [a.id]));
   const today = await todayOf(s, actor.teamId, actor.userId);
   if (update.step === "pause")
     return progressMessage(a, today, `:double_vertical_bar: *${a.ref}* is paused (back to pending).`);
@@ -130,13 +129,15 @@ async function submitFlow(
     s.background.run("notify after submit", async () => {
       if (review?.reviewerId) {
         await s.notifier.dm(actor.teamId, review.reviewerId, reviewRequestMessage(review, a), {
-          key: `review:${review.ref}:request`,
+          key: reviewRequestKey(review.ref),
           kind: "review_request",
         });
       }
-      await s.home.refresh(actor.teamId, [actor.userId, a.assigneeId, review?.reviewerId]);
     });
   }
+  s.background.run("show submitted", () =>
+    showChange(s, actor.teamId, [actor.userId, a.assigneeId, review?.reviewerId], [a.id]),
+  );
   return submittedMessage(a, review, await todayOf(s, actor.teamId, actor.userId));
 }
 
@@ -163,7 +164,7 @@ export async function releaseFlow(
       await s.notifier.updateAll(actor.teamId, leadCopyPrefix(h.ref), handoffDecidedMessage(h));
       leads.push(...(await s.notifier.recipients(actor.teamId, leadCopyPrefix(h.ref))));
     }
-    await s.home.refresh(actor.teamId, [actor.userId, a.assigneeId, ...leads]);
+    await showChange(s, actor.teamId, [actor.userId, a.assigneeId, ...leads], [a.id]);
   });
   return releasedMessage(a);
 }

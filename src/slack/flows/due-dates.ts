@@ -8,6 +8,7 @@ import {
 } from "../../ui/assignment-messages.ts";
 import type { Message } from "../../ui/message.ts";
 import { type Services, todayOf } from "../services.ts";
+import { showChange } from "./live.ts";
 
 /** Key prefix of the leads' copies of one proposal; each lead's copy adds their user id. */
 const proposalPrefix = (ref: string, due: string) => `due-proposal:${ref}:${due}:`;
@@ -34,11 +35,11 @@ export async function dueDateFlow(
         actor.teamId,
         a.assigneeId,
         dueMovedMessage(a, r.previousDue, actor.userId, reason, await todayOf(s, actor.teamId, a.assigneeId)),
-        { key: `due:${a.ref}:${key}`, kind: "due_moved" },
+        { key: `due:${a.ref}:${key}`, kind: "due_moved", about: a.id },
       );
-      await s.home.refresh(actor.teamId, [a.assigneeId]);
     });
   }
+  s.background.run("show due date", () => showChange(s, actor.teamId, [a.assigneeId], [a.id]));
   return dueMovedMessage(a, r.previousDue, null, reason, await todayOf(s, actor.teamId, actor.userId));
 }
 

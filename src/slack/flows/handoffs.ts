@@ -11,6 +11,7 @@ import {
 } from "../../ui/handoff-messages.ts";
 import type { Message } from "../../ui/message.ts";
 import { mustBeKnown, type Services, todayOf } from "../services.ts";
+import { showChange } from "./live.ts";
 
 /** Key prefix of the leads' copies of a request; each lead's copy adds their user id. */
 export const leadCopyPrefix = (handoffRef: string) => `handoff:${handoffRef}:lead:`;
@@ -51,9 +52,21 @@ export async function decideFlow(
   key: string,
 ): Promise<Message> {
   const r = await s.ledger.decideHandoff(actor, ref, decision, { idempotencyKey: key });
+  const decided = handoffDecidedMessage(r.handoff);
+  // Every lead's copy of the request shows the decision: the decider's own copy is their confirmation.
+  await s.notifier.updateAll(actor.teamId, leadCopyPrefix(r.handoff.ref), decided);
   if (!r.replayed) s.background.run("after handoff decision", () => notifyOutcome(s, actor, r));
-  return handoffDecidedMessage(r.handoff);
+  return decided;
 }
+
+/** Whether a form was opened from `userId`'s own copy of request `handoffRef` in `channelId` (which shows the decision once made). */
+export const fromLeadCopy = (
+  s: Services,
+  teamId: string,
+  handoffRef: string,
+  userId: string,
+  channelId: string | null,
+) => s.notifier.shownTo(teamId, `${leadCopyPrefix(handoffRef)}${userId}`, userId, channelId);
 
 /** After a decision or a lead's direct handoff: update the leads' copies, DM the people concerned, refresh their homes. */
 async function notifyOutcome(s: Services, actor: Actor, r: HandoffOutcome & { replayed: boolean }): Promise<void> {
@@ -64,10 +77,19 @@ async function notifyOutcome(s: Services, actor: Actor, r: HandoffOutcome & { re
   );
   for (const user of new Set(concerned)) {
     const msg = handoffOutcomeDm(h, r.moved, user, await todayOf(s, actor.teamId, user));
-    await s.notifier.dm(actor.teamId, user, msg, { key: `handoff:${h.ref}:outcome:${user}`, kind: "handoff_outcome" });
+    await s.notifier.dm(actor.teamId, user, msg, {
+      key: `handoff:${h.ref}:outcome:${user}`,
+      kind: "handoff_outcome",
+      ...(r.moved?.assigneeId === user ? { about: r.moved.id } : {}),
+    });
   }
   const leads = await s.notifier.recipients(actor.teamId, leadCopyPrefix(h.ref));
-  await s.home.refresh(actor.teamId, [actor.userId, ...concerned, ...leads]);
+  await showChange(
+    s,
+    actor.teamId,
+    [actor.userId, ...concerned, ...leads],
+    [h.assignmentId, r.moved?.id, ...r.kept.map((k) => k.id)],
+  );
 }
 
 /** Shows the clicker the decided state of a request (e.g. on a second click). */

@@ -20,8 +20,12 @@ export interface SubmissionContext {
   key: string;
 }
 
-/** What a submission handler decides: show errors on fields, or close the modal and tell the user. */
-export type SubmissionResult = { errors: FieldErrors } | { message: Message };
+/**
+ * What a submission handler decides: show errors on fields, or close the
+ * modal and tell the user (unless the message the form came from already
+ * shows the outcome, updated in place: then a second message would repeat it).
+ */
+export type SubmissionResult = { errors: FieldErrors } | { message: Message; shownInPlace?: boolean };
 
 /**
  * A modal submission listener. Invalid input and ledger refusals come back
@@ -68,6 +72,11 @@ export function modalSubmission(
       if ("errors" in result) {
         acked = true;
         await ack({ response_action: "errors", errors: result.errors });
+        return;
+      }
+      if (result.shownInPlace) {
+        acked = true;
+        await ack();
         return;
       }
       // The confirmation is in the outbox before the modal closes: once Slack is told, nothing is lost.

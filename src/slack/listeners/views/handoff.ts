@@ -1,5 +1,5 @@
 import { INPUTS } from "../../../ui/ids.ts";
-import { decideFlow, handoffFlow } from "../../flows/handoffs.ts";
+import { decideFlow, fromLeadCopy, handoffFlow } from "../../flows/handoffs.ts";
 import { readDecision, readHandoff } from "../../parse/views.ts";
 import type { Services } from "../../services.ts";
 import { modalSubmission } from "./common.ts";
@@ -31,15 +31,16 @@ export const decisionSubmission = (s: Services) =>
           errors: { [INPUTS.decision.decision]: "this form lost track of its request; open it again from the message" },
         };
       const { approve, to, comment } = p.value;
-      return {
-        message: await decideFlow(
-          s,
-          actor,
-          metadata.ref,
-          { approve, toUserId: approve ? to : undefined, comment },
-          key,
-        ),
-      };
+      const message = await decideFlow(
+        s,
+        actor,
+        metadata.ref,
+        { approve, toUserId: approve ? to : undefined, comment },
+        key,
+      );
+      // Opened from the lead's own copy of the request, which now shows the decision.
+      const shownInPlace = await fromLeadCopy(s, actor.teamId, metadata.ref, actor.userId, metadata.channelId ?? null);
+      return { message, shownInPlace };
     },
     { to: INPUTS.decision.to },
   );

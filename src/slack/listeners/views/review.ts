@@ -1,5 +1,5 @@
 import { INPUTS } from "../../../ui/ids.ts";
-import { recordReviewFlow } from "../../flows/reviews.ts";
+import { fromReviewRequest, recordReviewFlow } from "../../flows/reviews.ts";
 import { readReview } from "../../parse/views.ts";
 import type { Services } from "../../services.ts";
 import { modalSubmission } from "./common.ts";
@@ -14,5 +14,8 @@ export const reviewSubmission = (s: Services) =>
     const gold = r.sampleItems.filter((i) => d.goldItems.includes(i)).length;
     const p = readReview(values, d.errorTaxonomy, r.sampleItems.length, gold);
     if (!p.ok) return { errors: p.errors };
-    return { message: await recordReviewFlow(s, actor, r.ref, p.value, key) };
+    const message = await recordReviewFlow(s, actor, r.ref, p.value, key);
+    // Opened from the reviewer's request DM, which now shows the decision.
+    const shownInPlace = await fromReviewRequest(s, actor.teamId, r.ref, actor.userId, metadata.channelId ?? null);
+    return { message, shownInPlace };
   });
