@@ -157,7 +157,6 @@ export async function recordReview(
     await repos.reviews.lock(found.id);
     const r = await loadReview(repos, actor.teamId, found.id);
     const a = r.assignment;
-    const label = reviewLabel(a.id, r.round);
     await checkMayReview(ctx, repos, actor, r, { register: true });
     assertTransition(v.verdict === "accept" ? "accept" : "request_changes", a.status, assignmentRef(a.id));
     const sampleSize = r.sampleItems.length;
