@@ -38,10 +38,18 @@ export function dueMovedMessage(
   ]);
 }
 
-export function assignedMessage(a: AssignmentView, today: string): Message {
+/** To the lead who assigned: the range, and the dataset's claim limits it exceeds (allowed for leads). */
+export function assignedMessage(a: AssignmentView, today: string, overLimits: readonly string[] = []): Message {
   return msg(`Assigned ${a.ref} to ${a.assigneeId}`, [
     section(`:white_check_mark: *${a.ref}* assigned to ${mention(a.assigneeId)}: ${esc(a.dataset)} ${formatRange(a)}`),
     ...assignmentCard(a, { today, showOwner: true, actions: false }),
+    ...(overLimits.length
+      ? [
+          context(
+            ...overLimits.map((l) => `:warning: Past the claim limits of ${esc(a.dataset)} (leads may): ${esc(l)}`),
+          ),
+        ]
+      : []),
   ]);
 }
 

@@ -149,6 +149,15 @@ export function claimModal(c: ClaimModalInput): ModalView {
           : `:no_entry: No free range of ${d.batchSize} ${d.itemNoun}s is left in ${esc(d.slug)}; give a smaller size or an explicit range.`,
       ),
     );
+    if (d.maxClaim !== null || d.maxDays !== null)
+      blocks.push(
+        context(
+          [
+            ...(d.maxClaim !== null ? [`at most ${d.maxClaim.toLocaleString("en-US")} items a claim`] : []),
+            ...(d.maxDays !== null ? [`at most ${d.maxDays} days of work a person`] : []),
+          ].join(" · "),
+        ),
+      );
     if (d.instructions)
       blocks.push(
         context(

@@ -10,6 +10,7 @@ import { hint, person, text } from "../text.ts";
 import { assertTransition, OPEN_STATUSES, statusAfterProgress } from "../transitions.ts";
 import type { Actor, AssignmentView, ChangeOptions, Range } from "../types.ts";
 import { assignmentView } from "../views.ts";
+import { WORKING_DAYS_PER_WEEK } from "../workload.ts";
 import { change, type LedgerContext, leadsOf, requireLead, roleOf, todayFor } from "./context.ts";
 import { requireDataset } from "./datasets.ts";
 
@@ -77,6 +78,59 @@ async function heldError(r: Repositories, d: DatasetRecord, range: Range, actorI
   );
 }
 
+const count = (n: number) => n.toLocaleString("en-US");
+const plural = (n: number, one: string) => `${count(n)} ${one}${n === 1 ? "" : "s"}`;
+
+/**
+ * The dataset's claim limits against a new range for `assigneeId`: its size
+ * against max-claim, and the days of work of this dataset they would hold
+ * (open items not done ÷ their daily capacity) against max-days. Returns
+ * the sentences of the limits exceeded (none when within them).
+ */
+async function limitsExceeded(
+  ctx: LedgerContext,
+  r: Repositories,
+  d: DatasetRecord,
+  assigneeId: string,
+  range: Range,
+  self: boolean,
+): Promise<{ sentence: string; field: string }[]> {
+  const size = range.last - range.first + 1;
+  const out: { sentence: string; field: string }[] = [];
+  if (d.maxClaim !== null && size > d.maxClaim) {
+    out.push({
+      sentence: `A claim of ${plural(size, "item")} is more than ${d.slug} allows at once (${count(d.maxClaim)}). ${self ? "Claim" : "Give"} at most ${count(d.maxClaim)}${self ? ", or ask a lead" : ""}.`,
+      field: "size",
+    });
+  }
+  if (d.maxDays !== null) {
+    const member = await r.members.ensure(d.teamId, assigneeId);
+    const perDay = (member.capacityPerWeek ?? ctx.config.defaultCapacity) / WORKING_DAYS_PER_WEEK;
+    const held = (await r.assignments.openOf(d.id, assigneeId)).reduce(
+      (n, a) => n + a.last - a.first + 1 - a.itemsDone,
+      0,
+    );
+    const days = (held + size) / perDay;
+    if (days > d.maxDays) {
+      const room = Math.floor(d.maxDays * perDay) - held;
+      const who = self ? "you" : "them";
+      const advice =
+        room > 0
+          ? `${self ? "Claim" : "Give"} at most ${count(room)}${self ? ", or ask a lead" : ""}.`
+          : self
+            ? "Finish some of your open ranges first, or ask a lead."
+            : `They need to finish some of their open ranges first.`;
+      out.push({
+        sentence: `${self ? "Claiming" : "Assigning"} ${plural(size, "item")} would give ${who} ${round1(days)} days of work in ${d.slug}, more than it allows one person (${plural(d.maxDays, "day")}, at ${count(round1(perDay))} items a day). ${advice}`,
+        field: "size",
+      });
+    }
+  }
+  return out;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
 interface NewRange {
   action: "assignment.claim" | "assignment.assign";
   dataset: DatasetRecord;
@@ -89,8 +143,14 @@ interface NewRange {
   knownFree?: boolean;
 }
 
+/** A new range, and the dataset's limits it exceeds (a lead's assignment may; a claim is refused). */
+interface CreatedRange {
+  view: AssignmentView;
+  overLimits: string[];
+}
+
 /** Creates a live range after checking it fits the dataset and no live range holds its items. */
-async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n: NewRange): Promise<AssignmentView> {
+async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n: NewRange): Promise<CreatedRange> {
   const d = n.dataset;
   if (d.archived) {
     throw invalid(
@@ -103,6 +163,8 @@ async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n:
     const held = await r.assignments.overlappingLive(d.id, n.range);
     if (held.length) throw await heldError(r, d, n.range, actor.userId, held);
   }
+  const over = await limitsExceeded(ctx, r, d, n.assigneeId, n.range, n.assigneeId === actor.userId);
+  if (over.length && n.action === "assignment.claim") throw invalid(over[0]!.sentence, { field: over[0]!.field });
   await r.members.ensure(actor.teamId, n.assigneeId);
   const a = await r.assignments.create({
     teamId: actor.teamId,
@@ -132,7 +194,7 @@ async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n:
     reason: n.reason,
     at: ctx.config.clock(),
   });
-  return view;
+  return { view, overLimits: over.map((o) => o.sentence) };
 }
 
 const datasetSummary = (d: { slug: string; title: string; itemNoun: string }) => ({
@@ -156,7 +218,7 @@ async function claimRange(
     const dataset = await requireDataset(r, actor.teamId, input.dataset);
     if (o.action === "assignment.assign") await requireLead(ctx, r, actor, "assign ranges to others", dataset.id);
     const due = await checkDue(ctx, r, actor.teamId, input.assigneeId, input.dueDate);
-    const assignment = await createRange(ctx, r, actor, {
+    const created = await createRange(ctx, r, actor, {
       action: o.action,
       dataset,
       range: { first: input.first, last: input.last },
@@ -165,7 +227,7 @@ async function claimRange(
       note,
       reason: o.reason ?? null,
     });
-    return { assignment, dataset: datasetSummary(dataset) };
+    return { assignment: created.view, dataset: datasetSummary(dataset), overLimits: created.overLimits };
   });
 }
 
@@ -199,7 +261,7 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
     await r.datasets.lock(dataset.id);
     const span = await r.assignments.lowestFreeSpan(dataset.id, size);
     if (!span) throw await noFreeRange(r, dataset, size);
-    const assignment = await createRange(ctx, r, actor, {
+    const created = await createRange(ctx, r, actor, {
       action: "assignment.claim",
       dataset,
       range: { first: span.first, last: span.first + size - 1 },
@@ -209,7 +271,7 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
       reason: opts.reason ?? null,
       knownFree: true,
     });
-    return { assignment, dataset: datasetSummary(dataset) };
+    return { assignment: created.view, dataset: datasetSummary(dataset), overLimits: created.overLimits };
   });
 }
 

@@ -183,6 +183,12 @@ async function patchFor(r: Repositories, actor: Actor, d: DatasetRecord, s: Data
     }
     case "archived":
       return { archived: s.value };
+    case "max-claim":
+      if (s.value !== null) checkWhole(s.value, "max-claim", 1);
+      return { maxClaim: s.value };
+    case "max-days":
+      if (s.value !== null) checkWhole(s.value, "max-days", 1);
+      return { maxDays: s.value };
   }
 }
 
@@ -242,6 +248,10 @@ function settingValue(d: DatasetView, key: DatasetSettingKey): unknown {
       return d.instructions;
     case "archived":
       return d.archived;
+    case "max-claim":
+      return d.maxClaim;
+    case "max-days":
+      return d.maxDays;
   }
 }
 

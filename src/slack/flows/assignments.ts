@@ -74,7 +74,7 @@ export async function assignFlow(
       await s.home.refresh(actor.teamId, [a.assigneeId, actor.userId]);
     });
   }
-  return assignedMessage(a, await todayOf(s, actor.teamId, actor.userId));
+  return assignedMessage(a, await todayOf(s, actor.teamId, actor.userId), r.overLimits);
 }
 
 export type ProgressRequest =
