@@ -13,6 +13,7 @@ import { assignmentView } from "../views.ts";
 import { WORKING_DAYS_PER_WEEK } from "../workload.ts";
 import { change, type LedgerContext, leadsOf, requireLead, roleOf, todayFor } from "./context.ts";
 import { requireDataset } from "./datasets.ts";
+import { currentInstructions, type InstructionsView, requireAcknowledged } from "./instructions.ts";
 
 export const MAX_NOTE = 500;
 
@@ -147,6 +148,8 @@ interface NewRange {
 interface CreatedRange {
   view: AssignmentView;
   overLimits: string[];
+  /** the dataset's current instructions (a claimer has acknowledged them) */
+  instructions: InstructionsView | null;
 }
 
 /** Creates a live range after checking it fits the dataset and no live range holds its items. */
@@ -165,6 +168,9 @@ async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n:
   }
   const over = await limitsExceeded(ctx, r, d, n.assigneeId, n.range, n.assigneeId === actor.userId);
   if (over.length && n.action === "assignment.claim") throw invalid(over[0]!.sentence, { field: over[0]!.field });
+  // A claimer starts work now: on the current instructions. An assignee acknowledges them before their own progress.
+  const instructions =
+    n.action === "assignment.claim" ? await requireAcknowledged(r, d, n.assigneeId) : await currentInstructions(r, d);
   await r.members.ensure(actor.teamId, n.assigneeId);
   const a = await r.assignments.create({
     teamId: actor.teamId,
@@ -194,13 +200,17 @@ async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n:
     reason: n.reason,
     at: ctx.config.clock(),
   });
-  return { view, overLimits: over.map((o) => o.sentence) };
+  return { view, overLimits: over.map((o) => o.sentence), instructions };
 }
 
-const datasetSummary = (d: { slug: string; title: string; itemNoun: string }) => ({
+const datasetSummary = (
+  d: { slug: string; title: string; itemNoun: string },
+  instructions: InstructionsView | null,
+) => ({
   slug: d.slug,
   title: d.title,
   itemNoun: d.itemNoun,
+  instructions,
 });
 
 /**
@@ -227,7 +237,11 @@ async function claimRange(
       note,
       reason: o.reason ?? null,
     });
-    return { assignment: created.view, dataset: datasetSummary(dataset), overLimits: created.overLimits };
+    return {
+      assignment: created.view,
+      dataset: datasetSummary(dataset, created.instructions),
+      overLimits: created.overLimits,
+    };
   });
 }
 
@@ -271,7 +285,11 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
       reason: opts.reason ?? null,
       knownFree: true,
     });
-    return { assignment: created.view, dataset: datasetSummary(dataset), overLimits: created.overLimits };
+    return {
+      assignment: created.view,
+      dataset: datasetSummary(dataset, created.instructions),
+      overLimits: created.overLimits,
+    };
   });
 }
 
@@ -406,6 +424,7 @@ export async function updateProgress(
         throw invalid(`${label} has ${size} items; items done must be between 0 and ${size}`, { field: "count" });
       }
     }
+    if (a.assigneeId === actor.userId) await requireAcknowledged(r, a.dataset, actor.userId);
     const now = ctx.config.clock();
     const reason = opts.reason ?? null;
     let current = a;
@@ -459,6 +478,10 @@ export async function submit(ctx: LedgerContext, actor: Actor, ref: string | num
   return change(ctx, actor.teamId, "assignment.submit", opts.idempotencyKey, async (r) => {
     const a = await loadOwnAssignment(ctx, r, actor, ref, "submit");
     assertTransition("submit", a.status, assignmentRef(a.id));
+    const instructions =
+      a.assigneeId === actor.userId
+        ? await requireAcknowledged(r, a.dataset, actor.userId)
+        : await currentInstructions(r, a.dataset);
     const size = a.last - a.first + 1;
     const round = a.reviewRound + 1;
     const now = ctx.config.clock();
@@ -478,7 +501,7 @@ export async function submit(ctx: LedgerContext, actor: Actor, ref: string | num
       reason: opts.reason ?? null,
       extra: { reviewId: review?.id ?? null, round },
     });
-    return { assignment: assignmentView(updated, a.dataset), review, previous: snap(a) };
+    return { assignment: assignmentView(updated, a.dataset), review, previous: snap(a), instructions };
   });
 }
 

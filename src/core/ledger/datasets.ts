@@ -7,6 +7,7 @@ import { excerpt, hint, text } from "../text.ts";
 import { type Actor, type ChangeOptions, type DatasetView, DEFAULT_ERROR_TAXONOMY } from "../types.ts";
 import { datasetView } from "../views.ts";
 import { change, type LedgerContext, requireLead } from "./context.ts";
+import { holdersOf } from "./instructions.ts";
 import type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
 
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -218,7 +219,10 @@ export async function configureDataset(
       at: ctx.config.clock(),
       reason: opts.reason ?? null,
     });
-    return { dataset: after, key: setting.key };
+    // A new version of the instructions: everyone working on the dataset is told, and acknowledges it.
+    const instructionsTo =
+      setting.key === "instructions" ? (await holdersOf(r, d.id)).filter((u) => u !== actor.userId) : [];
+    return { dataset: after, key: setting.key, instructionsTo };
   });
 }
 
