@@ -1,22 +1,31 @@
 /** Replies and DMs about assignments: claimed, assigned, progress, submitted, released, my work. */
 import type { KnownBlock } from "@slack/types";
+import type { InstructionsView } from "../core/ledger/index.ts";
 import { formatRange } from "../core/ranges.ts";
 import type { AssignmentView, DatasetView, ReviewView } from "../core/types.ts";
 import { assignmentCard } from "./assignment.ts";
 import { button, context, divider, esc, mention, plural, section } from "./format.ts";
 import { ACTIONS } from "./ids.ts";
+import { instructionsBlocks, instructionsLine } from "./instruction-messages.ts";
 import { type Message, msg } from "./message.ts";
 
+/**
+ * A claim's reply, or the DM to someone a lead assigned a range: with the
+ * dataset's current instructions (an assignee gets the button that
+ * acknowledges them, which they do before their own progress).
+ */
 export function claimedMessage(
   a: AssignmentView,
-  d: Pick<DatasetView, "itemNoun" | "title">,
+  d: Pick<DatasetView, "itemNoun" | "title"> & { instructions?: InstructionsView | null },
   today: string,
   assignedBy?: string,
 ): Message {
   const lead = assignedBy ? `${mention(assignedBy)} assigned you` : "You hold";
+  const i = d.instructions;
   return msg(`${assignedBy ? "Assigned" : "Claimed"} ${a.ref}: ${a.dataset} ${formatRange(a)}`, [
     section(`:white_check_mark: ${lead} *${a.ref}*: ${esc(d.title)} items ${formatRange(a)}`),
     ...assignmentCard(a, { today }),
+    ...(i ? (assignedBy ? instructionsBlocks(i) : [context(instructionsLine(i))]) : []),
   ]);
 }
 

@@ -38,6 +38,20 @@ export function coverageMessage(c: Coverage): Message {
       ].join("\n"),
     ),
     section(`*Load*\n${loadLines(c.load)}`),
+    ...(d.instructions
+      ? [
+          section(
+            `*Instructions* v${d.instructions.version}: ${
+              c.unacknowledged.length
+                ? `not yet acknowledged by ${c.unacknowledged
+                    .slice(0, 20)
+                    .map(mention)
+                    .join(", ")}${c.unacknowledged.length > 20 ? ` and ${c.unacknowledged.length - 20} more` : ""}`
+                : "acknowledged by everyone working on it"
+            }`,
+          ),
+        ]
+      : []),
     ...(c.stalled.length
       ? [
           section(

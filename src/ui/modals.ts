@@ -4,6 +4,7 @@ import { formatRange } from "../core/ranges.ts";
 import type { AssignmentView, DatasetView, HandoffView, ReviewView } from "../core/types.ts";
 import { context, esc, mention, plain, plural, section } from "./format.ts";
 import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.ts";
+import { instructionsLine } from "./instruction-messages.ts";
 import type { Message } from "./message.ts";
 import { compactItems } from "./review-messages.ts";
 
@@ -341,6 +342,7 @@ export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m:
     section(
       `*${a.ref}* · ${esc(d.title)} ${formatRange(a)} by ${mention(a.assigneeId)} · round ${r.round}\nCheck ${plural(r.sampleItems.length, d.itemNoun)}: ${items}`,
     ),
+    ...(d.instructions ? [context(instructionsLine({ dataset: d.slug, ...d.instructions }))] : []),
     input(i.checked, "Items checked", numberInput(r.sampleItems.length, 1, r.sampleItems.length)),
   ];
   d.errorTaxonomy.slice(0, 20).forEach((cat, n) => {

@@ -129,7 +129,7 @@ async function submitFlow(
   if (!r.replayed) {
     s.background.run("notify after submit", async () => {
       if (review?.reviewerId) {
-        await s.notifier.dm(actor.teamId, review.reviewerId, reviewRequestMessage(review, a), {
+        await s.notifier.dm(actor.teamId, review.reviewerId, reviewRequestMessage(review, a, r.instructions), {
           key: `review:${review.ref}:request`,
           kind: "review_request",
         });
