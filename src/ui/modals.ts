@@ -176,7 +176,7 @@ export function claimModal(c: ClaimModalInput): ModalView {
         hint: "Leave empty to take the next free range of the size below.",
       },
     ),
-    input(i.size, "Size", numberInput(d?.batchSize ?? null, 1, d?.itemCount), {
+    input(i.size, "Size", numberInput(d ? Math.min(d.batchSize, d.maxClaim ?? d.batchSize) : null, 1, d?.itemCount), {
       optional: true,
       hint: "Used when Items is empty.",
     }),

@@ -55,6 +55,9 @@ describe("claim limits", () => {
     expect(await live()).toBe(0);
     const ok = await f.ledger.claimNext(ANA, { dataset: "cats", size: 500 });
     expect(ok.assignment).toMatchObject({ first: 1, last: 500 });
+    // a next-free claim without a size takes the batch size within the limit
+    await f.ledger.configureDataset(LEAD, "cats", { key: "max-claim", value: 40 });
+    expect((await f.ledger.claimNext(BOB, { dataset: "cats" })).assignment).toMatchObject({ first: 501, last: 540 });
   });
 
   it("refuse a claim that would hold more than max-days of work at the claimer's capacity", async () => {

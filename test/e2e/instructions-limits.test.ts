@@ -145,3 +145,38 @@ describe("claim limits", () => {
     expect((await ask(h.ana, "/claim", `${slug} next 600`)).reply.text).toMatch(/^Claimed A\d+/);
   });
 });
+
+describe("the claim form", () => {
+  it("shows the instructions and limits of the chosen dataset; refusals come inline, the instructions by DM with the button", async () => {
+    const slug = await h.dataset(uniqueSlug("instr-form"), 2000);
+    await ask(h.lead, "/ledger", `dataset set ${slug} instructions Polygons, not boxes`);
+    await ask(h.lead, "/ledger", `dataset set ${slug} max-claim 100`);
+    await h.ana.command("/claim");
+    const form = await h.ana.waitForModal((v) => v.callback_id === "claim_modal");
+    await h.ana.select("claim.dataset", slug, { viewId: form.id });
+    const chosen = await h.ana.waitForModal((v) => blockText(v.blocks).includes("Next free"));
+    expect(blockText(chosen.blocks)).toContain("Instructions v1: Polygons, not boxes");
+    expect(blockText(chosen.blocks)).toContain("at most 100 items a claim");
+
+    const tooBig = await h.ana.submit(chosen.id, { range: "1-500" });
+    expect(tooBig.errors).toEqual({
+      range: `A claim of 500 items is more than ${slug} allows at once (100). Claim at most 100, or ask a lead.`,
+    });
+    const unread = await h.ana.submit(chosen.id, { range: "1-50" });
+    expect(unread.errors?.range).toBe(
+      `${slug} has new instructions (version 1): read them and acknowledge them first, then repeat your command (rangekeeper sent them to you by DM, with the button to acknowledge them)`,
+    );
+    expect(await h.prisma.assignment.count({ where: { dataset: { slug } } })).toBe(0);
+    const dm = await h.ana.waitForDm((m) => m.text.includes(`Read version 1 of the instructions of ${slug} first`));
+    expect(blockText(dm.blocks)).toContain("Polygons, not boxes");
+    const click = await h.ana.click("instructions.acknowledge", {
+      channel: dm.channel,
+      messageTs: dm.ts,
+      value: `${slug}:1`,
+    });
+    expect(blockText((await click.reply()).blocks)).toContain("Repeat your command to go on.");
+    const ok = await h.ana.submit(chosen.id, { range: "1-50" });
+    expect(ok.closed).toBe(true);
+    expect(await h.prisma.assignment.count({ where: { dataset: { slug }, assigneeId: IDS.ana } })).toBe(1);
+  });
+});

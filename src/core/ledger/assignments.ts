@@ -95,13 +95,12 @@ async function limitsExceeded(
   assigneeId: string,
   range: Range,
   self: boolean,
-): Promise<{ sentence: string; field: string }[]> {
+): Promise<{ sentence: string }[]> {
   const size = range.last - range.first + 1;
-  const out: { sentence: string; field: string }[] = [];
+  const out: { sentence: string }[] = [];
   if (d.maxClaim !== null && size > d.maxClaim) {
     out.push({
       sentence: `A claim of ${plural(size, "item")} is more than ${d.slug} allows at once (${count(d.maxClaim)}). ${self ? "Claim" : "Give"} at most ${count(d.maxClaim)}${self ? ", or ask a lead" : ""}.`,
-      field: "size",
     });
   }
   if (d.maxDays !== null) {
@@ -123,7 +122,6 @@ async function limitsExceeded(
             : `They need to finish some of their open ranges first.`;
       out.push({
         sentence: `${self ? "Claiming" : "Assigning"} ${plural(size, "item")} would give ${who} ${round1(days)} days of work in ${d.slug}, more than it allows one person (${plural(d.maxDays, "day")}, at ${count(round1(perDay))} items a day). ${advice}`,
-        field: "size",
       });
     }
   }
@@ -167,7 +165,9 @@ async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n:
     if (held.length) throw await heldError(r, d, n.range, actor.userId, held);
   }
   const over = await limitsExceeded(ctx, r, d, n.assigneeId, n.range, n.assigneeId === actor.userId);
-  if (over.length && n.action === "assignment.claim") throw invalid(over[0]!.sentence, { field: over[0]!.field });
+  // The field of a form that set the size: the size of a next-free claim, else the range itself.
+  if (over.length && n.action === "assignment.claim")
+    throw invalid(over[0]!.sentence, { field: n.knownFree ? "size" : "range" });
   // A claimer starts work now: on the current instructions. An assignee acknowledges them before their own progress.
   const instructions =
     n.action === "assignment.claim" ? await requireAcknowledged(r, d, n.assigneeId) : await currentInstructions(r, d);
@@ -266,7 +266,7 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
   return change(ctx, actor.teamId, "assignment.claim", opts.idempotencyKey, async (r) => {
     const dataset = await requireDataset(r, actor.teamId, input.dataset);
     const due = await checkDue(ctx, r, actor.teamId, actor.userId, input.dueDate);
-    const size = input.size ?? dataset.batchSize;
+    const size = input.size ?? defaultClaimSize(dataset);
     if (size > dataset.itemCount) {
       throw invalid(`${dataset.slug} has only ${dataset.itemCount} items; ask for at most ${dataset.itemCount}`, {
         field: "size",
@@ -292,6 +292,10 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
     };
   });
 }
+
+/** The size of a next-free claim that names none: the batch size, within the dataset's max-claim. */
+export const defaultClaimSize = (d: Pick<DatasetRecord, "batchSize" | "maxClaim">): number =>
+  Math.min(d.batchSize, d.maxClaim ?? d.batchSize);
 
 async function noFreeRange(r: Repositories, d: DatasetRecord, size: number) {
   const l = await r.assignments.largestFreeSpan(d.id);
