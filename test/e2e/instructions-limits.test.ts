@@ -95,6 +95,9 @@ describe("dataset instructions", () => {
     const reviewer = [h.rev, h.lead, h.lead2, h.admin, h.bob].find((u) => u.id === review.reviewerId)!;
     const request = await reviewer.waitForDm((m) => m.text.includes(`Review ${ref}`));
     expect(blockText(request.blocks)).toContain(":scroll: Instructions v1: Draw tight boxes");
+    await reviewer.command("/review", ref);
+    const form = await reviewer.waitForModal((v) => v.callback_id === "review_modal");
+    expect(blockText(form.blocks)).toContain(":scroll: Instructions v1: Draw tight boxes");
   });
 
   it("a first claim after a version was published is refused until acknowledged", async () => {
