@@ -5,7 +5,7 @@
  * refused and exceeded by a lead.
  */
 import type { ViewRecord } from "@rangekeeper/slack-standin";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   type AppHarness,
   ask,
@@ -115,6 +115,26 @@ describe("dataset instructions", () => {
     expect(blockText((await click.reply()).blocks)).toContain("Repeat your command to go on.");
     const claimed = await ask(h.bob, "/claim", `${slug} next 10`);
     expect(claimed.reply.text).toMatch(/^Claimed A\d+/);
+  });
+});
+
+describe("App Home", () => {
+  it("a refused button shows the instructions in a notice, whose button acknowledges them", async () => {
+    const slug = await h.dataset(uniqueSlug("instr-home"), 300);
+    const ref = refIn((await ask(h.bob, "/claim", `${slug} 1-30`)).reply.text ?? "");
+    await ask(h.lead, "/ledger", `dataset set ${slug} instructions Mark occluded legs`);
+    await openHome(h.bob);
+    await h.bob.click("assignment.start", { home: true, value: ref });
+    const notice = await h.bob.waitForModal((v) => blockText(v.blocks).includes("I have read version 1"));
+    expect(blockText(notice.blocks)).toContain(`${slug} has new instructions (version 1)`);
+    expect(blockText(notice.blocks)).toContain("Mark occluded legs");
+    expect(await row(ref)).toMatchObject({ status: "PENDING" });
+    await h.bob.click("instructions.acknowledge", { viewId: notice.id, value: `${slug}:1` });
+    const thanks = await h.bob.waitForModal((v) => blockText(v.blocks).includes("Repeat your command to go on."));
+    expect(thanks.id).toBe(notice.id);
+    await h.bob.closeView();
+    await h.bob.click("assignment.start", { home: true, value: ref });
+    await vi.waitFor(async () => expect(await row(ref)).toMatchObject({ status: "IN_PROGRESS" }));
   });
 });
 
