@@ -27,6 +27,8 @@ export function datasetView(d: DatasetRecord, instruction?: InstructionRecord | 
     reviewEveryRange: d.reviewEveryRange,
     goldItems: d.goldItems,
     errorTaxonomy: d.errorTaxonomy,
+    maxClaim: d.maxClaim,
+    maxDays: d.maxDays,
     instructions: instruction ? { version: instruction.version, text: instruction.text, url: instruction.url } : null,
   };
 }

@@ -50,6 +50,10 @@ export interface DatasetRecord {
   reviewEveryRange: boolean;
   goldItems: number[];
   errorTaxonomy: string[];
+  /** the most items one claim may take; null: no limit */
+  maxClaim: number | null;
+  /** the most days of work of this dataset one person may hold after a claim; null: no limit */
+  maxDays: number | null;
 }
 
 export interface InstructionRecord {

@@ -33,7 +33,11 @@ export class HomePublisher {
       lead ? this.ledger.pendingHandoffs(teamId) : Promise.resolve(undefined),
       lead ? this.ledger.workload(teamId) : Promise.resolve(undefined),
     ]);
+    const instructions = await this.ledger.instructionsByDataset(
+      assignments.filter((a) => a.status !== "COMPLETED").map((a) => a.datasetId),
+    );
     const view = homeView({
+      instructions,
       userId,
       role,
       today: todayIn(u.timezone, this.ledger.config.defaultTimezone, this.ledger.config.clock()),

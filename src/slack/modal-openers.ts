@@ -7,6 +7,7 @@
  * (something changed meanwhile) replaces the loading modal with its reason.
  */
 import type { ModalView } from "@slack/types";
+import { defaultClaimSize } from "../core/ledger/assignments.ts";
 import { atLeast } from "../core/roles.ts";
 import { OPEN_STATUSES } from "../core/transitions.ts";
 import type { Actor } from "../core/types.ts";
@@ -59,11 +60,13 @@ export async function claimModalFor(
   const datasets = await s.ledger.listDatasets(actor.teamId);
   const selected = datasets.find((d) => d.slug === slug) ?? (datasets.length === 1 ? datasets[0]! : null);
   const cov = selected ? await s.ledger.coverage(actor.teamId, selected.slug) : null;
-  const span = cov?.gaps.find((g) => g.last - g.first + 1 >= selected!.batchSize) ?? null;
+  const size = selected ? defaultClaimSize(selected) : 0;
+  const span = cov?.gaps.find((g) => g.last - g.first + 1 >= size) ?? null;
   return claimModal({
     datasets,
-    selected,
-    suggestion: span && selected ? { first: span.first, last: span.first + selected.batchSize - 1 } : null,
+    // with its current instructions
+    selected: cov?.dataset ?? selected,
+    suggestion: span && selected ? { first: span.first, last: span.first + size - 1 } : null,
     freeItems: cov?.freeItems ?? null,
     today: await todayOf(s, actor.teamId, actor.userId),
     metadata: m,

@@ -3,13 +3,19 @@
 import type { WebAPIPlatformError } from "@slack/web-api";
 import type { Logger } from "pino";
 import { DomainError } from "../core/errors.ts";
+import type { InstructionsView } from "../core/ledger/index.ts";
 import type { Text } from "../core/text.ts";
+import { instructionsRefusalMessage } from "../ui/instruction-messages.ts";
 import { errorMessage, type Message } from "../ui/message.ts";
 import { UsageError } from "./parse/grammar.ts";
 
 export function errorReply(e: unknown, logger: Logger, where: string): Message {
   if (e instanceof UsageError) return errorMessage(e.message, e.usage);
-  if (e instanceof DomainError) return errorMessage(e.text);
+  if (e instanceof DomainError) {
+    // Refused until the current instructions are acknowledged: they come with the button that does it.
+    const instructions = instructionsOf(e);
+    return instructions ? instructionsRefusalMessage(e.text, instructions) : errorMessage(e.text);
+  }
   if (isPlatformError(e)) {
     logger.warn({ err: e, where }, "Slack API call failed");
     return errorMessage(
@@ -18,6 +24,13 @@ export function errorReply(e: unknown, logger: Logger, where: string): Message {
   }
   logger.error({ err: e, where }, "request failed");
   return errorMessage("Something went wrong on rangekeeper's side; nothing was changed. Please try again in a moment.");
+}
+
+/** The instructions a refusal asks to acknowledge first, if it is such a refusal. */
+export function instructionsOf(e: unknown): InstructionsView | null {
+  if (!(e instanceof DomainError)) return null;
+  const i = e.details.instructions as InstructionsView | undefined;
+  return i && typeof i.dataset === "string" && typeof i.version === "number" ? i : null;
 }
 
 export function isPlatformError(e: unknown): e is WebAPIPlatformError {

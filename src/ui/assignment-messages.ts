@@ -1,15 +1,22 @@
 /** Replies and DMs about assignments: claimed, assigned, progress, submitted, released, my work. */
 import type { KnownBlock } from "@slack/types";
+import type { InstructionsView } from "../core/ledger/index.ts";
 import { formatRange } from "../core/ranges.ts";
 import type { AssignmentView, DatasetView, ReviewView } from "../core/types.ts";
 import { assignmentCard } from "./assignment.ts";
 import { button, context, divider, esc, mention, plural, section } from "./format.ts";
 import { ACTIONS } from "./ids.ts";
+import { instructionsBlocks, instructionsLine } from "./instruction-messages.ts";
 import { type Message, msg } from "./message.ts";
 
+/**
+ * A claim's reply, or the DM to someone a lead assigned a range: with the
+ * dataset's current instructions (an assignee gets the button that
+ * acknowledges them, which they do before their own progress).
+ */
 export function claimedMessage(
   a: AssignmentView,
-  d: Pick<DatasetView, "itemNoun" | "title">,
+  d: Pick<DatasetView, "itemNoun" | "title"> & { instructions?: InstructionsView | null },
   today: string,
   assignedBy?: string,
 ): Message {
@@ -17,9 +24,11 @@ export function claimedMessage(
   const headline = assignedBy
     ? `${mention(assignedBy)} assigned you *${a.ref}* of ${esc(d.title)}.`
     : `You hold *${a.ref}*: ${esc(d.title)} items ${formatRange(a)}`;
+  const i = d.instructions;
   return msg(`${assignedBy ? "Assigned" : "Claimed"} ${a.ref}: ${a.dataset} ${formatRange(a)}`, [
     section(`:white_check_mark: ${headline}`),
     ...assignmentCard(a, { today }),
+    ...(i ? (assignedBy ? instructionsBlocks(i) : [context(instructionsLine(i))]) : []),
   ]);
 }
 
@@ -41,10 +50,18 @@ export function dueMovedMessage(
   ]);
 }
 
-export function assignedMessage(a: AssignmentView, today: string): Message {
+/** To the lead who assigned: the range, and the dataset's claim limits it exceeds (allowed for leads). */
+export function assignedMessage(a: AssignmentView, today: string, overLimits: readonly string[] = []): Message {
   return msg(`Assigned ${a.ref} to ${a.assigneeId}`, [
     section(`:white_check_mark: *${a.ref}* assigned to ${mention(a.assigneeId)}: ${esc(a.dataset)} ${formatRange(a)}`),
     ...assignmentCard(a, { today, showOwner: true, actions: false }),
+    ...(overLimits.length
+      ? [
+          context(
+            ...overLimits.map((l) => `:warning: Past the claim limits of ${esc(a.dataset)} (leads may): ${esc(l)}`),
+          ),
+        ]
+      : []),
   ]);
 }
 

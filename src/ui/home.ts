@@ -1,11 +1,13 @@
 /** The App Home tab: my ranges with progress and buttons; for leads, team load and pending approvals. */
 import type { HomeView, KnownBlock } from "@slack/types";
+import type { InstructionsView } from "../core/ledger/index.ts";
 import { formatRange } from "../core/ranges.ts";
 import type { AssignmentView, HandoffView, ReviewView, Role } from "../core/types.ts";
 import type { AnnotatorLoad } from "../core/workload.ts";
 import { assignmentCard } from "./assignment.ts";
 import { button, context, divider, esc, header, mention, plural, section } from "./format.ts";
 import { ACTIONS } from "./ids.ts";
+import { instructionsLine } from "./instruction-messages.ts";
 
 export interface HomeInput {
   userId: string;
@@ -16,6 +18,8 @@ export interface HomeInput {
   /** only for leads */
   pendingHandoffs?: HandoffView[];
   load?: AnnotatorLoad[];
+  /** the current instructions of the datasets of my ranges, by dataset id */
+  instructions?: ReadonlyMap<number, InstructionsView>;
 }
 
 const MAX_BLOCKS = 100;
@@ -39,7 +43,10 @@ export function homeView(h: HomeInput): HomeView {
     blocks.push(
       section(`You hold no open ranges. Claim some with *Claim a range* or \`${esc("/claim <dataset> next")}\`.`),
     );
-  for (const a of open.slice(0, 12)) blocks.push(...assignmentCard(a, { today: h.today }), divider());
+  for (const a of open.slice(0, 12)) {
+    const i = h.instructions?.get(a.datasetId);
+    blocks.push(...assignmentCard(a, { today: h.today }), ...(i ? [context(instructionsLine(i))] : []), divider());
+  }
   if (open.length > 12) blocks.push(context(`…and ${open.length - 12} more; \`/mywork\` lists them all.`));
   if (done.length) {
     blocks.push(

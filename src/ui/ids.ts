@@ -22,6 +22,7 @@ export const ACTIONS = {
   proposeDue: "due.propose",
   acceptDue: "due.accept",
   keepDue: "due.keep",
+  ackInstructions: "instructions.acknowledge",
 } as const;
 
 export const VIEWS = {

@@ -38,6 +38,20 @@ export function coverageMessage(c: Coverage): Message {
       ].join("\n"),
     ),
     section(`*Load*\n${loadLines(c.load)}`),
+    ...(d.instructions
+      ? [
+          section(
+            `*Instructions* v${d.instructions.version}: ${
+              c.unacknowledged.length
+                ? `not yet acknowledged by ${c.unacknowledged
+                    .slice(0, 20)
+                    .map(mention)
+                    .join(", ")}${c.unacknowledged.length > 20 ? ` and ${c.unacknowledged.length - 20} more` : ""}`
+                : "acknowledged by everyone working on it"
+            }`,
+          ),
+        ]
+      : []),
     ...(c.stalled.length
       ? [
           section(
@@ -54,6 +68,7 @@ export function coverageMessage(c: Coverage): Message {
       c.forecastFinish
         ? `forecast finish ${c.forecastFinish} at ${c.itemsPerDay}/day`
         : "no forecast yet (no progress in the last 14 days)",
+      limitsLine(d),
     ),
   ];
   return msg(`${d.slug}: ${pct(c.doneItems)} done, ${c.freeItems} free`, blocks);
@@ -90,7 +105,17 @@ const HELP: [string, string, string][] = [
   ["/ledger", "status cats public", "coverage, load, overdue and forecast"],
   ["/ledger", "dataset add cats 5000 #labelling Cat photos", "add a dataset (leads)"],
   ["/ledger", "dataset set cats sample 10%", `change a setting: ${Object.keys(DATASET_SETTINGS).join(", ")} (leads)`],
-  ["/ledger", "assign cats 1-100 @ana due 2026-12-01", "assign a range (leads)"],
+  [
+    "/ledger",
+    "dataset set cats max-claim 500",
+    "the most items one claim may take; `max-days 5` the most days of work one person may hold (`none` clears; leads)",
+  ],
+  [
+    "/ledger",
+    "dataset set cats instructions https://wiki/cats",
+    "publish a new version of the instructions; holders of ranges acknowledge it (leads)",
+  ],
+  ["/ledger", "assign cats 1-100 @ana due 2026-12-01", "assign a range (leads; may exceed the claim limits)"],
   ["/ledger", "role @ana reviewer", "grant a role (admins; leads may grant reviewer)"],
   ["/ledger", "capacity @ana 1500", "items per week (leads)"],
   ["/ledger", "export cats", "the ledger as a CSV file"],
@@ -110,12 +135,23 @@ export function helpMessage(): Message {
   ]);
 }
 
+/** A dataset's claim limits, as one line. */
+export function limitsLine(d: Pick<DatasetView, "maxClaim" | "maxDays">): string {
+  if (d.maxClaim === null && d.maxDays === null) return "no claim limits";
+  const parts = [
+    ...(d.maxClaim !== null ? [`at most ${d.maxClaim.toLocaleString("en-US")} items a claim`] : []),
+    ...(d.maxDays !== null ? [`at most ${plural(d.maxDays, "day")} of work a person`] : []),
+  ];
+  return `claims: ${parts.join(", ")}`;
+}
+
 export function datasetMessage(d: DatasetView, headline: string): Message {
   const facts = [
     `${plural(d.itemCount, d.itemNoun)} · batch ${d.batchSize}`,
     `review: first ${d.reviewFirstK} range(s) in full, then ${d.reviewEveryRange ? `${Math.round(d.reviewSampleRate * 1000) / 10}% sampled` : "none"}`,
     d.goldItems.length ? `${plural(d.goldItems.length, "gold item")}` : "no gold items",
     d.channelId ? `digests in ${channelMention(d.channelId)}` : "no channel",
+    limitsLine(d),
   ];
   return msg(headline, [
     section(`:card_index_dividers: ${headline}`),

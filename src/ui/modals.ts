@@ -4,6 +4,7 @@ import { formatRange } from "../core/ranges.ts";
 import type { AssignmentView, DatasetView, HandoffView, ReviewView } from "../core/types.ts";
 import { context, esc, mention, plain, plural, section } from "./format.ts";
 import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.ts";
+import { instructionsLine } from "./instruction-messages.ts";
 import type { Message } from "./message.ts";
 import { compactItems } from "./review-messages.ts";
 
@@ -149,6 +150,15 @@ export function claimModal(c: ClaimModalInput): ModalView {
           : `:no_entry: No free range of ${d.batchSize} ${d.itemNoun}s is left in ${esc(d.slug)}; give a smaller size or an explicit range.`,
       ),
     );
+    if (d.maxClaim !== null || d.maxDays !== null)
+      blocks.push(
+        context(
+          [
+            ...(d.maxClaim !== null ? [`at most ${d.maxClaim.toLocaleString("en-US")} items a claim`] : []),
+            ...(d.maxDays !== null ? [`at most ${d.maxDays} days of work a person`] : []),
+          ].join(" · "),
+        ),
+      );
     if (d.instructions)
       blocks.push(
         context(
@@ -166,7 +176,7 @@ export function claimModal(c: ClaimModalInput): ModalView {
         hint: "Leave empty to take the next free range of the size below.",
       },
     ),
-    input(i.size, "Size", numberInput(d?.batchSize ?? null, 1, d?.itemCount), {
+    input(i.size, "Size", numberInput(d ? Math.min(d.batchSize, d.maxClaim ?? d.batchSize) : null, 1, d?.itemCount), {
       optional: true,
       hint: "Used when Items is empty.",
     }),
@@ -332,6 +342,7 @@ export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m:
     section(
       `*${a.ref}* · ${esc(d.title)} ${formatRange(a)} by ${mention(a.assigneeId)} · round ${r.round}\nCheck ${plural(r.sampleItems.length, d.itemNoun)}: ${items}`,
     ),
+    ...(d.instructions ? [context(instructionsLine({ dataset: d.slug, ...d.instructions }))] : []),
     input(i.checked, "Items checked", numberInput(r.sampleItems.length, 1, r.sampleItems.length)),
   ];
   d.errorTaxonomy.slice(0, 20).forEach((cat, n) => {

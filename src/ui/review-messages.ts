@@ -1,10 +1,12 @@
 /** Reviews: the queue, the request DM to the reviewer, the verdict DM to the annotator. */
 import type { KnownBlock } from "@slack/types";
+import type { InstructionsView } from "../core/ledger/index.ts";
 import { formatRange } from "../core/ranges.ts";
 import type { AssignmentView, ReviewView } from "../core/types.ts";
 import { assignmentCard } from "./assignment.ts";
 import { assignmentTitle, button, context, esc, mention, plural, section } from "./format.ts";
 import { ACTIONS } from "./ids.ts";
+import { instructionsLine } from "./instruction-messages.ts";
 import { type Message, msg } from "./message.ts";
 
 export function reviewQueueMessage(list: ReviewView[]): Message {
@@ -23,12 +25,17 @@ export function reviewQueueMessage(list: ReviewView[]): Message {
 }
 
 /** DM to the reviewer when a range is submitted. */
-export function reviewRequestMessage(r: ReviewView, a: AssignmentView): Message {
+export function reviewRequestMessage(
+  r: ReviewView,
+  a: AssignmentView,
+  instructions: InstructionsView | null = null,
+): Message {
   const items = r.sampleItems.length === a.size ? "every item (full review)" : `items ${compactItems(r.sampleItems)}`;
   return msg(`Review ${a.ref} from ${a.assigneeId}`, [
     section(
       `:mag: ${mention(a.assigneeId)} submitted ${assignmentTitle(a)} for review (round ${r.round}).\nCheck ${items}.`,
     ),
+    ...(instructions ? [context(instructionsLine(instructions))] : []),
     {
       type: "actions",
       block_id: `review:${r.ref}`,

@@ -229,6 +229,8 @@ describe("dataset settings", () => {
     expect(ok("items", "2000")).toEqual({ key: "items", value: 2000 });
     expect(ok("archived", "Yes")).toEqual({ key: "archived", value: true });
     expect(ok("archived", "off")).toEqual({ key: "archived", value: false });
+    expect(ok("max-claim", "500")).toEqual({ key: "max-claim", value: 500 });
+    expect(ok("max-days", "None")).toEqual({ key: "max-days", value: null });
     expect(ok("review", "First-K")).toEqual({ key: "review", value: "first-k" });
     expect(ok("channel", "<#C9|qa>")).toEqual({ key: "channel", value: "C9" });
     expect(ok("channel", "none")).toEqual({ key: "channel", value: null });
@@ -240,12 +242,14 @@ describe("dataset settings", () => {
 
   it("names what is wrong with a value, and every setting when the key is unknown", () => {
     expect(problem("colour", "red")).toBe(
-      '"colour" is not a dataset setting; settings: title, items, noun, channel, batch, sample, first-k, review, gold, taxonomy, instructions, archived',
+      '"colour" is not a dataset setting; settings: title, items, noun, channel, batch, sample, first-k, review, gold, taxonomy, instructions, archived, max-claim, max-days',
     );
     expect(problem("sample", "lots")).toBe('"lots" is not a share; write it like 10% or 0.1');
     expect(problem("items", "many")).toBe('the item count must be a whole number, not "many"');
     expect(problem("gold", "5,x")).toBe('"x" is not an item or a range like 40-42');
     expect(problem("archived", "maybe")).toBe('"maybe" is not yes or no');
+    expect(problem("max-claim", "-5")).toBe('max-claim must be a whole number or none, not "-5"');
+    expect(problem("max-days", "2.5")).toBe('max-days must be a whole number or none, not "2.5"');
     expect(problem("review", "sometimes")).toBe('review must be "every" or "first-k"');
     expect(problem("channel", "#general")).toMatch(/#general is not a channel Slack recognised/);
     expect(problem("batch", "  ")).toBe("give a value for batch: the default size of a claim of the next free range");

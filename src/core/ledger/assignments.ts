@@ -10,8 +10,10 @@ import { hint, person, text } from "../text.ts";
 import { assertTransition, OPEN_STATUSES, statusAfterProgress } from "../transitions.ts";
 import type { Actor, AssignmentView, ChangeOptions, Range } from "../types.ts";
 import { assignmentView } from "../views.ts";
+import { WORKING_DAYS_PER_WEEK } from "../workload.ts";
 import { change, type LedgerContext, leadsOf, requireLead, roleOf, todayFor } from "./context.ts";
 import { requireDataset } from "./datasets.ts";
+import { currentInstructions, type InstructionsView, requireAcknowledged } from "./instructions.ts";
 
 export const MAX_NOTE = 500;
 
@@ -77,6 +79,57 @@ async function heldError(r: Repositories, d: DatasetRecord, range: Range, actorI
   );
 }
 
+const count = (n: number) => n.toLocaleString("en-US");
+const plural = (n: number, one: string) => `${count(n)} ${one}${n === 1 ? "" : "s"}`;
+
+/**
+ * The dataset's claim limits against a new range for `assigneeId`: its size
+ * against max-claim, and the days of work of this dataset they would hold
+ * (open items not done ÷ their daily capacity) against max-days. Returns
+ * the sentences of the limits exceeded (none when within them).
+ */
+async function limitsExceeded(
+  ctx: LedgerContext,
+  r: Repositories,
+  d: DatasetRecord,
+  assigneeId: string,
+  range: Range,
+  self: boolean,
+): Promise<{ sentence: string }[]> {
+  const size = range.last - range.first + 1;
+  const out: { sentence: string }[] = [];
+  if (d.maxClaim !== null && size > d.maxClaim) {
+    out.push({
+      sentence: `A claim of ${plural(size, "item")} is more than ${d.slug} allows at once (${count(d.maxClaim)}). ${self ? "Claim" : "Give"} at most ${count(d.maxClaim)}${self ? ", or ask a lead" : ""}.`,
+    });
+  }
+  if (d.maxDays !== null) {
+    const member = await r.members.ensure(d.teamId, assigneeId);
+    const perDay = (member.capacityPerWeek ?? ctx.config.defaultCapacity) / WORKING_DAYS_PER_WEEK;
+    const held = (await r.assignments.openOf(d.id, assigneeId)).reduce(
+      (n, a) => n + a.last - a.first + 1 - a.itemsDone,
+      0,
+    );
+    const days = (held + size) / perDay;
+    if (days > d.maxDays) {
+      const room = Math.floor(d.maxDays * perDay) - held;
+      const who = self ? "you" : "them";
+      const advice =
+        room > 0
+          ? `${self ? "Claim" : "Give"} at most ${count(room)}${self ? ", or ask a lead" : ""}.`
+          : self
+            ? "Finish some of your open ranges first, or ask a lead."
+            : `They need to finish some of their open ranges first.`;
+      out.push({
+        sentence: `${self ? "Claiming" : "Assigning"} ${plural(size, "item")} would give ${who} ${round1(days)} days of work in ${d.slug}, more than it allows one person (${plural(d.maxDays, "day")}, at ${count(round1(perDay))} items a day). ${advice}`,
+      });
+    }
+  }
+  return out;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
 interface NewRange {
   action: "assignment.claim" | "assignment.assign";
   dataset: DatasetRecord;
@@ -89,8 +142,16 @@ interface NewRange {
   knownFree?: boolean;
 }
 
+/** A new range, and the dataset's limits it exceeds (a lead's assignment may; a claim is refused). */
+interface CreatedRange {
+  view: AssignmentView;
+  overLimits: string[];
+  /** the dataset's current instructions (a claimer has acknowledged them) */
+  instructions: InstructionsView | null;
+}
+
 /** Creates a live range after checking it fits the dataset and no live range holds its items. */
-async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n: NewRange): Promise<AssignmentView> {
+async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n: NewRange): Promise<CreatedRange> {
   const d = n.dataset;
   if (d.archived) {
     throw invalid(
@@ -103,6 +164,13 @@ async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n:
     const held = await r.assignments.overlappingLive(d.id, n.range);
     if (held.length) throw await heldError(r, d, n.range, actor.userId, held);
   }
+  const over = await limitsExceeded(ctx, r, d, n.assigneeId, n.range, n.assigneeId === actor.userId);
+  // The field of a form that set the size: the size of a next-free claim, else the range itself.
+  if (over.length && n.action === "assignment.claim")
+    throw invalid(over[0]!.sentence, { field: n.knownFree ? "size" : "range" });
+  // A claimer starts work now: on the current instructions. An assignee acknowledges them before their own progress.
+  const instructions =
+    n.action === "assignment.claim" ? await requireAcknowledged(r, d, n.assigneeId) : await currentInstructions(r, d);
   await r.members.ensure(actor.teamId, n.assigneeId);
   const a = await r.assignments.create({
     teamId: actor.teamId,
@@ -132,13 +200,17 @@ async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n:
     reason: n.reason,
     at: ctx.config.clock(),
   });
-  return view;
+  return { view, overLimits: over.map((o) => o.sentence), instructions };
 }
 
-const datasetSummary = (d: { slug: string; title: string; itemNoun: string }) => ({
+const datasetSummary = (
+  d: { slug: string; title: string; itemNoun: string },
+  instructions: InstructionsView | null,
+) => ({
   slug: d.slug,
   title: d.title,
   itemNoun: d.itemNoun,
+  instructions,
 });
 
 /**
@@ -156,7 +228,7 @@ async function claimRange(
     const dataset = await requireDataset(r, actor.teamId, input.dataset);
     if (o.action === "assignment.assign") await requireLead(ctx, r, actor, "assign ranges to others", dataset.id);
     const due = await checkDue(ctx, r, actor.teamId, input.assigneeId, input.dueDate);
-    const assignment = await createRange(ctx, r, actor, {
+    const created = await createRange(ctx, r, actor, {
       action: o.action,
       dataset,
       range: { first: input.first, last: input.last },
@@ -165,7 +237,11 @@ async function claimRange(
       note,
       reason: o.reason ?? null,
     });
-    return { assignment, dataset: datasetSummary(dataset) };
+    return {
+      assignment: created.view,
+      dataset: datasetSummary(dataset, created.instructions),
+      overLimits: created.overLimits,
+    };
   });
 }
 
@@ -190,7 +266,7 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
   return change(ctx, actor.teamId, "assignment.claim", opts.idempotencyKey, async (r) => {
     const dataset = await requireDataset(r, actor.teamId, input.dataset);
     const due = await checkDue(ctx, r, actor.teamId, actor.userId, input.dueDate);
-    const size = input.size ?? dataset.batchSize;
+    const size = input.size ?? defaultClaimSize(dataset);
     if (size > dataset.itemCount) {
       throw invalid(`${dataset.slug} has only ${dataset.itemCount} items; ask for at most ${dataset.itemCount}`, {
         field: "size",
@@ -199,7 +275,7 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
     await r.datasets.lock(dataset.id);
     const span = await r.assignments.lowestFreeSpan(dataset.id, size);
     if (!span) throw await noFreeRange(r, dataset, size);
-    const assignment = await createRange(ctx, r, actor, {
+    const created = await createRange(ctx, r, actor, {
       action: "assignment.claim",
       dataset,
       range: { first: span.first, last: span.first + size - 1 },
@@ -209,9 +285,17 @@ export async function claimNext(ctx: LedgerContext, actor: Actor, input: ClaimNe
       reason: opts.reason ?? null,
       knownFree: true,
     });
-    return { assignment, dataset: datasetSummary(dataset) };
+    return {
+      assignment: created.view,
+      dataset: datasetSummary(dataset, created.instructions),
+      overLimits: created.overLimits,
+    };
   });
 }
+
+/** The size of a next-free claim that names none: the batch size, within the dataset's max-claim. */
+export const defaultClaimSize = (d: Pick<DatasetRecord, "batchSize" | "maxClaim">): number =>
+  Math.min(d.batchSize, d.maxClaim ?? d.batchSize);
 
 async function noFreeRange(r: Repositories, d: DatasetRecord, size: number) {
   const l = await r.assignments.largestFreeSpan(d.id);
@@ -344,6 +428,7 @@ export async function updateProgress(
         throw invalid(`${label} has ${size} items; items done must be between 0 and ${size}`, { field: "count" });
       }
     }
+    if (a.assigneeId === actor.userId) await requireAcknowledged(r, a.dataset, actor.userId);
     const now = ctx.config.clock();
     const reason = opts.reason ?? null;
     let current = a;
@@ -397,6 +482,10 @@ export async function submit(ctx: LedgerContext, actor: Actor, ref: string | num
   return change(ctx, actor.teamId, "assignment.submit", opts.idempotencyKey, async (r) => {
     const a = await loadOwnAssignment(ctx, r, actor, ref, "submit");
     assertTransition("submit", a.status, assignmentRef(a.id));
+    const instructions =
+      a.assigneeId === actor.userId
+        ? await requireAcknowledged(r, a.dataset, actor.userId)
+        : await currentInstructions(r, a.dataset);
     const size = a.last - a.first + 1;
     const round = a.reviewRound + 1;
     const now = ctx.config.clock();
@@ -416,7 +505,7 @@ export async function submit(ctx: LedgerContext, actor: Actor, ref: string | num
       reason: opts.reason ?? null,
       extra: { reviewId: review?.id ?? null, round },
     });
-    return { assignment: assignmentView(updated, a.dataset), review, previous: snap(a) };
+    return { assignment: assignmentView(updated, a.dataset), review, previous: snap(a), instructions };
   });
 }
 

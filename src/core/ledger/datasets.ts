@@ -7,6 +7,7 @@ import { excerpt, hint, text } from "../text.ts";
 import { type Actor, type ChangeOptions, type DatasetView, DEFAULT_ERROR_TAXONOMY } from "../types.ts";
 import { datasetView } from "../views.ts";
 import { change, type LedgerContext, requireLead } from "./context.ts";
+import { holdersOf } from "./instructions.ts";
 import type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
 
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -183,6 +184,12 @@ async function patchFor(r: Repositories, actor: Actor, d: DatasetRecord, s: Data
     }
     case "archived":
       return { archived: s.value };
+    case "max-claim":
+      if (s.value !== null) checkWhole(s.value, "max-claim", 1);
+      return { maxClaim: s.value };
+    case "max-days":
+      if (s.value !== null) checkWhole(s.value, "max-days", 1);
+      return { maxDays: s.value };
   }
 }
 
@@ -212,7 +219,10 @@ export async function configureDataset(
       at: ctx.config.clock(),
       reason: opts.reason ?? null,
     });
-    return { dataset: after, key: setting.key };
+    // A new version of the instructions: everyone working on the dataset is told, and acknowledges it.
+    const instructionsTo =
+      setting.key === "instructions" ? (await holdersOf(r, d.id)).filter((u) => u !== actor.userId) : [];
+    return { dataset: after, key: setting.key, instructionsTo };
   });
 }
 
@@ -242,6 +252,10 @@ function settingValue(d: DatasetView, key: DatasetSettingKey): unknown {
       return d.instructions;
     case "archived":
       return d.archived;
+    case "max-claim":
+      return d.maxClaim;
+    case "max-days":
+      return d.maxDays;
   }
 }
 

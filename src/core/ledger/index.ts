@@ -12,6 +12,7 @@ import type { LedgerConfig, LedgerContext } from "./context.ts";
 import * as datasets from "./datasets.ts";
 import { exportCsv } from "./export.ts";
 import * as handoffs from "./handoffs.ts";
+import * as instructions from "./instructions.ts";
 import * as members from "./members.ts";
 import * as queries from "./queries.ts";
 import type { DatasetSetting } from "./settings.ts";
@@ -22,6 +23,7 @@ export type { ClaimInput, ClaimNextInput, ProgressUpdate } from "./assignments.t
 export type { LedgerConfig } from "./context.ts";
 export type { NewDataset } from "./datasets.ts";
 export type { HandoffDecision, HandoffInput, HandoffOutcome } from "./handoffs.ts";
+export type { InstructionsView } from "./instructions.ts";
 export type { AssignmentFilter, Coverage } from "./queries.ts";
 export type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
 export type { WorkspaceSetting, WorkspaceSettingKey, WorkspaceView } from "./workspace.ts";
@@ -72,6 +74,11 @@ export class Ledger {
   getDataset = (teamId: string, slug: string) => datasets.getDataset(this.ctx, teamId, slug);
   listDatasets = (teamId: string, includeArchived?: boolean) =>
     datasets.listDatasets(this.ctx, teamId, includeArchived);
+  /** records that the actor has read that version of the dataset's instructions */
+  acknowledgeInstructions = (actor: Actor, slug: string, version: number, opts?: ChangeOptions) =>
+    instructions.acknowledgeInstructions(this.ctx, actor, slug, version, opts);
+  /** the current instructions of each dataset that has some, by dataset id */
+  instructionsByDataset = (datasetIds: readonly number[]) => instructions.instructionsByDataset(this.ctx, datasetIds);
 
   // assignments
   claim = (actor: Actor, input: assignments.ClaimInput, opts?: ChangeOptions) =>

@@ -6,6 +6,7 @@ import { assignmentView, STATUS_ORDER } from "../views.ts";
 import { type AnnotatorLoad, computeWorkload } from "../workload.ts";
 import type { LedgerContext } from "./context.ts";
 import { getDataset } from "./datasets.ts";
+import { unacknowledged } from "./instructions.ts";
 
 export interface AssignmentFilter {
   assigneeId?: string;
@@ -49,6 +50,8 @@ export interface Coverage {
   stalled: { ref: string; assigneeId: string; idleDays: number }[];
   stalledAfterDays: number;
   load: AnnotatorLoad[];
+  /** people working on the dataset who have not acknowledged its current instructions */
+  unacknowledged: string[];
   /** items done per day over the last 14 days */
   itemsPerDay: number;
   /** YYYY-MM-DD when the remaining items would be done at that pace; null without recent progress */
@@ -138,6 +141,7 @@ export async function coverage(ctx: LedgerContext, teamId: string, slug: string)
     stalled,
     stalledAfterDays,
     load: computeWorkload(live, people, ctx.config.defaultCapacity),
+    unacknowledged: await unacknowledged(r, dataset.id, dataset.instructions?.version ?? null),
     itemsPerDay,
     forecastFinish,
     today,

@@ -20,6 +20,9 @@ export const DATASET_SETTINGS = {
   taxonomy: "review error categories, comma-separated, or default",
   instructions: "the annotation instructions (a new version each time); a URL is kept as the link",
   archived: "yes or no",
+  "max-claim": "the most items one claim may take (leads assigning may exceed it), or none",
+  "max-days":
+    "the most days of work of this dataset one person may hold after a claim (open items ÷ daily capacity), or none",
 } as const;
 
 export type DatasetSettingKey = keyof typeof DATASET_SETTINGS;
@@ -42,4 +45,8 @@ export type DatasetSetting =
   /** categories, or "default" for the default taxonomy */
   | { key: "taxonomy"; value: readonly string[] | "default" }
   | { key: "instructions"; value: string }
-  | { key: "archived"; value: boolean };
+  | { key: "archived"; value: boolean }
+  /** a whole number of items, or null for no limit */
+  | { key: "max-claim"; value: number | null }
+  /** a whole number of working days, or null for no limit */
+  | { key: "max-days"; value: number | null };

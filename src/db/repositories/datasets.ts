@@ -22,6 +22,8 @@ export type DatasetPatch = Partial<
     | "reviewEveryRange"
     | "goldItems"
     | "errorTaxonomy"
+    | "maxClaim"
+    | "maxDays"
   >
 >;
 
@@ -91,5 +93,33 @@ export class DatasetRepository {
       data: { datasetId, version: (prev?.version ?? 0) + 1, ...i },
       select: INSTRUCTION,
     });
+  }
+
+  /** Records that a person has read one version of a dataset's instructions (once; a repeat changes nothing). */
+  async acknowledgeInstruction(datasetId: number, userId: string, version: number, at: Date): Promise<boolean> {
+    const rows = await this.db.instructionAck.createMany({
+      data: [{ datasetId, userId, version, at }],
+      skipDuplicates: true,
+    });
+    return rows.count > 0;
+  }
+
+  /** Whether a person has acknowledged that version of a dataset's instructions. */
+  async hasAcknowledged(datasetId: number, userId: string, version: number): Promise<boolean> {
+    const row = await this.db.instructionAck.findUnique({
+      where: { datasetId_userId_version: { datasetId, userId, version } },
+      select: { version: true },
+    });
+    return row !== null;
+  }
+
+  /** Of these people, those who have acknowledged that version of a dataset's instructions. */
+  async acknowledgedAmong(datasetId: number, version: number, userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.db.instructionAck.findMany({
+      where: { datasetId, version, userId: { in: [...userIds] } },
+      select: { userId: true },
+    });
+    return new Set(rows.map((r) => r.userId));
   }
 }

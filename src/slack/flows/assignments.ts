@@ -73,7 +73,7 @@ export async function assignFlow(
       await s.home.refresh(actor.teamId, [a.assigneeId, actor.userId]);
     });
   }
-  return assignedMessage(a, await todayOf(s, actor.teamId, actor.userId));
+  return assignedMessage(a, await todayOf(s, actor.teamId, actor.userId), r.overLimits);
 }
 
 export type ProgressRequest =
@@ -128,7 +128,7 @@ async function submitFlow(
   if (!r.replayed) {
     s.background.run("notify after submit", async () => {
       if (review?.reviewerId) {
-        await s.notifier.dm(actor.teamId, review.reviewerId, reviewRequestMessage(review, a), {
+        await s.notifier.dm(actor.teamId, review.reviewerId, reviewRequestMessage(review, a, r.instructions), {
           key: reviewRequestKey(review.ref),
           kind: "review_request",
         });

@@ -92,6 +92,21 @@ const taxonomy = z.string().transform((s): readonly string[] | "default" =>
         .filter(Boolean),
 );
 
+/** A limit: a whole number, or none for no limit. */
+const limit = (what: string) =>
+  z.union(
+    [
+      z
+        .string()
+        .regex(/^none$/i)
+        .transform(() => null),
+      whole(what),
+    ],
+    {
+      error: (i) => `${what} must be a whole number or none, not "${q(i.input)}"`,
+    },
+  );
+
 const VALUES: { [K in DatasetSettingKey]: z.ZodType<Extract<DatasetSetting, { key: K }>["value"], string> } = {
   title: z.string(),
   items: whole("the item count"),
@@ -105,6 +120,8 @@ const VALUES: { [K in DatasetSettingKey]: z.ZodType<Extract<DatasetSetting, { ke
   taxonomy,
   instructions: z.string(),
   archived: yesNo,
+  "max-claim": limit("max-claim"),
+  "max-days": limit("max-days"),
 };
 
 /** A setting as typed, or the problem with it (one sentence). */

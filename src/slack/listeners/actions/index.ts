@@ -9,6 +9,7 @@ import { openClaimAction } from "./claim-open.ts";
 import { decideDueAction, proposeDueAction } from "./due-date.ts";
 import { decideAction, decisionAction } from "./handoff.ts";
 import { refreshHomeAction } from "./home-refresh.ts";
+import { acknowledgeInstructionsAction } from "./instructions.ts";
 import { openReviewAction } from "./review-open.ts";
 import { suggestedMoveAction } from "./suggested-move.ts";
 
@@ -30,6 +31,7 @@ export const ACTION_LISTENERS = {
   [ACTIONS.proposeDue]: proposeDueAction,
   [ACTIONS.acceptDue]: decideDueAction(true),
   [ACTIONS.keepDue]: decideDueAction(false),
+  [ACTIONS.ackInstructions]: acknowledgeInstructionsAction,
 } as const;
 
 export function registerActions(app: App, s: Services): void {

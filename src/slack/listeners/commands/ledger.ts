@@ -11,6 +11,7 @@ import {
 } from "../../../ui/ledger-messages.ts";
 import { assignFlow } from "../../flows/assignments.ts";
 import { dueDateFlow } from "../../flows/due-dates.ts";
+import { instructionsPublishedFlow } from "../../flows/instructions.ts";
 import { parseLedger } from "../../parse/grammar.ts";
 import { mustBeKnown, type Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";
@@ -40,6 +41,7 @@ export const ledgerCommand = (s: Services) =>
       }
       case "dataset-set": {
         const r = await s.ledger.configureDataset(actor, cmd.slug, cmd.setting, opts);
+        instructionsPublishedFlow(s, actor, r.dataset, r.instructionsTo);
         return reply(datasetMessage(r.dataset, `Updated *${r.dataset.slug}*: ${r.key}`));
       }
       case "assign":

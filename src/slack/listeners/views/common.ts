@@ -2,11 +2,12 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { DomainError, invalid } from "../../../core/errors.ts";
 import { peopleIn } from "../../../core/text.ts";
 import type { Actor } from "../../../core/types.ts";
+import { instructionsRefusalMessage } from "../../../ui/instruction-messages.ts";
 import type { Message } from "../../../ui/message.ts";
 import type { ModalMetadata } from "../../../ui/modals.ts";
 import { plainWithNames } from "../../../ui/text.ts";
 import { type FieldErrors, readMetadata } from "../../parse/views.ts";
-import { errorReply, refusalText } from "../../reply.ts";
+import { errorReply, instructionsOf, refusalText } from "../../reply.ts";
 import { actorOf, type Services } from "../../services.ts";
 
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -104,7 +105,15 @@ export function modalSubmission(
       const text = refusal
         ? plainWithNames(refusal, teamId ? await s.users.names(teamId, peopleIn(refusal)) : new Map())
         : errorReply(e, s.logger, name).text;
-      await ack({ response_action: "errors", errors: { [field ?? errorBlock]: text.slice(0, 2000) } });
+      // A form has no room for a button: the instructions to acknowledge first come by DM, with it.
+      const instructions = instructionsOf(e);
+      if (instructions && teamId)
+        await s.notifier.dm(teamId, body.user.id, instructionsRefusalMessage(refusal ?? [], instructions), {
+          key: `instructions:${instructions.dataset}:v${instructions.version}:refused:${body.user.id}:${view.id}`,
+          kind: "instructions",
+        });
+      const more = instructions ? " (rangekeeper sent them to you by DM, with the button to acknowledge them)" : "";
+      await ack({ response_action: "errors", errors: { [field ?? errorBlock]: `${text}${more}`.slice(0, 2000) } });
     }
   };
 }
