@@ -169,7 +169,7 @@ describe("App Home", () => {
   it("a reviewer sees the reviews waiting for them with a Review button", async () => {
     const slug = await h.dataset(uniqueSlug("home-review"), 100);
     const ref = refIn((await ask(h.bob, "/claim", `${slug} 1-10`)).reply.text ?? "");
-    await ask(h.bob, "/progress", `${ref} done`);
+    await ask(h.bob, "/progress", `${ref} done confirm`);
     await h.settle();
     const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
     const reviewer = h.slack.as(review.reviewerId!);

@@ -417,7 +417,7 @@ export async function submit(ctx: LedgerContext, actor: Actor, ref: string | num
     if (opts.count === undefined && !opts.confirmed && a.itemsDone < size) {
       throw invalid(
         `${label} has ${a.itemsDone} of ${size} items done; submitting it counts all ${size} as done, so confirm that or state the count of ${size}`,
-        { field: "count", confirm: "submit", ref: label, itemsDone: a.itemsDone, size },
+        { field: "count", confirm: "submit", ref: label, dataset: a.dataset.slug, itemsDone: a.itemsDone, size },
       );
     }
     const round = a.reviewRound + 1;
@@ -491,6 +491,8 @@ export async function release(ctx: LedgerContext, actor: Actor, ref: string | nu
       throw invalid(`${label} has ${done} of ${size} items done${tail}`, {
         confirm: "release",
         ref: label,
+        dataset: a.dataset.slug,
+        owner: a.assigneeId,
         itemsDone: done,
         size,
         keep,
