@@ -77,6 +77,8 @@ export interface HandoffView {
   decidedAt: string | null;
   decisionComment: string | null;
   resultAssignmentId: number | null;
+  /** done items in the handed-off part as the requester stated them; null: counted from the start of the range */
+  doneMoved: number | null;
   createdAt: string;
 }
 

@@ -76,6 +76,7 @@ export function handoffView(h: HandoffRecord, datasetSlug: string): HandoffView 
     decidedAt: h.decidedAt?.toISOString() ?? null,
     decisionComment: h.decisionComment,
     resultAssignmentId: h.resultAssignmentId,
+    doneMoved: h.doneMoved,
     createdAt: h.createdAt.toISOString(),
   };
 }

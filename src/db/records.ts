@@ -106,6 +106,8 @@ export interface HandoffRecord {
   decidedAt: Date | null;
   decisionComment: string | null;
   resultAssignmentId: number | null;
+  /** items done in the handed-off part as the requester stated it; null: counted from the start of the range */
+  doneMoved: number | null;
   createdAt: Date;
 }
 

@@ -78,9 +78,123 @@ export function submittedMessage(a: AssignmentView, review: ReviewView | null, t
   return msg(`${a.ref} submitted`, [section(text), ...assignmentCard(a, { today, actions: false })]);
 }
 
-export function releasedMessage(a: AssignmentView): Message {
+/** What a release did, as the core reports it. */
+export interface ReleaseResult {
+  assignment: AssignmentView;
+  freed: { first: number; last: number };
+  doneKept: number;
+  doneDiscarded: number;
+}
+
+/** To whoever released (`by` null), or to the owner a lead released for (naming the lead). */
+export function releasedMessage(r: ReleaseResult, today: string, by: string | null = null): Message {
+  const a = r.assignment;
+  const who = by ? `${mention(by)} released` : "Released";
+  if (r.doneKept > 0) {
+    const keeper = by ? "You keep" : `${mention(a.assigneeId)} keeps`;
+    return msg(`Released ${a.ref} ${formatRange(r.freed)}`, [
+      section(
+        `:arrow_heading_up: ${who} the unstarted items ${formatRange(r.freed)} of *${a.ref}* (${esc(a.dataset)}): they are free again. ${keeper} the ${plural(r.doneKept, "done item")} as *${a.ref}* (${formatRange(a)}, ${a.itemsDone}/${a.size} done), still open: submit it when it is ready.`,
+      ),
+      ...assignmentCard(a, { today, actions: by !== null }),
+    ]);
+  }
+  const discarded = r.doneDiscarded > 0 ? ` The ${plural(r.doneDiscarded, "done item")} were discarded.` : "";
   return msg(`Released ${a.ref}`, [
-    section(`:arrow_heading_up: Released *${a.ref}*: ${esc(a.dataset)} items ${formatRange(a)} are free again.`),
+    section(
+      `:arrow_heading_up: ${who} *${a.ref}*: ${esc(a.dataset)} items ${formatRange(r.freed)} are free again.${discarded}`,
+    ),
+  ]);
+}
+
+/** To a dataset's leads: someone released a range with items done, keeping or discarding them. */
+export function releasedForLeadsMessage(r: ReleaseResult, by: string, owner: string): Message {
+  const a = r.assignment;
+  const whose = by === owner ? "" : ` (${mention(owner)}'s)`;
+  const what =
+    r.doneKept > 0
+      ? `released the unstarted items ${formatRange(r.freed)} of *${a.ref}*${whose} in ${esc(a.dataset)}; the ${plural(r.doneKept, "done item")} (${formatRange(a)}) stay with ${mention(owner)} as *${a.ref}*.`
+      : `released all of *${a.ref}*${whose} in ${esc(a.dataset)} (items ${formatRange(r.freed)}) and discarded its ${plural(r.doneDiscarded, "done item")}.`;
+  return msg(`${a.ref} released with ${r.doneKept + r.doneDiscarded} items done`, [
+    section(`:arrow_heading_up: ${mention(by)} ${what}`),
+  ]);
+}
+
+/** What the core says a release of a range with items done would do (its refusal's details). */
+export interface ReleaseQuestion {
+  ref: string;
+  dataset: string;
+  owner: string;
+  itemsDone: number;
+  size: number;
+  keep: { first: number; last: number } | null;
+  free: { first: number; last: number } | null;
+}
+
+/** Asks before a range with items done is released: keep them and free the rest, or discard them. */
+export function releaseQuestionMessage(q: ReleaseQuestion, actorId: string): Message {
+  const you = q.owner === actorId ? "you" : mention(q.owner);
+  const lines = [
+    `:warning: *${q.ref}* (${esc(q.dataset)}) has *${q.itemsDone} of ${q.size}* items done. Nothing was released yet.`,
+  ];
+  if (q.keep && q.free)
+    lines.push(
+      `Releasing the unstarted items keeps ${formatRange(q.keep)} with ${you} as *${q.ref}* (${q.itemsDone}/${q.itemsDone} done, still open: submit it when ready) and returns ${formatRange(q.free)} to the pool. Done items are counted from the start of the range.`,
+    );
+  else lines.push(`All its items are done: submitting it is probably what you want (\`/progress ${q.ref} done\`).`);
+  lines.push(
+    `Or with a command: \`/release ${q.ref} confirm\` keeps the done items, \`/release ${q.ref} all\` discards them.`,
+  );
+  const elements = [
+    ...(q.free
+      ? [
+          button(
+            `Release the ${plural(q.free.last - q.free.first + 1, "unstarted item")}`,
+            ACTIONS.releaseUnstarted,
+            q.ref,
+            "primary",
+          ),
+        ]
+      : []),
+    button(`Release all ${q.size} (discard ${q.itemsDone} done)`, ACTIONS.releaseAll, q.ref, "danger"),
+    button("Cancel", ACTIONS.keepAsIs, q.ref),
+  ];
+  return msg(`${q.ref} has ${q.itemsDone} of ${q.size} items done: release what?`, [
+    section(lines.join("\n")),
+    { type: "actions", block_id: `release:${q.ref}`, elements },
+  ]);
+}
+
+/** What the core says a submit of a range with items left would do (its refusal's details). */
+export interface SubmitQuestion {
+  ref: string;
+  dataset: string;
+  itemsDone: number;
+  size: number;
+}
+
+/** Asks before a range with items left is submitted as all done. */
+export function submitQuestionMessage(q: SubmitQuestion): Message {
+  return msg(`Submit ${q.ref} at ${q.itemsDone}/${q.size} as all ${q.size} done?`, [
+    section(
+      `:warning: *${q.ref}* (${esc(q.dataset)}) has *${q.itemsDone} of ${q.size}* items done. Submitting counts all ${q.size} as done; nothing was submitted yet.\nOr with a command: \`/progress ${q.ref} done confirm\` (or \`/progress ${q.ref} ${q.size} done\`).`,
+    ),
+    {
+      type: "actions",
+      block_id: `submit:${q.ref}`,
+      elements: [
+        button(`Submit as ${q.size}/${q.size} done`, ACTIONS.submitConfirmed, q.ref, "primary"),
+        button(`Keep at ${q.itemsDone}/${q.size}`, ACTIONS.keepAsIs, q.ref),
+      ],
+    },
+  ]);
+}
+
+/** The answer to "Cancel" / "Keep at …": nothing changed. */
+export function keptAsIsMessage(a: AssignmentView, today: string): Message {
+  return msg(`${a.ref} unchanged`, [
+    section(`:ok_hand: Nothing changed: *${a.ref}* stays at ${a.itemsDone}/${a.size} done.`),
+    ...assignmentCard(a, { today }),
   ]);
 }
 

@@ -14,6 +14,14 @@ import {
 } from "./format.ts";
 import { ACTIONS } from "./ids.ts";
 
+/** The Release button's confirmation: what goes back to the pool, naming the done items when there are any. */
+export function releaseConfirmText(a: AssignmentView): string {
+  if (a.itemsDone === 0) return `Its ${a.size} items go back to the pool and anyone can claim them.`;
+  if (a.itemsDone >= a.size)
+    return `All ${a.size} of its items are done: submitting is probably what you want. Next you can release them all, discarding the ${a.itemsDone} done.`;
+  return `${a.itemsDone} of its ${a.size} items are done. Next you choose: keep them with their owner and release only the ${a.size - a.itemsDone} unstarted items, or release all ${a.size} and discard the ${a.itemsDone} done.`;
+}
+
 /** The buttons that fit an assignment's status, most likely next step first. */
 export function assignmentButtons(a: AssignmentView): Button[] {
   const b = {
@@ -26,8 +34,8 @@ export function assignmentButtons(a: AssignmentView): Button[] {
       ...button("Release", ACTIONS.release, a.ref, "danger"),
       confirm: {
         title: { type: "plain_text" as const, text: `Release ${a.ref}?` },
-        text: { type: "mrkdwn" as const, text: `Its ${a.size} items go back to the pool and anyone can claim them.` },
-        confirm: { type: "plain_text" as const, text: "Release" },
+        text: { type: "mrkdwn" as const, text: releaseConfirmText(a) },
+        confirm: { type: "plain_text" as const, text: a.itemsDone > 0 ? "Choose what to release" : "Release" },
         deny: { type: "plain_text" as const, text: "Keep it" },
         style: "danger" as const,
       },

@@ -11,6 +11,14 @@ export const ACTIONS = {
   submit: "assignment.submit",
   handoff: "assignment.handoff",
   release: "assignment.release",
+  /** a release of a range with items done, confirmed: keep the done items, free the rest */
+  releaseUnstarted: "assignment.release_unstarted",
+  /** a release of a range with items done, confirmed: free everything, discard the count */
+  releaseAll: "assignment.release_all",
+  /** a submit of a range with items left, confirmed as all done */
+  submitConfirmed: "assignment.submit_confirmed",
+  /** the answer "no" to a release or submit question: nothing changes */
+  keepAsIs: "assignment.keep",
   approve: "handoff.approve",
   reject: "handoff.reject",
   decide: "handoff.decide",
@@ -43,7 +51,7 @@ export const SHORTCUTS = {
 export const INPUTS = {
   claim: { dataset: "dataset", range: "range", size: "size", due: "due", note: "note" },
   progress: { assignment: "assignment", done: "done", action: "action", note: "note" },
-  handoff: { assignment: "assignment", to: "to", pool: "pool", range: "range", reason: "reason" },
+  handoff: { assignment: "assignment", to: "to", pool: "pool", range: "range", reason: "reason", done: "done_moved" },
   decision: { decision: "decision", to: "to", comment: "comment" },
   review: { checked: "checked", verdict: "verdict", gold: "gold", comment: "comment", errorPrefix: "error:" },
   due: { due: "due", reason: "reason" },

@@ -279,6 +279,10 @@ export function handoffModal(
           hint: "Leave empty to hand off the whole range; a part splits it.",
         },
       ),
+      input(i.done, "Done items in the handed-off part", numberInput(null, 0), {
+        optional: true,
+        hint: "Leave empty to count done items from the start of the range: of 1–100 with 60 done, items 1–60 are the done ones, so handing off 51–100 moves 10 done and keeps 50.",
+      }),
       input(
         i.reason,
         "Reason",
@@ -286,8 +290,8 @@ export function handoffModal(
       ),
       context(
         isLead
-          ? "As a lead, your handoff happens at once."
-          : "A lead approves your request; you and the recipient get a message.",
+          ? "As a lead, your handoff happens at once; the owner and the recipient are told who moved what, why, and how the done items were split."
+          : "A lead approves your request; you and the recipient get a message saying how the done items were split.",
       ),
     ],
     m,

@@ -25,7 +25,7 @@ describe("dataset instructions", () => {
     const a = await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
     const b = await f.ledger.assign(LEAD, { dataset: "cats", first: 11, last: 20, assigneeId: BOB.userId });
     const done = await f.ledger.claim(CAL, { dataset: "cats", first: 21, last: 30 });
-    await f.ledger.submit(CAL, done.assignment.ref);
+    await f.ledger.submit(CAL, done.assignment.ref, { confirmed: true });
     // CAL's range is in review: CAL still answers for it
     const set = await publish("Draw boxes tight; skip blurred cats");
     expect(set.instructionsTo).toEqual([ANA.userId, BOB.userId, CAL.userId]);

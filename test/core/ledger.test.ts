@@ -372,7 +372,7 @@ describe("progress and status transitions", () => {
     await f.ledger.configureDataset(LEAD, "cats", { key: "first-k", value: 0 });
     await f.ledger.configureDataset(LEAD, "cats", { key: "review", value: "first-k" });
     await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
-    const s = await f.ledger.submit(ANA, "A1");
+    const s = await f.ledger.submit(ANA, "A1", { confirmed: true });
     expect(s.review).toBeNull();
     expect(s.assignment).toMatchObject({ status: "COMPLETED", itemsDone: 50, reviewRound: 1 });
     await expectDomainError(f.ledger.release(ANA, "A1"), "illegal_transition", "can't release A1: it is completed");
@@ -383,7 +383,7 @@ describe("review loop", () => {
   it("reviews the first range in full, samples later ones, and sends rework back to the same reviewer", async () => {
     await cats();
     await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 40 });
-    const s1 = await f.ledger.submit(ANA, "A1");
+    const s1 = await f.ledger.submit(ANA, "A1", { confirmed: true });
     expect(s1.assignment.status).toBe("IN_REVIEW");
     expect(s1.review).toMatchObject({ reviewerId: REVIEWER.userId, round: 1 });
     expect(s1.review!.sampleItems).toHaveLength(40);
@@ -428,7 +428,7 @@ describe("review loop", () => {
     await f.ledger.start(ANA, "A1");
     // Another reviewer with no load appears; the fix still goes to the first one.
     await f.ledger.setRole(ADMIN, CAL.userId, "REVIEWER");
-    const s2 = await f.ledger.submit(ANA, "A1");
+    const s2 = await f.ledger.submit(ANA, "A1", { confirmed: true });
     expect(s2.review).toMatchObject({ reviewerId: REVIEWER.userId, round: 2 });
     expect(s2.review!.sampleItems).toEqual(s1.review!.sampleItems);
     const ok = await f.ledger.recordReview(REVIEWER, s2.review!.ref, {
@@ -439,7 +439,7 @@ describe("review loop", () => {
     expect(ok.assignment.status).toBe("COMPLETED");
 
     await f.ledger.claim(ANA, { dataset: "cats", first: 101, last: 200 });
-    const s3 = await f.ledger.submit(ANA, "A2");
+    const s3 = await f.ledger.submit(ANA, "A2", { confirmed: true });
     expect(s3.review!.sampleItems).toHaveLength(10);
     expect(s3.review!.reviewerId).toBe(CAL.userId); // least loaded dedicated reviewer
     expect(await events("review.request_changes")).toHaveLength(1);
@@ -449,7 +449,7 @@ describe("review loop", () => {
   it("leaves a review unassigned when nobody else can review, and never assigns the annotator", async () => {
     await cats();
     await f.ledger.claim(REVIEWER, { dataset: "cats", first: 1, last: 10 });
-    const s = await f.ledger.submit(REVIEWER, "A1");
+    const s = await f.ledger.submit(REVIEWER, "A1", { confirmed: true });
     // The bootstrap admin is the only other eligible reviewer.
     expect(s.review!.reviewerId).toBe(ADMIN.userId);
     const queue = await f.ledger.reviewQueue(TEAM, ADMIN.userId);
@@ -576,7 +576,7 @@ describe("handoffs", () => {
       "invalid",
       "A1 already belongs to @UANA",
     );
-    await f.ledger.submit(ANA, "A1");
+    await f.ledger.submit(ANA, "A1", { confirmed: true });
     await expectDomainError(
       f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "x" }),
       "illegal_transition",
@@ -588,11 +588,11 @@ describe("handoffs", () => {
   it("refuses approving a request whose range changed meanwhile, and lets the requester withdraw", async () => {
     await setup();
     await f.ledger.handoff(ANA, "A1", { to: BOB.userId, range: { first: 181, last: 200 }, reason: "x" });
-    await f.ledger.release(ANA, "A1");
+    await f.ledger.release(ANA, "A1", { mode: "all" });
     expect((await f.ledger.getHandoff(TEAM, "H1")).status).toBe("CANCELLED");
     await f.ledger.claim(ANA, { dataset: "cats", first: 101, last: 200 });
     await f.ledger.handoff(ANA, "A2", { to: BOB.userId, range: { first: 181, last: 200 }, reason: "y" });
-    await f.ledger.submit(ANA, "A2");
+    await f.ledger.submit(ANA, "A2", { confirmed: true });
     await expectDomainError(
       f.ledger.decideHandoff(LEAD, "H2", { approve: true }),
       "illegal_transition",
@@ -606,6 +606,155 @@ describe("handoffs", () => {
       "conflict",
       "H2 was already cancelled",
     );
+  });
+});
+
+describe("work done is never thrown away silently", () => {
+  async function halfDone() {
+    const d = await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
+    await f.ledger.setProgress(ANA, "A1", 30);
+    return d;
+  }
+
+  it("refuses to release a range with items done without a mode, saying what each mode would do", async () => {
+    await halfDone();
+    const before = await events();
+    const e = await expectDomainError(
+      f.ledger.release(ANA, "A1"),
+      "invalid",
+      "A1 has 30 of 50 items done: release only the 20 unstarted items 31–50 and keep 1–30 (counted from the start of the range), or release all 50 and discard the 30 done",
+    );
+    expect(e.details).toMatchObject({
+      confirm: "release",
+      itemsDone: 30,
+      size: 50,
+      keep: { first: 1, last: 30 },
+      free: { first: 31, last: 50 },
+    });
+    expect(await f.ledger.getAssignment(TEAM, "A1")).toMatchObject({ status: "IN_PROGRESS", itemsDone: 30, last: 50 });
+    expect(await events()).toHaveLength(before.length);
+  });
+
+  it("releases only the unstarted tail, keeping the done items with their owner, and names the leads", async () => {
+    const d = await halfDone();
+    await f.ledger.handoff(ANA, "A1", { to: BOB.userId, range: { first: 41, last: 50 }, reason: "too much" });
+    const r = await f.ledger.release(ANA, "A1", { mode: "unstarted", reason: "out of time" });
+    expect(r.assignment).toMatchObject({ ref: "A1", first: 1, last: 30, itemsDone: 30, status: "IN_PROGRESS" });
+    expect(r).toMatchObject({ freed: { first: 31, last: 50 }, doneKept: 30, doneDiscarded: 0 });
+    expect(r.leads).toContain(LEAD.userId);
+    expect(r.withdrawnHandoffId).not.toBeNull();
+    const again = await f.ledger.claim(BOB, { dataset: "cats", first: 31, last: 50 });
+    expect(again.assignment.first).toBe(31);
+    const [ev] = await events("assignment.release");
+    expect(ev).toMatchObject({
+      actorId: ANA.userId,
+      reason: "out of time",
+      before: { first: 1, last: 50, itemsDone: 30 },
+      after: { first: 1, last: 30, itemsDone: 30, freed: { first: 31, last: 50 }, doneKept: 30 },
+    });
+    await expectFreeSpansConsistent(d.id, 1000);
+  });
+
+  it("releases everything only when asked to discard the done items, and says how many", async () => {
+    const d = await halfDone();
+    const r = await f.ledger.release(LEAD, "A1", { mode: "all" });
+    expect(r.assignment).toMatchObject({ status: "RELEASED", first: 1, last: 50 });
+    expect(r).toMatchObject({ freed: { first: 1, last: 50 }, doneKept: 0, doneDiscarded: 30 });
+    const [ev] = await events("assignment.release");
+    expect(ev).toMatchObject({ actorId: LEAD.userId, after: { status: "RELEASED", doneDiscarded: 30 } });
+    await expectFreeSpansConsistent(d.id, 1000);
+  });
+
+  it("releases a range with nothing done as before, and refuses an unstarted tail of a finished range", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 50 });
+    const r = await f.ledger.release(ANA, "A1");
+    expect(r).toMatchObject({ assignment: { status: "RELEASED" }, doneDiscarded: 0, leads: [] });
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
+    await f.ledger.setProgress(ANA, "A2", 10);
+    await expectDomainError(
+      f.ledger.release(ANA, "A2", { mode: "unstarted" }),
+      "invalid",
+      "all 10 items of A2 are done, so none is unstarted: submit it, or release all of it and discard them",
+    );
+  });
+
+  it("submits a range with items left only when confirmed or given the full count", async () => {
+    await halfDone();
+    const e = await expectDomainError(
+      f.ledger.submit(ANA, "A1"),
+      "invalid",
+      "A1 has 30 of 50 items done; submitting it counts all 50 as done, so confirm that or state the count of 50",
+    );
+    expect(e.details).toMatchObject({ confirm: "submit", itemsDone: 30, size: 50, field: "count" });
+    await expectDomainError(
+      f.ledger.submit(ANA, "A1", { count: 41 }),
+      "invalid",
+      "submitting A1 counts all 50 of its items as done, not 41; record 41 as a count of progress and submit when all 50 are done",
+    );
+    expect(await f.ledger.getAssignment(TEAM, "A1")).toMatchObject({ status: "IN_PROGRESS", itemsDone: 30 });
+    const s = await f.ledger.submit(ANA, "A1", { count: 50 });
+    expect(s.assignment).toMatchObject({ status: "IN_REVIEW", itemsDone: 50 });
+    const [ev] = await events("assignment.submit");
+    expect(ev?.after).toMatchObject({ itemsDone: 50, confirmedFrom: 30 });
+    // A range at its full count submits without more.
+    await f.ledger.claim(ANA, { dataset: "cats", first: 51, last: 60 });
+    await f.ledger.setProgress(ANA, "A2", 10);
+    expect((await f.ledger.submit(ANA, "A2")).assignment.itemsDone).toBe(10);
+    await f.ledger.claim(ANA, { dataset: "cats", first: 61, last: 70 });
+    expect((await f.ledger.submit(ANA, "A3", { confirmed: true })).assignment.itemsDone).toBe(10);
+  });
+
+  it("splits done items from the start of the range unless the requester states the handed-off part's count", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 100 });
+    await f.ledger.setProgress(ANA, "A1", 60);
+    const byRule = await f.ledger.handoff(LEAD, "A1", { to: BOB.userId, range: { first: 51, last: 100 }, reason: "r" });
+    expect(byRule.kept.map((k) => [k.first, k.last, k.itemsDone])).toEqual([[1, 50, 50]]);
+    expect(byRule.moved).toMatchObject({ first: 51, last: 100, itemsDone: 10 });
+    expect(byRule.split).toMatchObject({ stated: false, moved: { itemsDone: 10 } });
+
+    await f.ledger.claim(CAL, { dataset: "cats", first: 101, last: 200 });
+    await f.ledger.setProgress(CAL, "A3", 60);
+    // An annotator's request keeps the stated split until a lead approves it.
+    const req = await f.ledger.handoff(CAL, "A3", {
+      to: BOB.userId,
+      range: { first: 151, last: 200 },
+      reason: "split by hand",
+      doneMoved: 25,
+    });
+    expect(req.handoff.doneMoved).toBe(25);
+    expect(req.split.kept).toEqual([{ first: 101, last: 150, itemsDone: 35 }]);
+    const ok = await f.ledger.decideHandoff(LEAD, req.handoff.ref, { approve: true });
+    expect(ok.moved).toMatchObject({ first: 151, last: 200, itemsDone: 25 });
+    expect(ok.kept.map((k) => k.itemsDone)).toEqual([35]);
+    const [applied] = (await events("handoff.apply")).slice(-1);
+    expect(applied?.after).toMatchObject({ doneMoved: 25, doneStated: true });
+  });
+
+  it("refuses a stated split out of bounds or inconsistent with the total done", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 100 });
+    await f.ledger.setProgress(ANA, "A1", 60);
+    const at = (doneMoved: number) =>
+      f.ledger.handoff(LEAD, "A1", { to: BOB.userId, range: { first: 51, last: 100 }, reason: "r", doneMoved });
+    const e = await expectDomainError(
+      at(51),
+      "invalid",
+      "51–100 has 50 items; the done items in it must be between 0 and 50",
+    );
+    expect(e.details.field).toBe("doneMoved");
+    await expectDomainError(at(-1), "invalid", /between 0 and 50/);
+    await f.ledger.setProgress(ANA, "A1", 20);
+    await expectDomainError(at(30), "invalid", "A1 has only 20 items done, so 51–100 cannot hold 30");
+    await f.ledger.setProgress(ANA, "A1", 90);
+    await expectDomainError(
+      at(30),
+      "invalid",
+      "A1 has 90 items done; with 30 in 51–100, the other 60 do not fit in the 50 items kept",
+    );
+    expect(await f.ledger.getAssignment(TEAM, "A1")).toMatchObject({ first: 1, last: 100, assigneeId: ANA.userId });
   });
 });
 

@@ -179,8 +179,18 @@ describe("assignment card buttons", () => {
       "Hand off",
       "Release",
     ]);
+    // 0 of 20 done: the button asks before counting all 20 as done, and nothing changes yet
     const submit = await h.bob.click("assignment.submit", { channel: CHANNEL, messageTs: card.ts, value: ref });
-    expect(blockText((await submit.reply()).blocks)).toContain(`*${ref}* is completed`);
+    const asked = await submit.reply();
+    expect(asked.replace_original).toBe(true);
+    expect(asked.text).toBe(`Submit ${ref} at 0/20 as all 20 done?`);
+    expect(buttons(asked.blocks).map((b) => [b.text, b.actionId])).toEqual([
+      ["Submit as 20/20 done", "assignment.submit_confirmed"],
+      ["Keep at 0/20", "assignment.keep"],
+    ]);
+    expect(await row(ref)).toMatchObject({ status: "IN_PROGRESS", itemsDone: 0 });
+    const sure = await h.bob.click("assignment.submit_confirmed", { channel: CHANNEL, messageTs: card.ts, value: ref });
+    expect(blockText((await sure.reply()).blocks)).toContain(`*${ref}* is completed`);
     expect(await row(ref)).toMatchObject({ status: "COMPLETED", itemsDone: 20 });
 
     const other = await ask(h.bob, "/claim", `${slug} 21-40`);
@@ -309,7 +319,11 @@ describe("/handoff", () => {
     expect(reply.text).toBe(`Handoff of ${ref} done`);
     const moved = refIn(text.replace(ref, ""));
     expect(text).toContain(`*${ref}* items 151–200 went to <@${IDS.bob}> as *${moved}*`);
-    expect(text).toContain(`<@${IDS.ana}> keeps *${ref}* (101–150)`);
+    expect(text).toContain(`*${ref}* items 151–200 went to <@${IDS.bob}> as *${moved}* (0/50 done)`);
+    expect(text).toContain(`<@${IDS.ana}> keeps *${ref}* (101–150, 30/50 done)`);
+    expect(text).toContain(
+      "Done items: 151–200 (0/50 done) goes to the recipient; 101–150 (30/50 done) stays (done items are counted from the start of the range).",
+    );
     expect(text).toContain("Reason: ana is out sick");
     expect(await row(ref)).toMatchObject({ first: 101, last: 150, assigneeId: IDS.ana, itemsDone: 30 });
     expect(await row(moved)).toMatchObject({
@@ -322,10 +336,17 @@ describe("/handoff", () => {
     const hr = await h.prisma.handoffRequest.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
     expect(hr).toMatchObject({ status: "APPROVED", decidedById: IDS.lead, toUserId: IDS.bob, first: 151, last: 200 });
     await h.settle();
+    // both are told plainly who moved what and why: no "approved", as if they had asked
     const dm = await h.bob.waitForDm((m) => m.text.includes(moved));
-    expect(blockText(dm.blocks)).toContain(`are now yours as *${moved}*`);
-    const anaDm = await h.ana.waitForDm((m) => m.text.includes(`H${hr.id}`));
-    expect(blockText(anaDm.blocks)).toContain(`went to <@${IDS.bob}> as *${moved}*`);
+    expect(blockText(dm.blocks)).toContain(
+      `<@${IDS.lead}> moved <@${IDS.ana}>'s items 151–200 of *${ref}* (${slug}) to you as *${moved}*, with 0/50 done.`,
+    );
+    const anaDm = await h.ana.waitForDm((m) => m.text === `${IDS.lead} moved ${ref} 151–200`);
+    const told = blockText(anaDm.blocks);
+    expect(told).toContain(
+      `<@${IDS.lead}> moved items 151–200 of *${ref}* (${slug}) to <@${IDS.bob}> as *${moved}* (0/50 done): ana is out sick. You keep *${ref}* (101–150, 30/50 done).`,
+    );
+    expect(told).not.toContain("approved");
   });
 
   it("an annotator asks to return a sub-range to the pool: a request, nothing moves yet", async () => {
@@ -406,7 +427,7 @@ describe("/release", () => {
     const slug = await h.dataset(uniqueSlug("release-bad"), 200, { "first-k": "0", review: "first-k" });
     const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-10`)).reply.text ?? "");
     const empty = await ask(h.ana, "/release", "");
-    expectRefusal(empty.reply, /name the assignment, e.g. A17/, /\/release <ref> \[reason…\]/);
+    expectRefusal(empty.reply, /name the assignment, e.g. A17/, /\/release <ref> \[confirm\|all\] \[reason…\]/);
     const foreign = await ask(h.bob, "/release", ref);
     expectRefusal(foreign.reply, new RegExp(`${ref} belongs to <@${IDS.ana}>`));
     await ask(h.ana, "/progress", `${ref} 10`);

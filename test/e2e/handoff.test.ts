@@ -128,11 +128,18 @@ describe("an annotator's handoff request", () => {
     await h.settle();
     // requester and recipient are told
     const anaDm = await h.ana.waitForDm((m) => m.text === `${hRef} approved`);
+    // both are told how the 60 done items were split, and by which rule
+    const rule =
+      "Done items: 51–100 (10/50 done) goes to the recipient; 1–50 (50/50 done) stays (done items are counted from the start of the range).";
     expect(blockText(anaDm.blocks)).toContain(
-      `<@${IDS.lead}> approved: *${ref}* items 51–100 went to <@${IDS.bob}> as *${moved}*.`,
+      `<@${IDS.lead}> approved: *${ref}* items 51–100 went to <@${IDS.bob}> as *${moved}* (10/50 done). You keep *${ref}* (1–50, 50/50 done).`,
     );
+    expect(blockText(anaDm.blocks)).toContain(rule);
     const bobDm = await h.bob.waitForDm((m) => m.text === `You received ${moved}`);
-    expect(blockText(bobDm.blocks)).toContain(`<@${IDS.ana}>'s items 51–100 of ${slug} are now yours as *${moved}*.`);
+    expect(blockText(bobDm.blocks)).toContain(
+      `<@${IDS.ana}>'s items 51–100 of ${slug} are now yours as *${moved}*, with 10/50 done.`,
+    );
+    expect(blockText(bobDm.blocks)).toContain(rule);
     expect(
       buttons(bobDm.blocks)
         .filter((b) => b.value === moved)
@@ -207,10 +214,57 @@ describe("an annotator's handoff request", () => {
   });
 });
 
+describe("how done items are split", () => {
+  it("a requester may state the done items of the handed-off part: checked, shown to the leads, applied on approval", async () => {
+    const slug = await h.dataset(uniqueSlug("handoff-split"), 500);
+    const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-100`)).reply.text ?? "");
+    await ask(h.ana, "/progress", `${ref} 60`);
+    const before = await ledgerState(slug);
+    const tooMany = await ask(h.ana, "/handoff", `${ref} <@${IDS.bob}|bob> 51-100 done 55 split`);
+    expect(tooMany.text).toContain("51–100 has 50 items; the done items in it must be between 0 and 50");
+    const tooFew = await ask(h.ana, "/handoff", `${ref} <@${IDS.bob}|bob> 51-100 done 5 split`);
+    expect(tooFew.text).toContain(
+      `${ref} has 60 items done; with 5 in 51–100, the other 55 do not fit in the 50 items kept`,
+    );
+    expect(await ledgerState(slug)).toEqual(before);
+
+    const asked = await ask(h.ana, "/handoff", `${ref} <@${IDS.bob}|bob> 51-100 done 25 the second half is half done`);
+    expect(asked.text).toContain(
+      "Done items: 51–100 (25/50 done) would go to the recipient; 1–50 (35/50 done) would stay (as the requester stated).",
+    );
+    const hRef = refIn(asked.text, "H");
+    expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({
+      doneMoved: 25,
+      reason: "the second half is half done",
+    });
+    await h.settle();
+    const dm = await h.lead.waitForDm((m) => m.text.includes(hRef));
+    expect(blockText(dm.blocks)).toContain("51–100 (25/50 done) would go to the recipient");
+    const click = await h.lead.click("handoff.approve", { channel: h.lead.dmChannel, messageTs: dm.ts });
+    expect((await click.reply()).text).toBe(`${hRef} approved`);
+    const approved = await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } });
+    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({
+      first: 1,
+      last: 50,
+      itemsDone: 35,
+    });
+    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: approved.resultAssignmentId! } })).toMatchObject({
+      first: 51,
+      last: 100,
+      itemsDone: 25,
+      assigneeId: IDS.bob,
+    });
+    await h.settle();
+    const anaDm = await h.ana.waitForDm((m) => m.text === `${hRef} approved`);
+    expect(blockText(anaDm.blocks)).toContain(`You keep *${ref}* (1–50, 35/50 done).`);
+    expect(blockText(anaDm.blocks)).toContain("(as the requester stated)");
+  });
+});
+
 describe("a request overtaken by events", () => {
   it("releasing the range withdraws the request and the leads' messages say so", async () => {
     const { slug, ref, hRef, dms } = await requested("changing my mind");
-    const { text } = await ask(h.ana, "/release", `${ref} not for me after all`);
+    const { text } = await ask(h.ana, "/release", `${ref} all not for me after all`);
     expect(text).toContain(`Released *${ref}*`);
     expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({
       status: "CANCELLED",

@@ -5,7 +5,7 @@
  */
 
 import type { ViewRecord } from "@rangekeeper/slack-standin";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   type AppHarness,
   ask,
@@ -166,10 +166,34 @@ describe("App Home", () => {
     expect(blockText(h.ana.home()!.blocks)).toContain(`*${ref}* · ${slug} 201–300`);
   });
 
+  it("Release on a range with items done asks in a small modal; its answer changes the range and the tab", async () => {
+    const slug = await h.dataset(uniqueSlug("home-release"), 300);
+    const ref = refIn((await ask(h.bob, "/claim", `${slug} 1-50`)).reply.text ?? "");
+    await ask(h.bob, "/progress", `${ref} 30`);
+    await openHome(h.bob);
+    await h.bob.click("assignment.release", { home: true, value: ref });
+    const asked = await h.bob.waitForModal((v) => blockText(v.blocks).includes("Nothing was released yet"));
+    expect(blockText(asked.blocks)).toContain(`*${ref}* (${slug}) has *30 of 50* items done.`);
+    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({
+      last: 50,
+      status: "IN_PROGRESS",
+    });
+    const mark = h.slack.mark();
+    await h.bob.click("assignment.release_unstarted", { viewId: asked.id, value: ref });
+    await h.slack.waitFor("views.publish", (c) => c.args.user_id === IDS.bob, { since: mark });
+    expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({
+      first: 1,
+      last: 30,
+      itemsDone: 30,
+      status: "IN_PROGRESS",
+    });
+    await vi.waitFor(() => expect(blockText(h.bob.home()!.blocks)).toContain(`*${ref}* · ${slug} 1–30`));
+  });
+
   it("a reviewer sees the reviews waiting for them with a Review button", async () => {
     const slug = await h.dataset(uniqueSlug("home-review"), 100);
     const ref = refIn((await ask(h.bob, "/claim", `${slug} 1-10`)).reply.text ?? "");
-    await ask(h.bob, "/progress", `${ref} done`);
+    await ask(h.bob, "/progress", `${ref} done confirm`);
     await h.settle();
     const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
     const reviewer = h.slack.as(review.reviewerId!);

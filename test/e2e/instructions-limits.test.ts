@@ -88,7 +88,7 @@ describe("dataset instructions", () => {
     expect(blockText((await openHome(h.ana)).blocks)).toContain(":scroll: Instructions v1: Draw tight boxes");
 
     // and where it is reviewed: the review request
-    const done = await ask(h.ana, "/progress", `${ref} done`);
+    const done = await ask(h.ana, "/progress", `${ref} done confirm`);
     expect(done.text).toContain("in review");
     await h.settle();
     const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });

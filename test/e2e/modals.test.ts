@@ -235,6 +235,68 @@ describe("progress modal", () => {
   });
 });
 
+describe("progress modal: submitting with items left", () => {
+  it("is refused on the count until the full count is given", async () => {
+    const slug = await h.dataset(uniqueSlug("progress-done"), 500);
+    const ref = refIn((await ask(h.bob, "/claim", `${slug} 1-50`)).reply.text ?? "");
+    await ask(h.bob, "/progress", `${ref} 41`);
+    const before = await snapshot(slug);
+    await h.bob.command("/progress");
+    const form = await h.bob.waitForModal((v) => v.callback_id === "progress_modal");
+    const left = await h.bob.submit(form.id, { assignment: ref, action: "done" });
+    expect(left.errors).toEqual({
+      done: `${ref} has 41 of 50 items done; submitting it counts all 50 as done, so confirm that or state the count of 50`,
+    });
+    const partial = await h.bob.submit(form.id, { assignment: ref, done: 41, action: "done" });
+    expect(partial.errors).toEqual({
+      done: `submitting ${ref} counts all 50 of its items as done, not 41; record 41 as a count of progress and submit when all 50 are done`,
+    });
+    expect(await snapshot(slug)).toEqual(before);
+    const ok = await h.bob.submit(form.id, { assignment: ref, done: 50, action: "done" });
+    expect(ok.closed).toBe(true);
+    expect(await row(ref)).toMatchObject({ status: "IN_REVIEW", itemsDone: 50 });
+  });
+});
+
+describe("handoff modal: done items", () => {
+  it("states the rule, takes the done items of the handed-off part and checks them inline", async () => {
+    const slug = await h.dataset(uniqueSlug("handoff-done"), 500);
+    const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-100`)).reply.text ?? "");
+    await ask(h.ana, "/progress", `${ref} 60`);
+    const before = await snapshot(slug);
+    await h.ana.command("/handoff");
+    const form = await h.ana.waitForModal((v) => v.callback_id === "handoff_modal");
+    expect(blockText(form.blocks)).toContain("Leave empty to count done items from the start of the range");
+    const bad = await h.ana.submit(form.id, {
+      assignment: ref,
+      to: IDS.bob,
+      range: "51-100",
+      done_moved: 5,
+      reason: "split",
+    });
+    expect(bad.errors).toEqual({
+      done_moved: `${ref} has 60 items done; with 5 in 51–100, the other 55 do not fit in the 50 items kept`,
+    });
+    expect(await snapshot(slug)).toEqual(before);
+    const ok = await h.ana.submit(form.id, {
+      assignment: ref,
+      to: IDS.bob,
+      range: "51-100",
+      done_moved: 30,
+      reason: "split",
+    });
+    expect(ok.closed).toBe(true);
+    const reply = await ephemeral(IDS.ana, (m) => m.text === `Handoff of ${ref} requested`);
+    expect(blockText(reply.blocks)).toContain(
+      "Done items: 51–100 (30/50 done) would go to the recipient; 1–50 (30/50 done) would stay (as the requester stated).",
+    );
+    const hRef = refIn(blockText(reply.blocks), "H");
+    expect(await h.prisma.handoffRequest.findUniqueOrThrow({ where: { id: idOf(hRef) } })).toMatchObject({
+      doneMoved: 30,
+    });
+  });
+});
+
 describe("handoff modal", () => {
   it("an annotator's request from the modal; inline errors for person-and-pool and a missing reason", async () => {
     const slug = await h.dataset(uniqueSlug("handoff-modal"), 500);
@@ -372,7 +434,7 @@ describe("review modal", () => {
   it("from the reviewer's DM: changes requested (comment required), rework, then accepted by the same reviewer", async () => {
     const slug = await h.dataset(uniqueSlug("review-modal"), 200);
     const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-20`)).reply.text ?? "");
-    await ask(h.ana, "/progress", `${ref} done`);
+    await ask(h.ana, "/progress", `${ref} done confirm`);
     await h.settle();
     const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
     const reviewer = h.slack.as(review.reviewerId!);
@@ -476,7 +538,7 @@ describe("review modal", () => {
     const slug = await h.dataset(uniqueSlug("review-self"), 200);
     // rita (a reviewer) annotates; someone else reviews it
     const ref = refIn((await ask(h.rev, "/claim", `${slug} 1-10`)).reply.text ?? "");
-    await ask(h.rev, "/progress", `${ref} done`);
+    await ask(h.rev, "/progress", `${ref} done confirm`);
     await h.settle();
     const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
     expect(review.reviewerId).not.toBe(IDS.rev);

@@ -150,7 +150,7 @@ describe("forms only for who may use them", () => {
   async function inReview() {
     const slug = await h.dataset(uniqueSlug("probe-review"), 100);
     const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-10`)).reply.text ?? "");
-    await ask(h.ana, "/progress", `${ref} done`);
+    await ask(h.ana, "/progress", `${ref} done confirm`);
     await h.settle();
     const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
     return { slug, ref, rRef: `R${review.id}`, reviewerId: review.reviewerId! };

@@ -89,7 +89,11 @@ describe("sandbox: a realistic session", () => {
     await s.say("as @ana");
     const inbox = await s.say("inbox");
     expect(inbox).toMatch(/Approved|approved/);
-    const done = await s.say("/progress A1 done");
+    // A1 kept 4–10 with 2 of its 7 items done: submitting asks before counting all 7 as done
+    const asked = await s.say("/progress A1 done");
+    expect(asked).toContain("Submitting counts all 7 as done; nothing was submitted yet");
+    expect(asked).toContain("Submit as 7/7 done");
+    const done = await s.say("/progress A1 done confirm");
     expect(done).toContain("in review with @rita");
     expect(done).toContain("new DM for @rita");
 

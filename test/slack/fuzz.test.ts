@@ -338,7 +338,7 @@ describe(`fuzzing the slash commands (seed ${SEED})`, () => {
         [h.ana, "fuzz-c 1-10"],
       ] as const)
         await ask(user, "/claim", text);
-      await ask(h.ana, "/progress", "A3 done");
+      await ask(h.ana, "/progress", "A3 done confirm");
       await ask(h.bob, "/progress", "A4 10");
       await ask(h.bob, "/handoff", "A2 <@UANA> 51-60 balancing");
       await h.settle();

@@ -63,6 +63,18 @@ describe("/progress", () => {
     expect(parseProgress("a17 done all boxes checked")).toEqual({ kind: "done", id: 17, note: "all boxes checked" });
     expect(parseProgress("A3 pause")).toEqual({ kind: "pause", id: 3, note: null });
   });
+  it("reads a submit confirmed, or with its count stated", () => {
+    expect(parseProgress("A3 done confirm")).toStrictEqual({ kind: "done", id: 3, note: null, confirmed: true });
+    expect(parseProgress("A3 done CONFIRM rest checked")).toStrictEqual({
+      kind: "done",
+      id: 3,
+      note: "rest checked",
+      confirmed: true,
+    });
+    expect(parseProgress("A3 50 done")).toStrictEqual({ kind: "done", id: 3, note: null, count: 50 });
+    expect(parseProgress("A3 done")).toStrictEqual({ kind: "done", id: 3, note: null });
+    expect(usageError(() => parseProgress("A3 50 finished")).message).toMatch(/unexpected "finished" after the count/);
+  });
   it("refuses the rest", () => {
     expect(usageError(() => parseProgress("17 40")).message).toBe(
       '"17" is not an assignment reference; they look like A17',
@@ -91,6 +103,20 @@ describe("/handoff", () => {
     });
   });
   it("needs a mention Slack resolved, and a reason", () => {
+    expect(parseHandoff("A17 <@U123ABC> 51-100 done 10 out sick")).toStrictEqual({
+      kind: "handoff",
+      id: 17,
+      to: "U123ABC",
+      range: { first: 51, last: 100 },
+      reason: "out sick",
+      doneMoved: 10,
+    });
+    // "done" not followed by a number is part of the reason
+    expect(parseHandoff("A17 pool done with it")).toMatchObject({ reason: "done with it" });
+    expect(parseHandoff("A17 pool done with it")).not.toHaveProperty("doneMoved");
+    expect(usageError(() => parseHandoff("A17 pool 1-5 done 1x why")).message).toMatch(
+      /after "done" give the number of done items in the handed-off part, not "1x"/,
+    );
     expect(usageError(() => parseHandoff("A17 @ana sick")).message).toMatch(/@ana is not a known user/);
     expect(usageError(() => parseHandoff("A17 <@U1AB> 1-5")).message).toMatch(/add a reason/);
     expect(usageError(() => parseHandoff("A17")).message).toMatch(/@someone, or pool/);
@@ -99,8 +125,10 @@ describe("/handoff", () => {
 
 describe("/release and /review", () => {
   it("reads them", () => {
-    expect(parseRelease("A5 wrong language")).toEqual({ id: 5, reason: "wrong language" });
-    expect(parseRelease("A5")).toEqual({ id: 5, reason: null });
+    expect(parseRelease("A5 wrong language")).toEqual({ id: 5, mode: null, reason: "wrong language" });
+    expect(parseRelease("A5")).toEqual({ id: 5, mode: null, reason: null });
+    expect(parseRelease("A5 confirm out of time")).toEqual({ id: 5, mode: "unstarted", reason: "out of time" });
+    expect(parseRelease("a5 ALL")).toEqual({ id: 5, mode: "all", reason: null });
     expect(usageError(() => parseRelease("")).message).toMatch(/name the assignment/);
     expect(parseReview("")).toEqual({ kind: "queue" });
     expect(parseReview("A9")).toEqual({ kind: "open", assignmentId: 9 });

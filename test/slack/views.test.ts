@@ -56,3 +56,28 @@ describe("modal state with control characters", () => {
     });
   });
 });
+
+describe("the handoff form's done items", () => {
+  const base = {
+    assignment: { value: select("A1") },
+    pool: { value: { type: "checkboxes", selected_options: [{ value: "pool" }] } },
+    range: text("51-100"),
+    reason: text("split"),
+  };
+  const done = (value: string) => ({ value: { type: "number_input", value } });
+
+  it("reads the done items of the handed-off part, or none when left empty", () => {
+    expect(readHandoff({ ...base, done_moved: done("10") })).toEqual({
+      ok: true,
+      value: { ref: "A1", to: null, range: { first: 51, last: 100 }, reason: "split", doneMoved: 10 },
+    });
+    expect(readHandoff(base)).toMatchObject({ ok: true, value: { doneMoved: null } });
+  });
+
+  it("refuses anything but a whole number, on that field", () => {
+    expect(readHandoff({ ...base, done_moved: done("-3") })).toEqual({
+      ok: false,
+      errors: { done_moved: "done items must be a whole number" },
+    });
+  });
+});

@@ -473,20 +473,42 @@ export const start = (ctx: LedgerContext, actor: Actor, ref: string | number, op
 export const pause = (ctx: LedgerContext, actor: Actor, ref: string | number, opts?: ChangeOptions) =>
   updateProgress(ctx, actor, ref, { step: "pause" }, opts);
 
+export interface SubmitOptions extends ChangeOptions {
+  /** the count of items done the submitter states: it must be the range's size */
+  count?: number;
+  /** the submitter confirmed that items not yet counted as done are done */
+  confirmed?: boolean;
+}
+
 /**
  * Submit a finished range: all its items count as done; the dataset's review
  * policy decides whether it goes to review (with a reviewer and a sample) or
- * is completed at once.
+ * is completed at once. A range with items left is submitted only when the
+ * submitter confirms it (or states the full count): otherwise nothing
+ * changes and the refusal carries `confirm: "submit"` with the counts.
  */
-export async function submit(ctx: LedgerContext, actor: Actor, ref: string | number, opts: ChangeOptions = {}) {
+export async function submit(ctx: LedgerContext, actor: Actor, ref: string | number, opts: SubmitOptions = {}) {
   return change(ctx, actor.teamId, "assignment.submit", opts.idempotencyKey, async (r) => {
     const a = await loadOwnAssignment(ctx, r, actor, ref, "submit");
-    assertTransition("submit", a.status, assignmentRef(a.id));
+    const label = assignmentRef(a.id);
+    assertTransition("submit", a.status, label);
     const instructions =
       a.assigneeId === actor.userId
         ? await requireAcknowledged(r, a.dataset, actor.userId)
         : await currentInstructions(r, a.dataset);
     const size = a.last - a.first + 1;
+    if (opts.count !== undefined && opts.count !== size) {
+      throw invalid(
+        `submitting ${label} counts all ${size} of its items as done, not ${opts.count}; record ${opts.count} as a count of progress and submit when all ${size} are done`,
+        { field: "count" },
+      );
+    }
+    if (opts.count === undefined && !opts.confirmed && a.itemsDone < size) {
+      throw invalid(
+        `${label} has ${a.itemsDone} of ${size} items done; submitting it counts all ${size} as done, so confirm that or state the count of ${size}`,
+        { field: "count", confirm: "submit", ref: label, dataset: a.dataset.slug, itemsDone: a.itemsDone, size },
+      );
+    }
     const round = a.reviewRound + 1;
     const now = ctx.config.clock();
     const review = await startReviewOnSubmit(ctx, r, a, round);
@@ -503,31 +525,121 @@ export async function submit(ctx: LedgerContext, actor: Actor, ref: string | num
         completedAt: review ? null : now,
       },
       reason: opts.reason ?? null,
-      extra: { reviewId: review?.id ?? null, round },
+      extra: { reviewId: review?.id ?? null, round, ...(a.itemsDone < size ? { confirmedFrom: a.itemsDone } : {}) },
     });
     return { assignment: assignmentView(updated, a.dataset), review, previous: snap(a), instructions };
   });
 }
 
-/** Give back a range that is not finished; its items are free again, and its pending handoff request is withdrawn. */
-export async function release(ctx: LedgerContext, actor: Actor, ref: string | number, opts: ChangeOptions = {}) {
-  return change(ctx, actor.teamId, "assignment.release", opts.idempotencyKey, async (r) => {
+/**
+ * How a range with items done is released: `unstarted` keeps the done items
+ * (counted from the start of the range) with their owner under the same
+ * reference and frees the rest; `all` frees every item and discards the
+ * count.
+ */
+export type ReleaseMode = "unstarted" | "all";
+
+export interface ReleaseOptions extends ChangeOptions {
+  /** required once the range has items done */
+  mode?: ReleaseMode;
+}
+
+export interface ReleaseOutcome {
+  /** the range after the change: released, or (mode `unstarted`) the part kept */
+  assignment: AssignmentView;
+  previous: { status: AssignmentRecord["status"]; itemsDone: number };
+  withdrawnHandoffId: number | null;
+  /** the items free again */
+  freed: Range;
+  /** done items kept with the owner (mode `unstarted`) */
+  doneKept: number;
+  /** done items whose count was thrown away (mode `all`) */
+  doneDiscarded: number;
+  /** the dataset's leads, told when done items were kept or discarded */
+  leads: string[];
+}
+
+/**
+ * Give back a range that is not finished; its items are free again, and its
+ * pending handoff request is withdrawn. A range with items done changes only
+ * with a mode: without one, nothing changes and the refusal carries
+ * `confirm: "release"` with what each mode would do.
+ */
+export async function release(ctx: LedgerContext, actor: Actor, ref: string | number, opts: ReleaseOptions = {}) {
+  return change<ReleaseOutcome>(ctx, actor.teamId, "assignment.release", opts.idempotencyKey, async (r) => {
     const a = await loadOwnAssignment(ctx, r, actor, ref, "release", { lockDatasetFirst: true });
-    assertTransition("release", a.status, assignmentRef(a.id));
+    const label = assignmentRef(a.id);
+    assertTransition("release", a.status, label);
+    const size = a.last - a.first + 1;
+    const done = a.itemsDone;
+    const keep = done > 0 && done < size ? { first: a.first, last: a.first + done - 1 } : null;
+    if (done > 0 && !opts.mode) {
+      const tail = keep
+        ? `: release only the ${size - done} unstarted items ${formatRange({ first: keep.last + 1, last: a.last })} and keep ${formatRange(keep)} (counted from the start of the range), or release all ${size} and discard the ${done} done`
+        : `: submit it, or release all ${size} and discard them`;
+      throw invalid(`${label} has ${done} of ${size} items done${tail}`, {
+        confirm: "release",
+        ref: label,
+        dataset: a.dataset.slug,
+        owner: a.assigneeId,
+        itemsDone: done,
+        size,
+        keep,
+        free: keep ? { first: keep.last + 1, last: a.last } : null,
+      });
+    }
+    if (opts.mode === "unstarted" && done > 0 && !keep)
+      throw invalid(
+        `all ${size} items of ${label} are done, so none is unstarted: submit it, or release all of it and discard them`,
+      );
     const now = ctx.config.clock();
     const pending = await r.handoffs.pendingFor(a.id);
     const cancelled = await r.handoffs.cancelPendingFor(a.id, now, "the range was released");
-    const updated = await applyChange(ctx, r, actor, {
-      action: "assignment.release",
-      before: a,
-      patch: { status: "RELEASED", releasedAt: now },
-      reason: opts.reason ?? null,
-      extra: { cancelledHandoffs: cancelled },
-    });
+    const reason = opts.reason ?? null;
+    let updated: AssignmentInDataset;
+    let freed: Range;
+    if (keep && opts.mode === "unstarted") {
+      freed = { first: keep.last + 1, last: a.last };
+      // Shrinking the range frees its tail.
+      const after = await r.assignments.update(a.id, { last: keep.last });
+      updated = { ...after, dataset: a.dataset };
+      await r.audit.append({
+        teamId: actor.teamId,
+        actorId: actor.userId,
+        action: "assignment.release",
+        datasetId: a.datasetId,
+        assignmentId: a.id,
+        before: { first: a.first, last: a.last, ...snap(a) },
+        after: {
+          first: after.first,
+          last: after.last,
+          ...snap(after),
+          freed,
+          doneKept: done,
+          cancelledHandoffs: cancelled,
+        },
+        reason,
+        at: now,
+      });
+    } else {
+      freed = { first: a.first, last: a.last };
+      updated = await applyChange(ctx, r, actor, {
+        action: "assignment.release",
+        before: a,
+        patch: { status: "RELEASED", releasedAt: now },
+        reason,
+        extra: { cancelledHandoffs: cancelled, freed, doneDiscarded: done },
+      });
+    }
+    const kept = opts.mode === "unstarted" && keep ? done : 0;
     return {
       assignment: assignmentView(updated, a.dataset),
       previous: snap(a),
       withdrawnHandoffId: pending?.id ?? null,
+      freed,
+      doneKept: kept,
+      doneDiscarded: done - kept,
+      leads: done > 0 ? await leadsOf(ctx, r, a.teamId, a.datasetId) : [],
     };
   });
 }

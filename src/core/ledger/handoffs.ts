@@ -19,6 +19,63 @@ export interface HandoffInput {
   /** a sub-range to hand off; the whole range when absent */
   range?: Range | null;
   reason: string;
+  /**
+   * items done inside the handed-off part; when absent, done items are
+   * counted from the start of the range (60 done of 1–100 are items 1–60)
+   */
+  doneMoved?: number | null;
+}
+
+/** How a handoff divides a range's done items: the part that moves and each part the owner keeps. */
+export interface HandoffSplit {
+  moved: Range & { itemsDone: number };
+  kept: (Range & { itemsDone: number })[];
+  /** true when the requester stated the count of the moved part */
+  stated: boolean;
+}
+
+/**
+ * Splits `a`'s done items between the handed-off `range` and the parts the
+ * owner keeps: the moved part gets `doneMoved` when stated, else the done
+ * items counted from the start of the range fall where they fall; the kept
+ * parts hold the rest, the earlier part first. Refuses a stated count out of
+ * bounds or inconsistent with the range's total.
+ */
+export function splitDone(
+  a: Range & { id: number; itemsDone: number },
+  range: Range,
+  doneMoved: number | null | undefined,
+): HandoffSplit {
+  const ref = assignmentRef(a.id);
+  const size = range.last - range.first + 1;
+  const parts = splitAround(a, range);
+  const keptParts = [parts.before, parts.after].filter((p): p is Range => p !== null);
+  const keptSize = keptParts.reduce((n, p) => n + p.last - p.first + 1, 0);
+  const stated = doneMoved !== null && doneMoved !== undefined;
+  let moved = doneWithin(a, a.itemsDone, range);
+  if (stated) {
+    if (!Number.isSafeInteger(doneMoved) || doneMoved < 0 || doneMoved > size)
+      throw invalid(`${formatRange(range)} has ${size} items; the done items in it must be between 0 and ${size}`, {
+        field: "doneMoved",
+      });
+    if (doneMoved > a.itemsDone)
+      throw invalid(`${ref} has only ${a.itemsDone} items done, so ${formatRange(range)} cannot hold ${doneMoved}`, {
+        field: "doneMoved",
+      });
+    if (a.itemsDone - doneMoved > keptSize)
+      throw invalid(
+        `${ref} has ${a.itemsDone} items done; with ${doneMoved} in ${formatRange(range)}, the other ${a.itemsDone - doneMoved} do not fit in the ${keptSize} items kept`,
+        { field: "doneMoved" },
+      );
+    moved = doneMoved;
+  }
+  let rest = a.itemsDone - moved;
+  const kept = keptParts.map((p) => {
+    const n = Math.min(rest, p.last - p.first + 1);
+    rest -= n;
+    return { ...p, itemsDone: n };
+  });
+  return { moved: { ...range, itemsDone: moved }, kept, stated };
 }
 
 function cleanReason(reason: string): string {
@@ -29,13 +86,19 @@ function cleanReason(reason: string): string {
   return r;
 }
 
-function checkHandoff(a: AssignmentInDataset, to: string | null, range: Range) {
+function checkHandoff(
+  a: AssignmentInDataset,
+  to: string | null,
+  range: Range,
+  doneMoved: number | null | undefined,
+): HandoffSplit {
   const ref = assignmentRef(a.id);
   assertTransition("handoff", a.status, ref);
   if (!contains(a, range)) {
     throw invalid(`${formatRange(range)} is not inside ${ref} (${a.dataset.slug} ${formatRange(a)})`);
   }
   if (to === a.assigneeId) throw invalid(text`${ref} already belongs to ${person(to)}`, { field: "to" });
+  return splitDone(a, range, doneMoved);
 }
 
 /**
@@ -48,9 +111,16 @@ async function applyHandoff(
   ctx: LedgerContext,
   r: Repositories,
   actor: Actor,
-  m: { assignment: AssignmentInDataset; range: Range; to: string | null; handoffId: number; reason: string },
+  m: {
+    assignment: AssignmentInDataset;
+    range: Range;
+    to: string | null;
+    handoffId: number;
+    reason: string;
+    split: HandoffSplit;
+  },
 ): Promise<{ moved: AssignmentView | null; kept: AssignmentView[] }> {
-  const { assignment: a, range, to } = m;
+  const { assignment: a, range, to, split } = m;
   const now = ctx.config.clock();
   let moved: AssignmentRecord | null = null;
   const kept: AssignmentRecord[] = [];
@@ -67,12 +137,13 @@ async function applyHandoff(
   } else {
     const parts = splitAround(a, range);
     const keepFirst = (parts.before ?? parts.after)!;
+    const doneIn = (p: Range) => split.kept.find((k) => k.first === p.first)?.itemsDone ?? 0;
     // Shrink first (frees the rest), then create the other parts inside the freed items.
     kept.push(
       await r.assignments.update(a.id, {
         first: keepFirst.first,
         last: keepFirst.last,
-        itemsDone: doneWithin(a, a.itemsDone, keepFirst),
+        itemsDone: doneIn(keepFirst),
       }),
     );
     const common = {
@@ -90,7 +161,7 @@ async function applyHandoff(
           ...parts.after,
           assigneeId: a.assigneeId,
           status: a.status,
-          itemsDone: doneWithin(a, a.itemsDone, parts.after),
+          itemsDone: doneIn(parts.after),
           startedAt: a.startedAt,
           lastProgressAt: a.lastProgressAt,
         }),
@@ -101,7 +172,7 @@ async function applyHandoff(
         ...common,
         ...range,
         assigneeId: to,
-        itemsDone: doneWithin(a, a.itemsDone, range),
+        itemsDone: split.moved.itemsDone,
       });
   }
   await r.audit.append({
@@ -115,6 +186,8 @@ async function applyHandoff(
     after: {
       to,
       range,
+      doneMoved: split.moved.itemsDone,
+      doneStated: split.stated,
       moved: moved
         ? { ref: assignmentRef(moved.id), first: moved.first, last: moved.last, itemsDone: moved.itemsDone }
         : null,
@@ -137,6 +210,8 @@ export interface HandoffOutcome {
   kept: AssignmentView[];
   /** who decides a pending request */
   leads: string[];
+  /** how the done items are (or, pending, would be) divided */
+  split: HandoffSplit;
 }
 
 /**
@@ -154,7 +229,7 @@ export async function handoff(
   return change<HandoffOutcome>(ctx, actor.teamId, "handoff.request", opts.idempotencyKey, async (r) => {
     const a = await loadOwnAssignment(ctx, r, actor, ref, "hand off", { lockDatasetFirst: true });
     const range = input.range ?? { first: a.first, last: a.last };
-    checkHandoff(a, input.to, range);
+    const split = checkHandoff(a, input.to, range, input.doneMoved);
     const isLead = atLeast(await roleOf(ctx, r, actor, a.datasetId), "LEAD");
     const pending = await r.handoffs.pendingFor(a.id);
     if (pending) {
@@ -171,6 +246,7 @@ export async function handoff(
       toUserId: input.to,
       ...range,
       reason,
+      doneMoved: split.stated ? split.moved.itemsDone : null,
       ...(isLead
         ? {
             decided: {
@@ -189,7 +265,14 @@ export async function handoff(
       datasetId: a.datasetId,
       assignmentId: a.id,
       handoffId: h.id,
-      after: { to: input.to, first: range.first, last: range.last, status: h.status },
+      after: {
+        to: input.to,
+        first: range.first,
+        last: range.last,
+        status: h.status,
+        doneMoved: split.moved.itemsDone,
+        doneStated: split.stated,
+      },
       reason,
       at: now,
     });
@@ -200,11 +283,19 @@ export async function handoff(
         moved: null,
         kept: [],
         leads: await leadsOf(ctx, r, a.teamId, a.datasetId),
+        split,
       };
     }
-    const result = await applyHandoff(ctx, r, actor, { assignment: a, range, to: input.to, handoffId: h.id, reason });
+    const result = await applyHandoff(ctx, r, actor, {
+      assignment: a,
+      range,
+      to: input.to,
+      handoffId: h.id,
+      reason,
+      split,
+    });
     const done = await r.handoffs.update(h.id, { resultAssignmentId: result.moved?.id ?? null });
-    return { handoff: handoffView(done, a.dataset.slug), applied: true, ...result, leads: [] };
+    return { handoff: handoffView(done, a.dataset.slug), applied: true, ...result, leads: [], split };
   });
 }
 
@@ -297,6 +388,7 @@ export async function decideHandoff(
         moved: null,
         kept: [],
         leads: [],
+        split: { moved: { first: h.first, last: h.last, itemsDone: 0 }, kept: [], stated: false },
       };
     }
     const now = ctx.config.clock();
@@ -309,8 +401,15 @@ export async function decideHandoff(
         text`${assignmentRef(a.id)} changed since ${handoffRef(h.id)} was asked (now ${formatRange(a)}, held by ${person(a.assigneeId)}); reject it and ask again`,
       );
     }
-    checkHandoff(a, to, range);
-    const result = await applyHandoff(ctx, r, actor, { assignment: a, range, to, handoffId: h.id, reason: h.reason });
+    const split = checkHandoff(a, to, range, h.doneMoved);
+    const result = await applyHandoff(ctx, r, actor, {
+      assignment: a,
+      range,
+      to,
+      handoffId: h.id,
+      reason: h.reason,
+      split,
+    });
     const approved = await r.handoffs.update(h.id, {
       status: "APPROVED",
       decidedById: actor.userId,
@@ -331,7 +430,7 @@ export async function decideHandoff(
       reason: comment,
       at: now,
     });
-    return { handoff: handoffView(approved, a.dataset.slug), applied: true, ...result, leads: [] };
+    return { handoff: handoffView(approved, a.dataset.slug), applied: true, ...result, leads: [], split };
   });
 }
 

@@ -19,10 +19,17 @@ import type { DatasetSetting } from "./settings.ts";
 import * as workspace from "./workspace.ts";
 
 export type { ReviewVerdict } from "../review/service.ts";
-export type { ClaimInput, ClaimNextInput, ProgressUpdate } from "./assignments.ts";
+export type {
+  ClaimInput,
+  ClaimNextInput,
+  ProgressUpdate,
+  ReleaseMode,
+  ReleaseOutcome,
+  SubmitOptions,
+} from "./assignments.ts";
 export type { LedgerConfig } from "./context.ts";
 export type { NewDataset } from "./datasets.ts";
-export type { HandoffDecision, HandoffInput, HandoffOutcome } from "./handoffs.ts";
+export type { HandoffDecision, HandoffInput, HandoffOutcome, HandoffSplit } from "./handoffs.ts";
 export type { InstructionsView } from "./instructions.ts";
 export type { AssignmentFilter, Coverage } from "./queries.ts";
 export type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
@@ -93,8 +100,9 @@ export class Ledger {
     assignments.setProgress(this.ctx, actor, ref, count, opts);
   start = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.start(this.ctx, actor, ref, opts);
   pause = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.pause(this.ctx, actor, ref, opts);
-  submit = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.submit(this.ctx, actor, ref, opts);
-  release = (actor: Actor, ref: string | number, opts?: ChangeOptions) =>
+  submit = (actor: Actor, ref: string | number, opts?: assignments.SubmitOptions) =>
+    assignments.submit(this.ctx, actor, ref, opts);
+  release = (actor: Actor, ref: string | number, opts?: assignments.ReleaseOptions) =>
     assignments.release(this.ctx, actor, ref, opts);
   setDueDate = (
     actor: Actor,

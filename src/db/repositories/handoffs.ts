@@ -5,10 +5,11 @@ import type { Client } from "./client.ts";
 export type NewHandoffRecord = Pick<
   HandoffRecord,
   "teamId" | "assignmentId" | "requesterId" | "fromUserId" | "toUserId" | "first" | "last" | "reason"
-> & {
-  /** a lead's handoff is decided as it is made */
-  decided?: Pick<HandoffRecord, "status" | "decidedById" | "decisionComment"> & { decidedAt: Date };
-};
+> &
+  Partial<Pick<HandoffRecord, "doneMoved">> & {
+    /** a lead's handoff is decided as it is made */
+    decided?: Pick<HandoffRecord, "status" | "decidedById" | "decisionComment"> & { decidedAt: Date };
+  };
 
 export type HandoffPatch = Partial<
   Pick<HandoffRecord, "status" | "decidedById" | "decidedAt" | "decisionComment" | "toUserId" | "resultAssignmentId">

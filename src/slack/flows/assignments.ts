@@ -4,13 +4,20 @@
  * it concerns. Used alike by commands, buttons and modals.
  */
 
-import type { ProgressUpdate } from "../../core/ledger/index.ts";
+import { DomainError } from "../../core/errors.ts";
+import type { ProgressUpdate, ReleaseMode } from "../../core/ledger/index.ts";
 import type { Actor } from "../../core/types.ts";
 import {
   assignedMessage,
   claimedMessage,
+  keptAsIsMessage,
   progressMessage,
+  type ReleaseQuestion,
+  releasedForLeadsMessage,
   releasedMessage,
+  releaseQuestionMessage,
+  type SubmitQuestion,
+  submitQuestionMessage,
   submittedMessage,
 } from "../../ui/assignment-messages.ts";
 import { handoffDecidedMessage } from "../../ui/handoff-messages.ts";
@@ -78,10 +85,57 @@ export async function assignFlow(
 
 export type ProgressRequest =
   | { kind: "count"; id: number | string; count: number }
-  | { kind: "start" | "pause" | "done"; id: number | string; note: string | null };
+  | { kind: "start" | "pause"; id: number | string; note: string | null }
+  | {
+      kind: "done";
+      id: number | string;
+      note: string | null;
+      /** the count the submitter stated (it must be the range's size) */
+      count?: number;
+      /** the submitter confirmed items not counted yet are done */
+      confirmed?: boolean;
+    };
 
-export async function progressFlow(s: Services, actor: Actor, req: ProgressRequest, key: string): Promise<Message> {
-  if (req.kind === "done") return submitFlow(s, actor, req.id, req.note, key);
+/** A message that asks before changing anything (the core refused until confirmed). */
+export interface Asked {
+  question: Message;
+}
+
+/** The core's refusal of a change that needs confirming, as the details it carries; null for any other error. */
+function confirmation<T>(e: unknown, kind: "release" | "submit"): T | null {
+  return e instanceof DomainError && e.details.confirm === kind ? (e.details as unknown as T) : null;
+}
+
+/**
+ * A count, start, pause or submit. Submitting a range with items left is
+ * refused by the core until confirmed: with `ask`, the refusal becomes a
+ * question with buttons (returned as `Asked`); without, it is thrown (a form
+ * shows it on its field).
+ */
+export async function progressFlow(
+  s: Services,
+  actor: Actor,
+  req: ProgressRequest,
+  key: string,
+  o: { ask: true },
+): Promise<Message | Asked>;
+export async function progressFlow(s: Services, actor: Actor, req: ProgressRequest, key: string): Promise<Message>;
+export async function progressFlow(
+  s: Services,
+  actor: Actor,
+  req: ProgressRequest,
+  key: string,
+  o: { ask?: boolean } = {},
+): Promise<Message | Asked> {
+  if (req.kind === "done") {
+    try {
+      return await submitFlow(s, actor, req.id, req.note, key, { count: req.count, confirmed: req.confirmed });
+    } catch (e) {
+      const q = o.ask ? confirmation<SubmitQuestion>(e, "submit") : null;
+      if (q) return { question: submitQuestionMessage(q) };
+      throw e;
+    }
+  }
   return stepFlow(
     s,
     actor,
@@ -122,8 +176,14 @@ async function submitFlow(
   id: number | string,
   note: string | null,
   key: string,
+  confirm: { count?: number | undefined; confirmed?: boolean | undefined },
 ): Promise<Message> {
-  const r = await s.ledger.submit(actor, id, { idempotencyKey: key, reason: note ?? undefined });
+  const r = await s.ledger.submit(actor, id, {
+    idempotencyKey: key,
+    reason: note ?? undefined,
+    ...(confirm.count !== undefined ? { count: confirm.count } : {}),
+    ...(confirm.confirmed ? { confirmed: true } : {}),
+  });
   const { assignment: a, review } = r;
   if (!r.replayed) {
     s.background.run("notify after submit", async () => {
@@ -141,21 +201,52 @@ async function submitFlow(
   return submittedMessage(a, review, await todayOf(s, actor.teamId, actor.userId));
 }
 
+/**
+ * Releases a range. One with items done needs a mode: without it nothing
+ * changes and the answer is the question (keep the done items and free the
+ * rest, or discard them), with its buttons. The owner (when a lead released)
+ * and, when done items were kept or discarded, the dataset's leads are told.
+ */
 export async function releaseFlow(
   s: Services,
   actor: Actor,
   id: number | string,
-  reason: string | null,
+  o: { reason: string | null; mode: ReleaseMode | null },
   key: string,
-): Promise<Message> {
-  const r = await s.ledger.release(actor, id, { idempotencyKey: key, reason: reason ?? undefined });
+): Promise<Message | Asked> {
+  let r: Awaited<ReturnType<Services["ledger"]["release"]>>;
+  try {
+    r = await s.ledger.release(actor, id, {
+      idempotencyKey: key,
+      reason: o.reason ?? undefined,
+      ...(o.mode ? { mode: o.mode } : {}),
+    });
+  } catch (e) {
+    const q = confirmation<ReleaseQuestion>(e, "release");
+    if (q) return { question: releaseQuestionMessage(q, actor.userId) };
+    throw e;
+  }
   const a = r.assignment;
+  const owner = a.assigneeId;
   s.background.run("after release", async () => {
-    if (!r.replayed && a.assigneeId !== actor.userId) {
-      await s.notifier.dm(actor.teamId, a.assigneeId, releasedMessage(a), {
-        key: `released:${a.ref}`,
-        kind: "released",
-      });
+    if (!r.replayed && owner !== actor.userId) {
+      await s.notifier.dm(
+        actor.teamId,
+        owner,
+        releasedMessage(r, await todayOf(s, actor.teamId, owner), actor.userId),
+        {
+          key: `released:${a.ref}:${r.freed.first}-${r.freed.last}`,
+          kind: "released",
+        },
+      );
+    }
+    if (!r.replayed && r.doneKept + r.doneDiscarded > 0) {
+      for (const lead of r.leads.filter((l) => l !== actor.userId)) {
+        await s.notifier.dm(actor.teamId, lead, releasedForLeadsMessage(r, actor.userId, owner), {
+          key: `released:${a.ref}:${r.freed.first}-${r.freed.last}:lead:${lead}`,
+          kind: "released",
+        });
+      }
     }
     const leads: string[] = [];
     // Releasing withdrew the range's pending handoff request: the leads' copies say so.
@@ -164,7 +255,14 @@ export async function releaseFlow(
       await s.notifier.updateAll(actor.teamId, leadCopyPrefix(h.ref), handoffDecidedMessage(h));
       leads.push(...(await s.notifier.recipients(actor.teamId, leadCopyPrefix(h.ref))));
     }
-    await showChange(s, actor.teamId, [actor.userId, a.assigneeId, ...leads], [a.id]);
+    await showChange(s, actor.teamId, [actor.userId, owner, ...leads], [a.id]);
   });
-  return releasedMessage(a);
+  return releasedMessage(r, await todayOf(s, actor.teamId, actor.userId));
+}
+
+/** "Cancel" on a release or submit question: nothing changes; the range as it is. */
+export async function keepAsIsFlow(s: Services, actor: Actor, id: number | string): Promise<Message> {
+  await s.ledger.checkMayChange(actor, id, "change");
+  const a = await s.ledger.getAssignment(actor.teamId, id);
+  return keptAsIsMessage(a, await todayOf(s, actor.teamId, actor.userId));
 }

@@ -31,17 +31,17 @@ export async function handoffFlow(
     s.background.run("ask leads", async () => {
       const a = await s.ledger.getAssignment(actor.teamId, h.assignmentId);
       for (const lead of leads) {
-        await s.notifier.dm(actor.teamId, lead, handoffApprovalMessage(h, a), {
+        await s.notifier.dm(actor.teamId, lead, handoffApprovalMessage(h, a, r.split), {
           key: `${leadCopyPrefix(h.ref)}${lead}`,
           kind: "handoff_request",
         });
       }
       await s.home.refresh(actor.teamId, [actor.userId, ...leads]);
     });
-    return handoffRequestedMessage(h, leads);
+    return handoffRequestedMessage(h, leads, r.split);
   }
   if (!r.replayed) s.background.run("after direct handoff", () => notifyOutcome(s, actor, r));
-  return handoffAppliedMessage(h, r.moved, r.kept);
+  return handoffAppliedMessage(h, r.moved, r.kept, r.split);
 }
 
 export async function decideFlow(
@@ -76,7 +76,7 @@ async function notifyOutcome(s: Services, actor: Actor, r: HandoffOutcome & { re
     (u): u is string => Boolean(u) && u !== actor.userId,
   );
   for (const user of new Set(concerned)) {
-    const msg = handoffOutcomeDm(h, r.moved, user, await todayOf(s, actor.teamId, user));
+    const msg = handoffOutcomeDm(h, r.moved, r.kept, r.split, user, await todayOf(s, actor.teamId, user));
     await s.notifier.dm(actor.teamId, user, msg, {
       key: `handoff:${h.ref}:outcome:${user}`,
       kind: "handoff_outcome",

@@ -152,12 +152,14 @@ export function parseClaim(text: string): ClaimCommand {
 // /progress
 
 export const PROGRESS_USAGE =
-  "/progress <ref> <count>  ·  /progress <ref> start|pause|done [note…]  ·  /progress (opens a form)";
+  "/progress <ref> <count>  ·  /progress <ref> start|pause|done [note…]  ·  /progress <ref> done confirm|<ref> <size> done [note…]  ·  /progress (opens a form)";
 
 export type ProgressCommand =
   | { kind: "modal" }
   | { kind: "count"; id: number; count: number }
-  | { kind: "start" | "pause" | "done"; id: number; note: string | null };
+  | { kind: "start" | "pause"; id: number; note: string | null }
+  /** `done confirm` submits a range with items left as all done; `<count> done` states the count */
+  | { kind: "done"; id: number; note: string | null; confirmed?: true; count?: number };
 
 export function parseProgress(text: string): ProgressCommand {
   const t = tokenize(text, PROGRESS_USAGE);
@@ -165,11 +167,14 @@ export function parseProgress(text: string): ProgressCommand {
   const id = expectRef(t[0], PROGRESS_USAGE);
   const what = t[1]?.toLowerCase();
   if (!what) throw new UsageError("give the number of items done, or start, pause or done", PROGRESS_USAGE);
+  if (what === "done" && t[2]?.toLowerCase() === "confirm")
+    return { kind: "done", id, note: rest(t, 3) || null, confirmed: true };
   if (what === "start" || what === "pause" || what === "done") return { kind: what, id, note: rest(t, 2) || null };
   const count = parseToken(whole, what);
   if (count === undefined) {
     throw new UsageError(`"${q(t[1]!)}" is neither a count of items done nor start, pause or done`, PROGRESS_USAGE);
   }
+  if (t[2]?.toLowerCase() === "done") return { kind: "done", id, note: rest(t, 3) || null, count };
   if (t.length > 2) throw new UsageError(`unexpected "${q(rest(t, 2))}" after the count`, PROGRESS_USAGE);
   return { kind: "count", id, count };
 }
@@ -178,11 +183,19 @@ export function parseProgress(text: string): ProgressCommand {
 // /handoff
 
 export const HANDOFF_USAGE =
-  "/handoff <ref> @user [<first>-<last>] <reason…>  ·  /handoff <ref> pool [<first>-<last>] <reason…>  ·  /handoff (opens a form)";
+  "/handoff <ref> @user [<first>-<last>] [done <n>] <reason…>  ·  /handoff <ref> pool [<first>-<last>] <reason…>  ·  /handoff (opens a form)";
 
 export type HandoffCommand =
   | { kind: "modal" }
-  | { kind: "handoff"; id: number; to: string | null; range: { first: number; last: number } | null; reason: string };
+  | {
+      kind: "handoff";
+      id: number;
+      to: string | null;
+      range: { first: number; last: number } | null;
+      reason: string;
+      /** `done <n>`: the done items in the handed-off part (else counted from the start of the range) */
+      doneMoved?: number;
+    };
 
 export function parseHandoff(text: string): HandoffCommand {
   const t = tokenize(text, HANDOFF_USAGE);
@@ -197,20 +210,37 @@ export function parseHandoff(text: string): HandoffCommand {
     r = expectRange(t[at], HANDOFF_USAGE);
     at += 1;
   }
+  let doneMoved: number | undefined;
+  if (t[at]?.toLowerCase() === "done" && t[at + 1] !== undefined && /^\d/.test(t[at + 1]!)) {
+    doneMoved = parseToken(whole, t[at + 1]);
+    if (doneMoved === undefined)
+      throw new UsageError(
+        `after "done" give the number of done items in the handed-off part, not "${q(t[at + 1]!)}"`,
+        HANDOFF_USAGE,
+      );
+    at += 2;
+  }
   const reason = rest(t, at);
   if (!reason) throw new UsageError("add a reason (it is kept in the ledger's history)", HANDOFF_USAGE);
-  return { kind: "handoff", id, to, range: r, reason };
+  return { kind: "handoff", id, to, range: r, reason, ...(doneMoved !== undefined ? { doneMoved } : {}) };
 }
 
 // ---------------------------------------------------------------------------
 // /release, /review
 
-export const RELEASE_USAGE = "/release <ref> [reason…]";
+export const RELEASE_USAGE = "/release <ref> [confirm|all] [reason…]";
 
-export function parseRelease(text: string): { id: number; reason: string | null } {
+/**
+ * `/release A8` releases a range with nothing done (one with items done asks
+ * first); `confirm` keeps the done items with their owner and releases the
+ * unstarted rest; `all` releases every item, discarding the done ones.
+ */
+export function parseRelease(text: string): { id: number; mode: "unstarted" | "all" | null; reason: string | null } {
   const t = tokenize(text, RELEASE_USAGE);
   const id = expectRef(t[0], RELEASE_USAGE);
-  return { id, reason: rest(t, 1) || null };
+  const word = t[1]?.toLowerCase();
+  const mode = word === "confirm" ? "unstarted" : word === "all" ? "all" : null;
+  return { id, mode, reason: rest(t, mode ? 2 : 1) || null };
 }
 
 export const REVIEW_USAGE = "/review  ·  /review <ref>";

@@ -170,6 +170,8 @@ export type HandoffSubmission = {
   to: string | null;
   range: { first: number; last: number } | null;
   reason: string;
+  /** done items in the handed-off part; null: counted from the start of the range */
+  doneMoved: number | null;
 };
 
 export function readHandoff(values: unknown): Parsed<HandoffSubmission> {
@@ -182,7 +184,8 @@ export function readHandoff(values: unknown): Parsed<HandoffSubmission> {
   if (!to && !pool && !r.errors[i.to]) r.errors[i.to] = "choose who gets the items, or tick the pool below";
   const range = parseRangeText(r, i.range, r.text(i.range));
   const reason = r.require(i.reason, r.text(i.reason), "give a reason; it is kept in the history");
-  return r.result({ ref: ref ?? "", to: pool ? null : to, range, reason: reason ?? "" });
+  const doneMoved = r.number(i.done, "done items", 0);
+  return r.result({ ref: ref ?? "", to: pool ? null : to, range, reason: reason ?? "", doneMoved });
 }
 
 export type DecisionSubmission = { approve: boolean; to: string | null; comment: string | null };

@@ -1,18 +1,44 @@
-import { progressFlow, releaseFlow } from "../../flows/assignments.ts";
+import type { ReleaseMode } from "../../../core/ledger/index.ts";
+import type { Message } from "../../../ui/message.ts";
+import { type Asked, keepAsIsFlow, progressFlow, releaseFlow } from "../../flows/assignments.ts";
 import { openHandoffModal, openProgressModal } from "../../modal-openers.ts";
 import type { Services } from "../../services.ts";
-import { buttonAction, REF_VALUE } from "./common.ts";
+import { type ButtonContext, buttonAction, REF_VALUE } from "./common.ts";
 
-/** Start / Pause / Submit as done on an assignment card. */
+/** Shows a flow's answer: a question in place (or in a small modal on the App Home), else the result. */
+const show = async (c: ButtonContext, m: Message | Asked) => ("question" in m ? c.ask(m.question) : c.update(m));
+
+/** Start / Pause / Submit as done on an assignment card; a submit with items left asks first. */
 export const stepAction = (kind: "start" | "pause" | "done") => (s: Services) =>
-  buttonAction(s, `assignment.${kind}`, REF_VALUE.assignment, async ({ actor, value, key, update }) => {
-    await update(await progressFlow(s, actor, { kind, id: value, note: null }, key));
+  buttonAction(s, `assignment.${kind}`, REF_VALUE.assignment, async (c) => {
+    await show(c, await progressFlow(s, c.actor, { kind, id: c.value, note: null }, c.key, { ask: true }));
   });
 
-/** Release on an assignment card (the button asks for confirmation first). */
+/** "Submit as N/N done" on the question a submit with items left asked. */
+export const submitConfirmedAction = (s: Services) =>
+  buttonAction(s, "assignment.submit_confirmed", REF_VALUE.assignment, async (c) => {
+    await show(
+      c,
+      await progressFlow(s, c.actor, { kind: "done", id: c.value, note: null, confirmed: true }, c.key, { ask: true }),
+    );
+  });
+
+/** Release on an assignment card (the button asks for confirmation first; a range with items done asks what to release). */
 export const releaseAction = (s: Services) =>
-  buttonAction(s, "assignment.release", REF_VALUE.assignment, async ({ actor, value, key, update }) => {
-    await update(await releaseFlow(s, actor, value, null, key));
+  buttonAction(s, "assignment.release", REF_VALUE.assignment, async (c) => {
+    await show(c, await releaseFlow(s, c.actor, c.value, { reason: null, mode: null }, c.key));
+  });
+
+/** "Release the unstarted items" / "Release all" on the question a release of a range with items done asked. */
+export const releaseModeAction = (mode: ReleaseMode) => (s: Services) =>
+  buttonAction(s, `assignment.release_${mode}`, REF_VALUE.assignment, async (c) => {
+    await show(c, await releaseFlow(s, c.actor, c.value, { reason: null, mode }, c.key));
+  });
+
+/** "Cancel" / "Keep at …" on a release or submit question: nothing changes. */
+export const keepAsIsAction = (s: Services) =>
+  buttonAction(s, "assignment.keep", REF_VALUE.assignment, async (c) => {
+    await c.update(await keepAsIsFlow(s, c.actor, c.value));
   });
 
 /** Update progress: opens the progress modal on that range. */

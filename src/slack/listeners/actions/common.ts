@@ -37,6 +37,8 @@ export interface ButtonContext {
   metadata: ModalMetadata;
   /** replaces the message the button was in (or refreshes the App Home) */
   update(m: Message): Promise<void>;
+  /** shows a question with buttons: in place of the message the button was in, or (App Home) in a small modal */
+  ask(m: Message): Promise<void>;
 }
 
 /**
@@ -100,6 +102,10 @@ export function buttonAction(
         update: async (m) => {
           if (responseUrl) await respond({ replace_original: true, text: m.text, blocks: m.blocks });
           else await s.home.publish(actor.teamId, actor.userId);
+        },
+        ask: async (m) => {
+          if (responseUrl) await respond({ replace_original: true, text: m.text, blocks: m.blocks });
+          else await tell(m);
         },
       });
     } catch (e) {

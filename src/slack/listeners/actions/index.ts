@@ -3,7 +3,15 @@ import { ACTIONS } from "../../../ui/ids.ts";
 import type { Services } from "../../services.ts";
 import { instrument } from "../instrument.ts";
 import { ignoreUnknown, noneOf } from "../unknown.ts";
-import { handoffAction, progressAction, releaseAction, stepAction } from "./assignment.ts";
+import {
+  handoffAction,
+  keepAsIsAction,
+  progressAction,
+  releaseAction,
+  releaseModeAction,
+  stepAction,
+  submitConfirmedAction,
+} from "./assignment.ts";
 import { claimDatasetAction } from "./claim-dataset.ts";
 import { openClaimAction } from "./claim-open.ts";
 import { decideDueAction, proposeDueAction } from "./due-date.ts";
@@ -19,6 +27,10 @@ export const ACTION_LISTENERS = {
   [ACTIONS.pause]: stepAction("pause"),
   [ACTIONS.submit]: stepAction("done"),
   [ACTIONS.release]: releaseAction,
+  [ACTIONS.releaseUnstarted]: releaseModeAction("unstarted"),
+  [ACTIONS.releaseAll]: releaseModeAction("all"),
+  [ACTIONS.submitConfirmed]: submitConfirmedAction,
+  [ACTIONS.keepAsIs]: keepAsIsAction,
   [ACTIONS.progress]: progressAction,
   [ACTIONS.handoff]: handoffAction,
   [ACTIONS.approve]: decisionAction(true),

@@ -10,5 +10,13 @@ export const handoffCommand = (s: Services) =>
     const cmd = parseHandoff(args.command.text);
     if (cmd.kind === "modal")
       return openHandoffModal(s, args.command.trigger_id, actor, { channelId: args.command.channel_id });
-    await reply(await handoffFlow(s, actor, cmd.id, { to: cmd.to, range: cmd.range, reason: cmd.reason }, key));
+    await reply(
+      await handoffFlow(
+        s,
+        actor,
+        cmd.id,
+        { to: cmd.to, range: cmd.range, reason: cmd.reason, doneMoved: cmd.doneMoved ?? null },
+        key,
+      ),
+    );
   });

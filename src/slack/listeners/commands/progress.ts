@@ -10,5 +10,6 @@ export const progressCommand = (s: Services) =>
     const cmd = parseProgress(args.command.text);
     if (cmd.kind === "modal")
       return openProgressModal(s, args.command.trigger_id, actor, { channelId: args.command.channel_id });
-    await reply(await progressFlow(s, actor, cmd, key));
+    const m = await progressFlow(s, actor, cmd, key, { ask: true });
+    await reply("question" in m ? m.question : m);
   });

@@ -12,10 +12,10 @@ export const handoffSubmission = (s: Services) =>
     async ({ actor, values, key }) => {
       const p = readHandoff(values);
       if (!p.ok) return { errors: p.errors };
-      const { ref, to, range, reason } = p.value;
-      return { message: await handoffFlow(s, actor, ref, { to, range, reason }, key) };
+      const { ref, to, range, reason, doneMoved } = p.value;
+      return { message: await handoffFlow(s, actor, ref, { to, range, reason, doneMoved }, key) };
     },
-    { to: INPUTS.handoff.to, reason: INPUTS.handoff.reason },
+    { to: INPUTS.handoff.to, reason: INPUTS.handoff.reason, doneMoved: INPUTS.handoff.done },
   );
 
 export const decisionSubmission = (s: Services) =>

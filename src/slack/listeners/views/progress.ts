@@ -15,9 +15,18 @@ export const progressSubmission = (s: Services) =>
       const { ref, done, action, note } = p.value;
       if (action === "progress")
         return { message: await progressFlow(s, actor, { kind: "count", id: ref, count: done! }, key) };
-      // "done" submits the whole range: every item counts as done, so a count given with it changes nothing.
-      if (action === "done" || done === null)
-        return { message: await progressFlow(s, actor, { kind: action, id: ref, note }, key) };
+      // "done" submits the whole range as done: a count given with it must be the range's size, and a
+      // range with items left is submitted only with that count (the refusal shows on the count).
+      if (action === "done")
+        return {
+          message: await progressFlow(
+            s,
+            actor,
+            { kind: "done", id: ref, note, ...(done !== null ? { count: done } : {}) },
+            key,
+          ),
+        };
+      if (done === null) return { message: await progressFlow(s, actor, { kind: action, id: ref, note }, key) };
       return { message: await stepFlow(s, actor, ref, { count: done, step: action }, note, key) };
     },
     { count: INPUTS.progress.done },

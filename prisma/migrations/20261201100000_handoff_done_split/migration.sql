@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "HandoffRequest" ADD COLUMN     "doneMoved" INTEGER;
