@@ -8,7 +8,7 @@ import { person, text } from "../text.ts";
 import { assertTransition } from "../transitions.ts";
 import type { Actor, AssignmentView, ChangeOptions, DatasetView, ReviewView } from "../types.ts";
 import { assignmentView, datasetView, reviewView } from "../views.ts";
-import { pickReviewer, planReview, type ReviewerCandidate } from "./policy.ts";
+import { goldOfSample, pickReviewer, planReview, type ReviewerCandidate } from "./policy.ts";
 
 const MAY_REVIEW = ["REVIEWER", "LEAD", "ADMIN"] as const;
 
@@ -42,15 +42,17 @@ export async function startReviewOnSubmit(
   round: number,
 ): Promise<ReviewView | null> {
   const previous = round > 1 ? await r.reviews.latestRound(a.id) : null;
-  let sample: number[];
-  let seed: string;
+  let sample: { items: number[]; size: number; full: boolean; seed: string };
   if (previous && previous.status === "CHANGES_REQUESTED") {
     // The fix goes back over the same items.
-    sample = previous.sampleItems;
-    seed = previous.sampleSeed;
+    sample = {
+      items: previous.sampleItems,
+      size: previous.sampleSize,
+      full: previous.sampleFull,
+      seed: previous.sampleSeed,
+    };
   } else {
     const earlier = await r.assignments.submittedBefore(a.datasetId, a.assigneeId, a.id);
-    seed = `${a.id}:${round}`;
     const plan = planReview(
       {
         sampleRate: a.dataset.reviewSampleRate,
@@ -60,10 +62,10 @@ export async function startReviewOnSubmit(
       },
       a,
       earlier,
-      seed,
+      `${a.id}:${round}`,
     );
     if (!plan.review) return null;
-    sample = plan.sample;
+    sample = { items: plan.sample, size: plan.size, full: plan.full, seed: plan.seed };
   }
   const candidates = await reviewersOf(ctx, r, a.teamId, a.datasetId);
   const reviewerId = pickReviewer(candidates, a.assigneeId, previous?.reviewerId ?? null);
@@ -73,8 +75,10 @@ export async function startReviewOnSubmit(
     round,
     reviewerId,
     annotatorId: a.assigneeId,
-    sampleItems: sample,
-    sampleSeed: seed,
+    sampleItems: sample.items,
+    sampleSize: sample.size,
+    sampleFull: sample.full,
+    sampleSeed: sample.seed,
   });
   await r.audit.append({
     teamId: a.teamId,
@@ -83,7 +87,7 @@ export async function startReviewOnSubmit(
     datasetId: a.datasetId,
     assignmentId: a.id,
     reviewId: review.id,
-    after: { reviewerId, round, sampleSize: sample.length },
+    after: { reviewerId, round, sampleSize: sample.size, full: sample.full },
     at: ctx.config.clock(),
   });
   return reviewView(review, a.dataset.slug);
@@ -149,7 +153,7 @@ export async function recordReview(
     const label = `${reviewRef(r.id)} of ${assignmentRef(a.id)}`;
     await checkMayReview(ctx, repos, actor, r, { register: true });
     assertTransition(v.verdict === "accept" ? "accept" : "request_changes", a.status, assignmentRef(a.id));
-    const sampleSize = r.sampleItems.length;
+    const sampleSize = r.sampleSize;
     if (!Number.isSafeInteger(v.itemsChecked) || v.itemsChecked < 1 || v.itemsChecked > sampleSize) {
       throw invalid(`items checked must be between 1 and ${sampleSize} (the sample of ${label})`);
     }
@@ -164,7 +168,7 @@ export async function recordReview(
     const comment = v.comment?.trim() || null;
     if (v.verdict === "changes" && !comment)
       throw invalid("say what to change: a comment is required when requesting changes");
-    const goldInSample = r.sampleItems.filter((i) => a.dataset.goldItems.includes(i)).length;
+    const goldInSample = goldOfSample(r, a, a.dataset.goldItems).length;
     const goldCorrect = v.goldCorrect ?? goldInSample;
     if (goldCorrect < 0 || goldCorrect > goldInSample)
       throw invalid(`gold correct must be between 0 and ${goldInSample}`);
