@@ -26,15 +26,24 @@ export function reviewQueueMessage(list: ReviewView[]): Message {
 /** DM to the reviewer when a range is submitted. */
 export function reviewRequestMessage(r: ReviewView, a: AssignmentView): Message {
   const head = `:mag: ${mention(a.assigneeId)} submitted ${assignmentTitle(a)} for review (round ${r.round}).\n`;
+  const sentence = sampleSentence(r, a, SECTION_CHARS - head.length);
+  // A list cut short can also come as a file, one item a line.
+  const cut = sentence.endsWith(LIST_POINTER);
   return msg(`Review ${a.ref} from ${a.assigneeId}`, [
-    section(`${head}${sampleSentence(r, a, SECTION_CHARS - head.length)}`),
+    section(`${head}${sentence}`),
     {
       type: "actions",
       block_id: `review:${r.ref}`,
-      elements: [button("Review", ACTIONS.openReview, r.ref, "primary")],
+      elements: [
+        button("Review", ACTIONS.openReview, r.ref, "primary"),
+        ...(cut ? [button("Send the list as a file", ACTIONS.sampleFile, r.ref)] : []),
+      ],
     },
   ]);
 }
+
+/** How a sample sentence ends when its list is cut short. */
+const LIST_POINTER = " (the *Review* form lists them all).";
 
 /** What a section block's text may hold. */
 export const SECTION_CHARS = 3000;
@@ -47,7 +56,7 @@ export const SECTION_CHARS = 3000;
 export function sampleSentence(r: ReviewView, a: AssignmentView, maxChars: number): string {
   if (r.sampleFull) return `Check every item (full review): ${plural(r.sampleSize, a.itemNoun)}, ${formatRange(a)}.`;
   const lead = `Check ${plural(r.sampleSize, a.itemNoun)}: `;
-  const pointer = " (the *Review* form lists them all)";
+  const pointer = LIST_POINTER.slice(0, -1);
   const { parts, more } = splitItemList(r.sampleItems, maxChars - lead.length - pointer.length - 1, 1);
   if (!more) return `${lead}${parts[0]?.text ?? ""}.`;
   return `${lead}${compactItemList(r.sampleItems, maxChars - lead.length - pointer.length - 1)}${pointer}.`;

@@ -5,7 +5,18 @@
  */
 import type { SectionBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
-import { type AppHarness, ask, blockText, IDS, idOf, refIn, uniqueSlug, useApp } from "../support/app.ts";
+import {
+  type AppHarness,
+  ask,
+  blockText,
+  buttons,
+  forgeClick,
+  IDS,
+  idOf,
+  refIn,
+  uniqueSlug,
+  useApp,
+} from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started), { settleEach: true });
@@ -64,6 +75,35 @@ describe("a dataset of 10,000,000 items", () => {
     const shown = expand(dmText.slice(dmText.indexOf(" items: ") + 8));
     expect(shown).toEqual(r2.sampleItems.slice(0, shown.length));
     expect(shown.length + Number(more![1]!.replace(/,/g, ""))).toBe(r2.sampleSize);
+
+    // The list also comes as a file, one item a line, gold items marked.
+    expect(buttons(dm2.blocks).map((b) => [b.text, b.actionId, b.value])).toEqual([
+      ["Review", "review.open", `R${r2.id}`],
+      ["Send the list as a file", "review.sample_file", `R${r2.id}`],
+    ]);
+    await reviewer2.click("review.sample_file", { channel: reviewer2.dmChannel, messageTs: dm2.ts });
+    const sampleFile = await h.slack.waitUntil(
+      () => h.slack.files().find((f) => f.name === `R${r2.id}-${a2}-sample.csv` && f.channels.length > 0),
+      5000,
+      "the sample as a file",
+    );
+    expect(sampleFile.channels).toEqual([reviewer2.dmChannel]);
+    expect(sampleFile.initial_comment).toBe(
+      `The ${r2.sampleSize.toLocaleString("en-US")} items to check in R${r2.id} of ${a2}.`,
+    );
+    const rows = sampleFile.content!.toString("utf8").trimEnd().split("\r\n");
+    expect(rows[0]).toBe("item,gold");
+    expect(rows.slice(1).map((l) => Number(l.split(",")[0]))).toEqual(r2.sampleItems);
+    expect(rows).toContain("5000000,yes");
+    expect(rows.filter((l) => l.endsWith(",yes"))).toHaveLength(100);
+    // the annotator does not get the sample of their own range; a full review has no list
+    const own = await forgeClick(h, IDS.ana, { actionId: "review.sample_file", value: `R${r2.id}` });
+    expect(blockText((await own.reply()).blocks)).toContain(`the sample of R${r2.id} of ${a2} is for its reviewer`);
+    const whole = await forgeClick(h, reviewer1.id, { actionId: "review.sample_file", value: `R${r1.id}` });
+    expect(blockText((await whole.reply()).blocks)).toContain(
+      `R${r1.id} of ${a1} is a full review: every item of 1–3000000, with no list to send`,
+    );
+    expect(buttons(dm1.blocks).map((b) => b.text)).toEqual(["Review"]);
 
     // /review lists both; the form lists every item of the sample.
     const queue = await ask(reviewer2, "/review");

@@ -250,3 +250,36 @@ export async function reviewQueue(
     reviewView(r, r.assignment.dataset.slug),
   );
 }
+
+/**
+ * The items of a sampled review as CSV (item, and whether it is a gold
+ * item), for its reviewer and for reviewers and leads of its dataset; never
+ * for the annotator whose range it is. A full review has no list: it is
+ * every item of the range.
+ */
+export async function reviewSampleCsv(
+  ctx: LedgerContext,
+  actor: Actor,
+  ref: string | number,
+): Promise<{ csv: string; items: number; ref: string; assignmentRef: string }> {
+  const repos = ctx.store.read;
+  const r = await loadReview(repos, actor.teamId, ref);
+  const label = `${reviewRef(r.id)} of ${assignmentRef(r.assignmentId)}`;
+  if (r.annotatorId === actor.userId) throw forbidden(`the sample of ${label} is for its reviewer; it is your range`);
+  if (r.reviewerId !== actor.userId) {
+    const role = await roleOf(ctx, repos, actor, r.assignment.datasetId, { register: false });
+    if (!atLeast(role, "REVIEWER")) throw forbidden(`only reviewers and leads can see the sample of ${label}`);
+  }
+  if (r.sampleFull)
+    throw invalid(
+      `${label} is a full review: every item of ${r.assignment.first}–${r.assignment.last}, with no list to send`,
+    );
+  const gold = new Set(r.assignment.dataset.goldItems);
+  const lines = ["item,gold", ...r.sampleItems.map((i) => `${i},${gold.has(i) ? "yes" : "no"}`)];
+  return {
+    csv: `${lines.join("\r\n")}\r\n`,
+    items: r.sampleItems.length,
+    ref: reviewRef(r.id),
+    assignmentRef: assignmentRef(r.assignmentId),
+  };
+}
