@@ -118,7 +118,7 @@ async function freePort(): Promise<number> {
  * machine, so the driver must not share the app's event loop), points the
  * stand-in at it, runs `fn`, then stops it.
  */
-async function withAppProcess(
+export async function withAppProcess(
   slack: Standin,
   script: string,
   env: Record<string, string>,

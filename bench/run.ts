@@ -4,10 +4,11 @@
  *   BENCH_DATABASE_URL / DATABASE_URL: PostgreSQL server to measure too
  *   (default postgresql://postgres@127.0.0.1:5432/test; "none" skips it).
  *   BENCH_QUICK=1: small sizes, for a smoke run.
- *   BENCH_ONLY=ledger|http|startup|jobs|crash: one part only.
+ *   BENCH_ONLY=ledger|http|startup|jobs|crash|huge: one part only.
  */
 import { benchCrash } from "./crash.ts";
 import { benchHttp } from "./http.ts";
+import { benchHuge } from "./huge.ts";
 import { benchJobs } from "./jobs.ts";
 import { benchLedger } from "./ledger.ts";
 import { benchStartup } from "./startup.ts";
@@ -24,6 +25,7 @@ if (!only || only === "http") await httpPart();
 if (!only || only === "startup") await startupPart();
 if (!only || only === "jobs") await jobsPart();
 if (!only || only === "crash") await crashPart();
+if (!only || only === "huge") await hugePart();
 
 async function ledgerPart() {
   const rows = await benchLedger({
@@ -161,6 +163,27 @@ async function crashPart() {
         r.doubled,
         r.sameRangeTwice,
         r.lastAnswerMs,
+      ]),
+    ),
+  );
+}
+
+async function hugePart() {
+  const rows = await benchHuge({ samples: quick ? 2 : 3, postgresUrl: pgUrl === "none" ? null : pgUrl, log });
+  console.log(
+    "\nEvery command on a dataset of 10,000,000 items in ranges of 1,000,000, through the app (ms from sending to the answer; ratio to the same command on a dataset of 900 items in ranges of 100, same app, same run; the slowest as a share of Slack's 3 s)\n",
+  );
+  console.log(
+    formatTable(
+      ["backend", "command", "p50 ms", "max ms", "small p50 ms", "p50 ×small", "max / 3 s"],
+      rows.map((r) => [
+        r.backend,
+        r.command,
+        Math.round(r.p50),
+        Math.round(r.max),
+        Math.round(r.small50),
+        r.ratio,
+        r.ofSlack,
       ]),
     ),
   );

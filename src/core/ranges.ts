@@ -59,3 +59,14 @@ export function splitAround(range: Range, moved: Range): SplitParts {
     after: moved.last < range.last ? { first: moved.last + 1, last: range.last } : null,
   };
 }
+
+/** Sorted distinct items as runs of consecutive ones: [3, 7, 8, 9] → 3, 7–9. */
+export function itemRuns(items: readonly number[]): Range[] {
+  const runs: Range[] = [];
+  for (const i of items) {
+    const last = runs[runs.length - 1];
+    if (last && i === last.last + 1) last.last = i;
+    else if (!last || i > last.last) runs.push({ first: i, last: i });
+  }
+  return runs;
+}

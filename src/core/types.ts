@@ -93,7 +93,12 @@ export interface ReviewView {
   reviewerId: string | null;
   annotatorId: string;
   status: ReviewStatus;
+  /** the items to check, sorted; empty in a full review (every item of the range) */
   sampleItems: number[];
+  /** how many items to check */
+  sampleSize: number;
+  /** a full review: every item of the range */
+  sampleFull: boolean;
   itemsChecked: number | null;
   errors: Record<string, number>;
   goldChecked: number;

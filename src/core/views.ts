@@ -94,6 +94,8 @@ export function reviewView(r: ReviewRecord, datasetSlug: string): ReviewView {
     annotatorId: r.annotatorId,
     status: r.status,
     sampleItems: r.sampleItems,
+    sampleSize: r.sampleSize,
+    sampleFull: r.sampleFull,
     itemsChecked: r.itemsChecked,
     errors: r.errors,
     goldChecked: r.goldChecked,

@@ -124,7 +124,12 @@ export interface ReviewRecord {
   reviewerId: string | null;
   annotatorId: string;
   status: ReviewStatus;
+  /** the items checked, sorted; empty in a full review */
   sampleItems: number[];
+  /** how many items are checked (the range's size in a full review) */
+  sampleSize: number;
+  /** every item of the range is checked */
+  sampleFull: boolean;
   sampleSeed: string;
   itemsChecked: number | null;
   goldChecked: number;

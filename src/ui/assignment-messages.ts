@@ -72,7 +72,7 @@ export function progressMessage(a: AssignmentView, today: string, headline: stri
 export function submittedMessage(a: AssignmentView, review: ReviewView | null, today: string): Message {
   const text = review
     ? review.reviewerId
-      ? `:outbox_tray: *${a.ref}* is in review with ${mention(review.reviewerId)} (${plural(review.sampleItems.length, "item")} to check).`
+      ? `:outbox_tray: *${a.ref}* is in review with ${mention(review.reviewerId)} (${plural(review.sampleSize, "item")} to check).`
       : `:outbox_tray: *${a.ref}* is in review; no reviewer is free yet, leads have been told.`
     : `:white_check_mark: *${a.ref}* is completed: its dataset's policy reviews nothing more of it.`;
   return msg(`${a.ref} submitted`, [section(text), ...assignmentCard(a, { today, actions: false })]);

@@ -63,7 +63,7 @@ export function homeView(h: HomeInput): HomeView {
     for (const r of h.reviews.slice(0, 8)) {
       blocks.push(
         section(
-          `*${r.assignmentRef}* · ${esc(r.dataset)} by ${mention(r.annotatorId)} · ${plural(r.sampleItems.length, "item")} to check`,
+          `*${r.assignmentRef}* · ${esc(r.dataset)} by ${mention(r.annotatorId)} · ${plural(r.sampleSize, "item")} to check`,
           button("Review", ACTIONS.openReview, r.ref, "primary"),
         ),
       );

@@ -23,6 +23,7 @@ export const ACTIONS = {
   reject: "handoff.reject",
   decide: "handoff.decide",
   openReview: "review.open",
+  sampleFile: "review.sample_file",
   openClaim: "claim.open",
   refreshHome: "home.refresh",
   claimDataset: "claim.dataset",

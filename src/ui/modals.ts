@@ -1,12 +1,14 @@
 /** Modals: pure builders from domain data to Block Kit views. Inputs are read back by src/slack/views. */
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from "@slack/types";
 import { formatRange } from "../core/ranges.ts";
+import { goldOfSample } from "../core/review/policy.ts";
 import type { AssignmentView, DatasetView, HandoffView, ReviewView } from "../core/types.ts";
 import { context, esc, mention, plain, plural, section } from "./format.ts";
 import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.ts";
 import { instructionsLine } from "./instruction-messages.ts";
+import { compactItemList } from "./item-list.ts";
 import type { Message } from "./message.ts";
-import { compactItems } from "./review-messages.ts";
+import { reviewSampleBlocks } from "./review-messages.ts";
 
 /** What a modal remembers between opening and submission (kept in private_metadata, < 3000 chars). */
 export interface ModalMetadata {
@@ -340,14 +342,15 @@ export function decisionModal(h: HandoffView, m: ModalMetadata): ModalView {
 
 export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m: ModalMetadata): ModalView {
   const i = INPUTS.review;
-  const gold = r.sampleItems.filter((x) => d.goldItems.includes(x));
-  const items = r.sampleItems.length === a.size ? `every item (${formatRange(a)})` : compactItems(r.sampleItems);
+  const gold = goldOfSample(r, a, d.goldItems);
   const blocks: KnownBlock[] = [
-    section(
-      `*${a.ref}* · ${esc(d.title)} ${formatRange(a)} by ${mention(a.assigneeId)} · round ${r.round}\nCheck ${plural(r.sampleItems.length, d.itemNoun)}: ${items}`,
+    ...reviewSampleBlocks(
+      r,
+      a,
+      `*${a.ref}* · ${esc(d.title)} ${formatRange(a)} by ${mention(a.assigneeId)} · round ${r.round}\n`,
     ),
     ...(d.instructions ? [context(instructionsLine({ dataset: d.slug, ...d.instructions }))] : []),
-    input(i.checked, "Items checked", numberInput(r.sampleItems.length, 1, r.sampleItems.length)),
+    input(i.checked, "Items checked", numberInput(r.sampleSize, 1, r.sampleSize)),
   ];
   d.errorTaxonomy.slice(0, 20).forEach((cat, n) => {
     blocks.push(input(`${i.errorPrefix}${n}`, `Errors: ${cat}`.slice(0, 2000), numberInput(0, 0), { optional: true }));
@@ -355,7 +358,7 @@ export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m:
   if (gold.length) {
     blocks.push(
       input(i.gold, `Gold items right (of ${gold.length})`, numberInput(gold.length, 0, gold.length), {
-        hint: `Gold items: ${compactItems(gold)}`,
+        hint: `Gold items: ${compactItemList(gold, 1900)}`,
       }),
     );
   }

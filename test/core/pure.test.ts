@@ -1,9 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { addDays, dateIn, daysBetween, parseIsoDate } from "../../src/core/dates.ts";
 import { DomainError } from "../../src/core/errors.ts";
-import { checkRangeInside, doneWithin, formatRange, intersection, splitAround } from "../../src/core/ranges.ts";
+import {
+  checkRangeInside,
+  doneWithin,
+  formatRange,
+  intersection,
+  itemRuns,
+  splitAround,
+} from "../../src/core/ranges.ts";
 import { assignmentRef, parseAssignmentRef, parseHandoffRef } from "../../src/core/refs.ts";
-import { pickReviewer, planReview, sampleDistinct, seededRandom } from "../../src/core/review/policy.ts";
+import {
+  goldOfSample,
+  ISO_2859_LEVEL_II,
+  isoSampleSize,
+  pickReviewer,
+  planReview,
+  sampleDistinct,
+  sampleSize,
+  seededRandom,
+} from "../../src/core/review/policy.ts";
 import { effectiveRole, requireRole } from "../../src/core/roles.ts";
 import { assertTransition, canApply, statusAfterProgress } from "../../src/core/transitions.ts";
 import { computeWorkload } from "../../src/core/workload.ts";
@@ -47,6 +63,18 @@ describe("ranges", () => {
     expect(doneWithin(r, 50, { first: 161, last: 200 })).toBe(0);
     expect(intersection({ first: 1, last: 10 }, { first: 8, last: 20 })).toEqual({ first: 8, last: 10 });
     expect(intersection({ first: 1, last: 10 }, { first: 11, last: 20 })).toBeNull();
+  });
+});
+
+describe("item runs", () => {
+  it("groups sorted items into runs of consecutive ones", () => {
+    expect(itemRuns([])).toEqual([]);
+    expect(itemRuns([5])).toEqual([{ first: 5, last: 5 }]);
+    expect(itemRuns([109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 138]).map(formatRange)).toEqual([
+      "109–118",
+      "138",
+    ]);
+    expect(itemRuns([1, 3, 4, 6, 7, 8, 10]).map(formatRange)).toEqual(["1", "3–4", "6–8", "10"]);
   });
 });
 
@@ -143,12 +171,13 @@ describe("workload", () => {
 
 describe("review policy", () => {
   const policy = { sampleRate: 0.1, firstK: 1, everyRange: true, goldItems: [5, 150, 999] };
-  it("reviews an annotator's first K ranges in full", () => {
+  it("reviews an annotator's first K ranges in full, counting the items instead of listing them", () => {
     const p = planReview(policy, { first: 1, last: 20 }, 0, "1:1");
-    expect(p).toMatchObject({ review: true, full: true });
-    expect(p.sample).toHaveLength(20);
+    expect(p).toMatchObject({ review: true, full: true, size: 20, sample: [] });
+    const huge = planReview(policy, { first: 1, last: 10_000_000 }, 0, "1:1");
+    expect(huge).toMatchObject({ review: true, full: true, size: 10_000_000, sample: [] });
   });
-  it("samples ceil(rate × size) items plus gold items, reproducibly", () => {
+  it("samples min(ISO 2859-1 level II, ceil(rate × size)) items plus gold items, reproducibly", () => {
     const a = planReview(policy, { first: 101, last: 200 }, 3, "7:1");
     const b = planReview(policy, { first: 101, last: 200 }, 3, "7:1");
     const c = planReview(policy, { first: 101, last: 200 }, 3, "8:1");
@@ -159,6 +188,94 @@ describe("review policy", () => {
     expect(a.sample.length).toBeLessThanOrEqual(11);
     expect(a.sample.every((i) => i >= 101 && i <= 200)).toBe(true);
     expect([...a.sample].sort((x, y) => x - y)).toEqual(a.sample);
+  });
+  it("sizes a sample of a huge range by ISO 2859-1, not by the share, and always adds the gold items", () => {
+    const range = { first: 1, last: 10_000_000 };
+    const gold = [7, 8, 9, 5_000_000, 10_000_000, 10_000_001];
+    const p = planReview({ ...policy, goldItems: gold }, range, 3, "9:1");
+    const q = planReview({ ...policy, goldItems: gold }, range, 3, "9:1");
+    expect(p.sample).toEqual(q.sample);
+    expect(p.full).toBe(false);
+    for (const g of [7, 8, 9, 5_000_000, 10_000_000]) expect(p.sample).toContain(g);
+    expect(p.sample).not.toContain(10_000_001);
+    // 1,250 drawn at random (code letter Q), plus the 5 gold items unless the draw hit one
+    expect(p.sample.length).toBeGreaterThanOrEqual(1250);
+    expect(p.sample.length).toBeLessThanOrEqual(1255);
+    expect(p.size).toBe(p.sample.length);
+    expect([...p.sample].sort((x, y) => x - y)).toEqual(p.sample);
+    expect(new Set(p.sample).size).toBe(p.sample.length);
+    // gold items only, with a share of 0
+    const g = planReview({ ...policy, sampleRate: 0, goldItems: gold }, range, 3, "9:1");
+    expect(g.sample).toEqual([7, 8, 9, 5_000_000, 10_000_000]);
+    // a sample that happens to be every item is a full review
+    const all = planReview({ ...policy, sampleRate: 1, goldItems: [] }, { first: 4, last: 5 }, 3, "s");
+    expect(all).toMatchObject({ full: true, size: 2, sample: [] });
+  });
+  it("ISO 2859-1 general inspection level II: code letters and sample sizes at each edge of the table", () => {
+    const edges: [number, string, number][] = [
+      [2, "A", 2],
+      [8, "A", 2],
+      [9, "B", 3],
+      [15, "B", 3],
+      [16, "C", 5],
+      [25, "C", 5],
+      [26, "D", 8],
+      [50, "D", 8],
+      [51, "E", 13],
+      [90, "E", 13],
+      [91, "F", 20],
+      [150, "F", 20],
+      [151, "G", 32],
+      [280, "G", 32],
+      [281, "H", 50],
+      [500, "H", 50],
+      [501, "J", 80],
+      [1200, "J", 80],
+      [1201, "K", 125],
+      [3200, "K", 125],
+      [3201, "L", 200],
+      [10_000, "L", 200],
+      [10_001, "M", 315],
+      [35_000, "M", 315],
+      [35_001, "N", 500],
+      [150_000, "N", 500],
+      [150_001, "P", 800],
+      [500_000, "P", 800],
+      [500_001, "Q", 1250],
+      [10_000_000, "Q", 1250],
+      [100_000_000, "Q", 1250],
+    ];
+    for (const [lot, letter, size] of edges) expect(isoSampleSize(lot), `lot of ${lot}`).toEqual({ letter, size });
+    expect(ISO_2859_LEVEL_II).toHaveLength(15);
+    expect(isoSampleSize(1).size).toBe(1);
+  });
+  it("bounds the ISO size by the share, rounded up, at least 1 and at most the range", () => {
+    // the share is the tighter bound on small ranges, ISO on large ones
+    expect(sampleSize(100, 0.1)).toBe(10); // ISO F/20, 10 % → 10
+    expect(sampleSize(1000, 0.1)).toBe(80); // ISO J/80, 10 % → 100
+    expect(sampleSize(1_000_000, 0.1)).toBe(1250); // ISO Q/1250, 10 % → 100,000
+    expect(sampleSize(10_000_000, 0.0001)).toBe(1000); // 0.01 % of 10M, below Q's 1,250
+    // non-integer products round up, exact ones stay (no floating-point 3.0000000000000004 → 4)
+    expect(sampleSize(30, 0.1)).toBe(3);
+    expect(sampleSize(31, 0.1)).toBe(4); // 3.1 → 4
+    expect(sampleSize(70, 0.1)).toBe(7);
+    expect(sampleSize(100, 0.025)).toBe(3); // 2.5 → 3
+    expect(sampleSize(200, 0.025)).toBe(5); // 5 exactly
+    expect(sampleSize(120, 0.125)).toBe(15); // 15 exactly
+    expect(sampleSize(121, 0.125)).toBe(16); // 15.125 → 16 (ISO F/20 is not the bound)
+    expect(sampleSize(7, 0.125)).toBe(1); // 0.875 → 1
+    expect(sampleSize(1000, 0.001)).toBe(1); // 1 exactly
+    expect(sampleSize(1001, 0.001)).toBe(2); // 1.001 → 2
+    // at least one, at most the range, none without a share
+    expect(sampleSize(3, 0.0001)).toBe(1);
+    expect(sampleSize(1, 1)).toBe(1);
+    expect(sampleSize(5, 1)).toBe(2); // ISO A/2 even at 100 %
+    expect(sampleSize(10, 0)).toBe(0);
+  });
+  it("finds the gold items of a sample, full or listed", () => {
+    const range = { first: 10, last: 20 };
+    expect(goldOfSample({ sampleFull: true, sampleItems: [] }, range, [3, 10, 15, 20, 21])).toEqual([10, 15, 20]);
+    expect(goldOfSample({ sampleFull: false, sampleItems: [11, 15, 19] }, range, [3, 15, 19, 20])).toEqual([15, 19]);
   });
   it("skips review when the policy reviews nothing", () => {
     expect(planReview({ ...policy, everyRange: false }, { first: 1, last: 10 }, 1, "s").review).toBe(false);

@@ -281,6 +281,10 @@ describe("dataset settings", () => {
     expect(problem("review", "sometimes")).toBe('review must be "every" or "first-k"');
     expect(problem("channel", "#general")).toMatch(/#general is not a channel Slack recognised/);
     expect(problem("batch", "  ")).toBe("give a value for batch: the default size of a claim of the next free range");
+    // the help of `sample` says how a sample is sized
+    expect(problem("sample", " ")).toMatch(
+      /^give a value for sample: the most a review checks, as a share of the range, e\.g\. 10%: a sample is the ISO 2859-1 level II size .* plus every gold item in the range$/,
+    );
   });
 });
 

@@ -139,6 +139,8 @@ export class Ledger {
   /** refuses, as a verdict would, unless the actor may decide the review now: before its form */
   checkMayDecideReview = (actor: Actor, ref: string | number) => reviews.checkMayDecideReview(this.ctx, actor, ref);
   getReview = (teamId: string, ref: string | number) => reviews.getReview(this.ctx, teamId, ref);
+  /** the items of a sampled review as CSV, for its reviewer (and reviewers and leads), not its annotator */
+  reviewSampleCsv = (actor: Actor, ref: string | number) => reviews.reviewSampleCsv(this.ctx, actor, ref);
   reviewQueue = (teamId: string, reviewerId: string, includeUnassigned?: boolean) =>
     reviews.reviewQueue(this.ctx, teamId, reviewerId, includeUnassigned);
 

@@ -13,7 +13,8 @@ export const DATASET_SETTINGS = {
   noun: 'what one item is called, e.g. "image" or "frame"',
   channel: "the channel for digests and summaries (a channel, or none)",
   batch: "the default size of a claim of the next free range",
-  sample: "the share of items reviewed, e.g. 10%",
+  sample:
+    "the most a review checks, as a share of the range, e.g. 10%: a sample is the ISO 2859-1 level II size for the range's size (1,250 at most), capped by this share rounded up, plus every gold item in the range",
   "first-k": "how many of an annotator's first ranges are reviewed in full",
   review: "every (sample every range) or first-k (only the first K ranges)",
   gold: "gold items, e.g. 5,17,40-42, or none",

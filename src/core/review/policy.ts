@@ -2,7 +2,7 @@ import { rangeSize } from "../ranges.ts";
 import type { Range } from "../types.ts";
 
 export interface ReviewPolicy {
-  /** share of a range's items checked in a sampled review, 0..1 */
+  /** the most a sampled review checks, as a share of the range's items, 0..1 (see `sampleSize`) */
   sampleRate: number;
   /** an annotator's first K ranges of a dataset are reviewed in full */
   firstK: number;
@@ -14,37 +14,96 @@ export interface ReviewPolicy {
 
 export interface ReviewPlan {
   review: boolean;
+  /** every item of the range is checked (the items are not listed one by one) */
   full: boolean;
-  /** sorted item numbers the reviewer checks */
+  /** how many items the reviewer checks */
+  size: number;
+  /** sorted item numbers the reviewer checks; empty in a full review */
   sample: number[];
   seed: string;
 }
 
 /**
- * Decides whether a submitted range is reviewed and which items are checked.
- * Reproducible: the same assignment and round always give the same sample.
+ * ISO 2859-1 (ANSI/ASQ Z1.4) sample size code letters of general inspection
+ * level II: the smallest lot size of each letter, and its sample size.
+ */
+export const ISO_2859_LEVEL_II: readonly { from: number; letter: string; size: number }[] = [
+  { from: 2, letter: "A", size: 2 },
+  { from: 9, letter: "B", size: 3 },
+  { from: 16, letter: "C", size: 5 },
+  { from: 26, letter: "D", size: 8 },
+  { from: 51, letter: "E", size: 13 },
+  { from: 91, letter: "F", size: 20 },
+  { from: 151, letter: "G", size: 32 },
+  { from: 281, letter: "H", size: 50 },
+  { from: 501, letter: "J", size: 80 },
+  { from: 1201, letter: "K", size: 125 },
+  { from: 3201, letter: "L", size: 200 },
+  { from: 10001, letter: "M", size: 315 },
+  { from: 35001, letter: "N", size: 500 },
+  { from: 150001, letter: "P", size: 800 },
+  { from: 500001, letter: "Q", size: 1250 },
+];
+
+/** The code letter and sample size of a lot (a range) of `lotSize` items; a lot of one item is checked whole. */
+export function isoSampleSize(lotSize: number): { letter: string; size: number } {
+  if (lotSize < 2) return { letter: "-", size: Math.max(0, lotSize) };
+  let row = ISO_2859_LEVEL_II[0]!;
+  for (const r of ISO_2859_LEVEL_II) if (lotSize >= r.from) row = r;
+  return { letter: row.letter, size: Math.min(row.size, lotSize) };
+}
+
+/**
+ * Items drawn at random from a range of `rangeSize` items: the ISO 2859-1
+ * level II sample size, bounded above by the dataset's share (rounded up),
+ * at least 1 and at most the range; 0 when the share is 0 (gold items only).
+ * The share is rounded to a millionth of an item first, so 10 % of 30 is 3,
+ * not the 4 that floating point would make of 3.0000000000000004.
+ */
+export function sampleSize(rangeSize: number, share: number): number {
+  if (share <= 0 || rangeSize <= 0) return 0;
+  const byShare = Math.ceil(Math.round(rangeSize * Math.min(1, share) * 1e6) / 1e6);
+  return Math.min(rangeSize, Math.max(1, Math.min(isoSampleSize(rangeSize).size, byShare)));
+}
+
+/**
+ * Decides whether a submitted range is reviewed and which items are checked:
+ * the annotator's first K ranges in full, later ones on a sample of
+ * `sampleSize` items drawn at random plus every gold item inside the range.
+ * Reproducible: the same range and seed always give the same sample. Its
+ * work grows with the sample, never with the range.
  *
  * @param earlierRanges ranges of this annotator in this dataset submitted before this one
  */
 export function planReview(policy: ReviewPolicy, range: Range, earlierRanges: number, seed: string): ReviewPlan {
   const size = rangeSize(range);
+  const full: ReviewPlan = { review: true, full: true, size, sample: [], seed };
+  if (earlierRanges < policy.firstK) return full;
   const gold = policy.goldItems.filter((i) => i >= range.first && i <= range.last);
-  if (earlierRanges < policy.firstK) {
-    return { review: true, full: true, sample: sequence(range.first, range.last), seed };
-  }
   if (!policy.everyRange || (policy.sampleRate <= 0 && gold.length === 0)) {
-    return { review: false, full: false, sample: [], seed };
+    return { review: false, full: false, size: 0, sample: [], seed };
   }
-  const k = policy.sampleRate <= 0 ? 0 : Math.min(size, Math.max(1, Math.ceil(size * policy.sampleRate)));
+  const k = sampleSize(size, policy.sampleRate);
   const picked = new Set<number>(gold);
   const random = seededRandom(seed);
   for (const offset of sampleDistinct(size, k, random)) picked.add(range.first + offset);
+  if (picked.size === size) return full;
   const sample = [...picked].sort((a, b) => a - b);
-  return { review: true, full: sample.length === size, sample, seed };
+  return { review: true, full: false, size: sample.length, sample, seed };
 }
 
-function sequence(first: number, last: number): number[] {
-  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+/**
+ * The gold items a review's sample holds: every gold item of the range in a
+ * full review, those among the listed items otherwise (sorted).
+ */
+export function goldOfSample(
+  sample: { sampleFull: boolean; sampleItems: readonly number[] },
+  range: Range,
+  goldItems: readonly number[],
+): number[] {
+  if (sample.sampleFull) return goldItems.filter((i) => i >= range.first && i <= range.last);
+  const gold = new Set(goldItems);
+  return sample.sampleItems.filter((i) => gold.has(i));
 }
 
 /** k distinct integers from 0..n-1 (Floyd's algorithm: O(k), whatever n is). */

@@ -8,7 +8,7 @@ import { person, text } from "../text.ts";
 import { assertTransition } from "../transitions.ts";
 import type { Actor, AssignmentView, ChangeOptions, DatasetView, ReviewView } from "../types.ts";
 import { assignmentView, datasetView, reviewView } from "../views.ts";
-import { pickReviewer, planReview, type ReviewerCandidate } from "./policy.ts";
+import { goldOfSample, pickReviewer, planReview, type ReviewerCandidate } from "./policy.ts";
 
 const MAY_REVIEW = ["REVIEWER", "LEAD", "ADMIN"] as const;
 
@@ -42,15 +42,17 @@ export async function startReviewOnSubmit(
   round: number,
 ): Promise<ReviewView | null> {
   const previous = round > 1 ? await r.reviews.latestRound(a.id) : null;
-  let sample: number[];
-  let seed: string;
+  let sample: { items: number[]; size: number; full: boolean; seed: string };
   if (previous && previous.status === "CHANGES_REQUESTED") {
     // The fix goes back over the same items.
-    sample = previous.sampleItems;
-    seed = previous.sampleSeed;
+    sample = {
+      items: previous.sampleItems,
+      size: previous.sampleSize,
+      full: previous.sampleFull,
+      seed: previous.sampleSeed,
+    };
   } else {
     const earlier = await r.assignments.submittedBefore(a.datasetId, a.assigneeId, a.id);
-    seed = `${a.id}:${round}`;
     const plan = planReview(
       {
         sampleRate: a.dataset.reviewSampleRate,
@@ -60,10 +62,10 @@ export async function startReviewOnSubmit(
       },
       a,
       earlier,
-      seed,
+      `${a.id}:${round}`,
     );
     if (!plan.review) return null;
-    sample = plan.sample;
+    sample = { items: plan.sample, size: plan.size, full: plan.full, seed: plan.seed };
   }
   const candidates = await reviewersOf(ctx, r, a.teamId, a.datasetId);
   const reviewerId = pickReviewer(candidates, a.assigneeId, previous?.reviewerId ?? null);
@@ -73,8 +75,10 @@ export async function startReviewOnSubmit(
     round,
     reviewerId,
     annotatorId: a.assigneeId,
-    sampleItems: sample,
-    sampleSeed: seed,
+    sampleItems: sample.items,
+    sampleSize: sample.size,
+    sampleFull: sample.full,
+    sampleSeed: sample.seed,
   });
   await r.audit.append({
     teamId: a.teamId,
@@ -83,7 +87,7 @@ export async function startReviewOnSubmit(
     datasetId: a.datasetId,
     assignmentId: a.id,
     reviewId: review.id,
-    after: { reviewerId, round, sampleSize: sample.length },
+    after: { reviewerId, round, sampleSize: sample.size, full: sample.full },
     at: ctx.config.clock(),
   });
   return reviewView(review, a.dataset.slug);
@@ -159,7 +163,7 @@ export async function recordReview(
     const a = r.assignment;
     await checkMayReview(ctx, repos, actor, r, { register: true });
     assertTransition(v.verdict === "accept" ? "accept" : "request_changes", a.status, assignmentRef(a.id));
-    const sampleSize = r.sampleItems.length;
+    const sampleSize = r.sampleSize;
     if (!Number.isSafeInteger(v.itemsChecked) || v.itemsChecked < 1 || v.itemsChecked > sampleSize) {
       throw invalid(
         `items checked must be between 1 and ${sampleSize} (the sample of ${assignmentRef(a.id)} in review round ${r.round})`,
@@ -176,7 +180,7 @@ export async function recordReview(
     const comment = v.comment?.trim() || null;
     if (v.verdict === "changes" && !comment)
       throw invalid("say what to change: a comment is required when requesting changes");
-    const goldInSample = r.sampleItems.filter((i) => a.dataset.goldItems.includes(i)).length;
+    const goldInSample = goldOfSample(r, a, a.dataset.goldItems).length;
     const goldCorrect = v.goldCorrect ?? goldInSample;
     if (goldCorrect < 0 || goldCorrect > goldInSample)
       throw invalid(`gold correct must be between 0 and ${goldInSample}`);
@@ -257,4 +261,37 @@ export async function reviewQueue(
   return (await ctx.store.read.reviews.queue(teamId, reviewerId, includeUnassigned, 50)).map((r) =>
     reviewView(r, r.assignment.dataset.slug),
   );
+}
+
+/**
+ * The items of a sampled review as CSV (item, and whether it is a gold
+ * item), for its reviewer and for reviewers and leads of its dataset; never
+ * for the annotator whose range it is. A full review has no list: it is
+ * every item of the range.
+ */
+export async function reviewSampleCsv(
+  ctx: LedgerContext,
+  actor: Actor,
+  ref: string | number,
+): Promise<{ csv: string; items: number; ref: string; assignmentRef: string }> {
+  const repos = ctx.store.read;
+  const r = await loadReview(repos, actor.teamId, ref);
+  const label = `${reviewRef(r.id)} of ${assignmentRef(r.assignmentId)}`;
+  if (r.annotatorId === actor.userId) throw forbidden(`the sample of ${label} is for its reviewer; it is your range`);
+  if (r.reviewerId !== actor.userId) {
+    const role = await roleOf(ctx, repos, actor, r.assignment.datasetId, { register: false });
+    if (!atLeast(role, "REVIEWER")) throw forbidden(`only reviewers and leads can see the sample of ${label}`);
+  }
+  if (r.sampleFull)
+    throw invalid(
+      `${label} is a full review: every item of ${r.assignment.first}–${r.assignment.last}, with no list to send`,
+    );
+  const gold = new Set(r.assignment.dataset.goldItems);
+  const lines = ["item,gold", ...r.sampleItems.map((i) => `${i},${gold.has(i) ? "yes" : "no"}`)];
+  return {
+    csv: `${lines.join("\r\n")}\r\n`,
+    items: r.sampleItems.length,
+    ref: reviewRef(r.id),
+    assignmentRef: assignmentRef(r.assignmentId),
+  };
 }

@@ -9,7 +9,10 @@ export interface NewReviewRecord {
   round: number;
   reviewerId: string | null;
   annotatorId: string;
+  /** the items checked; empty in a full review */
   sampleItems: number[];
+  sampleSize: number;
+  sampleFull: boolean;
   sampleSeed: string;
 }
 
@@ -82,13 +85,12 @@ export class ReviewRepository {
 
   /** Items waiting in each reviewer's pending reviews (reviewers with none are absent). */
   async backlog(teamId: string): Promise<ReviewerBacklog[]> {
-    const rows = await this.db.review.findMany({
+    const rows = await this.db.review.groupBy({
+      by: ["reviewerId"],
       where: { teamId, status: "PENDING", reviewerId: { not: null } },
-      select: { reviewerId: true, sampleItems: true },
+      _sum: { sampleSize: true },
     });
-    const byReviewer = new Map<string, number>();
-    for (const r of rows) byReviewer.set(r.reviewerId!, (byReviewer.get(r.reviewerId!) ?? 0) + r.sampleItems.length);
-    return [...byReviewer].map(([reviewerId, pendingItems]) => ({ reviewerId, pendingItems }));
+    return rows.map((r) => ({ reviewerId: r.reviewerId!, pendingItems: r._sum.sampleSize ?? 0 }));
   }
 
   /** Pending reviews of one reviewer (and unassigned ones when asked), oldest first. */

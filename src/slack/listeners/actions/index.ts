@@ -19,6 +19,7 @@ import { decideAction, decisionAction } from "./handoff.ts";
 import { refreshHomeAction } from "./home-refresh.ts";
 import { acknowledgeInstructionsAction } from "./instructions.ts";
 import { openReviewAction } from "./review-open.ts";
+import { sampleFileAction } from "./review-sample.ts";
 import { suggestedMoveAction } from "./suggested-move.ts";
 
 /** Every interactive element's action id and its listener. */
@@ -37,6 +38,7 @@ export const ACTION_LISTENERS = {
   [ACTIONS.reject]: decisionAction(false),
   [ACTIONS.decide]: decideAction,
   [ACTIONS.openReview]: openReviewAction,
+  [ACTIONS.sampleFile]: sampleFileAction,
   [ACTIONS.openClaim]: openClaimAction,
   [ACTIONS.refreshHome]: refreshHomeAction,
   [ACTIONS.suggestedMove]: suggestedMoveAction,

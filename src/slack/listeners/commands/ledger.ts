@@ -9,6 +9,7 @@ import {
   statusOverviewMessage,
   workspaceMessage,
 } from "../../../ui/ledger-messages.ts";
+import { sendFileByDm } from "../../files.ts";
 import { assignFlow } from "../../flows/assignments.ts";
 import { dueDateFlow } from "../../flows/due-dates.ts";
 import { instructionsPublishedFlow } from "../../flows/instructions.ts";
@@ -59,13 +60,11 @@ export const ledgerCommand = (s: Services) =>
       }
       case "export": {
         const { csv, rows, slug } = await s.ledger.exportCsv(actor, cmd.dataset);
-        const dm = await s.client.conversations.open({ users: actor.userId });
-        await s.client.filesUploadV2({
-          channel_id: dm.channel?.id ?? actor.userId,
+        await sendFileByDm(s, actor.userId, {
           filename: `${slug}-ledger.csv`,
           title: `${slug} ledger`,
           content: csv,
-          initial_comment: `The ledger of ${slug}: ${rows} rows.`,
+          comment: `The ledger of ${slug}: ${rows} rows.`,
         });
         return reply(exportedMessage(slug, rows));
       }

@@ -1,3 +1,4 @@
+import { goldOfSample } from "../../../core/review/policy.ts";
 import { INPUTS } from "../../../ui/ids.ts";
 import { fromReviewRequest, recordReviewFlow } from "../../flows/reviews.ts";
 import { readReview } from "../../parse/views.ts";
@@ -11,8 +12,8 @@ export const reviewSubmission = (s: Services) =>
     const r = await s.ledger.getReview(actor.teamId, metadata.ref);
     const a = await s.ledger.getAssignment(actor.teamId, r.assignmentId);
     const d = await s.ledger.getDataset(actor.teamId, a.dataset);
-    const gold = r.sampleItems.filter((i) => d.goldItems.includes(i)).length;
-    const p = readReview(values, d.errorTaxonomy, r.sampleItems.length, gold);
+    const gold = goldOfSample(r, a, d.goldItems).length;
+    const p = readReview(values, d.errorTaxonomy, r.sampleSize, gold);
     if (!p.ok) return { errors: p.errors };
     const message = await recordReviewFlow(s, actor, r.ref, p.value, key);
     // Opened from the reviewer's request DM, which now shows the decision.
