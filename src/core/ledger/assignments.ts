@@ -1,6 +1,6 @@
 import type { AssignmentInDataset, AssignmentRecord, DatasetRecord } from "../../db/records.ts";
 import type { AssignmentPatch, Repositories } from "../../db/store.ts";
-import { formatIsoDate, parseIsoDate } from "../dates.ts";
+import { formatIsoDate, parseIsoDate, resolveDueDate } from "../dates.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { checkRangeInside, formatRange, intersection } from "../ranges.ts";
 import { assignmentRef, parseAssignmentRef } from "../refs.ts";
@@ -46,18 +46,26 @@ function cleanNote(note: string | null | undefined): string | null {
   return n;
 }
 
+/**
+ * The due date `due` as typed by `typedBy` (an ISO date, today, tomorrow, a
+ * weekday, +3d: see resolveDueDate), resolved in their time zone and checked
+ * not to be past for the range's owner `userId`.
+ */
 async function checkDue(
   ctx: LedgerContext,
   r: Repositories,
   teamId: string,
   userId: string,
   due: string | null | undefined,
-) {
+  typedBy: string = userId,
+): Promise<Date | null> {
   if (!due) return null;
-  const date = parseIsoDate(due);
-  const today = await todayFor(ctx, r, teamId, userId);
-  if (due < today) throw invalid(`the due date ${due} is in the past (today is ${today})`, { field: "dueDate" });
-  return date;
+  const typersToday = await todayFor(ctx, r, teamId, typedBy);
+  const resolved = resolveDueDate(due, typersToday);
+  const today = typedBy === userId ? typersToday : await todayFor(ctx, r, teamId, userId);
+  if (resolved < today)
+    throw invalid(`the due date ${resolved} is in the past (today is ${today})`, { field: "dueDate" });
+  return parseIsoDate(resolved);
 }
 
 /** The refusal of a range whose items are held, naming who holds what and what is free instead. */
@@ -155,7 +163,7 @@ async function claimRange(
   return change(ctx, actor.teamId, o.action, o.idempotencyKey, async (r) => {
     const dataset = await requireDataset(r, actor.teamId, input.dataset);
     if (o.action === "assignment.assign") await requireLead(ctx, r, actor, "assign ranges to others", dataset.id);
-    const due = await checkDue(ctx, r, actor.teamId, input.assigneeId, input.dueDate);
+    const due = await checkDue(ctx, r, actor.teamId, input.assigneeId, input.dueDate, actor.userId);
     const assignment = await createRange(ctx, r, actor, {
       action: o.action,
       dataset,
@@ -472,7 +480,7 @@ export async function setDueDate(
       throw invalid(
         `${assignmentRef(id)} is ${a.status.toLowerCase().replace("_", " ")}: only open ranges have a due date to move`,
       );
-    const date = await checkDue(ctx, r, actor.teamId, a.assigneeId, due);
+    const date = await checkDue(ctx, r, actor.teamId, a.assigneeId, due, actor.userId);
     const before = a.dueDate ? formatIsoDate(a.dueDate) : null;
     const after = await r.assignments.update(a.id, { dueDate: date });
     await r.audit.append({
@@ -482,7 +490,7 @@ export async function setDueDate(
       datasetId: a.datasetId,
       assignmentId: a.id,
       before: { dueDate: before },
-      after: { dueDate: due },
+      after: { dueDate: date ? formatIsoDate(date) : null },
       reason: opts.reason ?? null,
       at: ctx.config.clock(),
     });
@@ -499,10 +507,12 @@ export async function setDueDate(
 export async function proposeDueDate(ctx: LedgerContext, actor: Actor, ref: string | number, due: string) {
   const r = ctx.store.read;
   const a = await proposable(r, actor, ref);
-  await checkDue(ctx, r, actor.teamId, a.assigneeId, due);
+  const date = formatIsoDate((await checkDue(ctx, r, actor.teamId, a.assigneeId, due, actor.userId))!);
   const current = a.dueDate ? formatIsoDate(a.dueDate) : null;
-  if (current === due) throw invalid(`${assignmentRef(a.id)} is due ${due} already`, { field: "dueDate" });
+  if (current === date) throw invalid(`${assignmentRef(a.id)} is due ${date} already`, { field: "dueDate" });
   return {
+    /** the proposed date, resolved (YYYY-MM-DD) */
+    due: date,
     assignment: assignmentView(a, a.dataset),
     currentDue: current,
     leads: await proposalLeads(ctx, r, actor, a),
