@@ -5,7 +5,7 @@ import type { AssignmentView, DatasetView, HandoffView, ReviewView } from "../co
 import { context, esc, mention, plain, plural, section } from "./format.ts";
 import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.ts";
 import type { Message } from "./message.ts";
-import { compactItems } from "./review-messages.ts";
+import { compactItems, submitNoteBlocks } from "./review-messages.ts";
 
 /** What a modal remembers between opening and submission (kept in private_metadata, < 3000 chars). */
 export interface ModalMetadata {
@@ -332,6 +332,7 @@ export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m:
     section(
       `*${a.ref}* · ${esc(d.title)} ${formatRange(a)} by ${mention(a.assigneeId)} · round ${r.round}\nCheck ${plural(r.sampleItems.length, d.itemNoun)}: ${items}`,
     ),
+    ...submitNoteBlocks(r),
     input(i.checked, "Items checked", numberInput(r.sampleItems.length, 1, r.sampleItems.length)),
   ];
   d.errorTaxonomy.slice(0, 20).forEach((cat, n) => {
@@ -350,9 +351,12 @@ export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m:
       action_id: VALUE,
       options: [option("Accept", "accept"), option("Request changes", "changes")],
     }),
-    input(i.comment, "Comment", textInput("Required when requesting changes", { multiline: true, max: 1000 }), {
-      optional: true,
-    }),
+    input(
+      i.comment,
+      "Comment (required when asking for changes)",
+      textInput("What to change, or a word for the annotator", { multiline: true, max: 1000 }),
+      { optional: true, hint: "The annotator sees it. Accepting needs none." },
+    ),
   );
   return modal(VIEWS.review, `Review ${a.ref}`, blocks, { ...m, ref: r.ref }, "Record");
 }

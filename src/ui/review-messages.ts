@@ -23,12 +23,18 @@ export function reviewQueueMessage(list: ReviewView[]): Message {
 }
 
 /** DM to the reviewer when a range is submitted. */
+/** The annotator's note on submitting, as the reviewer sees it: a quote under the request. */
+export function submitNoteBlocks(r: Pick<ReviewView, "annotatorId" | "submitNote">): KnownBlock[] {
+  return r.submitNote ? [context(`:memo: Note from ${mention(r.annotatorId)}: ${esc(r.submitNote)}`)] : [];
+}
+
 export function reviewRequestMessage(r: ReviewView, a: AssignmentView): Message {
   const items = r.sampleItems.length === a.size ? "every item (full review)" : `items ${compactItems(r.sampleItems)}`;
   return msg(`Review ${a.ref} from ${a.assigneeId}`, [
     section(
       `:mag: ${mention(a.assigneeId)} submitted ${assignmentTitle(a)} for review (round ${r.round}).\nCheck ${items}.`,
     ),
+    ...submitNoteBlocks(r),
     {
       type: "actions",
       block_id: `review:${r.ref}`,

@@ -408,7 +408,8 @@ export async function submit(ctx: LedgerContext, actor: Actor, ref: string | num
     const size = a.last - a.first + 1;
     const round = a.reviewRound + 1;
     const now = ctx.config.clock();
-    const review = await startReviewOnSubmit(ctx, r, a, round);
+    // The note said on submitting (`/progress A3 done <note>`, the form's note) goes to the reviewer.
+    const review = await startReviewOnSubmit(ctx, r, a, round, cleanNote(opts.reason));
     const updated = await applyChange(ctx, r, actor, {
       action: "assignment.submit",
       before: a,

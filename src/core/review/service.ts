@@ -40,6 +40,8 @@ export async function startReviewOnSubmit(
   r: Repositories,
   a: AssignmentInDataset,
   round: number,
+  /** the annotator's note on submitting, kept on the review for the reviewer */
+  submitNote: string | null = null,
 ): Promise<ReviewView | null> {
   const previous = round > 1 ? await r.reviews.latestRound(a.id) : null;
   let sample: number[];
@@ -75,6 +77,7 @@ export async function startReviewOnSubmit(
     annotatorId: a.assigneeId,
     sampleItems: sample,
     sampleSeed: seed,
+    submitNote,
   });
   await r.audit.append({
     teamId: a.teamId,
@@ -163,7 +166,7 @@ export async function recordReview(
     }
     const comment = v.comment?.trim() || null;
     if (v.verdict === "changes" && !comment)
-      throw invalid("say what to change: a comment is required when requesting changes");
+      throw invalid("say what to change: a comment is required when requesting changes", { field: "comment" });
     const goldInSample = r.sampleItems.filter((i) => a.dataset.goldItems.includes(i)).length;
     const goldCorrect = v.goldCorrect ?? goldInSample;
     if (goldCorrect < 0 || goldCorrect > goldInSample)

@@ -11,6 +11,8 @@ export interface NewReviewRecord {
   annotatorId: string;
   sampleItems: number[];
   sampleSeed: string;
+  /** the annotator's note when submitting */
+  submitNote?: string | null;
 }
 
 export interface ReviewDecision {

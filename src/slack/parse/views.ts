@@ -251,7 +251,8 @@ export function readReview(
   const verdict = r.require(i.verdict, r.radio(i.verdict), "accept or request changes");
   if (verdict && verdict !== "accept" && verdict !== "changes") r.errors[i.verdict] = "accept or request changes";
   const comment = r.text(i.comment);
-  if (verdict === "changes" && !comment && !r.errors[i.comment]) r.errors[i.comment] = "say what to change";
+  if (verdict === "changes" && !comment && !r.errors[i.comment])
+    r.errors[i.comment] = "A comment is required when asking for changes: say what to change.";
   return r.result({
     itemsChecked: checked ?? 0,
     errors,
