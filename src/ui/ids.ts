@@ -22,6 +22,7 @@ export const ACTIONS = {
   proposeDue: "due.propose",
   acceptDue: "due.accept",
   keepDue: "due.keep",
+  claimInstead: "claim.instead",
 } as const;
 
 export const VIEWS = {

@@ -134,8 +134,10 @@ describe("/claim", () => {
     const held = refIn((await ask(h.ana, "/claim", `${slug} 1-100`)).reply.text ?? "");
     const before = await snapshot(slug);
     const { reply } = await ask(h.bob, "/claim", `${slug} 50-60`);
+    // the refusal offers the free range it names as a button (its own suite below clicks it)
+    expect(buttons(reply.blocks).map((b) => b.text)).toEqual(["Claim 101–111 instead"]);
     expectRefusal(
-      reply,
+      { ...reply, blocks: reply.blocks?.slice(0, 1) },
       new RegExp(
         `items 50–60 of ${slug} are already held by <@${IDS.ana}> in ${held}; the lowest free range of 11 items is 101–111`,
       ),
@@ -792,5 +794,63 @@ describe("due dates in words", () => {
     const bad = await ask(h.lead, "/ledger", `due ${ref} whenever`);
     expect(bad.text).toContain('"whenever" is not a date');
     expect(await stored(ref)).toBe(twoWeeks);
+  });
+});
+
+describe("claiming the free range a refusal offers", () => {
+  it("the button claims that range with the same due date and note; taken meanwhile, it is refused and the next free range offered", async () => {
+    const slug = await h.dataset(uniqueSlug("instead"), 300);
+    await ask(h.ana, "/claim", `${slug} 1-100`);
+    const refused = await ask(h.bob, "/claim", `${slug} 50-60 due 2030-01-31 quick pass`);
+    const offer = buttons(refused.reply.blocks);
+    expect(offer.map((b) => [b.text, b.value])).toEqual([
+      ["Claim 101–111 instead", `${slug}|101-111|2030-01-31|quick pass`],
+    ]);
+    expect(await h.prisma.assignment.count({ where: { assigneeId: IDS.bob, dataset: { slug } } })).toBe(0);
+    const click = await h.bob.click("claim.instead", {
+      channel: CHANNEL,
+      messageTs: refused.reply.message!.ts,
+      value: offer[0]!.value,
+    });
+    const claimed = await click.reply();
+    expect(claimed.replace_original).toBe(true);
+    const ref = refIn(claimed.text ?? "");
+    expect(claimed.text).toBe(`Claimed ${ref}: ${slug} 101–111`);
+    const a = await row(ref);
+    expect(a).toMatchObject({ first: 101, last: 111, assigneeId: IDS.bob, note: "quick pass" });
+    expect(a.dueDate?.toISOString().slice(0, 10)).toBe("2030-01-31");
+
+    // offered 112–122, but Ana takes it before the click: the click is refused, nothing is created, 123–133 is offered
+    const again = await ask(h.bob, "/claim", `${slug} 90-100`);
+    const second = buttons(again.reply.blocks);
+    expect(second.map((b) => b.text)).toEqual(["Claim 112–122 instead"]);
+    await ask(h.ana, "/claim", `${slug} 112-122`);
+    const before = await snapshot(slug);
+    const late = await h.bob.click("claim.instead", {
+      channel: CHANNEL,
+      messageTs: again.reply.message!.ts,
+      value: second[0]!.value,
+    });
+    const lateReply = await late.reply();
+    expect(blockText(lateReply.blocks)).toMatch(
+      new RegExp(
+        `items 112–122 of ${slug} are already held by <@${IDS.ana}> in A\\d+; the lowest free range of 11 items is 123–133`,
+      ),
+    );
+    expect(buttons(lateReply.blocks).map((b) => b.text)).toEqual(["Claim 123–133 instead"]);
+    expect(await snapshot(slug)).toEqual(before);
+  });
+
+  it("a button whose value rangekeeper did not make is refused and claims nothing", async () => {
+    const slug = await h.dataset(uniqueSlug("instead-forged"), 100);
+    const before = await snapshot(slug);
+    const forged = await forgeClick(
+      h,
+      IDS.bob,
+      { actionId: "claim.instead", value: `${slug}|1-5` },
+      { channel: CHANNEL },
+    );
+    expect(blockText((await forged.reply()).blocks)).toContain("is not a reference rangekeeper made");
+    expect(await snapshot(slug)).toEqual(before);
   });
 });

@@ -76,12 +76,14 @@ async function heldError(r: Repositories, d: DatasetRecord, range: Range, actorI
   const more = held.length > 1 ? ` (and ${held.length - 1} more range${held.length > 2 ? "s" : ""})` : "";
   const size = range.last - range.first + 1;
   const free = await r.assignments.lowestFreeSpan(d.id, size);
-  const suggestion = free
-    ? `; the lowest free range of ${size} item${size === 1 ? "" : "s"} is ${formatRange({ first: free.first, last: free.first + size - 1 })}`
+  const instead = free ? { first: free.first, last: free.first + size - 1 } : null;
+  const suggestion = instead
+    ? `; the lowest free range of ${size} item${size === 1 ? "" : "s"} is ${formatRange(instead)}`
     : "";
   return conflict(
     text`items ${formatRange(overlap)} of ${d.slug} are already held by ${who} in ${assignmentRef(h.id)}${more}${suggestion}`,
-    { heldBy: h.assigneeId, ref: assignmentRef(h.id), overlap },
+    // `instead`: the free range the refusal names, which a surface may offer to claim.
+    { heldBy: h.assigneeId, ref: assignmentRef(h.id), overlap, dataset: d.slug, instead },
   );
 }
 

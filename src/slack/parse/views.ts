@@ -282,3 +282,19 @@ export function readDueProposalButton(value: string): { ref: string; due: string
   const [ref, due, from, owner] = value.split("|") as [string, string, string, string];
   return { ref, due, from: from === "none" ? null : from, owner };
 }
+
+/** The value of a "Claim … instead" button (claimOfferValue): its shape, checked before anything reads it. */
+export const claimOfferShape = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}\|\d{1,9}-\d{1,9}\|[^|]*\|[\s\S]*$/);
+
+/** A "Claim … instead" button's claim: the range, and the due date and note of the claim it replaces. */
+export function readClaimOfferButton(value: string): {
+  dataset: string;
+  first: number;
+  last: number;
+  due: string | null;
+  note: string | null;
+} {
+  const [dataset, range, due, ...note] = value.split("|") as [string, string, string, ...string[]];
+  const [first, last] = range.split("-").map(Number) as [number, number];
+  return { dataset, first, last, due: due || null, note: note.join("|") || null };
+}

@@ -5,6 +5,7 @@ import { instrument } from "../instrument.ts";
 import { ignoreUnknown, noneOf } from "../unknown.ts";
 import { handoffAction, progressAction, releaseAction, stepAction } from "./assignment.ts";
 import { claimDatasetAction } from "./claim-dataset.ts";
+import { claimInsteadAction } from "./claim-instead.ts";
 import { openClaimAction } from "./claim-open.ts";
 import { decideDueAction, proposeDueAction } from "./due-date.ts";
 import { decideAction, decisionAction } from "./handoff.ts";
@@ -30,6 +31,7 @@ export const ACTION_LISTENERS = {
   [ACTIONS.proposeDue]: proposeDueAction,
   [ACTIONS.acceptDue]: decideDueAction(true),
   [ACTIONS.keepDue]: decideDueAction(false),
+  [ACTIONS.claimInstead]: claimInsteadAction,
 } as const;
 
 export function registerActions(app: App, s: Services): void {
