@@ -30,6 +30,11 @@ export const DEFAULT_JOB_CRONS: Record<JobName, string> = {
   digest: "0 9 * * 1",
 };
 
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** Where the README explains every variable; named under the list of problems. */
+export const CONFIGURATION_DOCS = "README.md, section Configuration";
+
 /** Every variable rangekeeper reads, each validated on its own. */
 export const envFields = {
   SLACK_BOT_TOKEN: z
@@ -79,18 +84,18 @@ export const envFields = {
   STALLED_CRON: cronExpr("STALLED_CRON", DEFAULT_JOB_CRONS.stalled),
   IMBALANCE_CRON: cronExpr("IMBALANCE_CRON", DEFAULT_JOB_CRONS.imbalance),
   DIGEST_CRON: cronExpr("DIGEST_CRON", DEFAULT_JOB_CRONS.digest),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: optionalString
+    .default("info")
+    .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` })),
 };
 
-export const envSchema = z.object(envFields).superRefine((env, ctx) => {
-  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["SLACK_SIGNING_SECRET"],
-      message:
-        "SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
-    });
-  }
+// The check across variables runs even when another variable is wrong (`when`), so a start with
+// nothing set reports the missing signing secret together with the missing token, not on the next try.
+export const envSchema = z.object(envFields).refine((env) => Boolean(env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET), {
+  path: ["SLACK_SIGNING_SECRET"],
+  message:
+    "SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
+  when: () => true,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -100,7 +105,9 @@ export class ConfigError extends Error {
   readonly problems: string[];
 
   constructor(problems: string[]) {
-    super(`rangekeeper can't start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      `rangekeeper can't start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}\nEvery variable is described in ${CONFIGURATION_DOCS}.`,
+    );
     this.problems = problems;
   }
 }
@@ -122,10 +129,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const parsed = schema.safeParse(source);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) =>
-    i.code === "invalid_type" && i.path.length === 1 && !i.message.includes(String(i.path[0]))
-      ? `${String(i.path[0])} is missing or malformed`
-      : i.message,
-  );
+  // Every line names its variable: a message of zod's own (an unexpected type, say) gets the name in front.
+  const problems = parsed.error.issues.map((i) => {
+    const name = i.path.length > 0 ? String(i.path[0]) : null;
+    if (!name || i.message.includes(name)) return i.message;
+    return i.code === "invalid_type" ? `${name} is missing or malformed` : `${name}: ${i.message}`;
+  });
   throw new ConfigError([...new Set(problems)]);
 }

@@ -106,6 +106,8 @@ export interface ReviewView {
   comment: string | null;
   createdAt: string;
   decidedAt: string | null;
+  /** the annotator's note when submitting this round, for the reviewer */
+  submitNote: string | null;
 }
 
 export interface MemberView {

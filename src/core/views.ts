@@ -103,6 +103,7 @@ export function reviewView(r: ReviewRecord, datasetSlug: string): ReviewView {
     comment: r.comment,
     createdAt: r.createdAt.toISOString(),
     decidedAt: r.decidedAt?.toISOString() ?? null,
+    submitNote: r.submitNote,
   };
 }
 

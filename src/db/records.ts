@@ -137,6 +137,8 @@ export interface ReviewRecord {
   comment: string | null;
   createdAt: Date;
   decidedAt: Date | null;
+  /** the annotator's note when submitting this round */
+  submitNote: string | null;
   /** error counts by taxonomy category (categories without errors are absent) */
   errors: Record<string, number>;
 }

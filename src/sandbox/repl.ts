@@ -22,6 +22,7 @@ import {
   type ViewEntry,
   type ViewRecord,
 } from "@rangekeeper/slack-standin";
+import { dateIn, resolveDueDate } from "../core/dates.ts";
 import { roleName } from "../core/roles.ts";
 import type { Role } from "../core/types.ts";
 import { COMMANDS } from "../slack/listeners/commands/index.ts";
@@ -1013,21 +1014,8 @@ function findElement(blocks: readonly Json[], c: RenderedControl): Json | undefi
   return undefined;
 }
 
-/** YYYY-MM-DD, today, tomorrow, +N / +Nd (days from today in `tz`). */
+/** A date typed into a form's date picker: as a due date is typed in a command (resolveDueDate), or +7 for +7d. */
 export function dateFrom(text: string, tz: string, now = new Date()): string {
   const t = text.trim().toLowerCase();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return t;
-  const today = new Intl.DateTimeFormat("en-CA", {
-    timeZone: tz,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
-  const shift =
-    t === "today" ? 0 : t === "tomorrow" ? 1 : /^\+\d{1,4}d?$/.test(t) ? Number(t.replace(/[+d]/g, "")) : undefined;
-  if (shift === undefined)
-    throw new Error(`"${text}" is not a date; write YYYY-MM-DD, today, tomorrow or +7 (days from today).`);
-  const d = new Date(`${today}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + shift);
-  return d.toISOString().slice(0, 10);
+  return resolveDueDate(/^\+\d+$/.test(t) ? `${t}d` : t, dateIn(tz, now));
 }

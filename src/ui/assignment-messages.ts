@@ -263,3 +263,30 @@ export function dueProposedMessage(ref: string, due: string, leads: readonly str
     ),
   ]);
 }
+
+/** A claim the refusal of a held range offers instead: the lowest free range of the same size, same due date and note. */
+export interface ClaimOffer {
+  dataset: string;
+  first: number;
+  last: number;
+  due: string | null;
+  note: string | null;
+}
+
+/** The value of a "Claim … instead" button: `cats|201-250|<due or empty>|<note>` (the note last, as it may hold a |). */
+export const claimOfferValue = (o: ClaimOffer): string =>
+  `${o.dataset}|${o.first}-${o.last}|${o.due ?? ""}|${o.note ?? ""}`.slice(0, 2000);
+
+/** The refusal of a range someone holds, with a button that claims the free range it names instead. */
+export function heldRangeMessage(refusal: Message, offer: ClaimOffer): Message {
+  return msg(refusal.text, [
+    ...refusal.blocks,
+    {
+      type: "actions",
+      block_id: "claim-instead",
+      elements: [
+        button(`Claim ${formatRange(offer)} instead`, ACTIONS.claimInstead, claimOfferValue(offer), "primary"),
+      ],
+    },
+  ]);
+}

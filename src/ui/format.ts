@@ -1,6 +1,6 @@
 /** Small text builders shared by every Block Kit view: pure, no I/O. */
 import type { Button, ContextBlock, KnownBlock, PlainTextElement, SectionBlock } from "@slack/types";
-import { daysBetween } from "../core/dates.ts";
+import { daysBetween, weekdayOf } from "../core/dates.ts";
 import { formatRange } from "../core/ranges.ts";
 import type { AssignmentStatus, AssignmentView } from "../core/types.ts";
 
@@ -69,14 +69,14 @@ const STATUS: Record<AssignmentStatus, string> = {
 };
 export const statusLabel = (s: AssignmentStatus): string => STATUS[s];
 
-/** "due 2026-12-01 (in 9 days)", "*overdue* since 2026-11-20 (2 days)", or "" without a due date. */
+/** "due 2026-12-01 (Tue, in 9 days)", "*overdue* since 2026-11-20 (2 days)", or "" without a due date. */
 export function dueLabel(due: string | null, today: string): string {
   if (!due) return "";
   const days = daysBetween(today, due);
   if (days < 0) return `*overdue* since ${due} (${-days} day${days === -1 ? "" : "s"})`;
-  if (days === 0) return `due *today* (${due})`;
-  if (days === 1) return `due tomorrow (${due})`;
-  return `due ${due} (in ${days} days)`;
+  if (days === 0) return `due *today* (${weekdayOf(due)} ${due})`;
+  if (days === 1) return `due tomorrow (${weekdayOf(due)} ${due})`;
+  return `due ${due} (${weekdayOf(due)}, in ${days} days)`;
 }
 
 export const plural = (n: number, noun: string): string => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;

@@ -32,6 +32,7 @@ export const ACTIONS = {
   acceptDue: "due.accept",
   keepDue: "due.keep",
   ackInstructions: "instructions.acknowledge",
+  claimInstead: "claim.instead",
 } as const;
 
 export const VIEWS = {

@@ -8,7 +8,7 @@ import { ACTIONS, INPUTS, VALUE, VIEWS } from "./ids.ts";
 import { instructionsLine } from "./instruction-messages.ts";
 import { compactItemList } from "./item-list.ts";
 import type { Message } from "./message.ts";
-import { reviewSampleBlocks } from "./review-messages.ts";
+import { reviewSampleBlocks, submitNoteBlocks } from "./review-messages.ts";
 
 /** What a modal remembers between opening and submission (kept in private_metadata, < 3000 chars). */
 export interface ModalMetadata {
@@ -350,6 +350,7 @@ export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m:
       `*${a.ref}* · ${esc(d.title)} ${formatRange(a)} by ${mention(a.assigneeId)} · round ${r.round}\n`,
     ),
     ...(d.instructions ? [context(instructionsLine({ dataset: d.slug, ...d.instructions }))] : []),
+    ...submitNoteBlocks(r),
     input(i.checked, "Items checked", numberInput(r.sampleSize, 1, r.sampleSize)),
   ];
   d.errorTaxonomy.slice(0, 20).forEach((cat, n) => {
@@ -368,9 +369,12 @@ export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m:
       action_id: VALUE,
       options: [option("Accept", "accept"), option("Request changes", "changes")],
     }),
-    input(i.comment, "Comment", textInput("Required when requesting changes", { multiline: true, max: 1000 }), {
-      optional: true,
-    }),
+    input(
+      i.comment,
+      "Comment (required when asking for changes)",
+      textInput("What to change, or a word for the annotator", { multiline: true, max: 1000 }),
+      { optional: true, hint: "The annotator sees it. Accepting needs none." },
+    ),
   );
   return modal(VIEWS.review, `Review ${a.ref}`, blocks, { ...m, ref: r.ref }, "Record");
 }

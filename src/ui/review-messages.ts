@@ -26,6 +26,11 @@ export function reviewQueueMessage(list: ReviewView[]): Message {
 }
 
 /** DM to the reviewer when a range is submitted. */
+/** The annotator's note on submitting, as the reviewer sees it: a quote under the request. */
+export function submitNoteBlocks(r: Pick<ReviewView, "annotatorId" | "submitNote">): KnownBlock[] {
+  return r.submitNote ? [context(`:memo: Note from ${mention(r.annotatorId)}: ${esc(r.submitNote)}`)] : [];
+}
+
 export function reviewRequestMessage(
   r: ReviewView,
   a: AssignmentView,
@@ -38,6 +43,7 @@ export function reviewRequestMessage(
   return msg(`Review ${a.ref} from ${a.assigneeId}`, [
     section(`${head}${sentence}`),
     ...(instructions ? [context(instructionsLine(instructions))] : []),
+    ...submitNoteBlocks(r),
     {
       type: "actions",
       block_id: `review:${r.ref}`,

@@ -64,8 +64,11 @@ describe("configuration", () => {
     ]);
   });
 
-  it("names a missing bot token and a missing signing secret", () => {
-    expect(problems({})).toEqual(["SLACK_BOT_TOKEN is missing: the bot token (xoxb-…) from OAuth & Permissions"]);
+  it("names a missing bot token and a missing signing secret at once", () => {
+    expect(problems({})).toEqual([
+      "SLACK_BOT_TOKEN is missing: the bot token (xoxb-…) from OAuth & Permissions",
+      "SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
+    ]);
     const e = (() => {
       try {
         loadEnv({});
@@ -74,5 +77,40 @@ describe("configuration", () => {
       }
     })();
     expect(e?.message).toMatch(/^rangekeeper can't start; fix the configuration:\n {2}- SLACK_BOT_TOKEN is missing/);
+  });
+
+  it("names the variable of a log level it does not know, with the levels it does", () => {
+    expect(problems({ ...base, LOG_LEVEL: "loud" })).toEqual([
+      "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+    ]);
+    expect(loadEnv({ ...base, LOG_LEVEL: "debug" }).LOG_LEVEL).toBe("debug");
+    expect(loadEnv({ ...base, LOG_LEVEL: "" }).LOG_LEVEL).toBe("info");
+  });
+
+  it("reports every problem of an empty environment with a bad log level in one go, each naming its variable", () => {
+    const p = problems({ LOG_LEVEL: "loud", PORT: "0" });
+    expect(p).toEqual([
+      "SLACK_BOT_TOKEN is missing: the bot token (xoxb-…) from OAuth & Permissions",
+      "PORT must be a port number from 1 to 65535",
+      "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+      "SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
+    ]);
+  });
+
+  it("points to the README's configuration section under the list", () => {
+    const e = (() => {
+      try {
+        loadEnv({ LOG_LEVEL: "loud" });
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    expect(e?.message.split("\n")).toEqual([
+      "rangekeeper can't start; fix the configuration:",
+      "  - SLACK_BOT_TOKEN is missing: the bot token (xoxb-…) from OAuth & Permissions",
+      "  - LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+      "  - SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
+      "Every variable is described in README.md, section Configuration.",
+    ]);
   });
 });

@@ -179,6 +179,8 @@ describe("claims", () => {
       { kind: "person", userId: ANA.userId },
       " in A1; the lowest free range of 51 items is 1–51",
     ]);
+    // The free range it names, for a surface to offer claiming instead.
+    expect(held.details).toMatchObject({ dataset: "cats", instead: { first: 1, last: 51 } });
     await expectDomainError(
       f.ledger.claim(ANA, { dataset: "cats", first: 100, last: 120 }),
       "conflict",

@@ -4,6 +4,7 @@
  * ledger holds afterwards.
  */
 import { describe, expect, it } from "vitest";
+import { dateIn, resolveDueDate, weekdayOf } from "../../src/core/dates.ts";
 import {
   type AppHarness,
   ask,
@@ -115,7 +116,9 @@ describe("/claim", () => {
       [`${slug} abc`, /"abc" is not an item range/],
       [`${slug}`, new RegExp(`say which items of ${slug}`)],
       [`Not_A_Slug 1-10`, /is not a dataset name/],
-      [`${slug} 1-10 due tomorrow`, /after "due" give a date as YYYY-MM-DD, not "tomorrow"/],
+      [`${slug} 1-10 due someday`, /"someday" is not a date; write YYYY-MM-DD, today, tomorrow, a weekday/],
+      [`${slug} next 2000000000`, /the size must be at most 100,000,000 \(the most items a dataset can have\)/],
+      [`${slug} 1-99999999999`, /an item number must be at most 100,000,000/],
       [`${slug} next 0`, /the size must be at least 1/],
     ];
     for (const [text, reason] of cases) {
@@ -131,8 +134,10 @@ describe("/claim", () => {
     const held = refIn((await ask(h.ana, "/claim", `${slug} 1-100`)).reply.text ?? "");
     const before = await snapshot(slug);
     const { reply } = await ask(h.bob, "/claim", `${slug} 50-60`);
+    // the refusal offers the free range it names as a button (its own suite below clicks it)
+    expect(buttons(reply.blocks).map((b) => b.text)).toEqual(["Claim 101–111 instead"]);
     expectRefusal(
-      reply,
+      { ...reply, blocks: reply.blocks?.slice(0, 1) },
       new RegExp(
         `items 50–60 of ${slug} are already held by <@${IDS.ana}> in ${held}; the lowest free range of 11 items is 101–111`,
       ),
@@ -768,5 +773,105 @@ describe("Slack workspace admins", () => {
     }
     const again = await ask(h.bob, "/ledger", `dataset add ${uniqueSlug("by-owner")} 10`);
     expectRefusal(again.reply, /only leads and admins can/);
+  });
+});
+
+// After the other suites: /ledger status lists the first datasets, which those create.
+describe("due dates in words", () => {
+  /** What `typed` means today for someone in `tz`, as the ledger resolves it. */
+  const resolved = (typed: string, tz: string) => resolveDueDate(typed, dateIn(tz, new Date()));
+  const stored = async (ref: string) => (await row(ref)).dueDate?.toISOString().slice(0, 10);
+
+  it("/claim takes a weekday, tomorrow and +3d in the claimer's zone, and the reply shows the date with its weekday", async () => {
+    const slug = await h.dataset(uniqueSlug("due-words"), 1000);
+    const fri = resolved("fri", "America/New_York");
+    const a = await ask(h.bob, "/claim", `${slug} 1-10 due fri boxes`);
+    const ra = refIn(a.reply.text ?? "");
+    expect(await stored(ra)).toBe(fri);
+    expect(a.text).toContain(`due ${fri} (Fri, in `);
+    const tomorrow = resolved("tomorrow", "America/New_York");
+    const b = await ask(h.bob, "/claim", `${slug} next 5 due tomorrow`);
+    expect(await stored(refIn(b.reply.text ?? ""))).toBe(tomorrow);
+    expect(b.text).toContain(`due tomorrow (${weekdayOf(tomorrow)} ${tomorrow})`);
+    const today = resolved("today", "Europe/Lisbon");
+    const c = await ask(h.ana, "/claim", `${slug} 500 due today`);
+    expect(await stored(refIn(c.reply.text ?? ""))).toBe(today);
+    expect(c.text).toContain(`due *today* (${weekdayOf(today)} ${today})`);
+  });
+
+  it("/ledger assign and /ledger due take them in the lead's zone; the moved date is echoed", async () => {
+    const slug = await h.dataset(uniqueSlug("due-words-lead"), 1000);
+    const plus3 = resolved("+3d", "Europe/Lisbon");
+    const assigned = await ask(h.lead, "/ledger", `assign ${slug} 1-50 <@${IDS.bob}|bob> due +3d`);
+    const ref = refIn(assigned.reply.text ?? "");
+    expect(await stored(ref)).toBe(plus3);
+    const twoWeeks = resolved("+2w", "Europe/Lisbon");
+    const moved = await ask(h.lead, "/ledger", `due ${ref} +2w later batch`);
+    expect(moved.text).toContain(`to *${twoWeeks}*`);
+    expect(moved.text).toContain(`due ${twoWeeks} (${weekdayOf(twoWeeks)}, in `);
+    expect(await stored(ref)).toBe(twoWeeks);
+    const events = await h.prisma.auditEvent.findMany({ where: { assignmentId: idOf(ref), action: "assignment.due" } });
+    expect(events.map((e) => e.after)).toEqual([{ dueDate: twoWeeks }]);
+    const bad = await ask(h.lead, "/ledger", `due ${ref} whenever`);
+    expect(bad.text).toContain('"whenever" is not a date');
+    expect(await stored(ref)).toBe(twoWeeks);
+  });
+});
+
+describe("claiming the free range a refusal offers", () => {
+  it("the button claims that range with the same due date and note; taken meanwhile, it is refused and the next free range offered", async () => {
+    const slug = await h.dataset(uniqueSlug("instead"), 300);
+    await ask(h.ana, "/claim", `${slug} 1-100`);
+    const refused = await ask(h.bob, "/claim", `${slug} 50-60 due 2030-01-31 quick pass`);
+    const offer = buttons(refused.reply.blocks);
+    expect(offer.map((b) => [b.text, b.value])).toEqual([
+      ["Claim 101–111 instead", `${slug}|101-111|2030-01-31|quick pass`],
+    ]);
+    expect(await h.prisma.assignment.count({ where: { assigneeId: IDS.bob, dataset: { slug } } })).toBe(0);
+    const click = await h.bob.click("claim.instead", {
+      channel: CHANNEL,
+      messageTs: refused.reply.message!.ts,
+      value: offer[0]!.value,
+    });
+    const claimed = await click.reply();
+    expect(claimed.replace_original).toBe(true);
+    const ref = refIn(claimed.text ?? "");
+    expect(claimed.text).toBe(`Claimed ${ref}: ${slug} 101–111`);
+    const a = await row(ref);
+    expect(a).toMatchObject({ first: 101, last: 111, assigneeId: IDS.bob, note: "quick pass" });
+    expect(a.dueDate?.toISOString().slice(0, 10)).toBe("2030-01-31");
+
+    // offered 112–122, but Ana takes it before the click: the click is refused, nothing is created, 123–133 is offered
+    const again = await ask(h.bob, "/claim", `${slug} 90-100`);
+    const second = buttons(again.reply.blocks);
+    expect(second.map((b) => b.text)).toEqual(["Claim 112–122 instead"]);
+    await ask(h.ana, "/claim", `${slug} 112-122`);
+    const before = await snapshot(slug);
+    const late = await h.bob.click("claim.instead", {
+      channel: CHANNEL,
+      messageTs: again.reply.message!.ts,
+      value: second[0]!.value,
+    });
+    const lateReply = await late.reply();
+    expect(blockText(lateReply.blocks)).toMatch(
+      new RegExp(
+        `items 112–122 of ${slug} are already held by <@${IDS.ana}> in A\\d+; the lowest free range of 11 items is 123–133`,
+      ),
+    );
+    expect(buttons(lateReply.blocks).map((b) => b.text)).toEqual(["Claim 123–133 instead"]);
+    expect(await snapshot(slug)).toEqual(before);
+  });
+
+  it("a button whose value rangekeeper did not make is refused and claims nothing", async () => {
+    const slug = await h.dataset(uniqueSlug("instead-forged"), 100);
+    const before = await snapshot(slug);
+    const forged = await forgeClick(
+      h,
+      IDS.bob,
+      { actionId: "claim.instead", value: `${slug}|1-5` },
+      { channel: CHANNEL },
+    );
+    expect(blockText((await forged.reply()).blocks)).toContain("is not a reference rangekeeper made");
+    expect(await snapshot(slug)).toEqual(before);
   });
 });

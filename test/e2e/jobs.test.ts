@@ -143,7 +143,7 @@ describe("/ledger jobs", () => {
     expect((await ask(h.lead, "/ledger", "jobs")).text).toMatch(
       /last <!date.*: :white_check_mark: \d+ messages? decided/,
     );
-    await h.ledger.release(h.actor(IDS.ana), ref);
+    await h.ledger.release(h.actor(IDS.ana), ref, { mode: "all" });
   });
 
   it("holds a reminder decided outside working hours in the outbox, for the owner's next working day", async () => {
@@ -167,7 +167,7 @@ describe("/ledger jobs", () => {
     expect((await ask(h.lead, "/ledger", "jobs")).text).toMatch(/\*Outbox\*: \d+ messages? waiting \(\d+ held/);
     await ask(h.admin, "/ledger", "workspace set hours 09:00-18:00");
     await ask(h.admin, "/ledger", "workspace set days mon-fri");
-    await h.ledger.release(h.actor(IDS.ana), ref);
+    await h.ledger.release(h.actor(IDS.ana), ref, { mode: "all" });
   });
 
   it("suggests moves to leads of an unbalanced dataset; a lead's click opens the handoff form filled in, others are refused", async () => {
@@ -247,7 +247,7 @@ describe("/ledger jobs", () => {
     expect(blockText((await h.slack.waitUntil(() => late.replies()[0])).blocks)).toContain(
       `the due date of ${ref} changed since the proposal`,
     );
-    await h.ledger.release(h.actor(IDS.ana), ref);
+    await h.ledger.release(h.actor(IDS.ana), ref, { mode: "all" });
   });
 
   it("nudges the owner of a stalled range once, with the reminder's buttons", async () => {
@@ -272,6 +272,6 @@ describe("/ledger jobs", () => {
     ).toEqual(["Update progress", "Ask to hand off", "Propose a new date"]);
     expect((await ask(h.lead, "/ledger", `status ${slug}`)).text).toContain(`*${ref}* <@${IDS.bob}> 4 days`);
     expect((await ask(h.admin, "/ledger", "jobs run stalled")).text).toContain("nothing new to tell");
-    await h.ledger.release(h.actor(IDS.bob), ref);
+    await h.ledger.release(h.actor(IDS.bob), ref, { mode: "all" });
   });
 });

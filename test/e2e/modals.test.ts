@@ -430,6 +430,58 @@ describe("decision modal", () => {
   });
 });
 
+describe("the annotator's note on submitting", () => {
+  it("/progress <ref> done <note> and the progress form's note reach the reviewer's DM and review form", async () => {
+    const slug = await h.dataset(uniqueSlug("done-note"), 200);
+    const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-10`)).reply.text ?? "");
+    await ask(h.ana, "/progress", `${ref} 10`);
+    await ask(h.ana, "/progress", `${ref} done boxes on 7-9 were unclear`);
+    await h.settle();
+    const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
+    expect(review.submitNote).toBe("boxes on 7-9 were unclear");
+    const reviewer = h.slack.as(review.reviewerId!);
+    const dm = await reviewer.waitForDm((m) => m.text.includes(ref));
+    expect(blockText(dm.blocks)).toContain(`:memo: Note from <@${IDS.ana}>: boxes on 7-9 were unclear`);
+    await reviewer.click("review.open", { channel: reviewer.dmChannel, messageTs: dm.ts });
+    const form = await reviewer.waitForModal((v) => v.callback_id === "review_modal");
+    expect(blockText(form.blocks)).toContain(`:memo: Note from <@${IDS.ana}>: boxes on 7-9 were unclear`);
+    const comment = form.blocks.find((b) => (b as { block_id?: string }).block_id === "comment") as {
+      label: { text: string };
+    };
+    expect(comment.label.text).toBe("Comment (required when asking for changes)");
+    const refused = await reviewer.submit(form.id, { checked: 10, verdict: "changes" });
+    expect(refused.errors).toEqual({
+      comment: "A comment is required when asking for changes: say what to change.",
+    });
+    expect(await h.prisma.review.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({ status: "PENDING" });
+    await reviewer.closeView();
+
+    // from the progress form: its note goes along too
+    const other = refIn((await ask(h.bob, "/claim", `${slug} 101-110`)).reply.text ?? "");
+    await h.bob.command("/progress");
+    const pf = await h.bob.waitForModal((v) => v.callback_id === "progress_modal");
+    const done = await h.bob.submit(pf.id, { assignment: other, done: 10, action: "done", note: "frame 104 is blank" });
+    expect(done.closed).toBe(true);
+    await h.settle();
+    const r2 = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(other) } });
+    expect(r2.submitNote).toBe("frame 104 is blank");
+    const dm2 = await h.slack.as(r2.reviewerId!).waitForDm((m) => m.text.includes(other));
+    expect(blockText(dm2.blocks)).toContain(`:memo: Note from <@${IDS.bob}>: frame 104 is blank`);
+  });
+
+  it("a submission without a note shows none", async () => {
+    const slug = await h.dataset(uniqueSlug("done-no-note"), 100);
+    const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-5`)).reply.text ?? "");
+    await ask(h.ana, "/progress", `${ref} 5`);
+    await ask(h.ana, "/progress", `${ref} done`);
+    await h.settle();
+    const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
+    expect(review.submitNote).toBeNull();
+    const dm = await h.slack.as(review.reviewerId!).waitForDm((m) => m.text.includes(ref));
+    expect(blockText(dm.blocks)).not.toContain("Note from");
+  });
+});
+
 describe("review modal", () => {
   it("from the reviewer's DM: changes requested (comment required), rework, then accepted by the same reviewer", async () => {
     const slug = await h.dataset(uniqueSlug("review-modal"), 200);
@@ -455,7 +507,9 @@ describe("review modal", () => {
 
     const before = await snapshot(slug);
     const noComment = await reviewer.submit(form.id, { checked: 20, "error:1": 3, verdict: "changes" });
-    expect(noComment.errors).toEqual({ comment: "say what to change" });
+    expect(noComment.errors).toEqual({
+      comment: "A comment is required when asking for changes: say what to change.",
+    });
     const tooMany = await reviewer.submit(form.id, { checked: 50, verdict: "accept" }, { skipClientValidation: true });
     expect(tooMany.errors).toEqual({ checked: "items checked must be between 1 and 20" });
     expect(await snapshot(slug)).toEqual(before);

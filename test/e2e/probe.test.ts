@@ -174,13 +174,14 @@ describe("forms only for who may use them", () => {
     const { ref, rRef, reviewerId } = await inReview();
     const before = await everything();
     const told = await refusedClick("review.open", rRef);
-    const sentence = `${rRef} of ${ref} is assigned to <@${reviewerId}>; only they or a lead can decide it`;
+    const sentence = `the review of ${ref} (round 1) is assigned to <@${reviewerId}>; only they or a lead can decide it`;
     expect(told).toContain(sentence);
+    expect(told).not.toContain(rRef);
     expect(await everything()).toEqual(before);
     // the same sentence a verdict gets
     await expect(
       h.ledger.recordReview(h.actor(IDS.bob), rRef, { verdict: "accept", itemsChecked: 1, errors: {} }),
-    ).rejects.toThrow(`${rRef} of ${ref} is assigned to`);
+    ).rejects.toThrow(`the review of ${ref} (round 1) is assigned to`);
   });
 
   it("forms on someone else's range (progress, hand off, new due date) are refused before any modal", async () => {

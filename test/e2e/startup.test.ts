@@ -46,6 +46,18 @@ describe("npm start", () => {
     expect(r.output()).toContain("  - SLACK_SIGNING_SECRET is missing");
   });
 
+  it("with nothing set and a bad log level, names every variable at once on its own line, then where they are described", async () => {
+    const r = run({ LOG_LEVEL: "loud" });
+    expect(await r.exited).toBe(2);
+    expect(r.output().trim().split("\n")).toEqual([
+      "rangekeeper can't start; fix the configuration:",
+      "  - SLACK_BOT_TOKEN is missing: the bot token (xoxb-…) from OAuth & Permissions",
+      "  - LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+      "  - SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
+      "Every variable is described in README.md, section Configuration.",
+    ]);
+  });
+
   it("a token Slack refuses ends start-up with one line naming the variable and Slack's answer, and exit code 2", async () => {
     slack.failNext("auth.test", { error: "invalid_auth" });
     const r = run({

@@ -106,7 +106,10 @@ describe("sandbox: a realistic session", () => {
 
     expect(await s.say("fill verdict accept")).toBe("  Verdict: Accept\n");
     const recorded = await s.say("submit");
-    expect(recorded).toContain("Recorded");
+    // the review DM the form came from now shows the verdict: no second message repeats it
+    expect(recorded).toContain("DM from rangekeeper (updated)");
+    expect(recorded).toMatch(/accepted A1 \(review round 1\)/);
+    expect(recorded).not.toContain("Recorded");
     expect(recorded).toContain("(the modal closed)");
     expect(recorded).toContain("new DM for @ana");
 

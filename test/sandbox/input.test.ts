@@ -111,13 +111,15 @@ describe("sandbox terminal", () => {
     const release = controlNumber(mine, "Release");
     const asked = await s.say(String(release));
     expect(asked).toBe(
-      '⚠ Release A2? Its 10 items go back to the pool and anyone can claim them. — type "y" to Release, anything else to Keep it.\n',
+      '⚠ Release A2? 2 of its 10 items are done. Next you choose: keep them with their owner and release only the 8 unstarted items, or release all 10 and discard the 2 done. — type "y" to Choose what to release, anything else to Keep it.\n',
     );
     expect(await s.say("no")).toBe("Kept as it was.\n");
     expect(await s.say(String(release))).toContain("Release A2?");
-    const released = await s.say("y");
+    // with items done, the release asks what to release
+    const question = await s.say("y");
+    expect(question).toContain("A2 (cats) has 2 of 10 items done. Nothing was released yet.");
+    const released = await s.say(String(controlNumber(question, "Release all 10 (discard 2 done)")));
     expect(released).toContain("Released A2");
-    expect(released).toContain("(updated)");
   });
 
   it("opens the App Home and presses its buttons; closes modals", async () => {

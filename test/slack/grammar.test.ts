@@ -47,8 +47,8 @@ describe("/claim", () => {
   it("says what is wrong and how to write it", () => {
     expect(usageError(() => parseClaim("cats")).message).toBe("say which items of cats: a range like 101-200, or next");
     expect(usageError(() => parseClaim("cats 1-x")).message).toMatch(/"1-x" is not an item range/);
-    expect(usageError(() => parseClaim("cats 1-9 due tomorrow")).message).toBe(
-      'after "due" give a date as YYYY-MM-DD, not "tomorrow"',
+    expect(usageError(() => parseClaim("cats 1-9 due soon")).message).toBe(
+      '"soon" is not a date; write YYYY-MM-DD, today, tomorrow, a weekday (fri = the next Friday after today), +3d or +2w',
     );
     expect(usageError(() => parseClaim("cats next 0")).message).toMatch(/at least 1/);
     expect(usageError(() => parseClaim("c@ts 1-2")).message).toMatch(/not a dataset name/);
@@ -115,7 +115,7 @@ describe("/handoff", () => {
     expect(parseHandoff("A17 pool done with it")).toMatchObject({ reason: "done with it" });
     expect(parseHandoff("A17 pool done with it")).not.toHaveProperty("doneMoved");
     expect(usageError(() => parseHandoff("A17 pool 1-5 done 1x why")).message).toMatch(
-      /after "done" give the number of done items in the handed-off part, not "1x"/,
+      /the done items of the handed-off part must be a whole number, not "1x"/,
     );
     expect(usageError(() => parseHandoff("A17 @ana sick")).message).toMatch(/@ana is not a known user/);
     expect(usageError(() => parseHandoff("A17 <@U1AB> 1-5")).message).toMatch(/add a reason/);
@@ -190,10 +190,12 @@ describe("/ledger", () => {
       reason: "more images",
     });
     expect(parseLedger("due A17 NONE")).toEqual({ kind: "due", id: 17, due: null, reason: null });
-    expect(usageError(() => parseLedger("due A17")).message).toBe("give the new due date as YYYY-MM-DD, or none");
+    expect(usageError(() => parseLedger("due A17")).message).toBe(
+      "give the new due date (YYYY-MM-DD, today, tomorrow, a weekday (fri = the next Friday after today), +3d or +2w), or none",
+    );
     expect(usageError(() => parseLedger("due 17 2026-12-05")).message).toMatch(/is not an assignment reference/);
     expect(usageError(() => parseLedger("due A17 12/05")).message).toBe(
-      '"12/05" is not a date; write it as YYYY-MM-DD, or none',
+      '"12/05" is not a date; write YYYY-MM-DD, today, tomorrow, a weekday (fri = the next Friday after today), +3d or +2w; or none',
     );
   });
   it("reads workspace settings", () => {
@@ -328,5 +330,65 @@ describe("what no parser lets through", () => {
     // an excerpt never splits a character
     expect(usageError(() => parseClaim("🐈".repeat(100))).message).toMatch(/^"(🐈){49}…" is not a dataset name/);
     expect(usageError(() => parseClaim(`@${huge}`)).message.length).toBeLessThan(250);
+  });
+});
+
+describe("due dates as typed in a command", () => {
+  it("passes today, tomorrow, weekdays, +Nd / +Nw and ISO dates to the core, which resolves them in the person's zone", () => {
+    for (const d of ["today", "tomorrow", "fri", "Friday", "+3d", "+2w", "2026-12-04"]) {
+      expect(parseClaim(`cats 1-9 due ${d} boxes`)).toMatchObject({ due: d, note: "boxes" });
+      expect(parseClaim(`cats next 5 due ${d}`)).toMatchObject({ size: 5, due: d, note: null });
+      expect(parseLedger(`assign cats 1-9 <@U1> due ${d}`)).toMatchObject({ due: d });
+      expect(parseLedger(`due A3 ${d} moved up`)).toEqual({ kind: "due", id: 3, due: d, reason: "moved up" });
+    }
+    expect(parseLedger("due A3 none")).toMatchObject({ due: null });
+  });
+
+  it("refuses a date it cannot read with the forms it takes", () => {
+    expect(usageError(() => parseLedger("due A3 someday")).message).toBe(
+      '"someday" is not a date; write YYYY-MM-DD, today, tomorrow, a weekday (fri = the next Friday after today), +3d or +2w; or none',
+    );
+    expect(usageError(() => parseLedger("assign cats 1-9 <@U1> due +9999d")).message).toMatch(/too far ahead/);
+    expect(usageError(() => parseClaim("cats 1-9 due")).message).toMatch(/^after "due" give a date: YYYY-MM-DD, today/);
+    expect(parseClaim("cats 1-9 due tomorrow")).toMatchObject({ due: "tomorrow" });
+  });
+});
+
+describe("numbers beyond what the ledger holds", () => {
+  it("names the bound instead of calling the number malformed", () => {
+    expect(usageError(() => parseClaim("cats next 2000000000")).message).toBe(
+      'the size must be at most 100,000,000 (the most items a dataset can have), not "2000000000"',
+    );
+    expect(usageError(() => parseClaim("cats 1-99999999999")).message).toBe(
+      'an item number must be at most 100,000,000 (the most items a dataset can have), not "99999999999"',
+    );
+    expect(usageError(() => parseClaim("cats 0-5")).message).toBe('an item number must be at least 1, not "0"');
+    expect(usageError(() => parseHandoff("A1 pool 5-200000000 tired")).message).toMatch(/at most 100,000,000/);
+    expect(usageError(() => parseProgress("A1 100000001")).message).toBe(
+      'items done must be at most 100,000,000 (the most items a dataset can have), not "100000001"',
+    );
+    expect(usageError(() => parseLedger("dataset add cats 3000000000")).message).toBe(
+      'the item count must be at most 100,000,000 (the most items a dataset can have), not "3000000000"',
+    );
+    expect(usageError(() => parseLedger("capacity <@U1> 99999999999")).message).toBe(
+      'the capacity must be at most 10,000,000 (items per week), not "99999999999"',
+    );
+    expect(usageError(() => parseProgress("A99999999999 done")).message).toBe(
+      '"A99999999999" is not an assignment reference; they run from A1 to A2147483647',
+    );
+    expect(parseClaim("cats 99999990-100000000")).toMatchObject({ first: 99_999_990, last: 100_000_000 });
+    expect(parseProgress("A2147483647 5")).toEqual({ kind: "count", id: 2_147_483_647, count: 5 });
+  });
+
+  it("in a setting, names the largest number the ledger stores; the core names each setting's own bound", () => {
+    expect(parseDatasetSetting("first-k", "99999999999")).toEqual({
+      ok: false,
+      problem: 'first-k must be at most 2,147,483,647 (the largest number the ledger stores), not "99999999999"',
+    });
+    expect(parseDatasetSetting("gold", "5,1-300000000")).toEqual({
+      ok: false,
+      problem: 'an item number must be at most 100,000,000 (the most items a dataset can have), not "300000000"',
+    });
+    expect(parseDatasetSetting("items", "2000000000")).toEqual({ ok: true, setting: { key: "items", value: 2e9 } });
   });
 });

@@ -81,3 +81,26 @@ describe("the handoff form's done items", () => {
     });
   });
 });
+
+describe("numbers in a form beyond what the ledger holds", () => {
+  const num = (value: string) => ({ value: { type: "number_input", value } });
+  const claim = { dataset: { "claim.dataset": select("cats") } };
+
+  it("refuses them on the field, naming the bound", () => {
+    expect(readClaim({ ...claim, size: num("2000000000") })).toEqual({
+      ok: false,
+      errors: { size: "the size must be at most 100,000,000 (the most items a dataset can have)" },
+    });
+    expect(readClaim({ ...claim, range: text("1-99999999999") })).toEqual({
+      ok: false,
+      errors: {
+        range: 'an item number must be at most 100,000,000 (the most items a dataset can have), not "99999999999"',
+      },
+    });
+    expect(readClaim({ ...claim, size: num("0") })).toEqual({
+      ok: false,
+      errors: { size: "the size must be at least 1" },
+    });
+    expect(readClaim({ ...claim, size: num("100000000") })).toMatchObject({ ok: true, value: { size: 100_000_000 } });
+  });
+});

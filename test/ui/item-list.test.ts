@@ -84,6 +84,7 @@ const assignment = (first: number, last: number): AssignmentView => ({
 });
 
 const review = (sample: number[], full = false, size = sample.length): ReviewView => ({
+  submitNote: null,
   id: 5,
   ref: "R5",
   teamId: "T",

@@ -1,6 +1,6 @@
 import type { AssignmentInDataset, AssignmentRecord, DatasetRecord } from "../../db/records.ts";
 import type { AssignmentPatch, Repositories } from "../../db/store.ts";
-import { formatIsoDate, parseIsoDate } from "../dates.ts";
+import { formatIsoDate, parseIsoDate, resolveDueDate } from "../dates.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { checkRangeInside, formatRange, intersection } from "../ranges.ts";
 import { assignmentRef, parseAssignmentRef } from "../refs.ts";
@@ -48,18 +48,26 @@ function cleanNote(note: string | null | undefined): string | null {
   return n;
 }
 
+/**
+ * The due date `due` as typed by `typedBy` (an ISO date, today, tomorrow, a
+ * weekday, +3d: see resolveDueDate), resolved in their time zone and checked
+ * not to be past for the range's owner `userId`.
+ */
 async function checkDue(
   ctx: LedgerContext,
   r: Repositories,
   teamId: string,
   userId: string,
   due: string | null | undefined,
-) {
+  typedBy: string = userId,
+): Promise<Date | null> {
   if (!due) return null;
-  const date = parseIsoDate(due);
-  const today = await todayFor(ctx, r, teamId, userId);
-  if (due < today) throw invalid(`the due date ${due} is in the past (today is ${today})`, { field: "dueDate" });
-  return date;
+  const typersToday = await todayFor(ctx, r, teamId, typedBy);
+  const resolved = resolveDueDate(due, typersToday);
+  const today = typedBy === userId ? typersToday : await todayFor(ctx, r, teamId, userId);
+  if (resolved < today)
+    throw invalid(`the due date ${resolved} is in the past (today is ${today})`, { field: "dueDate" });
+  return parseIsoDate(resolved);
 }
 
 /** The refusal of a range whose items are held, naming who holds what and what is free instead. */
@@ -70,12 +78,14 @@ async function heldError(r: Repositories, d: DatasetRecord, range: Range, actorI
   const more = held.length > 1 ? ` (and ${held.length - 1} more range${held.length > 2 ? "s" : ""})` : "";
   const size = range.last - range.first + 1;
   const free = await r.assignments.lowestFreeSpan(d.id, size);
-  const suggestion = free
-    ? `; the lowest free range of ${size} item${size === 1 ? "" : "s"} is ${formatRange({ first: free.first, last: free.first + size - 1 })}`
+  const instead = free ? { first: free.first, last: free.first + size - 1 } : null;
+  const suggestion = instead
+    ? `; the lowest free range of ${size} item${size === 1 ? "" : "s"} is ${formatRange(instead)}`
     : "";
   return conflict(
     text`items ${formatRange(overlap)} of ${d.slug} are already held by ${who} in ${assignmentRef(h.id)}${more}${suggestion}`,
-    { heldBy: h.assigneeId, ref: assignmentRef(h.id), overlap },
+    // `instead`: the free range the refusal names, which a surface may offer to claim.
+    { heldBy: h.assigneeId, ref: assignmentRef(h.id), overlap, dataset: d.slug, instead },
   );
 }
 
@@ -227,7 +237,7 @@ async function claimRange(
   return change(ctx, actor.teamId, o.action, o.idempotencyKey, async (r) => {
     const dataset = await requireDataset(r, actor.teamId, input.dataset);
     if (o.action === "assignment.assign") await requireLead(ctx, r, actor, "assign ranges to others", dataset.id);
-    const due = await checkDue(ctx, r, actor.teamId, input.assigneeId, input.dueDate);
+    const due = await checkDue(ctx, r, actor.teamId, input.assigneeId, input.dueDate, actor.userId);
     const created = await createRange(ctx, r, actor, {
       action: o.action,
       dataset,
@@ -511,7 +521,8 @@ export async function submit(ctx: LedgerContext, actor: Actor, ref: string | num
     }
     const round = a.reviewRound + 1;
     const now = ctx.config.clock();
-    const review = await startReviewOnSubmit(ctx, r, a, round);
+    // The note said on submitting (`/progress A3 done <note>`, the form's note) goes to the reviewer.
+    const review = await startReviewOnSubmit(ctx, r, a, round, cleanNote(opts.reason));
     const updated = await applyChange(ctx, r, actor, {
       action: "assignment.submit",
       before: a,
@@ -673,7 +684,7 @@ export async function setDueDate(
       throw invalid(
         `${assignmentRef(id)} is ${a.status.toLowerCase().replace("_", " ")}: only open ranges have a due date to move`,
       );
-    const date = await checkDue(ctx, r, actor.teamId, a.assigneeId, due);
+    const date = await checkDue(ctx, r, actor.teamId, a.assigneeId, due, actor.userId);
     const before = a.dueDate ? formatIsoDate(a.dueDate) : null;
     const after = await r.assignments.update(a.id, { dueDate: date });
     await r.audit.append({
@@ -683,7 +694,7 @@ export async function setDueDate(
       datasetId: a.datasetId,
       assignmentId: a.id,
       before: { dueDate: before },
-      after: { dueDate: due },
+      after: { dueDate: date ? formatIsoDate(date) : null },
       reason: opts.reason ?? null,
       at: ctx.config.clock(),
     });
@@ -700,10 +711,12 @@ export async function setDueDate(
 export async function proposeDueDate(ctx: LedgerContext, actor: Actor, ref: string | number, due: string) {
   const r = ctx.store.read;
   const a = await proposable(r, actor, ref);
-  await checkDue(ctx, r, actor.teamId, a.assigneeId, due);
+  const date = formatIsoDate((await checkDue(ctx, r, actor.teamId, a.assigneeId, due, actor.userId))!);
   const current = a.dueDate ? formatIsoDate(a.dueDate) : null;
-  if (current === due) throw invalid(`${assignmentRef(a.id)} is due ${due} already`, { field: "dueDate" });
+  if (current === date) throw invalid(`${assignmentRef(a.id)} is due ${date} already`, { field: "dueDate" });
   return {
+    /** the proposed date, resolved (YYYY-MM-DD) */
+    due: date,
     assignment: assignmentView(a, a.dataset),
     currentDue: current,
     leads: await proposalLeads(ctx, r, actor, a),

@@ -1,6 +1,7 @@
 import type { DatasetRecord } from "../../db/records.ts";
 import type { DatasetPatch, Repositories } from "../../db/store.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
+import { formatCount, MAX_INT, MAX_ITEMS } from "../limits.ts";
 import { formatRange } from "../ranges.ts";
 import { assignmentRef } from "../refs.ts";
 import { excerpt, hint, text } from "../text.ts";
@@ -11,7 +12,6 @@ import { holdersOf } from "./instructions.ts";
 import type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
 
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
-export const MAX_ITEMS = 100_000_000;
 export const MAX_TITLE = 200;
 export const MAX_INSTRUCTIONS = 3000;
 /** the longest run of gold items one setting may add */
@@ -42,9 +42,10 @@ function checkItemCount(n: number): void {
   }
 }
 
-function checkWhole(n: number, what: string, min: number): void {
+function checkWhole(n: number, what: string, min: number, max = MAX_INT): void {
   if (!Number.isSafeInteger(n)) throw invalid(`${what} must be a whole number`);
   if (n < min) throw invalid(`${what} must be at least ${min}`);
+  if (n > max) throw invalid(`${what} must be at most ${formatCount(max)}`);
 }
 
 /** Loads a dataset by slug or says which datasets exist. */

@@ -40,6 +40,8 @@ export async function startReviewOnSubmit(
   r: Repositories,
   a: AssignmentInDataset,
   round: number,
+  /** the annotator's note on submitting, kept on the review for the reviewer */
+  submitNote: string | null = null,
 ): Promise<ReviewView | null> {
   const previous = round > 1 ? await r.reviews.latestRound(a.id) : null;
   let sample: { items: number[]; size: number; full: boolean; seed: string };
@@ -79,6 +81,7 @@ export async function startReviewOnSubmit(
     sampleSize: sample.size,
     sampleFull: sample.full,
     sampleSeed: sample.seed,
+    submitNote,
   });
   await r.audit.append({
     teamId: a.teamId,
@@ -179,7 +182,7 @@ export async function recordReview(
     }
     const comment = v.comment?.trim() || null;
     if (v.verdict === "changes" && !comment)
-      throw invalid("say what to change: a comment is required when requesting changes");
+      throw invalid("say what to change: a comment is required when requesting changes", { field: "comment" });
     const goldInSample = goldOfSample(r, a, a.dataset.goldItems).length;
     const goldCorrect = v.goldCorrect ?? goldInSample;
     if (goldCorrect < 0 || goldCorrect > goldInSample)

@@ -14,6 +14,8 @@ export interface NewReviewRecord {
   sampleSize: number;
   sampleFull: boolean;
   sampleSeed: string;
+  /** the annotator's note when submitting */
+  submitNote?: string | null;
 }
 
 export interface ReviewDecision {

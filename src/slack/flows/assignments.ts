@@ -10,6 +10,7 @@ import type { Actor } from "../../core/types.ts";
 import {
   assignedMessage,
   claimedMessage,
+  heldRangeMessage,
   keptAsIsMessage,
   progressMessage,
   type ReleaseQuestion,
@@ -21,7 +22,7 @@ import {
   submittedMessage,
 } from "../../ui/assignment-messages.ts";
 import { handoffDecidedMessage } from "../../ui/handoff-messages.ts";
-import type { Message } from "../../ui/message.ts";
+import { errorMessage, type Message } from "../../ui/message.ts";
 import { reviewRequestMessage } from "../../ui/review-messages.ts";
 import { mustBeKnown, type Services, todayOf } from "../services.ts";
 import { leadCopyPrefix } from "./handoffs.ts";
@@ -31,6 +32,30 @@ import { reviewRequestKey } from "./reviews.ts";
 export type ClaimRequest =
   | { kind: "range"; dataset: string; first: number; last: number; due: string | null; note: string | null }
   | { kind: "next"; dataset: string; size: number | null; due: string | null; note: string | null };
+
+/**
+ * A claim typed or clicked, and its reply. A range refused because someone holds part of it is
+ * answered with the refusal and a button that claims the free range it names instead (same due
+ * date and note). (A form shows the refusal on its field instead: it uses claimFlow.)
+ */
+export async function claimOrOfferFlow(s: Services, actor: Actor, req: ClaimRequest, key: string): Promise<Message> {
+  try {
+    return await claimFlow(s, actor, req, key);
+  } catch (e) {
+    const offer = req.kind === "range" ? claimOffer(e) : null;
+    if (!offer) throw e;
+    return heldRangeMessage(errorMessage((e as DomainError).text), { ...offer, due: req.due, note: req.note });
+  }
+}
+
+/** The free range a refusal of held items names, when it names one. */
+function claimOffer(e: unknown): { dataset: string; first: number; last: number } | null {
+  if (!(e instanceof DomainError) || e.code !== "conflict") return null;
+  const { dataset, instead } = e.details as { dataset?: unknown; instead?: { first?: unknown; last?: unknown } | null };
+  if (typeof dataset !== "string" || typeof instead?.first !== "number" || typeof instead.last !== "number")
+    return null;
+  return { dataset, first: instead.first, last: instead.last };
+}
 
 export async function claimFlow(s: Services, actor: Actor, req: ClaimRequest, key: string): Promise<Message> {
   const r =

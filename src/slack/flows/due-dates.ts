@@ -48,10 +48,11 @@ export async function dueProposalFlow(
   s: Services,
   actor: Actor,
   ref: string,
-  due: string,
+  typed: string,
   reason: string | null,
 ): Promise<Message> {
-  const p = await s.ledger.proposeDueDate(actor, ref, due);
+  const p = await s.ledger.proposeDueDate(actor, ref, typed);
+  const due = p.due;
   const message = dueProposalMessage(p.assignment, due, p.currentDue, reason);
   for (const lead of p.leads)
     await s.notifier.dm(actor.teamId, lead, message, {

@@ -5,8 +5,11 @@
  */
 
 import { z } from "zod";
+import { DUE_DATE_FORMS, dueDateProblem } from "../../core/dates.ts";
+import { MAX_CAPACITY } from "../../core/ledger/members.ts";
 import type { DatasetSetting } from "../../core/ledger/settings.ts";
 import type { WorkspaceSetting } from "../../core/ledger/workspace.ts";
+import { ITEM_NUMBER, MAX_INT, readWhole, type WholeBounds } from "../../core/limits.ts";
 import { excerpt } from "../../core/text.ts";
 import { ROLES, type Role } from "../../core/types.ts";
 import { BUILT_JOBS, type BuiltJob, isBuiltJob } from "../../jobs/catalog.ts";
@@ -29,20 +32,17 @@ export class UsageError extends Error {
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/);
 const ref = z
   .string()
-  .regex(/^[Aa]\d{1,9}$/)
+  .regex(/^[Aa]\d+$/)
   .transform((s) => Number(s.slice(1)));
-const whole = z
-  .string()
-  .regex(/^\d{1,9}$/)
-  .transform(Number);
+const digits = /^\d+$/;
+/** `<first>-<last>` or `<n>`, as digits; the numbers are read (and bounded) by expectRange. */
 const range = z
   .string()
-  .regex(/^\d{1,9}(?:[-–]\d{1,9})?$/)
+  .regex(/^\d+(?:[-–]\d+)?$/)
   .transform((s) => {
     const [a, b] = s.split(/[-–]/);
-    return { first: Number(a), last: Number(b ?? a) };
+    return { first: a!, last: b ?? a! };
   });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** `<@U123>` or `<@U123|name>` as Slack escapes a mention. */
 const mention = z
   .string()
@@ -77,10 +77,19 @@ function expectDataset(token: string | undefined, usage: string): string {
   return s;
 }
 
+/** A whole number of the command, refused with a sentence naming the bound it breaks. */
+function expectWhole(token: string, bounds: WholeBounds, usage: string): number {
+  const r = readWhole(token, bounds);
+  if (!r.ok) throw new UsageError(r.problem, usage);
+  return r.value;
+}
+
 function expectRef(token: string | undefined, usage: string): number {
   if (!token) throw new UsageError("name the assignment, e.g. A17", usage);
   const id = parseToken(ref, token);
   if (id === undefined) throw new UsageError(`"${q(token)}" is not an assignment reference; they look like A17`, usage);
+  if (id < 1 || id > MAX_INT)
+    throw new UsageError(`"${q(token)}" is not an assignment reference; they run from A1 to A${MAX_INT}`, usage);
   return id;
 }
 
@@ -102,16 +111,20 @@ function expectRange(token: string | undefined, usage: string): { first: number;
   if (!token) throw new UsageError("give the items as <first>-<last>, e.g. 101-200", usage);
   const r = parseToken(range, token);
   if (!r) throw new UsageError(`"${q(token)}" is not an item range; write it as <first>-<last>, e.g. 101-200`, usage);
-  return r;
+  const item = { what: "an item number", ...ITEM_NUMBER };
+  return { first: expectWhole(r.first, item, usage), last: expectWhole(r.last, item, usage) };
 }
 
-/** Takes `due YYYY-MM-DD` off the front of the remaining tokens. */
+/**
+ * Takes `due <date>` off the front of the remaining tokens: the date as typed (YYYY-MM-DD, today,
+ * tomorrow, fri, +3d…), which the core resolves in the person's time zone (resolveDueDate).
+ */
 function takeDue(tokens: string[], at: number, usage: string): { due: string | null; next: number } {
   if (tokens[at]?.toLowerCase() !== "due") return { due: null, next: at };
   const d = tokens[at + 1];
-  if (!d || !isoDate.safeParse(d).success) {
-    throw new UsageError(`after "due" give a date as YYYY-MM-DD${d ? `, not "${q(d)}"` : ""}`, usage);
-  }
+  if (!d) throw new UsageError(`after "due" give a date: ${DUE_DATE_FORMS}`, usage);
+  const problem = dueDateProblem(d);
+  if (problem) throw new UsageError(problem, usage);
   return { due: d, next: at + 2 };
 }
 
@@ -119,7 +132,7 @@ function takeDue(tokens: string[], at: number, usage: string): { due: string | n
 // /claim
 
 export const CLAIM_USAGE =
-  "/claim <dataset> <first>-<last> [due YYYY-MM-DD] [note…]  ·  /claim <dataset> next [size] [due YYYY-MM-DD] [note…]  ·  /claim (opens a form)";
+  "/claim <dataset> <first>-<last> [due <date>] [note…]  ·  /claim <dataset> next [size] [due <date>] [note…]  ·  /claim (opens a form)  ·  <date>: YYYY-MM-DD, today, tomorrow, fri, +3d, +2w";
 
 export type ClaimCommand =
   | { kind: "modal" }
@@ -135,9 +148,8 @@ export function parseClaim(text: string): ClaimCommand {
   if (what.toLowerCase() === "next") {
     let at = 2;
     let size: number | null = null;
-    if (t[at] !== undefined && /^\d+$/.test(t[at]!)) {
-      size = parseToken(whole, t[at]) ?? null;
-      if (!size) throw new UsageError(`the size must be at least 1, not "${q(t[at]!)}"`, CLAIM_USAGE);
+    if (t[at] !== undefined && digits.test(t[at]!)) {
+      size = expectWhole(t[at]!, { what: "the size", ...ITEM_NUMBER }, CLAIM_USAGE);
       at += 1;
     }
     const { due, next } = takeDue(t, at, CLAIM_USAGE);
@@ -170,10 +182,10 @@ export function parseProgress(text: string): ProgressCommand {
   if (what === "done" && t[2]?.toLowerCase() === "confirm")
     return { kind: "done", id, note: rest(t, 3) || null, confirmed: true };
   if (what === "start" || what === "pause" || what === "done") return { kind: what, id, note: rest(t, 2) || null };
-  const count = parseToken(whole, what);
-  if (count === undefined) {
+  if (!digits.test(what)) {
     throw new UsageError(`"${q(t[1]!)}" is neither a count of items done nor start, pause or done`, PROGRESS_USAGE);
   }
+  const count = expectWhole(what, { what: "items done", ...ITEM_NUMBER, min: 0 }, PROGRESS_USAGE);
   if (t[2]?.toLowerCase() === "done") return { kind: "done", id, note: rest(t, 3) || null, count };
   if (t.length > 2) throw new UsageError(`unexpected "${q(rest(t, 2))}" after the count`, PROGRESS_USAGE);
   return { kind: "count", id, count };
@@ -212,12 +224,11 @@ export function parseHandoff(text: string): HandoffCommand {
   }
   let doneMoved: number | undefined;
   if (t[at]?.toLowerCase() === "done" && t[at + 1] !== undefined && /^\d/.test(t[at + 1]!)) {
-    doneMoved = parseToken(whole, t[at + 1]);
-    if (doneMoved === undefined)
-      throw new UsageError(
-        `after "done" give the number of done items in the handed-off part, not "${q(t[at + 1]!)}"`,
-        HANDOFF_USAGE,
-      );
+    doneMoved = expectWhole(
+      t[at + 1]!,
+      { what: "the done items of the handed-off part", ...ITEM_NUMBER, min: 0 },
+      HANDOFF_USAGE,
+    );
     at += 2;
   }
   const reason = rest(t, at);
@@ -271,11 +282,12 @@ export const LEDGER_USAGES = {
   status: "/ledger status [<dataset>] [public]",
   datasetAdd: "/ledger dataset add <slug> <items> [#channel] [title…]",
   datasetSet: "/ledger dataset set <slug> <key> <value>",
-  assign: "/ledger assign <dataset> <first>-<last> @user [due YYYY-MM-DD] [note…]",
+  assign:
+    "/ledger assign <dataset> <first>-<last> @user [due <date>] [note…]  (<date>: YYYY-MM-DD, today, tomorrow, fri, +3d)",
   role: "/ledger role @user annotator|reviewer|lead|admin [<dataset>]",
   capacity: "/ledger capacity @user <items-per-week>",
   export: "/ledger export <dataset>",
-  due: "/ledger due <ref> <YYYY-MM-DD>|none [reason…]",
+  due: "/ledger due <ref> <date>|none [reason…]  (<date>: YYYY-MM-DD, today, tomorrow, fri, +3d)",
   jobs: "/ledger jobs [run <job>]",
   workspace: "/ledger workspace [set <key> <value>]",
 } as const;
@@ -328,9 +340,9 @@ export function parseLedger(text: string): LedgerCommand {
       if (verb === "add") {
         const u = LEDGER_USAGES.datasetAdd;
         const s = expectDataset(t[2], u);
-        const items = parseToken(whole, t[3]);
-        if (!items)
-          throw new UsageError(t[3] ? `"${q(t[3])}" is not a number of items` : "give the number of items", u);
+        if (!t[3]) throw new UsageError("give the number of items", u);
+        if (!digits.test(t[3])) throw new UsageError(`"${q(t[3])}" is not a number of items`, u);
+        const items = expectWhole(t[3], { what: "the item count", ...ITEM_NUMBER }, u);
         let at = 4;
         let channelId: string | null = null;
         const ch = parseToken(channel, t[at]);
@@ -376,9 +388,9 @@ export function parseLedger(text: string): LedgerCommand {
     case "capacity": {
       const u = LEDGER_USAGES.capacity;
       const userId = expectUser(t[1], u);
-      const n = parseToken(whole, t[2]);
-      if (!n)
-        throw new UsageError(t[2] ? `"${q(t[2])}" is not a number of items per week` : "give the items per week", u);
+      if (!t[2]) throw new UsageError("give the items per week", u);
+      if (!digits.test(t[2])) throw new UsageError(`"${q(t[2])}" is not a number of items per week`, u);
+      const n = expectWhole(t[2], { what: "the capacity", min: 1, max: MAX_CAPACITY, because: "items per week" }, u);
       return { kind: "capacity", userId, itemsPerWeek: n };
     }
     case "export":
@@ -398,9 +410,9 @@ export function parseLedger(text: string): LedgerCommand {
       const u = LEDGER_USAGES.due;
       const id = expectRef(t[1], u);
       const d = t[2];
-      if (!d) throw new UsageError("give the new due date as YYYY-MM-DD, or none", u);
-      if (!/^none$/i.test(d) && !isoDate.safeParse(d).success)
-        throw new UsageError(`"${q(d)}" is not a date; write it as YYYY-MM-DD, or none`, u);
+      if (!d) throw new UsageError(`give the new due date (${DUE_DATE_FORMS}), or none`, u);
+      const problem = /^none$/i.test(d) ? null : dueDateProblem(d);
+      if (problem) throw new UsageError(`${problem}; or none`, u);
       return { kind: "due", id, due: /^none$/i.test(d) ? null : d, reason: rest(t, 3) || null };
     }
     case "workspace": {

@@ -18,6 +18,7 @@ import {
   type WorkspaceSetting,
   type WorkspaceSettingKey,
 } from "../../core/ledger/workspace.ts";
+import { ITEM_NUMBER, MAX_INT, readWhole } from "../../core/limits.ts";
 import { excerpt } from "../../core/text.ts";
 import { minutesOf } from "../../core/time.ts";
 import type { Range } from "../../core/types.ts";
@@ -28,12 +29,14 @@ const q = (input: unknown) => excerpt(String(input));
 /** The first problem zod found, as a sentence. */
 const firstIssue = (e: z.ZodError) => e.issues[0]?.message ?? "that value is not valid";
 
+/** A whole number the ledger can store (the core holds each setting's own bounds). */
 const whole = (what: string) =>
-  z
-    .string()
-    .regex(/^\d+$/, { error: (i) => `${what} must be a whole number, not "${q(i.input)}"` })
-    .transform(Number)
-    .pipe(z.number().refine(Number.isSafeInteger, { error: `${what} is too large` }));
+  z.string().transform((s, ctx) => {
+    const r = readWhole(s, { what, min: 0, max: MAX_INT, because: "the largest number the ledger stores" });
+    if (r.ok) return r.value;
+    ctx.addIssue({ code: "custom", message: r.problem });
+    return z.NEVER;
+  });
 
 const share = z
   .string()
@@ -50,10 +53,15 @@ const yesNo = z
 
 const itemOrRange = z
   .string()
-  .regex(/^\d{1,9}(?:-\d{1,9})?$/, { error: (i) => `"${q(i.input)}" is not an item or a range like 40-42` })
-  .transform((s): Range => {
+  .regex(/^\d+(?:-\d+)?$/, { error: (i) => `"${q(i.input)}" is not an item or a range like 40-42` })
+  .transform((s, ctx): Range => {
     const [a, b] = s.split("-");
-    return { first: Number(a), last: Number(b ?? a) };
+    const item = { what: "an item number", ...ITEM_NUMBER };
+    const first = readWhole(a!, item);
+    const last = readWhole(b ?? a!, item);
+    if (first.ok && last.ok) return { first: first.value, last: last.value };
+    ctx.addIssue({ code: "custom", message: (first.ok ? null : first.problem) ?? (last.ok ? "" : last.problem) });
+    return z.NEVER;
   });
 
 const gold = z.string().transform((s, ctx): Range[] => {

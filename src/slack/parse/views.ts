@@ -4,12 +4,16 @@
  * the way Slack's `response_action: "errors"` wants them.
  */
 import { z } from "zod";
+import { formatCount, ITEM_NUMBER, MAX_INT, readWhole } from "../../core/limits.ts";
 import { excerpt } from "../../core/text.ts";
 import { ACTIONS, INPUTS, VALUE } from "../../ui/ids.ts";
 import type { ModalMetadata } from "../../ui/modals.ts";
 import { storableText } from "./text.ts";
 
 export type FieldErrors = Record<string, string>;
+
+/** The bound of a size or a count of items done typed in a form. */
+const ITEM_LIMIT = { max: ITEM_NUMBER.max, because: ITEM_NUMBER.because! };
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 // Every string a field carries is checked for control characters (./text.ts): free text, and the
@@ -61,7 +65,17 @@ class Reader {
   text(block: string): string | null {
     return this.field(block, text)?.value?.trim() || null;
   }
-  number(block: string, label: string, min: number, max?: number): number | null {
+  /**
+   * A whole number from `min` to `max` (the form's own bound, refused as "between"), or, without
+   * `max`, up to `limit`: the most the ledger takes there, named with why when refused.
+   */
+  number(
+    block: string,
+    label: string,
+    min: number,
+    max?: number,
+    limit: { max: number; because: string } = { max: MAX_INT, because: "the largest number the ledger stores" },
+  ): number | null {
     const v = this.field(block, num)?.value?.trim();
     if (!v) return null;
     if (!/^\d+$/.test(v)) {
@@ -72,6 +86,10 @@ class Reader {
     if (n < min || (max !== undefined && n > max)) {
       this.errors[block] =
         max !== undefined ? `${label} must be between ${min} and ${max}` : `${label} must be at least ${min}`;
+      return null;
+    }
+    if (n > limit.max) {
+      this.errors[block] = `${label} must be at most ${formatCount(limit.max)} (${limit.because})`;
       return null;
     }
     return n;
@@ -117,7 +135,7 @@ export function readMetadata(raw: string | undefined): ModalMetadata {
   }
 }
 
-const RANGE = /^\s*(\d{1,9})\s*(?:[-–]\s*(\d{1,9}))?\s*$/;
+const RANGE = /^\s*(\d+)\s*(?:[-–]\s*(\d+))?\s*$/;
 
 function parseRangeText(r: Reader, block: string, s: string | null): { first: number; last: number } | null {
   if (!s) return null;
@@ -125,6 +143,14 @@ function parseRangeText(r: Reader, block: string, s: string | null): { first: nu
   if (!m) {
     r.errors[block] = `"${excerpt(s)}" is not a range; write it as <first>-<last>, e.g. 101-200`;
     return null;
+  }
+  const item = { what: "an item number", ...ITEM_NUMBER };
+  for (const part of [m[1]!, m[2] ?? m[1]!]) {
+    const n = readWhole(part, item);
+    if (!n.ok) {
+      r.errors[block] = n.problem;
+      return null;
+    }
   }
   return { first: Number(m[1]), last: Number(m[2] ?? m[1]) };
 }
@@ -138,7 +164,7 @@ export function readClaim(values: unknown): Parsed<ClaimSubmission> {
   const r = reader(values);
   const dataset = r.require(i.dataset, r.select(i.dataset, ACTIONS.claimDataset), "choose a dataset");
   const range = parseRangeText(r, i.range, r.text(i.range));
-  const size = r.number(i.size, "the size", 1);
+  const size = r.number(i.size, "the size", 1, undefined, ITEM_LIMIT);
   const due = r.date(i.due);
   const note = r.text(i.note);
   if (!dataset) return { ok: false, errors: r.errors };
@@ -158,7 +184,7 @@ export function readProgress(values: unknown): Parsed<ProgressSubmission> {
   const i = INPUTS.progress;
   const r = reader(values);
   const ref = r.require(i.assignment, r.select(i.assignment), "choose a range");
-  const done = r.number(i.done, "items done", 0);
+  const done = r.number(i.done, "items done", 0, undefined, ITEM_LIMIT);
   const action = r.radio(i.action) ?? "progress";
   if (!["progress", "start", "pause", "done"].includes(action)) r.errors[i.action] = "choose one of the options";
   if (action === "progress" && done === null && !r.errors[i.done]) r.errors[i.done] = "give the number of items done";
@@ -228,7 +254,8 @@ export function readReview(
   const verdict = r.require(i.verdict, r.radio(i.verdict), "accept or request changes");
   if (verdict && verdict !== "accept" && verdict !== "changes") r.errors[i.verdict] = "accept or request changes";
   const comment = r.text(i.comment);
-  if (verdict === "changes" && !comment && !r.errors[i.comment]) r.errors[i.comment] = "say what to change";
+  if (verdict === "changes" && !comment && !r.errors[i.comment])
+    r.errors[i.comment] = "A comment is required when asking for changes: say what to change.";
   return r.result({
     itemsChecked: checked ?? 0,
     errors,
@@ -257,4 +284,20 @@ export const dueProposalButton = z
 export function readDueProposalButton(value: string): { ref: string; due: string; from: string | null; owner: string } {
   const [ref, due, from, owner] = value.split("|") as [string, string, string, string];
   return { ref, due, from: from === "none" ? null : from, owner };
+}
+
+/** The value of a "Claim … instead" button (claimOfferValue): its shape, checked before anything reads it. */
+export const claimOfferShape = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}\|\d{1,9}-\d{1,9}\|[^|]*\|[\s\S]*$/);
+
+/** A "Claim … instead" button's claim: the range, and the due date and note of the claim it replaces. */
+export function readClaimOfferButton(value: string): {
+  dataset: string;
+  first: number;
+  last: number;
+  due: string | null;
+  note: string | null;
+} {
+  const [dataset, range, due, ...note] = value.split("|") as [string, string, string, ...string[]];
+  const [first, last] = range.split("-").map(Number) as [number, number];
+  return { dataset, first, last, due: due || null, note: note.join("|") || null };
 }

@@ -13,6 +13,7 @@ import {
   submitConfirmedAction,
 } from "./assignment.ts";
 import { claimDatasetAction } from "./claim-dataset.ts";
+import { claimInsteadAction } from "./claim-instead.ts";
 import { openClaimAction } from "./claim-open.ts";
 import { decideDueAction, proposeDueAction } from "./due-date.ts";
 import { decideAction, decisionAction } from "./handoff.ts";
@@ -46,6 +47,7 @@ export const ACTION_LISTENERS = {
   [ACTIONS.acceptDue]: decideDueAction(true),
   [ACTIONS.keepDue]: decideDueAction(false),
   [ACTIONS.ackInstructions]: acknowledgeInstructionsAction,
+  [ACTIONS.claimInstead]: claimInsteadAction,
 } as const;
 
 export function registerActions(app: App, s: Services): void {

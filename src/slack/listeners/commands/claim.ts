@@ -1,4 +1,4 @@
-import { claimFlow } from "../../flows/assignments.ts";
+import { claimOrOfferFlow } from "../../flows/assignments.ts";
 import { openClaimModal } from "../../modal-openers.ts";
 import { parseClaim } from "../../parse/grammar.ts";
 import type { Services } from "../../services.ts";
@@ -10,5 +10,5 @@ export const claimCommand = (s: Services) =>
     const cmd = parseClaim(args.command.text);
     if (cmd.kind === "modal")
       return openClaimModal(s, args.command.trigger_id, actor, { channelId: args.command.channel_id });
-    await reply(await claimFlow(s, actor, cmd, key));
+    await reply(await claimOrOfferFlow(s, actor, cmd, key));
   });
