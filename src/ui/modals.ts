@@ -371,9 +371,10 @@ export function reviewModal(r: ReviewView, a: AssignmentView, d: DatasetView, m:
     }),
     input(
       i.comment,
-      "Comment (required when asking for changes)",
+      // Slack marks an optional field "(optional)" itself: the label and hint say when it is not.
+      "Comment for the annotator",
       textInput("What to change, or a word for the annotator", { multiline: true, max: 1000 }),
-      { optional: true, hint: "The annotator sees it. Accepting needs none." },
+      { optional: true, hint: "Required when you ask for changes: say what to change. Accepting needs none." },
     ),
   );
   return modal(VIEWS.review, `Review ${a.ref}`, blocks, { ...m, ref: r.ref }, "Record");

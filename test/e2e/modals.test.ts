@@ -447,8 +447,12 @@ describe("the annotator's note on submitting", () => {
     expect(blockText(form.blocks)).toContain(`:memo: Note from <@${IDS.ana}>: boxes on 7-9 were unclear`);
     const comment = form.blocks.find((b) => (b as { block_id?: string }).block_id === "comment") as {
       label: { text: string };
+      hint: { text: string };
+      optional: boolean;
     };
-    expect(comment.label.text).toBe("Comment (required when asking for changes)");
+    // optional for an acceptance (Slack adds "(optional)"), and the hint says when it is required
+    expect(comment).toMatchObject({ optional: true, label: { text: "Comment for the annotator" } });
+    expect(comment.hint.text).toBe("Required when you ask for changes: say what to change. Accepting needs none.");
     const refused = await reviewer.submit(form.id, { checked: 10, verdict: "changes" });
     expect(refused.errors).toEqual({
       comment: "A comment is required when asking for changes: say what to change.",
