@@ -129,6 +129,8 @@ export interface ReleaseQuestion {
   size: number;
   keep: { first: number; last: number } | null;
   free: { first: number; last: number } | null;
+  /** the items done the person was last shown, when progress moved since (their answer was not applied) */
+  shownDone?: number | null;
 }
 
 /** Asks before a range with items done is released: keep them and free the rest, or discard them. */
@@ -137,6 +139,10 @@ export function releaseQuestionMessage(q: ReleaseQuestion, actorId: string): Mes
   const lines = [
     `:warning: *${q.ref}* (${esc(q.dataset)}) has *${q.itemsDone} of ${q.size}* items done. Nothing was released yet.`,
   ];
+  if (q.shownDone != null && q.shownDone !== q.itemsDone)
+    lines.push(
+      `Progress moved since you were asked (then ${q.shownDone} done), so your answer was not applied: choose again with the count as it is now.`,
+    );
   if (q.keep && q.free)
     lines.push(
       `Releasing the unstarted items keeps ${formatRange(q.keep)} with ${you} as *${q.ref}* (${q.itemsDone}/${q.itemsDone} done, still open: submit it when ready) and returns ${formatRange(q.free)} to the pool. Done items are counted from the start of the range.`,
@@ -151,12 +157,17 @@ export function releaseQuestionMessage(q: ReleaseQuestion, actorId: string): Mes
           button(
             `Release the ${plural(q.free.last - q.free.first + 1, "unstarted item")}`,
             ACTIONS.releaseUnstarted,
-            q.ref,
+            releaseChoiceValue(q.ref, q.itemsDone),
             "primary",
           ),
         ]
       : []),
-    button(`Release all ${q.size} (discard ${q.itemsDone} done)`, ACTIONS.releaseAll, q.ref, "danger"),
+    button(
+      `Release all ${q.size} (discard ${q.itemsDone} done)`,
+      ACTIONS.releaseAll,
+      releaseChoiceValue(q.ref, q.itemsDone),
+      "danger",
+    ),
     button("Cancel", ACTIONS.keepAsIs, q.ref),
   ];
   return msg(`${q.ref} has ${q.itemsDone} of ${q.size} items done: release what?`, [
@@ -164,6 +175,9 @@ export function releaseQuestionMessage(q: ReleaseQuestion, actorId: string): Mes
     { type: "actions", block_id: `release:${q.ref}`, elements },
   ]);
 }
+
+/** The value of a release question's buttons: the range and the items done its labels counted ("A8@30"). */
+export const releaseChoiceValue = (ref: string, itemsDone: number): string => `${ref}@${itemsDone}`;
 
 /** What the core says a submit of a range with items left would do (its refusal's details). */
 export interface SubmitQuestion {

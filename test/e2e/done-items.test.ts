@@ -49,8 +49,8 @@ describe("/release of a range with items done", () => {
       `Releasing the unstarted items keeps 1–30 with you as *${ref}* (30/30 done, still open: submit it when ready) and returns 31–50 to the pool.`,
     );
     expect(buttons(asked.reply.blocks).map((b) => [b.text, b.actionId, b.value])).toEqual([
-      ["Release the 20 unstarted items", "assignment.release_unstarted", ref],
-      ["Release all 50 (discard 30 done)", "assignment.release_all", ref],
+      ["Release the 20 unstarted items", "assignment.release_unstarted", `${ref}@30`],
+      ["Release all 50 (discard 30 done)", "assignment.release_all", `${ref}@30`],
       ["Cancel", "assignment.keep", ref],
     ]);
     expect(await snapshot(slug)).toEqual(before);
@@ -61,12 +61,31 @@ describe("/release of a range with items done", () => {
     expect(blockText((await cancel.reply()).blocks)).toContain(`Nothing changed: *${ref}* stays at 30/50 done.`);
     expect(await snapshot(slug)).toEqual(before);
 
+    // asked at 30 done, answered after progress moved to 35: asked again with the new count, nothing released
+    const stale = await ask(h.ana, "/release", ref);
+    await ask(h.ana, "/progress", `${ref} 35`);
+    const moved = await snapshot(slug);
+    const late = await h.ana.click("assignment.release_unstarted", {
+      channel: CHANNEL,
+      messageTs: stale.reply.message!.ts,
+      value: `${ref}@30`,
+    });
+    const reasked = await late.reply();
+    expect(reasked.text).toBe(`${ref} has 35 of 50 items done: release what?`);
+    expect(blockText(reasked.blocks)).toContain(
+      "Progress moved since you were asked (then 30 done), so your answer was not applied",
+    );
+    expect(blockText(reasked.blocks)).toContain("returns 36–50 to the pool");
+    expect(buttons(reasked.blocks).map((b) => b.value)).toEqual([`${ref}@35`, `${ref}@35`, ref]);
+    expect(await snapshot(slug)).toEqual(moved);
+    await ask(h.ana, "/progress", `${ref} 30`);
+
     // the same question again, answered "Release the 20 unstarted items"
     const again = await ask(h.ana, "/release", ref);
     const click = await h.ana.click("assignment.release_unstarted", {
       channel: CHANNEL,
       messageTs: again.reply.message!.ts,
-      value: ref,
+      value: `${ref}@30`,
     });
     const done = await click.reply();
     expect(done.replace_original).toBe(true);

@@ -179,7 +179,7 @@ describe("App Home", () => {
       status: "IN_PROGRESS",
     });
     const mark = h.slack.mark();
-    await h.bob.click("assignment.release_unstarted", { viewId: asked.id, value: ref });
+    await h.bob.click("assignment.release_unstarted", { viewId: asked.id, value: `${ref}@30` });
     await h.slack.waitFor("views.publish", (c) => c.args.user_id === IDS.bob, { since: mark });
     expect(await h.prisma.assignment.findUniqueOrThrow({ where: { id: idOf(ref) } })).toMatchObject({
       first: 1,

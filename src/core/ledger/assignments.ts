@@ -553,6 +553,12 @@ export type ReleaseMode = "unstarted" | "all";
 export interface ReleaseOptions extends ChangeOptions {
   /** required once the range has items done */
   mode?: ReleaseMode;
+  /**
+   * The items done the releaser was shown when they chose `mode` (a button
+   * of the question): if progress moved since, nothing is released and the
+   * question is asked again with the new count.
+   */
+  expectDone?: number;
 }
 
 export interface ReleaseOutcome {
@@ -584,11 +590,13 @@ export async function release(ctx: LedgerContext, actor: Actor, ref: string | nu
     const size = a.last - a.first + 1;
     const done = a.itemsDone;
     const keep = done > 0 && done < size ? { first: a.first, last: a.first + done - 1 } : null;
-    if (done > 0 && !opts.mode) {
+    const changedSince = opts.expectDone !== undefined && opts.expectDone !== done;
+    if ((done > 0 && !opts.mode) || changedSince) {
+      const since = changedSince ? `${label} changed since you were asked: ` : "";
       const tail = keep
         ? `: release only the ${size - done} unstarted items ${formatRange({ first: keep.last + 1, last: a.last })} and keep ${formatRange(keep)} (counted from the start of the range), or release all ${size} and discard the ${done} done`
         : `: submit it, or release all ${size} and discard them`;
-      throw invalid(`${label} has ${done} of ${size} items done${tail}`, {
+      throw invalid(`${since}${label} has ${done} of ${size} items done${tail}`, {
         confirm: "release",
         ref: label,
         dataset: a.dataset.slug,
@@ -597,6 +605,7 @@ export async function release(ctx: LedgerContext, actor: Actor, ref: string | nu
         size,
         keep,
         free: keep ? { first: keep.last + 1, last: a.last } : null,
+        shownDone: changedSince ? (opts.expectDone ?? null) : null,
       });
     }
     if (opts.mode === "unstarted" && done > 0 && !keep)

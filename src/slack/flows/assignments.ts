@@ -236,7 +236,7 @@ export async function releaseFlow(
   s: Services,
   actor: Actor,
   id: number | string,
-  o: { reason: string | null; mode: ReleaseMode | null },
+  o: { reason: string | null; mode: ReleaseMode | null; expectDone?: number },
   key: string,
 ): Promise<Message | Asked> {
   let r: Awaited<ReturnType<Services["ledger"]["release"]>>;
@@ -245,6 +245,7 @@ export async function releaseFlow(
       idempotencyKey: key,
       reason: o.reason ?? undefined,
       ...(o.mode ? { mode: o.mode } : {}),
+      ...(o.expectDone !== undefined ? { expectDone: o.expectDone } : {}),
     });
   } catch (e) {
     const q = confirmation<ReleaseQuestion>(e, "release");

@@ -29,10 +29,16 @@ export const releaseAction = (s: Services) =>
     await show(c, await releaseFlow(s, c.actor, c.value, { reason: null, mode: null }, c.key));
   });
 
-/** "Release the unstarted items" / "Release all" on the question a release of a range with items done asked. */
+/**
+ * "Release the unstarted items" / "Release all" on the question a release of a
+ * range with items done asked. The button carries the count its label showed:
+ * if progress moved since, the question is asked again rather than acting on
+ * numbers the person did not see.
+ */
 export const releaseModeAction = (mode: ReleaseMode) => (s: Services) =>
-  buttonAction(s, `assignment.release_${mode}`, REF_VALUE.assignment, async (c) => {
-    await show(c, await releaseFlow(s, c.actor, c.value, { reason: null, mode }, c.key));
+  buttonAction(s, `assignment.release_${mode}`, REF_VALUE.releaseChoice, async (c) => {
+    const [ref = "", done = "0"] = c.value.split("@");
+    await show(c, await releaseFlow(s, c.actor, ref, { reason: null, mode, expectDone: Number(done) }, c.key));
   });
 
 /** "Cancel" / "Keep at …" on a release or submit question: nothing changes. */

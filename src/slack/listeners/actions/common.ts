@@ -23,6 +23,8 @@ export const REF_VALUE = {
   assignment: z.string().regex(/^A\d{1,9}$/),
   handoff: z.string().regex(/^H\d{1,9}$/),
   review: z.string().regex(/^R\d{1,9}$/),
+  /** a release question's choice: the range and the items done it was asked with ("A8@30") */
+  releaseChoice: z.string().regex(/^A\d{1,9}@\d{1,9}$/),
 };
 
 export interface ButtonContext {
