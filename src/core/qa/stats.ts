@@ -30,7 +30,10 @@ export function wilson(successes: number, trials: number, z: number = Z_95): Pro
   const denominator = 1 + z2 / trials;
   const centre = (p + z2 / (2 * trials)) / denominator;
   const half = (z / denominator) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
-  return { value: p, successes: s, trials, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  // At p = 0 (p = 1) the bound is 0 (1) exactly; the float arithmetic may miss it by an ulp.
+  const low = s === 0 ? 0 : Math.max(0, centre - half);
+  const high = s === trials ? 1 : Math.min(1, centre + half);
+  return { value: p, successes: s, trials, low, high };
 }
 
 /** The arithmetic mean; null for no values. */
