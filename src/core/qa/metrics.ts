@@ -89,8 +89,9 @@ export function forecastFinish(remaining: number, recentWeeks: readonly number[]
   const perWeek = mean(recentWeeks);
   if (perWeek === null || perWeek <= 0) return { kind: "no-forecast", reason: "no recent throughput" };
   const weeks = remaining / perWeek;
+  // remaining × 7 ÷ perWeek rather than weeks × 7: 130 ÷ 17.5 × 7 is 52.000…01 in floating point.
   const finish = Temporal.PlainDate.from(today)
-    .add({ days: Math.ceil(weeks * 7) })
+    .add({ days: Math.ceil((remaining * 7) / perWeek) })
     .toString();
   return { kind: "forecast", perWeek, remaining, weeks, finish };
 }
