@@ -128,6 +128,15 @@ describe("accuracy from reviews", () => {
     expect(accuracy(rows)).toEqual({ kind: "no-data" });
     expect(accuracy([])).toEqual({ kind: "no-data" });
   });
+  it("reads a negative error count as none", () => {
+    expect(accuracy([review({ itemsChecked: 10, errors: { label: -3, box: 1 } })])).toMatchObject({
+      value: 0.9,
+      errors: 1,
+    });
+    expect(errorPareto([review({ errors: { label: -3, box: 1 } })])).toEqual([
+      { category: "box", count: 1, share: 1, cumulative: 1 },
+    ]);
+  });
   it("of one item is 0 or 1", () => {
     expect(accuracy([review({ itemsChecked: 1 })])).toMatchObject({ value: 1, trials: 1 });
     expect(accuracy([review({ itemsChecked: 1, errors: { box: 1 } })])).toMatchObject({ value: 0, trials: 1 });

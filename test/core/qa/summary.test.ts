@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { wilson } from "../../../src/core/qa/stats.ts";
 import { type QaInput, qaSummary, throughputOf } from "../../../src/core/qa/summary.ts";
 import { isoWeekOfDate } from "../../../src/core/qa/weeks.ts";
+import type { AssignmentInDataset, DatasetRecord, ReviewInDataset } from "../../../src/db/records.ts";
 import { range, review } from "../fixtures/qa-rows.ts";
 
 const at = (iso: string) => new Date(iso);
@@ -239,6 +240,82 @@ describe("throughput over a period", () => {
     expect(throughputOf(rows, tokyoW50, "Asia/Tokyo")).toMatchObject({
       items: 0,
       weeks: [{ week: week("2026-12-07"), items: 0 }],
+    });
+  });
+});
+
+describe("rows straight from the repositories", () => {
+  it("takes AssignmentRecord, ReviewInDataset and DatasetRecord as they are", () => {
+    const datasetRecord: DatasetRecord = {
+      id: 1,
+      teamId: "T1",
+      slug: "cats",
+      title: "Cats",
+      itemCount: 100,
+      itemNoun: "image",
+      channelId: null,
+      batchSize: 50,
+      archived: false,
+      reviewSampleRate: 0.1,
+      reviewFirstK: 0,
+      reviewEveryRange: false,
+      goldItems: [],
+      errorTaxonomy: ["missing label", "wrong class"],
+      maxClaim: null,
+      maxDays: null,
+    };
+    const assignment: AssignmentInDataset = {
+      id: 1,
+      teamId: "T1",
+      datasetId: 1,
+      first: 1,
+      last: 50,
+      assigneeId: "U_X",
+      status: "COMPLETED",
+      itemsDone: 50,
+      dueDate: null,
+      note: null,
+      assignedBy: "U_X",
+      parentId: null,
+      reviewRound: 1,
+      createdAt: at("2026-12-07T09:00:00Z"),
+      updatedAt: at("2026-12-08T10:00:00Z"),
+      startedAt: at("2026-12-07T09:00:00Z"),
+      lastProgressAt: at("2026-12-08T09:00:00Z"),
+      submittedAt: at("2026-12-08T09:00:00Z"),
+      completedAt: at("2026-12-08T10:00:00Z"),
+      releasedAt: null,
+      dataset: datasetRecord,
+    };
+    const reviewRecord: ReviewInDataset = {
+      id: 1,
+      teamId: "T1",
+      assignmentId: 1,
+      round: 1,
+      reviewerId: "U_R",
+      annotatorId: "U_X",
+      status: "ACCEPTED",
+      sampleItems: [3, 9, 27, 33, 48],
+      sampleSize: 5,
+      sampleFull: false,
+      sampleSeed: "seed",
+      itemsChecked: 5,
+      goldChecked: 0,
+      goldCorrect: 0,
+      comment: null,
+      createdAt: at("2026-12-08T09:00:00Z"),
+      decidedAt: at("2026-12-08T10:00:00Z"),
+      submitNote: null,
+      errors: { "wrong class": 1 },
+      assignment,
+    };
+    const s = qaSummary({ ...input, dataset: datasetRecord, assignments: [assignment], reviews: [reviewRecord] });
+    expect(s.dataset).toMatchObject({
+      throughput: { items: 50 },
+      remaining: { free: 50, inFlight: 0, total: 50 },
+      accuracy: { kind: "measured", value: 0.8, trials: 5 },
+      pareto: [{ category: "wrong class", count: 1, share: 1, cumulative: 1 }],
+      turnaround: { reviews: 1, medianHours: 1, p90Hours: 1 },
     });
   });
 });
