@@ -255,15 +255,19 @@ export interface ReviewerLoad {
  * The pending reviews per reviewer, most items to check first (ties: most
  * reviews, then reviewer id); pending reviews nobody holds are counted apart.
  */
-export function reviewerLoad(reviews: readonly ReviewRow[]): { reviewers: ReviewerLoad[]; unassigned: ReviewerLoad } {
+export function reviewerLoad(reviews: readonly ReviewRow[]): {
+  reviewers: ReviewerLoad[];
+  unassigned: Omit<ReviewerLoad, "reviewerId">;
+} {
   const loads = new Map<string, ReviewerLoad>();
-  const unassigned: ReviewerLoad = { reviewerId: "", pending: 0, itemsToCheck: 0 };
+  const unassigned = { pending: 0, itemsToCheck: 0 };
   for (const r of reviews) {
     if (r.status !== "PENDING") continue;
-    let load = unassigned;
+    let load: Omit<ReviewerLoad, "reviewerId"> = unassigned;
     if (r.reviewerId !== null) {
-      load = loads.get(r.reviewerId) ?? { reviewerId: r.reviewerId, pending: 0, itemsToCheck: 0 };
-      loads.set(r.reviewerId, load);
+      const theirs = loads.get(r.reviewerId) ?? { reviewerId: r.reviewerId, pending: 0, itemsToCheck: 0 };
+      loads.set(r.reviewerId, theirs);
+      load = theirs;
     }
     load.pending++;
     load.itemsToCheck += r.sampleSize;

@@ -256,10 +256,10 @@ describe("reviewer load", () => {
         { reviewerId: "U_A", pending: 2, itemsToCheck: 30 },
         { reviewerId: "U_C", pending: 1, itemsToCheck: 30 },
       ],
-      unassigned: { reviewerId: "", pending: 1, itemsToCheck: 5 },
+      unassigned: { pending: 1, itemsToCheck: 5 },
     });
   });
   it("is empty for no pending reviews", () => {
-    expect(reviewerLoad([])).toEqual({ reviewers: [], unassigned: { reviewerId: "", pending: 0, itemsToCheck: 0 } });
+    expect(reviewerLoad([])).toEqual({ reviewers: [], unassigned: { pending: 0, itemsToCheck: 0 } });
   });
 });
