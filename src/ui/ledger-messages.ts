@@ -129,6 +129,7 @@ const HELP: [string, string, string][] = [
   ["/ledger", "role @ana reviewer", "grant a role (admins; leads may grant reviewer)"],
   ["/ledger", "capacity @ana 1500", "items per week (leads)"],
   ["/ledger", "export cats", "the ledger as a CSV file"],
+  ["/ledger", "export cats reviews", "every review round as a CSV file: errors by category, gold items, notes"],
   [
     "/ledger",
     "jobs",
@@ -190,9 +191,13 @@ export function capacityMessage(m: MemberView): Message {
   return msg(text, [section(`:bar_chart: ${text}`)]);
 }
 
-export function exportedMessage(slug: string, rows: number): Message {
-  return msg(`Exported ${slug}`, [
-    section(`:page_facing_up: Sent you the ledger of *${esc(slug)}* as CSV (${plural(rows, "row")}).`),
+export function exportedMessage(slug: string, rows: number, what: "ledger" | "reviews" = "ledger"): Message {
+  const sent =
+    what === "reviews"
+      ? `the reviews of *${esc(slug)}* as CSV (${plural(rows, "row")}, one per review round)`
+      : `the ledger of *${esc(slug)}* as CSV (${plural(rows, "row")})`;
+  return msg(what === "reviews" ? `Exported the reviews of ${slug}` : `Exported ${slug}`, [
+    section(`:page_facing_up: Sent you ${sent}.`),
   ]);
 }
 

@@ -83,7 +83,7 @@ describe("a dataset of 10,000,000 items", () => {
     await expectDomainError(
       f.ledger.recordReview(reviewer, r2.ref, { verdict: "accept", itemsChecked: 10, errors: {}, goldCorrect: 101 }),
       "invalid",
-      "gold correct must be between 0 and 100",
+      "gold items right must be between 0 and 100 (the gold items in the sample of A2 in review round 1)",
     );
     const changes = await f.ledger.recordReview(reviewer, r2.ref, {
       verdict: "changes",

@@ -735,6 +735,52 @@ describe("/ledger", () => {
     const nothing = await ask(h.bob, "/ledger", `export ${slug2}`);
     expectRefusal(nothing.reply, new RegExp(`you hold nothing in ${slug2}`));
   });
+
+  it("export <dataset> reviews sends one CSV row per review round to my DM", async () => {
+    const slug = await h.dataset(uniqueSlug("export-reviews"), 300, { gold: "3", taxonomy: "wrong class, other" });
+    const a = refIn((await ask(h.ana, "/claim", `${slug} 1-20`)).reply.text ?? "");
+    await ask(h.ana, "/progress", `${a} 20`);
+    await ask(h.ana, "/progress", `${a} done boxes, mostly`);
+    await h.settle();
+    const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(a) } });
+    const reviewer = { teamId: TEAM, userId: review.reviewerId! };
+    await h.ledger.recordReview(reviewer, `R${review.id}`, {
+      verdict: "changes",
+      itemsChecked: 20,
+      errors: { "wrong class": 2 },
+      goldCorrect: 0,
+      comment: "cats, not dogs",
+    });
+    const decided = await h.prisma.review.findUniqueOrThrow({ where: { id: review.id } });
+
+    const mark = h.slack.mark();
+    const { reply, text } = await ask(h.lead, "/ledger", `export ${slug} reviews`);
+    expect(reply.text).toBe(`Exported the reviews of ${slug}`);
+    expect(text).toContain(`Sent you the reviews of *${slug}* as CSV (1 row, one per review round).`);
+    const complete = await h.slack.waitFor("files.completeUploadExternal", undefined, { since: mark });
+    expect(complete.args.channel_id).toBe(h.lead.dmChannel);
+    const file = h.slack.files().find((f) => f.name === `${slug}-reviews.csv`);
+    expect(file).toBeTruthy();
+    expect(file!.channels).toEqual([h.lead.dmChannel]);
+    expect(file!.initial_comment).toBe(`The reviews of ${slug}: 1 row, one per review round.`);
+    expect(file!.content!.toString("utf8").split("\r\n")).toEqual([
+      "assignment,first,last,annotator,reviewer,round,status,submitted_at,decided_at,sample_size,sample,items_checked," +
+        "errors: wrong class,errors: other,errors_total,gold_checked,gold_correct,submit_note,comment",
+      `${a},1,20,${IDS.ana},${review.reviewerId},1,CHANGES_REQUESTED,${decided.createdAt.toISOString()},` +
+        `${decided.decidedAt!.toISOString()},20,full,20,2,0,2,1,0,"boxes, mostly","cats, not dogs"`,
+      "",
+    ]);
+
+    const other = await ask(h.lead, "/ledger", `export ${slug} errors`);
+    expectRefusal(
+      other.reply,
+      /"errors" is not an export; add reviews, or nothing for the ledger/,
+      /\/ledger export <dataset> \[reviews\]/,
+    );
+    const outsider = await ask(h.bob, "/ledger", `export ${slug} reviews`);
+    expectRefusal(outsider.reply, new RegExp(`you hold nothing in ${slug}`));
+    expect(h.slack.files().filter((f) => f.name === `${slug}-reviews.csv`)).toHaveLength(1);
+  });
 });
 
 /** Waits until the app has handled `n` user_change events (events are acknowledged before they are handled). */

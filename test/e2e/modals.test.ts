@@ -487,6 +487,76 @@ describe("the annotator's note on submitting", () => {
 });
 
 describe("review modal", () => {
+  it("refuses numbers that mean nothing on the field they are in, and records nothing", async () => {
+    const slug = await h.dataset(uniqueSlug("review-numbers"), 200, { gold: "3,7" });
+    const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-20`)).reply.text ?? "");
+    await ask(h.ana, "/progress", `${ref} done confirm`);
+    await h.settle();
+    const review = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(ref) } });
+    const reviewer = h.slack.as(review.reviewerId!);
+    const dm = await reviewer.waitForDm((m) => m.text.includes(ref));
+    await reviewer.click("review.open", { channel: reviewer.dmChannel, messageTs: dm.ts });
+    const form = await reviewer.waitForModal((v) => v.callback_id === "review_modal");
+    expect(blockText(form.blocks)).toContain("Gold items right (of 2)");
+
+    const before = await snapshot(slug);
+    // error:1 is "wrong class", error:0 "missing label", error:5 "other"
+    const oneCategory = await reviewer.submit(form.id, { checked: 5, "error:1": 6, gold: 2, verdict: "accept" });
+    expect(oneCategory.errors).toEqual({
+      "error:1": '6 "wrong class" errors is more than the 5 items checked; count each item with an error once',
+    });
+    const inAll = await reviewer.submit(form.id, {
+      checked: 5,
+      "error:1": 0,
+      "error:0": 3,
+      "error:5": 4,
+      gold: 2,
+      verdict: "changes",
+      comment: "redo the boxes",
+    });
+    expect(inAll.errors).toEqual({
+      checked:
+        "7 errors in all is more than the 5 items checked; count each item with an error once, under its main category",
+    });
+    const gold = await reviewer.submit(
+      form.id,
+      { checked: 20, gold: 3, verdict: "accept" },
+      { skipClientValidation: true },
+    );
+    expect(gold.errors).toEqual({ gold: "gold items right must be between 0 and 2" });
+    const checked = await reviewer.submit(
+      form.id,
+      { checked: 21, gold: 2, verdict: "accept" },
+      { skipClientValidation: true },
+    );
+    expect(checked.errors).toEqual({ checked: "items checked must be between 1 and 20" });
+    expect(await snapshot(slug)).toEqual(before);
+    expect(await h.prisma.reviewError.count({ where: { reviewId: review.id } })).toBe(0);
+
+    // as many errors as items checked, and every gold item right, are fine
+    const ok = await reviewer.submit(form.id, {
+      checked: 5,
+      "error:0": 3,
+      "error:5": 2,
+      gold: 2,
+      verdict: "accept",
+      comment: "",
+    });
+    expect(ok.closed).toBe(true);
+    expect(
+      await h.prisma.review.findUniqueOrThrow({ where: { id: review.id }, include: { errors: true } }),
+    ).toMatchObject({
+      status: "ACCEPTED",
+      itemsChecked: 5,
+      goldChecked: 2,
+      goldCorrect: 2,
+      errors: expect.arrayContaining([
+        expect.objectContaining({ category: "missing label", count: 3 }),
+        expect.objectContaining({ category: "other", count: 2 }),
+      ]),
+    });
+  });
+
   it("from the reviewer's DM: changes requested (comment required), rework, then accepted by the same reviewer", async () => {
     const slug = await h.dataset(uniqueSlug("review-modal"), 200);
     const ref = refIn((await ask(h.ana, "/claim", `${slug} 1-20`)).reply.text ?? "");

@@ -168,7 +168,16 @@ describe("/ledger", () => {
     expect(parseLedger("role <@U7> reviewer")).toEqual({ kind: "role", userId: "U7", role: "REVIEWER", dataset: null });
     expect(parseLedger("role <@U7> lead cats")).toEqual({ kind: "role", userId: "U7", role: "LEAD", dataset: "cats" });
     expect(parseLedger("capacity <@U7> 1500")).toEqual({ kind: "capacity", userId: "U7", itemsPerWeek: 1500 });
-    expect(parseLedger("export cats")).toEqual({ kind: "export", dataset: "cats" });
+    expect(parseLedger("export cats")).toEqual({ kind: "export", dataset: "cats", what: "ledger" });
+    expect(parseLedger("export cats reviews")).toEqual({ kind: "export", dataset: "cats", what: "reviews" });
+    expect(parseLedger("export Cats Reviews")).toEqual({ kind: "export", dataset: "cats", what: "reviews" });
+  });
+  it("exports the ledger or the reviews, nothing else", () => {
+    const other = usageError(() => parseLedger("export cats errors"));
+    expect(other.message).toBe('"errors" is not an export; add reviews, or nothing for the ledger');
+    expect(other.usage).toBe("/ledger export <dataset> [reviews]");
+    expect(usageError(() => parseLedger("export cats reviews now")).message).toBe('unexpected "now"');
+    expect(usageError(() => parseLedger("export")).usage).toBe("/ledger export <dataset> [reviews]");
   });
   it("explains mistakes with the matching usage", () => {
     const e = usageError(() => parseLedger("stauts"));

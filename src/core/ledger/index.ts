@@ -10,7 +10,7 @@ import type { Actor, ChangeOptions, Role } from "../types.ts";
 import * as assignments from "./assignments.ts";
 import type { LedgerConfig, LedgerContext } from "./context.ts";
 import * as datasets from "./datasets.ts";
-import { exportCsv } from "./export.ts";
+import { exportCsv, exportReviewsCsv } from "./export.ts";
 import * as handoffs from "./handoffs.ts";
 import * as instructions from "./instructions.ts";
 import * as members from "./members.ts";
@@ -164,6 +164,7 @@ export class Ledger {
   coverage = (teamId: string, slug: string) => queries.coverage(this.ctx, teamId, slug);
   workload = (teamId: string) => queries.workload(this.ctx, teamId);
   exportCsv = (actor: Actor, slug: string) => exportCsv(this.ctx, actor, slug);
+  exportReviewsCsv = (actor: Actor, slug: string) => exportReviewsCsv(this.ctx, actor, slug);
 
   /** Refuses (forbidden) unless the actor may see the jobs (leads) or run one now (admins). */
   authorizeJobs = (actor: Actor, action: "view" | "run") => members.authorizeJobs(this.ctx, actor, action);

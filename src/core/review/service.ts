@@ -2,6 +2,7 @@ import type { AssignmentInDataset, ReviewInDataset } from "../../db/records.ts";
 import type { Repositories } from "../../db/store.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { change, type LedgerContext, roleOf } from "../ledger/context.ts";
+import { rangeSize } from "../ranges.ts";
 import { assignmentRef, parseReviewRef, reviewRef } from "../refs.ts";
 import { atLeast } from "../roles.ts";
 import { person, text } from "../text.ts";
@@ -166,27 +167,50 @@ export async function recordReview(
     const a = r.assignment;
     await checkMayReview(ctx, repos, actor, r, { register: true });
     assertTransition(v.verdict === "accept" ? "accept" : "request_changes", a.status, assignmentRef(a.id));
-    const sampleSize = r.sampleSize;
-    if (!Number.isSafeInteger(v.itemsChecked) || v.itemsChecked < 1 || v.itemsChecked > sampleSize) {
-      throw invalid(
-        `items checked must be between 1 and ${sampleSize} (the sample of ${assignmentRef(a.id)} in review round ${r.round})`,
-      );
+    const label = `${assignmentRef(a.id)} in review round ${r.round}`;
+    // Never more than the sample, nor than the range (a sample is never larger than its range).
+    const mostChecked = Math.min(r.sampleSize, rangeSize(a));
+    if (!Number.isSafeInteger(v.itemsChecked) || v.itemsChecked < 1 || v.itemsChecked > mostChecked) {
+      throw invalid(`items checked must be between 1 and ${mostChecked} (the sample of ${label})`, {
+        field: "itemsChecked",
+      });
     }
     const taxonomy = new Set(a.dataset.errorTaxonomy);
+    let totalErrors = 0;
     for (const [cat, n] of Object.entries(v.errors)) {
+      const field = `errors.${cat}`;
       if (!taxonomy.has(cat))
         throw invalid(
           `"${cat}" is not an error category of ${a.dataset.slug}; categories: ${[...taxonomy].join(", ")}`,
+          { field },
         );
-      if (!Number.isSafeInteger(n) || n < 0) throw invalid(`the count of "${cat}" errors must be a whole number ≥ 0`);
+      if (!Number.isSafeInteger(n) || n < 0)
+        throw invalid(`the count of "${cat}" errors must be a whole number ≥ 0`, { field });
+      // An item counts at most one error of a category: more errors than items checked mean nothing.
+      if (n > v.itemsChecked)
+        throw invalid(
+          `${n} "${cat}" errors is more than the ${v.itemsChecked} items checked; count each item with an error once`,
+          { field },
+        );
+      totalErrors += n;
     }
+    if (totalErrors > v.itemsChecked)
+      throw invalid(
+        `${totalErrors} errors in all is more than the ${v.itemsChecked} items checked; count each item with an error once, under its main category`,
+        { field: "errors" },
+      );
     const comment = v.comment?.trim() || null;
     if (v.verdict === "changes" && !comment)
       throw invalid("say what to change: a comment is required when requesting changes", { field: "comment" });
     const goldInSample = goldOfSample(r, a, a.dataset.goldItems).length;
     const goldCorrect = v.goldCorrect ?? goldInSample;
-    if (goldCorrect < 0 || goldCorrect > goldInSample)
-      throw invalid(`gold correct must be between 0 and ${goldInSample}`);
+    if (!Number.isSafeInteger(goldCorrect) || goldCorrect < 0 || goldCorrect > goldInSample)
+      throw invalid(
+        goldInSample === 0
+          ? `the sample of ${label} holds no gold items, so none can be right`
+          : `gold items right must be between 0 and ${goldInSample} (the gold items in the sample of ${label})`,
+        { field: "goldCorrect" },
+      );
     const now = ctx.config.clock();
     const errors = Object.fromEntries(Object.entries(v.errors).filter(([, n]) => n > 0));
     const decided = await repos.reviews.decide(r.id, {

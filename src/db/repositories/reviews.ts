@@ -36,6 +36,18 @@ export interface ReviewerBacklog {
   pendingItems: number;
 }
 
+/** A review with the items of the range it reviews (for exports). */
+export interface ReviewWithRange extends ReviewRecord {
+  first: number;
+  last: number;
+}
+
+/** Where a page of a dataset's reviews ends: the last (range, round) it holds. */
+export interface ReviewCursor {
+  assignmentId: number;
+  round: number;
+}
+
 const WITH_ASSIGNMENT = { assignment: { include: { dataset: true } }, errors: true } as const;
 
 const record = <R extends Review & { errors?: ReviewError[] }>(
@@ -109,5 +121,40 @@ export class ReviewRepository {
       take: limit,
     });
     return rows.map(record);
+  }
+
+  /**
+   * One page of a dataset's reviews, by range (its ref) then round, after
+   * `after` (keyset paging: a page costs the same wherever it starts).
+   */
+  async pageOfDataset(datasetId: number, after: ReviewCursor | null, limit: number): Promise<ReviewWithRange[]> {
+    const rows = await this.db.review.findMany({
+      where: {
+        assignment: { datasetId },
+        ...(after
+          ? {
+              OR: [
+                { assignmentId: { gt: after.assignmentId } },
+                { assignmentId: after.assignmentId, round: { gt: after.round } },
+              ],
+            }
+          : {}),
+      },
+      include: { errors: true, assignment: { select: { first: true, last: true } } },
+      orderBy: [{ assignmentId: "asc" }, { round: "asc" }],
+      take: limit,
+    });
+    return rows.map(({ assignment, ...r }) => ({ ...record(r), first: assignment.first, last: assignment.last }));
+  }
+
+  /** Every error category recorded in a review of the dataset, sorted. */
+  async errorCategoriesOfDataset(datasetId: number): Promise<string[]> {
+    const rows = await this.db.reviewError.findMany({
+      where: { review: { assignment: { datasetId } } },
+      distinct: ["category"],
+      select: { category: true },
+      orderBy: { category: "asc" },
+    });
+    return rows.map((r) => r.category);
   }
 }

@@ -286,7 +286,7 @@ export const LEDGER_USAGES = {
     "/ledger assign <dataset> <first>-<last> @user [due <date>] [note…]  (<date>: YYYY-MM-DD, today, tomorrow, fri, +3d)",
   role: "/ledger role @user annotator|reviewer|lead|admin [<dataset>]",
   capacity: "/ledger capacity @user <items-per-week>",
-  export: "/ledger export <dataset>",
+  export: "/ledger export <dataset> [reviews]",
   due: "/ledger due <ref> <date>|none [reason…]  (<date>: YYYY-MM-DD, today, tomorrow, fri, +3d)",
   jobs: "/ledger jobs [run <job>]",
   workspace: "/ledger workspace [set <key> <value>]",
@@ -310,7 +310,7 @@ export type LedgerCommand =
     }
   | { kind: "role"; userId: string; role: Role; dataset: string | null }
   | { kind: "capacity"; userId: string; itemsPerWeek: number }
-  | { kind: "export"; dataset: string }
+  | { kind: "export"; dataset: string; what: "ledger" | "reviews" }
   | { kind: "due"; id: number; due: string | null; reason: string | null }
   | { kind: "jobs" }
   | { kind: "workspace" }
@@ -393,8 +393,15 @@ export function parseLedger(text: string): LedgerCommand {
       const n = expectWhole(t[2], { what: "the capacity", min: 1, max: MAX_CAPACITY, because: "items per week" }, u);
       return { kind: "capacity", userId, itemsPerWeek: n };
     }
-    case "export":
-      return { kind: "export", dataset: expectDataset(t[1], LEDGER_USAGES.export) };
+    case "export": {
+      const u = LEDGER_USAGES.export;
+      const dataset = expectDataset(t[1], u);
+      const what = t[2]?.toLowerCase();
+      if (what !== undefined && what !== "reviews")
+        throw new UsageError(`"${q(t[2]!)}" is not an export; add reviews, or nothing for the ledger`, u);
+      if (t.length > 3) throw new UsageError(`unexpected "${q(rest(t, 3))}"`, u);
+      return { kind: "export", dataset, what: what === "reviews" ? "reviews" : "ledger" };
+    }
     case "jobs": {
       const u = LEDGER_USAGES.jobs;
       const verb = t[1]?.toLowerCase();

@@ -1,3 +1,4 @@
+import { plural } from "../../../ui/format.ts";
 import { jobRunMessage, jobsMessage } from "../../../ui/job-messages.ts";
 import {
   capacityMessage,
@@ -59,14 +60,20 @@ export const ledgerCommand = (s: Services) =>
         return reply(capacityMessage(r.member));
       }
       case "export": {
-        const { csv, rows, slug } = await s.ledger.exportCsv(actor, cmd.dataset);
+        const reviews = cmd.what === "reviews";
+        const { csv, rows, slug } = reviews
+          ? await s.ledger.exportReviewsCsv(actor, cmd.dataset)
+          : await s.ledger.exportCsv(actor, cmd.dataset);
+        const what = reviews ? "reviews" : "ledger";
         await sendFileByDm(s, actor.userId, {
-          filename: `${slug}-ledger.csv`,
-          title: `${slug} ledger`,
+          filename: `${slug}-${what}.csv`,
+          title: `${slug} ${what}`,
           content: csv,
-          comment: `The ledger of ${slug}: ${rows} rows.`,
+          comment: reviews
+            ? `The reviews of ${slug}: ${plural(rows, "row")}, one per review round.`
+            : `The ledger of ${slug}: ${plural(rows, "row")}.`,
         });
-        return reply(exportedMessage(slug, rows));
+        return reply(exportedMessage(slug, rows, cmd.what));
       }
       case "due":
         return reply(await dueDateFlow(s, actor, cmd.id, cmd.due, cmd.reason, key));

@@ -19,6 +19,12 @@ export interface SubmissionContext {
   values: unknown;
   /** a submission delivered twice (or sent again after an error) is applied once */
   key: string;
+  /**
+   * This submission's map of ledger fields to blocks (see `modalSubmission`),
+   * for the handler to extend with blocks only this form has (one per error
+   * category of a dataset, say).
+   */
+  fieldBlocks: Record<string, string>;
 }
 
 /**
@@ -34,7 +40,8 @@ export type SubmissionResult = { errors: FieldErrors } | { message: Message; sho
  * closes the modal and answers where the modal was opened (or by DM).
  *
  * A ledger refusal is shown on the block of the field it names (its
- * `details.field`, looked up in `fieldBlocks`), else on `errorBlock`.
+ * `details.field`, looked up in `fieldBlocks` and what the handler added to
+ * it), else on `errorBlock`.
  */
 export function modalSubmission(
   s: Services,
@@ -49,6 +56,7 @@ export function modalSubmission(
     const sealed = teamId ? s.seal.open(view.private_metadata, teamId, body.user.id, view.callback_id) : null;
     const metadata = readMetadata(sealed ?? undefined);
     let acked = false;
+    const blocks: Record<string, string> = { ...fieldBlocks };
     try {
       if (!teamId) throw new Error("view submission without a team");
       if (sealed === null) {
@@ -69,6 +77,7 @@ export function modalSubmission(
         metadata,
         values: view.state.values,
         key: `view:${body.user.id}:${view.id}`,
+        fieldBlocks: blocks,
       });
       if ("errors" in result) {
         acked = true;
@@ -99,7 +108,7 @@ export function modalSubmission(
         return;
       }
       const field =
-        e instanceof DomainError && typeof e.details.field === "string" ? fieldBlocks[e.details.field] : undefined;
+        e instanceof DomainError && typeof e.details.field === "string" ? blocks[e.details.field] : undefined;
       // A field's error is plain text: people are named, not mentioned.
       const refusal = refusalText(e);
       const text = refusal

@@ -10,7 +10,7 @@ export const reviewSubmission = (s: Services) =>
     s,
     "review modal",
     INPUTS.review.checked,
-    async ({ actor, values, metadata, key }) => {
+    async ({ actor, values, metadata, key, fieldBlocks }) => {
       if (!metadata.ref)
         return { errors: { [INPUTS.review.checked]: "this form lost track of its review; open it again" } };
       const r = await s.ledger.getReview(actor.teamId, metadata.ref);
@@ -18,11 +18,21 @@ export const reviewSubmission = (s: Services) =>
       const d = await s.ledger.getDataset(actor.teamId, a.dataset);
       const gold = goldOfSample(r, a, d.goldItems).length;
       const p = readReview(values, d.errorTaxonomy, r.sampleSize, gold);
+      // A category's refusal lands on its own input; the form shows the first 20 categories.
+      d.errorTaxonomy.slice(0, 20).forEach((cat, n) => {
+        fieldBlocks[`errors.${cat}`] = `${INPUTS.review.errorPrefix}${n}`;
+      });
       if (!p.ok) return { errors: p.errors };
       const message = await recordReviewFlow(s, actor, r.ref, p.value, key);
       // Opened from the reviewer's request DM, which now shows the decision.
       const shownInPlace = await fromReviewRequest(s, actor.teamId, r.ref, actor.userId, metadata.channelId ?? null);
       return { message, shownInPlace };
     },
-    { comment: INPUTS.review.comment },
+    {
+      comment: INPUTS.review.comment,
+      itemsChecked: INPUTS.review.checked,
+      // More errors in all than items checked: shown where the count of items checked is.
+      errors: INPUTS.review.checked,
+      goldCorrect: INPUTS.review.gold,
+    },
   );
