@@ -364,7 +364,15 @@ export function errorParetoChart(input: ParetoInput): ChartImage {
       nameLocation: "middle",
       nameGap: rows.length > 5 ? 50 : 28,
       nameTextStyle: { fontSize: 12, color: MUTED },
-      axisLabel: { fontSize: 11, interval: 0, rotate: rows.length > 5 ? 20 : 0, width: 110, overflow: "truncate" },
+      // Names slant past five bars and are cut to fit: past eight, the first one's start would leave the image.
+      axisLabel: {
+        fontSize: 11,
+        interval: 0,
+        rotate: rows.length > 5 ? 20 : 0,
+        width: rows.length > 8 ? 92 : 110,
+        overflow: "truncate",
+        ellipsis: "…",
+      },
     },
     yAxis: [valueAxis("Errors", { minInterval: 1 }), percentAxis("Cumulative share")],
     series: [

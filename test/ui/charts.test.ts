@@ -280,6 +280,22 @@ describe("errorParetoChart", () => {
     expect(chart.alt).not.toContain("c09");
   });
 
+  it("shortens long category names in the picture so none runs off it, and keeps them whole in the alt text", () => {
+    const errors = Array.from({ length: 13 }, (_, i) => ({
+      category: `a rather long category name ${i}`,
+      count: 40 - i,
+    }));
+    const chart = errorParetoChart({ errors });
+    const pixels = expectAPicture(chart, 0.05);
+    expect(chart.svg).toMatch(/>a rather long c[a-z ]*…</);
+    expect(chart.svg).not.toContain("a rather long category name 0");
+    expect(chart.alt).toContain("a rather long category name 0 40 (");
+    // Nothing drawn in the image's outermost columns: no name is cut by its edge.
+    for (const x of [0, 1, 2, CHART_WIDTH - 1]) {
+      for (let y = 0; y < CHART_HEIGHT; y++) expect(pixels.at(x, y), `pixel ${x},${y}`).toEqual([255, 255, 255]);
+    }
+  });
+
   it("orders ties by name, the same whatever order they come in", () => {
     const errors = [
       { category: "b", count: 2 },
