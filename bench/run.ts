@@ -4,8 +4,9 @@
  *   BENCH_DATABASE_URL / DATABASE_URL: PostgreSQL server to measure too
  *   (default postgresql://postgres@127.0.0.1:5432/test; "none" skips it).
  *   BENCH_QUICK=1: small sizes, for a smoke run.
- *   BENCH_ONLY=ledger|http|startup|jobs|crash|huge: one part only.
+ *   BENCH_ONLY=ledger|http|startup|jobs|crash|huge|charts: one part only.
  */
+import { benchChartMemory, benchChartTimes } from "./charts.ts";
 import { benchCrash } from "./crash.ts";
 import { benchHttp } from "./http.ts";
 import { benchHuge } from "./huge.ts";
@@ -26,6 +27,7 @@ if (!only || only === "startup") await startupPart();
 if (!only || only === "jobs") await jobsPart();
 if (!only || only === "crash") await crashPart();
 if (!only || only === "huge") await hugePart();
+if (!only || only === "charts") chartsPart();
 
 async function ledgerPart() {
   const rows = await benchLedger({
@@ -185,6 +187,29 @@ async function hugePart() {
         r.ratio,
         r.ofSlack,
       ]),
+    ),
+  );
+}
+
+function chartsPart() {
+  const times = benchChartTimes({ samples: quick ? 20 : 100, log });
+  console.log(
+    "\nThe digest's chart images, 800×400 (ms per image, warm; ratio to resvg turning a blank SVG of that size into a PNG, same run)\n",
+  );
+  console.log(
+    formatTable(
+      ["chart", "p50 ms", "p99 ms", "p50 ×blank"],
+      times.map((r) => [r.what, r.p50, r.p99, r.ratio50]),
+    ),
+  );
+  const memory = benchChartMemory();
+  console.log(
+    `\nThe chart module in a fresh process: import ${Math.round(memory.importMs)} ms, first image ${Math.round(memory.firstMs)} ms; memory at each stage\n`,
+  );
+  console.log(
+    formatTable(
+      ["stage", "RSS MB", "heap MB"],
+      memory.rows.map((r) => [r.stage, r.rssMB, r.heapMB]),
     ),
   );
 }
