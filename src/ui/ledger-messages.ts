@@ -129,6 +129,7 @@ const HELP: [string, string, string][] = [
   ["/ledger", "role @ana reviewer", "grant a role (admins; leads may grant reviewer)"],
   ["/ledger", "capacity @ana 1500", "items per week (leads)"],
   ["/ledger", "export cats", "the ledger as a CSV file"],
+  ["/ledger", "qa cats weeks 8", "QA numbers of a dataset (reviewers and leads); `qa me` for your own"],
   [
     "/ledger",
     "jobs",
