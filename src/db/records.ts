@@ -143,6 +143,11 @@ export interface ReviewRecord {
   errors: Record<string, number>;
 }
 
+/** A review round as QA numbers read it: its verdict and counts, never its list of items. */
+export type ReviewFacts = Omit<ReviewRecord, "sampleItems" | "sampleSeed" | "comment" | "submitNote"> & {
+  assignment: { datasetId: number };
+};
+
 /** A review with its assignment and dataset. */
 export interface ReviewInDataset extends ReviewRecord {
   assignment: AssignmentInDataset;

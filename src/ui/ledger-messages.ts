@@ -130,6 +130,7 @@ const HELP: [string, string, string][] = [
   ["/ledger", "capacity @ana 1500", "items per week (leads)"],
   ["/ledger", "export cats", "the ledger as a CSV file"],
   ["/ledger", "export cats reviews", "every review round as a CSV file: errors by category, gold items, notes"],
+  ["/ledger", "qa cats weeks 8", "QA numbers of a dataset (reviewers and leads); `qa me` for your own"],
   [
     "/ledger",
     "jobs",

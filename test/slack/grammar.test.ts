@@ -182,7 +182,7 @@ describe("/ledger", () => {
   it("explains mistakes with the matching usage", () => {
     const e = usageError(() => parseLedger("stauts"));
     expect(e.message).toBe(
-      '"stauts" is not a /ledger command; commands: help, status, dataset, assign, due, role, capacity, export, jobs, workspace',
+      '"stauts" is not a /ledger command; commands: help, status, dataset, assign, due, role, capacity, export, qa, jobs, workspace',
     );
     expect(usageError(() => parseLedger("role <@U7> boss")).message).toBe('"boss" is not a role');
     expect(usageError(() => parseLedger("dataset add cats lots")).message).toBe('"lots" is not a number of items');
@@ -399,5 +399,31 @@ describe("numbers beyond what the ledger holds", () => {
       problem: 'an item number must be at most 100,000,000 (the most items a dataset can have), not "300000000"',
     });
     expect(parseDatasetSetting("items", "2000000000")).toEqual({ ok: true, setting: { key: "items", value: 2e9 } });
+  });
+});
+
+describe("/ledger qa", () => {
+  it("takes a dataset or me, and the last 4 weeks unless told weeks <n> or since a date", () => {
+    expect(parseLedger("qa cats")).toEqual({ kind: "qa", dataset: "cats", span: { weeks: 4 } });
+    expect(parseLedger("qa ME")).toEqual({ kind: "qa", dataset: null, span: { weeks: 4 } });
+    expect(parseLedger("qa cats weeks 8")).toEqual({ kind: "qa", dataset: "cats", span: { weeks: 8 } });
+    expect(parseLedger("qa me since 2026-11-01")).toEqual({ kind: "qa", dataset: null, span: { since: "2026-11-01" } });
+  });
+
+  it("refuses a missing dataset, a bad span and extra words, with the usage", () => {
+    const usage = "/ledger qa <dataset>|me [weeks <n> | since YYYY-MM-DD]";
+    expect(usageError(() => parseLedger("qa"))).toEqual({
+      message: "name a dataset, or me for your own numbers",
+      usage,
+    });
+    expect(usageError(() => parseLedger("qa cats weeks 0")).message).toMatch(/the number of weeks must be at least 1/);
+    expect(usageError(() => parseLedger("qa cats weeks 53")).message).toMatch(/at most 52/);
+    expect(usageError(() => parseLedger("qa cats since yesterday")).message).toBe(
+      'after "since" give a date as YYYY-MM-DD, not "yesterday"',
+    );
+    expect(usageError(() => parseLedger("qa cats lately")).message).toBe(
+      '"lately" is not a span; use weeks <n> or since YYYY-MM-DD',
+    );
+    expect(usageError(() => parseLedger("qa cats weeks 2 please")).message).toBe('unexpected "please"');
   });
 });

@@ -5,6 +5,7 @@ import { type OverdueRender, runOverdue } from "../jobs/overdue.ts";
 import { JobRuns } from "../jobs/runs.ts";
 import { runStalled, type StalledRender } from "../jobs/stalled.ts";
 import { Outbox } from "../outbox.ts";
+import { myQaReport, type QaSpan, qaReport } from "../qa/report.ts";
 import * as reviews from "../review/service.ts";
 import type { Actor, ChangeOptions, Role } from "../types.ts";
 import * as assignments from "./assignments.ts";
@@ -165,6 +166,10 @@ export class Ledger {
   workload = (teamId: string) => queries.workload(this.ctx, teamId);
   exportCsv = (actor: Actor, slug: string) => exportCsv(this.ctx, actor, slug);
   exportReviewsCsv = (actor: Actor, slug: string) => exportReviewsCsv(this.ctx, actor, slug);
+  /** A dataset's QA numbers over `span` (its reviewers and leads). */
+  qaReport = (actor: Actor, slug: string, span: QaSpan) => qaReport(this.ctx, actor, slug, span);
+  /** The actor's own QA numbers over `span`, dataset by dataset. */
+  myQaReport = (actor: Actor, span: QaSpan) => myQaReport(this.ctx, actor, span);
 
   /** Refuses (forbidden) unless the actor may see the jobs (leads) or run one now (admins). */
   authorizeJobs = (actor: Actor, action: "view" | "run") => members.authorizeJobs(this.ctx, actor, action);

@@ -83,6 +83,8 @@ export async function startReviewOnSubmit(
     sampleFull: sample.full,
     sampleSeed: sample.seed,
     submitNote,
+    // the ledger's clock, as the decision's time is: turnaround is the difference of the two
+    createdAt: ctx.config.clock(),
   });
   await r.audit.append({
     teamId: a.teamId,

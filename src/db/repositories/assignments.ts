@@ -244,6 +244,11 @@ export class AssignmentRepository {
     });
   }
 
+  /** Every range a person ever held in a workspace, released ones included, oldest first. */
+  ofAssignee(teamId: string, assigneeId: string): Promise<AssignmentRecord[]> {
+    return this.db.assignment.findMany({ where: { teamId, assigneeId }, orderBy: { id: "asc" } });
+  }
+
   /** The live (not released) assignments of a dataset. */
   liveLoad(datasetId: number): Promise<AssignmentLoad[]> {
     return this.db.assignment.findMany({ where: { datasetId, status: { not: "RELEASED" } }, select: LOAD });

@@ -1,6 +1,6 @@
 /** Review rounds of submitted assignments, with their error counts per category. */
 import type { Review, ReviewError } from "../../generated/prisma/client.ts";
-import type { AssignmentInDataset, ReviewInDataset, ReviewRecord, ReviewStatus } from "../records.ts";
+import type { AssignmentInDataset, ReviewFacts, ReviewInDataset, ReviewRecord, ReviewStatus } from "../records.ts";
 import type { Client } from "./client.ts";
 
 export interface NewReviewRecord {
@@ -16,6 +16,8 @@ export interface NewReviewRecord {
   sampleSeed: string;
   /** the annotator's note when submitting */
   submitNote?: string | null;
+  /** when the range was submitted (the ledger's clock) */
+  createdAt?: Date;
 }
 
 export interface ReviewDecision {
@@ -57,6 +59,11 @@ const record = <R extends Review & { errors?: ReviewError[] }>(
   errors: Object.fromEntries((r.errors ?? []).map((e) => [e.category, e.count])),
 });
 
+const facts = <R extends { errors: ReviewError[] }>({ errors, ...r }: R) => ({
+  ...r,
+  errors: Object.fromEntries(errors.map((e) => [e.category, e.count])),
+});
+
 export class ReviewRepository {
   private readonly db: Client;
 
@@ -95,6 +102,28 @@ export class ReviewRepository {
   async latestRound(assignmentId: number): Promise<ReviewRecord | null> {
     const r = await this.db.review.findFirst({ where: { assignmentId }, orderBy: { round: "desc" } });
     return r && record(r);
+  }
+
+  /** Every review round of a dataset's ranges with its counts, oldest first: what QA numbers are made of (no item lists). */
+  async factsOfDataset(datasetId: number): Promise<ReviewFacts[]> {
+    const rows = await this.db.review.findMany({
+      where: { assignment: { datasetId } },
+      orderBy: { id: "asc" },
+      omit: { sampleItems: true, sampleSeed: true, comment: true, submitNote: true },
+      include: { errors: true, assignment: { select: { datasetId: true } } },
+    });
+    return rows.map(facts);
+  }
+
+  /** Every review round of a person's ranges in a workspace, with its counts, oldest first. */
+  async factsOfAnnotator(teamId: string, annotatorId: string): Promise<ReviewFacts[]> {
+    const rows = await this.db.review.findMany({
+      where: { teamId, annotatorId },
+      orderBy: { id: "asc" },
+      omit: { sampleItems: true, sampleSeed: true, comment: true, submitNote: true },
+      include: { errors: true, assignment: { select: { datasetId: true } } },
+    });
+    return rows.map(facts);
   }
 
   /** Items waiting in each reviewer's pending reviews (reviewers with none are absent). */

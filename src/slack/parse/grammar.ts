@@ -287,6 +287,7 @@ export const LEDGER_USAGES = {
   role: "/ledger role @user annotator|reviewer|lead|admin [<dataset>]",
   capacity: "/ledger capacity @user <items-per-week>",
   export: "/ledger export <dataset> [reviews]",
+  qa: "/ledger qa <dataset>|me [weeks <n> | since YYYY-MM-DD]",
   due: "/ledger due <ref> <date>|none [reason…]  (<date>: YYYY-MM-DD, today, tomorrow, fri, +3d)",
   jobs: "/ledger jobs [run <job>]",
   workspace: "/ledger workspace [set <key> <value>]",
@@ -311,13 +312,26 @@ export type LedgerCommand =
   | { kind: "role"; userId: string; role: Role; dataset: string | null }
   | { kind: "capacity"; userId: string; itemsPerWeek: number }
   | { kind: "export"; dataset: string; what: "ledger" | "reviews" }
+  | { kind: "qa"; dataset: string | null; span: { weeks: number } | { since: string } }
   | { kind: "due"; id: number; due: string | null; reason: string | null }
   | { kind: "jobs" }
   | { kind: "workspace" }
   | { kind: "workspace-set"; setting: WorkspaceSetting }
   | { kind: "jobs-run"; job: BuiltJob };
 
-const SUBCOMMANDS = ["help", "status", "dataset", "assign", "due", "role", "capacity", "export", "jobs", "workspace"];
+const SUBCOMMANDS = [
+  "help",
+  "status",
+  "dataset",
+  "assign",
+  "due",
+  "role",
+  "capacity",
+  "export",
+  "qa",
+  "jobs",
+  "workspace",
+];
 
 export function parseLedger(text: string): LedgerCommand {
   const t = tokenize(text, LEDGER_USAGES.help);
@@ -402,6 +416,8 @@ export function parseLedger(text: string): LedgerCommand {
       if (t.length > 3) throw new UsageError(`unexpected "${q(rest(t, 3))}"`, u);
       return { kind: "export", dataset, what: what === "reviews" ? "reviews" : "ledger" };
     }
+    case "qa":
+      return parseQa(t.slice(1));
     case "jobs": {
       const u = LEDGER_USAGES.jobs;
       const verb = t[1]?.toLowerCase();
@@ -440,4 +456,32 @@ export function parseLedger(text: string): LedgerCommand {
         LEDGER_USAGES.help,
       );
   }
+}
+
+/** `/ledger qa <dataset>|me [weeks <n> | since YYYY-MM-DD]`: the last 4 weeks unless told. */
+function parseQa(t: string[]): LedgerCommand {
+  const usage = LEDGER_USAGES.qa;
+  if (!t[0]) throw new UsageError("name a dataset, or me for your own numbers", usage);
+  const dataset = t[0].toLowerCase() === "me" ? null : expectDataset(t[0], usage);
+  const how = t[1]?.toLowerCase();
+  if (how === undefined) return { kind: "qa", dataset, span: { weeks: 4 } };
+  if (t.length > 3) throw new UsageError(`unexpected "${q(rest(t, 3))}"`, usage);
+  if (how === "weeks")
+    return {
+      kind: "qa",
+      dataset,
+      span: {
+        weeks: expectWhole(
+          t[2] ?? "",
+          { what: "the number of weeks", min: 1, max: 52, because: "a report looks back a year at most" },
+          usage,
+        ),
+      },
+    };
+  if (how === "since") {
+    if (!t[2] || !/^\d{4}-\d{2}-\d{2}$/.test(t[2]))
+      throw new UsageError(`after "since" give a date as YYYY-MM-DD${t[2] ? `, not "${q(t[2])}"` : ""}`, usage);
+    return { kind: "qa", dataset, span: { since: t[2] } };
+  }
+  throw new UsageError(`"${q(t[1]!)}" is not a span; use weeks <n> or since YYYY-MM-DD`, usage);
 }

@@ -10,6 +10,7 @@ import {
   statusOverviewMessage,
   workspaceMessage,
 } from "../../../ui/ledger-messages.ts";
+import { myQaMessage, qaMessage } from "../../../ui/qa-messages.ts";
 import { sendFileByDm } from "../../files.ts";
 import { assignFlow } from "../../flows/assignments.ts";
 import { dueDateFlow } from "../../flows/due-dates.ts";
@@ -75,6 +76,12 @@ export const ledgerCommand = (s: Services) =>
         });
         return reply(exportedMessage(slug, rows, cmd.what));
       }
+      case "qa":
+        return reply(
+          cmd.dataset === null
+            ? myQaMessage(await s.ledger.myQaReport(actor, cmd.span))
+            : qaMessage(await s.ledger.qaReport(actor, cmd.dataset, cmd.span)),
+        );
       case "due":
         return reply(await dueDateFlow(s, actor, cmd.id, cmd.due, cmd.reason, key));
       case "workspace":

@@ -1,0 +1,113 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { periodOf } from "../../../src/core/qa/report.ts";
+import {
+  ANA,
+  actor,
+  BOB,
+  expectDomainError,
+  LEAD,
+  type LedgerFixture,
+  ledgerFixture,
+  REVIEWER,
+} from "../../support/ledger.ts";
+
+let f: LedgerFixture;
+beforeEach(async () => {
+  f = await ledgerFixture();
+  await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 1000, itemNoun: "image" });
+});
+afterEach(async () => {
+  await f.dispose();
+});
+
+/** ana's range is sent back once (3 errors in 100), then accepted; bob's is accepted at once (1 error in 50). */
+async function reviewedWeek() {
+  const a = await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 100 });
+  await f.ledger.submit(ANA, a.assignment.ref, { confirmed: true });
+  const b = await f.ledger.claim(BOB, { dataset: "cats", first: 101, last: 150 });
+  await f.ledger.submit(BOB, b.assignment.ref, { confirmed: true });
+  f.clock.advanceDays(1 / 12); // two hours later
+  const [ra, rb] = await f.prisma.review.findMany({ orderBy: { id: "asc" } });
+  // each verdict by the reviewer the ledger chose
+  await f.ledger.recordReview(actor(ra!.reviewerId!), `R${ra!.id}`, {
+    verdict: "changes",
+    itemsChecked: 100,
+    errors: { "wrong class": 3 },
+    comment: "three dogs",
+  });
+  await f.ledger.recordReview(actor(rb!.reviewerId!), `R${rb!.id}`, {
+    verdict: "accept",
+    itemsChecked: 50,
+    errors: { "missing label": 1 },
+  });
+  await f.ledger.start(ANA, a.assignment.ref);
+  await f.ledger.submit(ANA, a.assignment.ref, { confirmed: true });
+  f.clock.advanceDays(1 / 6); // four hours later
+  const round2 = await f.prisma.review.findFirstOrThrow({ where: { round: 2 } });
+  await f.ledger.recordReview(actor(round2.reviewerId!), `R${round2.id}`, {
+    verdict: "accept",
+    itemsChecked: 100,
+    errors: {},
+  });
+}
+
+describe("/ledger qa", () => {
+  it("sums up a dataset's week: throughput, accuracy weighted by items checked, first pass, errors, turnaround", async () => {
+    await reviewedWeek();
+    const r = await f.ledger.qaReport(LEAD, "cats", { weeks: 1 });
+    expect(r).toMatchObject({ dataset: "cats", timeZone: "UTC", span: { weeks: 1 } });
+    const d = r.summary.dataset;
+    expect(d.throughput.items).toBe(150);
+    expect(d.remaining).toEqual({ free: 850, inFlight: 0, total: 850 });
+    expect(d.reviews).toBe(3);
+    // 4 errors in 250 items checked, not the mean of 3 %, 2 % and 0 %
+    expect(d.accuracy).toMatchObject({ kind: "measured", successes: 246, trials: 250, value: 0.984 });
+    expect(d.firstPass).toMatchObject({ ranges: 2, acceptedFirst: 1, rate: 0.5, reworkMax: 1 });
+    expect(d.pareto.map((p) => [p.category, p.count, p.cumulative])).toEqual([
+      ["wrong class", 3, 0.75],
+      ["missing label", 1, 1],
+    ]);
+    expect(d.turnaround).toMatchObject({ reviews: 3, medianHours: 2 });
+    const ana = r.summary.annotators.find((a) => a.annotatorId === ANA.userId)!;
+    expect(ana).toMatchObject({ reviews: 2, throughput: { items: 100 }, firstPass: { ranges: 1, acceptedFirst: 0 } });
+    const reviewers = r.summary.reviewers;
+    expect(reviewers.reduce((n, v) => n + v.decided, 0)).toBe(3);
+    expect(reviewers.every((v) => v.pending === 0)).toBe(true);
+    // the reviewer sees them too
+    expect((await f.ledger.qaReport(REVIEWER, "cats", { weeks: 4 })).summary.dataset.reviews).toBe(3);
+  });
+
+  it("is for reviewers and leads; anyone sees their own numbers with qa me", async () => {
+    await reviewedWeek();
+    await expectDomainError(
+      f.ledger.qaReport(ANA, "cats", { weeks: 4 }),
+      "forbidden",
+      "only reviewers and leads see the QA numbers of cats; /ledger qa me shows yours",
+    );
+    const mine = await f.ledger.myQaReport(BOB, { weeks: 4 });
+    expect(mine.datasets).toHaveLength(1);
+    expect(mine.datasets[0]).toMatchObject({
+      dataset: "cats",
+      mine: { annotatorId: BOB.userId, reviews: 1, throughput: { items: 50 }, accuracy: { value: 0.98 } },
+    });
+    // someone with nothing in the period gets nothing, not zeros
+    expect((await f.ledger.myQaReport(LEAD, { weeks: 4 })).datasets).toEqual([]);
+    await expectDomainError(f.ledger.qaReport(LEAD, "dogs", { weeks: 4 }), "not_found");
+  });
+
+  it("covers the last N ISO weeks in the team's zone, or since a date; refuses what makes no period", async () => {
+    const now = new Date("2026-12-02T10:00:00Z"); // a Wednesday
+    // up to the end of this week, so that what happened at "now" counts
+    expect(periodOf({ weeks: 1 }, now, "UTC")).toEqual({
+      from: new Date("2026-11-30T00:00:00Z"),
+      to: new Date("2026-12-07T00:00:00Z"),
+    });
+    expect(periodOf({ weeks: 2 }, now, "Asia/Tokyo").from).toEqual(new Date("2026-11-22T15:00:00Z"));
+    expect(periodOf({ since: "2026-11-01" }, now, "America/Los_Angeles").from).toEqual(
+      new Date("2026-11-01T07:00:00Z"),
+    );
+    expect(() => periodOf({ weeks: 0 }, now, "UTC")).toThrow("weeks must be between 1 and 52, not 0");
+    expect(() => periodOf({ since: "2026-02-30" }, now, "UTC")).toThrow('"2026-02-30" is not a date');
+    expect(() => periodOf({ since: "2026-12-03" }, now, "UTC")).toThrow("2026-12-03 is in the future");
+  });
+});
