@@ -100,8 +100,8 @@ async function workDataset(
     )[0]!;
     const b = refsIn(await timed(times, "claim next <size>", () => ask(ana, "/claim", `${slug} next ${R}`)))[0]!;
     await timed(times, "progress <count>", () => ask(ana, "/progress", `${a} ${R / 2}`));
-    await timed(times, "progress done (full review)", () => ask(ana, "/progress", `${a} done`));
-    const done = await timed(times, "progress done (sampled review)", () => ask(ana, "/progress", `${b} done`));
+    await timed(times, "progress done (full review)", () => ask(ana, "/progress", `${a} done confirm`));
+    const done = await timed(times, "progress done (sampled review)", () => ask(ana, "/progress", `${b} done confirm`));
     const reviewerId = /in review with <@(U[A-Z0-9]+)>/.exec(done)?.[1];
     if (!reviewerId) throw new Error(`no reviewer named in: ${done.slice(0, 300)}`);
     const reviewer = slack.as(reviewerId);
