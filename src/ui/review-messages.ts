@@ -126,8 +126,3 @@ export function reviewSampleBlocks(r: ReviewView, a: AssignmentView, head: strin
     return [section(`${lead} ${texts[0] ?? ""}`), ...texts.slice(1).map((t) => section(t))];
   return [section(lead), ...texts.map((t) => section(t))];
 }
-
-/** "3, 7, 10–14, 20", or its first runs and "… and N more" past 1,500 characters. */
-export function compactItems(items: readonly number[]): string {
-  return compactItemList(items, 1500);
-}

@@ -68,10 +68,9 @@ export const fromLeadCopy = (
   channelId: string | null,
 ) => s.notifier.shownTo(teamId, `${leadCopyPrefix(handoffRef)}${userId}`, userId, channelId);
 
-/** After a decision or a lead's direct handoff: update the leads' copies, DM the people concerned, refresh their homes. */
+/** After a decision or a lead's direct handoff: DM the people concerned, redraw what shows the ranges (the leads' copies were updated with the decision). */
 async function notifyOutcome(s: Services, actor: Actor, r: HandoffOutcome & { replayed: boolean }): Promise<void> {
   const h = r.handoff;
-  await s.notifier.updateAll(actor.teamId, leadCopyPrefix(h.ref), handoffDecidedMessage(h));
   const concerned = [h.requesterId, h.fromUserId, h.toUserId].filter(
     (u): u is string => Boolean(u) && u !== actor.userId,
   );
