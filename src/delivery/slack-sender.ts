@@ -34,6 +34,20 @@ const messageSchema = z.object({
   replace_original: z.boolean().optional(),
   /** a DM shown first as an ephemeral message to the person in this channel (a DM if that fails) */
   ephemeral_in: z.string().optional(),
+  /** files uploaded with the message (files.uploadV2): the message is then their share's, and is never updated */
+  files: z
+    .array(
+      z.object({
+        filename: z.string().min(1),
+        title: z.string().min(1),
+        alt_text: z.string().optional(),
+        /** the bytes, in base64 */
+        data: z.base64(),
+      }),
+    )
+    .min(1)
+    .max(10)
+    .optional(),
 });
 
 type StoredMessage = z.infer<typeof messageSchema>;
@@ -81,6 +95,13 @@ export function failureOf(e: unknown): Failure | null {
   if (e instanceof WebAPIHTTPError) return { kind: "http", status: e.statusCode };
   if (e instanceof WebAPIRequestError) return { kind: "network", message: e.original?.message ?? e.message };
   return null;
+}
+
+/** The bytes of a file refused by its upload URL (files.uploadV2 throws a plain error then): retried as a network failure. */
+function uploadFailureOf(e: unknown): Failure | null {
+  return e instanceof Error && /^(Failed to upload file|No upload url found)/.test(e.message)
+    ? { kind: "network", message: e.message }
+    : null;
 }
 
 export class OutboxSender {
@@ -214,7 +235,14 @@ export class OutboxSender {
       return "failed";
     }
     if (row.responseUrl) return this.deliverReply(row, row.responseUrl, parsed.data);
-    const { response_type: _type, replace_original: _replace, ephemeral_in: ephemeralIn, ...rest } = parsed.data;
+    if (parsed.data.files) return this.deliverUpload(row, parsed.data, parsed.data.files);
+    const {
+      response_type: _type,
+      replace_original: _replace,
+      ephemeral_in: ephemeralIn,
+      files: _files,
+      ...rest
+    } = parsed.data;
     const message = rest as { text: string; blocks?: never[] };
     if (ephemeralIn && row.toUser && !row.inDoubt && !row.messageTs) {
       try {
@@ -254,25 +282,76 @@ export class OutboxSender {
     } catch (e) {
       const failure = failureOf(e);
       if (!failure) throw e;
-      const now = this.o.clock();
-      if (failure.kind === "rate-limited") this.pausedUntil = Date.now() + failure.retryAfterSec * 1000;
-      const verdict = afterFailure(
-        failure,
-        { attempts: row.attempts, firstDueAt: row.notBefore, now, random: Math.random() },
-        this.o.policy,
-      );
-      if (verdict.retry) {
-        // A post that may have landed is looked for before the next one (an update is the same either way).
-        const inDoubt = row.inDoubt || (!row.messageTs && ambiguous(failure));
-        await this.o.outbox.retryAt(row, verdict.at, verdict.reason, inDoubt);
-        this.o.logger.warn({ key: row.key, reason: verdict.reason, at: verdict.at }, "message not delivered yet");
-        this.o.onOutcome?.("retry", row, verdict.reason);
-        return "retry";
+      return this.afterSendFailure(row, failure);
+    }
+  }
+
+  /** A failed send: retried with backoff (a post that may have landed looked for first), or given up. */
+  private async afterSendFailure(row: OutboxRecord, failure: Failure): Promise<"retry" | "failed"> {
+    const now = this.o.clock();
+    if (failure.kind === "rate-limited") this.pausedUntil = Date.now() + failure.retryAfterSec * 1000;
+    const verdict = afterFailure(
+      failure,
+      { attempts: row.attempts, firstDueAt: row.notBefore, now, random: Math.random() },
+      this.o.policy,
+    );
+    if (verdict.retry) {
+      // A post that may have landed is looked for before the next one (an update is the same either way).
+      const inDoubt = row.inDoubt || (!row.messageTs && ambiguous(failure));
+      await this.o.outbox.retryAt(row, verdict.at, verdict.reason, inDoubt);
+      this.o.logger.warn({ key: row.key, reason: verdict.reason, at: verdict.at }, "message not delivered yet");
+      this.o.onOutcome?.("retry", row, verdict.reason);
+      return "retry";
+    }
+    await this.o.outbox.fail(row, verdict.reason);
+    this.o.logger.error({ key: row.key, reason: verdict.reason }, "message given up");
+    this.o.onOutcome?.("failed", row, verdict.reason);
+    return "failed";
+  }
+
+  /**
+   * A message with files: one files.uploadV2 call shares them in the
+   * conversation with the message's blocks. Slack gives such a share no
+   * metadata, so a send that was cut off is looked for by its first file's
+   * name before it is uploaded again. A share is not updated in place: a row
+   * whose content changed after it landed stays as it landed.
+   */
+  private async deliverUpload(
+    row: OutboxRecord,
+    message: StoredMessage,
+    files: NonNullable<StoredMessage["files"]>,
+  ): Promise<"sent" | "retry" | "failed"> {
+    if (row.messageTs) {
+      await this.o.outbox.markSent(row, { channelId: row.channelId ?? row.recipient, messageTs: row.messageTs });
+      this.o.onOutcome?.("sent", row);
+      return "sent";
+    }
+    try {
+      const channel = row.toUser
+        ? ((await this.o.client.conversations.open({ users: row.recipient })).channel?.id ?? row.recipient)
+        : row.recipient;
+      let where = row.inDoubt ? await this.alreadyPosted(row, channel, files[0]!.filename) : null;
+      if (!where) {
+        await this.o.client.filesUploadV2({
+          channel_id: channel,
+          ...(message.blocks ? { blocks: message.blocks as never[] } : { initial_comment: message.text }),
+          file_uploads: files.map((f) => ({
+            file: Buffer.from(f.data, "base64"),
+            filename: f.filename,
+            title: f.title,
+            ...(f.alt_text ? { alt_text: f.alt_text } : {}),
+          })),
+        });
+        // files.uploadV2 does not say which message it made; found later, if ever needed, by the file's name.
+        where = { channelId: channel, messageTs: "" };
       }
-      await this.o.outbox.fail(row, verdict.reason);
-      this.o.logger.error({ key: row.key, reason: verdict.reason }, "message given up");
-      this.o.onOutcome?.("failed", row, verdict.reason);
-      return "failed";
+      await this.o.outbox.markSent(row, where.messageTs ? where : null);
+      this.o.onOutcome?.("sent", row);
+      return "sent";
+    } catch (e) {
+      const failure = failureOf(e) ?? uploadFailureOf(e);
+      if (!failure) throw e;
+      return this.afterSendFailure(row, failure);
     }
   }
 
@@ -328,16 +407,21 @@ export class OutboxSender {
   }
 
   /**
-   * The message of an in-doubt row if Slack has it (found by the key in its
-   * metadata among the conversation's messages since the row was written),
-   * or null. A lookup that fails is logged and taken as "not there": a
-   * message may then show twice, but none is lost.
+   * The message of an in-doubt row if Slack has it (found among the
+   * conversation's messages since the row was written by the key in its
+   * metadata, or, for a share of files, by its first file's name), or null.
+   * A lookup that fails is logged and taken as "not there": a message may
+   * then show twice, but none is lost.
    */
-  private async alreadyPosted(row: OutboxRecord): Promise<{ channelId: string; messageTs: string } | null> {
+  private async alreadyPosted(
+    row: OutboxRecord,
+    conversation?: string,
+    fileName?: string,
+  ): Promise<{ channelId: string; messageTs: string } | null> {
     try {
-      const channel = row.toUser
-        ? (await this.o.client.conversations.open({ users: row.recipient })).channel?.id
-        : row.recipient;
+      const channel =
+        conversation ??
+        (row.toUser ? (await this.o.client.conversations.open({ users: row.recipient })).channel?.id : row.recipient);
       if (!channel) return null;
       const history = await this.o.client.conversations.history({
         channel,
@@ -345,10 +429,11 @@ export class OutboxSender {
         limit: 200,
         include_all_metadata: true,
       });
-      const found = history.messages?.find(
-        (m) =>
-          m.metadata?.event_type === OUTBOX_EVENT &&
-          (m.metadata.event_payload as { key?: unknown } | undefined)?.key === row.key,
+      const found = history.messages?.find((m) =>
+        fileName !== undefined
+          ? m.files?.some((f) => f.name === fileName)
+          : m.metadata?.event_type === OUTBOX_EVENT &&
+            (m.metadata.event_payload as { key?: unknown } | undefined)?.key === row.key,
       );
       return found?.ts ? { channelId: channel, messageTs: found.ts } : null;
     } catch (e) {

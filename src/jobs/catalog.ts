@@ -55,6 +55,16 @@ export const JOBS = {
     run: (ledger, teamId, now, o) =>
       ledger.runImbalance(teamId, now, { lead: (_lead, imbalances) => imbalanceLeadMessage(imbalances) }, o),
   },
+  digest: {
+    name: "digest",
+    summary:
+      "sums up the week that ended in each dataset channel (numbers and two charts), and sends each annotator active in it their own numbers by DM",
+    run: async (ledger, teamId, now, o) => {
+      // The chart libraries load on the first digest, not at start-up.
+      const { digestChannelMessage, digestPersonalMessage } = await import("../ui/digest-messages.ts");
+      return ledger.runDigest(teamId, now, { channel: digestChannelMessage, person: digestPersonalMessage }, o);
+    },
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 export type BuiltJob = keyof typeof JOBS;

@@ -27,3 +27,12 @@ export function errorMessage(message: Text | string, usage?: string): Message {
   const plainMessage = plainText(t);
   return msg(usage ? `${plainMessage.replace(/\.$/, "")}. Usage: ${usage}` : plainMessage, blocks);
 }
+
+/** A file uploaded with a message (files.uploadV2), its bytes in base64 so the outbox can keep it as JSON. */
+export interface UploadFile {
+  filename: string;
+  title: string;
+  /** the image's description for screen readers */
+  alt_text?: string;
+  data: string;
+}

@@ -191,6 +191,7 @@ async function createRange(ctx: LedgerContext, r: Repositories, actor: Actor, n:
     assignedBy: actor.userId,
     dueDate: n.due,
     note: n.note,
+    createdAt: ctx.config.clock(),
   });
   const view = assignmentView(a, d);
   await r.audit.append({

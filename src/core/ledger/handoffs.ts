@@ -153,6 +153,7 @@ async function applyHandoff(
       note: a.note,
       parentId: a.id,
       assignedBy: actor.userId,
+      createdAt: ctx.config.clock(),
     };
     if (parts.before && parts.after) {
       kept.push(

@@ -1,5 +1,6 @@
 import type { Store } from "../../db/store.ts";
 import { Inbox } from "../inbox.ts";
+import { type DigestRender, runDigest } from "../jobs/digest.ts";
 import { checkSuggestedMove, type ImbalanceRender, runImbalance } from "../jobs/imbalance.ts";
 import { type OverdueRender, runOverdue } from "../jobs/overdue.ts";
 import { JobRuns } from "../jobs/runs.ts";
@@ -181,6 +182,8 @@ export class Ledger {
     runStalled(this.ctx, teamId, now, render, o);
   runImbalance = (teamId: string, now: Date, render: ImbalanceRender, o: { dryRun: boolean }) =>
     runImbalance(this.ctx, teamId, now, render, o);
+  runDigest = (teamId: string, now: Date, render: DigestRender, o: { dryRun: boolean }) =>
+    runDigest(this.ctx, teamId, now, render, o);
   /** Refuses a suggested move that no longer stands, or that the actor may not make. */
   checkSuggestedMove = (actor: Actor, move: { ref: string; from: string; range: { first: number; last: number } }) =>
     checkSuggestedMove(this.ctx, actor, move);

@@ -20,6 +20,8 @@ export interface NewAssignmentRecord {
   parentId?: number | null;
   startedAt?: Date | null;
   lastProgressAt?: Date | null;
+  /** the ledger's clock (so that weeks and trends follow the ledger's time, not the database server's) */
+  createdAt: Date;
 }
 
 /** Columns a ledger operation may change on an assignment. */

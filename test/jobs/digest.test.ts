@@ -1,0 +1,211 @@
+/**
+ * The weekly digest against a real database: the week that ended, summed up
+ * in each dataset channel with its charts, each active annotator's own
+ * numbers by DM (never in the channel), nothing for a quiet dataset, and each
+ * week told once.
+ */
+import pino from "pino";
+import { PNG } from "pngjs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runJob } from "../../src/jobs/runner.ts";
+import { ANA, actor, BOB, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
+
+let f: LedgerFixture;
+beforeEach(async () => {
+  f = await ledgerFixture();
+});
+afterEach(async () => {
+  await f.dispose();
+});
+
+const CHANNEL = "C0LABELS";
+const logger = pino({ level: "silent" });
+
+/** The digest run of Monday `at` (a scheduled slot, or a run by hand). */
+async function digest(at: string, o: { dryRun?: boolean } = {}) {
+  const when = new Date(at);
+  return runJob(
+    { ledger: f.ledger, logger },
+    { job: "digest", slot: when, at: when, dryRun: o.dryRun ?? false, force: false },
+  );
+}
+
+interface Content {
+  text: string;
+  blocks: unknown[];
+  files?: { filename: string; title: string; alt_text?: string; data: string }[];
+}
+const contentOf = (m: { content: unknown }) => m.content as Content;
+const blocksText = (c: Content) => JSON.stringify(c.blocks);
+
+/** Reviews Ana's and Bob's latest rounds as `verdicts` say, each by the reviewer the ledger chose. */
+async function decide(
+  ref: string,
+  verdict: "accept" | "changes",
+  itemsChecked: number,
+  errors: Record<string, number>,
+) {
+  const v = await f.prisma.review.findFirstOrThrow({
+    where: { assignmentId: Number(ref.slice(1)), status: "PENDING" },
+    orderBy: { round: "desc" },
+  });
+  await f.ledger.recordReview(actor(v.reviewerId!), `R${v.id}`, {
+    verdict,
+    itemsChecked,
+    errors,
+    ...(verdict === "changes" ? { comment: "see the errors" } : {}),
+  });
+}
+
+/**
+ * Week 2026-W46 (9–15 Nov): Ana completes 1–20 (one error in 20).
+ * Week 2026-W47 (16–22 Nov): Ana completes 21–60 after a round of changes
+ * (4 wrong class, 1 missing label in 40, then accepted clean); Bob completes
+ * 61–90 at once (1 wrong class in 30); Cal claims 91–100 and does nothing.
+ */
+async function twoWeeks() {
+  await f.ledger.createDataset(LEAD, {
+    slug: "cats",
+    itemCount: 1000,
+    title: "Cat photos",
+    itemNoun: "image",
+    channelId: CHANNEL,
+  });
+  // Every range reviewed in full: the numbers below are the items checked.
+  await f.ledger.configureDataset(LEAD, "cats", { key: "first-k", value: 10 });
+  await f.ledger.createDataset(LEAD, { slug: "dogs", itemCount: 500, title: "Dogs", channelId: "C0DOGS" });
+  f.clock.now = new Date("2026-11-10T10:00:00Z");
+  const a1 = (await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 20 })).assignment.ref;
+  await f.ledger.submit(ANA, a1, { confirmed: true });
+  await decide(a1, "accept", 20, { "wrong class": 1 });
+
+  f.clock.now = new Date("2026-11-17T10:00:00Z");
+  const a2 = (await f.ledger.claim(ANA, { dataset: "cats", first: 21, last: 60 })).assignment.ref;
+  await f.ledger.submit(ANA, a2, { confirmed: true });
+  await decide(a2, "changes", 40, { "wrong class": 4, "missing label": 1 });
+  f.clock.now = new Date("2026-11-18T10:00:00Z");
+  await f.ledger.start(ANA, a2);
+  await f.ledger.submit(ANA, a2, { confirmed: true });
+  await decide(a2, "accept", 40, {});
+  const b = (await f.ledger.claim(BOB, { dataset: "cats", first: 61, last: 90 })).assignment.ref;
+  await f.ledger.submit(BOB, b, { confirmed: true });
+  await decide(b, "accept", 30, { "wrong class": 1 });
+  await f.ledger.claim(actor("UCAL"), { dataset: "cats", first: 91, last: 100 });
+  await f.ledger.configureDataset(LEAD, "cats", { key: "instructions", value: "https://wiki.example.com/cats" });
+}
+
+describe("the digest job", () => {
+  it("sums up the week that ended in the dataset channel, with the throughput and error charts", async () => {
+    await twoWeeks();
+    f.clock.now = new Date("2026-11-23T09:00:00Z");
+    const run = await digest("2026-11-23T09:00:00Z");
+    expect(run.outcome).toBe("succeeded");
+    const posts = run.messages.filter((m) => m.kind === "digest");
+    // dogs had nothing that week: no post
+    expect(posts.map((m) => m.to)).toEqual([{ channel: CHANNEL }]);
+    const cats = await f.ledger.getDataset(TEAM, "cats");
+    expect(posts[0]!.key).toBe(`digest:${cats.id}:2026-W47`);
+    const c = contentOf(posts[0]!);
+    expect(c.text).toBe("Weekly digest of Cat photos (2026-W47): 70 images completed");
+    const t = blocksText(c);
+    expect(t).toContain("Cat photos: the week of 16–22 Nov 2026");
+    // 70 this week against the one week of history (20)
+    expect(t).toContain("70 images completed · +250 % on the mean of the weeks before (20 a week)");
+    expect(t).toContain("*Coverage*: 9.0 % of 1,000 images completed · 10 in flight · 900 free");
+    expect(t).toContain("*First-pass acceptance*: 1 of 2 ranges (50 %)");
+    // 6 errors in 110 items checked over three verdicts
+    expect(t).toContain("*Accuracy*: 94.5 % (95 % CI");
+    expect(t).toContain("110 items) checked in 3 reviews");
+    expect(t).toContain("*Errors*: wrong class 5 (83 %), missing label 1 (17 %)");
+    expect(t).toContain("*Overdue*: 0 ranges · *Stalled*: 0 ranges");
+    expect(t).toContain("2 annotators active; each gets their own numbers by DM.");
+    expect(t).toContain("<https://wiki.example.com/cats|instructions v1>");
+    // Personal numbers stay out of the channel.
+    expect(t).not.toContain(ANA.userId);
+    expect(t).not.toContain(BOB.userId);
+    // Only blocks the message of a file share takes.
+    expect(new Set(c.blocks.map((b) => (b as { type: string }).type))).toEqual(
+      new Set(["header", "section", "context"]),
+    );
+
+    expect(c.files?.map((x) => x.filename)).toEqual(["cats-2026-W47-throughput.png", "cats-2026-W47-errors.png"]);
+    for (const file of c.files!) {
+      const png = PNG.sync.read(Buffer.from(file.data, "base64"));
+      expect([png.width, png.height]).toEqual([800, 400]);
+      expect(file.alt_text).toBeTruthy();
+    }
+    expect(c.files![0]!.alt_text).toContain("70");
+
+    // Stored in the outbox for the channel, delivered at once (a channel has no working hours of its own).
+    const row = await f.prisma.notification.findFirstOrThrow({ where: { dedupeKey: posts[0]!.key } });
+    expect(row).toMatchObject({ recipient: CHANNEL, toUser: false, kind: "digest" });
+  });
+
+  it("sends each active annotator their own numbers against the week before, with their most frequent error", async () => {
+    await twoWeeks();
+    f.clock.now = new Date("2026-11-23T09:00:00Z");
+    const run = await digest("2026-11-23T09:00:00Z");
+    const dms = run.messages.filter((m) => m.kind === "digest_dm");
+    // Cal claimed but completed nothing and had nothing reviewed; reviewers and leads get no DM of their own.
+    expect(dms.map((m) => m.to)).toEqual([{ user: ANA.userId }, { user: BOB.userId }]);
+    expect(dms.every((m) => m.workingHours)).toBe(true);
+    const ana = blocksText(contentOf(dms[0]!));
+    expect(contentOf(dms[0]!).text).toBe("Your week of 16–22 Nov 2026: 40 items completed");
+    expect(ana).toContain("40 images completed (the week before 20, +100 %)");
+    // 5 errors in 80 checked this week against 1 in 20 the week before
+    expect(ana).toContain("accuracy 93.8 % (95 % CI");
+    expect(ana).toContain("the week before 95.0 %, −1.2 points");
+    expect(ana).toContain("0 of 1 range accepted at the first review");
+    expect(ana).toContain(
+      "Most frequent error: *wrong class* (4) — see the <https://wiki.example.com/cats|instructions v1>",
+    );
+    expect(ana).not.toContain(BOB.userId);
+    const bob = blocksText(contentOf(dms[1]!));
+    expect(bob).toContain("30 images completed (nothing the week before)");
+    expect(bob).toContain("1 of 1 range accepted at the first review");
+    expect(bob).not.toContain("the week before 9");
+  });
+
+  it("tells each week once, however often it runs, and a dry run writes nothing", async () => {
+    await twoWeeks();
+    f.clock.now = new Date("2026-11-23T09:00:00Z");
+    const dry = await digest("2026-11-23T09:00:00Z", { dryRun: true });
+    expect(dry.outcome).toBe("dry-run");
+    expect(dry.messages).toHaveLength(3);
+    expect(await f.prisma.notification.count({ where: { kind: { startsWith: "digest" } } })).toBe(0);
+
+    expect((await digest("2026-11-23T09:00:00Z")).messages).toHaveLength(3);
+    // The same slot again is skipped; a later run by hand (another slot) finds the week told.
+    expect((await digest("2026-11-23T09:00:00Z")).outcome).toBe("skipped");
+    const later = await digest("2026-11-25T15:00:00Z");
+    expect(later.outcome).toBe("succeeded");
+    expect(later.messages).toEqual([]);
+    expect(await f.prisma.notification.count({ where: { kind: { startsWith: "digest" } } })).toBe(3);
+    // The next Monday sums up the next week: nothing happened in it, so nothing is said.
+    expect((await digest("2026-11-30T09:00:00Z")).messages).toEqual([]);
+  });
+
+  it("counts overdue and stalled ranges, and sends DMs for a dataset without a channel", async () => {
+    await f.ledger.createDataset(LEAD, { slug: "birds", itemCount: 200, title: "Birds" });
+    await f.ledger.createDataset(LEAD, { slug: "fish", itemCount: 200, title: "Fish", channelId: "C0FISH" });
+    f.clock.now = new Date("2026-11-17T10:00:00Z");
+    const b = (await f.ledger.claim(ANA, { dataset: "birds", first: 1, last: 10 })).assignment.ref;
+    await f.ledger.submit(ANA, b, { confirmed: true });
+    await decide(b, "accept", 10, {});
+    const late = (await f.ledger.claim(BOB, { dataset: "fish", first: 1, last: 10, dueDate: "2026-11-18" })).assignment
+      .ref;
+    await f.ledger.setProgress(BOB, late, 3);
+    f.clock.now = new Date("2026-11-23T09:00:00Z");
+    const run = await digest("2026-11-23T09:00:00Z");
+    // birds: no channel, no post, but Ana's numbers reach her
+    expect(run.messages.filter((m) => m.kind === "digest_dm").map((m) => m.to)).toEqual([{ user: ANA.userId }]);
+    const fish = run.messages.filter((m) => m.kind === "digest");
+    expect(fish.map((m) => m.to)).toEqual([{ channel: "C0FISH" }]);
+    const t = blocksText(contentOf(fish[0]!));
+    expect(t).toContain("*Overdue*: 1 range · *Stalled*: 1 range (no progress for 3 days)");
+    expect(t).toContain("*First-pass acceptance*: no range judged this week");
+    expect(t).toContain("*Accuracy*: no review decided this week");
+    // no errors in the week: only the throughput chart
+    expect(contentOf(fish[0]!).files?.map((x) => x.filename)).toEqual(["fish-2026-W47-throughput.png"]);
+  });
+});
