@@ -230,7 +230,9 @@ export class OutboxSender {
   private async deliver(row: OutboxRecord): Promise<"sent" | "retry" | "failed"> {
     const parsed = messageSchema.safeParse(row.message);
     if (!parsed.success) {
-      await this.o.outbox.fail(row, "the stored message is malformed (no text)");
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? issue.path.join(".") : "the message";
+      await this.o.outbox.fail(row, `the stored message is malformed: ${where}: ${issue?.message ?? "unreadable"}`);
       this.o.onOutcome?.("failed", row, "malformed");
       return "failed";
     }

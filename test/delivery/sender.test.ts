@@ -159,6 +159,71 @@ describe("the outbox sender", () => {
     expect(slack.calls("conversations.history")).toHaveLength(2);
   });
 
+  it("uploads a message's files with its blocks in one share, once, and finds a cut-off share instead of uploading it twice", async () => {
+    const png = (n: number) => Buffer.from([0x89, 0x50, 0x4e, 0x47, n]).toString("base64");
+    const withFiles = (name: string) => ({
+      ...message(`digest ${name}`),
+      files: [
+        { filename: `${name}-a.png`, title: "A", alt_text: "chart a", data: png(1) },
+        { filename: `${name}-b.png`, title: "B", data: png(2) },
+      ],
+    });
+    await f.ledger.outbox.enqueue(TEAM, [
+      { key: "k:files", kind: "test", to: { channel: CHANNEL }, content: withFiles("w1") },
+    ]);
+    expect(await deliverAll(sender())).toEqual({ sent: 1, retried: 0, failed: 0 });
+    const posts = slack.messages(CHANNEL);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.files?.map((x) => x.name)).toEqual(["w1-a.png", "w1-b.png"]);
+    expect(JSON.stringify(posts[0]!.blocks)).toContain("digest w1");
+    const stored = slack.files().find((x) => x.name === "w1-a.png")!;
+    expect(stored).toMatchObject({ alt_text: "chart a", completed: true, channels: [CHANNEL] });
+    expect([...stored.content!]).toEqual([0x89, 0x50, 0x4e, 0x47, 1]);
+    expect(await row("k:files")).toMatchObject({ status: "SENT" });
+    expect(slack.calls("chat.postMessage")).toHaveLength(0);
+
+    // The bytes refused once, then Slack down once: retried, shared once.
+    slack.failNext("files.completeUploadExternal", { status: 503 });
+    await f.ledger.outbox.enqueue(TEAM, [
+      { key: "k:files2", kind: "test", to: { user: "UANA" }, content: withFiles("w2") },
+    ]);
+    const r = await deliverAll(sender());
+    expect(r).toEqual({ sent: 1, retried: 1, failed: 0 });
+    expect(dm().map((m) => m.files?.map((x) => x.name))).toEqual([["w2-a.png", "w2-b.png"]]);
+
+    // Shared by a sender that died before recording it: found by its file's name, not shared again.
+    await f.ledger.outbox.enqueue(TEAM, [
+      { key: "k:files3", kind: "test", to: { channel: CHANNEL }, content: withFiles("w3") },
+    ]);
+    const first = sender({ leaseMs: 100 });
+    await f.ledger.outbox.claimDue(first.owner, 100, 10);
+    await new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl }).filesUploadV2({
+      channel_id: CHANNEL,
+      file_uploads: [{ file: Buffer.from("x"), filename: "w3-a.png" }],
+    });
+    await sleep(150);
+    expect(await deliverAll(sender())).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(slack.messages(CHANNEL).filter((m) => m.files?.some((x) => x.name === "w3-a.png"))).toHaveLength(1);
+    expect(await row("k:files3")).toMatchObject({ status: "SENT", inDoubt: false });
+  });
+
+  it("gives up at once on a message with malformed files, saying why", async () => {
+    await f.ledger.outbox.enqueue(TEAM, [
+      {
+        key: "k:badfile",
+        kind: "test",
+        to: { channel: CHANNEL },
+        content: { ...message("x"), files: [{ filename: "a.png", title: "A", data: "not base64!" }] },
+      },
+    ]);
+    expect(await deliverAll(sender())).toEqual({ sent: 0, retried: 0, failed: 1 });
+    expect(await row("k:badfile")).toMatchObject({
+      status: "FAILED",
+      lastError: "the stored message is malformed: files.0.data: Invalid base64-encoded string",
+    });
+    expect(slack.files()).toEqual([]);
+  });
+
   it("takes back at start the rows of a sender of this machine whose process is gone", async () => {
     await enqueue("k:orphan", { user: "UANA" });
     await f.ledger.outbox.claimDue(`${hostname()}:999999:dead`, 3_600_000, 10);
