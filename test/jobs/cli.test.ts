@@ -39,8 +39,8 @@ describe("the command line", () => {
       }
       throw new Error("expected a refusal");
     };
-    expect(problem([])).toBe("name the job to run: overdue, stalled, imbalance");
-    expect(problem(["overdo"])).toBe('"overdo" is not a job; jobs: overdue, stalled, imbalance');
+    expect(problem([])).toBe("name the job to run: overdue, stalled, imbalance, digest");
+    expect(problem(["overdo"])).toBe('"overdo" is not a job; jobs: overdue, stalled, imbalance, digest');
     expect(problem(["overdue", "--now"])).toBe("unknown option --now");
     expect(problem(["overdue", "--at"])).toBe("--at needs a time, e.g. --at 2026-11-30T09:00");
     expect(problem(["overdue", "stalled"])).toBe("one job at a time; got overdue stalled");
