@@ -56,6 +56,7 @@ async function startBot(env: Record<string, string> = {}): Promise<Bot> {
       OVERDUE_CRON: "*/2 * * * * *",
       STALLED_CRON: "0 0 1 1 *",
       IMBALANCE_CRON: "0 0 1 1 *",
+      DIGEST_CRON: "0 0 1 1 *",
       ...env,
     },
   });
@@ -95,6 +96,37 @@ async function seed(): Promise<string[]> {
   return refs;
 }
 
+const DIGEST_CHANNEL = "C0LABELS";
+
+/** Last week: each owner completed a range of a dataset with a channel, reviewed in full with one error. */
+async function seedLastWeek(): Promise<void> {
+  const clock = { now: new Date(Date.now() - 7 * 86_400_000) };
+  const ledger = new Ledger(new Store(db.prisma), { bootstrapAdmins: ["UADMIN"], clock: () => clock.now });
+  const admin = { teamId: slack.teamId, userId: "UADMIN" };
+  await ledger.createDataset(admin, { slug: "dogs", itemCount: 1000, title: "Dogs", channelId: DIGEST_CHANNEL });
+  await ledger.configureDataset(admin, "dogs", { key: "first-k", value: 10 });
+  await ledger.setRole(admin, "UREV", "REVIEWER");
+  for (const [i, owner] of OWNERS.entries()) {
+    const ref = (
+      await ledger.claim(
+        { teamId: slack.teamId, userId: owner },
+        { dataset: "dogs", first: i * 10 + 1, last: i * 10 + 10 },
+      )
+    ).assignment.ref;
+    await ledger.submit({ teamId: slack.teamId, userId: owner }, ref, { confirmed: true });
+    const v = await db.prisma.review.findFirstOrThrow({ where: { assignmentId: Number(ref.slice(1)) } });
+    await ledger.recordReview({ teamId: slack.teamId, userId: v.reviewerId! }, `R${v.id}`, {
+      verdict: "accept",
+      itemsChecked: 10,
+      errors: { "wrong class": 1 },
+    });
+  }
+  await db.prisma.workspace.update({
+    where: { id: slack.teamId },
+    data: { workdayStart: 0, workdayEnd: 1440, workdays: [1, 2, 3, 4, 5, 6, 7] },
+  });
+}
+
 const dmsTo = (user: string) => slack.messages(slack.workspace.dmChannel(user));
 
 describe.skipIf(!usingPostgres())("replicas on one PostgreSQL", () => {
@@ -103,6 +135,7 @@ describe.skipIf(!usingPostgres())("replicas on one PostgreSQL", () => {
     slack = await startStandin({
       signingSecret: SECRET,
       users: OWNERS.map((id) => ({ id, name: id.toLowerCase(), real_name: id, tz: "UTC" })),
+      channels: [{ id: DIGEST_CHANNEL, name: "labels" }],
     });
   });
   afterEach(async () => {
@@ -129,6 +162,36 @@ describe.skipIf(!usingPostgres())("replicas on one PostgreSQL", () => {
     expect(await db.prisma.announcement.count({ where: { key: { startsWith: "overdue:" } } })).toBe(refs.length);
     const rows = await db.prisma.notification.findMany({ where: { kind: "overdue_dm" } });
     expect(rows.map((r) => r.status)).toEqual(OWNERS.map(() => "SENT"));
+  });
+
+  it("post each week's digest once across three processes running its slots, its charts with it", {
+    timeout: 120_000,
+  }, async () => {
+    await seedLastWeek();
+    const quiet = { OVERDUE_CRON: "0 0 1 1 *", DIGEST_CRON: "*/2 * * * * *" };
+    const bots = await Promise.all([startBot(quiet), startBot(quiet), startBot(quiet)]);
+    await sleep(10_000);
+    for (const b of bots) b.child.kill("SIGTERM");
+    expect(await Promise.all(bots.map((b) => b.exited))).toEqual([0, 0, 0]);
+    const runs = await db.prisma.jobRun.findMany({ where: { job: "digest" }, orderBy: { slot: "asc" } });
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < runs.length; i++) expect(runs[i]!.slot.getTime() - runs[i - 1]!.slot.getTime()).toBe(2_000);
+    expect(runs.every((r) => r.status === "SUCCEEDED")).toBe(true);
+    // The first slot told the week; every later one found it told.
+    expect(runs.map((r) => (r.detail as { messages: number }).messages)).toEqual([
+      1 + OWNERS.length,
+      ...runs.slice(1).map(() => 0),
+    ]);
+    const shares = slack.messages(DIGEST_CHANNEL).filter((m) => m.files?.length);
+    expect(shares).toHaveLength(1);
+    expect(shares[0]!.files!.map((f) => f.name)).toEqual([
+      expect.stringMatching(/^dogs-\d{4}-W\d{2}-throughput\.png$/),
+      expect.stringMatching(/^dogs-\d{4}-W\d{2}-errors\.png$/),
+    ]);
+    for (const owner of OWNERS) expect(dmsTo(owner).filter((m) => m.text.startsWith("Your week of"))).toHaveLength(1);
+    expect(
+      await db.prisma.notification.count({ where: { kind: { startsWith: "digest" }, status: { not: "SENT" } } }),
+    ).toBe(0);
   });
 
   it("loses nothing and doubles nothing when the sending process is killed mid-delivery", {
