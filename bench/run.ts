@@ -4,10 +4,11 @@
  *   BENCH_DATABASE_URL / DATABASE_URL: PostgreSQL server to measure too
  *   (default postgresql://postgres@127.0.0.1:5432/test; "none" skips it).
  *   BENCH_QUICK=1: small sizes, for a smoke run.
- *   BENCH_ONLY=ledger|http|startup|jobs|crash|huge|charts: one part only.
+ *   BENCH_ONLY=ledger|http|startup|jobs|digest|crash|huge|charts: one part only.
  */
 import { benchChartMemory, benchChartTimes } from "./charts.ts";
 import { benchCrash } from "./crash.ts";
+import { benchDigest } from "./digest.ts";
 import { benchHttp } from "./http.ts";
 import { benchHuge } from "./huge.ts";
 import { benchJobs } from "./jobs.ts";
@@ -25,6 +26,7 @@ if (!only || only === "ledger") await ledgerPart();
 if (!only || only === "http") await httpPart();
 if (!only || only === "startup") await startupPart();
 if (!only || only === "jobs") await jobsPart();
+if (!only || only === "digest") await digestPart();
 if (!only || only === "crash") await crashPart();
 if (!only || only === "huge") await hugePart();
 if (!only || only === "charts") chartsPart();
@@ -109,6 +111,25 @@ async function startupPart() {
     formatTable(
       ["start", "ready ms", "× bare", "RSS MB", "processes (last run)"],
       rows.map((r) => [r.what, Math.round(r.readyMs), r.readyRatio, Math.round(r.rssMB), r.processes]),
+    ),
+  );
+}
+
+async function digestPart() {
+  const rows = await benchDigest({
+    datasets: quick ? 10 : 100,
+    rangesPerDataset: quick ? 100 : 1_000,
+    annotators: quick ? 100 : 1_000,
+    postgresUrl: pgUrl === "none" ? null : pgUrl,
+    log,
+  });
+  console.log(
+    "\nThe weekly digest over 100,000 ranges and 50,000 reviews in 100 datasets (ms; ratios to a full read of the Review table through the same driver in the same run)\n",
+  );
+  console.log(
+    formatTable(
+      ["backend", "what", "ms", "×base", "detail"],
+      rows.map((r) => [r.backend, r.what, Math.round(r.ms), r.ratio.toFixed(1), r.detail]),
     ),
   );
 }

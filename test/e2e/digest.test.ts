@@ -59,7 +59,7 @@ describe("the weekly digest", () => {
       expect.stringMatching(new RegExp(`^${slug}-\\d{4}-W\\d{2}-errors\\.png$`)),
     ]);
     for (const f of post.files!) {
-      const stored = h.slack.file(f.id!)!;
+      const stored = h.slack.file(String(f.id))!;
       expect([...stored.content!.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
       expect(stored.alt_text).toBeTruthy();
     }
