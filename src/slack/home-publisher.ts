@@ -27,11 +27,12 @@ export class HomePublisher {
     const actor = { teamId, userId, workspaceAdmin: u.isAdmin };
     const role = await this.ledger.effectiveRole(actor);
     const lead = atLeast(role, "LEAD");
-    const [assignments, reviews, pendingHandoffs, load] = await Promise.all([
+    const [assignments, reviews, pendingHandoffs, load, qa] = await Promise.all([
       this.ledger.listAssignments(teamId, { assigneeId: userId, limit: 100 }),
       atLeast(role, "REVIEWER") ? this.ledger.reviewQueue(teamId, userId, lead) : Promise.resolve([]),
       lead ? this.ledger.pendingHandoffs(teamId) : Promise.resolve(undefined),
       lead ? this.ledger.workload(teamId) : Promise.resolve(undefined),
+      this.ledger.homeQa(actor, { lead }),
     ]);
     const instructions = await this.ledger.instructionsByDataset(
       assignments.filter((a) => a.status !== "COMPLETED").map((a) => a.datasetId),
@@ -45,6 +46,7 @@ export class HomePublisher {
       reviews,
       pendingHandoffs,
       load,
+      qa,
     });
     await this.client.views.publish({ user_id: userId, view });
   }

@@ -1,6 +1,8 @@
 /** The App Home tab: my ranges with progress and buttons; for leads, team load and pending approvals. */
 import type { HomeView, KnownBlock } from "@slack/types";
 import type { InstructionsView } from "../core/ledger/index.ts";
+import type { HomeQa } from "../core/qa/home.ts";
+import type { Quality } from "../core/qa/summary.ts";
 import { formatRange } from "../core/ranges.ts";
 import type { AssignmentView, HandoffView, ReviewView, Role } from "../core/types.ts";
 import type { AnnotatorLoad } from "../core/workload.ts";
@@ -8,6 +10,7 @@ import { assignmentCard } from "./assignment.ts";
 import { button, context, divider, esc, header, mention, plural, section } from "./format.ts";
 import { ACTIONS } from "./ids.ts";
 import { instructionsLine } from "./instruction-messages.ts";
+import { proportionText } from "./qa-messages.ts";
 
 export interface HomeInput {
   userId: string;
@@ -20,6 +23,8 @@ export interface HomeInput {
   load?: AnnotatorLoad[];
   /** the current instructions of the datasets of my ranges, by dataset id */
   instructions?: ReadonlyMap<number, InstructionsView>;
+  /** my QA numbers (and, for leads, the datasets') */
+  qa?: HomeQa;
 }
 
 const MAX_BLOCKS = 100;
@@ -48,6 +53,7 @@ export function homeView(h: HomeInput): HomeView {
     blocks.push(...assignmentCard(a, { today: h.today }), ...(i ? [context(instructionsLine(i))] : []), divider());
   }
   if (open.length > 12) blocks.push(context(`…and ${open.length - 12} more; \`/mywork\` lists them all.`));
+  if (h.qa) blocks.push(...myQaBlocks(h.qa));
   if (done.length) {
     blocks.push(
       context(
@@ -109,7 +115,65 @@ export function homeView(h: HomeInput): HomeView {
       ),
     );
   }
+  if (h.qa?.datasets.length) blocks.push(...datasetQaBlocks(h.qa));
   return { type: "home", blocks: fit(blocks) };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+
+/** "accuracy 95.0 % (95 % CI …) · first pass 3 of 4 ranges (75 %)", or what is not measured yet. */
+function qualityText(q: Quality): string {
+  const accuracy =
+    q.accuracy.kind === "measured" ? `accuracy ${proportionText(q.accuracy, "item")} checked` : "no review decided";
+  const first =
+    q.firstPass.ranges > 0 && q.firstPass.rate !== null
+      ? ` · first pass ${q.firstPass.acceptedFirst} of ${plural(q.firstPass.ranges, "range")} (${pct(q.firstPass.rate)})`
+      : "";
+  return accuracy + first;
+}
+
+function myQaBlocks(qa: HomeQa): KnownBlock[] {
+  const title = `*Your QA, last ${qa.weeks} weeks*`;
+  if (qa.mine.length === 0)
+    return [
+      context(`${title}: nothing of yours was completed or reviewed yet. \`/ledger qa me\` shows it once it is.`),
+    ];
+  return [
+    section(
+      [
+        title,
+        ...qa.mine
+          .slice(0, 5)
+          .map(
+            (l) => `*${esc(l.dataset)}*: ${qualityText(l.mine)} · ${plural(l.mine.throughput.items, "item")} completed`,
+          ),
+      ].join("\n"),
+    ),
+    context(`Only you see these. \`/ledger qa me\` has more.`),
+  ];
+}
+
+function datasetQaBlocks(qa: HomeQa): KnownBlock[] {
+  const blocks: KnownBlock[] = [header(`Datasets, last ${qa.weeks} weeks`)];
+  for (const d of qa.datasets) {
+    const s = d.summary;
+    const top = s.pareto
+      .slice(0, 3)
+      .map((p) => `${esc(p.category)} ${p.count}`)
+      .join(", ");
+    blocks.push(
+      section(
+        `*${esc(d.title)}* (\`${esc(d.slug)}\`): ${plural(s.throughput.items, d.itemNoun)} completed · ${qualityText(s)}${top ? ` · errors: ${top}` : ""}${s.unassignedReviews ? ` · ${plural(s.unassignedReviews, "review")} waiting for a reviewer` : ""}`,
+      ),
+    );
+  }
+  const asOf = Math.min(...qa.datasets.map((d) => d.asOf.getTime()));
+  blocks.push(
+    context(
+      `As of <!date^${Math.floor(asOf / 1000)}^{time}|${new Date(asOf).toISOString().slice(11, 16)} UTC> (updated every few minutes) · \`/ledger qa <dataset>\` for the full numbers.`,
+    ),
+  );
+  return blocks;
 }
 
 /** Keeps a view within Slack's 100-block limit, saying that something was left out. */

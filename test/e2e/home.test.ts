@@ -190,6 +190,35 @@ describe("App Home", () => {
     await vi.waitFor(() => expect(blockText(h.bob.home()!.blocks)).toContain(`*${ref}* · ${slug} 1–30`));
   });
 
+  it("shows my accuracy and first-pass rate of the last 4 weeks next to my ranges, and leads the datasets' numbers", async () => {
+    const slug = await h.dataset(uniqueSlug("hqa"), 500, { "first-k": "5" });
+    const a = refIn((await ask(h.bob, "/claim", `${slug} 1-40`)).reply.text ?? "");
+    await ask(h.bob, "/progress", `${a} done confirm`);
+    const before = await openHome(h.bob);
+    expect(blockText(before.blocks)).toContain(
+      "*Your QA, last 4 weeks*: nothing of yours was completed or reviewed yet.",
+    );
+    const v = await h.prisma.review.findFirstOrThrow({ where: { assignmentId: idOf(a) } });
+    await h.ledger.recordReview(h.actor(v.reviewerId!), `R${v.id}`, {
+      verdict: "accept",
+      itemsChecked: 40,
+      errors: { "wrong class": 2 },
+    });
+    const mine = blockText((await openHome(h.bob)).blocks);
+    expect(mine).toContain("*Your QA, last 4 weeks*");
+    expect(mine).toContain(
+      `*${slug}*: accuracy 95.0 % (95 % CI 83.5–98.6 %, 40 items) checked · first pass 1 of 1 range (100 %) · 40 items completed`,
+    );
+    expect(mine).not.toContain("Datasets, last 4 weeks");
+
+    const lead = await openHome(h.lead);
+    expect(headers(lead)).toContain("Datasets, last 4 weeks");
+    const t = blockText(lead.blocks);
+    expect(t).toContain(`*Test ${slug}* (\`${slug}\`): 40 items completed · accuracy 95.0 %`);
+    expect(t).toContain("errors: wrong class 2");
+    expect(t).toMatch(/As of <!date\^\d+\^\{time\}\|\d\d:\d\d UTC> \(updated every few minutes\)/);
+  });
+
   it("a reviewer sees the reviews waiting for them with a Review button", async () => {
     const slug = await h.dataset(uniqueSlug("home-review"), 100);
     const ref = refIn((await ask(h.bob, "/claim", `${slug} 1-10`)).reply.text ?? "");

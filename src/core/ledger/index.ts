@@ -6,6 +6,7 @@ import { type OverdueRender, runOverdue } from "../jobs/overdue.ts";
 import { JobRuns } from "../jobs/runs.ts";
 import { runStalled, type StalledRender } from "../jobs/stalled.ts";
 import { Outbox } from "../outbox.ts";
+import { homeQa, QaSummaryCache } from "../qa/home.ts";
 import { myQaReport, type QaSpan, qaReport } from "../qa/report.ts";
 import * as reviews from "../review/service.ts";
 import type { Actor, ChangeOptions, Role } from "../types.ts";
@@ -50,6 +51,8 @@ export class Ledger {
   readonly jobRuns: JobRuns;
   /** requests written down before they are acknowledged, until handled */
   readonly inbox: Inbox;
+  /** dataset QA summaries App Home shows, kept for a few minutes */
+  private readonly qaCache = new QaSummaryCache();
 
   constructor(store: Store, config: Partial<LedgerConfig> = {}) {
     this.ctx = {
@@ -171,6 +174,8 @@ export class Ledger {
   qaReport = (actor: Actor, slug: string, span: QaSpan) => qaReport(this.ctx, actor, slug, span);
   /** The actor's own QA numbers over `span`, dataset by dataset. */
   myQaReport = (actor: Actor, span: QaSpan) => myQaReport(this.ctx, actor, span);
+  /** the QA numbers of a person's App Home (leads: with the summaries of the datasets the team works on) */
+  homeQa = (actor: Actor, o: { lead: boolean }) => homeQa(this.ctx, this.qaCache, actor, o.lead);
 
   /** Refuses (forbidden) unless the actor may see the jobs (leads) or run one now (admins). */
   authorizeJobs = (actor: Actor, action: "view" | "run") => members.authorizeJobs(this.ctx, actor, action);

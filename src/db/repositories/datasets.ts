@@ -55,6 +55,20 @@ export class DatasetRepository {
     return rows.map((r) => r.slug);
   }
 
+  /** Datasets (not archived) whose ranges changed since `since`, the most recently changed first. */
+  async recentlyActive(teamId: string, since: Date, limit: number): Promise<DatasetRecord[]> {
+    const groups = await this.db.assignment.groupBy({
+      by: ["datasetId"],
+      where: { teamId, updatedAt: { gte: since }, dataset: { archived: false } },
+      _max: { updatedAt: true },
+      orderBy: { _max: { updatedAt: "desc" } },
+      take: limit,
+    });
+    const ids = groups.map((g) => g.datasetId);
+    const rows = await this.db.dataset.findMany({ where: { id: { in: ids } } });
+    return ids.flatMap((id) => rows.filter((d) => d.id === id));
+  }
+
   list(teamId: string, includeArchived: boolean): Promise<DatasetRecord[]> {
     return this.db.dataset.findMany({
       where: { teamId, ...(includeArchived ? {} : { archived: false }) },
