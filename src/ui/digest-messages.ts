@@ -15,7 +15,7 @@ import type { IsoWeek } from "../core/qa/weeks.ts";
 import { errorParetoChart, weeklyThroughputChart } from "./charts.ts";
 import { context, esc, header, plural, section } from "./format.ts";
 import { type Message, msg, type UploadFile } from "./message.ts";
-import { proportionText } from "./qa-messages.ts";
+import { agreementText, proportionText } from "./qa-messages.ts";
 
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)} %`;
 const n = (x: number) => x.toLocaleString("en-US");
@@ -113,6 +113,8 @@ export function digestChannelBlocks(d: DatasetDigest): Message {
     lines.push(
       `*Review turnaround*: median ${s.turnaround.medianHours.toFixed(1)} h, p90 ${(s.turnaround.p90Hours ?? 0).toFixed(1)} h${s.unassignedReviews ? ` · ${plural(s.unassignedReviews, "review")} waiting for a reviewer` : ""}`,
     );
+  const agreement = agreementText(d.agreement, { people: false });
+  if (agreement) lines.push(agreement);
   lines.push(
     `*Overdue*: ${plural(d.overdue, "range")} · *Stalled*: ${plural(d.stalled, "range")} (no progress for ${plural(d.stalledAfterDays, "day")})`,
   );

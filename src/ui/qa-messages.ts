@@ -1,5 +1,6 @@
 /** `/ledger qa`: a dataset's QA numbers for its reviewers and leads, and a person's own. */
 import type { KnownBlock } from "@slack/types";
+import type { DatasetAgreement, Kappa } from "../core/qa/agreement.ts";
 import type { MyQaReport, QaReport, QaSpan } from "../core/qa/report.ts";
 import type { Proportion } from "../core/qa/stats.ts";
 import type { AnnotatorSummary, Quality, Throughput } from "../core/qa/summary.ts";
@@ -45,6 +46,40 @@ function qualityLines(q: Quality): string[] {
   return lines;
 }
 
+const kappaText = (k: Kappa) => (k.kind === "kappa" ? `κ ${k.value.toFixed(2)}` : "κ undefined (every label the same)");
+
+/**
+ * Inter-annotator agreement over labels, or null when no labels were given.
+ * With `people`, each pair of raters is named (for those who judge the work);
+ * without, only the team's figures: percent agreement and Cohen's kappa
+ * averaged over the pairs weighted by the items they share, and Fleiss' kappa.
+ */
+export function agreementText(a: DatasetAgreement | null, o: { people: boolean }): string | null {
+  if (!a) return null;
+  if (a.pairs.length === 0) return `*Agreement*: no overlap (${plural(a.items, "item")} labelled, none by two people)`;
+  const shared = a.pairs.reduce((n, p) => n + p.items, 0);
+  const percent = a.pairs.reduce((n, p) => n + p.percentAgreement * p.items, 0) / shared;
+  const measured = a.pairs.filter((p) => p.kappa.kind === "kappa");
+  const weight = measured.reduce((n, p) => n + p.items, 0);
+  const kappa = weight
+    ? ` · Cohen's κ ${(measured.reduce((n, p) => n + (p.kappa.kind === "kappa" ? p.kappa.value : 0) * p.items, 0) / weight).toFixed(2)}`
+    : "";
+  const fleiss =
+    a.fleiss.kind === "fleiss"
+      ? ` · Fleiss' ${kappaText(a.fleiss.kappa)} over ${plural(a.fleiss.items, "item")} with ${a.fleiss.ratersPerItem} raters each`
+      : "";
+  let text = `*Agreement*: ${pct(percent)} over ${plural(shared, "shared label pair")} of ${plural(a.pairs.length, "pair")} of raters${kappa}${fleiss}`;
+  if (o.people)
+    text += `\n${a.pairs
+      .slice(0, 5)
+      .map(
+        (p) =>
+          `${mention(p.raters[0])} & ${mention(p.raters[1])}: ${pct(p.percentAgreement)}, ${kappaText(p.kappa)} over ${plural(p.items, "item")}`,
+      )
+      .join("\n")}${a.pairs.length > 5 ? `\n…and ${plural(a.pairs.length - 5, "more pair")}` : ""}`;
+  return text;
+}
+
 /** A dataset's numbers, then one line per annotator and per reviewer. */
 export function qaMessage(r: QaReport): Message {
   const s = r.summary;
@@ -65,6 +100,7 @@ export function qaMessage(r: QaReport): Message {
         d.turnaround.medianHours === null
           ? "*Review turnaround*: no reviews decided"
           : `*Review turnaround*: median ${d.turnaround.medianHours.toFixed(1)} h, p90 ${(d.turnaround.p90Hours ?? 0).toFixed(1)} h over ${plural(d.turnaround.reviews, "review")}${d.unassignedReviews ? ` · ${plural(d.unassignedReviews, "review")} waiting for a reviewer` : ""}`,
+        ...[agreementText(r.agreement, { people: true })].filter((x) => x !== null),
       ].join("\n"),
     ),
   ];

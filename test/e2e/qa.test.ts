@@ -40,6 +40,20 @@ describe("/ledger qa", () => {
     expect(blockText(refused.reply.blocks)).toContain(
       `only reviewers and leads see the QA numbers of ${slug}; /ledger qa me shows yours`,
     );
+    // Labels two people gave the same items (as an annotation tool would report them): their agreement, by name.
+    const d = await h.ledger.getDataset(h.actor(IDS.lead).teamId, slug);
+    await h.prisma.itemLabel.createMany({
+      data: [1, 2, 3, 4].flatMap((item) => [
+        { datasetId: d.id, item, annotatorId: IDS.ana, label: "cat" },
+        { datasetId: d.id, item, annotatorId: IDS.bob, label: item === 4 ? "dog" : "cat" },
+      ]),
+    });
+    const agreement = await ask(h.lead, "/ledger", `qa ${slug}`);
+    expect(agreement.text).toContain("*Agreement*: 75.0 % over 4 shared label pairs of 1 pair of raters");
+    expect(agreement.text).toMatch(
+      new RegExp(`<@(${IDS.ana}|${IDS.bob})> & <@(${IDS.ana}|${IDS.bob})>: 75.0 %, κ 0.00 over 4 items`),
+    );
+
     const bad = await ask(h.lead, "/ledger", `qa ${slug} since 2999-01-01`);
     expect(blockText(bad.reply.blocks)).toContain("2999-01-01 is in the future; give a date up to today");
   });

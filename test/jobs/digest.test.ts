@@ -92,6 +92,23 @@ async function twoWeeks() {
   await decide(b, "accept", 30, { "wrong class": 1 });
   await f.ledger.claim(actor("UCAL"), { dataset: "cats", first: 91, last: 100 });
   await f.ledger.configureDataset(LEAD, "cats", { key: "instructions", value: "https://wiki.example.com/cats" });
+  // Labels both gave to items 21–24 (and one given the week before, not counted).
+  const cats = await f.ledger.getDataset(TEAM, "cats");
+  await f.ledger.ctx.store.transaction(async (r) => {
+    await r.labels.record(
+      cats.id,
+      [21, 22, 23, 24].flatMap((item) => [
+        { item, annotatorId: ANA.userId, label: "cat" },
+        { item, annotatorId: BOB.userId, label: item === 24 ? "dog" : "cat" },
+      ]),
+      new Date("2026-11-18T12:00:00Z"),
+    );
+    await r.labels.record(
+      cats.id,
+      [{ item: 1, annotatorId: BOB.userId, label: "dog" }],
+      new Date("2026-11-11T12:00:00Z"),
+    );
+  });
 }
 
 describe("the digest job", () => {
@@ -118,6 +135,8 @@ describe("the digest job", () => {
     expect(t).toContain("110 items) checked in 3 reviews");
     expect(t).toContain("*Errors*: wrong class 5 (83 %), missing label 1 (17 %)");
     expect(t).toContain("*Overdue*: 0 ranges · *Stalled*: 0 ranges");
+    // Agreement of the labels given that week, without naming anyone: 3 of 4 shared items the same.
+    expect(t).toContain("*Agreement*: 75.0 % over 4 shared label pairs of 1 pair of raters · Cohen's κ");
     expect(t).toContain("2 annotators active; each gets their own numbers by DM.");
     expect(t).toContain("<https://wiki.example.com/cats|instructions v1>");
     // Personal numbers stay out of the channel.

@@ -13,13 +13,13 @@ import type { DatasetRecord, InstructionRecord } from "../../db/records.ts";
 import { addDays, formatIsoDate, isValidTimezone } from "../dates.ts";
 import type { LedgerContext } from "../ledger/context.ts";
 import { enqueueIn, type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
+import { type DatasetAgreement, datasetAgreement, type LabelRow } from "../qa/agreement.ts";
 import { itemsCompleted } from "../qa/metrics.ts";
 import { type AssignmentRow, isDecided, type ReviewRow } from "../qa/rows.ts";
 import { type AnnotatorSummary, type DatasetSummary, qaSummary, qualityOf } from "../qa/summary.ts";
 import { type IsoWeek, isoWeekOf, type Period, shiftWeek, weekPeriod, within } from "../qa/weeks.ts";
 import type { JobDecision } from "./decisions.ts";
 import { overdueRanges } from "./overdue.ts";
-import { stalledRanges } from "./stalled.ts";
 
 /** Weeks of history the digest's chart shows, the digest's week included. */
 export const DIGEST_CHART_WEEKS = 8;
@@ -63,6 +63,8 @@ export interface DatasetDigest {
   stalledAfterDays: number;
   /** annotators who completed items or had work reviewed in the week */
   activeAnnotators: number;
+  /** agreement over the labels given in the week (null: none given) */
+  agreement: DatasetAgreement | null;
   instructions: DigestInstructions | null;
 }
 
@@ -135,6 +137,8 @@ export function datasetDigest(input: {
   dataset: DatasetRecord;
   assignments: readonly AssignmentRow[];
   reviews: readonly ReviewRow[];
+  /** the labels given in the week */
+  labels: readonly LabelRow[];
   week: IsoWeek;
   now: Date;
   timeZone: string;
@@ -145,7 +149,7 @@ export function datasetDigest(input: {
 }): { digest: DatasetDigest; lines: Map<string, PersonalDigestLine> } | null {
   const { dataset: d, assignments, reviews, week, timeZone } = input;
   const period = weekPeriod(week, timeZone);
-  if (!hadActivity(assignments, reviews, period)) return null;
+  if (!hadActivity(assignments, reviews, period) && input.labels.length === 0) return null;
   const summary = qaSummary({ dataset: d, assignments, reviews, period, now: input.now, timeZone });
   const before = qaSummary({
     dataset: d,
@@ -188,6 +192,7 @@ export function datasetDigest(input: {
       stalled: input.stalled,
       stalledAfterDays: input.stalledAfterDays,
       activeAnnotators: annotators.length,
+      agreement: datasetAgreement(input.labels),
       instructions,
     },
     lines,
@@ -200,8 +205,9 @@ const DAY_MS = 86_400_000;
  * Decides and writes (unless `dryRun`) the digest of one workspace for the
  * week before `now`'s. Each dataset is read on its own (its ranges and
  * reviews, never the workspace's at once) and rendered outside any
- * transaction; the messages are written in one short transaction at the end.
- * A post already written for the week is neither rendered nor written again.
+ * transaction; each post is written as soon as it is made, the DMs together at
+ * the end. A post already written for the week is neither rendered nor
+ * written again.
  */
 export async function runDigest(
   ctx: LedgerContext,
@@ -228,11 +234,11 @@ export async function runDigest(
     return z && isValidTimezone(z) ? z : tz;
   };
   const overdue = countBy(overdueRanges(due, zoneOf, now), (x) => x.dataset.id);
-  const idle = await r.assignments.inProgressIdleSince(
+  // Stalled: in progress with no progress for the stalled days (as the stalled job sees them).
+  const stalled = await r.assignments.idleCountByDataset(
     teamId,
     new Date(now.getTime() - schedule.stalledAfterDays * DAY_MS),
   );
-  const stalled = countBy(stalledRanges(idle, schedule.stalledAfterDays, now), (x) => x.dataset.id);
 
   const datasets = await r.datasets.list(teamId, false);
   const posted = await r.outbox.existingKeys(
@@ -241,15 +247,18 @@ export async function runDigest(
   );
   const messages: OutgoingMessage[] = [];
   const personal = new Map<string, PersonalDigestLine[]>();
+  const period = weekPeriod(week, tz);
   for (const d of datasets) {
-    const [assignments, reviews] = await Promise.all([
+    const [assignments, reviews, labels] = await Promise.all([
       r.assignments.allOfDataset(d.id),
       r.reviews.factsOfDataset(d.id),
+      r.labels.ofDataset(d.id, period.from, period.to),
     ]);
     const decided = datasetDigest({
       dataset: d,
       assignments,
       reviews,
+      labels: labels.map((l) => ({ item: l.item, rater: l.annotatorId, label: l.label })),
       week,
       now,
       timeZone: tz,
@@ -265,23 +274,27 @@ export async function runDigest(
       else personal.set(user, [line]);
     }
     const key = digestKey(d.id, week);
-    if (d.channelId && !posted.has(key))
-      messages.push({
-        key,
-        kind: "digest",
-        to: { channel: d.channelId },
-        content: render.channel(decided.digest),
-        workingHours: true,
-      });
+    if (!d.channelId || posted.has(key)) continue;
+    const post: OutgoingMessage = {
+      key,
+      kind: "digest",
+      to: { channel: d.channelId },
+      content: render.channel(decided.digest),
+      workingHours: true,
+    };
+    messages.push(post);
+    // Written at once (its images are the bulk of the run's memory); its key keeps it single.
+    if (!o.dryRun) await ctx.store.transaction((tx) => enqueueIn(ctx, tx, teamId, [post], now));
   }
   const told = await r.outbox.existingKeys(
     teamId,
     [...personal.keys()].map((u) => personalDigestKey(u, week)),
   );
+  const dms: OutgoingMessage[] = [];
   for (const [userId, lines] of [...personal].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const key = personalDigestKey(userId, week);
     if (told.has(key)) continue;
-    messages.push({
+    dms.push({
       key,
       kind: "digest_dm",
       to: { user: userId },
@@ -289,7 +302,8 @@ export async function runDigest(
       workingHours: true,
     });
   }
-  if (!o.dryRun && messages.length > 0) await ctx.store.transaction((tx) => enqueueIn(ctx, tx, teamId, messages, now));
+  if (!o.dryRun && dms.length > 0) await ctx.store.transaction((tx) => enqueueIn(ctx, tx, teamId, dms, now));
+  messages.push(...dms);
   return { messages, facts: messages.length };
 }
 

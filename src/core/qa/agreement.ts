@@ -154,3 +154,56 @@ export function fleiss(rows: readonly LabelRow[]): FleissAgreement {
     kappa: kappaOf(observed, expected),
   };
 }
+
+/** A dataset's agreement over some labels: every pair of raters who labelled items in common, and Fleiss' kappa. */
+export interface DatasetAgreement {
+  /** labels read, items labelled, raters */
+  labels: number;
+  items: number;
+  raters: number;
+  /** pairs with items in common, the most shared items first (pairs without any are left out) */
+  pairs: (PairAgreement & { kind: "agreement" })[];
+  fleiss: FleissAgreement;
+}
+
+/**
+ * The agreement of `rows`, or null when there are none. Only pairs of raters
+ * who share an item are compared (found item by item, so a thousand raters
+ * who each labelled their own items cost nothing); `pairs` is empty when no
+ * item was labelled twice: there is no overlap to measure.
+ */
+export function datasetAgreement(rows: readonly LabelRow[]): DatasetAgreement | null {
+  if (rows.length === 0) return null;
+  const byItem = labelsByItem(rows);
+  const shared = new Map<string, { raters: [string, string]; labels: [string, string][] }>();
+  for (const labels of byItem.values()) {
+    if (labels.size < 2) continue;
+    const raters = [...labels.keys()].sort(byCodePoint);
+    for (let i = 0; i < raters.length; i++) {
+      for (let j = i + 1; j < raters.length; j++) {
+        const a = raters[i]!;
+        const b = raters[j]!;
+        const key = `${a}\u0000${b}`;
+        let pair = shared.get(key);
+        if (!pair) {
+          pair = { raters: [a, b], labels: [] };
+          shared.set(key, pair);
+        }
+        pair.labels.push([labels.get(a)!, labels.get(b)!]);
+      }
+    }
+  }
+  const pairs = [...shared.values()]
+    .map((p) => cohenOfPairs(p.labels, p.raters))
+    .filter((p): p is PairAgreement & { kind: "agreement" } => p.kind === "agreement")
+    .sort(
+      (x, y) => y.items - x.items || byCodePoint(x.raters[0], y.raters[0]) || byCodePoint(x.raters[1], y.raters[1]),
+    );
+  return {
+    labels: rows.length,
+    items: byItem.size,
+    raters: new Set(rows.map((r) => r.rater)).size,
+    pairs,
+    fleiss: fleiss(rows),
+  };
+}

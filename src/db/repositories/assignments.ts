@@ -128,6 +128,21 @@ export class AssignmentRepository {
     });
   }
 
+  /** How many ranges in progress of each dataset (not archived) have had no progress since `before`: stalled ones. */
+  async idleCountByDataset(teamId: string, before: Date): Promise<Map<number, number>> {
+    const groups = await this.db.assignment.groupBy({
+      by: ["datasetId"],
+      where: {
+        teamId,
+        status: "IN_PROGRESS",
+        dataset: { archived: false },
+        OR: [{ lastProgressAt: { lte: before } }, { lastProgressAt: null, startedAt: { lte: before } }],
+      },
+      _count: { _all: true },
+    });
+    return new Map(groups.map((g) => [g.datasetId, g._count._all]));
+  }
+
   /** The open ranges (pending, in progress, changes requested) one person holds in one dataset. */
   openOf(datasetId: number, assigneeId: string): Promise<AssignmentRecord[]> {
     return this.db.assignment.findMany({

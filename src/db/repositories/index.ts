@@ -11,6 +11,7 @@ import { HandoffRepository } from "./handoffs.ts";
 import { IdempotencyRepository } from "./idempotency.ts";
 import { InboxRepository } from "./inbox.ts";
 import { JobRunRepository } from "./job-runs.ts";
+import { LabelRepository } from "./labels.ts";
 import { MemberRepository } from "./members.ts";
 import { OutboxRepository } from "./outbox.ts";
 import { ReviewRepository } from "./reviews.ts";
@@ -27,6 +28,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   idempotency: IdempotencyRepository;
   inbox: InboxRepository;
+  labels: LabelRepository;
   jobRuns: JobRunRepository;
   announcements: AnnouncementRepository;
 }
@@ -43,6 +45,7 @@ export function repositories(db: Client): Repositories {
     outbox: new OutboxRepository(db),
     idempotency: new IdempotencyRepository(db),
     inbox: new InboxRepository(db),
+    labels: new LabelRepository(db),
     jobRuns: new JobRunRepository(db),
     announcements: new AnnouncementRepository(db),
   };

@@ -1,6 +1,13 @@
 /** Agreement between raters: percent agreement, Cohen's and Fleiss' kappa, against textbook examples. */
 import { describe, expect, it } from "vitest";
-import { cohen, fleiss, type LabelRow, labelsByItem, pairwiseCohen } from "../../../src/core/qa/agreement.ts";
+import {
+  cohen,
+  datasetAgreement,
+  fleiss,
+  type LabelRow,
+  labelsByItem,
+  pairwiseCohen,
+} from "../../../src/core/qa/agreement.ts";
 
 /** Label rows for two raters from a 2×2 table of yes/no counts (a's label first). */
 function twoByTwo(yy: number, yn: number, ny: number, nn: number): LabelRow[] {
@@ -236,5 +243,38 @@ describe("Fleiss' kappa", () => {
     const none = { kind: "no-items", reason: "no item has three or more raters" };
     expect(fleiss([])).toEqual(none);
     expect(fleiss(twoByTwo(20, 5, 10, 15))).toEqual(none);
+  });
+});
+
+describe("a dataset's agreement", () => {
+  it("compares only the pairs of raters who share items, the most shared first, the same figures as Cohen's pair by pair", () => {
+    const rows: LabelRow[] = [
+      // a and b share items 1–4 (3 of 4 the same); b and c share item 5; d labels item 9 alone
+      ...[1, 2, 3, 4].flatMap((item) => [
+        { item, rater: "a", label: item === 4 ? "dog" : "cat" },
+        { item, rater: "b", label: "cat" },
+      ]),
+      { item: 4, rater: "b", label: "cat" },
+      { item: 5, rater: "b", label: "dog" },
+      { item: 5, rater: "c", label: "dog" },
+      { item: 9, rater: "d", label: "cat" },
+    ];
+    const a = datasetAgreement(rows)!;
+    expect(a).toMatchObject({ labels: rows.length, items: 6, raters: 4 });
+    expect(a.pairs.map((p) => [p.raters, p.items])).toEqual([
+      [["a", "b"], 4],
+      [["b", "c"], 1],
+    ]);
+    expect(a.pairs[0]).toEqual(cohen(rows, "a", "b"));
+    expect(a.pairs[0]!.percentAgreement).toBe(0.75);
+    expect(a.fleiss).toEqual(fleiss(rows));
+  });
+  it("says there is no overlap when nobody labelled an item somebody else did, and nothing without labels", () => {
+    const a = datasetAgreement([
+      { item: 1, rater: "a", label: "cat" },
+      { item: 2, rater: "b", label: "cat" },
+    ]);
+    expect(a).toMatchObject({ labels: 2, items: 2, raters: 2, pairs: [] });
+    expect(datasetAgreement([])).toBeNull();
   });
 });

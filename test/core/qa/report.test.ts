@@ -111,3 +111,24 @@ describe("/ledger qa", () => {
     expect(() => periodOf({ since: "2026-12-03" }, now, "UTC")).toThrow("2026-12-03 is in the future");
   });
 });
+
+describe("agreement in /ledger qa", () => {
+  it("compares the labels given in the period pair by pair, and says when nobody's overlap", async () => {
+    const d = await f.ledger.getDataset("T0TEST", "cats");
+    const label = (item: number, who: string, value: string) => ({ item, annotatorId: who, label: value });
+    await f.ledger.ctx.store.transaction((r) =>
+      r.labels.record(d.id, [label(1, ANA.userId, "cat"), label(2, BOB.userId, "dog")], f.clock.now),
+    );
+    expect((await f.ledger.qaReport(LEAD, "cats", { weeks: 1 })).agreement).toMatchObject({ items: 2, pairs: [] });
+    await f.ledger.ctx.store.transaction((r) =>
+      r.labels.record(d.id, [label(1, BOB.userId, "cat"), label(2, ANA.userId, "cat")], f.clock.now),
+    );
+    const r = await f.ledger.qaReport(LEAD, "cats", { weeks: 1 });
+    expect(r.agreement?.pairs).toEqual([
+      expect.objectContaining({ raters: [ANA.userId, BOB.userId].sort(), items: 2, percentAgreement: 0.5 }),
+    ]);
+    // Given again: the latest label counts.
+    await f.ledger.ctx.store.transaction((r) => r.labels.record(d.id, [label(2, BOB.userId, "cat")], f.clock.now));
+    expect((await f.ledger.qaReport(LEAD, "cats", { weeks: 1 })).agreement?.pairs[0]?.percentAgreement).toBe(1);
+  });
+});
