@@ -10,7 +10,6 @@
  * so a week is told once, however often the job runs.
  */
 import type { DatasetRecord, InstructionRecord } from "../../db/records.ts";
-import { addDays, formatIsoDate, isValidTimezone } from "../dates.ts";
 import type { LedgerContext } from "../ledger/context.ts";
 import { enqueueIn, type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
 import { type DatasetAgreement, datasetAgreement, type LabelRow } from "../qa/agreement.ts";
@@ -19,7 +18,7 @@ import { type AssignmentRow, isDecided, type ReviewRow } from "../qa/rows.ts";
 import { type AnnotatorSummary, type DatasetSummary, qaSummary, qualityOf } from "../qa/summary.ts";
 import { type IsoWeek, isoWeekOf, type Period, shiftWeek, weekPeriod, within } from "../qa/weeks.ts";
 import type { JobDecision } from "./decisions.ts";
-import { overdueRanges } from "./overdue.ts";
+import { overdueAt } from "./overdue.ts";
 
 /** Weeks of history the digest's chart shows, the digest's week included. */
 export const DIGEST_CHART_WEEKS = 8;
@@ -222,18 +221,8 @@ export async function runDigest(
   const tz = schedule.timezone;
   const week = digestWeekOf(now, tz);
 
-  // Overdue and stalled ranges now, counted per dataset (as the overdue and stalled jobs see them).
-  const tomorrow = new Date(`${addDays(formatIsoDate(now), 1)}T00:00:00Z`);
-  const due = await r.assignments.openDueBefore(teamId, tomorrow);
-  const zones = await r.members.timezones(
-    teamId,
-    due.map((a) => a.assigneeId),
-  );
-  const zoneOf = (u: string) => {
-    const z = zones.get(u);
-    return z && isValidTimezone(z) ? z : tz;
-  };
-  const overdue = countBy(overdueRanges(due, zoneOf, now), (x) => x.dataset.id);
+  // Overdue ranges now, counted per dataset (as the overdue job sees them).
+  const overdue = countBy(await overdueAt(r, teamId, tz, now), (x) => x.dataset.id);
   // Stalled: in progress with no progress for the stalled days (as the stalled job sees them).
   const stalled = await r.assignments.idleCountByDataset(
     teamId,

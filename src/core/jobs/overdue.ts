@@ -7,7 +7,7 @@
  * a day (the team's day), kept up to date in place by later runs. What a run
  * tells one person is one message, whatever the number of ranges.
  */
-import type { DueAssignment } from "../../db/store.ts";
+import type { DueAssignment, Repositories } from "../../db/store.ts";
 import { addDays, daysBetween, formatIsoDate, isValidTimezone, todayIn } from "../dates.ts";
 import { type LedgerContext, leadsOf } from "../ledger/context.ts";
 import { enqueueIn, type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
@@ -46,6 +46,25 @@ export function overdueRanges(
   return out.sort((x, y) => y.daysLate - x.daysLate || x.assignmentId - y.assignmentId);
 }
 
+/**
+ * The open ranges of a workspace overdue at `now`, each in its owner's zone
+ * (`teamZone` for owners without a valid one of their own).
+ */
+export async function overdueAt(r: Repositories, teamId: string, teamZone: string, now: Date): Promise<OverdueRange[]> {
+  // No zone is more than a day ahead of UTC: a due date before tomorrow (UTC) may have ended somewhere.
+  const tomorrow = new Date(`${addDays(formatIsoDate(now), 1)}T00:00:00Z`);
+  const candidates = await r.assignments.openDueBefore(teamId, tomorrow);
+  const zones = await r.members.timezones(
+    teamId,
+    candidates.map((a) => a.assigneeId),
+  );
+  const zoneOf = (u: string) => {
+    const z = zones.get(u);
+    return z && isValidTimezone(z) ? z : teamZone;
+  };
+  return overdueRanges(candidates, zoneOf, now);
+}
+
 /** How the job's messages look: pure functions from the decisions to message content (Block Kit, elsewhere). */
 export interface OverdueRender {
   /** to an owner: their ranges newly overdue */
@@ -71,18 +90,7 @@ export async function runOverdue(
   await ctx.store.ensureWorkspace(teamId);
   return ctx.store.transaction(async (r) => {
     const schedule = await workspaceSchedule(ctx, r, teamId);
-    // No zone is more than a day ahead of UTC: a due date before tomorrow (UTC) may have ended somewhere.
-    const tomorrow = new Date(`${addDays(formatIsoDate(now), 1)}T00:00:00Z`);
-    const candidates = await r.assignments.openDueBefore(teamId, tomorrow);
-    const zones = await r.members.timezones(
-      teamId,
-      candidates.map((a) => a.assigneeId),
-    );
-    const zoneOf = (u: string) => {
-      const z = zones.get(u);
-      return z && isValidTimezone(z) ? z : schedule.timezone;
-    };
-    const ranges = overdueRanges(candidates, zoneOf, now);
+    const ranges = await overdueAt(r, teamId, schedule.timezone, now);
     const messages: OutgoingMessage[] = [];
     let facts = 0;
 
