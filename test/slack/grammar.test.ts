@@ -227,7 +227,7 @@ describe("/ledger", () => {
     expect(parseLedger("JOBS run Overdue")).toEqual({ kind: "jobs-run", job: "overdue" });
     expect(usageError(() => parseLedger("jobs run")).message).toBe("name the job to run");
     expect(usageError(() => parseLedger("jobs run overdo")).message).toBe(
-      '"overdo" is not a job; jobs: overdue, stalled, imbalance',
+      '"overdo" is not a job; jobs: overdue, stalled, imbalance, digest',
     );
     expect(usageError(() => parseLedger("jobs start overdue")).message).toMatch(/"jobs start" is not a command/);
     expect(usageError(() => parseLedger("jobs run overdue now")).message).toBe('unexpected "now"');
