@@ -6,13 +6,13 @@
  * waits until they open. The content is opaque here: the layer that renders
  * it (Block Kit) is the layer that delivers it.
  */
-import type { NewOutboxRecord, OutboxBacklog, OutboxCard, OutboxRecord } from "../db/records.ts";
+import type { NewOutboxRecord, OutboxBacklog, OutboxCard, OutboxRecord, OutboxSender } from "../db/records.ts";
 import type { Repositories } from "../db/store.ts";
 import { isValidTimezone } from "./dates.ts";
 import type { LedgerContext } from "./ledger/context.ts";
 import { DEFAULT_WORKING_HOURS, nextWorkingInstant, type WorkingHours } from "./time.ts";
 
-export type { OutboxBacklog, OutboxCard, OutboxRecord };
+export type { OutboxBacklog, OutboxCard, OutboxRecord, OutboxSender };
 
 /**
  * How long a reply is its request's to deliver before any sender takes it (a
@@ -173,9 +173,9 @@ export class Outbox {
 
   // ---- for senders
 
-  /** Claims rows due now for `owner`, for `leaseMs`. */
-  claimDue(owner: string, leaseMs: number, limit: number): Promise<OutboxRecord[]> {
-    return this.ctx.store.transaction((r) => r.outbox.claimDue(this.now, owner, leaseMs, limit));
+  /** Claims `sender`'s rows due now for `owner`, for `leaseMs`. */
+  claimDue(owner: string, leaseMs: number, limit: number, sender: OutboxSender = "slack"): Promise<OutboxRecord[]> {
+    return this.ctx.store.transaction((r) => r.outbox.claimDue(this.now, owner, leaseMs, limit, sender));
   }
 
   /** Claims the row of `key` for `owner` if it is due and free. */
@@ -206,19 +206,20 @@ export class Outbox {
     return this.ctx.store.read.outbox.releaseLeases(owner);
   }
 
-  leaseHolders(): Promise<string[]> {
-    return this.ctx.store.read.outbox.leaseHolders();
+  leaseHolders(sender: OutboxSender = "slack"): Promise<string[]> {
+    return this.ctx.store.read.outbox.leaseHolders(sender);
   }
 
-  nextDueAt(): Promise<Date | null> {
-    return this.ctx.store.read.outbox.nextDueAt();
+  nextDueAt(sender: OutboxSender = "slack"): Promise<Date | null> {
+    return this.ctx.store.read.outbox.nextDueAt(sender);
   }
 
-  backlog(teamId?: string): Promise<OutboxBacklog> {
-    return this.ctx.store.read.outbox.backlog(this.now, teamId);
+  /** Counts by status, of one workspace or of all, of one sender's rows or of all. */
+  backlog(teamId?: string, sender?: OutboxSender): Promise<OutboxBacklog> {
+    return this.ctx.store.read.outbox.backlog(this.now, teamId, sender);
   }
 
-  failed(teamId: string, limit = 5): Promise<OutboxRecord[]> {
-    return this.ctx.store.read.outbox.failed(teamId, limit);
+  failed(teamId: string, limit = 5, sender?: OutboxSender): Promise<OutboxRecord[]> {
+    return this.ctx.store.read.outbox.failed(teamId, limit, sender);
   }
 }

@@ -27,6 +27,8 @@ export type RecordsMatchTheSchema = [
   Assert<Columns<Prisma.Workspace, R.WorkspaceRecord>>,
   Assert<Same<Prisma.OutboxStatus, R.OutboxStatus>>,
   Assert<Same<Prisma.JobRunStatus, R.JobRunStatus>>,
-  Assert<Columns<Prisma.Notification, Omit<R.OutboxRecord, "key" | "message">>>,
+  Assert<Columns<Prisma.Notification, Omit<R.OutboxRecord, "key" | "message" | "sender">>>,
   Assert<Columns<Prisma.JobRun, Omit<R.JobRunRecord, "detail">>>,
+  Assert<Columns<Prisma.Webhook, R.WebhookRecord>>,
+  Assert<Columns<Prisma.WebhookCursor, R.DispatchCursor>>,
 ];

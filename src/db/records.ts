@@ -167,6 +167,60 @@ export interface AuditEventInput {
   reason?: string | null;
 }
 
+/** An audit event as the webhook dispatcher reads it, with its dataset's slug. */
+export interface AuditEventRecord {
+  id: number;
+  teamId: string;
+  at: Date;
+  actorId: string;
+  action: string;
+  datasetId: number | null;
+  datasetSlug: string | null;
+  assignmentId: number | null;
+  handoffId: number | null;
+  reviewId: number | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+}
+
+/** A receiver of the ledger's events. */
+export interface WebhookRecord {
+  id: number;
+  teamId: string;
+  url: string;
+  /** event types it receives; empty: all */
+  events: string[];
+  /** the signing secret */
+  secret: string;
+  createdBy: string;
+  createdAt: Date;
+  disabledAt: Date | null;
+  disabledReason: string | null;
+  removedAt: Date | null;
+}
+
+/**
+ * Where the webhook dispatcher is in the audit trail: every event of a
+ * transaction below `txid` is dispatched, and so is every event up to
+ * `afterId` of a transaction below `afterXmin`.
+ */
+export interface DispatchCursor {
+  txid: bigint;
+  afterId: bigint;
+  afterXmin: bigint;
+}
+
+/** One pass's read of the audit trail (all of it from one snapshot). */
+export interface AuditBatch {
+  /** events not yet dispatched, by id */
+  events: AuditEventRecord[];
+  /** every transaction below this one had ended when the batch was read */
+  xmin: bigint;
+  /** when the batch was cut short: the lowest transaction among the events left over (null: none left) */
+  leftMinTxid: bigint | null;
+}
+
 /** A workspace's own settings (null: the configured default). */
 export interface WorkspaceRecord {
   id: string;
@@ -201,7 +255,15 @@ export interface NewOutboxRecord {
   firstAttemptAt?: Date;
   /** the range (assignment id) whose card the message shows, redrawn when the range changes */
   subject?: number;
+  /** who delivers it (default: the Slack sender) */
+  sender?: OutboxSender;
+  /** rows of one order key are delivered one after another, in the order they were written */
+  orderKey?: string;
 }
+
+/** The senders of the outbox: each takes only its own rows. */
+export const OUTBOX_SENDERS = ["slack", "webhook"] as const;
+export type OutboxSender = (typeof OUTBOX_SENDERS)[number];
 
 /** A message that shows a range's card, as the card's redraw needs it. */
 export interface OutboxCard {
@@ -237,6 +299,8 @@ export interface OutboxRecord {
   createdAt: Date;
   sentAt: Date | null;
   failedAt: Date | null;
+  sender: OutboxSender;
+  orderKey: string | null;
 }
 
 /** The outbox at a glance. */

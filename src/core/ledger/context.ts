@@ -18,6 +18,8 @@ export interface LedgerConfig {
   defaultTimezone: string;
   /** the current time; jobs run "as if at" another time */
   clock: () => Date;
+  /** webhooks may be sent to loopback and private addresses (WEBHOOK_ALLOW_PRIVATE) */
+  allowPrivateWebhooks: boolean;
 }
 
 export interface LedgerContext {

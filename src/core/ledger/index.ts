@@ -10,6 +10,7 @@ import { homeQa, QaSummaryCache } from "../qa/home.ts";
 import { myQaReport, type QaSpan, qaReport } from "../qa/report.ts";
 import * as reviews from "../review/service.ts";
 import type { Actor, ChangeOptions, Role } from "../types.ts";
+import { Webhooks } from "../webhooks/service.ts";
 import * as assignments from "./assignments.ts";
 import type { LedgerConfig, LedgerContext } from "./context.ts";
 import * as datasets from "./datasets.ts";
@@ -51,6 +52,8 @@ export class Ledger {
   readonly jobRuns: JobRuns;
   /** requests written down before they are acknowledged, until handled */
   readonly inbox: Inbox;
+  /** receivers of the ledger's events, and their dispatch */
+  readonly webhooks: Webhooks;
   /** dataset QA summaries App Home shows, kept for a few minutes */
   private readonly qaCache = new QaSummaryCache();
 
@@ -62,11 +65,13 @@ export class Ledger {
         defaultCapacity: config.defaultCapacity ?? 2000,
         defaultTimezone: config.defaultTimezone ?? "UTC",
         clock: config.clock ?? (() => new Date()),
+        allowPrivateWebhooks: config.allowPrivateWebhooks ?? false,
       },
     };
     this.outbox = new Outbox(this.ctx);
     this.jobRuns = new JobRuns(this.ctx);
     this.inbox = new Inbox(this.ctx);
+    this.webhooks = new Webhooks(this.ctx);
   }
 
   get config(): LedgerConfig {

@@ -15,6 +15,7 @@ import { LabelRepository } from "./labels.ts";
 import { MemberRepository } from "./members.ts";
 import { OutboxRepository } from "./outbox.ts";
 import { ReviewRepository } from "./reviews.ts";
+import { WebhookRepository } from "./webhooks.ts";
 import { WorkspaceRepository } from "./workspaces.ts";
 
 export interface Repositories {
@@ -31,6 +32,7 @@ export interface Repositories {
   labels: LabelRepository;
   jobRuns: JobRunRepository;
   announcements: AnnouncementRepository;
+  webhooks: WebhookRepository;
 }
 
 export function repositories(db: Client): Repositories {
@@ -48,6 +50,7 @@ export function repositories(db: Client): Repositories {
     labels: new LabelRepository(db),
     jobRuns: new JobRunRepository(db),
     announcements: new AnnouncementRepository(db),
+    webhooks: new WebhookRepository(db),
   };
 }
 
@@ -65,3 +68,4 @@ export type { HandoffPatch, NewHandoffRecord } from "./handoffs.ts";
 export type { PriorRequest } from "./idempotency.ts";
 export type { MemberCapacity } from "./members.ts";
 export type { NewReviewRecord, ReviewDecision, ReviewerBacklog } from "./reviews.ts";
+export type { NewWebhookRecord } from "./webhooks.ts";

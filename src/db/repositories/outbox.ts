@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import type { NewOutboxRecord, OutboxBacklog, OutboxCard, OutboxRecord } from "../records.ts";
+import type { NewOutboxRecord, OutboxBacklog, OutboxCard, OutboxRecord, OutboxSender } from "../records.ts";
 import { type Client, toJson } from "./client.ts";
 
 type Row = Prisma.NotificationGetPayload<object>;
@@ -34,6 +34,8 @@ const record = (r: Row): OutboxRecord => ({
   createdAt: r.createdAt,
   sentAt: r.sentAt,
   failedAt: r.failedAt,
+  sender: r.sender === "webhook" ? "webhook" : "slack",
+  orderKey: r.orderKey,
 });
 
 export class OutboxRepository {
@@ -59,6 +61,8 @@ export class OutboxRepository {
         responseUntil: r.responseUntil ?? null,
         nextAttemptAt: r.firstAttemptAt ?? now,
         subject: r.subject ?? null,
+        sender: r.sender ?? "slack",
+        orderKey: r.orderKey ?? null,
         createdAt: now,
       })),
       skipDuplicates: true,
@@ -71,7 +75,13 @@ export class OutboxRepository {
   async cardsOf(teamId: string, subjects: readonly number[]): Promise<OutboxCard[]> {
     if (subjects.length === 0) return [];
     const rows = await this.db.notification.findMany({
-      where: { teamId, subject: { in: [...subjects] }, responseUrl: null, status: { not: "FAILED" } },
+      where: {
+        teamId,
+        subject: { in: [...subjects] },
+        responseUrl: null,
+        status: { not: "FAILED" },
+        sender: "slack",
+      },
       orderBy: { id: "asc" },
       select: { dedupeKey: true, recipient: true, toUser: true, subject: true, message: true },
     });
@@ -148,11 +158,20 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims up to `limit` rows due at `now` for `owner` until `now + leaseMs`:
-   * pending rows whose time has come, and rows whose sender's lease ran out
-   * (it died or stalled). Rows another sender is claiming are skipped, not waited for.
+   * Claims up to `limit` of `sender`'s rows due at `now` for `owner` until
+   * `now + leaseMs`: pending rows whose time has come, and rows whose
+   * sender's lease ran out (it died or stalled). Rows another sender is
+   * claiming are skipped, not waited for. A row with an order key waits
+   * while an earlier row of its key is pending or being sent, so such rows
+   * go one at a time, in the order they were written.
    */
-  async claimDue(now: Date, owner: string, leaseMs: number, limit: number): Promise<OutboxRecord[]> {
+  async claimDue(
+    now: Date,
+    owner: string,
+    leaseMs: number,
+    limit: number,
+    sender: OutboxSender = "slack",
+  ): Promise<OutboxRecord[]> {
     const until = new Date(now.getTime() + leaseMs);
     // A row taken from a sender whose lease ran out was cut off mid-send: it is in doubt.
     const ids = await this.db.$queryRaw<{ id: number }[]>`
@@ -161,12 +180,16 @@ export class OutboxRepository {
           "inDoubt" = "inDoubt" OR "status" = 'SENDING'
 
       WHERE "id" IN (
-        SELECT "id" FROM "Notification"
-        WHERE ("status" = 'PENDING' AND "nextAttemptAt" <= ${now} AND "notBefore" <= ${now})
-           OR ("status" = 'SENDING' AND "leaseUntil" < ${now})
-        ORDER BY "nextAttemptAt", "id"
+        SELECT n."id" FROM "Notification" n
+        WHERE n."sender" = ${sender}
+          AND ((n."status" = 'PENDING' AND n."nextAttemptAt" <= ${now} AND n."notBefore" <= ${now})
+            OR (n."status" = 'SENDING' AND n."leaseUntil" < ${now}))
+          AND (n."orderKey" IS NULL OR NOT EXISTS (
+            SELECT 1 FROM "Notification" e
+            WHERE e."orderKey" = n."orderKey" AND e."id" < n."id" AND e."status" IN ('PENDING', 'SENDING')))
+        ORDER BY n."nextAttemptAt", n."id"
         LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED)
+        FOR UPDATE OF n SKIP LOCKED)
       RETURNING "id"`;
     if (ids.length === 0) return [];
     const rows = await this.db.notification.findMany({
@@ -185,7 +208,7 @@ export class OutboxRepository {
     const ids = await this.db.$queryRaw<{ id: number }[]>`
       UPDATE "Notification"
       SET "status" = 'SENDING', "leaseUntil" = ${until}, "leasedBy" = ${owner}
-      WHERE "teamId" = ${teamId} AND "dedupeKey" = ${key}
+      WHERE "teamId" = ${teamId} AND "dedupeKey" = ${key} AND "sender" = 'slack'
         AND "status" = 'PENDING' AND "notBefore" <= ${now} AND ("attempts" = 0 OR "nextAttemptAt" <= ${now})
       RETURNING "id"`;
     const id = ids[0]?.id;
@@ -283,26 +306,27 @@ export class OutboxRepository {
     return r.count;
   }
 
-  /** The senders holding rows now. */
-  async leaseHolders(): Promise<string[]> {
+  /** The senders (of `sender`'s rows) holding rows now. */
+  async leaseHolders(sender: OutboxSender = "slack"): Promise<string[]> {
     const rows = await this.db.notification.findMany({
-      where: { status: "SENDING", leasedBy: { not: null } },
+      where: { status: "SENDING", leasedBy: { not: null }, sender },
       distinct: ["leasedBy"],
       select: { leasedBy: true },
     });
     return rows.map((r) => r.leasedBy!);
   }
 
-  /** When the next pending row falls due (its earliest attempt or working-hours opening), or null when none is pending. */
-  async nextDueAt(): Promise<Date | null> {
+  /** When `sender`'s next pending row falls due (its earliest attempt or working-hours opening), or null when none is pending. */
+  async nextDueAt(sender: OutboxSender = "slack"): Promise<Date | null> {
     const [r] = await this.db.$queryRaw<{ due: Date | null }[]>`
-      SELECT MIN(GREATEST("nextAttemptAt", "notBefore")) AS "due" FROM "Notification" WHERE "status" = 'PENDING'`;
+      SELECT MIN(GREATEST("nextAttemptAt", "notBefore")) AS "due" FROM "Notification"
+      WHERE "status" = 'PENDING' AND "sender" = ${sender}`;
     return r?.due ?? null;
   }
 
-  /** Counts by status (of one workspace, or of all). */
-  async backlog(now: Date, teamId?: string): Promise<OutboxBacklog> {
-    const where = teamId ? { teamId } : {};
+  /** Counts by status (of one workspace, or of all; of one sender's rows, or of all). */
+  async backlog(now: Date, teamId?: string, sender?: OutboxSender): Promise<OutboxBacklog> {
+    const where = { ...(teamId ? { teamId } : {}), ...(sender ? { sender } : {}) };
     const [groups, waiting, oldest] = await Promise.all([
       this.db.notification.groupBy({ by: ["status"], where, _count: { _all: true } }),
       this.db.notification.count({
@@ -324,10 +348,10 @@ export class OutboxRepository {
     };
   }
 
-  /** Rows given up, newest first. */
-  async failed(teamId: string, limit: number): Promise<OutboxRecord[]> {
+  /** Rows given up (of one sender, or of all), newest first. */
+  async failed(teamId: string, limit: number, sender?: OutboxSender): Promise<OutboxRecord[]> {
     const rows = await this.db.notification.findMany({
-      where: { teamId, status: "FAILED" },
+      where: { teamId, status: "FAILED", ...(sender ? { sender } : {}) },
       orderBy: { failedAt: "desc" },
       take: limit,
     });
