@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       bootstrapAdmins: env.LEDGER_ADMINS,
       defaultCapacity: env.DEFAULT_CAPACITY,
       defaultTimezone: env.DEFAULT_TIMEZONE,
+      allowPrivateWebhooks: env.WEBHOOK_ALLOW_PRIVATE,
     },
     jobs: { crons: jobCrons(env), scheduled: true },
     logger,

@@ -11,12 +11,14 @@ import { type Database, type DatabaseTarget, openDatabase } from "./db/client.ts
 import { applyMigrations } from "./db/migrate.ts";
 import { Store } from "./db/store.ts";
 import { OutboxSender, outboxClient, type SenderOptions } from "./delivery/slack-sender.ts";
+import { WebhookSender, type WebhookSenderOptions } from "./delivery/webhook-sender.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { BuiltJob } from "./jobs/catalog.ts";
 import { JobsControl } from "./jobs/control.ts";
 import { JobScheduler } from "./jobs/scheduler.ts";
 import { createRangekeeper, DEFAULT_GRACE_MS, type Rangekeeper, type SlackAppOptions } from "./slack/app.ts";
 import { SlackIdentity, type SlackTokenRefused } from "./slack/identity.ts";
+import { webhookDisabledMessage } from "./ui/webhook-messages.ts";
 
 export interface RangekeeperOptions {
   /** how to reach Slack: tokens, signing secret, Web API URL and retry policy */
@@ -29,6 +31,8 @@ export interface RangekeeperOptions {
   logger: Logger;
   /** how the outbox retries and how often it looks (tests shorten them) */
   outbox?: Pick<SenderOptions, "policy" | "pollMs" | "leaseMs">;
+  /** how webhook deliveries retry, time out and how often the dispatcher looks */
+  webhooks?: Pick<WebhookSenderOptions, "policy" | "pollMs" | "leaseMs" | "timeoutMs">;
   /** the jobs' cron expressions; `scheduled: false` runs none on their own (they still run by hand) */
   jobs: { crons: Record<BuiltJob, string>; scheduled: boolean };
   /** how often to look for requests a dead process left unfinished (default 5 s) */
@@ -45,6 +49,8 @@ export interface RunningRangekeeper {
   sender: OutboxSender;
   /** A sender like this one's (another replica's, or the next start's). */
   newSender(): OutboxSender;
+  /** dispatches the ledger's events and delivers them to webhooks */
+  webhookSender: WebhookSender;
   /** the schedules, when they run in this process */
   scheduler: JobScheduler | null;
   /** jobs' status and running one now */
@@ -98,6 +104,24 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
         },
       });
     const sender = newSender();
+    const webhookSender = new WebhookSender({
+      ...o.webhooks,
+      webhooks: ledger.webhooks,
+      outbox: ledger.outbox,
+      allowPrivate: ledger.config.allowPrivateWebhooks,
+      logger: o.logger.child({ component: "webhooks" }),
+      clock: ledger.config.clock,
+      disabledNotice: (w) => {
+        const m = webhookDisabledMessage(w);
+        return { text: m.text, blocks: m.blocks };
+      },
+      onOutcome: (outcome, row, reason) => {
+        if (outcome === "sent") metrics.outboxSent.inc({ kind: row.kind });
+        if (outcome === "failed") metrics.outboxFailed.inc({ kind: row.kind, reason: failureLabel(reason) });
+        // A webhook disabled: its admin's DM is in the outbox.
+        if (outcome === "failed" && reason?.startsWith("HTTP 410")) sender.kick();
+      },
+    });
     const runner = {
       ledger,
       logger: o.logger.child({ component: "jobs" }),
@@ -122,6 +146,7 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
     });
     const bound = await slack.start(o.port);
     sender.start();
+    webhookSender.start();
     const scheduler = o.jobs.scheduled
       ? new JobScheduler({ ...runner, crons: o.jobs.crons, defaultTimezone: ledger.config.defaultTimezone })
       : null;
@@ -133,6 +158,7 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
       slack,
       sender,
       newSender,
+      webhookSender,
       scheduler,
       jobs,
       port: bound ?? o.port,
@@ -141,11 +167,14 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
           const started = Date.now();
           const [left] = await Promise.all([slack.stop({ graceMs }), scheduler?.stop(graceMs)]);
           // Messages still being sent when the grace period ends go back to the outbox: the next start (or another replica) sends them.
-          const released = await sender.stop(Math.max(0, graceMs - (Date.now() - started)));
+          const [released, releasedHooks] = await Promise.all([
+            sender.stop(Math.max(0, graceMs - (Date.now() - started))),
+            webhookSender.stop(Math.max(0, graceMs - (Date.now() - started))),
+          ]);
           identity.stop();
-          if (left.requests || left.background || left.leftInInbox || released) {
+          if (left.requests || left.background || left.leftInInbox || released || releasedHooks) {
             o.logger.warn(
-              { ...left, releasedMessages: released },
+              { ...left, releasedMessages: released, releasedWebhookDeliveries: releasedHooks },
               "stopped with work unfinished after the grace period",
             );
           }

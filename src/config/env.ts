@@ -84,6 +84,12 @@ export const envFields = {
   STALLED_CRON: cronExpr("STALLED_CRON", DEFAULT_JOB_CRONS.stalled),
   IMBALANCE_CRON: cronExpr("IMBALANCE_CRON", DEFAULT_JOB_CRONS.imbalance),
   DIGEST_CRON: cronExpr("DIGEST_CRON", DEFAULT_JOB_CRONS.digest),
+  WEBHOOK_ALLOW_PRIVATE: optionalString
+    .default("false")
+    .refine((v) => v === "true" || v === "false", {
+      error: "WEBHOOK_ALLOW_PRIVATE must be true or false (true: webhooks may go to loopback and private addresses)",
+    })
+    .transform((v) => v === "true"),
   LOG_LEVEL: optionalString
     .default("info")
     .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` })),

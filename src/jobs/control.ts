@@ -21,8 +21,11 @@ export interface JobStatus {
 
 export interface JobsOverview {
   jobs: JobStatus[];
+  /** the Slack messages of the outbox */
   backlog: OutboxBacklog;
-  /** the latest messages given up, with why */
+  /** the webhook deliveries of the outbox */
+  webhooks: OutboxBacklog;
+  /** the latest messages and webhook deliveries given up, with why */
   failed: { key: string; kind: string; recipient: string; error: string | null; at: Date | null }[];
   /** whether schedules run in this process (they do unless turned off) */
   scheduled: boolean;
@@ -63,7 +66,11 @@ export class JobsControl {
       error: r.lastError,
       at: r.failedAt,
     }));
-    return { jobs, backlog: await this.ledger.outbox.backlog(teamId), failed, scheduled: this.scheduled };
+    const [backlog, webhooks] = await Promise.all([
+      this.ledger.outbox.backlog(teamId, "slack"),
+      this.ledger.outbox.backlog(teamId, "webhook"),
+    ]);
+    return { jobs, backlog, webhooks, failed, scheduled: this.scheduled };
   }
 
   /** Runs a job now, for every workspace (the facts told and the outbox keys keep every message single). */

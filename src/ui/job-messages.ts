@@ -99,9 +99,15 @@ export interface JobsOverviewView {
     last: { slot: Date; status: string; finishedAt: Date | null; detail: unknown } | null;
   }[];
   backlog: { pending: number; waiting: number; sending: number; failed: number; oldestPendingAt: Date | null };
+  /** webhook deliveries (none shown when there never were any) */
+  webhooks?: { pending: number; waiting: number; sending: number; failed: number; oldestPendingAt: Date | null };
   failed: { key: string; kind: string; recipient: string; error: string | null; at: Date | null }[];
   scheduled: boolean;
 }
+
+/** Where a given-up row was going: a person or channel, or a webhook (its recipient is the webhook's id). */
+const destination = (f: { kind: string; recipient: string }): string =>
+  f.kind === "webhook" ? `webhook ${esc(f.recipient)}` : mention(f.recipient);
 
 function lastRun(last: JobsOverviewView["jobs"][number]["last"]): string {
   if (!last) return "never ran";
@@ -132,11 +138,20 @@ export function jobsMessage(o: JobsOverviewView): Message {
       `*Outbox*: ${plural(b.pending, "message")} waiting${held}, ${b.sending} being sent, ${b.failed} given up${b.oldestPendingAt && b.pending + b.sending ? `; oldest from ${when(b.oldestPendingAt)}` : ""}.`,
     ),
   );
+  const w = o.webhooks;
+  if (w && w.pending + w.sending + w.failed > 0) {
+    const retrying = w.waiting ? ` (${w.waiting} waiting for a retry)` : "";
+    blocks.push(
+      section(
+        `*Webhooks*: ${w.pending.toLocaleString("en-US")} ${w.pending === 1 ? "delivery" : "deliveries"} waiting${retrying}, ${w.sending} being sent, ${w.failed} given up${w.oldestPendingAt && w.pending + w.sending ? `; oldest from ${when(w.oldestPendingAt)}` : ""}.`,
+      ),
+    );
+  }
   if (o.failed.length)
     blocks.push(
       context(
         o.failed
-          .map((f) => `:warning: ${esc(f.kind)} to ${mention(f.recipient)}: ${esc(f.error ?? "unknown error")}`)
+          .map((f) => `:warning: ${esc(f.kind)} to ${destination(f)}: ${esc(f.error ?? "unknown error")}`)
           .join("\n"),
       ),
     );

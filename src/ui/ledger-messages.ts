@@ -136,6 +136,11 @@ const HELP: [string, string, string][] = [
     "jobs",
     "scheduled jobs: last and next runs, the outbox (leads); `jobs run overdue` runs one now (admins)",
   ],
+  [
+    "/ledger",
+    "webhook add https://hooks.example.com/rk review.decided",
+    "push ledger events to a receiver; `webhook list`, `webhook remove 3` (admins)",
+  ],
 ];
 
 export function helpMessage(): Message {

@@ -182,7 +182,7 @@ describe("/ledger", () => {
   it("explains mistakes with the matching usage", () => {
     const e = usageError(() => parseLedger("stauts"));
     expect(e.message).toBe(
-      '"stauts" is not a /ledger command; commands: help, status, dataset, assign, due, role, capacity, export, qa, jobs, workspace',
+      '"stauts" is not a /ledger command; commands: help, status, dataset, assign, due, role, capacity, export, qa, jobs, workspace, webhook',
     );
     expect(usageError(() => parseLedger("role <@U7> boss")).message).toBe('"boss" is not a role');
     expect(usageError(() => parseLedger("dataset add cats lots")).message).toBe('"lots" is not a number of items');

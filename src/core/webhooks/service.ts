@@ -27,6 +27,8 @@ export interface WebhookView {
   disabledReason: string | null;
 }
 
+export type { WebhookRecord };
+
 export const webhookView = (w: WebhookRecord): WebhookView => ({
   id: w.id,
   url: w.url,

@@ -12,6 +12,7 @@ import type { WorkspaceSetting } from "../../core/ledger/workspace.ts";
 import { ITEM_NUMBER, MAX_INT, readWhole, type WholeBounds } from "../../core/limits.ts";
 import { excerpt } from "../../core/text.ts";
 import { ROLES, type Role } from "../../core/types.ts";
+import { isWebhookEvent, WEBHOOK_EVENTS, type WebhookEvent } from "../../core/webhooks/events.ts";
 import { BUILT_JOBS, type BuiltJob, isBuiltJob } from "../../jobs/catalog.ts";
 import { parseDatasetSetting, parseWorkspaceSetting } from "./settings.ts";
 import { unstorable } from "./text.ts";
@@ -291,6 +292,7 @@ export const LEDGER_USAGES = {
   due: "/ledger due <ref> <date>|none [reason…]  (<date>: YYYY-MM-DD, today, tomorrow, fri, +3d)",
   jobs: "/ledger jobs [run <job>]",
   workspace: "/ledger workspace [set <key> <value>]",
+  webhook: "/ledger webhook add <url> [event,…] | list | remove <id>",
 } as const;
 
 export const LEDGER_USAGE = Object.values(LEDGER_USAGES).join("  ·  ");
@@ -317,7 +319,8 @@ export type LedgerCommand =
   | { kind: "jobs" }
   | { kind: "workspace" }
   | { kind: "workspace-set"; setting: WorkspaceSetting }
-  | { kind: "jobs-run"; job: BuiltJob };
+  | { kind: "jobs-run"; job: BuiltJob }
+  | WebhookCommand;
 
 const SUBCOMMANDS = [
   "help",
@@ -331,6 +334,7 @@ const SUBCOMMANDS = [
   "qa",
   "jobs",
   "workspace",
+  "webhook",
 ];
 
 export function parseLedger(text: string): LedgerCommand {
@@ -450,6 +454,8 @@ export function parseLedger(text: string): LedgerCommand {
       if (!parsed.ok) throw new UsageError(parsed.problem, u);
       return { kind: "workspace-set", setting: parsed.setting };
     }
+    case "webhook":
+      return parseWebhook(t.slice(1));
     default:
       throw new UsageError(
         `"${q(t[0]!)}" is not a /ledger command; commands: ${SUBCOMMANDS.join(", ")}`,
@@ -484,4 +490,57 @@ function parseQa(t: string[]): LedgerCommand {
     return { kind: "qa", dataset, span: { since: t[2] } };
   }
   throw new UsageError(`"${q(t[1]!)}" is not a span; use weeks <n> or since YYYY-MM-DD`, usage);
+}
+
+// ---------------------------------------------------------------------------
+// /ledger webhook
+
+export type WebhookCommand =
+  | { kind: "webhook-add"; url: string; events: WebhookEvent[] }
+  | { kind: "webhook-list" }
+  | { kind: "webhook-remove"; id: number };
+
+/** A URL as Slack escapes it in a command's text (`<https://…>` or `<https://…|label>`), or as typed. */
+const linkUrl = (token: string): string =>
+  (/^<([^|>]+)(?:\|[^>]*)?>$/.exec(token)?.[1] ?? token)
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+
+/** `/ledger webhook add <url> [event,…]` · `list` · `remove <id>`: the URL's own rules are the core's. */
+function parseWebhook(t: string[]): LedgerCommand {
+  const u = LEDGER_USAGES.webhook;
+  const verb = t[0]?.toLowerCase();
+  if (verb === "list") {
+    if (t.length > 1) throw new UsageError(`unexpected "${q(rest(t, 1))}"`, u);
+    return { kind: "webhook-list" };
+  }
+  if (verb === "remove") {
+    const id = t[1];
+    if (!id) throw new UsageError("name the webhook to remove by its id (/ledger webhook list shows them)", u);
+    if (!digits.test(id)) throw new UsageError(`"${q(id)}" is not a webhook id; ids are numbers, e.g. 3`, u);
+    if (t.length > 2) throw new UsageError(`unexpected "${q(rest(t, 2))}"`, u);
+    return { kind: "webhook-remove", id: expectWhole(id, { what: "the webhook id", min: 1, max: MAX_INT }, u) };
+  }
+  if (verb === "add") {
+    const raw = t[1];
+    if (!raw) throw new UsageError("give the receiver's URL, e.g. https://hooks.example.com/rangekeeper", u);
+    const url = linkUrl(raw);
+    if (!/^https?:\/\//i.test(url))
+      throw new UsageError(`"${q(url)}" is not an http(s) URL; a webhook URL starts with https:// or http://`, u);
+    const events: WebhookEvent[] = [];
+    for (const e of rest(t, 2)
+      .split(/[\s,]+/)
+      .filter(Boolean)) {
+      const name = e.toLowerCase();
+      if (!isWebhookEvent(name))
+        throw new UsageError(`"${q(e)}" is not an event; events: ${WEBHOOK_EVENTS.join(", ")}`, u);
+      if (!events.includes(name)) events.push(name);
+    }
+    return { kind: "webhook-add", url, events };
+  }
+  throw new UsageError(
+    t[0] ? `"webhook ${q(t[0])}" is not a command; use add, list or remove` : "say add, list or remove",
+    u,
+  );
 }

@@ -11,6 +11,7 @@ import {
   workspaceMessage,
 } from "../../../ui/ledger-messages.ts";
 import { myQaMessage, qaMessage } from "../../../ui/qa-messages.ts";
+import { webhookAddedMessage, webhookListMessage, webhookRemovedMessage } from "../../../ui/webhook-messages.ts";
 import { sendFileByDm } from "../../files.ts";
 import { assignFlow } from "../../flows/assignments.ts";
 import { dueDateFlow } from "../../flows/due-dates.ts";
@@ -19,7 +20,7 @@ import { parseLedger } from "../../parse/grammar.ts";
 import { mustBeKnown, type Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 
-/** /ledger — help, status, datasets, assignments by leads, roles, capacity, export, scheduled jobs. */
+/** /ledger — help, status, datasets, assignments by leads, roles, capacity, export, scheduled jobs, webhooks. */
 export const ledgerCommand = (s: Services) =>
   slashCommand(s, "/ledger", async ({ args, actor, key, reply }) => {
     const cmd = parseLedger(args.command.text);
@@ -97,5 +98,13 @@ export const ledgerCommand = (s: Services) =>
         await s.ledger.authorizeJobs(actor, "run");
         return reply(jobRunMessage(await s.jobs.runNow(cmd.job)));
       }
+      case "webhook-add": {
+        const r = await s.ledger.webhooks.add(actor, { url: cmd.url, events: cmd.events }, opts);
+        return reply(webhookAddedMessage(r.webhook, r.secret));
+      }
+      case "webhook-list":
+        return reply(webhookListMessage(await s.ledger.webhooks.list(actor)));
+      case "webhook-remove":
+        return reply(webhookRemovedMessage((await s.ledger.webhooks.remove(actor, cmd.id, opts)).webhook));
     }
   });
