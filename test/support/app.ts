@@ -91,6 +91,8 @@ export interface AppHarness {
 export interface StartOptions {
   /** extra Web API retry policy (default: 2 quick retries) */
   retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /** webhooks may go to loopback addresses (a receiver in the test) */
+  allowPrivateWebhooks?: boolean;
 }
 
 /** Starts stand-in, database, ledger and app; roles: ada is a configured admin, lee and lou leads, rita a reviewer. */
@@ -117,10 +119,16 @@ export async function startApp(o: StartOptions = {}): Promise<AppHarness> {
       },
       port: 0,
       database: db,
-      ledger: { bootstrapAdmins: [IDS.admin], defaultCapacity: 1000, defaultTimezone: "UTC" },
+      ledger: {
+        bootstrapAdmins: [IDS.admin],
+        defaultCapacity: 1000,
+        defaultTimezone: "UTC",
+        allowPrivateWebhooks: o.allowPrivateWebhooks ?? false,
+      },
       logger,
       // Quick retries, so a test of Slack failing for a while does not wait minutes.
       outbox: { policy: { baseDelayMs: 20, maxDelayMs: 200, giveUpAfterMs: 30_000 }, pollMs: 200 },
+      webhooks: { policy: { baseDelayMs: 20, maxDelayMs: 200, giveUpAfterMs: 30_000 }, pollMs: 100 },
       // Jobs run when a test runs them (as if at a time of its choosing), not on the clock.
       jobs: { crons: DEFAULT_JOB_CRONS, scheduled: false },
     });
