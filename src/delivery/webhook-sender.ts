@@ -110,12 +110,14 @@ function post(url: URL, to: ResolvedAddress, headers: Record<string, string>, bo
         agent: false,
       },
       (res) => {
-        clearTimeout(timer);
         const retryAfter = res.headers["retry-after"];
-        res.resume();
         resolve({ status: res.statusCode ?? 0, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter });
+        // The answer's body is not needed: read and dropped, and cut off with the request at the deadline.
+        res.resume();
+        res.on("end", () => clearTimeout(timer));
       },
     );
+    // One deadline for the whole exchange: connecting, the answer, and its body.
     const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
     request.on("error", (e) => {
       clearTimeout(timer);
@@ -220,9 +222,11 @@ export class WebhookSender {
     return this.draining;
   }
 
-  private async failRow(row: OutboxRecord, reason: string): Promise<"failed"> {
+  /** Gives a row up; `expected`: the webhook was removed or disabled, nothing went wrong. */
+  private async failRow(row: OutboxRecord, reason: string, expected = false): Promise<"failed"> {
     await this.o.outbox.fail(row, reason);
-    this.o.logger.error({ key: row.key, reason }, "webhook delivery given up");
+    if (expected) this.o.logger.info({ key: row.key, reason }, "webhook delivery dropped");
+    else this.o.logger.error({ key: row.key, reason }, "webhook delivery given up");
     this.o.onOutcome?.("failed", row, reason);
     return "failed";
   }
@@ -231,8 +235,9 @@ export class WebhookSender {
     const parsed = payloadSchema.safeParse(row.message);
     if (!parsed.success) return this.failRow(row, "the stored event is malformed");
     const hook = await this.o.webhooks.forDelivery(Number(row.recipient));
-    if (!hook || hook.removedAt) return this.failRow(row, "the webhook was removed");
-    if (hook.disabledAt) return this.failRow(row, `the webhook is disabled: ${hook.disabledReason ?? "by an admin"}`);
+    if (!hook || hook.removedAt) return this.failRow(row, "the webhook was removed", true);
+    if (hook.disabledAt)
+      return this.failRow(row, `the webhook is disabled: ${hook.disabledReason ?? "by an admin"}`, true);
     const target = checkTargetUrl(hook.url, this.o.allowPrivate);
     if (!target.ok) return this.failRow(row, target.problem);
     let addresses: ResolvedAddress[];

@@ -7,7 +7,7 @@
  * the webhook and tells its admin, and a refused address is never contacted.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -26,7 +26,7 @@ interface Received {
 class Receiver {
   readonly requests: Received[] = [];
   answer: (n: number) => number = () => 200;
-  private readonly server: Server;
+  readonly server: Server;
 
   constructor() {
     this.server = createServer((req, res) => {
@@ -203,6 +203,40 @@ describe("webhook deliveries", () => {
     expect(receiver.requests).toHaveLength(before);
   });
 
+  it("are retried after a timeout, and given up after a bounded time when nothing answers", async () => {
+    const { webhook } = await ledger.webhooks.add(ADMIN, { url, events: [] });
+    // The first request is left without an answer: the sender's deadline cuts it off and it is sent again.
+    const hung: ServerResponse[] = [];
+    const server = receiver.server;
+    server.removeAllListeners("request");
+    server.on("request", (req, res) => {
+      req.resume();
+      req.on("end", () => {
+        receiver.requests.push({ headers: req.headers, body: "" });
+        if (receiver.requests.length === 1) hung.push(res);
+        else res.end();
+      });
+    });
+    await claim(ANA, 1, 10);
+    await deliverAll(sender({ timeoutMs: 300 }));
+    expect(receiver.requests).toHaveLength(2);
+    const sent = await db.prisma.notification.findFirstOrThrow({ where: { kind: "webhook" } });
+    expect(sent.status).toBe("SENT");
+    for (const res of hung) res.destroy();
+
+    // A receiver nobody listens at: connection refused, retried, then given up once the policy's time is over.
+    const closed = new Receiver();
+    const deadUrl = await closed.listen();
+    await closed.close();
+    await ledger.webhooks.remove(ADMIN, webhook.id);
+    await ledger.webhooks.add(ADMIN, { url: deadUrl, events: [] });
+    await claim(ANA, 11, 20);
+    await deliverAll(sender({ policy: { baseDelayMs: 10, maxDelayMs: 20, giveUpAfterMs: 300 } }));
+    const [failed] = await ledger.outbox.failed(TEAM, 1, "webhook");
+    expect(failed!.lastError).toMatch(/^gave up after \d+ attempts over .* h: network: .*ECONNREFUSED/);
+    expect(failed!.attempts).toBeGreaterThan(1);
+  });
+
   it("go only to webhooks taking the event's type, and only for what happened after the webhook was added", async () => {
     const early = await claim(ANA, 1, 10);
     await ledger.webhooks.add(ADMIN, { url, events: ["assignment.progress"] });
@@ -284,6 +318,20 @@ describe("webhook deliveries", () => {
     expect(await ledger.outbox.backlog(TEAM, "slack")).toMatchObject({ failed: 0 });
     const [f] = await ledger.outbox.failed(TEAM, 5);
     expect(f).toMatchObject({ kind: "webhook", lastError: "HTTP 400" });
+  });
+
+  it("are rows that only the webhook sender takes, and it takes no Slack message", async () => {
+    await ledger.webhooks.add(ADMIN, { url, events: [] });
+    await claim(ANA, 1, 10);
+    await ledger.webhooks.dispatch();
+    await ledger.outbox.enqueue(TEAM, [
+      { key: "note:1", kind: "test", to: { user: ANA.userId }, content: { text: "hi" } },
+    ]);
+    const slack = await ledger.outbox.claimDue("slack-sender", 60_000, 50);
+    expect(slack.map((r) => [r.key, r.sender])).toEqual([["note:1", "slack"]]);
+    const hooks = await ledger.outbox.claimDue("webhook-sender", 60_000, 50, "webhook");
+    expect(hooks.map((r) => [r.kind, r.sender])).toEqual([["webhook", "webhook"]]);
+    expect(await ledger.outbox.nextDueAt("slack")).toBeNull();
   });
 });
 

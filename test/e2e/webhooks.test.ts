@@ -35,7 +35,7 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-/** Waits until the receiver has `n` requests (the sender looks every 100 ms here). */
+/** Waits until the receiver has `n` requests (the sender looks every 200 ms here). */
 async function receivedAtLeast(n: number, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
   while (received.length < n) {

@@ -128,7 +128,7 @@ export async function startApp(o: StartOptions = {}): Promise<AppHarness> {
       logger,
       // Quick retries, so a test of Slack failing for a while does not wait minutes.
       outbox: { policy: { baseDelayMs: 20, maxDelayMs: 200, giveUpAfterMs: 30_000 }, pollMs: 200 },
-      webhooks: { policy: { baseDelayMs: 20, maxDelayMs: 200, giveUpAfterMs: 30_000 }, pollMs: 100 },
+      webhooks: { policy: { baseDelayMs: 20, maxDelayMs: 200, giveUpAfterMs: 30_000 }, pollMs: 200 },
       // Jobs run when a test runs them (as if at a time of its choosing), not on the clock.
       jobs: { crons: DEFAULT_JOB_CRONS, scheduled: false },
     });
