@@ -42,6 +42,15 @@ describe("configuration", () => {
     });
   });
 
+  it("allows webhooks to private addresses only when WEBHOOK_ALLOW_PRIVATE is true", () => {
+    expect(loadEnv(base).WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    expect(loadEnv({ ...base, WEBHOOK_ALLOW_PRIVATE: "true" }).WEBHOOK_ALLOW_PRIVATE).toBe(true);
+    expect(loadEnv({ ...base, WEBHOOK_ALLOW_PRIVATE: "false" }).WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    expect(problems({ ...base, WEBHOOK_ALLOW_PRIVATE: "yes" })).toEqual([
+      "WEBHOOK_ALLOW_PRIVATE must be true or false (true: webhooks may go to loopback and private addresses)",
+    ]);
+  });
+
   it("lists every problem, one line each", () => {
     const p = problems({
       SLACK_BOT_TOKEN: "xoxp-user-token",
