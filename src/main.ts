@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       defaultTimezone: env.DEFAULT_TIMEZONE,
     },
     jobs: { crons: jobCrons(env), scheduled: true },
+    apiRate: { perSecond: env.API_RATE_PER_SECOND!, burst: env.API_RATE_BURST! },
     logger,
     // Slack was unreachable at start-up and, once reached, refused the token.
     onTokenRefused: (e) => {
