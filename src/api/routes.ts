@@ -14,6 +14,8 @@ import {
   datasetListBody,
   eventsAnswer,
   eventsQuery,
+  itemsDoneAnswer,
+  itemsDoneBody,
   labelsAnswer,
   labelsBody,
   memberAssignmentsQuery,
@@ -202,6 +204,22 @@ export const API_ROUTES: ApiRoute[] = [
         assignment: assignmentJson(r.assignment),
         review: r.review ? { ref: r.review.ref, reviewer: r.review.reviewerId, items: r.review.sampleSize } : null,
       };
+    },
+  }),
+  route({
+    method: "POST",
+    path: "/datasets/{slug}/items-done",
+    operationId: "reportItemsDone",
+    summary: "Reports items of a dataset done: each counts in the open range holding it; the others are given back",
+    scope: "write",
+    params: slugParam,
+    body: itemsDoneBody,
+    answer: itemsDoneAnswer,
+    idempotent: true,
+    handle: async ({ ledger, followUps, actor, params, body, idempotencyKey }) => {
+      const r = await ledger.reportItemsDone(actor, params.slug, body.items, { idempotencyKey });
+      for (const a of r.changed) followUps.progressed(actor, a);
+      return { changed: r.changed.map(assignmentJson), notOpen: r.notOpen, unheld: r.unheld };
     },
   }),
   route({

@@ -87,6 +87,18 @@ export const submitBody = named(
   "Submits a range for review, as /progress <ref> done does.",
 );
 
+export const itemsDoneBody = named(
+  z.strictObject({
+    items: z
+      .array(z.number().int().min(1))
+      .min(1)
+      .max(5000)
+      .describe("item numbers done; each counts in the open range holding it, once however often it is reported"),
+  }),
+  "ItemsDoneRequest",
+  "Items of a dataset reported done by an annotation tool.",
+);
+
 export const labelsBody = named(
   z.strictObject({
     labels: z
@@ -190,6 +202,20 @@ export const submitAnswer = named(
   }),
   "SubmitResult",
   "The submitted range and its review.",
+);
+
+const span = z.object({ first: z.number().int(), last: z.number().int() });
+
+export const itemsDoneAnswer = named(
+  z.object({
+    changed: z.array(assignmentBody).describe("open ranges whose items done went up, as they are now"),
+    notOpen: z
+      .array(z.object({ ref: z.string(), items: z.array(span) }))
+      .describe("items of ranges in review or completed: not counted"),
+    unheld: z.array(span).describe("items no live range holds: not counted"),
+  }),
+  "ItemsDoneResult",
+  "What a report of items done changed, and the items it could not count.",
 );
 
 export const labelsAnswer = named(

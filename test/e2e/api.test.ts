@@ -170,6 +170,30 @@ describe("/api/v1", () => {
     expect(dm).toBeDefined();
   });
 
+  it("counts items reported done in the ranges holding them, once each, and gives back the items it cannot count", async () => {
+    const slug = await h.dataset(uniqueSlug("items"), 100);
+    const a = refIn((await ask(h.ana, "/claim", `${slug} 1-10`)).reply.text ?? "");
+    const b = refIn((await ask(h.bob, "/claim", `${slug} 11-20`)).reply.text ?? "");
+    await ask(h.bob, "/progress", `${b} done confirm`);
+    const write = await token(uniqueSlug("it"), "write");
+    const report = (items: number[]) => api("POST", `/datasets/${slug}/items-done`, { token: write, body: { items } });
+
+    const first = await report([1, 2, 3, 3, 12, 50, 51, 52]);
+    expect(first.status).toBe(200);
+    expect(first.json!.changed).toEqual([expect.objectContaining({ ref: a, itemsDone: 3, status: "IN_PROGRESS" })]);
+    expect(first.json!.notOpen).toEqual([{ ref: b, items: [{ first: 12, last: 12 }] }]);
+    expect(first.json!.unheld).toEqual([{ first: 50, last: 52 }]);
+    // Reported again with one more: counted once each.
+    const again = await report([2, 3, 4]);
+    expect(again.json!.changed).toEqual([expect.objectContaining({ ref: a, itemsDone: 4 })]);
+    expect((await report([1, 2])).json!.changed).toEqual([]);
+    const outside = await report([101]);
+    expect(outside.status).toBe(422);
+    expect(outside.json!.error).toMatchObject({ field: "items.0", message: expect.stringContaining("outside") });
+    await h.settle();
+    expect(blockText(h.ana.home()?.blocks)).toContain("4/10");
+  });
+
   it("records labels that /ledger qa compares, refusing items outside the dataset", async () => {
     const slug = await h.dataset(uniqueSlug("lab"), 50);
     const write = await token(uniqueSlug("l"), "write");

@@ -103,6 +103,9 @@ export class Ledger {
     assignments.assign(this.ctx, actor, input, opts);
   updateProgress = (actor: Actor, ref: string | number, update: assignments.ProgressUpdate, opts?: ChangeOptions) =>
     assignments.updateProgress(this.ctx, actor, ref, update, opts);
+  /** items of a dataset reported done (an annotation tool's report), counted in the ranges holding them */
+  reportItemsDone = (actor: Actor, slug: string, items: readonly number[], opts?: ChangeOptions) =>
+    assignments.reportItemsDone(this.ctx, actor, slug, items, opts);
   setProgress = (actor: Actor, ref: string | number, count: number, opts?: ChangeOptions) =>
     assignments.setProgress(this.ctx, actor, ref, count, opts);
   start = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.start(this.ctx, actor, ref, opts);
