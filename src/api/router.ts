@@ -205,9 +205,17 @@ export function apiHandler(o: ApiOptions): (req: IncomingMessage, res: ServerRes
             "Idempotency-Key",
           );
         const actor = integrationActor(token);
+        // What Slack shows after the change waits until the answer is out: the tool is not kept waiting for it.
+        const real = o.followUps();
+        const later: (() => void)[] = [];
+        const followUps: ApiFollowUps = {
+          progressed: (...a) => later.push(() => real.progressed(...a)),
+          submitted: (...a) => later.push(() => real.submitted(...a)),
+        };
+        res.once("finish", () => setImmediate(() => later.forEach((f) => f())));
         const answer = await route.handle({
           ledger: o.ledger,
-          followUps: o.followUps(),
+          followUps,
           actor,
           params: p.data,
           query: q.data,
