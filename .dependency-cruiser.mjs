@@ -78,6 +78,13 @@ export default {
       to: { path: ["^src/(core|db|slack|ui|sandbox|generated)/", "^src/(main|rangekeeper)\\.ts$"] },
     },
     {
+      name: "api-goes-through-the-core",
+      comment: "the HTTP API parses with zod and calls the core; what Slack shows after a change comes in as a port",
+      severity: "error",
+      from: { path: "^src/api/" },
+      to: { path: ["^src/(db|generated|slack|ui|jobs|delivery|sandbox)/", "^src/(main|rangekeeper)\\.ts$", "node_modules/@slack/"] },
+    },
+    {
       name: "config-is-a-leaf",
       severity: "error",
       from: { path: "^src/config/" },

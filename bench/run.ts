@@ -4,8 +4,10 @@
  *   BENCH_DATABASE_URL / DATABASE_URL: PostgreSQL server to measure too
  *   (default postgresql://postgres@127.0.0.1:5432/test; "none" skips it).
  *   BENCH_QUICK=1: small sizes, for a smoke run.
- *   BENCH_ONLY=ledger|http|startup|jobs|digest|crash|huge|charts: one part only.
+ *   BENCH_ONLY=ledger|http|startup|jobs|digest|api|crash|huge|charts: one part only.
  */
+
+import { benchApi } from "./api.ts";
 import { benchChartMemory, benchChartTimes } from "./charts.ts";
 import { benchCrash } from "./crash.ts";
 import { benchDigest } from "./digest.ts";
@@ -27,6 +29,7 @@ if (!only || only === "http") await httpPart();
 if (!only || only === "startup") await startupPart();
 if (!only || only === "jobs") await jobsPart();
 if (!only || only === "digest") await digestPart();
+if (!only || only === "api") await apiPart();
 if (!only || only === "crash") await crashPart();
 if (!only || only === "huge") await hugePart();
 if (!only || only === "charts") chartsPart();
@@ -111,6 +114,26 @@ async function startupPart() {
     formatTable(
       ["start", "ready ms", "× bare", "RSS MB", "processes (last run)"],
       rows.map((r) => [r.what, Math.round(r.readyMs), r.readyRatio, Math.round(r.rssMB), r.processes]),
+    ),
+  );
+}
+
+async function apiPart() {
+  const rows = await benchApi({ changes: quick ? 50 : 500, postgresUrl: pgUrl === "none" ? null : pgUrl, log });
+  console.log(
+    "\nProgress pushed through the HTTP API (changes per second; ratio: the same changes through the ledger core directly, in the same run, ÷ the API's)\n",
+  );
+  console.log(
+    formatTable(
+      ["backend", "what", "clients", "API /s", "core /s", "core ÷ API"],
+      rows.map((r) => [
+        r.backend,
+        r.what,
+        r.clients,
+        Math.round(r.apiPerSecond),
+        Math.round(r.corePerSecond),
+        r.ratio.toFixed(2),
+      ]),
     ),
   );
 }

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       allowPrivateWebhooks: env.WEBHOOK_ALLOW_PRIVATE,
     },
     jobs: { crons: jobCrons(env), scheduled: true },
+    apiRate: { perSecond: env.API_RATE_PER_SECOND!, burst: env.API_RATE_BURST! },
     logger,
     // Slack was unreachable at start-up and, once reached, refused the token.
     onTokenRefused: (e) => {

@@ -37,6 +37,8 @@ export interface RangekeeperOptions {
   jobs: { crons: Record<BuiltJob, string>; scheduled: boolean };
   /** how often to look for requests a dead process left unfinished (default 5 s) */
   inboxPollMs?: number;
+  /** requests per second each API token may make on average, and in a burst (default 20 and 100) */
+  apiRate?: { perSecond: number; burst: number };
   /** Slack refused the token after start-up (it was unreachable then): the process should end */
   onTokenRefused?: (e: SlackTokenRefused) => void;
 }
@@ -137,6 +139,7 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
       jobs,
       identity,
       inboxPollMs: o.inboxPollMs,
+      ...(o.apiRate ? { apiRate: o.apiRate } : {}),
       logger: o.logger,
       healthPort: o.port,
       databaseHealthy: async () => {

@@ -80,6 +80,18 @@ export const envFields = {
       error: "DEFAULT_CAPACITY must be a whole number of items per week (≥ 1)",
     })
     .transform(Number),
+  API_RATE_PER_SECOND: optionalString
+    .default("20")
+    .refine((v) => /^\d+(\.\d+)?$/.test(v!) && Number(v) > 0 && Number(v) <= 10_000, {
+      error: "API_RATE_PER_SECOND must be a number of requests per second above 0 (at most 10000)",
+    })
+    .transform(Number),
+  API_RATE_BURST: optionalString
+    .default("100")
+    .refine((v) => /^\d+$/.test(v!) && Number(v) >= 1 && Number(v) <= 100_000, {
+      error: "API_RATE_BURST must be a whole number of requests from 1 to 100000",
+    })
+    .transform(Number),
   OVERDUE_CRON: cronExpr("OVERDUE_CRON", DEFAULT_JOB_CRONS.overdue),
   STALLED_CRON: cronExpr("STALLED_CRON", DEFAULT_JOB_CRONS.stalled),
   IMBALANCE_CRON: cronExpr("IMBALANCE_CRON", DEFAULT_JOB_CRONS.imbalance),

@@ -20,6 +20,11 @@ export interface Actor {
   teamId: string;
   userId: string;
   workspaceAdmin?: boolean;
+  /**
+   * Set when an API token acts (`userId` is then `api:<token name>`): a
+   * write token may change any range as a lead may, a read token nothing.
+   */
+  integration?: { token: string; scope: "read" | "write" };
 }
 
 /** Options every ledger-changing operation accepts. */

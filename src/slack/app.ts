@@ -13,11 +13,13 @@ import {
 } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
+import { API_PREFIX, apiHandler } from "../api/router.ts";
 import type { Ledger } from "../core/ledger/index.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
 import { healthRoutes } from "../http/routes.ts";
 import type { JobsControl } from "../jobs/control.ts";
 import { errorMessage, type Message } from "../ui/message.ts";
+import { apiFollowUps } from "./flows/assignments.ts";
 import type { SlackIdentity } from "./identity.ts";
 import { InFlight } from "./in-flight.ts";
 import { RequestInbox } from "./inbox.ts";
@@ -49,6 +51,8 @@ export interface SlackAppOptions {
   identity: SlackIdentity;
   /** how often to look for requests a dead process left unfinished (default 5 s) */
   inboxPollMs?: number;
+  /** requests per second each API token may make, and in a burst */
+  apiRate?: { perSecond: number; burst: number };
 }
 
 export interface Rangekeeper {
@@ -93,7 +97,22 @@ export function boltLogger(logger: Logger): BoltLogger {
 
 export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
   const metrics = o.metrics ?? createMetrics();
-  const routes: CustomRoute[] = healthRoutes(metrics, o.databaseHealthy, () => o.identity.state);
+  // The HTTP API beside /slack/events; what Slack shows after its changes comes from the services built below.
+  let built: Services | undefined;
+  const api = apiHandler({
+    ledger: o.ledger,
+    logger: o.logger,
+    followUps: () => {
+      if (!built) throw new Error("the API was asked before the Slack layer was built");
+      return apiFollowUps(built);
+    },
+    ...(o.apiRate ? { rate: o.apiRate } : {}),
+    onRefused: (reason) => metrics.refused.inc({ reason: `api_${reason}` }),
+  });
+  const routes: CustomRoute[] = [
+    ...healthRoutes(metrics, o.databaseHealthy, () => o.identity.state),
+    { path: `${API_PREFIX}/*rest`, method: ["GET", "POST", "PUT", "PATCH", "DELETE"], handler: api },
+  ];
   const logger = boltLogger(o.logger);
   const clientOptions = {
     ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}),
@@ -139,6 +158,7 @@ export function createRangekeeper(o: SlackAppOptions): Rangekeeper {
   });
   const client = new WebClient(o.botToken, clientOptions);
   const services = createServices(o.ledger, client, o.logger, metrics, o.sender, o.jobs, new ViewSeal(o.botToken));
+  built = services;
   const inbox = new RequestInbox(
     o.ledger,
     o.logger,

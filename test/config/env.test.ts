@@ -16,7 +16,14 @@ function problems(env: Record<string, string>): string[] {
 describe("configuration", () => {
   it("applies defaults for an HTTP-mode bot on the embedded database", () => {
     const env = loadEnv(base);
-    expect(env).toMatchObject({ PORT: 3000, DEFAULT_TIMEZONE: "UTC", DEFAULT_CAPACITY: 2000, LEDGER_ADMINS: [] });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      DEFAULT_TIMEZONE: "UTC",
+      DEFAULT_CAPACITY: 2000,
+      LEDGER_ADMINS: [],
+      API_RATE_PER_SECOND: 20,
+      API_RATE_BURST: 100,
+    });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.SLACK_APP_TOKEN).toBeUndefined();
     expect(env.OVERDUE_CRON).toBe("5 * * * *");
@@ -32,12 +39,16 @@ describe("configuration", () => {
       LEDGER_ADMINS: "U01ABC, U02DEF",
       DEFAULT_TIMEZONE: "Europe/Berlin",
       DEFAULT_CAPACITY: "1500",
+      API_RATE_PER_SECOND: "2.5",
+      API_RATE_BURST: "10",
       DIGEST_CRON: "0 8 * * 1",
     });
     expect(env).toMatchObject({
       PORT: 8080,
       LEDGER_ADMINS: ["U01ABC", "U02DEF"],
       DEFAULT_CAPACITY: 1500,
+      API_RATE_PER_SECOND: 2.5,
+      API_RATE_BURST: 10,
       DIGEST_CRON: "0 8 * * 1",
     });
   });
@@ -59,6 +70,8 @@ describe("configuration", () => {
       LEDGER_ADMINS: "ana",
       DEFAULT_TIMEZONE: "Mars/Olympus",
       DEFAULT_CAPACITY: "-3",
+      API_RATE_PER_SECOND: "0",
+      API_RATE_BURST: "lots",
       OVERDUE_CRON: "every hour",
     });
     expect(p).toEqual([
@@ -68,6 +81,8 @@ describe("configuration", () => {
       "LEDGER_ADMINS must be comma-separated Slack user ids like U0123ABCD",
       "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin",
       "DEFAULT_CAPACITY must be a whole number of items per week (≥ 1)",
+      "API_RATE_PER_SECOND must be a number of requests per second above 0 (at most 10000)",
+      "API_RATE_BURST must be a whole number of requests from 1 to 100000",
       'OVERDUE_CRON is not a valid cron expression (five or six fields, e.g. "0 * * * *")',
       "SLACK_SIGNING_SECRET is missing: HTTP mode needs the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)",
     ]);

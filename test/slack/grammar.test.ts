@@ -182,7 +182,7 @@ describe("/ledger", () => {
   it("explains mistakes with the matching usage", () => {
     const e = usageError(() => parseLedger("stauts"));
     expect(e.message).toBe(
-      '"stauts" is not a /ledger command; commands: help, status, dataset, assign, due, role, capacity, export, qa, jobs, workspace, webhook',
+      '"stauts" is not a /ledger command; commands: help, status, dataset, assign, due, role, capacity, export, qa, jobs, token, workspace, webhook',
     );
     expect(usageError(() => parseLedger("role <@U7> boss")).message).toBe('"boss" is not a role');
     expect(usageError(() => parseLedger("dataset add cats lots")).message).toBe('"lots" is not a number of items');
@@ -222,6 +222,26 @@ describe("/ledger", () => {
     expect(usageError(() => parseLedger("workspace set")).message).toBe("name the setting to change");
     expect(usageError(() => parseLedger("workspace get")).message).toMatch(/"workspace get" is not a command/);
   });
+  it("reads token create, list and revoke, refusing bad names and scopes", () => {
+    expect(parseLedger("token create label-studio write")).toEqual({
+      kind: "token-create",
+      name: "label-studio",
+      scope: "write",
+    });
+    expect(parseLedger("token create ci")).toEqual({ kind: "token-create", name: "ci", scope: "read" });
+    expect(parseLedger("TOKEN list")).toEqual({ kind: "token-list" });
+    expect(parseLedger("token revoke ci")).toEqual({ kind: "token-revoke", name: "ci" });
+    expect(usageError(() => parseLedger("token create ci admin")).message).toBe(
+      '"admin" is not a scope; use read or write',
+    );
+    expect(usageError(() => parseLedger("token create Bad!")).message).toContain('"Bad!" cannot name a token');
+    expect(usageError(() => parseLedger("token revoke")).message).toBe("name the token");
+    expect(usageError(() => parseLedger("token rotate ci")).message).toBe(
+      '"token rotate" is not a command; use token create, list or revoke',
+    );
+    expect(usageError(() => parseLedger("token list all")).message).toBe('unexpected "all"');
+  });
+
   it("reads jobs and jobs run <job>, refusing what is not a job", () => {
     expect(parseLedger("jobs")).toEqual({ kind: "jobs" });
     expect(parseLedger("JOBS run Overdue")).toEqual({ kind: "jobs-run", job: "overdue" });

@@ -794,3 +794,87 @@ export async function getAssignment(ctx: LedgerContext, teamId: string, ref: str
   if (!a) throw notFound(`there is no assignment ${assignmentRef(id)}`);
   return assignmentView(a, a.dataset);
 }
+
+/** The most items one report of items done may name. */
+export const MAX_REPORTED_ITEMS = 5_000;
+
+/** Items given as single numbers, as the spans they make ("1–3, 7"). */
+export function spansOf(items: readonly number[]): Range[] {
+  const sorted = [...new Set(items)].sort((a, b) => a - b);
+  const out: Range[] = [];
+  for (const i of sorted) {
+    const last = out.at(-1);
+    if (last && last.last === i - 1) last.last = i;
+    else out.push({ first: i, last: i });
+  }
+  return out;
+}
+
+export interface ItemsDoneReport {
+  /** the open ranges whose items done went up, as they are now */
+  changed: AssignmentView[];
+  /** items in ranges that are not open (in review, completed): not counted */
+  notOpen: { ref: string; items: Range[] }[];
+  /** items no live range holds: not counted */
+  unheld: Range[];
+}
+
+/**
+ * Items of dataset `slug` reported done (an annotation tool's report): each
+ * open range holding some counts at least its items ever reported done (a
+ * report sent twice counts once), with the rules and the audit event of
+ * progress; items of ranges in review or completed, and items nobody holds,
+ * are given back rather than dropped. One transaction for the whole report.
+ */
+export async function reportItemsDone(
+  ctx: LedgerContext,
+  actor: Actor,
+  slug: string,
+  items: readonly number[],
+  opts: ChangeOptions = {},
+): Promise<ItemsDoneReport & { replayed: boolean }> {
+  if (items.length === 0) throw invalid("name at least one item", { field: "items" });
+  if (items.length > MAX_REPORTED_ITEMS)
+    throw invalid(`at most ${MAX_REPORTED_ITEMS} items at once`, { field: "items" });
+  return change(ctx, actor.teamId, "assignment.items-done", opts.idempotencyKey, async (r) => {
+    const d = await requireDataset(r, actor.teamId, slug);
+    items.forEach((item, i) => {
+      if (!Number.isSafeInteger(item) || item < 1 || item > d.itemCount)
+        throw invalid(`items[${i}] ${item} is outside ${d.slug} (items 1–${d.itemCount})`, { field: `items.${i}` });
+    });
+    const unique = [...new Set(items)];
+    const holding = await r.assignments.liveHolding(d.id, unique);
+    const now = ctx.config.clock();
+    const changed: AssignmentView[] = [];
+    const notOpen: ItemsDoneReport["notOpen"] = [];
+    const held = new Set<number>();
+    for (const found of holding) {
+      const mine = unique.filter((i) => i >= found.first && i <= found.last);
+      for (const i of mine) held.add(i);
+      await r.assignments.lock(found.id);
+      const a = (await r.assignments.findInTeam(actor.teamId, found.id))!;
+      await refuseUnlessMayChange(ctx, r, actor, a, "report items done", { register: true });
+      if (!OPEN_STATUSES.includes(a.status)) {
+        notOpen.push({ ref: assignmentRef(a.id), items: spansOf(mine) });
+        continue;
+      }
+      const reported = await r.assignments.reportDone(a.id, mine);
+      const count = Math.min(a.last - a.first + 1, Math.max(a.itemsDone, reported));
+      if (count === a.itemsDone) continue;
+      const after = await applyChange(ctx, r, actor, {
+        action: "assignment.progress",
+        before: a,
+        patch: {
+          itemsDone: count,
+          status: statusAfterProgress(a.status),
+          startedAt: a.startedAt ?? now,
+          lastProgressAt: now,
+        },
+        reason: opts.reason ?? null,
+        extra: { reportedItems: mine.length },
+      });
+      changed.push(assignmentView(after, after.dataset));
+    }
+    return { changed, notOpen, unheld: spansOf(unique.filter((i) => !held.has(i))) };
+  });
+}

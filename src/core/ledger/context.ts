@@ -70,6 +70,8 @@ export async function roleOf(
   datasetId?: number,
   { register = true } = {},
 ): Promise<Role> {
+  // An integration is no member: its token's scope is its role (write: what a lead may change).
+  if (actor.integration) return actor.integration.scope === "write" ? "LEAD" : "ANNOTATOR";
   const member = register
     ? await r.members.ensure(actor.teamId, actor.userId)
     : await r.members.find(actor.teamId, actor.userId);

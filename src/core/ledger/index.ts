@@ -1,5 +1,7 @@
 import type { Store } from "../../db/store.ts";
+import * as tokens from "../api-tokens.ts";
 import { Inbox } from "../inbox.ts";
+import { auditFeed, type NewLabel, recordLabels } from "../integration.ts";
 import { type DigestRender, runDigest } from "../jobs/digest.ts";
 import { checkSuggestedMove, type ImbalanceRender, runImbalance } from "../jobs/imbalance.ts";
 import { type OverdueRender, runOverdue } from "../jobs/overdue.ts";
@@ -106,6 +108,9 @@ export class Ledger {
     assignments.assign(this.ctx, actor, input, opts);
   updateProgress = (actor: Actor, ref: string | number, update: assignments.ProgressUpdate, opts?: ChangeOptions) =>
     assignments.updateProgress(this.ctx, actor, ref, update, opts);
+  /** items of a dataset reported done (an annotation tool's report), counted in the ranges holding them */
+  reportItemsDone = (actor: Actor, slug: string, items: readonly number[], opts?: ChangeOptions) =>
+    assignments.reportItemsDone(this.ctx, actor, slug, items, opts);
   setProgress = (actor: Actor, ref: string | number, count: number, opts?: ChangeOptions) =>
     assignments.setProgress(this.ctx, actor, ref, count, opts);
   start = (actor: Actor, ref: string | number, opts?: ChangeOptions) => assignments.start(this.ctx, actor, ref, opts);
@@ -179,6 +184,15 @@ export class Ledger {
   qaReport = (actor: Actor, slug: string, span: QaSpan) => qaReport(this.ctx, actor, slug, span);
   /** The actor's own QA numbers over `span`, dataset by dataset. */
   myQaReport = (actor: Actor, span: QaSpan) => myQaReport(this.ctx, actor, span);
+  createToken = (actor: Actor, name: string, scope: tokens.ApiTokenScope, opts?: ChangeOptions) =>
+    tokens.createToken(this.ctx, actor, name, scope, opts);
+  listTokens = (actor: Actor) => tokens.listTokens(this.ctx, actor);
+  revokeToken = (actor: Actor, name: string, opts?: ChangeOptions) => tokens.revokeToken(this.ctx, actor, name, opts);
+  authenticateToken = (secret: string) => tokens.authenticate(this.ctx, secret);
+  /** the workspace's audit events after an event id, for tools catching up */
+  auditFeed = (actor: Actor, after: string, limit: number) => auditFeed(this.ctx, actor, after, limit);
+  recordLabels = (actor: Actor, slug: string, labels: readonly NewLabel[], opts?: ChangeOptions) =>
+    recordLabels(this.ctx, actor, slug, labels, opts);
   /** the QA numbers of a person's App Home (leads: with the summaries of the datasets the team works on) */
   homeQa = (actor: Actor, o: { lead: boolean }) => homeQa(this.ctx, this.qaCache, actor, o.lead);
 

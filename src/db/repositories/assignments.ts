@@ -205,6 +205,26 @@ export class AssignmentRepository {
     return this.db.assignment.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: { first: "asc" } });
   }
 
+  /** The live assignments holding any of `items`, in item order (each item is in one live assignment at most). */
+  async liveHolding(datasetId: number, items: readonly number[]): Promise<AssignmentRecord[]> {
+    if (items.length === 0) return [];
+    const ids = await this.db.$queryRaw<{ id: number }[]>`
+      SELECT DISTINCT a."id" FROM unnest(${[...items]}::int[]) AS i(item)
+      JOIN "Assignment" a ON a."datasetId" = ${datasetId} AND a."status" <> 'RELEASED'
+        AND a."first" <= i.item AND a."last" >= i.item`;
+    if (ids.length === 0) return [];
+    return this.db.assignment.findMany({ where: { id: { in: ids.map((r) => r.id) } }, orderBy: { first: "asc" } });
+  }
+
+  /** Records items reported done in a range (those reported before are kept once); returns how many it has now. */
+  async reportDone(assignmentId: number, items: readonly number[]): Promise<number> {
+    await this.db.doneItem.createMany({
+      data: items.map((item) => ({ assignmentId, item })),
+      skipDuplicates: true,
+    });
+    return this.db.doneItem.count({ where: { assignmentId } });
+  }
+
   /** The live assignment reaching furthest past item `item`, if any holds an item above it. */
   liveReachingPast(datasetId: number, item: number): Promise<AssignmentRecord | null> {
     return this.db.assignment.findFirst({

@@ -9,6 +9,21 @@ export interface RecordedChange {
   after: unknown;
 }
 
+/** One audit event as the API's feed shows it. */
+export interface AuditPageRow {
+  id: bigint;
+  at: Date;
+  actorId: string;
+  action: string;
+  datasetId: number | null;
+  assignmentId: number | null;
+  handoffId: number | null;
+  reviewId: number | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+}
+
 export class AuditRepository {
   private readonly db: Client;
 
@@ -30,6 +45,28 @@ export class AuditRepository {
         before: e.before === undefined ? Prisma.DbNull : toJson(e.before),
         after: e.after === undefined ? Prisma.DbNull : toJson(e.after),
         reason: e.reason ?? null,
+      },
+    });
+  }
+
+  /** A workspace's audit events after id `after` recorded at or before `until`, oldest first, at most `limit`. */
+  async page(teamId: string, after: bigint, until: Date, limit: number): Promise<AuditPageRow[]> {
+    return this.db.auditEvent.findMany({
+      where: { teamId, id: { gt: after }, at: { lte: until } },
+      orderBy: { id: "asc" },
+      take: limit,
+      select: {
+        id: true,
+        at: true,
+        actorId: true,
+        action: true,
+        datasetId: true,
+        assignmentId: true,
+        handoffId: true,
+        reviewId: true,
+        before: true,
+        after: true,
+        reason: true,
       },
     });
   }

@@ -3,6 +3,7 @@
  * its own) or an open transaction (everything commits or rolls back together).
  */
 import { AnnouncementRepository } from "./announcements.ts";
+import { ApiTokenRepository } from "./api-tokens.ts";
 import { AssignmentRepository } from "./assignments.ts";
 import { AuditRepository } from "./audit.ts";
 import type { Client } from "./client.ts";
@@ -30,6 +31,7 @@ export interface Repositories {
   idempotency: IdempotencyRepository;
   inbox: InboxRepository;
   labels: LabelRepository;
+  apiTokens: ApiTokenRepository;
   jobRuns: JobRunRepository;
   announcements: AnnouncementRepository;
   webhooks: WebhookRepository;
@@ -48,12 +50,14 @@ export function repositories(db: Client): Repositories {
     idempotency: new IdempotencyRepository(db),
     inbox: new InboxRepository(db),
     labels: new LabelRepository(db),
+    apiTokens: new ApiTokenRepository(db),
     jobRuns: new JobRunRepository(db),
     announcements: new AnnouncementRepository(db),
     webhooks: new WebhookRepository(db),
   };
 }
 
+export type { ApiTokenRecord, ApiTokenScope } from "./api-tokens.ts";
 export type {
   AssignmentLoad,
   AssignmentPatch,
@@ -62,7 +66,7 @@ export type {
   ListedAssignment,
   NewAssignmentRecord,
 } from "./assignments.ts";
-export type { RecordedChange } from "./audit.ts";
+export type { AuditPageRow, RecordedChange } from "./audit.ts";
 export type { DatasetPatch, NewDatasetRecord } from "./datasets.ts";
 export type { HandoffPatch, NewHandoffRecord } from "./handoffs.ts";
 export type { PriorRequest } from "./idempotency.ts";

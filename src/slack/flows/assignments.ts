@@ -4,6 +4,7 @@
  * it concerns. Used alike by commands, buttons and modals.
  */
 
+import type { ApiFollowUps } from "../../api/routes.ts";
 import { DomainError } from "../../core/errors.ts";
 import type { ProgressUpdate, ReleaseMode } from "../../core/ledger/index.ts";
 import type { Actor } from "../../core/types.ts";
@@ -209,6 +210,12 @@ async function submitFlow(
     ...(confirm.count !== undefined ? { count: confirm.count } : {}),
     ...(confirm.confirmed ? { confirmed: true } : {}),
   });
+  afterSubmit(s, actor, r);
+  return submittedMessage(r.assignment, r.review, await todayOf(s, actor.teamId, actor.userId));
+}
+
+/** What follows a submission, however it came: the review request to the reviewer, the range shown anew. */
+function afterSubmit(s: Services, actor: Actor, r: Awaited<ReturnType<Services["ledger"]["submit"]>>): void {
   const { assignment: a, review } = r;
   if (!r.replayed) {
     s.background.run("notify after submit", async () => {
@@ -223,8 +230,14 @@ async function submitFlow(
   s.background.run("show submitted", () =>
     showChange(s, actor.teamId, [actor.userId, a.assigneeId, review?.reviewerId], [a.id]),
   );
-  return submittedMessage(a, review, await todayOf(s, actor.teamId, actor.userId));
 }
+
+/** What Slack shows after a change made through the HTTP API: the same as after the command. */
+export const apiFollowUps = (s: Services): ApiFollowUps => ({
+  progressed: (actor, a) =>
+    s.background.run("after API progress", () => showChange(s, actor.teamId, [a.assigneeId], [a.id])),
+  submitted: (actor, r) => afterSubmit(s, actor, r),
+});
 
 /**
  * Releases a range. One with items done needs a mode: without it nothing

@@ -291,8 +291,9 @@ export const LEDGER_USAGES = {
   qa: "/ledger qa <dataset>|me [weeks <n> | since YYYY-MM-DD]",
   due: "/ledger due <ref> <date>|none [reason…]  (<date>: YYYY-MM-DD, today, tomorrow, fri, +3d)",
   jobs: "/ledger jobs [run <job>]",
+  token: "/ledger token create <name> [read|write] · token list · token revoke <name>",
   workspace: "/ledger workspace [set <key> <value>]",
-  webhook: "/ledger webhook add <url> [event,…] | list | remove <id>",
+  webhook: "/ledger webhook add <url> [event,…] · webhook list · webhook remove <id>",
 } as const;
 
 export const LEDGER_USAGE = Object.values(LEDGER_USAGES).join("  ·  ");
@@ -320,6 +321,9 @@ export type LedgerCommand =
   | { kind: "workspace" }
   | { kind: "workspace-set"; setting: WorkspaceSetting }
   | { kind: "jobs-run"; job: BuiltJob }
+  | { kind: "token-create"; name: string; scope: "read" | "write" }
+  | { kind: "token-list" }
+  | { kind: "token-revoke"; name: string }
   | WebhookCommand;
 
 const SUBCOMMANDS = [
@@ -333,9 +337,50 @@ const SUBCOMMANDS = [
   "export",
   "qa",
   "jobs",
+  "token",
   "workspace",
   "webhook",
 ];
+
+const TOKEN_NAME_SHAPE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+function parseTokenCommand(t: string[]): LedgerCommand {
+  const u = LEDGER_USAGES.token;
+  const verb = t[0]?.toLowerCase();
+  const name = () => {
+    const n = t[1];
+    if (!n) throw new UsageError("name the token", u);
+    if (!TOKEN_NAME_SHAPE.test(n))
+      throw new UsageError(
+        `"${q(n)}" cannot name a token: use up to 40 lowercase letters, digits, - and _, starting with a letter or digit`,
+        u,
+      );
+    return n;
+  };
+  switch (verb) {
+    case "create": {
+      const n = name();
+      const scope = t[2]?.toLowerCase() ?? "read";
+      if (scope !== "read" && scope !== "write")
+        throw new UsageError(`"${q(t[2]!)}" is not a scope; use read or write`, u);
+      if (t.length > 3) throw new UsageError(`unexpected "${q(rest(t, 3))}"`, u);
+      return { kind: "token-create", name: n, scope };
+    }
+    case "list":
+      if (t.length > 1) throw new UsageError(`unexpected "${q(rest(t, 1))}"`, u);
+      return { kind: "token-list" };
+    case "revoke": {
+      const n = name();
+      if (t.length > 2) throw new UsageError(`unexpected "${q(rest(t, 2))}"`, u);
+      return { kind: "token-revoke", name: n };
+    }
+    default:
+      throw new UsageError(
+        verb ? `"token ${q(t[0]!)}" is not a command; use token create, list or revoke` : "say create, list or revoke",
+        u,
+      );
+  }
+}
 
 export function parseLedger(text: string): LedgerCommand {
   const t = tokenize(text, LEDGER_USAGES.help);
@@ -433,6 +478,8 @@ export function parseLedger(text: string): LedgerCommand {
       if (t.length > 3) throw new UsageError(`unexpected "${q(rest(t, 3))}"`, u);
       return { kind: "jobs-run", job };
     }
+    case "token":
+      return parseTokenCommand(t.slice(1));
     case "due": {
       const u = LEDGER_USAGES.due;
       const id = expectRef(t[1], u);

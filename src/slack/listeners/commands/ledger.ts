@@ -1,3 +1,4 @@
+import { invalid } from "../../../core/errors.ts";
 import { plural } from "../../../ui/format.ts";
 import { jobRunMessage, jobsMessage } from "../../../ui/job-messages.ts";
 import {
@@ -11,6 +12,7 @@ import {
   workspaceMessage,
 } from "../../../ui/ledger-messages.ts";
 import { myQaMessage, qaMessage } from "../../../ui/qa-messages.ts";
+import { tokenCreatedMessage, tokenListMessage, tokenRevokedMessage } from "../../../ui/token-messages.ts";
 import { webhookAddedMessage, webhookListMessage, webhookRemovedMessage } from "../../../ui/webhook-messages.ts";
 import { sendFileByDm } from "../../files.ts";
 import { assignFlow } from "../../flows/assignments.ts";
@@ -20,7 +22,13 @@ import { parseLedger } from "../../parse/grammar.ts";
 import { mustBeKnown, type Services } from "../../services.ts";
 import { slashCommand } from "./common.ts";
 
-/** /ledger — help, status, datasets, assignments by leads, roles, capacity, export, scheduled jobs, webhooks. */
+/** A new token that could not be shown: revoked, and said so. */
+const invalidAnswer = (e: unknown, name: string) =>
+  invalid(
+    `the token ${name} was created but Slack did not take the message showing it (${e instanceof Error ? e.message : String(e)}), so it was revoked; create another`,
+  );
+
+/** /ledger — help, status, datasets, assignments by leads, roles, capacity, export, scheduled jobs, API tokens, webhooks. */
 export const ledgerCommand = (s: Services) =>
   slashCommand(s, "/ledger", async ({ args, actor, key, reply }) => {
     const cmd = parseLedger(args.command.text);
@@ -98,6 +106,23 @@ export const ledgerCommand = (s: Services) =>
         await s.ledger.authorizeJobs(actor, "run");
         return reply(jobRunMessage(await s.jobs.runNow(cmd.job)));
       }
+      case "token-create": {
+        const r = await s.ledger.createToken(actor, cmd.name, cmd.scope, opts);
+        const m = tokenCreatedMessage(r.token, r.secret);
+        if (r.secret === null) return reply(m);
+        // The token goes straight to the response_url, never through the outbox: nothing may keep it.
+        try {
+          await args.respond({ response_type: "ephemeral", text: m.text, blocks: m.blocks });
+        } catch (e) {
+          await s.ledger.revokeToken(actor, cmd.name, { reason: "its creation could not be shown" });
+          throw invalidAnswer(e, cmd.name);
+        }
+        return;
+      }
+      case "token-list":
+        return reply(tokenListMessage(await s.ledger.listTokens(actor)));
+      case "token-revoke":
+        return reply(tokenRevokedMessage((await s.ledger.revokeToken(actor, cmd.name, opts)).token));
       case "webhook-add": {
         const r = await s.ledger.webhooks.add(actor, { url: cmd.url, events: cmd.events }, opts);
         return reply(webhookAddedMessage(r.webhook, r.secret));

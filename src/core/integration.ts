@@ -1,0 +1,110 @@
+/**
+ * What the HTTP API reads and changes beyond the ledger operations it shares
+ * with Slack: the audit feed a tool catches up with, and per-item labels.
+ */
+import type { AuditPageRow } from "../db/store.ts";
+import { forbidden, invalid } from "./errors.ts";
+import { change, type LedgerContext } from "./ledger/context.ts";
+import { requireDataset } from "./ledger/datasets.ts";
+import { assignmentRef } from "./refs.ts";
+import type { Actor, ChangeOptions } from "./types.ts";
+
+/**
+ * How long an event waits before the feed shows it: a transaction that took
+ * an id and has not committed yet cannot be overtaken by a later one a cursor
+ * has already passed (ledger transactions take milliseconds).
+ */
+export const FEED_SETTLE_MS = 5_000;
+export const FEED_MAX_PAGE = 500;
+
+export interface FeedEvent {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  datasetId: number | null;
+  assignment: string | null;
+  handoff: string | null;
+  review: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+}
+
+const feedEvent = (e: AuditPageRow): FeedEvent => ({
+  id: e.id.toString(),
+  at: e.at.toISOString(),
+  actor: e.actorId,
+  action: e.action,
+  datasetId: e.datasetId,
+  assignment: e.assignmentId === null ? null : assignmentRef(e.assignmentId),
+  handoff: e.handoffId === null ? null : `H${e.handoffId}`,
+  review: e.reviewId === null ? null : `R${e.reviewId}`,
+  before: e.before,
+  after: e.after,
+  reason: e.reason,
+});
+
+/** The workspace's audit events after `after` (an event id; "0" from the start), oldest first, and the cursor to go on from. */
+export async function auditFeed(ctx: LedgerContext, actor: Actor, after: string, limit: number) {
+  if (!/^\d{1,19}$/.test(after))
+    throw invalid(`after must be an event id (digits), not "${after}"`, { field: "after" });
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > FEED_MAX_PAGE)
+    throw invalid(`limit must be between 1 and ${FEED_MAX_PAGE}`, { field: "limit" });
+  const until = new Date(ctx.config.clock().getTime() - FEED_SETTLE_MS);
+  const rows = await ctx.store.read.audit.page(actor.teamId, BigInt(after), until, limit);
+  const events = rows.map(feedEvent);
+  return { events, next: events.at(-1)?.id ?? after, more: rows.length === limit };
+}
+
+export interface NewLabel {
+  item: number;
+  /** a Slack user id */
+  annotator: string;
+  label: string;
+}
+
+/** The most labels one request records. */
+export const MAX_LABELS = 5_000;
+
+/** Records labels of dataset `slug` (write tokens and leads): each item within the dataset, the latest label of an annotator replacing theirs. */
+export async function recordLabels(
+  ctx: LedgerContext,
+  actor: Actor,
+  slug: string,
+  labels: readonly NewLabel[],
+  opts: ChangeOptions = {},
+) {
+  if (actor.integration?.scope !== "write") throw forbidden("only write tokens record labels");
+  if (labels.length === 0) throw invalid("give at least one label", { field: "labels" });
+  if (labels.length > MAX_LABELS) throw invalid(`at most ${MAX_LABELS} labels at once`, { field: "labels" });
+  return change(ctx, actor.teamId, "labels.record", opts.idempotencyKey, async (r) => {
+    const d = await requireDataset(r, actor.teamId, slug);
+    labels.forEach((l, i) => {
+      if (l.item < 1 || l.item > d.itemCount)
+        throw invalid(`labels[${i}].item ${l.item} is outside ${d.slug} (items 1–${d.itemCount})`, {
+          field: `labels.${i}.item`,
+        });
+    });
+    const at = ctx.config.clock();
+    const recorded = await r.labels.record(
+      d.id,
+      labels.map((l) => ({ item: l.item, annotatorId: l.annotator, label: l.label })),
+      at,
+    );
+    await r.audit.append({
+      teamId: actor.teamId,
+      actorId: actor.userId,
+      action: "labels.record",
+      datasetId: d.id,
+      after: {
+        labels: recorded,
+        items: new Set(labels.map((l) => l.item)).size,
+        annotators: [...new Set(labels.map((l) => l.annotator))].slice(0, 50),
+      },
+      reason: opts.reason ?? null,
+      at,
+    });
+    return { dataset: d.slug, recorded };
+  });
+}
