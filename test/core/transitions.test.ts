@@ -4,7 +4,15 @@
  * (src/core/transitions.ts), then through the ledger on real ranges.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertTransition, canApply, type LedgerAction } from "../../src/core/transitions.ts";
+import {
+  allowedFrom,
+  assertTransition,
+  canApply,
+  type LedgerAction,
+  LIVE_STATUSES,
+  OPEN_STATUSES,
+  statusAfterProgress,
+} from "../../src/core/transitions.ts";
 import { ASSIGNMENT_STATUSES, type AssignmentStatus } from "../../src/core/types.ts";
 import { ANA, BOB, expectDomainError, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
 
@@ -52,6 +60,36 @@ const WHY: Record<AssignmentStatus, string> = {
 describe("the transition table", () => {
   it("lists every status of the schema", () => {
     expect(Object.keys(ALLOWED).sort()).toEqual([...ASSIGNMENT_STATUSES].sort());
+  });
+
+  it("says from which statuses each operation starts", () => {
+    for (const action of ACTIONS) {
+      const from = ASSIGNMENT_STATUSES.filter((s) => ALLOWED[s][action] === 1);
+      expect([...allowedFrom(action)].sort(), action).toEqual([...from].sort());
+    }
+  });
+
+  it("names the open statuses (worked on) and the live ones (holding items)", () => {
+    expect([...OPEN_STATUSES].sort()).toEqual(["CHANGES_REQUESTED", "IN_PROGRESS", "PENDING"]);
+    expect([...LIVE_STATUSES].sort()).toEqual([
+      "CHANGES_REQUESTED",
+      "COMPLETED",
+      "IN_PROGRESS",
+      "IN_REVIEW",
+      "PENDING",
+    ]);
+  });
+
+  it("starts a pending or reworked range on progress, and leaves any other status as it is", () => {
+    const after = Object.fromEntries(ASSIGNMENT_STATUSES.map((s) => [s, statusAfterProgress(s)]));
+    expect(after).toEqual({
+      PENDING: "IN_PROGRESS",
+      IN_PROGRESS: "IN_PROGRESS",
+      IN_REVIEW: "IN_REVIEW",
+      CHANGES_REQUESTED: "IN_PROGRESS",
+      COMPLETED: "COMPLETED",
+      RELEASED: "RELEASED",
+    });
   });
 
   for (const status of ASSIGNMENT_STATUSES) {
