@@ -11,6 +11,8 @@ export default {
   // Each test database is a PGlite of its own (or a database of its own on the server): one at a time.
   concurrency: 1,
   timeoutMS: 60_000,
+  // The first run of every test that covers the mutated files, on two shared cores.
+  dryRunTimeoutMinutes: 30,
   reporters: ["clear-text", "progress", "html", "json"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },

@@ -5,7 +5,7 @@
  * rounded up where the share of a range is not a whole number of items.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planReview, sampleSize } from "../../src/core/review/policy.ts";
+import { goldOfSample, isoSampleSize, planReview, sampleSize } from "../../src/core/review/policy.ts";
 import { ANA, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
 
 /** One sampled submit on a fresh ledger: A1 = items 101–200 of "cats", sampled at 10 %. */
@@ -120,5 +120,82 @@ describe("the sample a submit opens", () => {
       const { review } = await f.ledger.submit(ANA, assignment.ref, { confirmed: true });
       expect(review).toMatchObject({ sampleFull: false, sampleSize: 2, sampleItems: [15, 16] });
     });
+  });
+});
+
+describe("the sample policy at its edges", () => {
+  it("takes ISO 2859-1 level II's sample size at both edges of every lot size up to 3,200", () => {
+    const edges: [number, string, number][] = [
+      [2, "A", 2],
+      [8, "A", 2],
+      [9, "B", 3],
+      [15, "B", 3],
+      [16, "C", 5],
+      [25, "C", 5],
+      [26, "D", 8],
+      [50, "D", 8],
+      [51, "E", 13],
+      [90, "E", 13],
+      [91, "F", 20],
+      [150, "F", 20],
+      [151, "G", 32],
+      [280, "G", 32],
+      [281, "H", 50],
+      [500, "H", 50],
+      [501, "J", 80],
+      [1200, "J", 80],
+      [1201, "K", 125],
+      [3200, "K", 125],
+    ];
+    for (const [lot, letter, size] of edges) expect(isoSampleSize(lot), `lot of ${lot}`).toEqual({ letter, size });
+    // no lot, or a lot of one: all of it, which is nothing or one item
+    expect(isoSampleSize(1)).toEqual({ letter: "-", size: 1 });
+    expect(isoSampleSize(0)).toEqual({ letter: "-", size: 0 });
+    expect(isoSampleSize(-3)).toEqual({ letter: "-", size: 0 });
+  });
+
+  it("draws nothing with a share of 0 or from no items, and never more than the range", () => {
+    expect(sampleSize(100, 0)).toBe(0);
+    expect(sampleSize(100, -0.5)).toBe(0);
+    expect(sampleSize(0, 0.5)).toBe(0);
+    expect(sampleSize(1, 0.01)).toBe(1);
+    expect(sampleSize(2, 1)).toBe(2);
+    expect(sampleSize(3, 1)).toBe(2); // ISO A
+    expect(sampleSize(50, 2)).toBe(8); // a share above 100 % is 100 %: ISO D
+  });
+
+  const policy = { sampleRate: 0.1, firstK: 2, everyRange: true, goldItems: [] as number[] };
+  const range = { first: 11, last: 60 };
+
+  it("reviews in full while the annotator is within their first K ranges, then samples", () => {
+    expect(planReview(policy, range, 1, "s")).toMatchObject({ review: true, full: true, size: 50, sample: [] });
+    const sampled = planReview(policy, range, 2, "s");
+    expect(sampled).toMatchObject({ review: true, full: false, size: 5 });
+    expect(sampled.sample).toHaveLength(5);
+    expect([...sampled.sample].sort((a, b) => a - b)).toEqual(sampled.sample);
+    for (const i of sampled.sample) {
+      expect(i).toBeGreaterThanOrEqual(11);
+      expect(i).toBeLessThanOrEqual(60);
+    }
+    // only the first K: past them, nothing is reviewed
+    expect(planReview({ ...policy, everyRange: false }, range, 2, "s")).toMatchObject({ review: false, size: 0 });
+    expect(planReview({ ...policy, everyRange: false }, range, 1, "s")).toMatchObject({ review: true, full: true });
+  });
+
+  it("with a share of 0 checks exactly the gold items inside the range, edges included; none: no review", () => {
+    const gold = { ...policy, sampleRate: 0, goldItems: [10, 11, 30, 60, 61] };
+    expect(planReview(gold, range, 2, "s")).toMatchObject({ review: true, full: false, size: 3, sample: [11, 30, 60] });
+    expect(planReview({ ...gold, goldItems: [10, 61] }, range, 2, "s")).toMatchObject({
+      review: false,
+      full: false,
+      size: 0,
+      sample: [],
+    });
+  });
+
+  it("names the gold items of a sample: all of the range's in a full review, the listed ones otherwise", () => {
+    const gold = [10, 11, 30, 60, 61];
+    expect(goldOfSample({ sampleFull: true, sampleItems: [] }, range, gold)).toEqual([11, 30, 60]);
+    expect(goldOfSample({ sampleFull: false, sampleItems: [12, 30, 60] }, range, gold)).toEqual([30, 60]);
   });
 });
