@@ -31,7 +31,12 @@ export default defineConfig({
   ],
   test: {
     name: "rangekeeper-core",
-    include: ["test/core/**/*.test.ts", "test/jobs/overdue.test.ts", "test/jobs/stalled-imbalance.test.ts"],
+    // RK_MUTATION_TESTS (comma-separated) narrows a run to the tests that target the files mutated.
+    include: process.env.RK_MUTATION_TESTS?.split(",") ?? [
+      "test/core/**/*.test.ts",
+      "test/jobs/overdue.test.ts",
+      "test/jobs/stalled-imbalance.test.ts",
+    ],
     exclude: ["test/core/huge.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 60_000,

@@ -176,7 +176,8 @@ async function run(step: Step, slug: string, datasetId: number): Promise<number 
 }
 
 describe("random sequences of changes by several people", () => {
-  it("keep the ledger's invariants after every step", async () => {
+  // a bounded number of runs, each of at most 30 steps: longer than one test, never unbounded
+  it("keep the ledger's invariants after every step", { timeout: 180_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(STEP, { minLength: 15, maxLength: 30 }), async (steps) => {
         runs += 1;
