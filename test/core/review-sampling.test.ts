@@ -5,7 +5,14 @@
  * rounded up where the share of a range is not a whole number of items.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { goldOfSample, isoSampleSize, planReview, sampleSize } from "../../src/core/review/policy.ts";
+import {
+  goldOfSample,
+  isoSampleSize,
+  pickReviewer,
+  planReview,
+  sampleSize,
+  seededRandom,
+} from "../../src/core/review/policy.ts";
 import { ANA, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
 
 /** One sampled submit on a fresh ledger: A1 = items 101–200 of "cats", sampled at 10 %. */
@@ -158,6 +165,7 @@ describe("the sample policy at its edges", () => {
     expect(sampleSize(100, 0)).toBe(0);
     expect(sampleSize(100, -0.5)).toBe(0);
     expect(sampleSize(0, 0.5)).toBe(0);
+    expect(sampleSize(-5, 0.5)).toBe(0);
     expect(sampleSize(1, 0.01)).toBe(1);
     expect(sampleSize(2, 1)).toBe(2);
     expect(sampleSize(3, 1)).toBe(2); // ISO A
@@ -197,5 +205,31 @@ describe("the sample policy at its edges", () => {
     const gold = [10, 11, 30, 60, 61];
     expect(goldOfSample({ sampleFull: true, sampleItems: [] }, range, gold)).toEqual([11, 30, 60]);
     expect(goldOfSample({ sampleFull: false, sampleItems: [12, 30, 60] }, range, gold)).toEqual([30, 60]);
+  });
+});
+
+describe("the draw itself, pinned", () => {
+  it("a seed always gives the same numbers, and a range and round the same items", () => {
+    const random = seededRandom("7:1");
+    expect([random(), random(), random()]).toEqual([0.9797943790908903, 0.3592212265357375, 0.6438414037693292]);
+    const policy = { sampleRate: 0.1, firstK: 1, everyRange: true, goldItems: [] };
+    expect(planReview(policy, { first: 101, last: 200 }, 3, "7:1").sample).toEqual([
+      102, 103, 118, 133, 134, 147, 160, 161, 190, 198,
+    ]);
+  });
+});
+
+describe("the reviewer of a submitted range", () => {
+  it("at equal load, a dedicated reviewer before a lead or admin, whatever their ids", () => {
+    const candidates = [
+      { userId: "UA", pendingItems: 0 },
+      { userId: "UM", pendingItems: 0, dedicated: true },
+      { userId: "UZ", pendingItems: 0, dedicated: false },
+    ];
+    expect(pickReviewer(candidates, "UANN", null)).toBe("UM");
+    expect(pickReviewer([...candidates].reverse(), "UANN", null)).toBe("UM");
+    // less load first, then the dedicated, then by id
+    expect(pickReviewer([...candidates, { userId: "UB", pendingItems: -1 }], "UANN", null)).toBe("UB");
+    expect(pickReviewer([candidates[0]!, candidates[2]!], "UANN", null)).toBe("UA");
   });
 });
