@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Ledger } from "../../src/core/ledger/index.ts";
 import { Store } from "../../src/db/store.ts";
 import { PrismaClient } from "../../src/generated/prisma/client.ts";
-import { createTestDatabase } from "../support/db.ts";
+import { createTestDatabase, usingPostgres } from "../support/db.ts";
 import { type ClaimOutcome, makeClaims, runClaims } from "./fixtures/claims.ts";
 
 const TEAM = "T0CONC";
@@ -79,7 +79,7 @@ describe("concurrent claims", () => {
     await checkAfterRace(datasetId, outcomes);
   });
 
-  it.runIf(Boolean(process.env.DATABASE_URL))("claims from two processes at once on PostgreSQL", async () => {
+  it.runIf(usingPostgres())("claims from two processes at once on PostgreSQL", async () => {
     const ledger = new Ledger(new Store(db.prisma), { bootstrapAdmins: ["UADMIN"] });
     const datasetId = await freshDataset(ledger, "race2");
     const mine = makeClaims(25, ITEMS, 11, "P");

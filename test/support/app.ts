@@ -293,7 +293,10 @@ export async function ask(
   const result = await user.command(command, text, opts);
   if (result.status !== 200)
     throw new Error(`${command} ${text} was answered with HTTP ${result.status}: ${result.body}`);
-  if (result.late) throw new Error(`${command} ${text} was acknowledged after ${result.ms} ms, past Slack's 3 seconds`);
+  // Acknowledged before answered: an app that worked before its ack (and so risked Slack's 3 s)
+  // would have posted its answer to the response_url first.
+  if (result.replies().some((r) => r.via === "response_url"))
+    throw new Error(`${command} ${text} was answered through its response_url before it was acknowledged`);
   const reply = await result.reply();
   if (reply.error)
     throw new Error(

@@ -1,0 +1,22 @@
+// Mutation testing of the domain core and the repositories: `npm run mutation`
+// (the whole of it takes hours on two cores; `npx stryker run --mutate <file>,<file>`
+// for a few files). Not part of `npm test` nor of CI. Surviving mutants and
+// why some are left alive: docs/mutation.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: ["src/core/**/*.ts", "src/db/repositories/**/*.ts"],
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.stryker.config.ts", related: true },
+  coverageAnalysis: "perTest",
+  // Each test database is a PGlite of its own (or a database of its own on the server): one at a time.
+  concurrency: 1,
+  timeoutMS: 60_000,
+  // The first run of every test that covers the mutated files, on two shared cores.
+  dryRunTimeoutMinutes: 30,
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  tempDirName: ".stryker-tmp",
+  // What the sandbox does not need (node_modules is linked, never copied).
+  ignorePatterns: ["/data", "/reports", "/coverage", "/bench", "/test/e2e", "/docs"],
+};

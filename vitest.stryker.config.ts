@@ -1,0 +1,46 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * The tests mutation testing runs (stryker.config.mjs): those of the domain
+ * core and its repositories, on the database DATABASE_URL names (PGlite when
+ * unset). The Slack layer's and the end-to-end suites go through the core
+ * too, but too slowly to run once per mutant; the huge-dataset suite as well.
+ */
+export default defineConfig({
+  plugins: [
+    {
+      // Stryker's vitest runner picks the tests that cover a mutant by a name
+      // pattern of each test's describe blocks and name joined by spaces; this
+      // vitest matches the pattern against the names joined by " > ", so the
+      // pattern would select nothing and every mutant would seem to survive.
+      // Either joint is accepted.
+      name: "stryker-test-name-joints",
+      configureVitest({ project }) {
+        const config = project.config as { testNamePattern?: RegExp | string };
+        let pattern = config.testNamePattern;
+        Object.defineProperty(config, "testNamePattern", {
+          configurable: true,
+          enumerable: true,
+          get: () => pattern,
+          set: (p: RegExp | string | undefined) => {
+            pattern = p instanceof RegExp ? new RegExp(p.source.replaceAll(" ", "(?: | > )"), p.flags) : p;
+          },
+        });
+      },
+    },
+  ],
+  test: {
+    name: "rangekeeper-core",
+    // RK_MUTATION_TESTS (comma-separated) narrows a run to the tests that target the files mutated.
+    include: process.env.RK_MUTATION_TESTS?.split(",") ?? [
+      "test/core/**/*.test.ts",
+      "test/jobs/overdue.test.ts",
+      "test/jobs/stalled-imbalance.test.ts",
+    ],
+    exclude: ["test/core/huge.test.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    teardownTimeout: 30_000,
+  },
+});
