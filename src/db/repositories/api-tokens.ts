@@ -53,6 +53,17 @@ export class ApiTokenRepository {
     return r && record(r);
   }
 
+  /** A token by name with its hash (what its webhook signing secret is derived from), revoked or not. */
+  async findWithHash(teamId: string, name: string): Promise<{ token: ApiTokenRecord; hash: string } | null> {
+    const r = await this.db.apiToken.findUnique({
+      where: { teamId_name: { teamId, name } },
+      select: { ...FIELDS, hash: true },
+    });
+    if (!r) return null;
+    const { hash, ...token } = r;
+    return { token: record(token), hash };
+  }
+
   /** The token whose hash is `hash`, revoked or not. */
   async findByHash(hash: string): Promise<ApiTokenRecord | null> {
     const r = await this.db.apiToken.findUnique({ where: { hash }, select: FIELDS });

@@ -16,6 +16,7 @@ import { LabelRepository } from "./labels.ts";
 import { MemberRepository } from "./members.ts";
 import { OutboxRepository } from "./outbox.ts";
 import { ReviewRepository } from "./reviews.ts";
+import { ToolRepository } from "./tools.ts";
 import { WebhookRepository } from "./webhooks.ts";
 import { WorkspaceRepository } from "./workspaces.ts";
 
@@ -35,6 +36,7 @@ export interface Repositories {
   jobRuns: JobRunRepository;
   announcements: AnnouncementRepository;
   webhooks: WebhookRepository;
+  tools: ToolRepository;
 }
 
 export function repositories(db: Client): Repositories {
@@ -54,6 +56,7 @@ export function repositories(db: Client): Repositories {
     jobRuns: new JobRunRepository(db),
     announcements: new AnnouncementRepository(db),
     webhooks: new WebhookRepository(db),
+    tools: new ToolRepository(db),
   };
 }
 
@@ -72,4 +75,5 @@ export type { HandoffPatch, NewHandoffRecord } from "./handoffs.ts";
 export type { PriorRequest } from "./idempotency.ts";
 export type { MemberCapacity } from "./members.ts";
 export type { NewReviewRecord, ReviewDecision, ReviewerBacklog } from "./reviews.ts";
+export type { ToolName, ToolProjectRecord, ToolUserRecord } from "./tools.ts";
 export type { NewWebhookRecord } from "./webhooks.ts";

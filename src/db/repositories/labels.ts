@@ -38,4 +38,25 @@ export class LabelRepository {
       orderBy: [{ item: "asc" }, { annotatorId: "asc" }],
     });
   }
+
+  /** Records the known answers of gold items; an answer given again replaces the earlier one. */
+  async recordGold(datasetId: number, answers: readonly { item: number; label: string }[], at: Date): Promise<number> {
+    for (const a of answers) {
+      await this.db.goldAnswer.upsert({
+        where: { datasetId_item: { datasetId, item: a.item } },
+        create: { datasetId, item: a.item, label: a.label, at },
+        update: { label: a.label, at },
+      });
+    }
+    return answers.length;
+  }
+
+  /** The known answers of a dataset's gold items, by item. */
+  async goldOf(datasetId: number): Promise<{ item: number; label: string }[]> {
+    return this.db.goldAnswer.findMany({
+      where: { datasetId },
+      select: { item: true, label: true },
+      orderBy: { item: "asc" },
+    });
+  }
 }
