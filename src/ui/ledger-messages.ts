@@ -162,7 +162,7 @@ export function limitsLine(d: Pick<DatasetView, "maxClaim" | "maxDays">): string
   return `claims: ${parts.join(", ")}`;
 }
 
-export function datasetMessage(d: DatasetView, headline: string): Message {
+export function datasetMessage(d: DatasetView, headline: string, more: readonly string[] = []): Message {
   const facts = [
     `${plural(d.itemCount, d.itemNoun)} · batch ${d.batchSize}`,
     `review: first ${d.reviewFirstK} range(s) in full, then ${d.reviewEveryRange ? `${Math.round(d.reviewSampleRate * 1000) / 10}% sampled` : "none"}`,
@@ -177,6 +177,7 @@ export function datasetMessage(d: DatasetView, headline: string): Message {
       `errors: ${esc(d.errorTaxonomy.join(", "))}`,
       ...(d.instructions ? [`instructions v${d.instructions.version}`] : []),
     ),
+    ...more.map((line) => section(line)),
   ]);
 }
 

@@ -301,7 +301,7 @@ describe("dataset settings", () => {
 
   it("names what is wrong with a value, and every setting when the key is unknown", () => {
     expect(problem("colour", "red")).toBe(
-      '"colour" is not a dataset setting; settings: title, items, noun, channel, batch, sample, first-k, review, gold, taxonomy, instructions, archived, max-claim, max-days',
+      '"colour" is not a dataset setting; settings: title, items, noun, channel, batch, sample, first-k, review, gold, taxonomy, instructions, archived, max-claim, max-days, label-studio, cvat, tool-users',
     );
     expect(problem("sample", "lots")).toBe('"lots" is not a share; write it like 10% or 0.1');
     expect(problem("items", "many")).toBe('the item count must be a whole number, not "many"');

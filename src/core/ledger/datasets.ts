@@ -1,5 +1,5 @@
 import type { DatasetRecord } from "../../db/records.ts";
-import type { DatasetPatch, Repositories } from "../../db/store.ts";
+import type { DatasetPatch, Repositories, ToolName } from "../../db/store.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { formatCount, MAX_INT, MAX_ITEMS } from "../limits.ts";
 import { formatRange } from "../ranges.ts";
@@ -9,7 +9,7 @@ import { type Actor, type ChangeOptions, type DatasetView, DEFAULT_ERROR_TAXONOM
 import { datasetView } from "../views.ts";
 import { change, type LedgerContext, requireLead } from "./context.ts";
 import { holdersOf } from "./instructions.ts";
-import type { DatasetSetting, DatasetSettingKey } from "./settings.ts";
+import type { DatasetSetting, DatasetSettingKey, ToolUserSetting } from "./settings.ts";
 
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 export const MAX_TITLE = 200;
@@ -191,8 +191,103 @@ async function patchFor(r: Repositories, actor: Actor, d: DatasetRecord, s: Data
     case "max-days":
       if (s.value !== null) checkWhole(s.value, "max-days", 1);
       return { maxDays: s.value };
+    case "label-studio": {
+      const rows = s.value ? [labelStudioProject(s.value)] : [];
+      await linkToolProjects(r, d, "label-studio", rows);
+      return {};
+    }
+    case "cvat":
+      await linkToolProjects(r, d, "cvat", cvatTasks(s.value, d));
+      return {};
+    case "tool-users":
+      await r.tools.setUsers(d.id, toolUsers(s.value));
+      return {};
   }
 }
+
+/** The most tasks or users one setting may name. */
+export const MAX_TOOL_ENTRIES = 50;
+
+function labelStudioProject(v: { project: number; firstTask: number }): { externalId: number; offset: number } {
+  checkWhole(v.project, "the Label Studio project id", 1);
+  checkWhole(v.firstTask, "the task id of item 1", 1);
+  // item = task id + offset: the task of item 1 is firstTask
+  return { externalId: v.project, offset: 1 - v.firstTask };
+}
+
+function cvatTasks(tasks: readonly { task: number; firstItem: number }[], d: DatasetRecord) {
+  if (tasks.length > MAX_TOOL_ENTRIES) throw invalid(`name at most ${MAX_TOOL_ENTRIES} CVAT tasks`);
+  const seen = new Set<number>();
+  return tasks.map((t) => {
+    checkWhole(t.task, "a CVAT task id", 1);
+    if (seen.has(t.task)) throw invalid(`CVAT task ${t.task} is named twice`);
+    seen.add(t.task);
+    if (!Number.isSafeInteger(t.firstItem) || t.firstItem < 1 || t.firstItem > d.itemCount)
+      throw invalid(`item ${t.firstItem} of CVAT task ${t.task} is outside ${d.slug} (items 1–${d.itemCount})`);
+    // item = frame + offset: frame 0 is firstItem
+    return { externalId: t.task, offset: t.firstItem };
+  });
+}
+
+const TOOL_USER: Record<ToolName, { pattern: RegExp; what: string }> = {
+  "label-studio": { pattern: /^\d{1,12}$/, what: "a Label Studio user is named by their numeric id" },
+  cvat: { pattern: /^[\w.@+-]{1,150}$/, what: "a CVAT user is named by their username" },
+};
+
+function toolUsers(entries: readonly ToolUserSetting[]) {
+  if (entries.length === 0) throw invalid("name at least one tool user, e.g. label-studio:7=@ana");
+  if (entries.length > MAX_TOOL_ENTRIES) throw invalid(`name at most ${MAX_TOOL_ENTRIES} tool users at once`);
+  return entries.map((e) => {
+    const rule = TOOL_USER[e.tool];
+    if (!rule.pattern.test(e.user)) throw invalid(`"${excerpt(e.user)}" is not a ${e.tool} user: ${rule.what}`);
+    return { tool: e.tool, externalUser: e.user, userId: e.slackUserId };
+  });
+}
+
+/** Links a dataset to a tool's projects or tasks (replacing its earlier ones); each feeds one dataset only. */
+async function linkToolProjects(
+  r: Repositories,
+  d: DatasetRecord,
+  tool: ToolName,
+  rows: readonly { externalId: number; offset: number }[],
+): Promise<void> {
+  const taken = await r.tools.takenElsewhere(
+    d.teamId,
+    tool,
+    rows.map((x) => x.externalId),
+    d.id,
+  );
+  if (taken.length) {
+    const other = await r.datasets.findById(taken[0]!.datasetId);
+    const what = tool === "cvat" ? `CVAT task ${taken[0]!.externalId}` : `Label Studio project ${taken[0]!.externalId}`;
+    throw conflict(`${what} feeds ${other?.slug ?? "another dataset"} already; a project or task feeds one dataset`);
+  }
+  await r.tools.replaceProjects(d.teamId, d.id, tool, rows);
+}
+
+/** A tool setting's value as kept: what the audit event and the reply show. */
+export type ToolSettingValue =
+  | { project: number; firstTask: number }
+  | null
+  | { task: number; firstItem: number }[]
+  | string[];
+
+/** What a tool setting is now, for the audit event (the tools' tables, not the dataset's row). */
+async function toolSettingValue(
+  r: Repositories,
+  datasetId: number,
+  key: "label-studio" | "cvat" | "tool-users",
+): Promise<ToolSettingValue> {
+  if (key === "tool-users")
+    return (await r.tools.usersOf(datasetId)).map((u) => `${u.tool}:${u.externalUser}=${u.userId}`);
+  const projects = (await r.tools.projectsOf(datasetId)).filter((p) => p.tool === key);
+  if (key === "cvat") return projects.map((p) => ({ task: p.externalId, firstItem: p.offset }));
+  const p = projects[0];
+  return p ? { project: p.externalId, firstTask: 1 - p.offset } : null;
+}
+
+const isToolSetting = (key: DatasetSettingKey): key is "label-studio" | "cvat" | "tool-users" =>
+  key === "label-studio" || key === "cvat" || key === "tool-users";
 
 /** A lead changes one setting of a dataset; the audit event keeps the value before and after. */
 export async function configureDataset(
@@ -207,23 +302,25 @@ export async function configureDataset(
     await requireLead(ctx, r, actor, "change datasets", d.id);
     await r.datasets.lock(d.id);
     const before = datasetView(d, await r.datasets.latestInstruction(d.id));
+    const toolBefore = isToolSetting(setting.key) ? await toolSettingValue(r, d.id, setting.key) : undefined;
     const patch = await patchFor(r, actor, d, setting);
     const updated = Object.keys(patch).length ? await r.datasets.update(d.id, patch) : d;
     const after = datasetView(updated, await r.datasets.latestInstruction(d.id));
+    const toolAfter = isToolSetting(setting.key) ? await toolSettingValue(r, d.id, setting.key) : undefined;
     await r.audit.append({
       teamId: actor.teamId,
       actorId: actor.userId,
       action: "dataset.set",
       datasetId: d.id,
-      before: { [setting.key]: settingValue(before, setting.key) },
-      after: { [setting.key]: settingValue(after, setting.key) },
+      before: { [setting.key]: toolBefore ?? settingValue(before, setting.key) },
+      after: { [setting.key]: toolAfter ?? settingValue(after, setting.key) },
       at: ctx.config.clock(),
       reason: opts.reason ?? null,
     });
     // A new version of the instructions: everyone working on the dataset is told, and acknowledges it.
     const instructionsTo =
       setting.key === "instructions" ? (await holdersOf(r, d.id)).filter((u) => u !== actor.userId) : [];
-    return { dataset: after, key: setting.key, instructionsTo };
+    return { dataset: after, key: setting.key, instructionsTo, tool: toolAfter };
   });
 }
 
@@ -257,6 +354,10 @@ function settingValue(d: DatasetView, key: DatasetSettingKey): unknown {
       return d.maxClaim;
     case "max-days":
       return d.maxDays;
+    case "label-studio":
+    case "cvat":
+    case "tool-users":
+      return undefined; // kept in the tools' tables: toolSettingValue
   }
 }
 

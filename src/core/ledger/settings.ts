@@ -4,6 +4,7 @@
  * value must follow are checked in ./datasets.ts, whichever surface it came
  * from.
  */
+import type { ToolName } from "../../db/store.ts";
 import type { Range } from "../types.ts";
 
 /** Every setting, with what it means. */
@@ -24,7 +25,15 @@ export const DATASET_SETTINGS = {
   "max-claim": "the most items one claim may take (leads assigning may exceed it), or none",
   "max-days":
     "the most days of work of this dataset one person may hold after a claim (open items ÷ daily capacity), or none",
+  "label-studio":
+    "the Label Studio project holding the items and the task id of item 1, e.g. project=12 first-task=3401 (task ids follow item numbers), or none",
+  cvat: "the CVAT tasks holding the items, each with the item of its frame 0, e.g. 15@1 16@1001, or none",
+  "tool-users":
+    "who tool users are in Slack, e.g. label-studio:7=@ana cvat:bob.k=@bob (a Label Studio user id, a CVAT username; =none forgets one)",
 } as const;
+
+/** The annotation tools whose webhooks the ledger understands. */
+export const TOOLS = ["label-studio", "cvat"] as const satisfies readonly ToolName[];
 
 export type DatasetSettingKey = keyof typeof DATASET_SETTINGS;
 
@@ -50,4 +59,18 @@ export type DatasetSetting =
   /** a whole number of items, or null for no limit */
   | { key: "max-claim"; value: number | null }
   /** a whole number of working days, or null for no limit */
-  | { key: "max-days"; value: number | null };
+  | { key: "max-days"; value: number | null }
+  /** a Label Studio project and the task id of item 1, or null for none */
+  | { key: "label-studio"; value: { project: number; firstTask: number } | null }
+  /** CVAT tasks and the item of each one's frame 0; empty for none */
+  | { key: "cvat"; value: { task: number; firstItem: number }[] }
+  /** tool users and who they are in Slack (null: forget) */
+  | { key: "tool-users"; value: ToolUserSetting[] };
+
+export interface ToolUserSetting {
+  tool: ToolName;
+  /** a Label Studio user id (digits), a CVAT username */
+  user: string;
+  /** a Slack user id, or null to forget the tool user */
+  slackUserId: string | null;
+}

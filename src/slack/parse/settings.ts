@@ -11,6 +11,7 @@ import {
   type DatasetSetting,
   type DatasetSettingKey,
   isDatasetSettingKey,
+  type ToolUserSetting,
 } from "../../core/ledger/settings.ts";
 import {
   isWorkspaceSettingKey,
@@ -115,6 +116,74 @@ const limit = (what: string) =>
     },
   );
 
+const positive = (what: string) =>
+  z.string().transform((s, ctx) => {
+    const r = readWhole(s, { what, min: 1, max: MAX_INT, because: "the largest number the ledger stores" });
+    if (r.ok) return r.value;
+    ctx.addIssue({ code: "custom", message: r.problem });
+    return z.NEVER;
+  });
+
+/** `project=12 first-task=3401`, or none. */
+const labelStudio = z.string().transform((s, ctx) => {
+  if (/^none$/i.test(s)) return null;
+  const m = /^project\s*=\s*(\S+)\s+first-task\s*=\s*(\S+)$/i.exec(s);
+  if (!m) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${q(s)}" is not a Label Studio project; write it like project=12 first-task=3401, or none`,
+    });
+    return z.NEVER;
+  }
+  const project = positive("the project id").safeParse(m[1]);
+  const firstTask = positive("the task id of item 1").safeParse(m[2]);
+  if (!project.success || !firstTask.success) {
+    ctx.addIssue({ code: "custom", message: firstIssue((project.success ? firstTask : project).error!) });
+    return z.NEVER;
+  }
+  return { project: project.data, firstTask: firstTask.data };
+});
+
+/** `15@1 16@1001` (a task alone starts at item 1), or none. */
+const cvat = z.string().transform((s, ctx) => {
+  if (/^none$/i.test(s)) return [];
+  const out: { task: number; firstItem: number }[] = [];
+  for (const part of s.split(/[\s,]+/).filter(Boolean)) {
+    const m = /^(\d+)(?:@(\d+))?$/.exec(part);
+    const task = m && positive("a CVAT task id").safeParse(m[1]);
+    const first = m && positive("an item number").safeParse(m[2] ?? "1");
+    if (!task?.success || !first?.success) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          task && first
+            ? firstIssue((task.success ? first : task).error!)
+            : `"${q(part)}" is not a CVAT task; write the task id and the item of its frame 0, like 15@1`,
+      });
+      return z.NEVER;
+    }
+    out.push({ task: task.data, firstItem: first.data });
+  }
+  return out;
+});
+
+/** `label-studio:7=@ana cvat:bob.k=@bob cvat:old=none` (Slack sends a mention as <@U…|name>). */
+const toolUsers = z.string().transform((s, ctx) => {
+  const out: ToolUserSetting[] = [];
+  for (const part of s.split(/[\s,]+/).filter(Boolean)) {
+    const m = /^(label-studio|cvat):([^=\s]+)=(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|(none))$/i.exec(part);
+    if (!m) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${q(part)}" is not a tool user; write it like label-studio:7=@ana or cvat:bob.k=@bob (=none forgets one)`,
+      });
+      return z.NEVER;
+    }
+    out.push({ tool: m[1]!.toLowerCase() as ToolUserSetting["tool"], user: m[2]!, slackUserId: m[3] ?? null });
+  }
+  return out;
+});
+
 const VALUES: { [K in DatasetSettingKey]: z.ZodType<Extract<DatasetSetting, { key: K }>["value"], string> } = {
   title: z.string(),
   items: whole("the item count"),
@@ -130,6 +199,9 @@ const VALUES: { [K in DatasetSettingKey]: z.ZodType<Extract<DatasetSetting, { ke
   archived: yesNo,
   "max-claim": limit("max-claim"),
   "max-days": limit("max-days"),
+  "label-studio": labelStudio,
+  cvat,
+  "tool-users": toolUsers,
 };
 
 /** A setting as typed, or the problem with it (one sentence). */

@@ -13,6 +13,7 @@ import {
 } from "../../../ui/ledger-messages.ts";
 import { myQaMessage, qaMessage } from "../../../ui/qa-messages.ts";
 import { tokenCreatedMessage, tokenListMessage, tokenRevokedMessage } from "../../../ui/token-messages.ts";
+import { toolSettingLines } from "../../../ui/tool-messages.ts";
 import { webhookAddedMessage, webhookListMessage, webhookRemovedMessage } from "../../../ui/webhook-messages.ts";
 import { sendFileByDm } from "../../files.ts";
 import { assignFlow } from "../../flows/assignments.ts";
@@ -54,7 +55,7 @@ export const ledgerCommand = (s: Services) =>
       case "dataset-set": {
         const r = await s.ledger.configureDataset(actor, cmd.slug, cmd.setting, opts);
         instructionsPublishedFlow(s, actor, r.dataset, r.instructionsTo);
-        return reply(datasetMessage(r.dataset, `Updated *${r.dataset.slug}*: ${r.key}`));
+        return reply(datasetMessage(r.dataset, `Updated *${r.dataset.slug}*: ${r.key}`, toolSettingLines(r)));
       }
       case "assign":
         return reply(await assignFlow(s, actor, cmd, key));
@@ -108,7 +109,7 @@ export const ledgerCommand = (s: Services) =>
       }
       case "token-create": {
         const r = await s.ledger.createToken(actor, cmd.name, cmd.scope, opts);
-        const m = tokenCreatedMessage(r.token, r.secret);
+        const m = tokenCreatedMessage(r.token, r.secret, r.signingSecret);
         if (r.secret === null) return reply(m);
         // The token goes straight to the response_url, never through the outbox: nothing may keep it.
         try {
