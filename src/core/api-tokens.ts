@@ -6,7 +6,7 @@
  * stops working at once. A request carrying a token acts as the integration
  * `api:<name>`: what it changes is audited under that name.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { ApiTokenRecord, ApiTokenScope } from "../db/store.ts";
 import { conflict, invalid, notFound } from "./errors.ts";
 import { change, type LedgerContext, roleOf } from "./ledger/context.ts";
@@ -21,6 +21,22 @@ export const TOKEN_PREFIX = "rk_";
 export const TOKEN_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
 export const hashToken = (token: string): string => createHash("sha256").update(token, "utf8").digest("hex");
+
+/** What every signing secret starts with. */
+export const SIGNING_SECRET_PREFIX = "rks_";
+
+/**
+ * The secret a tool that signs its webhooks (CVAT) signs them with, for a
+ * token: derived from the token's hash, so that it needs no column of its own
+ * and can be shown with the token. Whoever reads the database can sign
+ * webhooks with it (as with any receiver's signing secret), not use the API.
+ */
+export const signingSecretOf = (tokenHash: string): string =>
+  SIGNING_SECRET_PREFIX + createHmac("sha256", tokenHash).update("rangekeeper webhook signing").digest("base64url");
+
+/** HMAC-SHA256 of `body` with `secret`, hex: what CVAT sends as X-Signature-256 (after "sha256="). */
+export const bodySignature = (secret: string, body: Uint8Array): string =>
+  createHmac("sha256", secret).update(body).digest("hex");
 
 /** The actor of a request made with a token: the integration, named after it. */
 export const integrationActor = (t: Pick<ApiTokenRecord, "teamId" | "name" | "scope">): Actor => ({
@@ -48,7 +64,7 @@ export async function createToken(
   name: string,
   scope: ApiTokenScope,
   opts: ChangeOptions = {},
-): Promise<{ token: ApiTokenRecord; secret: string | null }> {
+): Promise<{ token: ApiTokenRecord; secret: string | null; signingSecret: string | null }> {
   checkName(name);
   const secret = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
   const r = await change(ctx, actor.teamId, "token.create", opts.idempotencyKey, async (r) => {
@@ -79,7 +95,9 @@ export async function createToken(
     });
     return { token };
   });
-  return { token: r.token, secret: r.replayed ? null : secret };
+  return r.replayed
+    ? { token: r.token, secret: null, signingSecret: null }
+    : { token: r.token, secret, signingSecret: signingSecretOf(hashToken(secret)) };
 }
 
 /** The workspace's tokens (admins), revoked ones included. */
@@ -122,4 +140,28 @@ export async function authenticate(
   if (token.revokedAt) return { ok: false, reason: "revoked" };
   await r.apiTokens.touch(token.id, ctx.config.clock());
   return { ok: true, token };
+}
+
+/**
+ * The live write token `name` of workspace `teamId` whose signing secret
+ * signed `body` (`signature`: hex HMAC-SHA256, with or without "sha256="), or
+ * why not.
+ */
+export async function authenticateSigned(
+  ctx: LedgerContext,
+  teamId: string,
+  name: string,
+  body: Uint8Array,
+  signature: string,
+): Promise<{ ok: true; token: ApiTokenRecord } | { ok: false; reason: "unknown" | "revoked" | "bad-signature" }> {
+  const r = ctx.store.read;
+  const found = TOKEN_NAME.test(name) ? await r.apiTokens.findWithHash(teamId, name) : null;
+  if (!found) return { ok: false, reason: "unknown" };
+  const given = Buffer.from(signature.trim().replace(/^sha256=/i, ""), "utf8");
+  const expected = Buffer.from(bodySignature(signingSecretOf(found.hash), body), "utf8");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: "bad-signature" };
+  if (found.token.revokedAt) return { ok: false, reason: "revoked" };
+  await r.apiTokens.touch(found.token.id, ctx.config.clock());
+  return { ok: true, token: found.token };
 }

@@ -8,7 +8,7 @@ const when = (d: Date) =>
   `<!date^${Math.floor(d.getTime() / 1000)}^{date_short} {time}|${d.toISOString().slice(0, 16).replace("T", " ")} UTC>`;
 
 /** The new token, the only time it is shown; `secret` null: a repeated request, whose token was shown before. */
-export function tokenCreatedMessage(t: ApiTokenRecord, secret: string | null): Message {
+export function tokenCreatedMessage(t: ApiTokenRecord, secret: string | null, signingSecret: string | null): Message {
   if (secret === null)
     return msg(`Token ${t.name} was created already`, [
       section(
@@ -21,8 +21,16 @@ export function tokenCreatedMessage(t: ApiTokenRecord, secret: string | null): M
     ),
     section(`\`\`\`${secret}\`\`\``),
     context(
-      `Use it as \`Authorization: Bearer <token>\` on the HTTP API (\`/api/v1\`, described at \`/api/v1/openapi.json\`). What it changes is recorded as api:${esc(t.name)}. \`/ledger token revoke ${esc(t.name)}\` stops it at once.`,
+      `Use it as \`Authorization: Bearer <token>\` on the HTTP API (\`/api/v1\`, described at \`/api/v1/openapi.json\`) and in Label Studio's webhook headers. What it changes is recorded as api:${esc(t.name)}. \`/ledger token revoke ${esc(t.name)}\` stops it at once.`,
     ),
+    ...(t.scope === "write" && signingSecret
+      ? [
+          section(
+            `For tools that sign their webhooks instead (CVAT): target URL \`<this bot's address>/api/v1/hooks/cvat/${t.teamId}/${esc(t.name)}\`, secret:`,
+          ),
+          section(`\`\`\`${signingSecret}\`\`\``),
+        ]
+      : []),
   ]);
 }
 
