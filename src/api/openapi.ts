@@ -89,7 +89,7 @@ export function openApiDocument(): Record<string, unknown> {
       operationId: route.operationId,
       summary: route.summary,
       tags: [route.scope === "write" ? "write" : "read"],
-      security: [{ bearer: [] }],
+      security: route.auth ? [{ signature: [] }] : [{ bearer: [] }],
       parameters: parameters(route),
       responses: {
         "200": { description: "done", content: { "application/json": { schema: jsonSchema(route.answer, "output") } } },
@@ -119,7 +119,16 @@ export function openApiDocument(): Record<string, unknown> {
     },
     servers: [{ url: "/api/v1" }],
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a workspace API token (rk_…)" } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "a workspace API token (rk_…)" },
+        signature: {
+          type: "apiKey",
+          in: "header",
+          name: "X-Signature-256",
+          description:
+            "sha256=<hex HMAC-SHA256 of the body>, keyed with the signing secret (rks_…) of the write token named in the path, as CVAT signs its webhooks",
+        },
+      },
       schemas: components,
     },
     paths,

@@ -99,7 +99,8 @@ function match(method: string, path: string): Matched {
   );
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+/** The body's bytes, refused once larger than the API takes. */
+async function readRaw(req: IncomingMessage): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > MAX_API_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
@@ -109,12 +110,17 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_API_BODY_BYTES) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
-  if (size === 0) return undefined;
+  return Buffer.concat(chunks);
+}
+
+/** The body as JSON (undefined when empty). */
+function parseBody(req: IncomingMessage, raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
   const type = String(req.headers["content-type"] ?? "");
   if (!/^application\/json\b/i.test(type))
     throw new ApiError(400, "invalid_request", "the body must be JSON, sent with Content-Type: application/json");
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(raw.toString("utf8"));
   } catch {
     throw new ApiError(400, "invalid_request", "the body is not valid JSON");
   }
@@ -145,24 +151,55 @@ export function apiHandler(o: ApiOptions): (req: IncomingMessage, res: ServerRes
         }
         const { route, params } = match(method, path);
 
-        // Who: a bearer token of this workspace, live, with the scope the endpoint needs.
-        const auth = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""));
-        if (!auth)
-          throw new ApiError(
-            401,
-            "unauthorized",
-            "send a token as Authorization: Bearer <token> (/ledger token create)",
-            undefined,
-            {
-              "www-authenticate": 'Bearer realm="rangekeeper"',
-            },
-          );
-        const found = await o.ledger.authenticateToken(auth[1]!);
-        if (!found.ok) {
-          o.logger.warn({ reason: found.reason, path }, "API request with a token refused");
-          throw new ApiError(401, "unauthorized", "that token is not valid (unknown or revoked)", undefined, {
-            "www-authenticate": 'Bearer realm="rangekeeper", error="invalid_token"',
-          });
+        // Who: a bearer token of this workspace, or (a signed webhook) the token the path names, whose signing secret signed the body.
+        const parsePath = () => {
+          const p = route.params ? route.params.safeParse(params) : { success: true as const, data: undefined };
+          if (!p.success) throw invalidRequest("path", p.error);
+          return p.data;
+        };
+        let raw: Buffer | undefined;
+        let found: Awaited<ReturnType<Ledger["authenticateToken"]>>;
+        if (route.auth) {
+          const { team, token: name } = parsePath() as { team: string; token: string };
+          const signature = req.headers[route.auth.signatureHeader];
+          if (typeof signature !== "string" || !signature.trim())
+            throw new ApiError(
+              401,
+              "unauthorized",
+              `sign the body with the token's signing secret, in the ${route.auth.signatureHeader} header`,
+            );
+          raw = await readRaw(req);
+          const signed = await o.ledger.authenticateSigned(team, name, raw, signature);
+          if (!signed.ok) {
+            o.logger.warn({ reason: signed.reason, path }, "signed API request refused");
+            throw new ApiError(
+              401,
+              "unauthorized",
+              signed.reason === "bad-signature"
+                ? `the ${route.auth.signatureHeader} signature does not match the body (is the secret the token's signing secret?)`
+                : "that token is not valid (unknown or revoked)",
+            );
+          }
+          found = signed;
+        } else {
+          const auth = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""));
+          if (!auth)
+            throw new ApiError(
+              401,
+              "unauthorized",
+              "send a token as Authorization: Bearer <token> (/ledger token create)",
+              undefined,
+              {
+                "www-authenticate": 'Bearer realm="rangekeeper"',
+              },
+            );
+          found = await o.ledger.authenticateToken(auth[1]!);
+          if (!found.ok) {
+            o.logger.warn({ reason: found.reason, path }, "API request with a token refused");
+            throw new ApiError(401, "unauthorized", "that token is not valid (unknown or revoked)", undefined, {
+              "www-authenticate": 'Bearer realm="rangekeeper", error="invalid_token"',
+            });
+          }
         }
         const token = found.token;
         const wait = limiter.take(`${token.teamId}:${token.name}`);
@@ -182,19 +219,18 @@ export function apiHandler(o: ApiOptions): (req: IncomingMessage, res: ServerRes
           throw new ApiError(403, "forbidden", `the token ${token.name} may only read; this needs a write token`);
 
         // What: path, query and body as the endpoint's schemas say.
-        const p = route.params ? route.params.safeParse(params) : { success: true as const, data: undefined };
-        if (!p.success) throw invalidRequest("path", p.error);
+        const pathParams = parsePath();
         const q = route.query
           ? route.query.safeParse(Object.fromEntries(url.searchParams))
           : { success: true as const, data: undefined };
         if (!q.success) throw invalidRequest("query", q.error);
-        const raw = await readBody(req);
+        const json = parseBody(req, raw ?? (await readRaw(req)));
         let body: unknown;
         if (route.body) {
-          const b = route.body.safeParse(raw ?? {});
+          const b = route.body.safeParse(json ?? {});
           if (!b.success) throw invalidRequest("body", b.error);
           body = b.data;
-        } else if (raw !== undefined)
+        } else if (json !== undefined)
           throw new ApiError(400, "invalid_request", `${method} ${route.path} takes no body`);
         const key = req.headers["idempotency-key"];
         if (key !== undefined && (typeof key !== "string" || !/^[\x21-\x7e]{1,200}$/.test(key)))
@@ -217,7 +253,7 @@ export function apiHandler(o: ApiOptions): (req: IncomingMessage, res: ServerRes
           ledger: o.ledger,
           followUps,
           actor,
-          params: p.data,
+          params: pathParams,
           query: q.data,
           body,
           idempotencyKey: route.idempotent && typeof key === "string" ? `api:${token.name}:${key}` : undefined,

@@ -6,7 +6,9 @@
 import type { z } from "zod";
 import type { Ledger } from "../core/ledger/index.ts";
 import type { Coverage } from "../core/ledger/queries.ts";
+import type { ToolEventResult } from "../core/tool-events.ts";
 import type { Actor, AssignmentView } from "../core/types.ts";
+import { cvatEvent, cvatPayload, hookParams, labelStudioEvent, labelStudioPayload, toolEventAnswer } from "./hooks.ts";
 import {
   assignmentBody,
   assignmentListBody,
@@ -14,6 +16,8 @@ import {
   datasetListBody,
   eventsAnswer,
   eventsQuery,
+  goldAnswer,
+  goldBody,
   itemsDoneAnswer,
   itemsDoneBody,
   labelsAnswer,
@@ -57,10 +61,29 @@ export interface ApiRoute<P = unknown, Q = unknown, B = unknown> {
   answer: z.ZodType;
   /** whether an Idempotency-Key is honoured */
   idempotent?: boolean;
+  /**
+   * How the caller proves who it is: a bearer token (the default), or a body
+   * signed with a write token's signing secret, the token named in the path
+   * (`{team}` and `{token}`), the signature in `signatureHeader`.
+   */
+  auth?: { signatureHeader: string };
   handle(c: HandlerContext<P, Q, B>): Promise<unknown>;
 }
 
 const route = <P, Q, B>(r: ApiRoute<P, Q, B>): ApiRoute => r as unknown as ApiRoute;
+
+const toolEventJson = (r: ToolEventResult) => ({ ...r, changed: r.changed.map(assignmentJson) });
+
+/** Applies what a tool's webhook asks (or says why nothing), with the follow-ups in Slack of a change. */
+async function applyHook(
+  { ledger, followUps, actor }: Pick<HandlerContext<unknown, unknown, unknown>, "ledger" | "followUps" | "actor">,
+  e: ReturnType<typeof cvatEvent>,
+) {
+  if (!("tool" in e)) return e;
+  const r = await ledger.applyToolEvent(actor, e);
+  for (const a of r.changed) followUps.progressed(actor, a);
+  return toolEventJson(r);
+}
 
 export const assignmentJson = (a: AssignmentView): z.infer<typeof assignmentBody> => ({
   ref: a.ref,
@@ -236,5 +259,44 @@ export const API_ROUTES: ApiRoute[] = [
       const r = await ledger.recordLabels(actor, params.slug, body.labels, { idempotencyKey });
       return { dataset: r.dataset, recorded: r.recorded };
     },
+  }),
+  route({
+    method: "POST",
+    path: "/datasets/{slug}/gold",
+    operationId: "recordGoldAnswers",
+    summary: "Records the known answers of gold items (what gold accuracy from labels compares with)",
+    scope: "write",
+    params: slugParam,
+    body: goldBody,
+    answer: goldAnswer,
+    idempotent: true,
+    handle: async ({ ledger, actor, params, body, idempotencyKey }) => {
+      const r = await ledger.recordGoldAnswers(actor, params.slug, body.answers, { idempotencyKey });
+      return { dataset: r.dataset, recorded: r.recorded };
+    },
+  }),
+  route({
+    method: "POST",
+    path: "/hooks/label-studio",
+    operationId: "labelStudioWebhook",
+    summary:
+      "Label Studio's webhook (Authorization header set on the webhook): an annotation created or updated marks its item done and records its label",
+    scope: "write",
+    body: labelStudioPayload,
+    answer: toolEventAnswer,
+    handle: ({ body, ...c }) => applyHook(c, labelStudioEvent(body)),
+  }),
+  route({
+    method: "POST",
+    path: "/hooks/cvat/{team}/{token}",
+    operationId: "cvatWebhook",
+    summary:
+      "CVAT's webhook, signed with the token's signing secret (X-Signature-256): a job completed marks its frames' items done",
+    scope: "write",
+    auth: { signatureHeader: "x-signature-256" },
+    params: hookParams,
+    body: cvatPayload,
+    answer: toolEventAnswer,
+    handle: ({ body, ...c }) => applyHook(c, cvatEvent(body)),
   }),
 ];

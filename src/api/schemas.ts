@@ -116,6 +116,22 @@ export const labelsBody = named(
   "Per-item labels: what inter-annotator agreement compares. A label an annotator gives an item again replaces theirs.",
 );
 
+export const goldBody = named(
+  z.strictObject({
+    answers: z
+      .array(
+        z.strictObject({
+          item: z.number().int().min(1).describe("a gold item of the dataset"),
+          label: z.string().min(1).max(200).describe("its known answer"),
+        }),
+      )
+      .min(1)
+      .max(5000),
+  }),
+  "GoldRequest",
+  "Known answers of gold items. An answer given again replaces the earlier one.",
+);
+
 // ── answers ───────────────────────────────────────────────────────────────
 
 export const errorBody = named(
@@ -222,6 +238,12 @@ export const labelsAnswer = named(
   z.object({ dataset: z.string(), recorded: z.number().int() }),
   "LabelsResult",
   "How many labels were recorded.",
+);
+
+export const goldAnswer = named(
+  z.object({ dataset: z.string(), recorded: z.number().int() }),
+  "GoldResult",
+  "How many gold answers were recorded.",
 );
 
 export const eventsAnswer = named(

@@ -108,3 +108,44 @@ export async function recordLabels(
     return { dataset: d.slug, recorded };
   });
 }
+
+export interface GoldAnswer {
+  item: number;
+  label: string;
+}
+
+/** Records the known answers of gold items (write tokens): each item must be one of the dataset's gold items. */
+export async function recordGoldAnswers(
+  ctx: LedgerContext,
+  actor: Actor,
+  slug: string,
+  answers: readonly GoldAnswer[],
+  opts: ChangeOptions = {},
+) {
+  if (actor.integration?.scope !== "write") throw forbidden("only write tokens record gold answers");
+  if (answers.length === 0) throw invalid("give at least one answer", { field: "answers" });
+  if (answers.length > MAX_LABELS) throw invalid(`at most ${MAX_LABELS} answers at once`, { field: "answers" });
+  return change(ctx, actor.teamId, "gold.record", opts.idempotencyKey, async (r) => {
+    const d = await requireDataset(r, actor.teamId, slug);
+    const gold = new Set(d.goldItems);
+    answers.forEach((a, i) => {
+      if (!gold.has(a.item))
+        throw invalid(
+          `answers[${i}].item ${a.item} is not a gold item of ${d.slug}; a lead makes it one with /ledger dataset set ${d.slug} gold …`,
+          { field: `answers.${i}.item` },
+        );
+    });
+    const at = ctx.config.clock();
+    const recorded = await r.labels.recordGold(d.id, answers, at);
+    await r.audit.append({
+      teamId: actor.teamId,
+      actorId: actor.userId,
+      action: "gold.record",
+      datasetId: d.id,
+      after: { answers: recorded, items: [...new Set(answers.map((a) => a.item))].slice(0, 50) },
+      reason: opts.reason ?? null,
+      at,
+    });
+    return { dataset: d.slug, recorded };
+  });
+}

@@ -1,7 +1,7 @@
 import type { Store } from "../../db/store.ts";
 import * as tokens from "../api-tokens.ts";
 import { Inbox } from "../inbox.ts";
-import { auditFeed, type NewLabel, recordLabels } from "../integration.ts";
+import { auditFeed, type GoldAnswer, type NewLabel, recordGoldAnswers, recordLabels } from "../integration.ts";
 import { type DigestRender, runDigest } from "../jobs/digest.ts";
 import { checkSuggestedMove, type ImbalanceRender, runImbalance } from "../jobs/imbalance.ts";
 import { type OverdueRender, runOverdue } from "../jobs/overdue.ts";
@@ -11,6 +11,7 @@ import { Outbox } from "../outbox.ts";
 import { homeQa, QaSummaryCache } from "../qa/home.ts";
 import { myQaReport, type QaSpan, qaReport } from "../qa/report.ts";
 import * as reviews from "../review/service.ts";
+import { applyToolEvent, type ToolEvent } from "../tool-events.ts";
 import type { Actor, ChangeOptions, Role } from "../types.ts";
 import { Webhooks } from "../webhooks/service.ts";
 import * as assignments from "./assignments.ts";
@@ -189,10 +190,17 @@ export class Ledger {
   listTokens = (actor: Actor) => tokens.listTokens(this.ctx, actor);
   revokeToken = (actor: Actor, name: string, opts?: ChangeOptions) => tokens.revokeToken(this.ctx, actor, name, opts);
   authenticateToken = (secret: string) => tokens.authenticate(this.ctx, secret);
+  /** The write token whose signing secret signed a tool's webhook body (CVAT), or why not. */
+  authenticateSigned = (teamId: string, name: string, body: Uint8Array, signature: string) =>
+    tokens.authenticateSigned(this.ctx, teamId, name, body, signature);
   /** the workspace's audit events after an event id, for tools catching up */
   auditFeed = (actor: Actor, after: string, limit: number) => auditFeed(this.ctx, actor, after, limit);
   recordLabels = (actor: Actor, slug: string, labels: readonly NewLabel[], opts?: ChangeOptions) =>
     recordLabels(this.ctx, actor, slug, labels, opts);
+  recordGoldAnswers = (actor: Actor, slug: string, answers: readonly GoldAnswer[], opts?: ChangeOptions) =>
+    recordGoldAnswers(this.ctx, actor, slug, answers, opts);
+  /** What an annotation tool's webhook reported (src/api/hooks), applied as the integration. */
+  applyToolEvent = (actor: Actor, event: ToolEvent) => applyToolEvent(this.ctx, actor, event);
   /** the QA numbers of a person's App Home (leads: with the summaries of the datasets the team works on) */
   homeQa = (actor: Actor, o: { lead: boolean }) => homeQa(this.ctx, this.qaCache, actor, o.lead);
 
