@@ -1,6 +1,6 @@
 /** `/ledger qa`: a dataset's QA numbers for its reviewers and leads, and a person's own. */
 import type { KnownBlock } from "@slack/types";
-import type { DatasetAgreement, Kappa } from "../core/qa/agreement.ts";
+import type { DatasetAgreement, GoldLabelAccuracy, Kappa } from "../core/qa/agreement.ts";
 import type { MyQaReport, QaReport, QaSpan } from "../core/qa/report.ts";
 import type { Proportion } from "../core/qa/stats.ts";
 import type { AnnotatorSummary, Quality, Throughput } from "../core/qa/summary.ts";
@@ -80,6 +80,16 @@ export function agreementText(a: DatasetAgreement | null, o: { people: boolean }
   return text;
 }
 
+/** Gold accuracy from the labels tools sent, per annotator; null when no gold item was labelled. */
+export function goldLabelsText(g: GoldLabelAccuracy | null): string | null {
+  if (!g) return null;
+  const people = g.raters
+    .slice(0, 5)
+    .map((r) => `${mention(r.rater)} ${pct(r.accuracy.value)} of ${plural(r.accuracy.trials, "label")}`)
+    .join(", ");
+  return `*Gold from labels*: ${proportionText(g.overall, "label")} · ${people}${g.raters.length > 5 ? ", …" : ""}`;
+}
+
 /** A dataset's numbers, then one line per annotator and per reviewer. */
 export function qaMessage(r: QaReport): Message {
   const s = r.summary;
@@ -100,7 +110,7 @@ export function qaMessage(r: QaReport): Message {
         d.turnaround.medianHours === null
           ? "*Review turnaround*: no reviews decided"
           : `*Review turnaround*: median ${d.turnaround.medianHours.toFixed(1)} h, p90 ${(d.turnaround.p90Hours ?? 0).toFixed(1)} h over ${plural(d.turnaround.reviews, "review")}${d.unassignedReviews ? ` · ${plural(d.unassignedReviews, "review")} waiting for a reviewer` : ""}`,
-        ...[agreementText(r.agreement, { people: true })].filter((x) => x !== null),
+        ...[agreementText(r.agreement, { people: true }), goldLabelsText(r.goldLabels)].filter((x) => x !== null),
       ].join("\n"),
     ),
   ];

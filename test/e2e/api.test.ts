@@ -5,8 +5,9 @@
  * as after the same command, idempotent retries, and nothing changed by any
  * refusal.
  */
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type AppHarness, ask, blockText, IDS, refIn, uniqueSlug, useApp } from "../support/app.ts";
+import { type AppHarness, ask, blockText, IDS, refIn, TEAM, uniqueSlug, useApp } from "../support/app.ts";
 
 let h: AppHarness;
 useApp((started) => (h = started), { settleEach: true });
@@ -213,6 +214,24 @@ describe("/api/v1", () => {
     expect((await ask(h.lead, "/ledger", `qa ${slug}`)).text).toContain(
       "*Agreement*: 75.0 % over 4 shared label pairs",
     );
+
+    // Gold answers: only of gold items; then the labels of gold items are scored against them.
+    const gold = (answers: unknown) => api("POST", `/datasets/${slug}/gold`, { token: write, body: { answers } });
+    const notGold = await gold([{ item: 4, label: "dog" }]);
+    expect(notGold.status).toBe(422);
+    expect(notGold.json!.error).toMatchObject({ field: "answers.0.item" });
+    expect(notGold.json!.error.message).toContain(`4 is not a gold item of ${slug}`);
+    await ask(h.lead, "/ledger", `dataset set ${slug} gold 3-4`);
+    expect(
+      (
+        await gold([
+          { item: 3, label: "cat" },
+          { item: 4, label: "dog" },
+        ])
+      ).json,
+    ).toEqual({ dataset: slug, recorded: 2 });
+    expect((await ask(h.lead, "/ledger", `qa ${slug}`)).text).toContain(`*Gold from labels*: 75.0 % (95 % CI`);
+    expect((await ask(h.lead, "/ledger", `qa ${slug}`)).text).toContain(`<@${IDS.bob}> 100.0 % of 2 labels`);
   });
 
   it("caps bodies (413) and each token's rate (429 with Retry-After), and serves its OpenAPI document", async () => {
@@ -224,5 +243,66 @@ describe("/api/v1", () => {
     expect(doc.status).toBe(200);
     expect(doc.json!.openapi).toBe("3.1.0");
     expect(Object.keys(doc.json!.paths)).toContain("/assignments/{ref}/progress");
+  });
+});
+
+describe("the annotation tools' webhooks", () => {
+  it("are linked in Slack, then move the ranges and record labels as the tools report work", async () => {
+    const slug = await h.dataset(uniqueSlug("tools"), 200);
+    const a = refIn((await ask(h.ana, "/claim", `${slug} 1-20`)).reply.text ?? "");
+    const task = 100_000 + Math.floor(Math.random() * 800_000);
+    const project = task + 1;
+
+    // A write token shows its signing secret for CVAT beside it; neither is kept.
+    const name = uniqueSlug("hook");
+    const made = await ask(h.admin, "/ledger", `token create ${name} write`);
+    const bearer = /rk_[A-Za-z0-9_-]{43}/.exec(made.text)![0];
+    const signing = /rks_[A-Za-z0-9_-]{43}/.exec(made.text)?.[0];
+    expect(signing).toBeDefined();
+    expect(made.text).toContain(`/api/v1/hooks/cvat/${TEAM}/${name}`);
+    expect(JSON.stringify(await h.prisma.notification.findMany())).not.toContain(signing!);
+
+    expect((await ask(h.ana, "/ledger", `dataset set ${slug} cvat ${task}@1`)).text).toContain("only");
+    const cvat = await ask(h.lead, "/ledger", `dataset set ${slug} cvat ${task}@1`);
+    expect(cvat.text).toContain(`CVAT task ${task}: frame 0 is item 1`);
+    expect(cvat.text).toContain("update:job");
+    const ls = await ask(h.lead, "/ledger", `dataset set ${slug} label-studio project=${project} first-task=501`);
+    expect(ls.text).toContain(`Label Studio project ${project}: task 501 is item 1`);
+    const users = await ask(h.lead, "/ledger", `dataset set ${slug} tool-users label-studio:7=<@${IDS.ana}|ana>`);
+    expect(users.text).toContain(`label-studio:7 is <@${IDS.ana}>`);
+    expect((await ask(h.lead, "/ledger", `dataset set ${slug} cvat 15@x`)).text).toContain('"15@x" is not a CVAT task');
+
+    // CVAT: job of frames 0–7 completed → items 1–8 done.
+    const body = JSON.stringify({
+      event: "update:job",
+      job: { id: 4, task_id: task, start_frame: 0, stop_frame: 7, state: "completed", stage: "annotation" },
+      before_update: { state: "in progress" },
+      webhook_id: 1,
+      sender: { id: 2, username: "ana.l" },
+    });
+    const signature = `sha256=${createHmac("sha256", signing!).update(body).digest("hex")}`;
+    const hook = await api("POST", `/hooks/cvat/${TEAM}/${name}`, {
+      raw: body,
+      headers: { "x-signature-256": signature },
+    });
+    expect(hook.status).toBe(200);
+    expect(hook.json!.changed).toEqual([expect.objectContaining({ ref: a, itemsDone: 8 })]);
+    await h.settle();
+    expect(blockText(h.ana.home()?.blocks)).toContain("8/20");
+
+    // Label Studio: task 510 is item 10, annotated by user 7 (Ana).
+    const annotation = {
+      action: "ANNOTATION_CREATED",
+      annotation: { id: 90, result: [{ type: "choices", value: { choices: ["cat"] } }], task: 510, completed_by: 7 },
+      project: { id: project, title: "Cats" },
+    };
+    const labelled = await api("POST", "/hooks/label-studio", { token: bearer, body: annotation });
+    expect(labelled.status).toBe(200);
+    expect(labelled.json).toMatchObject({ items: [{ first: 10, last: 10 }], labels: 1, annotator: IDS.ana });
+    expect(
+      await h.prisma.itemLabel.findMany({ where: { item: 10 }, select: { annotatorId: true, label: true } }),
+    ).toEqual([{ annotatorId: IDS.ana, label: "cat" }]);
+    await h.settle();
+    expect(blockText(h.ana.home()?.blocks)).toContain("9/20");
   });
 });

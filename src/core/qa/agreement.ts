@@ -4,6 +4,7 @@
  * three or more. Labels are plain strings; a kappa that cannot be computed
  * says why instead of being NaN.
  */
+import { type Proportion, wilson } from "./stats.ts";
 
 /** One label given by one rater to one item. */
 export interface LabelRow {
@@ -205,5 +206,45 @@ export function datasetAgreement(rows: readonly LabelRow[]): DatasetAgreement | 
     raters: new Set(rows.map((r) => r.rater)).size,
     pairs,
     fleiss: fleiss(rows),
+  };
+}
+
+/** Gold accuracy from labels: annotators' labels of gold items against the known answers. */
+export interface GoldLabelAccuracy {
+  /** every annotator together */
+  overall: Proportion;
+  /** per annotator, the most labels first */
+  raters: { rater: string; accuracy: Proportion }[];
+}
+
+/**
+ * How often the labels given to gold items match their known answers, with
+ * the 95 % Wilson interval; null when no label was given to an item with a
+ * known answer.
+ */
+export function goldLabelAccuracy(
+  rows: readonly LabelRow[],
+  answers: ReadonlyMap<string | number, string>,
+): GoldLabelAccuracy | null {
+  const per = new Map<string, { correct: number; total: number }>();
+  let correct = 0;
+  let total = 0;
+  for (const r of rows) {
+    const answer = answers.get(r.item);
+    if (answer === undefined) continue;
+    const hit = r.label === answer ? 1 : 0;
+    const p = per.get(r.rater) ?? { correct: 0, total: 0 };
+    p.correct += hit;
+    p.total++;
+    per.set(r.rater, p);
+    correct += hit;
+    total++;
+  }
+  if (total === 0) return null;
+  return {
+    overall: wilson(correct, total),
+    raters: [...per]
+      .sort(([a, x], [b, y]) => y.total - x.total || a.localeCompare(b))
+      .map(([rater, p]) => ({ rater, accuracy: wilson(p.correct, p.total) })),
   };
 }

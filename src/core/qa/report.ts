@@ -10,7 +10,7 @@ import { requireDataset } from "../ledger/datasets.ts";
 import { workspaceSchedule } from "../outbox.ts";
 import { atLeast } from "../roles.ts";
 import type { Actor } from "../types.ts";
-import { type DatasetAgreement, datasetAgreement } from "./agreement.ts";
+import { type DatasetAgreement, datasetAgreement, type GoldLabelAccuracy, goldLabelAccuracy } from "./agreement.ts";
 import { type AnnotatorSummary, type QaSummary, qaSummary } from "./summary.ts";
 import { isoWeekOf, type Period, shiftWeek, weekPeriod } from "./weeks.ts";
 
@@ -28,6 +28,8 @@ export interface QaReport {
   summary: QaSummary;
   /** agreement over the labels given in the period (null: no labels) */
   agreement: DatasetAgreement | null;
+  /** the period's labels of gold items against their known answers (null: none) */
+  goldLabels: GoldLabelAccuracy | null;
 }
 
 /**
@@ -64,18 +66,21 @@ export async function qaReport(ctx: LedgerContext, actor: Actor, slug: string, s
   const { timezone } = await workspaceSchedule(ctx, r, actor.teamId);
   const now = ctx.config.clock();
   const period = periodOf(span, now, timezone);
-  const [assignments, reviews, labels] = await Promise.all([
+  const [assignments, reviews, labels, gold] = await Promise.all([
     r.assignments.allOfDataset(d.id),
     r.reviews.factsOfDataset(d.id),
     r.labels.ofDataset(d.id, period.from, period.to),
+    r.labels.goldOf(d.id),
   ]);
+  const rows = labels.map((l) => ({ item: l.item, rater: l.annotatorId, label: l.label }));
   return {
     dataset: d.slug,
     title: d.title,
     timeZone: timezone,
     span,
     summary: qaSummary({ dataset: d, assignments, reviews, period, now, timeZone: timezone }),
-    agreement: datasetAgreement(labels.map((l) => ({ item: l.item, rater: l.annotatorId, label: l.label }))),
+    agreement: datasetAgreement(rows),
+    goldLabels: goldLabelAccuracy(rows, new Map(gold.map((g) => [g.item, g.label]))),
   };
 }
 

@@ -4,10 +4,12 @@ import {
   cohen,
   datasetAgreement,
   fleiss,
+  goldLabelAccuracy,
   type LabelRow,
   labelsByItem,
   pairwiseCohen,
 } from "../../../src/core/qa/agreement.ts";
+import { wilson } from "../../../src/core/qa/stats.ts";
 
 /** Label rows for two raters from a 2×2 table of yes/no counts (a's label first). */
 function twoByTwo(yy: number, yn: number, ny: number, nn: number): LabelRow[] {
@@ -276,5 +278,38 @@ describe("a dataset's agreement", () => {
     ]);
     expect(a).toMatchObject({ labels: 2, items: 2, raters: 2, pairs: [] });
     expect(datasetAgreement([])).toBeNull();
+  });
+});
+
+describe("gold accuracy from labels", () => {
+  const answers = new Map<string | number, string>([
+    [1, "cat"],
+    [2, "dog"],
+    [3, "cat"],
+  ]);
+
+  it("counts each label of an item with a known answer, per rater and together, with the Wilson interval", () => {
+    const g = goldLabelAccuracy(
+      [
+        { item: 1, rater: "UANA", label: "cat" },
+        { item: 2, rater: "UANA", label: "dog" },
+        { item: 3, rater: "UANA", label: "dog" },
+        { item: 1, rater: "UBOB", label: "dog" },
+        { item: 9, rater: "UBOB", label: "cat" }, // no known answer: not counted
+      ],
+      answers,
+    )!;
+    expect(g.overall).toEqual(wilson(2, 4));
+    expect(g.raters).toEqual([
+      { rater: "UANA", accuracy: wilson(2, 3) },
+      { rater: "UBOB", accuracy: wilson(0, 1) },
+    ]);
+    expect(g.overall.low).toBeLessThan(0.5);
+    expect(g.overall.high).toBeGreaterThan(0.5);
+  });
+
+  it("says nothing when no gold item was labelled", () => {
+    expect(goldLabelAccuracy([{ item: 9, rater: "UANA", label: "cat" }], answers)).toBeNull();
+    expect(goldLabelAccuracy([], new Map())).toBeNull();
   });
 });
