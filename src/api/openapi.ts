@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { API_ROUTES, type ApiRoute } from "./routes.ts";
-import { apiSchemas, errorBody } from "./schemas.ts";
+import { apiSchemas } from "./schemas.ts";
 
 const REF = (id: string) => `#/components/schemas/${id}`;
 
@@ -108,7 +108,6 @@ export function openApiDocument(): Record<string, unknown> {
     const { $schema: _drop, id: _id, ...rest } = s;
     components[id] = rest;
   }
-  void errorBody;
   return {
     openapi: "3.1.0",
     info: {

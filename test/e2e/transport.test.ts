@@ -252,11 +252,19 @@ describe("Web API failures during a reply are retried", () => {
 
   it("a server error on chat.postMessage is retried under the retry policy", async () => {
     const slug = await h.dataset(uniqueSlug("server-error-dm"), 100);
+    const mark = h.slack.mark();
     h.slack.failNext("chat.postMessage", { status: 503 });
     const { reply } = await ask(h.lead, "/ledger", `assign ${slug} 1-20 <@${IDS.ana}>`);
     const ref = refIn(reply.text ?? "");
+    const dm = await h.ana.waitForDm((m) => m.text.includes(ref));
     await h.settle();
-    await h.ana.waitForDm((m) => m.text.includes(ref));
+    expect(blockText(dm.blocks)).toContain(`<@${IDS.lead}> assigned you *${ref}*`);
+    // One failed attempt, then one that went through: retried after the 503, not after the 200.
+    const posts = h.slack.calls("chat.postMessage").filter((c) => c.seq > mark);
+    expect(posts.map((c) => c.status)).toEqual([503, 200]);
+    expect(posts.map((c) => c.args.channel)).toEqual([IDS.ana, IDS.ana]);
+    // Delivered once: the failed attempt stored nothing, the retry one message.
+    expect(h.slack.messages(h.ana.dmChannel).filter((m) => m.text.includes(ref))).toHaveLength(1);
   });
 
   it("an export whose upload is rate limited still delivers the file", async () => {

@@ -8,12 +8,12 @@
  *   within Slack's limits; nothing else is thrown and nothing parsed holds a
  *   control character.
  * - A third as many (at least 100) through the real app against the Slack
- *   stand-in, as five people typing at once: each command gets exactly one
- *   answer (a reply, or a form), no reply longer than 3,000 characters or
- *   refused by the stand-in's Block Kit checks, no error logged, and the
- *   ledger's invariants hold before and after (no overlapping live ranges,
- *   free spans the exact complement of them, an audit event for every
- *   assignment created or changed).
+ *   stand-in, as five people typing at once: each command is acked with an
+ *   empty 200 and gets exactly one answer (a reply, or a form), no reply
+ *   longer than 3,000 characters or refused by the stand-in's Block Kit
+ *   checks, no error logged, and the ledger's invariants hold before and
+ *   after (no overlapping live ranges, free spans the exact complement of
+ *   them, an audit event for every assignment created or changed).
  *
  * A longer run: FUZZ_TEXTS=50000 npm test -- test/slack/fuzz.test.ts
  * (FUZZ_SEED=<n> for another seed; a failure names its seed and text).
@@ -373,8 +373,10 @@ describe(`fuzzing the slash commands (seed ${SEED})`, () => {
               const what = `${user.id} ${command} ${show(text)}`;
               const mark = h.slack.mark();
               const res = await user.command(command, text);
-              if (res.status !== 200 || res.late) {
-                failures.push(`${what}: HTTP ${res.status} after ${res.ms} ms`);
+              // Acked with an empty 200, the answer coming on its own (response_url or a form). A request left
+              // unacked gets Bolt's 404 after 3 s and a logged error, both failures here.
+              if (res.status !== 200 || res.body !== "") {
+                failures.push(`${what}: acked with HTTP ${res.status} ${show(res.body)}`);
                 continue;
               }
               const opened = () =>
