@@ -34,7 +34,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 }
 
 /** The embedded database, optionally started from a data directory dump (the test harness's migrated template). */
-export async function openEmbedded(o: { dataDir: string | undefined; loadDataDir?: Blob }): Promise<Database> {
+export async function openEmbedded(o: { dataDir: string | undefined; loadDataDir?: Uint8Array }): Promise<Database> {
   if (o.dataDir) mkdirSync(dirname(o.dataDir), { recursive: true });
   const release = o.dataDir ? lockDataDir(o.dataDir) : () => undefined;
   let embedded: Awaited<ReturnType<typeof startEmbeddedDatabase>>;

@@ -17,11 +17,11 @@ import { applyMigrations, migrationStatus } from "../../src/db/migrate.ts";
 import { Prisma } from "../../src/generated/prisma/client.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "rk-embedded-"));
-let template: Blob;
+let template: Uint8Array;
 let db: Database;
 
 beforeAll(async () => {
-  template = new Blob([await readFile(inject("rkPGliteTemplate") || (await buildTemplate()))]);
+  template = await readFile(inject("rkPGliteTemplate") || (await buildTemplate()));
   db = await openEmbedded({ dataDir: undefined, loadDataDir: template });
 });
 afterAll(async () => {

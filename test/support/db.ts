@@ -58,14 +58,14 @@ function provided(key: "rkPGliteTemplate" | "rkPostgresTemplate"): string | unde
   }
 }
 
-let templateDump: Promise<Blob> | undefined;
+let templateDump: Promise<Uint8Array> | undefined;
 
 async function createPGliteTestDatabase(): Promise<TestDatabase> {
   const templatePath = provided("rkPGliteTemplate");
   // The embedded database as the app runs it: in a thread of its own.
   let db: Database;
   if (templatePath) {
-    templateDump ??= readFile(templatePath).then((bytes) => new Blob([bytes]));
+    templateDump ??= readFile(templatePath);
     db = await openEmbedded({ dataDir: undefined, loadDataDir: await templateDump });
   } else {
     db = await openEmbedded({ dataDir: undefined });

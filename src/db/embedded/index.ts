@@ -30,8 +30,8 @@ const ADAPTER_NAME = "pglite-prisma-adapter (database thread)";
 export interface EmbeddedOptions {
   /** PGlite data directory; undefined keeps the database in memory. */
   dataDir: string | undefined;
-  /** Start from a `dumpDataDir()` dump (the test harness's migrated template). */
-  loadDataDir?: Blob;
+  /** Start from a `dumpDataDir()` dump (the test harness's migrated template), as bytes. */
+  loadDataDir?: Uint8Array;
 }
 
 export interface EmbeddedDatabase {

@@ -11,8 +11,12 @@ import type { MigrationHistory } from "@rangekeeper/schema-engine";
 export interface ThreadOptions {
   /** PGlite data directory; undefined: in memory. */
   dataDir: string | undefined;
-  /** Start from a `dumpDataDir()` dump (the test harness's migrated template). A Blob crosses threads by structured clone. */
-  loadDataDir: Blob | undefined;
+  /**
+   * Start from a `dumpDataDir()` dump (the test harness's migrated template):
+   * its bytes, copied into the thread, which makes its own Blob of them (no
+   * Blob's native data is shared between threads).
+   */
+  loadDataDir: Uint8Array | undefined;
 }
 
 export type Request =

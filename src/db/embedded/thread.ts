@@ -37,7 +37,7 @@ let pglite: PGlite;
 try {
   pglite = await openPGliteWithExtensions(
     options.dataDir,
-    options.loadDataDir ? { loadDataDir: options.loadDataDir } : {},
+    options.loadDataDir ? { loadDataDir: new Blob([options.loadDataDir]) } : {},
   );
 } catch (e) {
   port.postMessage({ ready: false, error: serializeError(e) } satisfies Ready);
