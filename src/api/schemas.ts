@@ -59,9 +59,9 @@ export const memberAssignmentsQuery = assignmentsQuery.omit({ assignee: true });
 export const eventsQuery = z.object({
   after: z
     .string()
-    .regex(/^\d{1,19}$/, "an event id (digits)")
+    .regex(/^(0|\d{1,19}\.\d{1,19}\.\d{1,19})$/, "a cursor from an earlier page's next (or 0)")
     .default("0")
-    .describe("the id of the last event seen (0, or nothing: from the start)"),
+    .describe("the `next` of the last page read (0, or nothing: from the start)"),
   limit: z.coerce.number().int().min(1).max(500).default(100).describe("at most this many (1–500, default 100)"),
 });
 
@@ -250,11 +250,12 @@ export const eventsAnswer = named(
   z.object({
     events: z.array(
       z.object({
-        id: z.string().describe("the event's id: pass the last one as `after` to go on"),
+        id: z.string().describe("the event's id: the same event read twice has the same id"),
         at: z.string(),
         actor: z.string().describe("a Slack user id, system:<job>, or api:<token name>"),
         action: z.string().describe("e.g. assignment.claim, assignment.progress, review.decide"),
         datasetId: z.number().int().nullable(),
+        dataset: z.string().nullable().describe("the dataset's slug"),
         assignment: z.string().nullable(),
         handoff: z.string().nullable(),
         review: z.string().nullable(),
@@ -263,9 +264,9 @@ export const eventsAnswer = named(
         reason: z.string().nullable(),
       }),
     ),
-    next: z.string().describe("the cursor to pass as `after` next time"),
+    next: z.string().describe("the cursor to pass as `after` next time (it may stay the same)"),
     more: z.boolean().describe("true when more events wait: ask again at once"),
   }),
   "EventPage",
-  "Audit events after a cursor, oldest first. An event shows here 5 seconds after it happened, so that a cursor never passes one.",
+  "Audit events after a cursor, oldest first. No event is ever skipped, even one whose transaction commits late (it comes on a later page); an event may come twice, with the same id.",
 );

@@ -1,20 +1,16 @@
 /**
  * What the HTTP API reads and changes beyond the ledger operations it shares
- * with Slack: the audit feed a tool catches up with, and per-item labels.
+ * with Slack: the audit feed a tool catches up with, per-item labels and the
+ * known answers of gold items.
  */
-import type { AuditPageRow } from "../db/store.ts";
+import type { AuditEventRecord } from "../db/records.ts";
+import { advance, formatCursor, parseCursor } from "./audit-stream.ts";
 import { forbidden, invalid } from "./errors.ts";
 import { change, type LedgerContext } from "./ledger/context.ts";
 import { requireDataset } from "./ledger/datasets.ts";
 import { assignmentRef } from "./refs.ts";
 import type { Actor, ChangeOptions } from "./types.ts";
 
-/**
- * How long an event waits before the feed shows it: a transaction that took
- * an id and has not committed yet cannot be overtaken by a later one a cursor
- * has already passed (ledger transactions take milliseconds).
- */
-export const FEED_SETTLE_MS = 5_000;
 export const FEED_MAX_PAGE = 500;
 
 export interface FeedEvent {
@@ -23,6 +19,7 @@ export interface FeedEvent {
   actor: string;
   action: string;
   datasetId: number | null;
+  dataset: string | null;
   assignment: string | null;
   handoff: string | null;
   review: string | null;
@@ -31,12 +28,13 @@ export interface FeedEvent {
   reason: string | null;
 }
 
-const feedEvent = (e: AuditPageRow): FeedEvent => ({
-  id: e.id.toString(),
+const feedEvent = (e: AuditEventRecord): FeedEvent => ({
+  id: String(e.id),
   at: e.at.toISOString(),
   actor: e.actorId,
   action: e.action,
   datasetId: e.datasetId,
+  dataset: e.datasetSlug,
   assignment: e.assignmentId === null ? null : assignmentRef(e.assignmentId),
   handoff: e.handoffId === null ? null : `H${e.handoffId}`,
   review: e.reviewId === null ? null : `R${e.reviewId}`,
@@ -45,16 +43,24 @@ const feedEvent = (e: AuditPageRow): FeedEvent => ({
   reason: e.reason,
 });
 
-/** The workspace's audit events after `after` (an event id; "0" from the start), oldest first, and the cursor to go on from. */
+/**
+ * The workspace's audit events after cursor `after` ("0": from the start),
+ * oldest first, and the cursor to go on from. Read as the webhook dispatcher
+ * reads the trail (core/audit-stream.ts): an event of a transaction that
+ * commits late still comes, on a later page; an event may come twice, with
+ * the same id.
+ */
 export async function auditFeed(ctx: LedgerContext, actor: Actor, after: string, limit: number) {
-  if (!/^\d{1,19}$/.test(after))
-    throw invalid(`after must be an event id (digits), not "${after}"`, { field: "after" });
+  const cursor = parseCursor(after);
+  if (!cursor) throw invalid(`after must be a cursor from an earlier page (or 0), not "${after}"`, { field: "after" });
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > FEED_MAX_PAGE)
     throw invalid(`limit must be between 1 and ${FEED_MAX_PAGE}`, { field: "limit" });
-  const until = new Date(ctx.config.clock().getTime() - FEED_SETTLE_MS);
-  const rows = await ctx.store.read.audit.page(actor.teamId, BigInt(after), until, limit);
-  const events = rows.map(feedEvent);
-  return { events, next: events.at(-1)?.id ?? after, more: rows.length === limit };
+  const batch = await ctx.store.read.audit.streamAfter(cursor, limit, actor.teamId);
+  return {
+    events: batch.events.map(feedEvent),
+    next: formatCursor(advance(cursor, batch, limit)),
+    more: batch.events.length === limit,
+  };
 }
 
 export interface NewLabel {

@@ -201,19 +201,22 @@ export interface WebhookRecord {
 }
 
 /**
- * Where the webhook dispatcher is in the audit trail: every event of a
- * transaction below `txid` is dispatched, and so is every event up to
- * `afterId` of a transaction below `afterXmin`.
+ * Where a reader of the audit trail (the webhook dispatcher, a tool reading
+ * the API's feed) is: every event of a transaction below `txid` was read, and
+ * so was every event up to `afterId` of a transaction below `afterXmin`.
  */
-export interface DispatchCursor {
+export interface AuditCursor {
   txid: bigint;
   afterId: bigint;
   afterXmin: bigint;
 }
 
+/** The webhook dispatcher's cursor. */
+export type DispatchCursor = AuditCursor;
+
 /** One pass's read of the audit trail (all of it from one snapshot). */
 export interface AuditBatch {
-  /** events not yet dispatched, by id */
+  /** events after the cursor, by id */
   events: AuditEventRecord[];
   /** every transaction below this one had ended when the batch was read */
   xmin: bigint;

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { NewOutboxRecord, WebhookRecord } from "../../db/records.ts";
 import type { Repositories } from "../../db/store.ts";
+import { advance } from "../audit-stream.ts";
 import { invalid, notFound } from "../errors.ts";
 import { change, type LedgerContext, roleOf } from "../ledger/context.ts";
 import { enqueueIn } from "../outbox.ts";
@@ -207,7 +208,7 @@ export class Webhooks {
     return this.ctx.store.transaction(async (r) => {
       const cursor = await r.webhooks.lockCursor();
       if (!cursor) return { busy: true, events: 0, deliveries: 0, more: false };
-      const batch = await r.webhooks.eventsAfter(cursor, limit);
+      const batch = await r.audit.streamAfter(cursor, limit);
       const now = this.now;
       const hooks = batch.events.length ? await r.webhooks.active() : [];
       const rows: NewOutboxRecord[] = [];
@@ -230,28 +231,9 @@ export class Webhooks {
         }
       }
       const written = await r.outbox.enqueue(rows, now);
+      await r.webhooks.saveCursor(advance(cursor, batch, limit), now);
       const more = batch.events.length === limit;
-      const last = batch.events.at(-1);
-      if (more && last) {
-        // Cut short: everything up to the last event read is done for transactions below the snapshot's
-        // oldest running one; the left-over events start no lower than their lowest transaction.
-        const left = batch.leftMinTxid ?? batch.xmin;
-        await r.webhooks.saveCursor(
-          {
-            txid: maxBig(cursor.txid, minBig(batch.xmin, left)),
-            afterId: BigInt(last.id),
-            afterXmin: batch.xmin,
-          },
-          now,
-        );
-      } else {
-        // Everything visible is done: so is every transaction below the snapshot's oldest running one.
-        await r.webhooks.saveCursor({ txid: maxBig(cursor.txid, batch.xmin), afterId: 0n, afterXmin: 0n }, now);
-      }
       return { busy: false, events: batch.events.length, deliveries: written.length, more };
     });
   }
 }
-
-const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
-const maxBig = (a: bigint, b: bigint) => (a > b ? a : b);

@@ -1,6 +1,18 @@
-/** The append-only audit trail (a trigger refuses updates and deletes). */
+/**
+ * The append-only audit trail (a trigger refuses updates and deletes), and
+ * how it is read as a stream.
+ *
+ * The stream is read by transaction, not by id alone: an id is taken when an
+ * event is written but becomes visible only when its transaction commits, so
+ * a transaction that commits late shows an id below ones already read. Every
+ * audit event carries the id of the transaction that wrote it (`txid`); the
+ * oldest transaction still running when a batch is read (`xmin` of its
+ * snapshot) bounds what can still appear: everything of a transaction below
+ * it is visible already. A reader's cursor keeps that bound (see
+ * core/audit-stream.ts), so no event is skipped; an event may be read twice.
+ */
 import { Prisma } from "../../generated/prisma/client.ts";
-import type { AuditEventInput } from "../records.ts";
+import type { AuditBatch, AuditCursor, AuditEventInput, AuditEventRecord } from "../records.ts";
 import { type Client, toJson } from "./client.ts";
 
 /** The change an audit event recorded, as its before/after JSON. */
@@ -9,13 +21,16 @@ export interface RecordedChange {
   after: unknown;
 }
 
-/** One audit event as the API's feed shows it. */
-export interface AuditPageRow {
-  id: bigint;
-  at: Date;
-  actorId: string;
-  action: string;
+interface BatchRow {
+  xmin: bigint;
+  leftMinTxid: bigint | null;
+  id: bigint | null;
+  teamId: string | null;
+  at: Date | null;
+  actorId: string | null;
+  action: string | null;
   datasetId: number | null;
+  datasetSlug: string | null;
   assignmentId: number | null;
   handoffId: number | null;
   reviewId: number | null;
@@ -49,26 +64,56 @@ export class AuditRepository {
     });
   }
 
-  /** A workspace's audit events after id `after` recorded at or before `until`, oldest first, at most `limit`. */
-  async page(teamId: string, after: bigint, until: Date, limit: number): Promise<AuditPageRow[]> {
-    return this.db.auditEvent.findMany({
-      where: { teamId, id: { gt: after }, at: { lte: until } },
-      orderBy: { id: "asc" },
-      take: limit,
-      select: {
-        id: true,
-        at: true,
-        actorId: true,
-        action: true,
-        datasetId: true,
-        assignmentId: true,
-        handoffId: true,
-        reviewId: true,
-        before: true,
-        after: true,
-        reason: true,
-      },
-    });
+  /**
+   * The audit events after `c` (of one workspace, or all), at most `limit`,
+   * by id, read in one statement (one snapshot) together with that
+   * snapshot's oldest running transaction and, when cut short, the lowest
+   * transaction among the events left over.
+   */
+  async streamAfter(c: AuditCursor, limit: number, teamId: string | null = null): Promise<AuditBatch> {
+    const rows = await this.db.$queryRaw<BatchRow[]>`
+      WITH snap AS (SELECT (pg_snapshot_xmin(pg_current_snapshot()))::text::bigint AS "xmin"),
+      todo AS (
+        SELECT * FROM "AuditEvent" e
+        WHERE e."txid" >= ${c.txid} AND NOT (e."id" <= ${c.afterId} AND e."txid" < ${c.afterXmin})
+          AND (${teamId}::text IS NULL OR e."teamId" = ${teamId}::text)),
+      batch AS (SELECT * FROM todo ORDER BY "id" LIMIT ${limit})
+      SELECT snap."xmin",
+        (SELECT MIN(t."txid") FROM todo t WHERE t."id" > (SELECT MAX(b2."id") FROM batch b2)) AS "leftMinTxid",
+        b."id", b."teamId", b."at", b."actorId", b."action", b."datasetId", d."slug" AS "datasetSlug",
+        b."assignmentId", b."handoffId", b."reviewId", b."before", b."after", b."reason"
+      FROM snap
+      LEFT JOIN batch b ON true
+      LEFT JOIN "Dataset" d ON d."id" = b."datasetId"
+      ORDER BY b."id"`;
+    const first = rows[0];
+    if (!first) throw new Error("the audit trail's snapshot could not be read");
+    const events: AuditEventRecord[] = rows.flatMap((r) =>
+      r.id === null
+        ? []
+        : [
+            {
+              id: Number(r.id),
+              teamId: r.teamId!,
+              at: r.at!,
+              actorId: r.actorId!,
+              action: r.action!,
+              datasetId: r.datasetId,
+              datasetSlug: r.datasetSlug,
+              assignmentId: r.assignmentId,
+              handoffId: r.handoffId,
+              reviewId: r.reviewId,
+              before: r.before,
+              after: r.after,
+              reason: r.reason,
+            },
+          ],
+    );
+    return {
+      events,
+      xmin: BigInt(first.xmin),
+      leftMinTxid: first.leftMinTxid === null ? null : BigInt(first.leftMinTxid),
+    };
   }
 
   /** Changes of `actions` recorded on a dataset since `since`. */

@@ -69,7 +69,7 @@ export type {
   ListedAssignment,
   NewAssignmentRecord,
 } from "./assignments.ts";
-export type { AuditPageRow, RecordedChange } from "./audit.ts";
+export type { RecordedChange } from "./audit.ts";
 export type { DatasetPatch, NewDatasetRecord } from "./datasets.ts";
 export type { HandoffPatch, NewHandoffRecord } from "./handoffs.ts";
 export type { PriorRequest } from "./idempotency.ts";
