@@ -12,39 +12,27 @@
  * shown at the token's creation, not with the code under test.
  */
 import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { labelStudioLabel } from "../../src/api/hooks.ts";
-import { API_PREFIX, apiHandler } from "../../src/api/router.ts";
 import { bodySignature } from "../../src/core/api-tokens.ts";
 import type { AssignmentView } from "../../src/core/types.ts";
 import { parseDatasetSetting } from "../../src/slack/parse/settings.ts";
+import { type ApiServer, startApiServer } from "../support/api-server.ts";
 import { ADMIN, ANA, expectDomainError, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
 
 let f: LedgerFixture;
-let server: Server;
+let api: ApiServer;
 let base: string;
 let progressed: AssignmentView[];
 
 beforeEach(async () => {
   f = await ledgerFixture();
-  progressed = [];
-  const handler = apiHandler({
-    ledger: f.ledger,
-    logger: pino({ level: "silent" }),
-    followUps: () => ({ progressed: (_a, v) => progressed.push(v), submitted: () => undefined }),
-    rate: { perSecond: 100, burst: 100 },
-  });
-  server = createServer((req, res) => {
-    if (req.url?.startsWith(API_PREFIX)) handler(req, res);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}${API_PREFIX}`;
+  api = await startApiServer(f, { perSecond: 100, burst: 100 });
+  base = api.base;
+  progressed = api.progressed;
 });
 afterEach(async () => {
-  await new Promise((r) => server.close(r));
+  await api.close();
   await f.dispose();
 });
 

@@ -4,37 +4,25 @@
  * document checked by a standard OpenAPI 3.1 validator, and the rate limiter's
  * arithmetic with a clock of its own.
  */
-import { createServer, type Server } from "node:http";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openApiDocument } from "../../src/api/openapi.ts";
 import { RateLimiter } from "../../src/api/rate-limit.ts";
-import { API_PREFIX, apiHandler } from "../../src/api/router.ts";
 import { API_ROUTES } from "../../src/api/routes.ts";
+import { type ApiServer, startApiServer } from "../support/api-server.ts";
 import { ADMIN, type LedgerFixture, ledgerFixture } from "../support/ledger.ts";
 
 let f: LedgerFixture;
-let server: Server;
+let api: ApiServer;
 let base: string;
 
 beforeEach(async () => {
   f = await ledgerFixture();
-  const handler = apiHandler({
-    ledger: f.ledger,
-    logger: pino({ level: "silent" }),
-    followUps: () => ({ progressed: () => undefined, submitted: () => undefined }),
-    rate: { perSecond: 0.5, burst: 3 },
-  });
-  server = createServer((req, res) => {
-    if (req.url?.startsWith(API_PREFIX)) handler(req, res);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}${API_PREFIX}`;
+  api = await startApiServer(f, { perSecond: 0.5, burst: 3 });
+  base = api.base;
 });
 afterEach(async () => {
-  await new Promise((r) => server.close(r));
+  await api.close();
   await f.dispose();
 });
 

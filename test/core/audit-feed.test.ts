@@ -8,8 +8,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { integrationActor } from "../../src/core/api-tokens.ts";
 import { advance, formatCursor, parseCursor, STREAM_START } from "../../src/core/audit-stream.ts";
-import { Store } from "../../src/db/store.ts";
 import { usingPostgres } from "../support/db.ts";
+import { openLateTransaction } from "../support/late-commit.ts";
 import { ANA, BOB, expectDomainError, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
 
 let f: LedgerFixture;
@@ -78,25 +78,13 @@ describe("the audit feed", () => {
       const start = await readAll();
       // A transaction on another connection writes an event (a lower id) and stays open…
       const [other] = f.db.openConnections(1, { poolSize: 1 });
-      let release!: () => void;
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      let written!: () => void;
-      const wrote = new Promise<void>((r) => {
-        written = r;
-      });
-      const late = new Store(other!).transaction(async (r) => {
-        await r.audit.append({ teamId: TEAM, actorId: "late", action: "assignment.progress", at: new Date() });
-        written();
-        await held;
-      });
-      await wrote;
+      const late = await openLateTransaction(other!, (r) =>
+        r.audit.append({ teamId: TEAM, actorId: "late", action: "assignment.progress", at: new Date() }),
+      );
       // …while another change commits (a higher id) and the feed is read past it.
       await f.ledger.claim(BOB, { dataset: "cats", first: 11, last: 20 });
       const middle = await readAll(start.cursor);
-      release();
-      await late;
+      await late.commit();
       const end = await readAll(middle.cursor);
       const seen = new Set([...start.ids, ...middle.ids, ...end.ids]);
       expect([...seen].sort((a, b) => a - b)).toEqual(await teamEventIds());

@@ -15,6 +15,7 @@ import { Ledger } from "../../src/core/ledger/index.ts";
 import { Store } from "../../src/db/store.ts";
 import { type ResolvedAddress, WebhookSender, type WebhookSenderOptions } from "../../src/delivery/webhook-sender.ts";
 import { createTestDatabase, type TestDatabase, usingPostgres } from "../support/db.ts";
+import { openLateTransaction } from "../support/late-commit.ts";
 import { ADMIN, ANA, BOB, LEAD, TEAM } from "../support/ledger.ts";
 
 interface Received {
@@ -361,32 +362,20 @@ describe("the dispatcher", () => {
       await ledger.webhooks.dispatch();
       // A transaction on another connection writes an event (a lower id) and stays open…
       const [other] = db.openConnections(1, { poolSize: 1 });
-      let release!: () => void;
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      let written!: () => void;
-      const wrote = new Promise<void>((r) => {
-        written = r;
-      });
-      const late = new Store(other!).transaction(async (r) => {
-        await r.audit.append({
+      const late = await openLateTransaction(other!, (r) =>
+        r.audit.append({
           teamId: TEAM,
           actorId: ANA.userId,
           action: "assignment.progress",
           assignmentId: a,
           after: { itemsDone: 1, status: "IN_PROGRESS" },
           at: new Date(),
-        });
-        written();
-        await held;
-      });
-      await wrote;
+        }),
+      );
       // …while another change commits (a higher id) and the dispatcher runs.
       const b = await claim(BOB, 101, 110);
       await ledger.webhooks.dispatch();
-      release();
-      await late;
+      await late.commit();
       await ledger.webhooks.dispatch();
       await deliverAll(sender());
       expect(

@@ -30,10 +30,10 @@ const q = (input: unknown) => excerpt(String(input));
 /** The first problem zod found, as a sentence. */
 const firstIssue = (e: z.ZodError) => e.issues[0]?.message ?? "that value is not valid";
 
-/** A whole number the ledger can store (the core holds each setting's own bounds). */
-const whole = (what: string) =>
+/** A whole number from `min` the ledger can store (the core holds each setting's own bounds). */
+const whole = (what: string, min = 0) =>
   z.string().transform((s, ctx) => {
-    const r = readWhole(s, { what, min: 0, max: MAX_INT, because: "the largest number the ledger stores" });
+    const r = readWhole(s, { what, min, max: MAX_INT, because: "the largest number the ledger stores" });
     if (r.ok) return r.value;
     ctx.addIssue({ code: "custom", message: r.problem });
     return z.NEVER;
@@ -116,13 +116,7 @@ const limit = (what: string) =>
     },
   );
 
-const positive = (what: string) =>
-  z.string().transform((s, ctx) => {
-    const r = readWhole(s, { what, min: 1, max: MAX_INT, because: "the largest number the ledger stores" });
-    if (r.ok) return r.value;
-    ctx.addIssue({ code: "custom", message: r.problem });
-    return z.NEVER;
-  });
+const positive = (what: string) => whole(what, 1);
 
 /** `project=12 first-task=3401`, or none. */
 const labelStudio = z.string().transform((s, ctx) => {
