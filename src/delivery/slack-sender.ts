@@ -19,7 +19,8 @@ import {
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { Outbox, OutboxRecord } from "../core/outbox.ts";
-import { deadOnThisMachine, processName } from "../platform/process.ts";
+import { processName } from "../platform/process.ts";
+import { PollingSender } from "./polling-sender.ts";
 import { postToResponseUrl, type ReplyBody } from "./response-url.ts";
 import { afterFailure, ambiguous, DEFAULT_RETRY_POLICY, type Failure, type RetryPolicy } from "./retry.ts";
 
@@ -104,98 +105,52 @@ function uploadFailureOf(e: unknown): Failure | null {
     : null;
 }
 
-export class OutboxSender {
+export class OutboxSender extends PollingSender<DrainResult> {
   readonly owner = processName(Math.random().toString(36).slice(2, 8));
   private readonly o: Required<Omit<SenderOptions, "onOutcome">> & Pick<SenderOptions, "onOutcome">;
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  private draining: Promise<DrainResult> | null = null;
-  private again = false;
   /** no Slack call before this instant (a 429's Retry-After) */
   private pausedUntil = 0;
 
-  constructor(o: SenderOptions) {
-    this.o = {
+  constructor(options: SenderOptions) {
+    const o = {
       clock: () => new Date(),
       policy: DEFAULT_RETRY_POLICY,
       leaseMs: 60_000,
       batch: 20,
       pollMs: 5_000,
-      ...o,
+      ...options,
     };
-  }
-
-  /** Starts delivering in the background: now, then whenever rows fall due. */
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    void this.recoverDeadSenders()
-      .catch((e: unknown) => this.o.logger.warn({ err: e }, "could not look for rows of dead senders"))
-      .finally(() => this.wake(0));
-  }
-
-  /** Something was just written to the outbox: look at once. */
-  kick(): void {
-    if (this.running) this.wake(0);
-  }
-
-  private wake(delayMs: number): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.tick();
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      await this.drain();
-    } catch (e) {
-      this.o.logger.error({ err: e }, "the outbox sender failed; trying again shortly");
-    }
-    if (!this.running) return;
-    let delay = this.o.pollMs;
-    try {
-      const due = await this.o.outbox.nextDueAt();
-      if (due) delay = Math.min(delay, Math.max(0, due.getTime() - this.o.clock().getTime()));
-    } catch {
-      // the database is away: poll again later
-    }
-    delay = Math.max(delay, this.pausedUntil - Date.now());
-    this.wake(delay);
-  }
-
-  /**
-   * Delivers every row due now, batch after batch, and resolves with what
-   * happened. A call while a drain runs joins it (and makes it look again).
-   */
-  drain(): Promise<DrainResult> {
-    if (this.draining !== null) {
-      this.again = true;
-      return this.draining;
-    }
-    this.draining = (async () => {
-      const total: DrainResult = { sent: 0, retried: 0, failed: 0 };
-      do {
-        this.again = false;
-        for (;;) {
-          if (Date.now() < this.pausedUntil) break;
-          const rows = await this.o.outbox.claimDue(this.owner, this.o.leaseMs, this.o.batch);
-          if (rows.length === 0) break;
-          for (const row of rows) {
-            if (await this.heldByRateLimit(row)) continue;
-            const outcome = await this.deliver(row);
-            total[outcome === "sent" ? "sent" : outcome === "retry" ? "retried" : "failed"]++;
-          }
-        }
-      } while (this.again);
-      return total;
-    })().finally(() => {
-      this.draining = null;
+    super({
+      sender: "slack",
+      name: "the outbox sender",
+      outbox: o.outbox,
+      logger: o.logger,
+      clock: o.clock,
+      pollMs: o.pollMs,
     });
-    return this.draining;
+    this.o = o;
+  }
+
+  protected nothing(): DrainResult {
+    return { sent: 0, retried: 0, failed: 0 };
+  }
+
+  /** While Slack's Retry-After runs, nothing is looked at. */
+  protected override nextDelay(delayMs: number): number {
+    return Math.max(delayMs, this.pausedUntil - Date.now());
+  }
+
+  protected async pass(total: DrainResult): Promise<void> {
+    for (;;) {
+      if (Date.now() < this.pausedUntil) break;
+      const rows = await this.o.outbox.claimDue(this.owner, this.o.leaseMs, this.o.batch);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (await this.heldByRateLimit(row)) continue;
+        const outcome = await this.deliver(row);
+        total[outcome === "sent" ? "sent" : outcome === "retry" ? "retried" : "failed"]++;
+      }
+    }
   }
 
   /**
@@ -204,7 +159,7 @@ export class OutboxSender {
    * or another sender holds it, it stays in the outbox for the next attempt.
    */
   async deliverNow(teamId: string, key: string): Promise<"sent" | "retry" | "failed" | "queued"> {
-    if (!this.running) return "queued";
+    if (!this.isRunning) return "queued";
     const row = await this.o.outbox.claimKey(teamId, key, this.owner, this.o.leaseMs);
     if (!row) return "queued";
     if (await this.heldByRateLimit(row)) return "queued";
@@ -374,7 +329,7 @@ export class OutboxSender {
     const toDm = async (why: string) => {
       await this.o.outbox.asDirectMessage(row, why);
       this.o.logger.info({ key: row.key, why }, "reply goes as a DM");
-      this.again = true;
+      this.lookAgain();
       return "retry" as const;
     };
     if (row.responseUntil && now >= row.responseUntil) return toDm("the response_url has expired");
@@ -448,33 +403,5 @@ export class OutboxSender {
       );
       return null;
     }
-  }
-
-  /** Rows held by senders of this machine whose process is gone (killed) go back to every sender, in doubt. */
-  async recoverDeadSenders(): Promise<number> {
-    const dead = (await this.o.outbox.leaseHolders()).filter(deadOnThisMachine);
-    return dead.length ? this.o.outbox.releaseLeases(dead) : 0;
-  }
-
-  /**
-   * Stops: no new claims; the drain under way may finish within `graceMs`;
-   * then the rows this sender still holds go back to the outbox for the
-   * next start (or another replica). Returns how many went back.
-   */
-  async stop(graceMs = 5_000): Promise<number> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.draining !== null) {
-      let timeout: NodeJS.Timeout | undefined;
-      await Promise.race([
-        this.draining.catch(() => undefined),
-        new Promise((r) => {
-          timeout = setTimeout(r, graceMs);
-        }),
-      ]);
-      clearTimeout(timeout);
-    }
-    return this.o.outbox.releaseLeases(this.owner);
   }
 }

@@ -28,7 +28,8 @@ import type { Outbox, OutboxRecord } from "../core/outbox.ts";
 import { isWebhookEvent } from "../core/webhooks/events.ts";
 import type { Webhooks, WebhookView } from "../core/webhooks/service.ts";
 import { addressProblem, checkTargetUrl } from "../core/webhooks/targets.ts";
-import { deadOnThisMachine, processName } from "../platform/process.ts";
+import { processName } from "../platform/process.ts";
+import { PollingSender } from "./polling-sender.ts";
 import { afterFailure, DEFAULT_RETRY_POLICY, type Failure, type RetryPolicy } from "./retry.ts";
 
 /** The header carrying the signature. */
@@ -127,16 +128,12 @@ function post(url: URL, to: ResolvedAddress, headers: Record<string, string>, bo
   });
 }
 
-export class WebhookSender {
+export class WebhookSender extends PollingSender<WebhookDrainResult> {
   readonly owner = processName(`webhooks-${Math.random().toString(36).slice(2, 8)}`);
   private readonly o: Required<Omit<WebhookSenderOptions, "onOutcome">> & Pick<WebhookSenderOptions, "onOutcome">;
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  private draining: Promise<WebhookDrainResult> | null = null;
-  private again = false;
 
-  constructor(o: WebhookSenderOptions) {
-    this.o = {
+  constructor(options: WebhookSenderOptions) {
+    const o = {
       clock: () => new Date(),
       policy: DEFAULT_RETRY_POLICY,
       resolve: systemResolve,
@@ -144,82 +141,37 @@ export class WebhookSender {
       leaseMs: 60_000,
       batch: 20,
       pollMs: 2_000,
-      ...o,
+      ...options,
     };
-  }
-
-  /** Starts dispatching and delivering in the background. */
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    void this.recoverDeadSenders()
-      .catch((e: unknown) => this.o.logger.warn({ err: e }, "could not look for webhook rows of dead senders"))
-      .finally(() => this.wake(0));
-  }
-
-  /** Something changed in the ledger: look at once. */
-  kick(): void {
-    if (this.running) this.wake(0);
-  }
-
-  private wake(delayMs: number): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.tick();
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      await this.drain();
-    } catch (e) {
-      this.o.logger.error({ err: e }, "the webhook sender failed; trying again shortly");
-    }
-    if (!this.running) return;
-    let delay = this.o.pollMs;
-    try {
-      const due = await this.o.outbox.nextDueAt("webhook");
-      if (due) delay = Math.min(delay, Math.max(0, due.getTime() - this.o.clock().getTime()));
-    } catch {
-      // the database is away: poll again later
-    }
-    this.wake(delay);
-  }
-
-  /**
-   * Dispatches every new audit event, then delivers every webhook row due
-   * now, and resolves with what happened. A call while one runs joins it.
-   */
-  drain(): Promise<WebhookDrainResult> {
-    if (this.draining !== null) {
-      this.again = true;
-      return this.draining;
-    }
-    this.draining = (async () => {
-      const total: WebhookDrainResult = { dispatched: 0, sent: 0, retried: 0, failed: 0 };
-      do {
-        this.again = false;
-        for (;;) {
-          const d = await this.o.webhooks.dispatch();
-          total.dispatched += d.deliveries;
-          if (d.busy || !d.more) break;
-        }
-        for (;;) {
-          const rows = await this.o.outbox.claimDue(this.owner, this.o.leaseMs, this.o.batch, "webhook");
-          if (rows.length === 0) break;
-          // Each row claimed is the first of its range to its webhook: they go side by side.
-          const outcomes = await Promise.all(rows.map((row) => this.deliver(row)));
-          for (const o of outcomes) total[o === "sent" ? "sent" : o === "retry" ? "retried" : "failed"]++;
-        }
-      } while (this.again);
-      return total;
-    })().finally(() => {
-      this.draining = null;
+    super({
+      sender: "webhook",
+      name: "the webhook sender",
+      outbox: o.outbox,
+      logger: o.logger,
+      clock: o.clock,
+      pollMs: o.pollMs,
     });
-    return this.draining;
+    this.o = o;
+  }
+
+  protected nothing(): WebhookDrainResult {
+    return { dispatched: 0, sent: 0, retried: 0, failed: 0 };
+  }
+
+  /** Dispatches every new audit event, then delivers every webhook row due now. */
+  protected async pass(total: WebhookDrainResult): Promise<void> {
+    for (;;) {
+      const d = await this.o.webhooks.dispatch();
+      total.dispatched += d.deliveries;
+      if (d.busy || !d.more) break;
+    }
+    for (;;) {
+      const rows = await this.o.outbox.claimDue(this.owner, this.o.leaseMs, this.o.batch, "webhook");
+      if (rows.length === 0) break;
+      // Each row claimed is the first of its range to its webhook: they go side by side.
+      const outcomes = await Promise.all(rows.map((row) => this.deliver(row)));
+      for (const o of outcomes) total[o === "sent" ? "sent" : o === "retry" ? "retried" : "failed"]++;
+    }
   }
 
   /** Gives a row up; `expected`: the webhook was removed or disabled, nothing went wrong. */
@@ -305,32 +257,5 @@ export class WebhookSender {
     this.o.logger.warn({ key: row.key, reason: verdict.reason, at: verdict.at }, "webhook not delivered yet");
     this.o.onOutcome?.("retry", row, verdict.reason);
     return "retry";
-  }
-
-  /** Webhook rows held by senders of this machine whose process is gone go back to every sender. */
-  async recoverDeadSenders(): Promise<number> {
-    const dead = (await this.o.outbox.leaseHolders("webhook")).filter(deadOnThisMachine);
-    return dead.length ? this.o.outbox.releaseLeases(dead) : 0;
-  }
-
-  /**
-   * Stops: no new claims; the drain under way may finish within `graceMs`;
-   * then the rows this sender still holds go back to the outbox. Returns how many.
-   */
-  async stop(graceMs = 5_000): Promise<number> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.draining !== null) {
-      let timeout: NodeJS.Timeout | undefined;
-      await Promise.race([
-        this.draining.catch(() => undefined),
-        new Promise((r) => {
-          timeout = setTimeout(r, graceMs);
-        }),
-      ]);
-      clearTimeout(timeout);
-    }
-    return this.o.outbox.releaseLeases(this.owner);
   }
 }
