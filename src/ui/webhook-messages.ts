@@ -11,7 +11,13 @@ const when = (d: Date): string =>
   `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString().slice(0, 16).replace("T", " ")} UTC>`;
 
 /** The answer to `add`: the id and the signing secret, shown this once. */
-export function webhookAddedMessage(w: WebhookView, secret: string): Message {
+export function webhookAddedMessage(w: WebhookView, secret: string | null): Message {
+  if (secret === null)
+    return msg(`Webhook ${w.id} was added already`, [
+      section(
+        `:satellite_antenna: Webhook *${w.id}* (${esc(w.url)}) was added by this request already, and its signing secret shown then; it is not shown again. If it was lost: \`/ledger webhook remove ${w.id}\` and add it again.`,
+      ),
+    ]);
   return msg(`Added webhook ${w.id}`, [
     section(`:satellite_antenna: Added webhook *${w.id}*: ${esc(w.url)}\nEvents: ${esc(events(w))}`),
     section(`Signing secret (shown only now; keep it with the receiver):\n\`${secret}\``),

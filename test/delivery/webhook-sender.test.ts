@@ -128,7 +128,9 @@ const claim = (who: typeof ANA, first: number, last: number) =>
 
 describe("webhook deliveries", () => {
   it("are signed so that a receiver's own HMAC check verifies them, and carry the event", async () => {
-    const { webhook, secret } = await ledger.webhooks.add(ADMIN, { url, events: [] });
+    const added = await ledger.webhooks.add(ADMIN, { url, events: [] });
+    const { webhook } = added;
+    const secret = added.secret!;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 bytes, base64url
     const id = await claim(ANA, 1, 50);
     await deliverAll(sender());
@@ -156,7 +158,7 @@ describe("webhook deliveries", () => {
   });
 
   it("reach a receiver that was down for a while once each, in order per range", async () => {
-    const { secret } = await ledger.webhooks.add(ADMIN, { url, events: [] });
+    const secret = (await ledger.webhooks.add(ADMIN, { url, events: [] })).secret!;
     // Down (503) for the first 6 requests, then back.
     receiver.answer = (n) => (n <= 6 ? 503 : 200);
     const a = await claim(ANA, 1, 100);

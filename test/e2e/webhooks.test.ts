@@ -71,6 +71,10 @@ describe("webhooks through the app", () => {
     expect(id, added.text).toBeDefined();
     expect(secret, added.text).toBeDefined();
 
+    // The secret went straight to Slack: no outbox row or idempotency record holds it.
+    expect(JSON.stringify(await h.prisma.notification.findMany())).not.toContain(secret!);
+    expect(JSON.stringify(await h.prisma.idempotencyKey.findMany())).not.toContain(secret!);
+
     const listed = await ask(h.admin, "/ledger", "webhook list");
     expect(listed.text).toContain(url);
     expect(listed.text).not.toContain(secret!);

@@ -84,12 +84,14 @@ export class Webhooks {
    * Registers a receiver of `events` (none: all) at `url`. Returns the webhook
    * and its signing secret, shown to the admin this once.
    */
-  add(
+  async add(
     actor: Actor,
     input: { url: string; events: readonly string[] },
     opts: ChangeOptions = {},
-  ): Promise<{ webhook: WebhookView; secret: string; replayed: boolean }> {
-    return change(this.ctx, actor.teamId, "webhook.add", opts.idempotencyKey, async (r) => {
+  ): Promise<{ webhook: WebhookView; secret: string | null; replayed: boolean }> {
+    // Made outside the change: a repeated request gets the webhook, not its secret (no record keeps it but the webhook's).
+    const secret = newSecret();
+    const r = await change(this.ctx, actor.teamId, "webhook.add", opts.idempotencyKey, async (r) => {
       await this.requireAdmin(r, actor);
       const target = checkTargetUrl(input.url, this.ctx.config.allowPrivateWebhooks);
       if (!target.ok) throw invalid(target.problem, { field: "url" });
@@ -104,7 +106,6 @@ export class Webhooks {
       if ((await r.webhooks.listed(actor.teamId)).length >= MAX_WEBHOOKS)
         throw invalid(`a workspace keeps at most ${MAX_WEBHOOKS} webhooks; remove one first`);
       const now = this.now;
-      const secret = newSecret();
       const events = [...new Set(input.events)];
       const w = await r.webhooks.create({
         teamId: actor.teamId,
@@ -121,8 +122,9 @@ export class Webhooks {
         after: { webhook: w.id, url: w.url, events },
         at: now,
       });
-      return { webhook: webhookView(w), secret };
+      return { webhook: webhookView(w) };
     });
+    return { webhook: r.webhook, secret: r.replayed ? null : secret, replayed: r.replayed };
   }
 
   /** The workspace's webhooks (admins). */

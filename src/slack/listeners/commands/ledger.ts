@@ -126,7 +126,18 @@ export const ledgerCommand = (s: Services) =>
         return reply(tokenRevokedMessage((await s.ledger.revokeToken(actor, cmd.name, opts)).token));
       case "webhook-add": {
         const r = await s.ledger.webhooks.add(actor, { url: cmd.url, events: cmd.events }, opts);
-        return reply(webhookAddedMessage(r.webhook, r.secret));
+        const m = webhookAddedMessage(r.webhook, r.secret);
+        if (r.secret === null) return reply(m);
+        // The secret goes straight to the response_url, never through the outbox: nothing but the webhook keeps it.
+        try {
+          await args.respond({ response_type: "ephemeral", text: m.text, blocks: m.blocks });
+        } catch (e) {
+          await s.ledger.webhooks.remove(actor, r.webhook.id, { reason: "its secret could not be shown" });
+          throw invalid(
+            `webhook ${r.webhook.id} was added but Slack did not take the message showing its secret (${e instanceof Error ? e.message : String(e)}), so it was removed; add it again`,
+          );
+        }
+        return;
       }
       case "webhook-list":
         return reply(webhookListMessage(await s.ledger.webhooks.list(actor)));
