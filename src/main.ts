@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       apiUrl: env.SLACK_API_URL,
     },
     port: env.PORT,
-    database: targetFromUrl(env.DATABASE_URL),
+    database: targetFromUrl(env.DATABASE_URL, undefined, env.PGLITE_SETTINGS),
     ledger: {
       bootstrapAdmins: env.LEDGER_ADMINS,
       defaultCapacity: env.DEFAULT_CAPACITY,

@@ -77,14 +77,23 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
       o.logger.error({ err: e.message }, "Slack refused the bot token");
       o.onTokenRefused?.(e);
     });
-  const database = isOpen(o.database) ? o.database : await openDatabase(o.database);
+  let database = isOpen(o.database) ? o.database : await openDatabase(o.database);
   try {
     if (!isOpen(o.database)) {
       if (database.target.kind === "pglite") {
         const applied = await applyMigrations(database, {
           onLog: (line) => o.logger.debug({ engine: line }, "schema engine"),
         });
-        o.logger.info({ dataDir: database.target.dataDir, applied }, "embedded database ready");
+        if (applied.length && o.database.kind === "pglite" && o.database.dataDir) {
+          // The schema engine stays loaded in the database's thread once used: a new thread serves
+          // without it (a start with nothing to apply never loads it; one in memory keeps its thread).
+          await database.close();
+          database = await openDatabase(o.database);
+        }
+        o.logger.info(
+          { dataDir: o.database.kind === "pglite" ? o.database.dataDir : undefined, applied },
+          "embedded database ready",
+        );
       } else {
         o.logger.info("using PostgreSQL (apply migrations with `npm run db:migrate`)");
       }

@@ -8,6 +8,36 @@ import { isValidTimezone } from "../core/dates.ts";
 
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
+const SETTING_NAME = /^[a-z_][a-z0-9_.]{0,62}$/;
+const SETTING_VALUE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/**
+ * `PGLITE_SETTINGS`: `name=value` pairs separated by spaces or commas, e.g.
+ * "shared_buffers=128MB maintenance_work_mem=64MB"; the problem with the
+ * first bad pair otherwise.
+ */
+export function parseEmbeddedSettings(
+  text: string,
+): { ok: true; settings: Record<string, string> } | { ok: false; problem: string } {
+  const settings: Record<string, string> = {};
+  for (const pair of text.split(/[\s,]+/).filter(Boolean)) {
+    const [name, value, ...rest] = pair.split("=");
+    if (
+      name === undefined ||
+      value === undefined ||
+      rest.length ||
+      !SETTING_NAME.test(name) ||
+      !SETTING_VALUE.test(value)
+    )
+      return {
+        ok: false,
+        problem: `PGLITE_SETTINGS: "${pair.slice(0, 80)}" is not a PostgreSQL setting like shared_buffers=64MB (name=value pairs, separated by spaces or commas)`,
+      };
+    settings[name] = value;
+  }
+  return { ok: true, settings };
+}
+
 const optionalString = z
   .string()
   .trim()
@@ -58,6 +88,13 @@ export const envFields = {
     .transform(Number),
   DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\/\S+$/.test(v), {
     error: "DATABASE_URL must be a postgresql:// URL, or be unset for the embedded database in ./data/",
+  }),
+  PGLITE_SETTINGS: optionalString.transform((v, ctx) => {
+    if (v === undefined) return {};
+    const r = parseEmbeddedSettings(v);
+    if (r.ok) return r.settings;
+    ctx.addIssue({ code: "custom", message: r.problem });
+    return z.NEVER;
   }),
   LEDGER_ADMINS: optionalString
     .transform((v) =>

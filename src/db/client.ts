@@ -13,7 +13,8 @@ import { lockDataDir } from "./embedded/lock.ts";
 export const DEFAULT_PGLITE_DIR = "./data/pglite";
 
 export type DatabaseTarget =
-  | { kind: "pglite"; dataDir: string | undefined } // undefined: in memory
+  /** dataDir undefined: in memory; settings: PostgreSQL settings over the embedded defaults */
+  | { kind: "pglite"; dataDir: string | undefined; settings?: Readonly<Record<string, string>> }
   | { kind: "postgres"; url: string };
 
 export interface Database {
@@ -30,11 +31,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) });
     return { prisma, target, close: once(() => prisma.$disconnect()) };
   }
-  return openEmbedded({ dataDir: target.dataDir });
+  return openEmbedded({ dataDir: target.dataDir, ...(target.settings ? { settings: target.settings } : {}) });
 }
 
 /** The embedded database, optionally started from a data directory dump (the test harness's migrated template). */
-export async function openEmbedded(o: { dataDir: string | undefined; loadDataDir?: Uint8Array }): Promise<Database> {
+export async function openEmbedded(o: {
+  dataDir: string | undefined;
+  loadDataDir?: Uint8Array;
+  settings?: Readonly<Record<string, string>>;
+}): Promise<Database> {
   if (o.dataDir) mkdirSync(dirname(o.dataDir), { recursive: true });
   const release = o.dataDir ? lockDataDir(o.dataDir) : () => undefined;
   let embedded: Awaited<ReturnType<typeof startEmbeddedDatabase>>;
@@ -47,7 +52,7 @@ export async function openEmbedded(o: { dataDir: string | undefined; loadDataDir
   const prisma = new PrismaClient({ adapter: embedded.adapter });
   return {
     prisma,
-    target: { kind: "pglite", dataDir: o.dataDir },
+    target: { kind: "pglite", dataDir: o.dataDir, ...(o.settings ? { settings: o.settings } : {}) },
     embedded,
     close: once(async () => {
       try {
@@ -70,7 +75,11 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 }
 
 /** DATABASE_URL unset → embedded PGlite under ./data/; postgresql://… → PostgreSQL. */
-export function targetFromUrl(url: string | undefined, pgliteDir = DEFAULT_PGLITE_DIR): DatabaseTarget {
-  if (!url) return { kind: "pglite", dataDir: pgliteDir };
+export function targetFromUrl(
+  url: string | undefined,
+  pgliteDir = DEFAULT_PGLITE_DIR,
+  pgliteSettings?: Readonly<Record<string, string>>,
+): DatabaseTarget {
+  if (!url) return { kind: "pglite", dataDir: pgliteDir, ...(pgliteSettings ? { settings: pgliteSettings } : {}) };
   return { kind: "postgres", url };
 }

@@ -157,7 +157,7 @@ export async function main(argv: readonly string[], out: (line: string) => void)
     return 1;
   }
   const logger = pino({ level: env.LOG_LEVEL === "info" ? "warn" : env.LOG_LEVEL });
-  const target = targetFromUrl(env.DATABASE_URL);
+  const target = targetFromUrl(env.DATABASE_URL, undefined, env.PGLITE_SETTINGS);
   let db: Awaited<ReturnType<typeof openDatabase>>;
   try {
     db = await openDatabase(target);

@@ -62,6 +62,18 @@ describe("configuration", () => {
     ]);
   });
 
+  it("takes PostgreSQL settings for the embedded database from PGLITE_SETTINGS, refusing what is not one", () => {
+    expect(loadEnv(base).PGLITE_SETTINGS).toEqual({});
+    expect(
+      loadEnv({ ...base, PGLITE_SETTINGS: "shared_buffers=128MB, maintenance_work_mem=64MB work_mem=8MB" })
+        .PGLITE_SETTINGS,
+    ).toEqual({ shared_buffers: "128MB", maintenance_work_mem: "64MB", work_mem: "8MB" });
+    for (const bad of ["shared_buffers", "shared_buffers=1;DROP", "Shared=1", "a=b=c"])
+      expect(problems({ ...base, PGLITE_SETTINGS: bad })).toEqual([
+        `PGLITE_SETTINGS: "${bad}" is not a PostgreSQL setting like shared_buffers=64MB (name=value pairs, separated by spaces or commas)`,
+      ]);
+  });
+
   it("lists every problem, one line each", () => {
     const p = problems({
       SLACK_BOT_TOKEN: "xoxp-user-token",

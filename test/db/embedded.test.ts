@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Database, openEmbedded } from "../../src/db/client.ts";
+import { EMBEDDED_DEFAULTS } from "../../src/db/embedded/settings.ts";
 import { sqlState } from "../../src/db/errors.ts";
 import { applyMigrations, migrationStatus } from "../../src/db/migrate.ts";
 import { Prisma } from "../../src/generated/prisma/client.ts";
@@ -121,6 +122,31 @@ describe("the embedded database thread", () => {
     );
     expect((late as Prisma.PrismaClientKnownRequestError).code).toBe("P2028");
     expect(await db.prisma.workspace.findUnique({ where: { id: "TLATE" } })).toBeNull();
+  });
+
+  it("starts with settings sized for a ledger, which an operator may override", async () => {
+    const show = async (d: Database, name: string) =>
+      (await d.prisma.$queryRawUnsafe<Record<string, string>[]>(`SHOW ${name}`))[0]![name];
+    expect(await show(db, "shared_buffers")).toBe(EMBEDDED_DEFAULTS.shared_buffers);
+    expect(await show(db, "max_connections")).toBe(EMBEDDED_DEFAULTS.max_connections);
+    const larger = await openEmbedded({
+      dataDir: undefined,
+      loadDataDir: template,
+      settings: { shared_buffers: "32MB", work_mem: "8MB" },
+    });
+    try {
+      expect([await show(larger, "shared_buffers"), await show(larger, "work_mem")]).toEqual(["32MB", "8MB"]);
+      expect(await show(larger, "maintenance_work_mem")).toBe(EMBEDDED_DEFAULTS.maintenance_work_mem);
+    } finally {
+      await larger.close();
+    }
+    // A setting PostgreSQL does not know stops the start with its own words.
+    const refused = await failure(
+      openEmbedded({ dataDir: undefined, loadDataDir: template, settings: { shared_bufers: "1MB" } }),
+    );
+    expect(String(refused)).toContain(
+      "the embedded database did not start with the settings shared_bufers=1MB (PGLITE_SETTINGS): check their names and values",
+    );
   });
 
   it("migrates in its thread, flushes its data directory on close, and refuses calls afterwards", {

@@ -57,7 +57,8 @@ const MIGRATIONS_TABLE = "_prisma_migrations";
  * Opens an embedded PGlite database with btree_gist loaded (the ledger's
  * exclusion constraint needs it).
  * @param {string | undefined} dataDir where it lives; undefined: in memory
- * @param {{ loadDataDir?: Blob }} [options] start from a `dumpDataDir()` dump
+ * @param {{ loadDataDir?: Blob, startParams?: string[] }} [options] start from a
+ *   `dumpDataDir()` dump; PostgreSQL's command line (PGlite's defaults when unset)
  * @returns {Promise<PGlite>}
  */
 export async function openPGliteWithExtensions(dataDir, options = {}) {

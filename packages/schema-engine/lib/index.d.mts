@@ -27,10 +27,14 @@ export function createMigrationAdapterFactory(
   target: MigrationTarget,
   options?: { pglite?: PGlite; shadowDatabaseUrl?: string },
 ): MigrationAdapterFactory;
-/** Opens PGlite (in memory when dataDir is undefined, optionally from a dumpDataDir() dump) with btree_gist loaded. */
+/**
+ * Opens PGlite (in memory when dataDir is undefined, optionally from a
+ * dumpDataDir() dump, with PostgreSQL's command line in startParams) with
+ * btree_gist loaded.
+ */
 export function openPGliteWithExtensions(
   dataDir: string | undefined,
-  options?: { loadDataDir?: Blob },
+  options?: { loadDataDir?: Blob; startParams?: string[] },
 ): Promise<PGlite>;
 /** Runs one statement on a short-lived connection to `url`. */
 export function adminQuery(url: string, sql: string): Promise<QueryResult>;
@@ -73,7 +77,20 @@ export function openSchemaEngine(options: {
 }): Promise<OpenSchemaEngine>;
 export function schemaEngineVersion(): Promise<string>;
 
-/** Applies pending migrations in-process; returns the names applied now, oldest first. */
+/**
+ * True when the open PGlite's `_prisma_migrations` records exactly the list's
+ * migrations as applied, with their scripts' checksums: nothing to apply.
+ */
+export function recordedUpToDate(
+  pglite: PGlite,
+  migrationsList: Awaited<ReturnType<typeof readMigrationsList>>,
+): Promise<boolean>;
+
+/**
+ * Applies pending migrations in-process; returns the names applied now,
+ * oldest first. With an open PGlite whose bookkeeping says nothing is
+ * pending, the engine is not loaded at all.
+ */
 export function applyPendingMigrations(options: {
   target: MigrationTarget;
   pglite?: PGlite;

@@ -6,7 +6,7 @@
  */
 
 export { adminQuery, createMigrationAdapterFactory, openPGliteWithExtensions } from "./adapters.mjs";
-export { applyPendingMigrations, migrationHistory } from "./apply.mjs";
+export { applyPendingMigrations, migrationHistory, recordedUpToDate } from "./apply.mjs";
 export { canConnect, createDatabase, dropDatabase, maintenanceUrl } from "./databases.mjs";
 export { readMigrationsList } from "./migrations.mjs";
 export {

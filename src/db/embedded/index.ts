@@ -23,6 +23,7 @@ import type {
 import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 import type { MigrationHistory } from "@rangekeeper/schema-engine";
 import type { Ready, Request, Response, Results, SerializedError, ThreadOptions } from "./protocol.ts";
+import { embeddedSettings } from "./settings.ts";
 
 const THREAD = new URL("./thread.ts", import.meta.url);
 const ADAPTER_NAME = "pglite-prisma-adapter (database thread)";
@@ -32,6 +33,8 @@ export interface EmbeddedOptions {
   dataDir: string | undefined;
   /** Start from a `dumpDataDir()` dump (the test harness's migrated template), as bytes. */
   loadDataDir?: Uint8Array;
+  /** PostgreSQL settings over the embedded defaults (./settings.ts) */
+  settings?: Readonly<Record<string, string>>;
 }
 
 export interface EmbeddedDatabase {
@@ -62,7 +65,11 @@ function reviveError(e: SerializedError): Error {
 
 /** Starts the thread and opens PGlite in it; resolves once it serves. */
 export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
-  const workerData: ThreadOptions = { dataDir: options.dataDir, loadDataDir: options.loadDataDir };
+  const workerData: ThreadOptions = {
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+    settings: embeddedSettings(options.settings),
+  };
   const worker = new Worker(THREAD, { workerData, name: "rangekeeper-database" });
 
   const pending = new Map<number, { resolve(value: unknown): void; reject(e: Error): void }>();
@@ -158,6 +165,9 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
         const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
         await call("close", {});
         worker.ref(); // keep the process up until the thread has really ended
+        // PGlite is closed and its data directory flushed: nothing is left to wait for. Whatever
+        // else still holds the thread (the schema engine's timers, once it was used) ends with it.
+        await worker.terminate();
         await exited;
       })();
       return closed;

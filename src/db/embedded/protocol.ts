@@ -17,6 +17,8 @@ export interface ThreadOptions {
    * Blob's native data is shared between threads).
    */
   loadDataDir: Uint8Array | undefined;
+  /** PostgreSQL settings it starts with (./settings.ts) */
+  settings: Record<string, string>;
 }
 
 export type Request =

@@ -11,11 +11,12 @@
  * schema engine needs the PGlite instance in its own thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { PGlite } from "@electric-sql/pglite";
+import { PGlite } from "@electric-sql/pglite";
 import type { SqlDriverAdapter, Transaction } from "@prisma/driver-adapter-utils";
 import { applyPendingMigrations, migrationHistory, openPGliteWithExtensions } from "@rangekeeper/schema-engine";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Ready, Request, Response, Results, SerializedError, ThreadOptions } from "./protocol.ts";
+import { asStartParams, EMBEDDED_DEFAULTS } from "./settings.ts";
 
 const port = parentPort;
 if (!port) throw new Error("src/db/embedded/thread.ts runs in a worker thread only");
@@ -35,11 +36,15 @@ function serializeError(e: unknown): SerializedError {
 
 let pglite: PGlite;
 try {
-  pglite = await openPGliteWithExtensions(
-    options.dataDir,
-    options.loadDataDir ? { loadDataDir: new Blob([options.loadDataDir]) } : {},
-  );
+  pglite = await openPGliteWithExtensions(options.dataDir, {
+    startParams: [...PGlite.defaultStartParams, ...asStartParams(options.settings)],
+    ...(options.loadDataDir ? { loadDataDir: new Blob([options.loadDataDir]) } : {}),
+  });
 } catch (e) {
+  // PostgreSQL's own words about a bad setting do not come out of PGlite: name the operator's settings.
+  const own = Object.entries(options.settings).filter(([k, v]) => EMBEDDED_DEFAULTS[k] !== v);
+  if (own.length && e instanceof Error)
+    e.message = `the embedded database did not start with the settings ${own.map(([k, v]) => `${k}=${v}`).join(", ")} (PGLITE_SETTINGS): check their names and values (${e.message})`;
   port.postMessage({ ready: false, error: serializeError(e) } satisfies Ready);
   port.close();
   throw e; // ends this thread; the main thread has been told why
