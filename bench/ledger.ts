@@ -125,8 +125,23 @@ export async function withScratchDatabase<T>(url: string, fn: (url: string) => P
   }
 }
 
+/** PostgreSQL's own defaults, which PGlite would start with: what the embedded sizing is compared with. */
+const SERVER_SETTINGS = {
+  shared_buffers: "128MB",
+  max_connections: "100",
+  maintenance_work_mem: "64MB",
+  temp_buffers: "8MB",
+};
+
 export async function benchLedger(o: LedgerBenchOptions): Promise<Row[]> {
   const rows = await benchBackend("PGlite", { kind: "pglite", dataDir: undefined }, o);
+  rows.push(
+    ...(await benchBackend(
+      "PGlite, server settings",
+      { kind: "pglite", dataDir: undefined, settings: SERVER_SETTINGS },
+      o,
+    )),
+  );
   if (o.postgresUrl) {
     rows.push(
       ...(await withScratchDatabase(o.postgresUrl, (url) => benchBackend("PostgreSQL", { kind: "postgres", url }, o))),
