@@ -37,7 +37,7 @@ describe("request timestamps", () => {
     // Within the window (4 minutes either way) it is taken.
     const { fields, replies } = claimFields(`${slug} 1-10`);
     expect((await post(fields, { timestampSkewSec: 4 * 60 })).status).toBe(200);
-    await vi.waitFor(() => expect(replies()).toHaveLength(1));
+    await vi.waitFor(() => expect(replies()).toHaveLength(1), { timeout: 15_000 });
     await h.settle();
     expect(await assignmentsOf(slug)).toBe(1);
   });
@@ -47,7 +47,7 @@ describe("request timestamps", () => {
     const { fields, replies } = claimFields(`${slug} next 5`);
     const timestamp = Math.floor(Date.now() / 1000);
     expect((await post(fields, { timestamp })).status).toBe(200);
-    await vi.waitFor(() => expect(replies()).toHaveLength(1));
+    await vi.waitFor(() => expect(replies()).toHaveLength(1), { timeout: 15_000 });
     const logged = h.logs.length;
     expect((await post(fields, { timestamp })).status).toBe(200);
     await h.settle();
@@ -79,7 +79,7 @@ describe("who may send requests", () => {
     const { fields, replies } = claimFields(`${slug} 1-10`);
     fields.set("user_id", "U0NOBODY");
     expect((await post(fields)).status).toBe(200);
-    await vi.waitFor(() => expect(replies()).toHaveLength(1));
+    await vi.waitFor(() => expect(replies()).toHaveLength(1), { timeout: 15_000 });
     expect(replies()[0]!.text).toContain("Slack does not know the user U0NOBODY");
     await h.settle();
     expect(await h.prisma.member.count({ where: { userId: "U0NOBODY" } })).toBe(0);
@@ -102,12 +102,12 @@ describe("who may send requests", () => {
     const first = claimFields(`${slug} 1-10`);
     first.fields.delete("trigger_id");
     expect((await post(first.fields)).status).toBe(200);
-    await vi.waitFor(() => expect(first.replies()).toHaveLength(1));
+    await vi.waitFor(() => expect(first.replies()).toHaveLength(1), { timeout: 15_000 });
     expect(first.replies()[0]!.text).toContain("without a trigger id");
     const second = claimFields(`${slug} 20-30`);
     second.fields.delete("trigger_id");
     await post(second.fields);
-    await vi.waitFor(() => expect(second.replies()).toHaveLength(1));
+    await vi.waitFor(() => expect(second.replies()).toHaveLength(1), { timeout: 15_000 });
     expect(second.replies()[0]!.text).toContain("without a trigger id");
     await h.settle();
     expect(await assignmentsOf(slug)).toBe(0);

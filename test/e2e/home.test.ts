@@ -187,7 +187,9 @@ describe("App Home", () => {
       itemsDone: 30,
       status: "IN_PROGRESS",
     });
-    await vi.waitFor(() => expect(blockText(h.bob.home()!.blocks)).toContain(`*${ref}* · ${slug} 1–30`));
+    await vi.waitFor(() => expect(blockText(h.bob.home()!.blocks)).toContain(`*${ref}* · ${slug} 1–30`), {
+      timeout: 15_000,
+    });
   });
 
   it("shows my accuracy and first-pass rate of the last 4 weeks next to my ranges, and leads the datasets' numbers", async () => {

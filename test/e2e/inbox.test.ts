@@ -67,6 +67,8 @@ it("closes every request it handled (none stays open after a command)", async ()
   const slug = await h.dataset(uniqueSlug("inbox-closed"), 100);
   const res = await h.ana.command("/claim", `${slug} 1-5`);
   await res.reply();
-  await vi.waitFor(async () => expect(await h.prisma.inboxRequest.count({ where: { doneAt: null } })).toBe(0));
+  await vi.waitFor(async () => expect(await h.prisma.inboxRequest.count({ where: { doneAt: null } })).toBe(0), {
+    timeout: 15_000,
+  });
   expect(await h.prisma.inboxRequest.count({ where: { kind: "command", outcome: "done" } })).toBeGreaterThan(0);
 });

@@ -134,7 +134,7 @@ describe("App Home", () => {
     expect(thanks.id).toBe(notice.id);
     await h.bob.closeView();
     await h.bob.click("assignment.start", { home: true, value: ref });
-    await vi.waitFor(async () => expect(await row(ref)).toMatchObject({ status: "IN_PROGRESS" }));
+    await vi.waitFor(async () => expect(await row(ref)).toMatchObject({ status: "IN_PROGRESS" }), { timeout: 15_000 });
   });
 });
 

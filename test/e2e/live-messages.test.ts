@@ -14,12 +14,15 @@ useApp((started) => (h = started), { settleEach: true });
 
 /** The message `m` as the person now sees it, once it satisfies `ok`. */
 async function nowShows(m: StoredMessage, ok: (text: string, current: StoredMessage) => boolean) {
-  return vi.waitFor(() => {
-    const current = h.slack.messages(m.channel).find((x) => x.ts === m.ts);
-    expect(current, "the message is still there").toBeDefined();
-    expect(ok(blockText(current!.blocks), current!), blockText(current!.blocks)).toBe(true);
-    return current!;
-  });
+  return vi.waitFor(
+    () => {
+      const current = h.slack.messages(m.channel).find((x) => x.ts === m.ts);
+      expect(current, "the message is still there").toBeDefined();
+      expect(ok(blockText(current!.blocks), current!), blockText(current!.blocks)).toBe(true);
+      return current!;
+    },
+    { timeout: 15_000 },
+  );
 }
 
 describe("live range messages", () => {

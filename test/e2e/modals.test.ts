@@ -395,11 +395,14 @@ describe("decision modal", () => {
     const ritaDm = await h.rev.waitForDm((m) => m.text === `You received A${hr.resultAssignmentId}`);
     expect(blockText(ritaDm.blocks)).toContain("Comment: Rita has time");
     // the answer is lou's own copy of the request, edited in place: no second message repeats it
-    const told = await vi.waitFor(() => {
-      const m = h.lead2.visibleMessages().find((x) => x.ts === dm.ts);
-      expect(m?.text).toBe(`${hRef} approved`);
-      return m!;
-    });
+    const told = await vi.waitFor(
+      () => {
+        const m = h.lead2.visibleMessages().find((x) => x.ts === dm.ts);
+        expect(m?.text).toBe(`${hRef} approved`);
+        return m!;
+      },
+      { timeout: 15_000 },
+    );
     expect(blockText(told.blocks)).toContain(`Approved by <@${IDS.lead2}>`);
     expect(buttons(told.blocks)).toEqual([]);
     expect(
@@ -633,11 +636,14 @@ describe("review modal", () => {
       `<@${reviewer.id}> asked for changes on *${ref}* (review round 1).`,
     );
     expect(buttons(firstRequest.blocks)).toEqual([]);
-    const secondRequest = await vi.waitFor(() => {
-      const m = h.slack.messages(reviewer.dmChannel).find((x) => x.ts === dm2.ts);
-      expect(m?.text).toBe(`${ref} reviewed`);
-      return m!;
-    });
+    const secondRequest = await vi.waitFor(
+      () => {
+        const m = h.slack.messages(reviewer.dmChannel).find((x) => x.ts === dm2.ts);
+        expect(m?.text).toBe(`${ref} reviewed`);
+        return m!;
+      },
+      { timeout: 15_000 },
+    );
     expect(blockText(secondRequest.blocks)).toContain(`<@${reviewer.id}> accepted *${ref}* (review round 2).`);
     expect(
       reviewer.visibleMessages().filter((m) => m.text.startsWith("Recorded") || m.text.includes(" accepted")),

@@ -245,8 +245,9 @@ describe("Web API failures during a reply are retried", () => {
     expect(posts.map((c) => c.status)).toEqual([429, 429, 200]);
     // Posted to the user id: Slack opens the app's DM itself, so no conversations.open.
     expect(h.slack.calls("conversations.open").filter((c) => c.seq > mark)).toEqual([]);
-    await vi.waitFor(async () =>
-      expect(await row()).toMatchObject({ status: "SENT", messageTs: dm.ts, attempts: 0, lastError: null }),
+    await vi.waitFor(
+      async () => expect(await row()).toMatchObject({ status: "SENT", messageTs: dm.ts, attempts: 0, lastError: null }),
+      { timeout: 15_000 },
     );
   });
 
