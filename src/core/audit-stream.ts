@@ -5,7 +5,8 @@
  * was read. The webhook dispatcher and the API's feed both read this way; an
  * event may come twice (its id tells), never not at all.
  */
-import type { AuditBatch, AuditCursor } from "../db/records.ts";
+import type { AuditBatch, AuditCursor, AuditEventRecord } from "../db/records.ts";
+import { assignmentRef, handoffRef, reviewRef } from "./refs.ts";
 
 /** Before the first event. */
 export const STREAM_START: AuditCursor = { txid: 0n, afterId: 0n, afterXmin: 0n };
@@ -43,3 +44,22 @@ export function parseCursor(s: string): AuditCursor | null {
   if (txid > MAX_BIGINT || afterId > MAX_BIGINT || afterXmin > MAX_BIGINT) return null;
   return { txid, afterId, afterXmin };
 }
+
+/** An audit event as readers outside the ledger see it (the feed, webhooks): references, not row ids. */
+export function auditEventView(e: AuditEventRecord) {
+  return {
+    /** the ledger's own name of the change, e.g. assignment.progress or assignment.pause */
+    action: e.action,
+    /** who made the change: a Slack user id, system:<what> or api:<token name> */
+    actor: e.actorId,
+    dataset: e.datasetSlug,
+    assignment: e.assignmentId === null ? null : assignmentRef(e.assignmentId),
+    handoff: e.handoffId === null ? null : handoffRef(e.handoffId),
+    review: e.reviewId === null ? null : reviewRef(e.reviewId),
+    before: e.before ?? null,
+    after: e.after ?? null,
+    reason: e.reason,
+  };
+}
+
+export type AuditEventView = ReturnType<typeof auditEventView>;

@@ -4,43 +4,22 @@
  * known answers of gold items.
  */
 import type { AuditEventRecord } from "../db/records.ts";
-import { advance, formatCursor, parseCursor } from "./audit-stream.ts";
+import { type AuditEventView, advance, auditEventView, formatCursor, parseCursor } from "./audit-stream.ts";
 import { forbidden, invalid } from "./errors.ts";
 import { change, type LedgerContext } from "./ledger/context.ts";
 import { requireDataset } from "./ledger/datasets.ts";
-import { assignmentRef } from "./refs.ts";
 import type { Actor, ChangeOptions } from "./types.ts";
 
 export const FEED_MAX_PAGE = 500;
 
-export interface FeedEvent {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  datasetId: number | null;
-  dataset: string | null;
-  assignment: string | null;
-  handoff: string | null;
-  review: string | null;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-}
+/** An event of the feed: its id and time, its dataset's id, and the event as every reader sees it. */
+export type FeedEvent = { id: string; at: string; datasetId: number | null } & AuditEventView;
 
 const feedEvent = (e: AuditEventRecord): FeedEvent => ({
   id: String(e.id),
   at: e.at.toISOString(),
-  actor: e.actorId,
-  action: e.action,
   datasetId: e.datasetId,
-  dataset: e.datasetSlug,
-  assignment: e.assignmentId === null ? null : assignmentRef(e.assignmentId),
-  handoff: e.handoffId === null ? null : `H${e.handoffId}`,
-  review: e.reviewId === null ? null : `R${e.reviewId}`,
-  before: e.before,
-  after: e.after,
-  reason: e.reason,
+  ...auditEventView(e),
 });
 
 /**

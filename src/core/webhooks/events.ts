@@ -3,7 +3,7 @@
  * event types, and the payload of each. Pure.
  */
 import type { AuditEventRecord } from "../../db/records.ts";
-import { assignmentRef, handoffRef, reviewRef } from "../refs.ts";
+import { type AuditEventView, auditEventView } from "../audit-stream.ts";
 
 export const WEBHOOK_EVENTS = [
   "assignment.claimed",
@@ -71,21 +71,8 @@ export interface WebhookPayload {
   type: WebhookEvent;
   /** when it happened, in Unix seconds */
   created: number;
-  data: {
-    /** the audit event it comes from */
-    auditEventId: number;
-    /** the ledger's own name of the change, e.g. assignment.progress or assignment.pause */
-    action: string;
-    /** who made the change: a Slack user id, or system:<what> */
-    actor: string;
-    dataset: string | null;
-    assignment: string | null;
-    handoff: string | null;
-    review: string | null;
-    before: unknown;
-    after: unknown;
-    reason: string | null;
-  };
+  /** the audit event it comes from (`auditEventId`), as readers of the trail see it */
+  data: { auditEventId: number } & AuditEventView;
 }
 
 export const webhookEventId = (auditEventId: number, type: WebhookEvent): string => `${auditEventId}-${type}`;
@@ -95,18 +82,7 @@ export function webhookPayload(e: AuditEventRecord, type: WebhookEvent): Webhook
     id: webhookEventId(e.id, type),
     type,
     created: Math.floor(e.at.getTime() / 1000),
-    data: {
-      auditEventId: e.id,
-      action: e.action,
-      actor: e.actorId,
-      dataset: e.datasetSlug,
-      assignment: e.assignmentId === null ? null : assignmentRef(e.assignmentId),
-      handoff: e.handoffId === null ? null : handoffRef(e.handoffId),
-      review: e.reviewId === null ? null : reviewRef(e.reviewId),
-      before: e.before ?? null,
-      after: e.after ?? null,
-      reason: e.reason,
-    },
+    data: { auditEventId: e.id, ...auditEventView(e) },
   };
 }
 
