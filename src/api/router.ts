@@ -152,10 +152,15 @@ export function apiHandler(o: ApiOptions): (req: IncomingMessage, res: ServerRes
         const { route, params } = match(method, path);
 
         // Who: a bearer token of this workspace, or (a signed webhook) the token the path names, whose signing secret signed the body.
+        // Read once, when first needed: a signed request's path names its token, before anything else.
+        let pathParsed: { data: unknown } | undefined;
         const parsePath = () => {
-          const p = route.params ? route.params.safeParse(params) : { success: true as const, data: undefined };
-          if (!p.success) throw invalidRequest("path", p.error);
-          return p.data;
+          if (!pathParsed) {
+            const p = route.params ? route.params.safeParse(params) : { success: true as const, data: undefined };
+            if (!p.success) throw invalidRequest("path", p.error);
+            pathParsed = { data: p.data };
+          }
+          return pathParsed.data;
         };
         let raw: Buffer | undefined;
         let found: Awaited<ReturnType<Ledger["authenticateToken"]>>;

@@ -65,17 +65,19 @@ export async function applyToolEvent(ctx: LedgerContext, actor: Actor, e: ToolEv
     throw notFound(
       `no dataset is linked to ${TOOL_WORD[e.tool](e.project)}; a lead links one with /ledger dataset set <dataset> ${SETTING_HINT[e.tool](e.project)}`,
     );
-  const items: number[] = [];
+  /** the dataset's items the event names, and the tool's numbers that are none of them */
+  const itemNumbers: number[] = [];
   const outside: number[] = [];
   for (const span of e.numbers)
     for (let n = span.first; n <= span.last; n++) {
       const item = n + link.offset;
-      (item >= 1 && item <= d.itemCount ? items : outside).push(item - link.offset);
+      if (item >= 1 && item <= d.itemCount) itemNumbers.push(item);
+      else outside.push(n);
     }
   const annotator = e.toolUser === null ? null : await read.tools.slackUser(d.id, e.tool, e.toolUser);
   const result: ToolEventResult = {
     dataset: d.slug,
-    items: spansOf(items.map((n) => n + link.offset)),
+    items: spansOf(itemNumbers),
     outside: spansOf(outside),
     changed: [],
     notOpen: [],
@@ -85,8 +87,7 @@ export async function applyToolEvent(ctx: LedgerContext, actor: Actor, e: ToolEv
     annotator,
     notes: [],
   };
-  if (items.length === 0) return result;
-  const itemNumbers = items.map((n) => n + link.offset);
+  if (itemNumbers.length === 0) return result;
   const key = (what: string, i = 0) => `tool:${e.tool}:${e.eventKey}:${what}:${i}`;
 
   if (e.gold) {
