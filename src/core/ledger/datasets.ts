@@ -265,28 +265,31 @@ async function linkToolProjects(
   await r.tools.replaceProjects(d.teamId, d.id, tool, rows);
 }
 
-/** A tool setting's value as kept: what the audit event and the reply show. */
+/** A tool setting as kept: what the audit event and the reply show. */
 export type ToolSettingValue =
-  | { project: number; firstTask: number }
-  | null
-  | { task: number; firstItem: number }[]
-  | string[];
+  | { key: "label-studio"; value: { project: number; firstTask: number } | null }
+  | { key: "cvat"; value: { task: number; firstItem: number }[] }
+  /** `<tool>:<tool user>=<Slack user id>` */
+  | { key: "tool-users"; value: string[] };
 
 /** What a tool setting is now, for the audit event (the tools' tables, not the dataset's row). */
 async function toolSettingValue(
   r: Repositories,
   datasetId: number,
-  key: "label-studio" | "cvat" | "tool-users",
+  key: ToolSettingValue["key"],
 ): Promise<ToolSettingValue> {
   if (key === "tool-users")
-    return (await r.tools.usersOf(datasetId)).map((u) => `${u.tool}:${u.externalUser}=${u.userId}`);
+    return {
+      key,
+      value: (await r.tools.usersOf(datasetId)).map((u) => `${u.tool}:${u.externalUser}=${u.userId}`),
+    };
   const projects = (await r.tools.projectsOf(datasetId)).filter((p) => p.tool === key);
-  if (key === "cvat") return projects.map((p) => ({ task: p.externalId, firstItem: p.offset }));
+  if (key === "cvat") return { key, value: projects.map((p) => ({ task: p.externalId, firstItem: p.offset })) };
   const p = projects[0];
-  return p ? { project: p.externalId, firstTask: 1 - p.offset } : null;
+  return { key, value: p ? { project: p.externalId, firstTask: 1 - p.offset } : null };
 }
 
-const isToolSetting = (key: DatasetSettingKey): key is "label-studio" | "cvat" | "tool-users" =>
+const isToolSetting = (key: DatasetSettingKey): key is ToolSettingValue["key"] =>
   key === "label-studio" || key === "cvat" || key === "tool-users";
 
 /** A lead changes one setting of a dataset; the audit event keeps the value before and after. */
@@ -312,8 +315,8 @@ export async function configureDataset(
       actorId: actor.userId,
       action: "dataset.set",
       datasetId: d.id,
-      before: { [setting.key]: toolBefore ?? settingValue(before, setting.key) },
-      after: { [setting.key]: toolAfter ?? settingValue(after, setting.key) },
+      before: { [setting.key]: toolBefore ? toolBefore.value : settingValue(before, setting.key) },
+      after: { [setting.key]: toolAfter ? toolAfter.value : settingValue(after, setting.key) },
       at: ctx.config.clock(),
       reason: opts.reason ?? null,
     });

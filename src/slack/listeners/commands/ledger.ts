@@ -55,7 +55,7 @@ export const ledgerCommand = (s: Services) =>
       case "dataset-set": {
         const r = await s.ledger.configureDataset(actor, cmd.slug, cmd.setting, opts);
         instructionsPublishedFlow(s, actor, r.dataset, r.instructionsTo);
-        return reply(datasetMessage(r.dataset, `Updated *${r.dataset.slug}*: ${r.key}`, toolSettingLines(r)));
+        return reply(datasetMessage(r.dataset, `Updated *${r.dataset.slug}*: ${r.key}`, toolSettingLines(r.tool)));
       }
       case "assign":
         return reply(await assignFlow(s, actor, cmd, key));
