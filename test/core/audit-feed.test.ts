@@ -5,20 +5,15 @@
  * run side by side; PGlite is one connection, so its transactions never
  * overlap), and refuses a cursor it did not make.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { integrationActor } from "../../src/core/api-tokens.ts";
 import { advance, formatCursor, parseCursor, STREAM_START } from "../../src/core/audit-stream.ts";
 import { usingPostgres } from "../support/db.ts";
 import { openLateTransaction } from "../support/late-commit.ts";
-import { ANA, BOB, expectDomainError, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
+import { ANA, BOB, expectDomainError, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../support/ledger.ts";
 
 let f: LedgerFixture;
-beforeEach(async () => {
-  f = await ledgerFixture();
-});
-afterEach(async () => {
-  await f.dispose();
-});
+useLedgerFixture((x) => (f = x));
 
 const tool = integrationActor({ teamId: TEAM, name: "feed", scope: "read" });
 

@@ -7,7 +7,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ADMIN,
   ANA,
@@ -17,18 +17,13 @@ import {
   expectDomainError,
   LEAD,
   type LedgerFixture,
-  ledgerFixture,
   REVIEWER,
   TEAM,
+  useLedgerFixture,
 } from "../support/ledger.ts";
 
 let f: LedgerFixture;
-beforeAll(async () => {
-  f = await ledgerFixture();
-});
-afterAll(async () => {
-  await f?.dispose();
-});
+useLedgerFixture((x) => (f = x), { once: true });
 
 /** Every audit kind written under src/core/ledger and src/core/review: the literals of `action:` lines. */
 async function auditKindsInSource(): Promise<string[]> {

@@ -13,10 +13,10 @@
  * RK_PROPERTY_SEED and RK_PROPERTY_RUNS replay another seed or run longer.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DomainError } from "../../src/core/errors.ts";
 import type { Actor } from "../../src/core/types.ts";
-import { ANA, BOB, CAL, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
+import { ANA, BOB, CAL, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../support/ledger.ts";
 
 const SEED = Number(process.env.RK_PROPERTY_SEED ?? 20_261_130);
 const RUNS = Number(process.env.RK_PROPERTY_RUNS ?? 8);
@@ -65,12 +65,7 @@ const STEP: fc.Arbitrary<Step> = fc.oneof(
 ) as fc.Arbitrary<Step>;
 
 let f: LedgerFixture;
-beforeAll(async () => {
-  f = await ledgerFixture();
-});
-afterAll(async () => {
-  await f?.dispose();
-});
+useLedgerFixture((x) => (f = x), { once: true });
 
 const succeeded: Record<Step["kind"], number> = {
   claim: 0,

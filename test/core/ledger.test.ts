@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DomainError } from "../../src/core/errors.ts";
 import { seededRandom } from "../../src/core/review/policy.ts";
 import { sqlState } from "../../src/db/errors.ts";
@@ -12,18 +12,13 @@ import {
   LEAD,
   LEAD2,
   type LedgerFixture,
-  ledgerFixture,
   REVIEWER,
   TEAM,
+  useLedgerFixture,
 } from "../support/ledger.ts";
 
 let f: LedgerFixture;
-beforeEach(async () => {
-  f = await ledgerFixture();
-});
-afterEach(async () => {
-  await f.dispose();
-});
+useLedgerFixture((x) => (f = x));
 
 const events = (action?: string) =>
   f.prisma.auditEvent.findMany({ where: { teamId: TEAM, ...(action ? { action } : {}) }, orderBy: { id: "asc" } });

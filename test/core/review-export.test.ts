@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { REVIEW_EXPORT_PAGE } from "../../src/core/ledger/export.ts";
 import {
   ANA,
@@ -6,18 +6,13 @@ import {
   expectDomainError,
   LEAD,
   type LedgerFixture,
-  ledgerFixture,
   REVIEWER,
   TEAM,
+  useLedgerFixture,
 } from "../support/ledger.ts";
 
 let f: LedgerFixture;
-beforeEach(async () => {
-  f = await ledgerFixture();
-});
-afterEach(async () => {
-  await f.dispose();
-});
+useLedgerFixture((x) => (f = x));
 
 const submittedAt = async (assignmentId: number, round: number) =>
   (await f.prisma.review.findFirstOrThrow({ where: { assignmentId, round } })).createdAt.toISOString();

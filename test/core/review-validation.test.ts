@@ -1,14 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ReviewVerdict } from "../../src/core/review/service.ts";
-import { ANA, expectDomainError, LEAD, type LedgerFixture, ledgerFixture, REVIEWER, TEAM } from "../support/ledger.ts";
+import {
+  ANA,
+  expectDomainError,
+  LEAD,
+  type LedgerFixture,
+  REVIEWER,
+  TEAM,
+  useLedgerFixture,
+} from "../support/ledger.ts";
 
 let f: LedgerFixture;
-beforeEach(async () => {
-  f = await ledgerFixture();
-});
-afterEach(async () => {
-  await f.dispose();
-});
+useLedgerFixture((x) => (f = x));
 
 /** A full review of items 1–10 (the annotator's first range), with gold items 3 and 7 in it. */
 async function pendingReview(): Promise<{ ref: string; id: number }> {

@@ -6,17 +6,12 @@
  */
 import pino from "pino";
 import { PNG } from "pngjs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runJob } from "../../src/jobs/runner.ts";
-import { ANA, actor, BOB, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
+import { ANA, actor, BOB, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../support/ledger.ts";
 
 let f: LedgerFixture;
-beforeEach(async () => {
-  f = await ledgerFixture();
-});
-afterEach(async () => {
-  await f.dispose();
-});
+useLedgerFixture((x) => (f = x));
 
 const CHANNEL = "C0LABELS";
 const logger = pino({ level: "silent" });

@@ -4,17 +4,12 @@
  * dataset channel and updated in place, and held for working hours.
  */
 import pino from "pino";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runJob } from "../../src/jobs/runner.ts";
-import { ADMIN, ANA, BOB, CAL, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
+import { ADMIN, ANA, BOB, CAL, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../support/ledger.ts";
 
 let f: LedgerFixture;
-beforeEach(async () => {
-  f = await ledgerFixture();
-});
-afterEach(async () => {
-  await f.dispose();
-});
+useLedgerFixture((x) => (f = x));
 
 const CHANNEL = "C0LABELS";
 const logger = pino({ level: "silent" });

@@ -1,4 +1,4 @@
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { DomainError, type DomainErrorCode } from "../../src/core/errors.ts";
 import { Ledger } from "../../src/core/ledger/index.ts";
 import type { Actor } from "../../src/core/types.ts";
@@ -43,6 +43,22 @@ export async function ledgerFixture() {
   await ledger.setRole(ADMIN, LEAD2.userId, "LEAD");
   await ledger.setRole(ADMIN, REVIEWER.userId, "REVIEWER");
   return { db, prisma: db.prisma, ledger, clock, dispose: () => db.dispose() };
+}
+
+/**
+ * A fresh ledger fixture for each test of the file (with `once`, one for the
+ * whole file), handed to `onReady` and disposed afterwards.
+ */
+export function useLedgerFixture(onReady: (f: LedgerFixture) => void, o: { once?: boolean } = {}): void {
+  let f: LedgerFixture | undefined;
+  (o.once ? beforeAll : beforeEach)(async () => {
+    f = await ledgerFixture();
+    onReady(f);
+  });
+  (o.once ? afterAll : afterEach)(async () => {
+    await f?.dispose();
+    f = undefined;
+  });
 }
 
 /** Expects a domain error of `code` whose message matches `message`. */
