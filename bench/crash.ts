@@ -8,12 +8,11 @@
  * claimed twice (must be 0), and how long until the last acked one was answered.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { type PreparedCommand, type Standin, signRequest, startStandin } from "@rangekeeper/slack-standin";
 import pg from "pg";
+import { BotProcesses, freePort } from "../test/support/bot-process.ts";
 
 const REPO = resolve(".");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,15 +37,6 @@ export interface CrashRow {
   doubled: number;
   sameRangeTwice: number;
   lastAnswerMs: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const srv = createServer().listen(0, "127.0.0.1", () => {
-      const p = (srv.address() as { port: number }).port;
-      srv.close(() => r(p));
-    });
-  });
 }
 
 interface Bot {
@@ -146,13 +136,6 @@ async function outcome(commands: PreparedCommand[], acked: boolean[], since: num
   return { acked: acked.filter(Boolean).length, unanswered, doubled, sameRangeTwice, lastAnswerMs };
 }
 
-function projectDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "rk-bench-crash-"));
-  copyFileSync(join(REPO, "package.json"), join(d, "package.json"));
-  for (const entry of ["src", "prisma", "node_modules"]) symlinkSync(join(REPO, entry), join(d, entry));
-  return d;
-}
-
 /** A database of the bench's own on the server, migrated; dropped by the returned function. */
 async function freshPostgres(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `rk_bench_crash_${process.pid}`;
@@ -187,7 +170,7 @@ export async function benchCrash(o: CrashOptions): Promise<CrashRow[]> {
   const backends: ("pglite" | "postgresql")[] = o.postgresUrl ? ["pglite", "postgresql"] : ["pglite"];
   for (const backend of backends) {
     const slack = await startStandin({ signingSecret: "0123456789abcdef0123456789abcdef", users });
-    const dir = projectDir();
+    const dir = new BotProcesses().projectDir();
     const db = backend === "postgresql" ? await freshPostgres(o.postgresUrl!) : null;
     const env: Record<string, string> = {
       SLACK_BOT_TOKEN: slack.botToken,

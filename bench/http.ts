@@ -11,12 +11,12 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Standin, startStandin } from "@rangekeeper/slack-standin";
 import { openDatabase } from "../src/db/client.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
+import { BotProcesses, freePort } from "../test/support/bot-process.ts";
 import { withScratchDatabase } from "./ledger.ts";
 import { runLoad } from "./load-worker.ts";
 import { percentile } from "./stats.ts";
@@ -104,15 +104,6 @@ async function drive(
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const srv = createServer().listen(0, "127.0.0.1", () => {
-      const p = (srv.address() as { port: number }).port;
-      srv.close(() => r(p));
-    });
-  });
-}
-
 /**
  * Runs an app in a process of its own (as in production: Slack is another
  * machine, so the driver must not share the app's event loop), points the
@@ -166,6 +157,39 @@ export async function withAppProcess(
   }
 }
 
+/** The real bot through `npm start` in a directory of its own, pointed at by the stand-in while `fn` runs. */
+async function withBotProcess(
+  slack: Standin,
+  env: Record<string, string>,
+  fn: (url: string) => Promise<void>,
+): Promise<void> {
+  const bots = new BotProcesses();
+  const cwd = bots.projectDir();
+  try {
+    const port = await freePort();
+    const bot = bots.run(
+      {
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_SIGNING_SECRET: slack.signingSecret,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        LOG_LEVEL: "info",
+        ...env,
+      },
+      cwd,
+    );
+    await bot.ready;
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    slack.setRequestUrl(url);
+    await fn(url);
+    bot.child.kill("SIGTERM");
+    await bot.exited;
+  } finally {
+    bots.killAll();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
 /**
  * "users": each of the concurrent senders waits for its command's answer
  * before the next (people typing); "burst": the next command goes as soon as
@@ -210,9 +234,9 @@ export async function benchHttp(o: HttpBenchOptions): Promise<HttpRow[]> {
   try {
     await withAppProcess(slack, "bench/floor-app.ts", {}, (url) => measure(FLOOR, url, false));
     await withAppProcess(slack, "bench/bare-app.ts", {}, (url) => measure(BARE, url));
-    // The real app on its embedded database (a fresh one in a scratch directory).
+    // The real app as operators run it (`npm start`, with its memory settings), on a fresh embedded database.
     const real = (name: string, env: Record<string, string>) =>
-      withAppProcess(slack, "src/start.mjs", { LEDGER_ADMINS: USERS[0]!.id, ...env }, async (url) => {
+      withBotProcess(slack, { LEDGER_ADMINS: USERS[0]!.id, ...env }, async (url) => {
         const added = await (
           await slack.as(USERS[0]!.id).command("/ledger", "dataset add bench 10000000 Benchmark")
         ).reply();

@@ -12,7 +12,7 @@ import { percentile, type Row } from "./stats.ts";
 
 const TEAM = "T0BENCH";
 const ADMIN = { teamId: TEAM, userId: "UBENCHADMIN" };
-const RANGE = 10;
+export const RANGE = 10;
 const HOLES = 10;
 const TAIL = 50_000;
 
@@ -33,15 +33,15 @@ async function timeIt(n: number, fn: (i: number) => Promise<unknown>): Promise<n
   return out;
 }
 
-/** Fills a dataset with `live` packed ranges of RANGE items, HOLES released gaps among them, and a free tail. */
-async function populate(db: Database, datasetId: number, live: number): Promise<void> {
+/** Fills a dataset of workspace `teamId` with `live` packed ranges of RANGE items, HOLES released gaps among them, and a free tail. */
+export async function populate(db: Database, datasetId: number, live: number, teamId = TEAM): Promise<void> {
   const p = db.prisma;
   const every = Math.floor(live / HOLES);
   // Bulk load with the FreeSpan trigger off, then rebuild FreeSpan in one statement.
   await p.$executeRawUnsafe(`ALTER TABLE "Assignment" DISABLE TRIGGER "Assignment_free_spans"`);
   await p.$executeRaw`
     INSERT INTO "Assignment" ("teamId", "datasetId", "first", "last", "assigneeId", "assignedBy", "status", "updatedAt")
-    SELECT ${TEAM}, ${datasetId}, g * ${RANGE}::int + 1, g * ${RANGE}::int + ${RANGE}::int, 'U' || (g % 50), 'UBENCHADMIN',
+    SELECT ${teamId}, ${datasetId}, g * ${RANGE}::int + 1, g * ${RANGE}::int + ${RANGE}::int, 'U' || (g % 50), 'UBENCHADMIN',
            (CASE WHEN g % ${every}::int = ${every}::int / 2 THEN 'RELEASED' ELSE 'PENDING' END)::"AssignmentStatus", now()
     FROM generate_series(0, ${live + HOLES}::int - 1) g`;
   await p.$executeRawUnsafe(`ALTER TABLE "Assignment" ENABLE TRIGGER "Assignment_free_spans"`);

@@ -4,7 +4,7 @@
  *   BENCH_DATABASE_URL / DATABASE_URL: PostgreSQL server to measure too
  *   (default postgresql://postgres@127.0.0.1:5432/test; "none" skips it).
  *   BENCH_QUICK=1: small sizes, for a smoke run.
- *   BENCH_ONLY=ledger|http|startup|jobs|digest|api|crash|huge|charts: one part only.
+ *   BENCH_ONLY=ledger|http|startup|memory|jobs|digest|api|crash|huge|charts: one part only.
  */
 
 import { benchApi } from "./api.ts";
@@ -15,6 +15,7 @@ import { benchHttp } from "./http.ts";
 import { benchHuge } from "./huge.ts";
 import { benchJobs } from "./jobs.ts";
 import { benchLedger } from "./ledger.ts";
+import { benchMemory } from "./memory.ts";
 import { benchStartup } from "./startup.ts";
 import { formatTable } from "./stats.ts";
 
@@ -27,6 +28,7 @@ const sizes = quick ? [100, 1_000] : [1_000, 100_000];
 if (!only || only === "ledger") await ledgerPart();
 if (!only || only === "http") await httpPart();
 if (!only || only === "startup") await startupPart();
+if (!only || only === "memory") await memoryPart();
 if (!only || only === "jobs") await jobsPart();
 if (!only || only === "digest") await digestPart();
 if (!only || only === "api") await apiPart();
@@ -114,6 +116,35 @@ async function startupPart() {
     formatTable(
       ["start", "ready ms", "× bare", "RSS MB", "processes (last run)"],
       rows.map((r) => [r.what, Math.round(r.readyMs), r.readyRatio, Math.round(r.rssMB), r.processes]),
+    ),
+  );
+}
+
+async function memoryPart() {
+  const rows = await benchMemory({
+    live: quick ? 10_000 : 100_000,
+    burst: 300,
+    idleMs: 5_000,
+    postgresUrl: pgUrl === "none" ? null : pgUrl,
+    log,
+  });
+  console.log(
+    "\nResident memory of the bot's process (`npm start`), idle after start, then with a dataset of that many live ranges through a burst of signed /claim commands (50 at a time): the peak, and 5 s after the last answer. × PostgreSQL: the same point on PostgreSQL in this run; npm (a supervisor only) apart\n",
+  );
+  const n = (v: number) => (Number.isNaN(v) ? "" : v);
+  console.log(
+    formatTable(
+      ["backend", "point", "bot RSS MB", "× PostgreSQL", "npm MB", "ack p50 ms", "ack p99 ms", "answered"],
+      rows.map((r) => [
+        r.backend,
+        r.point,
+        Math.round(r.botMB),
+        n(r.ratio),
+        Number.isNaN(r.npmMB) ? "" : Math.round(r.npmMB),
+        n(r.ackP50),
+        n(r.ackP99),
+        n(r.answered),
+      ]),
     ),
   );
 }

@@ -9,10 +9,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startStandin } from "@rangekeeper/slack-standin";
+import { freePort } from "../test/support/bot-process.ts";
 import { percentile } from "./stats.ts";
 
 const REPO = resolve(".");
@@ -66,15 +66,6 @@ function processTree(root: number): { pid: number; command: string; rssKB: numbe
   };
   visit(root);
   return out;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const srv = createServer().listen(0, "127.0.0.1", () => {
-      const p = (srv.address() as { port: number }).port;
-      srv.close(() => r(p));
-    });
-  });
 }
 
 /** Spawns `npm <args>` in `cwd` until its output shows `ready`; returns the time it took and the tree's memory at idle. */
