@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { pino } from "pino";
 import { ConfigError, type Env, jobCrons, loadEnv } from "./config/env.ts";
 import { targetFromUrl } from "./db/client.ts";
+import { MigrationsPending } from "./db/migrate.ts";
 import { startRangekeeper } from "./rangekeeper.ts";
 import { SlackTokenRefused } from "./slack/identity.ts";
 
@@ -92,8 +93,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  // A token Slack refuses is a configuration error, like a missing variable: one line, exit 2.
-  if (e instanceof SlackTokenRefused) {
+  // A token Slack refuses, or a database nobody migrated, is a configuration error, like a missing variable: one line, exit 2.
+  if (e instanceof SlackTokenRefused || e instanceof MigrationsPending) {
     process.stderr.write(`${e.message}\n`);
     process.exit(2);
   }

@@ -8,7 +8,7 @@
 import type { Logger } from "pino";
 import { Ledger, type LedgerConfig } from "./core/ledger/index.ts";
 import { type Database, type DatabaseTarget, openDatabase } from "./db/client.ts";
-import { applyMigrations } from "./db/migrate.ts";
+import { applyMigrations, MigrationsPending, unappliedMigrations } from "./db/migrate.ts";
 import { Store } from "./db/store.ts";
 import { OutboxSender, outboxClient, type SenderOptions } from "./delivery/slack-sender.ts";
 import { WebhookSender, type WebhookSenderOptions } from "./delivery/webhook-sender.ts";
@@ -95,6 +95,8 @@ export async function startRangekeeper(o: RangekeeperOptions): Promise<RunningRa
           "embedded database ready",
         );
       } else {
+        const pending = await unappliedMigrations(database);
+        if (pending.length) throw new MigrationsPending(pending);
         o.logger.info("using PostgreSQL (apply migrations with `npm run db:migrate`)");
       }
     }

@@ -13,7 +13,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { MigrationHistory, MigrationTarget } from "@rangekeeper/schema-engine";
-import { applyPendingMigrations, migrationHistory } from "@rangekeeper/schema-engine";
+import { applyPendingMigrations, migrationHistory, readMigrationsList } from "@rangekeeper/schema-engine";
 import type { Database } from "./client.ts";
 
 /** The committed migrations. */
@@ -53,4 +53,40 @@ export async function migrationStatus(
 function serverTarget(db: Database): MigrationTarget {
   if (db.target.kind !== "postgres") throw new Error("an embedded database migrates in its own thread");
   return { kind: "postgres", url: db.target.url };
+}
+
+/** A PostgreSQL database the bot cannot serve yet: migrations of this version are not applied to it. */
+export class MigrationsPending extends Error {
+  readonly pending: readonly string[];
+  constructor(pending: readonly string[]) {
+    super(
+      pending.length === 1
+        ? `the PostgreSQL database (DATABASE_URL) lacks migration ${pending[0]}: run \`npm run db:migrate\` with the same DATABASE_URL, then start again`
+        : `the PostgreSQL database (DATABASE_URL) lacks ${pending.length} migrations (${pending[0]} to ${pending.at(-1)}): run \`npm run db:migrate\` with the same DATABASE_URL, then start again`,
+    );
+    this.name = "MigrationsPending";
+    this.pending = pending;
+  }
+}
+
+/**
+ * The committed migrations that `db` (PostgreSQL) has not recorded as
+ * applied, oldest first: read from `_prisma_migrations` with one query, so a
+ * replica starting on a database nobody migrated says so in one line instead
+ * of failing on its first query, without loading the schema engine.
+ */
+export async function unappliedMigrations(
+  db: Database,
+  options: Pick<MigrateOptions, "migrationsDir"> = {},
+): Promise<string[]> {
+  const list = await readMigrationsList(options.migrationsDir ?? MIGRATIONS_DIR);
+  const table = await db.prisma.$queryRaw<{ present: boolean }[]>`
+    SELECT to_regclass('_prisma_migrations') IS NOT NULL AS "present"`;
+  const applied = new Set<string>();
+  if (table[0]?.present) {
+    const rows = await db.prisma.$queryRaw<{ migration_name: string }[]>`
+      SELECT "migration_name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`;
+    for (const r of rows) applied.add(r.migration_name);
+  }
+  return list.migrationDirectories.map((d) => d.path).filter((name) => !applied.has(name));
 }
