@@ -66,9 +66,10 @@ export async function workspaceSchedule(
 }
 
 /**
- * Turns messages into outbox rows: the earliest delivery of a DM held for
- * working hours is when the person's next working hours open in their zone
- * (the workspace's when theirs is unknown); a channel post goes at once.
+ * Turns messages into outbox rows: the earliest delivery of a message held
+ * for working hours is when the next working hours open, a DM's in the
+ * person's zone (the workspace's when theirs is unknown), a channel post's in
+ * the workspace's zone; a message not held goes at once.
  */
 export async function outboxRows(
   ctx: LedgerContext,

@@ -105,7 +105,7 @@ export function digestChannelBlocks(d: DatasetDigest): Message {
     lines.push(
       `*Errors*: ${s.pareto
         .slice(0, 5)
-        .map((p) => `${esc(p.category)} ${n(p.count)} (${pct(p.share, 0)})`)
+        .map((p) => `${esc(p.category)} ${n(p.count)} (${pct(p.share, 0)}, ${pct(p.cumulative, 0)} cum.)`)
         .join(", ")}${s.pareto.length > 5 ? `, ${plural(s.pareto.length - 5, "more category")}` : ""}`,
     );
   if (s.gold.kind === "measured") lines.push(`*Gold*: ${proportionText(s.gold, "gold item")}`);

@@ -51,7 +51,7 @@ describe("the weekly digest", () => {
     expect(text).toContain("50 items completed");
     expect(text).toContain("*First-pass acceptance*: 2 of 2 ranges (100 %)");
     expect(text).toContain("*Accuracy*: 94.0 % (95 % CI");
-    expect(text).toContain("*Errors*: wrong class 3 (100 %)");
+    expect(text).toContain("*Errors*: wrong class 3 (100 %, 100 % cum.)");
     expect(text).not.toContain(IDS.ana);
     expect(text).not.toContain(IDS.bob);
     expect(post.files!.map((f) => f.name)).toEqual([

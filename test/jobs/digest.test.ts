@@ -128,7 +128,7 @@ describe("the digest job", () => {
     // 6 errors in 110 items checked over three verdicts
     expect(t).toContain("*Accuracy*: 94.5 % (95 % CI");
     expect(t).toContain("110 items) checked in 3 reviews");
-    expect(t).toContain("*Errors*: wrong class 5 (83 %), missing label 1 (17 %)");
+    expect(t).toContain("*Errors*: wrong class 5 (83 %, 83 % cum.), missing label 1 (17 %, 100 % cum.)");
     expect(t).toContain("*Overdue*: 0 ranges · *Stalled*: 0 ranges");
     // Agreement of the labels given that week, without naming anyone: 3 of 4 shared items the same.
     expect(t).toContain("*Agreement*: 75.0 % over 4 shared label pairs of 1 pair of raters · Cohen's κ");
@@ -150,9 +150,9 @@ describe("the digest job", () => {
     }
     expect(c.files![0]!.alt_text).toContain("70");
 
-    // Stored in the outbox for the channel, delivered at once (a channel has no working hours of its own).
+    // Stored in the outbox for the channel; inside working hours it may go at once.
     const row = await f.prisma.notification.findFirstOrThrow({ where: { dedupeKey: posts[0]!.key } });
-    expect(row).toMatchObject({ recipient: CHANNEL, toUser: false, kind: "digest" });
+    expect(row).toMatchObject({ recipient: CHANNEL, toUser: false, kind: "digest", notBefore: f.clock.now });
   });
 
   it("sends each active annotator their own numbers against the week before, with their most frequent error", async () => {
@@ -178,6 +178,30 @@ describe("the digest job", () => {
     expect(bob).toContain("30 images completed (nothing the week before)");
     expect(bob).toContain("1 of 1 range accepted at the first review");
     expect(bob).not.toContain("the week before 9");
+  });
+
+  it("run before working hours, holds the post until they open in the team's zone and each DM until they open in its person's", async () => {
+    await twoWeeks();
+    await f.prisma.member.update({
+      where: { teamId_userId: { teamId: TEAM, userId: BOB.userId } },
+      data: { timezone: "America/New_York" },
+    });
+    // Monday 05:30 UTC: before 09:00 in the team's zone (UTC) and in New York (00:30 there).
+    f.clock.now = new Date("2026-11-23T05:30:00Z");
+    const run = await digest("2026-11-23T05:30:00Z");
+    expect(run.messages.every((m) => m.workingHours)).toBe(true);
+    const held = await f.prisma.notification.findMany({
+      where: { kind: { startsWith: "digest" } },
+      orderBy: { recipient: "asc" },
+      select: { recipient: true, notBefore: true },
+    });
+    expect(held).toEqual(
+      [
+        { recipient: CHANNEL, notBefore: new Date("2026-11-23T09:00:00Z") },
+        { recipient: ANA.userId, notBefore: new Date("2026-11-23T09:00:00Z") },
+        { recipient: BOB.userId, notBefore: new Date("2026-11-23T14:00:00Z") }, // 09:00 in New York
+      ].sort((a, b) => a.recipient.localeCompare(b.recipient)),
+    );
   });
 
   it("tells each week once, however often it runs, and a dry run writes nothing", async () => {
