@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { type Standin, startStandin } from "@rangekeeper/slack-standin";
 import { openDatabase } from "../src/db/client.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
-import { BotProcesses, freePort } from "../test/support/bot-process.ts";
+import { BotProcesses, freePort, standinEnv } from "../test/support/bot-process.ts";
 import { withScratchDatabase } from "./ledger.ts";
 import { runLoad } from "./load-worker.ts";
 import { percentile } from "./stats.ts";
@@ -122,11 +122,7 @@ export async function withAppProcess(
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      LOG_LEVEL: "info",
+      ...standinEnv(slack, port),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -167,17 +163,7 @@ async function withBotProcess(
   const cwd = bots.projectDir();
   try {
     const port = await freePort();
-    const bot = bots.run(
-      {
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_SIGNING_SECRET: slack.signingSecret,
-        SLACK_API_URL: slack.apiUrl,
-        PORT: String(port),
-        LOG_LEVEL: "info",
-        ...env,
-      },
-      cwd,
-    );
+    const bot = bots.run({ ...standinEnv(slack, port), ...env }, cwd);
     await bot.ready;
     const url = `http://127.0.0.1:${port}/slack/events`;
     slack.setRequestUrl(url);

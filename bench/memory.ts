@@ -15,7 +15,7 @@ import { Ledger } from "../src/core/ledger/index.ts";
 import { type DatabaseTarget, DEFAULT_PGLITE_DIR, openDatabase } from "../src/db/client.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { Store } from "../src/db/store.ts";
-import { BotProcesses, freePort } from "../test/support/bot-process.ts";
+import { BotProcesses, freePort, standinEnv } from "../test/support/bot-process.ts";
 import { populate, RANGE, withScratchDatabase } from "./ledger.ts";
 import { runLoad } from "./load-worker.ts";
 import { percentile } from "./stats.ts";
@@ -99,13 +99,9 @@ async function measureBackend(
     const port = await freePort();
     const bot = bots.run(
       {
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_SIGNING_SECRET: slack.signingSecret,
-        SLACK_API_URL: slack.apiUrl,
-        PORT: String(port),
+        ...standinEnv(slack, port),
         LEDGER_ADMINS: ADMIN,
         DEFAULT_CAPACITY: "100000000",
-        LOG_LEVEL: "info",
         ...env,
       },
       dir,

@@ -142,6 +142,15 @@ export const envFields = {
   LOG_LEVEL: optionalString
     .default("info")
     .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` })),
+  // Unset: memory on the embedded database (a small team's small machine), speed on PostgreSQL.
+  OPTIMIZE_FOR: optionalString.pipe(
+    z
+      .enum(["memory", "speed"], {
+        error:
+          "OPTIMIZE_FOR must be memory or speed (memory: the JavaScript heap stays small, at some cost in speed under load)",
+      })
+      .optional(),
+  ),
 };
 
 // The check across variables runs even when another variable is wrong (`when`), so a start with

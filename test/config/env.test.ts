@@ -123,6 +123,16 @@ describe("configuration", () => {
     expect(loadEnv({ ...base, LOG_LEVEL: "" }).LOG_LEVEL).toBe("info");
   });
 
+  it("takes memory or speed for OPTIMIZE_FOR, leaves it to the database when unset, and names anything else", () => {
+    expect(loadEnv({ ...base, OPTIMIZE_FOR: "speed" }).OPTIMIZE_FOR).toBe("speed");
+    expect(loadEnv({ ...base, OPTIMIZE_FOR: " memory " }).OPTIMIZE_FOR).toBe("memory");
+    expect(loadEnv({ ...base }).OPTIMIZE_FOR).toBeUndefined();
+    expect(loadEnv({ ...base, OPTIMIZE_FOR: "" }).OPTIMIZE_FOR).toBeUndefined();
+    expect(problems({ ...base, OPTIMIZE_FOR: "size" })).toEqual([
+      "OPTIMIZE_FOR must be memory or speed (memory: the JavaScript heap stays small, at some cost in speed under load)",
+    ]);
+  });
+
   it("reports every problem of an empty environment with a bad log level in one go, each naming its variable", () => {
     const p = problems({ LOG_LEVEL: "loud", PORT: "0" });
     expect(p).toEqual([

@@ -7,16 +7,30 @@
  * SIGINT, leaving no process behind.
  */
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Standin, startStandin } from "@rangekeeper/slack-standin";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alive, BotProcesses, freePort } from "../support/bot-process.ts";
+import { testServerUrl } from "../support/db.ts";
 
 /** The first requests after a start warm everything up; on a loaded machine they may take longer than the stand-in's default wait. */
 const FIRST_REPLIES = { timeoutMs: 30_000 };
 
 const REPO = resolve(".");
+
+/** A process's arguments, from /proc (Linux). */
+const commandLine = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+
+/** A process's environment as it started, from /proc (Linux). */
+const environment = (pid: number): Record<string, string> =>
+  Object.fromEntries(
+    readFileSync(`/proc/${pid}/environ`, "utf8")
+      .split("\0")
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+  );
 
 let slack: Standin;
 const bots = new BotProcesses();
@@ -124,6 +138,11 @@ describe("npm start", () => {
     const first = run(env);
     const firstPid = await first.ready;
     expect(firstPid).not.toBe(first.child.pid); // npm runs the bot
+    // With the start script's memory settings (README, Memory): glibc gives freed memory back, V8's young
+    // generation is small, and on the embedded database the heap favours memory.
+    expect(environment(firstPid).MALLOC_TRIM_THRESHOLD_).toBe("131072");
+    expect(commandLine(firstPid)).toEqual(["node", "--max-semi-space-size=1", "src/start.mjs"]);
+    expect(first.output()).toMatch(/"optimizeFor":"memory".*"msg":"rangekeeper is running"/);
     expect(first.output()).toMatch(/embedded database ready/);
     slack.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -138,6 +157,9 @@ describe("npm start", () => {
     await expect
       .poll(async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text())
       .toMatch(/rangekeeper_requests_total\{kind="command",name="\/claim",outcome="ok"\} 1/);
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(
+      /^rangekeeper_process_resident_memory_bytes [1-9]\d{6,}$/m,
+    );
     // SIGTERM to npm reaches the bot, which stops cleanly; nothing is left running.
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
@@ -145,8 +167,17 @@ describe("npm start", () => {
     expect(first.output()).toMatch(/"msg":"stopped"/);
     expect(alive(firstPid)).toBe(false);
 
-    const second = run(env);
+    // An operator's own values replace them.
+    const second = run({
+      ...env,
+      MALLOC_TRIM_THRESHOLD_: "1048576",
+      V8_FLAGS: "--max-semi-space-size=8",
+      OPTIMIZE_FOR: "speed",
+    });
     const secondPid = await second.ready;
+    expect(environment(secondPid).MALLOC_TRIM_THRESHOLD_).toBe("1048576");
+    expect(commandLine(secondPid)).toEqual(["node", "--max-semi-space-size=8", "src/start.mjs"]);
+    expect(second.output()).toMatch(/"optimizeFor":"speed".*"msg":"rangekeeper is running"/);
     expect(second.output()).toMatch(/"applied":\[\]/);
     const again = await (await ada.command("/claim", "cats 40-60")).reply(FIRST_REPLIES);
     expect(again.text).toMatch(/already held by you in A1/);
@@ -186,6 +217,38 @@ describe("npm start", () => {
       rmSync(own, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(!testServerUrl())(
+    "on a PostgreSQL database nobody migrated, names the missing migrations and what to run, in one line, exit code 2",
+    async () => {
+      const server = testServerUrl()!;
+      const name = `rk_unmigrated_${process.pid}`;
+      const admin = new pg.Client({ connectionString: server });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+        await admin.query(`CREATE DATABASE ${name}`);
+        const url = new URL(server);
+        url.pathname = `/${name}`;
+        const r = run({
+          SLACK_BOT_TOKEN: slack.botToken,
+          SLACK_SIGNING_SECRET: slack.signingSecret,
+          SLACK_API_URL: slack.apiUrl,
+          PORT: String(await freePort()),
+          DATABASE_URL: url.toString(),
+        });
+        expect(await r.exited).toBe(2);
+        expect(r.output().trim().split("\n")).toEqual([
+          expect.stringMatching(
+            /^the PostgreSQL database \(DATABASE_URL\) lacks \d+ migrations \(\d{14}_\w+ to \d{14}_\w+\): run `npm run db:migrate` with the same DATABASE_URL, then start again$/,
+          ),
+        ]);
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      }
+    },
+  );
 
   it("refuses to run on a Node.js older than the one it needs, in one line", async () => {
     // The machine's own Node.js (what runs npm) may be older; the entry point says so instead of failing on TypeScript.

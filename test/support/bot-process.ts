@@ -7,6 +7,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { Standin } from "@rangekeeper/slack-standin";
 
 const REPO = resolve(".");
 
@@ -92,3 +93,12 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** What the bot needs to talk to the stand-in and listen on `port`, logging at info (its "running" line). */
+export const standinEnv = (slack: Standin, port: number): Record<string, string> => ({
+  SLACK_BOT_TOKEN: slack.botToken,
+  SLACK_SIGNING_SECRET: slack.signingSecret,
+  SLACK_API_URL: slack.apiUrl,
+  PORT: String(port),
+  LOG_LEVEL: "info",
+});
