@@ -9,6 +9,7 @@ import { range, review } from "../fixtures/qa-rows.ts";
 const at = (iso: string) => new Date(iso);
 /** Week 50 of 2026, Monday 2026-12-07 to Monday 2026-12-14, in UTC. */
 const W50 = { from: at("2026-12-07T00:00:00Z"), to: at("2026-12-14T00:00:00Z") };
+const W49 = { from: at("2026-11-30T00:00:00Z"), to: at("2026-12-07T00:00:00Z") };
 const week = (date: string) => isoWeekOfDate(date);
 
 // Every range was taken in week 45 (2026-11-02), so weeks 46–49 are history.
@@ -86,8 +87,8 @@ const input: QaInput = {
 };
 
 describe("the dataset's summary", () => {
-  const { dataset } = qaSummary(input);
   it("counts the period's throughput and compares it with the four weeks before", () => {
+    const { dataset } = qaSummary(input);
     expect(dataset.throughput).toEqual({
       items: 40,
       weeks: [{ week: week("2026-12-07"), items: 40 }],
@@ -96,6 +97,7 @@ describe("the dataset's summary", () => {
     });
   });
   it("forecasts the finish from the four full weeks before now's week and what is left", () => {
+    const { dataset } = qaSummary(input);
     // held: 20 + 10 + 30 + 10 + 30 (the released range is free again) → 100 free; 30 in review
     expect(dataset.remaining).toEqual({ free: 100, inFlight: 30, total: 130 });
     // weeks 47–50: 0, 20, 10, 40 → 17.5 a week; 130 × 7 ÷ 17.5 = 52 days after 2026-12-16
@@ -108,6 +110,7 @@ describe("the dataset's summary", () => {
     });
   });
   it("measures quality on the reviews decided in the period only", () => {
+    const { dataset } = qaSummary(input);
     expect(dataset.reviews).toBe(3);
     expect(dataset.accuracy).toEqual({ kind: "measured", ...wilson(37, 40), errors: 3, clamped: 0 });
     expect(dataset.gold).toEqual({ kind: "measured", ...wilson(9, 10) });
@@ -123,11 +126,12 @@ describe("the dataset's summary", () => {
 });
 
 describe("the annotators' and reviewers' summaries", () => {
-  const { annotators, reviewers } = qaSummary(input);
   it("lists each annotator with a completion or a verdict in the period, by id", () => {
+    const { annotators } = qaSummary(input);
     expect(annotators.map((a) => a.annotatorId)).toEqual(["U_X", "U_Y"]);
   });
   it("gives each annotator their throughput, trend and quality", () => {
+    const { annotators } = qaSummary(input);
     const [x, y] = annotators;
     expect(x).toEqual({
       annotatorId: "U_X",
@@ -153,6 +157,7 @@ describe("the annotators' and reviewers' summaries", () => {
     });
   });
   it("gives each reviewer their verdicts, turnaround and what waits for them", () => {
+    const { reviewers } = qaSummary(input);
     expect(reviewers).toEqual([
       {
         reviewerId: "U_R1",
@@ -317,5 +322,115 @@ describe("rows straight from the repositories", () => {
       pareto: [{ category: "wrong class", count: 1, share: 1, cumulative: 1 }],
       turnaround: { reviews: 1, medianHours: 1, p90Hours: 1 },
     });
+  });
+});
+
+describe("edges the small ledger does not reach", () => {
+  it("lists annotators and reviewers by code point, whatever order their rows come in", () => {
+    const ids = ["U_e", "U_c", "U_a", "U_d", "U_b", "U_Z"];
+    const rows = ids.map((assigneeId, i) =>
+      range({ assigneeId, first: 10 * i + 1, last: 10 * i + 10, completedAt: at("2026-12-08T10:00:00Z") }),
+    );
+    const verdicts = ids.map((id, i) =>
+      review({
+        assignmentId: rows[i]!.id,
+        reviewerId: `R${id}`,
+        annotatorId: id,
+        decidedAt: at("2026-12-09T10:00:00Z"),
+      }),
+    );
+    const s = qaSummary({ ...input, assignments: rows, reviews: verdicts });
+    const sorted = ["U_Z", "U_a", "U_b", "U_c", "U_d", "U_e"];
+    expect(s.annotators.map((a) => a.annotatorId)).toEqual(sorted);
+    expect(s.reviewers.map((r) => r.reviewerId)).toEqual(sorted.map((id) => `R${id}`));
+  });
+
+  it("takes history from the week of the earliest range, wherever it is among the rows", () => {
+    const rows = [
+      range({ first: 1, last: 10, createdAt: at("2026-11-30T01:00:00Z"), completedAt: at("2026-12-08T10:00:00Z") }),
+      range({ first: 11, last: 14, createdAt: at("2026-11-10T01:00:00Z"), completedAt: at("2026-12-01T10:00:00Z") }),
+      range({ first: 15, last: 20, createdAt: at("2026-12-01T01:00:00Z"), completedAt: at("2026-12-02T10:00:00Z") }),
+    ];
+    // history W46–W49: 0, 0, 0, 10 → mean 2.5 (only W49 if the latest or the last row set it)
+    expect(throughputOf(rows, W50, "UTC").trend).toEqual({
+      kind: "trend",
+      current: 10,
+      baseline: 2.5,
+      difference: 7.5,
+      ratio: 4,
+    });
+  });
+
+  it("gives the trend of a period's last week, however many weeks the period spans", () => {
+    const rows = [
+      range({ first: 1, last: 5, completedAt: at("2026-11-24T10:00:00Z") }), // W48
+      range({ first: 6, last: 12, completedAt: at("2026-12-01T10:00:00Z") }), // W49
+      range({ first: 13, last: 20, completedAt: at("2026-12-08T10:00:00Z") }), // W50
+    ];
+    const t = throughputOf(rows, { from: at("2026-11-23T00:00:00Z"), to: W50.to }, "UTC");
+    expect(t.items).toBe(20);
+    // W50's 8 against W46–W49: 0, 0, 5, 7
+    expect(t.trend).toMatchObject({ current: 8, baseline: 3 });
+  });
+
+  it("counts no week that ended when the first range was taken", () => {
+    // taken at the very start of W49: W48 ended then and is no history; W49 is (6 items)
+    const rows = [
+      range({ first: 1, last: 6, createdAt: at("2026-11-30T00:00:00Z"), completedAt: at("2026-12-01T10:00:00Z") }),
+      range({ first: 7, last: 9, createdAt: at("2026-11-30T00:00:00Z"), completedAt: at("2026-12-08T10:00:00Z") }),
+    ];
+    expect(throughputOf(rows, W50, "UTC").trend).toMatchObject({ current: 3, baseline: 6 });
+  });
+
+  it("judges first pass by a range's lowest decided round, in whichever order its reviews come", () => {
+    const r = range({ first: 1, last: 10, completedAt: at("2026-12-02T10:00:00Z") });
+    const round1 = review({
+      assignmentId: r.id,
+      round: 1,
+      status: "CHANGES_REQUESTED",
+      decidedAt: at("2026-12-02T12:00:00Z"), // week 49
+    });
+    const round2 = review({ assignmentId: r.id, round: 2, decidedAt: at("2026-12-09T12:00:00Z") }); // week 50
+    const pending = review({ assignmentId: r.id, round: 3, status: "PENDING", decidedAt: null });
+    for (const reviews of [
+      [round1, round2, pending],
+      [pending, round2, round1],
+    ]) {
+      // its first verdict was in week 49: no range of week 50 was judged a first time
+      expect(qaSummary({ ...input, assignments: [r], reviews }).dataset.firstPass.ranges).toBe(0);
+      expect(qaSummary({ ...input, period: W49, assignments: [r], reviews }).dataset.firstPass).toMatchObject({
+        ranges: 1,
+        acceptedFirst: 0,
+      });
+    }
+  });
+
+  it("leaves out another dataset's reviews decided in the period, and a verdict whose reviewer is gone", () => {
+    const r = range({ first: 1, last: 10, completedAt: at("2026-12-08T10:00:00Z") });
+    const elsewhere = review({
+      datasetId: 2,
+      assignmentId: 999,
+      reviewerId: "U_OTHER",
+      annotatorId: "U_OTHER",
+      errors: { label: 9 },
+      decidedAt: at("2026-12-09T10:00:00Z"),
+    });
+    const orphan = review({ assignmentId: r.id, reviewerId: null, decidedAt: at("2026-12-09T10:00:00Z") });
+    const s = qaSummary({ ...input, assignments: [r], reviews: [elsewhere, orphan] });
+    expect(s.dataset.reviews).toBe(1);
+    expect(s.dataset.pareto).toEqual([]);
+    expect(s.annotators.map((a) => a.annotatorId)).toEqual(["U_ANN"]);
+    expect(s.reviewers).toEqual([]);
+  });
+
+  it("does not list someone whose range is done but back in review, with no verdict in the period", () => {
+    const back = range({
+      assigneeId: "U_BACK",
+      first: 1,
+      last: 10,
+      status: "IN_REVIEW",
+      completedAt: at("2026-12-08T10:00:00Z"),
+    });
+    expect(qaSummary({ ...input, assignments: [back], reviews: [] }).annotators).toEqual([]);
   });
 });
