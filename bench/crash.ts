@@ -43,36 +43,17 @@ interface Bot {
   child: ChildProcess;
   pid: number;
   url: string;
-  exited: Promise<void>;
+  exited: Promise<unknown>;
 }
 
-async function startBot(cwd: string, env: Record<string, string>): Promise<Bot> {
+/** `npm start` in `cwd` on a free port, once it says it runs. */
+async function startBot(bots: BotProcesses, cwd: string, env: Record<string, string>): Promise<Bot> {
   const port = await freePort();
-  const child = spawn("npm", ["start", "--silent"], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, PORT: String(port) },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let out = "";
-  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<void>((r) => child.on("close", () => r()));
-  for (;;) {
-    const line = out.split("\n").find((l) => l.includes("rangekeeper is running"));
-    if (line)
-      return {
-        child,
-        pid: (JSON.parse(line) as { pid: number }).pid,
-        url: `http://127.0.0.1:${port}/slack/events`,
-        exited,
-      };
-    if (child.exitCode !== null) throw new Error(`the bot ended before it was ready:\n${out}`);
-    await sleep(20);
-  }
+  const r = bots.run({ ...env, PORT: String(port) }, cwd);
+  return { child: r.child, pid: await r.ready, url: `http://127.0.0.1:${port}/slack/events`, exited: r.exited };
 }
 
-function stopBot(bot: Bot): Promise<void> {
+function stopBot(bot: Bot): Promise<unknown> {
   try {
     process.kill(-bot.child.pid!, "SIGTERM");
   } catch {
@@ -170,7 +151,8 @@ export async function benchCrash(o: CrashOptions): Promise<CrashRow[]> {
   const backends: ("pglite" | "postgresql")[] = o.postgresUrl ? ["pglite", "postgresql"] : ["pglite"];
   for (const backend of backends) {
     const slack = await startStandin({ signingSecret: "0123456789abcdef0123456789abcdef", users });
-    const dir = new BotProcesses().projectDir();
+    const processes = new BotProcesses();
+    const dir = processes.projectDir();
     const db = backend === "postgresql" ? await freshPostgres(o.postgresUrl!) : null;
     const env: Record<string, string> = {
       SLACK_BOT_TOKEN: slack.botToken,
@@ -183,7 +165,9 @@ export async function benchCrash(o: CrashOptions): Promise<CrashRow[]> {
     };
     let bots: Bot[] = [];
     try {
-      bots = db ? [await startBot(dir, env), await startBot(dir, env)] : [await startBot(dir, env)];
+      bots = db
+        ? [await startBot(processes, dir, env), await startBot(processes, dir, env)]
+        : [await startBot(processes, dir, env)];
       slack.setRequestUrl(bots[0]!.url);
       const added = await slack.as("U0ADMIN1").command("/ledger", "dataset add cats 10000000 Cats");
       await added.reply({ timeoutMs: 30_000 });
@@ -209,9 +193,9 @@ export async function benchCrash(o: CrashOptions): Promise<CrashRow[]> {
         let r: Awaited<ReturnType<typeof outcome>>;
         if (db) {
           r = await outcome(commands, acked, since);
-          bots = [bots[1]!, await startBot(dir, env)];
+          bots = [bots[1]!, await startBot(processes, dir, env)];
         } else {
-          bots = [await startBot(dir, env)];
+          bots = [await startBot(processes, dir, env)];
           r = await outcome(commands, acked, since);
         }
         rows.push({ backend, round, killedAt, sent: o.burst, ...r });
