@@ -71,9 +71,10 @@ export class MigrationsPending extends Error {
 
 /**
  * The committed migrations that `db` (PostgreSQL) has not recorded as
- * applied, oldest first: read from `_prisma_migrations` with one query, so a
- * replica starting on a database nobody migrated says so in one line instead
- * of failing on its first query, without loading the schema engine.
+ * applied, oldest first: read from `_prisma_migrations` (whether it exists,
+ * then its finished rows), so a replica starting on a database nobody
+ * migrated says so in one line instead of failing on its first query, without
+ * loading the schema engine.
  */
 export async function unappliedMigrations(
   db: Database,
