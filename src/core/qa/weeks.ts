@@ -34,25 +34,55 @@ export function isoWeekOf(at: Date, tz: string): IsoWeek {
   return weekOfDate(Temporal.Instant.fromEpochMilliseconds(at.getTime()).toZonedDateTimeISO(tz).toPlainDate());
 }
 
+/**
+ * A pure function of a string kept by its argument: the same few weeks and zones are asked for
+ * again and again (App Home, after every change), and each answer costs a dozen Temporal objects.
+ * Forgets everything past `limit` entries. Its answers are shared, so they are frozen.
+ */
+function remembered<R extends object>(limit: number, f: (key: string) => R): (key: string) => Readonly<R> {
+  const kept = new Map<string, Readonly<R>>();
+  return (key) => {
+    let r = kept.get(key);
+    if (r === undefined) {
+      if (kept.size >= limit) kept.clear();
+      r = Object.freeze(f(key));
+      kept.set(key, r);
+    }
+    return r;
+  };
+}
+
+const weekOfDay = remembered(4096, (date) => weekOfDate(Temporal.PlainDate.from(date)));
+
 /** The ISO week of a calendar date (YYYY-MM-DD). */
 export function isoWeekOfDate(date: string): IsoWeek {
-  return weekOfDate(Temporal.PlainDate.from(date));
+  return weekOfDay(date);
 }
+
+const shifted = remembered(4096, (key) => {
+  const [monday, weeks] = key.split(" ") as [string, string];
+  return isoWeekOfDate(
+    Temporal.PlainDate.from(monday)
+      .add({ days: 7 * Number(weeks) })
+      .toString(),
+  );
+});
 
 /** The week `weeks` weeks after `week` (before, when negative). */
 export function shiftWeek(week: IsoWeek, weeks: number): IsoWeek {
-  return isoWeekOfDate(
-    Temporal.PlainDate.from(week.monday)
-      .add({ days: 7 * weeks })
-      .toString(),
-  );
+  return shifted(`${week.monday} ${weeks}`);
 }
 
-/** The instants week `week` spans in `tz`: from its Monday's local midnight to the next Monday's. */
-export function weekPeriod(week: IsoWeek, tz: string): Period {
-  const monday = Temporal.PlainDate.from(week.monday);
+const periodOfWeek = remembered(4096, (key) => {
+  const [monday, tz] = key.split(" ") as [string, string];
+  const first = Temporal.PlainDate.from(monday);
   const start = (d: Temporal.PlainDate) => new Date(d.toZonedDateTime({ timeZone: tz }).epochMilliseconds);
-  return { from: start(monday), to: start(monday.add({ days: 7 })) };
+  return { from: start(first), to: start(first.add({ days: 7 })) };
+});
+
+/** The instants week `week` spans in `tz`: from its Monday's local midnight to the next Monday's (shared: never changed). */
+export function weekPeriod(week: IsoWeek, tz: string): Period {
+  return periodOfWeek(`${week.monday} ${tz}`);
 }
 
 /** The weeks that `period` touches in `tz`, oldest first (none for an empty period). */
