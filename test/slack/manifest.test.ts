@@ -69,7 +69,9 @@ function methodsUsed(): Set<string> {
   for (const file of sourceFiles("src")) {
     const text = readFileSync(file, "utf8");
     for (const m of text.matchAll(/\bclient\.([a-zA-Z0-9]+)(?:\.([a-zA-Z0-9]+))?\(/g))
-      used.add(m[2] ? `${m[1]}.${m[2]}` : m[1]!);
+      if (m[1] !== "apiCall") used.add(m[2] ? `${m[1]}.${m[2]}` : m[1]!);
+    // A method called by name: client.apiCall("views.publish", …).
+    for (const m of text.matchAll(/\bclient\.apiCall\(\s*"([a-zA-Z0-9.]+)"/g)) used.add(m[1]!);
   }
   return used;
 }
