@@ -27,7 +27,7 @@ function publisher() {
     warn,
     failFor,
     hold(): () => void {
-      let release = () => undefined as void;
+      let release: () => void = () => undefined;
       block = new Promise<void>((r) => {
         release = r;
       });
