@@ -5,7 +5,12 @@
  * dataset of 100,000 live ranges through a burst of 300 signed `/claim`
  * commands (the peak while they are worked through, and a few seconds after
  * the last answer). The figures are the bot's own process; npm, which only
- * waits for it, is given apart. Ratios are to PostgreSQL at the same point.
+ * waits for it, is given apart. Each backend runs twice: with the settings
+ * `npm start` ships (its V8 flags, OPTIMIZE_FOR's default for the backend) and
+ * with V8's defaults (`V8_FLAGS=` and `OPTIMIZE_FOR=speed`), so the memory
+ * saved and what it costs in time are seen side by side. Ratios: memory to
+ * PostgreSQL at the same point with the same settings; the burst's time to
+ * the same backend with V8's defaults.
  */
 import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -36,8 +41,18 @@ export interface MemoryBenchOptions {
   log: (line: string) => void;
 }
 
+/** The settings a backend runs with: a name and the environment they add. */
+export interface MemorySettings {
+  name: string;
+  env: Record<string, string>;
+}
+
+export const SHIPPED: MemorySettings = { name: "as shipped", env: {} };
+export const V8_DEFAULTS: MemorySettings = { name: "V8 defaults", env: { V8_FLAGS: "", OPTIMIZE_FOR: "speed" } };
+
 export interface MemoryRow {
   backend: string;
+  settings: string;
   point: string;
   /** the bot's process, MB */
   botMB: number;
@@ -49,6 +64,10 @@ export interface MemoryRow {
   ackP50: number;
   ackP99: number;
   answered: number;
+  /** from the first command sent to the last answer received, ms (NaN outside the burst) */
+  answersMs: number;
+  /** answersMs as a ratio to the same backend with V8's defaults (NaN outside the burst) */
+  timeRatio: number;
 }
 
 /** Resident memory of a process, MB (0 once it is gone). */
@@ -83,7 +102,8 @@ async function measureBackend(
   target: (dir: string) => DatabaseTarget,
   env: Record<string, string>,
   o: MemoryBenchOptions,
-): Promise<Omit<MemoryRow, "ratio">[]> {
+  settings: MemorySettings,
+): Promise<Omit<MemoryRow, "ratio" | "timeRatio">[]> {
   const users = [{ id: ADMIN, name: "ada", real_name: "Ada Admin", tz: "UTC" }];
   for (let i = 0; i < CLAIMERS; i++)
     users.push({ id: `U0MEM${i}`, name: `m${i}`, real_name: `Claimer ${i}`, tz: "UTC" });
@@ -103,6 +123,7 @@ async function measureBackend(
         LEDGER_ADMINS: ADMIN,
         DEFAULT_CAPACITY: "100000000",
         ...env,
+        ...settings.env,
       },
       dir,
     );
@@ -110,10 +131,11 @@ async function measureBackend(
     const url = `http://127.0.0.1:${port}/slack/events`;
     slack.setRequestUrl(url);
     await sleep(o.idleMs);
-    const rows: Omit<MemoryRow, "ratio">[] = [];
-    const none = { ackP50: Number.NaN, ackP99: Number.NaN, answered: Number.NaN };
+    const rows: Omit<MemoryRow, "ratio" | "timeRatio">[] = [];
+    const none = { ackP50: Number.NaN, ackP99: Number.NaN, answered: Number.NaN, answersMs: Number.NaN };
     rows.push({
       backend,
+      settings: settings.name,
       point: "idle after start",
       botMB: await rssMB(pid),
       npmMB: await rssMB(bot.child.pid!),
@@ -131,6 +153,7 @@ async function measureBackend(
         await sleep(20);
       }
     })();
+    const sent = performance.now();
     const samples = await runLoad({
       url,
       signingSecret: slack.signingSecret,
@@ -139,21 +162,32 @@ async function measureBackend(
     });
     const answered = () => commands.filter((c) => c.replies().some((r) => /\bA\d+\b/.test(r.text ?? ""))).length;
     const deadline = Date.now() + 180_000;
-    while (answered() < o.burst && Date.now() < deadline) await sleep(100);
+    while (answered() < o.burst && Date.now() < deadline) await sleep(20);
+    const answersMs = performance.now() - sent;
     sampling = false;
     await sampler;
     const acks = samples.filter((s) => s.status === 200).map((s) => s.ackMs);
-    const burst = { ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), answered: answered() };
-    rows.push({ backend, point: `burst of ${o.burst} claims, peak`, botMB: peak, npmMB: Number.NaN, ...burst });
+    const burst = { ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), answered: answered(), answersMs };
+    rows.push({
+      backend,
+      settings: settings.name,
+      point: `burst of ${o.burst} claims, peak`,
+      botMB: peak,
+      npmMB: Number.NaN,
+      ...burst,
+    });
     await sleep(o.idleMs);
     rows.push({
       backend,
+      settings: settings.name,
       point: "after the burst",
       botMB: await rssMB(pid),
       npmMB: await rssMB(bot.child.pid!),
       ...none,
     });
-    o.log(`memory ${backend}: ${burst.answered} of ${o.burst} claims answered`);
+    o.log(
+      `memory ${backend}, ${settings.name}: ${burst.answered} of ${o.burst} claims answered in ${(answersMs / 1000).toFixed(1)} s`,
+    );
     bot.child.kill("SIGTERM");
     await bot.exited;
     return rows;
@@ -165,20 +199,36 @@ async function measureBackend(
 }
 
 export async function benchMemory(o: MemoryBenchOptions): Promise<MemoryRow[]> {
-  const rows = await measureBackend(
-    "PGlite",
-    (dir) => ({ kind: "pglite", dataDir: join(dir, DEFAULT_PGLITE_DIR) }),
-    {},
-    o,
-  );
-  const pg = o.postgresUrl
-    ? await withScratchDatabase(o.postgresUrl, (url) =>
-        measureBackend("PostgreSQL", () => ({ kind: "postgres", url }), { DATABASE_URL: url }, o),
-      )
-    : [];
-  const all = [...rows, ...pg];
-  return all.map((r) => {
-    const same = pg.find((p) => p.point === r.point);
-    return { ...r, ratio: same ? r.botMB / same.botMB : Number.NaN };
-  });
+  const all: Omit<MemoryRow, "ratio" | "timeRatio">[] = [];
+  for (const settings of [SHIPPED, V8_DEFAULTS]) {
+    all.push(
+      ...(await measureBackend(
+        "PGlite",
+        (dir) => ({ kind: "pglite", dataDir: join(dir, DEFAULT_PGLITE_DIR) }),
+        {},
+        o,
+        settings,
+      )),
+    );
+    if (o.postgresUrl)
+      all.push(
+        ...(await withScratchDatabase(o.postgresUrl, (url) =>
+          measureBackend("PostgreSQL", () => ({ kind: "postgres", url }), { DATABASE_URL: url }, o, settings),
+        )),
+      );
+  }
+  const order = (r: { backend: string; settings: string }) =>
+    `${r.backend === "PGlite" ? 0 : 1}${r.settings === SHIPPED.name ? 0 : 1}`;
+  return all
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => order(a.r).localeCompare(order(b.r)) || a.i - b.i)
+    .map(({ r }) => {
+      const pg = all.find((p) => p.backend === "PostgreSQL" && p.settings === r.settings && p.point === r.point);
+      const v8 = all.find((p) => p.backend === r.backend && p.settings === V8_DEFAULTS.name && p.point === r.point);
+      return {
+        ...r,
+        ratio: pg ? r.botMB / pg.botMB : Number.NaN,
+        timeRatio: v8 ? r.answersMs / v8.answersMs : Number.NaN,
+      };
+    });
 }

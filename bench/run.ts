@@ -129,14 +129,27 @@ async function memoryPart() {
     log,
   });
   console.log(
-    "\nResident memory of the bot's process (`npm start`), idle after start, then with a dataset of that many live ranges through a burst of signed /claim commands (50 at a time): the peak, and 5 s after the last answer. × PostgreSQL: the same point on PostgreSQL in this run; npm (a supervisor only) apart\n",
+    "\nResident memory of the bot's process (`npm start`), idle after start, then with a dataset of that many live ranges through a burst of signed /claim commands (50 at a time): the peak, and 5 s after the last answer; each backend with the settings npm start ships and with V8's defaults (V8_FLAGS= OPTIMIZE_FOR=speed). × PostgreSQL: the same point on PostgreSQL with the same settings; answers s: from the first command sent to the last answer; × V8 defaults: that time as a ratio to the same backend with V8's defaults; npm (a supervisor only) apart\n",
   );
   const n = (v: number) => (Number.isNaN(v) ? "" : v);
   console.log(
     formatTable(
-      ["backend", "point", "bot RSS MB", "× PostgreSQL", "npm MB", "ack p50 ms", "ack p99 ms", "answered"],
+      [
+        "backend",
+        "settings",
+        "point",
+        "bot RSS MB",
+        "× PostgreSQL",
+        "npm MB",
+        "ack p50 ms",
+        "ack p99 ms",
+        "answered",
+        "answers s",
+        "× V8 defaults",
+      ],
       rows.map((r) => [
         r.backend,
+        r.settings,
         r.point,
         Math.round(r.botMB),
         n(r.ratio),
@@ -144,6 +157,8 @@ async function memoryPart() {
         n(r.ackP50),
         n(r.ackP99),
         n(r.answered),
+        Number.isNaN(r.answersMs) ? "" : (r.answersMs / 1000).toFixed(1),
+        n(r.timeRatio),
       ]),
     ),
   );
