@@ -72,4 +72,40 @@ describe("working hours", () => {
     expect(minutesOf("9am")).toBeNull();
     expect(formatMinutes(1080)).toBe("18:00");
   });
+  it("reads every hour of the day, one digit or two, and nothing around it", () => {
+    expect(minutesOf("7:05")).toBe(425);
+    expect(minutesOf("00:00")).toBe(0);
+    expect(minutesOf("19:59")).toBe(19 * 60 + 59);
+    expect(minutesOf("20:00")).toBe(1200);
+    expect(minutesOf("23:59")).toBe(1439);
+    for (const bad of ["23:60", "25:00", "30:00", " 09:00", "09:00 ", "09:00x", "x09:00", "2:5", "09-00", "", "123:00"])
+      expect(minutesOf(bad), bad).toBeNull();
+    expect([0, 5, 65, 1439, 1440].map(formatMinutes)).toEqual(["00:00", "00:05", "01:05", "23:59", "24:00"]);
+  });
+  it("begins at the start minute and ends before the end minute, on the listed days only", () => {
+    // 2026-12-01 is a Tuesday; UTC keeps the arithmetic plain.
+    const at = (hhmm: string) => new Date(`2026-12-01T${hhmm}:00Z`);
+    expect(inWorkingHours(at("09:00"), "UTC", h)).toBe(true);
+    expect(inWorkingHours(at("08:59"), "UTC", h)).toBe(false);
+    expect(inWorkingHours(at("17:59"), "UTC", h)).toBe(true);
+    expect(inWorkingHours(at("12:00"), "UTC", { ...h, days: [1, 3] })).toBe(false);
+    expect(iso(nextWorkingInstant(at("12:00"), "UTC", { ...h, days: [1, 3] }))).toBe("2026-12-02T09:00:00.000Z");
+  });
+  it("waits a whole week for the one working day just ended", () => {
+    const mondays = { ...h, days: [1] };
+    // Monday 2026-11-30, 19:00 UTC: the next Monday's 09:00.
+    expect(iso(nextWorkingInstant(new Date("2026-11-30T19:00:00Z"), "UTC", mondays))).toBe("2026-12-07T09:00:00.000Z");
+  });
+  it("takes hours that run to midnight (24:00) as ending at the next day's first instant", () => {
+    const evenings = { start: 22 * 60, end: 1440, days: [2] };
+    expect(iso(nextWorkingInstant(new Date("2026-12-01T21:00:00Z"), "UTC", evenings))).toBe("2026-12-01T22:00:00.000Z");
+    expect(iso(nextWorkingInstant(new Date("2026-12-01T23:59:00Z"), "UTC", evenings))).toBe("2026-12-01T23:59:00.000Z");
+    expect(iso(nextWorkingInstant(new Date("2026-12-02T00:00:00Z"), "UTC", evenings))).toBe("2026-12-08T22:00:00.000Z");
+  });
+  it("sends at once when there are no working hours to wait for", () => {
+    const now = new Date("2026-12-05T03:00:00Z"); // a Saturday night
+    expect(nextWorkingInstant(now, "UTC", { ...h, days: [] })).toEqual(now);
+    expect(nextWorkingInstant(now, "UTC", { ...h, start: 600, end: 600 })).toEqual(now);
+    expect(nextWorkingInstant(now, "UTC", { ...h, start: 700, end: 600 })).toEqual(now);
+  });
 });
