@@ -36,6 +36,7 @@ export default defineConfig({
       "test/core/**/*.test.ts",
       "test/jobs/overdue.test.ts",
       "test/jobs/stalled-imbalance.test.ts",
+      "test/webhooks/events.test.ts",
     ],
     exclude: ["test/core/huge.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],

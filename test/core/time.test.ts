@@ -90,6 +90,8 @@ describe("working hours", () => {
     expect(inWorkingHours(at("17:59"), "UTC", h)).toBe(true);
     expect(inWorkingHours(at("12:00"), "UTC", { ...h, days: [1, 3] })).toBe(false);
     expect(iso(nextWorkingInstant(at("12:00"), "UTC", { ...h, days: [1, 3] }))).toBe("2026-12-02T09:00:00.000Z");
+    // The closing minute itself waits for the next day's opening.
+    expect(iso(nextWorkingInstant(at("18:00"), "UTC", h))).toBe("2026-12-02T09:00:00.000Z");
   });
   it("waits a whole week for the one working day just ended", () => {
     const mondays = { ...h, days: [1] };

@@ -104,6 +104,11 @@ describe("grouping rows by week", () => {
       ["2027-W01", [1, 5]],
     ]);
   });
+  it("orders the weeks whatever order their rows come in", () => {
+    const days = ["2026-11-18", "2026-12-02", "2026-11-04", "2026-12-30", "2026-11-25", "2026-11-11"];
+    const weeks = groupByWeek(days, (d) => at(`${d}T12:00:00Z`), "UTC");
+    expect([...weeks.keys()]).toEqual(["2026-W45", "2026-W46", "2026-W47", "2026-W48", "2026-W49", "2026-W53"]);
+  });
   it("gives no groups for no rows", () => {
     expect(groupByWeek([], () => new Date(), "UTC").size).toBe(0);
   });
