@@ -103,4 +103,15 @@ describe("the largest numbers rangekeeper takes", () => {
     expect(readWhole("100000000", { what: "the size", ...ITEM_NUMBER })).toEqual({ ok: true, value: 100_000_000 });
     expect(readWhole("99999999999999999999999", { what: "n", min: 0, max: MAX_INT }).ok).toBe(false);
   });
+
+  it("takes its bounds themselves, spaces around the digits, and nothing but digits", () => {
+    const days = { what: "the days", min: 2, max: 9 };
+    expect(readWhole(" 2 ", days)).toEqual({ ok: true, value: 2 });
+    expect(readWhole("9", days)).toEqual({ ok: true, value: 9 });
+    expect(readWhole("-5", days)).toEqual({ ok: false, problem: 'the days must be a whole number, not "-5"' });
+    expect(readWhole("x12", days)).toEqual({ ok: false, problem: 'the days must be a whole number, not "x12"' });
+    expect(readWhole("1", days)).toEqual({ ok: false, problem: 'the days must be at least 2, not "1"' });
+    // Without a reason for the bound, none is given.
+    expect(readWhole("10", days)).toEqual({ ok: false, problem: 'the days must be at most 9, not "10"' });
+  });
 });

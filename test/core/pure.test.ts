@@ -167,6 +167,31 @@ describe("workload", () => {
       { userId: "U3", remainingItems: 0, openRanges: 0, inReviewRanges: 0, capacityPerWeek: 1000, daysOfWork: 0 },
     ]);
   });
+  it("counts ranges sent back for changes as open, finished ones not at all, and sorts by load, then by id", () => {
+    const load = computeWorkload(
+      [
+        { assigneeId: "U9", status: "COMPLETED", first: 1, last: 100, itemsDone: 100 },
+        { assigneeId: "U9", status: "RELEASED", first: 101, last: 200, itemsDone: 3 },
+        { assigneeId: "U4", status: "IN_REVIEW", first: 201, last: 300, itemsDone: 100 },
+        { assigneeId: "U4", status: "IN_REVIEW", first: 301, last: 400, itemsDone: 100 },
+        { assigneeId: "U5", status: "CHANGES_REQUESTED", first: 401, last: 500, itemsDone: 80 },
+        { assigneeId: "U6", status: "PENDING", first: 501, last: 1500, itemsDone: 0 },
+      ],
+      new Map([
+        ["U8", 1000],
+        ["U3", 1000],
+      ]),
+      1000,
+    );
+    expect(load.map((l) => [l.userId, l.remainingItems, l.openRanges, l.inReviewRanges, l.daysOfWork])).toEqual([
+      ["U6", 1000, 1, 0, 5],
+      ["U5", 20, 1, 0, 0.1],
+      ["U3", 0, 0, 0, 0],
+      ["U4", 0, 0, 2, 0],
+      ["U8", 0, 0, 0, 0],
+    ]);
+    // U9 holds nothing open or in review and is not among the people asked about: not listed.
+  });
 });
 
 describe("review policy", () => {

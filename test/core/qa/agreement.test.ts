@@ -271,6 +271,32 @@ describe("a dataset's agreement", () => {
     expect(a.pairs[0]!.percentAgreement).toBe(0.75);
     expect(a.fleiss).toEqual(fleiss(rows));
   });
+  it("orders the pairs by items shared, then by raters in code-point order, whatever order the labels come in", () => {
+    const both = (item: number, a: string, b: string): LabelRow[] => [
+      { item, rater: a, label: "cat" },
+      { item, rater: b, label: item % 2 ? "cat" : "dog" },
+    ];
+    const a = datasetAgreement([
+      ...both(1, "y", "x"), // one item, raters given in reverse order
+      ...both(2, "m", "z"),
+      ...both(3, "m", "c"),
+      ...both(4, "p", "q"),
+      ...both(5, "q", "p"),
+      ...both(6, "p", "q"),
+      ...both(7, "n", "m"),
+      ...both(8, "m", "o"),
+      ...both(9, "o", "n"),
+    ])!;
+    expect(a.pairs.map((p) => [p.raters, p.items])).toEqual([
+      [["p", "q"], 3],
+      [["c", "m"], 1],
+      [["m", "n"], 1],
+      [["m", "o"], 1],
+      [["m", "z"], 1],
+      [["n", "o"], 1],
+      [["x", "y"], 1],
+    ]);
+  });
   it("says there is no overlap when nobody labelled an item somebody else did, and nothing without labels", () => {
     const a = datasetAgreement([
       { item: 1, rater: "a", label: "cat" },
@@ -306,6 +332,27 @@ describe("gold accuracy from labels", () => {
     ]);
     expect(g.overall.low).toBeLessThan(0.5);
     expect(g.overall.high).toBeGreaterThan(0.5);
+  });
+
+  it("lists the raters with the most labels of gold items first, and raters with as many by name", () => {
+    const g = goldLabelAccuracy(
+      [
+        { item: 1, rater: "UDAN", label: "cat" },
+        { item: 1, rater: "UCAT", label: "cat" },
+        { item: 2, rater: "UCAT", label: "cat" },
+        { item: 1, rater: "UBOB", label: "cat" },
+        { item: 2, rater: "UBOB", label: "dog" },
+        { item: 3, rater: "UBOB", label: "cat" },
+        { item: 3, rater: "UAMY", label: "dog" },
+      ],
+      answers,
+    )!;
+    expect(g.raters.map((r) => [r.rater, r.accuracy.successes, r.accuracy.trials])).toEqual([
+      ["UBOB", 3, 3],
+      ["UCAT", 1, 2],
+      ["UAMY", 0, 1],
+      ["UDAN", 1, 1],
+    ]);
   });
 
   it("says nothing when no gold item was labelled", () => {

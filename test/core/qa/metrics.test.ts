@@ -128,6 +128,14 @@ describe("accuracy from reviews", () => {
     expect(accuracy(rows)).toEqual({ kind: "no-data" });
     expect(accuracy([])).toEqual({ kind: "no-data" });
   });
+  it("counts a review whose errors equal its items as all wrong, not clamped, and one with errors but no items not at all", () => {
+    const a = accuracy([
+      review({ itemsChecked: 4, errors: { label: 4 } }),
+      review({ itemsChecked: 0, errors: { label: 2 } }),
+      review({ itemsChecked: 6 }),
+    ]);
+    expect(a).toMatchObject({ kind: "measured", successes: 6, trials: 10, errors: 4, clamped: 0 });
+  });
   it("reads a negative error count as none", () => {
     expect(accuracy([review({ itemsChecked: 10, errors: { label: -3, box: 1 } })])).toMatchObject({
       value: 0.9,
@@ -212,6 +220,17 @@ describe("the error Pareto", () => {
       { category: "label", count: 2, share: 1, cumulative: 1 },
     ]);
   });
+  it("leaves out categories counted zero times, and orders categories as common by name, whatever order they come in", () => {
+    const rows = errorPareto([
+      review({ errors: { "wrong class": 0, zebra: 2, missing: 2 } }),
+      review({ errors: { box: 2, "wrong class": 0 } }),
+    ]);
+    expect(rows.map((r) => [r.category, r.count])).toEqual([
+      ["box", 2],
+      ["missing", 2],
+      ["zebra", 2],
+    ]);
+  });
 });
 
 describe("review turnaround", () => {
@@ -261,5 +280,22 @@ describe("reviewer load", () => {
   });
   it("is empty for no pending reviews", () => {
     expect(reviewerLoad([])).toEqual({ reviewers: [], unassigned: { pending: 0, itemsToCheck: 0 } });
+  });
+  it("breaks ties on items by the most reviews, then by reviewer id, whatever order the reviews come in", () => {
+    const pending = (reviewerId: string, sampleSize: number) =>
+      review({ status: "PENDING", decidedAt: null, itemsChecked: null, reviewerId, sampleSize });
+    const { reviewers } = reviewerLoad([
+      pending("UMAY", 10),
+      pending("UZED", 10),
+      pending("UBEA", 5),
+      pending("UBEA", 5),
+      pending("UALF", 10),
+    ]);
+    expect(reviewers.map((r) => [r.reviewerId, r.pending, r.itemsToCheck])).toEqual([
+      ["UBEA", 2, 10],
+      ["UALF", 1, 10],
+      ["UMAY", 1, 10],
+      ["UZED", 1, 10],
+    ]);
   });
 });

@@ -28,6 +28,11 @@ describe("the Wilson score interval", () => {
   });
   it("refuses a sample of no trials", () => {
     expect(() => wilson(0, 0)).toThrow(RangeError);
+    expect(() => wilson(0, 0)).toThrow("a proportion needs at least one trial");
+    expect(() => wilson(1, Number.NaN)).toThrow("a proportion needs at least one trial");
+  });
+  it("ends at exactly 1 when every trial succeeded, whatever the count", () => {
+    for (const n of [1, 2, 3, 6, 7, 10, 13, 49, 99, 1000, 12345]) expect(wilson(n, n).high, String(n)).toBe(1);
   });
 });
 
@@ -58,5 +63,6 @@ describe("mean, median and nearest-rank percentile", () => {
   it("refuses a percentile outside 0…100", () => {
     expect(() => percentileNearestRank([1], 101)).toThrow(RangeError);
     expect(() => percentileNearestRank([1], -1)).toThrow(RangeError);
+    expect(() => percentileNearestRank([1], 100.5)).toThrow("a percentile is between 0 and 100");
   });
 });
