@@ -127,6 +127,16 @@ describe("roles", () => {
       "forbidden: only leads and admins can assign ranges; you are an annotator",
     );
     expect(codeOf(() => requireRole("LEAD", "LEAD", "assign ranges"))).toBe("no error");
+    expect(codeOf(() => requireRole("LEAD", "ADMIN", "run a job now"))).toBe(
+      "forbidden: only admins can run a job now; you are a lead",
+    );
+    expect(codeOf(() => requireRole("ANNOTATOR", "REVIEWER", "review"))).toBe(
+      "forbidden: only reviewers, leads and admins can review; you are an annotator",
+    );
+    expect(codeOf(() => requireRole("REVIEWER", "ADMIN", "grant roles"))).toBe(
+      "forbidden: only admins can grant roles; you are a reviewer",
+    );
+    expect(codeOf(() => requireRole("ADMIN", "ADMIN", "grant roles"))).toBe("no error");
   });
 });
 
