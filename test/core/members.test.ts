@@ -87,6 +87,22 @@ describe("roles", () => {
     });
   });
 
+  it("of lead and admin are granted by admins only, saying so", async () => {
+    await expectDomainError(
+      f.ledger.setRole(LEAD, "UANA", "ADMIN"),
+      "forbidden",
+      "only admins can make someone admin; you are a lead",
+    );
+    await expectDomainError(
+      f.ledger.setRole(LEAD, "UANA", "LEAD"),
+      "forbidden",
+      "only admins can make someone lead; you are a lead",
+    );
+    expect(await audit("member.role")).not.toContainEqual(
+      expect.objectContaining({ after: expect.objectContaining({ userId: "UANA" }) }),
+    );
+  });
+
   it("granted on one dataset: names the dataset and writes the dataset's role before and after", async () => {
     const { dataset } = await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 100 });
     const r = await f.ledger.setRole(ADMIN, "UANA", "LEAD", { dataset: "cats" });
