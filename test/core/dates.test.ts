@@ -11,16 +11,7 @@ import {
   todayIn,
 } from "../../src/core/dates.ts";
 import { DomainError } from "../../src/core/errors.ts";
-
-function refusal(f: () => unknown): DomainError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
+import { thrown } from "../support/thrown.ts";
 
 describe("parseIsoDate", () => {
   it("reads YYYY-MM-DD as that day's UTC midnight", () => {
@@ -30,12 +21,12 @@ describe("parseIsoDate", () => {
   it("refuses a day, month or year that the calendar does not have", () => {
     // Each is a date JavaScript would quietly move: to 2026-03-02, 2027-01-01, 2025-12-10, 1950-01-01, 2026-05-01.
     for (const text of ["2026-02-30", "2026-13-01", "2026-00-10", "0050-01-01", "2026-04-31", "2026-01-00"])
-      expect(refusal(() => parseIsoDate(text)).message, text).toBe(`${text} is not a real date`);
+      expect(thrown(DomainError, () => parseIsoDate(text)).message, text).toBe(`${text} is not a real date`);
   });
 
   it("refuses anything around the date, naming the form", () => {
     for (const text of ["12026-01-01", "2026-01-011", "x2026-01-01", "2026-01-01 ", "2026-1-01", "01.12.2026"])
-      expect(refusal(() => parseIsoDate(text)).message, text).toBe(
+      expect(thrown(DomainError, () => parseIsoDate(text)).message, text).toBe(
         `"${text}" is not a date; write it as YYYY-MM-DD, e.g. 2026-12-01`,
       );
   });
@@ -61,7 +52,9 @@ describe("time zones", () => {
   it("give the date there at an instant", () => {
     expect(dateIn("Asia/Tokyo", now)).toBe("2026-12-02");
     expect(dateIn("America/Los_Angeles", now)).toBe("2026-12-01");
-    expect(refusal(() => dateIn("Mars/Olympus_Mons", now)).message).toBe('"Mars/Olympus_Mons" is not a time zone');
+    expect(thrown(DomainError, () => dateIn("Mars/Olympus_Mons", now)).message).toBe(
+      '"Mars/Olympus_Mons" is not a time zone',
+    );
   });
 
   it("give a person's today in their zone, or in the fallback when theirs is missing or no zone", () => {
@@ -112,7 +105,7 @@ describe("due dates as typed", () => {
   });
 
   it("refuse on the due date's field", () => {
-    const e = refusal(() => resolveDueDate("someday", tuesday));
+    const e = thrown(DomainError, () => resolveDueDate("someday", tuesday));
     expect(e.code).toBe("invalid");
     expect(e.details).toEqual({ field: "dueDate" });
   });

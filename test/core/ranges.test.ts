@@ -12,18 +12,10 @@ import {
   rangeSize,
   splitAround,
 } from "../../src/core/ranges.ts";
+import { thrown } from "../support/thrown.ts";
 
 const r = (first: number, last: number) => ({ first, last });
-
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DomainError) return e.message;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
+const refusal = (f: () => unknown): string => thrown(DomainError, f).message;
 
 describe("ranges", () => {
   it("overlap when they share an item, even only their edge", () => {

@@ -9,16 +9,7 @@ import {
   parseReviewRef,
   reviewRef,
 } from "../../src/core/refs.ts";
-
-function refusal(f: () => unknown): DomainError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error("expected a refusal");
-}
+import { thrown } from "../support/thrown.ts";
 
 describe("references", () => {
   it("are a letter and the row's id", () => {
@@ -40,20 +31,20 @@ describe("references", () => {
   });
 
   it("refuse another kind's reference, naming the kind asked for and its form", () => {
-    const e = refusal(() => parseAssignmentRef("H17"));
+    const e = thrown(DomainError, () => parseAssignmentRef("H17"));
     expect(e.code).toBe("invalid");
     expect(e.message).toBe('"H17" is not an assignment reference; references look like A17');
-    expect(refusal(() => parseHandoffRef("A5")).message).toBe(
+    expect(thrown(DomainError, () => parseHandoffRef("A5")).message).toBe(
       '"A5" is not a handoff reference; references look like H17',
     );
-    expect(refusal(() => parseReviewRef("h5")).message).toBe(
+    expect(thrown(DomainError, () => parseReviewRef("h5")).message).toBe(
       '"h5" is not a review reference; references look like R17',
     );
   });
 
   it("refuse what is not a reference at all", () => {
     for (const text of ["", "A", "17", "A-1", "A1.5", "A1x", "xA1", "AA1", "A 1", "A1234567890", "B17"])
-      expect(refusal(() => parseAssignmentRef(text)).message, text).toBe(
+      expect(thrown(DomainError, () => parseAssignmentRef(text)).message, text).toBe(
         `"${text}" is not an assignment reference; references look like A17`,
       );
   });

@@ -1,16 +1,7 @@
 /** `/ledger webhook add|list|remove`: what the grammar takes and how it refuses. */
 import { describe, expect, it } from "vitest";
 import { LEDGER_USAGES, parseLedger, UsageError } from "../../src/slack/parse/grammar.ts";
-
-function usageError(f: () => unknown): UsageError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof UsageError) return e;
-    throw e;
-  }
-  throw new Error("expected a usage error");
-}
+import { thrown } from "../support/thrown.ts";
 
 describe("/ledger webhook", () => {
   it("adds a URL as Slack escapes it, with or without a label, for all events or a list", () => {
@@ -57,7 +48,7 @@ describe("/ledger webhook", () => {
       ["webhook list all", /unexpected "all"/],
     ];
     for (const [text, message] of cases) {
-      const e = usageError(() => parseLedger(text));
+      const e = thrown(UsageError, () => parseLedger(text));
       expect(e.message, text).toMatch(message);
       expect(e.usage, text).toBe(LEDGER_USAGES.webhook);
     }
