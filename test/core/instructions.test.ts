@@ -91,6 +91,49 @@ describe("dataset instructions", () => {
     await publish("v1");
     await expectDomainError(f.ledger.acknowledgeInstructions(ANA, "cats", 2), "not_found", /no version 2/);
     await expectDomainError(f.ledger.acknowledgeInstructions(ANA, "dogs", 1), "not_found", /no dataset "dogs"/);
+    for (const v of [0, -1, 1.5])
+      await expectDomainError(
+        f.ledger.acknowledgeInstructions(ANA, "cats", v),
+        "not_found",
+        `cats has no version ${v} of its instructions (the current one is 1)`,
+      );
     expect(await acks()).toEqual([]);
+  });
+
+  it("is a change of its own kind: its request key cannot be used for another change", async () => {
+    await publish("v1");
+    await f.ledger.acknowledgeInstructions(ANA, "cats", 1, { idempotencyKey: "ack-1" });
+    await expectDomainError(
+      f.ledger.setCapacity(LEAD, ANA.userId, 50, { idempotencyKey: "ack-1" }),
+      "invalid",
+      "request key ack-1 was already used for a different request (instructions.acknowledge)",
+    );
+    expect(await f.ledger.acknowledgeInstructions(ANA, "cats", 1, { idempotencyKey: "ack-1" })).toMatchObject({
+      replayed: true,
+      upToDate: true,
+    });
+  });
+
+  it("asks those still working on the dataset, in id order, not those whose ranges are finished", async () => {
+    await f.ledger.configureDataset(LEAD, "cats", { key: "review", value: "first-k" });
+    await f.ledger.configureDataset(LEAD, "cats", { key: "first-k", value: 0 });
+    const cal = await f.ledger.claim(CAL, { dataset: "cats", first: 1, last: 10 });
+    await f.ledger.claim(BOB, { dataset: "cats", first: 11, last: 20 });
+    await f.ledger.claim(ANA, { dataset: "cats", first: 21, last: 30 });
+    await f.ledger.submit(CAL, cal.assignment.ref, { confirmed: true });
+    expect((await f.ledger.getAssignment(TEAM, cal.assignment.ref)).status).toBe("COMPLETED");
+    await publish("v1");
+    expect((await f.ledger.coverage(TEAM, "cats")).unacknowledged).toEqual([ANA.userId, BOB.userId]);
+  });
+
+  it("gives App Home the current instructions of each dataset that has some", async () => {
+    const { dataset: dogs } = await f.ledger.createDataset(LEAD, { slug: "dogs", itemCount: 10 });
+    await publish("v1");
+    await publish("https://example.com/guide");
+    const cats = (await f.ledger.getDataset(TEAM, "cats")).id;
+    const map = await f.ledger.instructionsByDataset([cats, dogs.id, cats, 999_999]);
+    expect([...map.keys()]).toEqual([cats]);
+    expect(map.get(cats)).toMatchObject({ dataset: "cats", version: 2, url: "https://example.com/guide" });
+    expect((await f.ledger.instructionsByDataset([])).size).toBe(0);
   });
 });
