@@ -291,15 +291,15 @@ describe("role boundaries", () => {
 });
 
 describe("review decisions", () => {
-  beforeAll(async () => {
-    // The ranges submitted above leave reviews waiting: decided, so nobody has any load.
+  /**
+   * A submitted range of ANA's, its review assigned to REVIEWER: the first dedicated reviewer by id, with nothing waiting.
+   * The reviews other tests left waiting are decided first (inside the test, not in a hook, so that
+   * mutation testing ties the review service's lines to the tests that run them).
+   */
+  async function pendingReview() {
     for (const r of await f.prisma.review.findMany({ where: { teamId: TEAM, status: "PENDING" } })) {
       await f.ledger.recordReview(ADMIN, r.id, { verdict: "accept", itemsChecked: 1, errors: {} });
     }
-  });
-
-  /** A submitted range of ANA's, its review assigned to REVIEWER: the first dedicated reviewer by id, with nothing waiting. */
-  async function pendingReview() {
     const ref = await anasRange();
     const { review } = await f.ledger.submit(ANA, ref, { confirmed: true });
     expect(review!.reviewerId).toBe(REVIEWER.userId);
