@@ -190,6 +190,48 @@ describe("deciding a review", () => {
     ]);
   });
 
+  it("is a change of its own kind: a verdict's key cannot be another change's", async () => {
+    await cats();
+    const a = await submitted(1, 10);
+    await f.ledger.setCapacity(LEAD, ANA.userId, 50, { idempotencyKey: "k1" });
+    await expectDomainError(
+      f.ledger.recordReview(
+        REVIEWER,
+        a.review.ref,
+        { verdict: "accept", itemsChecked: 10, errors: {} },
+        { idempotencyKey: "k1" },
+      ),
+      "invalid",
+      "request key k1 was already used for a different request (member.capacity)",
+    );
+    await f.ledger.recordReview(
+      REVIEWER,
+      a.review.ref,
+      { verdict: "accept", itemsChecked: 10, errors: {} },
+      { idempotencyKey: "k2" },
+    );
+    await expectDomainError(
+      f.ledger.setCapacity(LEAD, ANA.userId, 60, { idempotencyKey: "k2" }),
+      "invalid",
+      "request key k2 was already used for a different request (review.decide)",
+    );
+  });
+
+  it("leaves an unassigned review to leads, who become its reviewer, and tells a reviewer or anyone else so", async () => {
+    await cats();
+    const a = await submitted(1, 10);
+    await f.prisma.review.update({ where: { id: a.review.id }, data: { reviewerId: null } });
+    for (const who of [BOB, REVIEWER]) {
+      await expectDomainError(
+        f.ledger.checkMayDecideReview(who, a.review.ref),
+        "forbidden",
+        `the review of A1 (round 1) has no reviewer yet; only a lead can decide it`,
+      );
+    }
+    const ok = await f.ledger.recordReview(LEAD, a.review.ref, { verdict: "accept", itemsChecked: 10, errors: {} });
+    expect(ok.review.reviewerId).toBe(LEAD.userId);
+  });
+
   it("asks for a comment when sending back, naming the field", async () => {
     await cats();
     const a = await submitted(1, 10);

@@ -148,7 +148,7 @@ async function checkMayReview(
     throw forbidden(
       r.reviewerId
         ? text`${label} is assigned to ${person(r.reviewerId)}; only they or a lead can decide it`
-        : `only reviewers and leads can review; you are not one`,
+        : `${label} has no reviewer yet; only a lead can decide it`,
     );
   }
   if (!atLeast(role, "REVIEWER")) throw forbidden("only reviewers and leads can review");
