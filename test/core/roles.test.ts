@@ -4,7 +4,7 @@
  * allowed, for annotators, reviewers, leads (of the workspace or of one
  * dataset), and admins (configured, granted, or Slack workspace admins).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Actor, Role } from "../../src/core/types.ts";
 import {
   ADMIN,
@@ -52,15 +52,21 @@ const PEOPLE: Who[] = [
 
 let f: LedgerFixture;
 let ranges = 0;
+let ready: Promise<void> | undefined;
 beforeAll(async () => {
   f = await ledgerFixture();
+});
+// The people and the dataset are set up by the first test, not by the hook above: mutation
+// testing ties the lines a beforeAll runs to no test, and tries every test against each of them.
+beforeEach(() => (ready ??= setUp()));
+async function setUp(): Promise<void> {
   await f.ledger.setRole(ADMIN, OTHER_REVIEWER.userId, "REVIEWER");
   await f.ledger.setRole(ADMIN, GRANTED_ADMIN.userId, "ADMIN");
   await f.ledger.createDataset(LEAD, { slug: "roles", itemCount: 1_000_000 });
   // Sampled reviews of one item: every range is reviewed, and a review's sample has a list.
   await f.ledger.configureDataset(LEAD, "roles", { key: "first-k", value: 0 });
   await f.ledger.setRole(ADMIN, DATASET_LEAD.userId, "LEAD", { dataset: "roles" });
-});
+}
 afterAll(async () => {
   await f?.dispose();
 });
