@@ -205,6 +205,65 @@ describe("progress", () => {
   });
 });
 
+describe("whose day and whose change", () => {
+  it("checks a due date typed by a lead against the day of the range's owner, in their zone", async () => {
+    await cats();
+    // 10:00 UTC on 2026-11-23 is already 2026-11-24 at UTC+14.
+    await f.ledger.updateProfile(TEAM, ANA.userId, { timezone: "Pacific/Kiritimati" });
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
+    const e = await expectDomainError(
+      f.ledger.setDueDate(LEAD, "A1", "2026-11-23"),
+      "invalid",
+      "the due date 2026-11-23 is in the past (today is 2026-11-24)",
+    );
+    expect(e.details).toEqual({ field: "dueDate" });
+    // "tomorrow" is the lead's tomorrow (2026-11-24), the owner's today: not past.
+    expect((await f.ledger.setDueDate(LEAD, "A1", "tomorrow")).assignment.dueDate).toBe("2026-11-24");
+    // The owner's own "today" is their day.
+    expect((await f.ledger.setDueDate(LEAD, "A1", "2026-11-24")).assignment.dueDate).toBe("2026-11-24");
+  });
+
+  it("registers a Slack admin who changes a range, and keeps when the range was first started", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
+    await f.ledger.start(ANA, "A1");
+    const started = (await f.prisma.assignment.findUniqueOrThrow({ where: { id: 1 } })).startedAt;
+    f.clock.advanceDays(1);
+    await f.ledger.pause(ANA, "A1");
+    await f.ledger.start(ANA, "A1");
+    const admin = actor("USLACKADMIN", { workspaceAdmin: true });
+    await f.ledger.submit(admin, "A1", { confirmed: true });
+    expect((await f.prisma.assignment.findUniqueOrThrow({ where: { id: 1 } })).startedAt).toEqual(started);
+    expect((await f.ledger.listMembers(TEAM)).map((m) => m.userId)).toContain("USLACKADMIN");
+    await expectDomainError(f.ledger.getAssignment(TEAM, "A9"), "not_found", "there is no assignment A9");
+  });
+
+  it("names the count's field when a submit states the wrong one", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
+    const e = await expectDomainError(
+      f.ledger.submit(ANA, "A1", { count: 9 }),
+      "invalid",
+      "submitting A1 counts all 10 of its items as done, not 9; record 9 as a count of progress and submit when all 10 are done",
+    );
+    expect(e.details).toEqual({ field: "count" });
+  });
+
+  it("refuses a claim on an archived dataset with the way to reopen it", async () => {
+    await cats();
+    await f.ledger.configureDataset(LEAD, "cats", { key: "archived", value: true });
+    const e = await expectDomainError(
+      f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 }),
+      "invalid",
+      /^cats is archived; a lead can reopen it/,
+    );
+    expect(e.text).toEqual([
+      "cats is archived; a lead can reopen it",
+      { kind: "hint", hint: { kind: "reopen-dataset", dataset: "cats" } },
+    ]);
+  });
+});
+
 describe("submitting and releasing", () => {
   it("writes the submit with its reason, its review and round, and the count it was confirmed from", async () => {
     await cats();
