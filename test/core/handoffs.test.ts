@@ -11,9 +11,11 @@ import {
   ADMIN,
   ANA,
   actor,
+  auditOf,
   BOB,
   CAL,
   expectDomainError,
+  expectKeyUsedFor,
   LEAD,
   LEAD2,
   type LedgerFixture,
@@ -83,15 +85,8 @@ describe("how a handoff divides the done items", () => {
 let f: LedgerFixture;
 useLedgerFixture((x) => (f = x));
 
-const audit = async (action: string) =>
-  (await f.prisma.auditEvent.findMany({ where: { teamId: TEAM, action }, orderBy: { id: "asc" } })).map((e) => ({
-    actorId: e.actorId,
-    assignmentId: e.assignmentId,
-    handoffId: e.handoffId,
-    before: e.before,
-    after: e.after,
-    reason: e.reason,
-  }));
+const audit = (action: string) =>
+  auditOf(f, action, ["actorId", "assignmentId", "handoffId", "before", "after", "reason"]);
 
 /** Dataset "cats" with ANA's range A1 = 101–200, 50 items done. */
 async function anasRange() {
@@ -133,24 +128,16 @@ describe("asking", () => {
   it("is a request of its own kind: its key cannot decide or withdraw one", async () => {
     await anasRange();
     await f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "x" }, { idempotencyKey: "k1" });
-    await expectDomainError(
-      f.ledger.cancelHandoff(ANA, "H1", { idempotencyKey: "k1" }),
-      "invalid",
-      "request key k1 was already used for a different request (handoff.request)",
-    );
+    await expectKeyUsedFor(f.ledger.cancelHandoff(ANA, "H1", { idempotencyKey: "k1" }), "k1", "handoff.request");
     await f.ledger.cancelHandoff(ANA, "H1", { idempotencyKey: "k2" });
-    await expectDomainError(
+    await expectKeyUsedFor(
       f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "x" }, { idempotencyKey: "k2" }),
-      "invalid",
-      "request key k2 was already used for a different request (handoff.cancel)",
+      "k2",
+      "handoff.cancel",
     );
     await f.ledger.handoff(ANA, "A1", { to: BOB.userId, reason: "x" });
     await f.ledger.decideHandoff(LEAD, "H2", { approve: false }, { idempotencyKey: "k3" });
-    await expectDomainError(
-      f.ledger.cancelHandoff(ANA, "H2", { idempotencyKey: "k3" }),
-      "invalid",
-      "request key k3 was already used for a different request (handoff.decide)",
-    );
+    await expectKeyUsedFor(f.ledger.cancelHandoff(ANA, "H2", { idempotencyKey: "k3" }), "k3", "handoff.decide");
   });
 
   it("returns a pending request with nothing moved or kept and the leads who decide it, and writes it down", async () => {

@@ -1,5 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ANA, BOB, CAL, expectDomainError, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
+import {
+  ANA,
+  BOB,
+  CAL,
+  expectDomainError,
+  expectKeyUsedFor,
+  LEAD,
+  type LedgerFixture,
+  ledgerFixture,
+  TEAM,
+} from "../support/ledger.ts";
 
 let f: LedgerFixture;
 beforeEach(async () => {
@@ -103,10 +113,10 @@ describe("dataset instructions", () => {
   it("is a change of its own kind: its request key cannot be used for another change", async () => {
     await publish("v1");
     await f.ledger.acknowledgeInstructions(ANA, "cats", 1, { idempotencyKey: "ack-1" });
-    await expectDomainError(
+    await expectKeyUsedFor(
       f.ledger.setCapacity(LEAD, ANA.userId, 50, { idempotencyKey: "ack-1" }),
-      "invalid",
-      "request key ack-1 was already used for a different request (instructions.acknowledge)",
+      "ack-1",
+      "instructions.acknowledge",
     );
     expect(await f.ledger.acknowledgeInstructions(ANA, "cats", 1, { idempotencyKey: "ack-1" })).toMatchObject({
       replayed: true,

@@ -7,7 +7,9 @@ import { MAX_CAPACITY } from "../../src/core/ledger/members.ts";
 import {
   ADMIN,
   actor,
+  auditOf,
   expectDomainError,
+  expectKeyUsedFor,
   LEAD,
   type LedgerFixture,
   TEAM,
@@ -19,13 +21,7 @@ useLedgerFixture((x) => {
   f = x;
 });
 
-const audit = async (action: string) =>
-  (await f.prisma.auditEvent.findMany({ where: { action }, orderBy: { id: "asc" } })).map((e) => ({
-    actorId: e.actorId,
-    datasetId: e.datasetId,
-    before: e.before,
-    after: e.after,
-  }));
+const audit = (action: string) => auditOf(f, action, ["actorId", "datasetId", "before", "after"]);
 
 const CAPACITY_SENTENCE = "capacity must be a whole number of items per week from 1 to 10,000,000";
 
@@ -59,17 +55,9 @@ describe("capacity", () => {
 
   it("is a change of its own kind: a key used for a role cannot set a capacity", async () => {
     await f.ledger.setRole(ADMIN, "UANA", "REVIEWER", { idempotencyKey: "k1" });
-    await expectDomainError(
-      f.ledger.setCapacity(LEAD, "UANA", 50, { idempotencyKey: "k1" }),
-      "invalid",
-      "request key k1 was already used for a different request (member.role)",
-    );
+    await expectKeyUsedFor(f.ledger.setCapacity(LEAD, "UANA", 50, { idempotencyKey: "k1" }), "k1", "member.role");
     await f.ledger.setCapacity(LEAD, "UANA", 50, { idempotencyKey: "k2" });
-    await expectDomainError(
-      f.ledger.setRole(ADMIN, "UANA", "LEAD", { idempotencyKey: "k2" }),
-      "invalid",
-      "request key k2 was already used for a different request (member.capacity)",
-    );
+    await expectKeyUsedFor(f.ledger.setRole(ADMIN, "UANA", "LEAD", { idempotencyKey: "k2" }), "k2", "member.capacity");
     const again = await f.ledger.setCapacity(LEAD, "UANA", 50, { idempotencyKey: "k2" });
     expect(again).toMatchObject({ replayed: true, member: { userId: "UANA", capacityPerWeek: 50 } });
   });

@@ -10,8 +10,10 @@ import {
   ADMIN,
   ANA,
   actor,
+  auditOf,
   BOB,
   expectDomainError,
+  expectKeyUsedFor,
   LEAD,
   type LedgerFixture,
   REVIEWER,
@@ -23,14 +25,7 @@ let f: LedgerFixture;
 useLedgerFixture((x) => (f = x));
 
 const members = async () => (await f.ledger.listMembers(TEAM)).map((m) => m.userId);
-const audit = async (action: string) =>
-  (await f.prisma.auditEvent.findMany({ where: { teamId: TEAM, action }, orderBy: { id: "asc" } })).map((e) => ({
-    actorId: e.actorId,
-    reviewId: e.reviewId,
-    before: e.before,
-    after: e.after,
-    reason: e.reason,
-  }));
+const audit = (action: string) => auditOf(f, action, ["actorId", "reviewId", "before", "after", "reason"]);
 
 /** Dataset "cats" (1,000 items, categories "box" and "class", gold items 3 and 7). */
 async function cats(o: { sampled?: boolean } = {}) {
@@ -194,15 +189,15 @@ describe("deciding a review", () => {
     await cats();
     const a = await submitted(1, 10);
     await f.ledger.setCapacity(LEAD, ANA.userId, 50, { idempotencyKey: "k1" });
-    await expectDomainError(
+    await expectKeyUsedFor(
       f.ledger.recordReview(
         REVIEWER,
         a.review.ref,
         { verdict: "accept", itemsChecked: 10, errors: {} },
         { idempotencyKey: "k1" },
       ),
-      "invalid",
-      "request key k1 was already used for a different request (member.capacity)",
+      "k1",
+      "member.capacity",
     );
     await f.ledger.recordReview(
       REVIEWER,
@@ -210,11 +205,7 @@ describe("deciding a review", () => {
       { verdict: "accept", itemsChecked: 10, errors: {} },
       { idempotencyKey: "k2" },
     );
-    await expectDomainError(
-      f.ledger.setCapacity(LEAD, ANA.userId, 60, { idempotencyKey: "k2" }),
-      "invalid",
-      "request key k2 was already used for a different request (review.decide)",
-    );
+    await expectKeyUsedFor(f.ledger.setCapacity(LEAD, ANA.userId, 60, { idempotencyKey: "k2" }), "k2", "review.decide");
   });
 
   it("leaves an unassigned review to leads, who become its reviewer, and tells a reviewer or anyone else so", async () => {

@@ -3,6 +3,7 @@ import { DomainError, type DomainErrorCode } from "../../src/core/errors.ts";
 import { Ledger } from "../../src/core/ledger/index.ts";
 import type { Actor } from "../../src/core/types.ts";
 import { Store } from "../../src/db/store.ts";
+import type { AuditEvent } from "../../src/generated/prisma/client.ts";
 import { createTestDatabase } from "./db.ts";
 
 export const TEAM = "T0TEST";
@@ -81,4 +82,18 @@ export async function expectDomainError(
     else expect(d.message).toMatch(message);
   }
   return d;
+}
+
+/** Expects `p` refused because `key` was first used for a request of another `kind`. */
+export const expectKeyUsedFor = (p: Promise<unknown>, key: string, kind: string): Promise<DomainError> =>
+  expectDomainError(p, "invalid", `request key ${key} was already used for a different request (${kind})`);
+
+/** The audit events of `action` in the test team, oldest first, with only the `fields` a test compares. */
+export async function auditOf<K extends keyof AuditEvent>(
+  f: LedgerFixture,
+  action: string,
+  fields: readonly K[],
+): Promise<Pick<AuditEvent, K>[]> {
+  const rows = await f.prisma.auditEvent.findMany({ where: { teamId: TEAM, action }, orderBy: { id: "asc" } });
+  return rows.map((e) => Object.fromEntries(fields.map((k) => [k, e[k]])) as Pick<AuditEvent, K>);
 }
