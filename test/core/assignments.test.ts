@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_NOTE, MAX_REPORTED_ITEMS, spansOf } from "../../src/core/ledger/assignments.ts";
 import {
+  ADMIN,
   ANA,
   actor,
   auditOf,
@@ -15,6 +16,7 @@ import {
   expectDomainError,
   expectKeyUsedFor,
   LEAD,
+  LEAD2,
   type LedgerFixture,
   TEAM,
   useLedgerFixture,
@@ -104,6 +106,28 @@ describe("claiming", () => {
       "no free range of 5 items is left in tiny; the largest free range is 7–10 (4 items)",
     );
     expect(e.details).toMatchObject({ largest: { first: 7, last: 10 }, field: "size" });
+    await f.ledger.claim(BOB, { dataset: "tiny", first: 7, last: 9 });
+    await expectDomainError(
+      f.ledger.claimNext(ANA, { dataset: "tiny", size: 2 }),
+      "conflict",
+      "no free range of 2 items is left in tiny; the largest free range is 10 (1 item)",
+    );
+    await f.ledger.claim(BOB, { dataset: "tiny", first: 10, last: 10 });
+    await expectDomainError(
+      f.ledger.claimNext(ANA, { dataset: "tiny", size: 1 }),
+      "conflict",
+      "every item of tiny is already claimed",
+    );
+  });
+
+  it("keeps the reason of a claim, of a next-free claim and of an assignment in their audit events", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 }, { reason: "pilot" });
+    await f.ledger.claimNext(BOB, { dataset: "cats", size: 5 }, { reason: "spare time" });
+    await f.ledger.assign(LEAD, { dataset: "cats", first: 20, last: 29, assigneeId: CAL.userId }, { reason: "cover" });
+    await f.ledger.claim(ANA, { dataset: "cats", first: 30, last: 31 });
+    expect((await audit("assignment.claim")).map((e) => e.reason)).toEqual(["pilot", "spare time", null]);
+    expect((await audit("assignment.assign")).map((e) => e.reason)).toEqual(["cover"]);
   });
 
   it("refuses a next-free size below 1, not whole, or above the dataset, with its field", async () => {
@@ -168,6 +192,23 @@ describe("progress", () => {
     for (const [i, [u, kind]] of kinds.entries()) {
       await f.ledger.updateProgress(ANA, "A1", u, { idempotencyKey: `p${i}` });
       await expectKeyUsedFor(f.ledger.submit(ANA, "A1", { confirmed: true, idempotencyKey: `p${i}` }), `p${i}`, kind);
+    }
+  });
+
+  it("names the step someone else's range was refused for", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
+    for (const [u, what] of [
+      [{ step: "start" }, "start"],
+      [{ step: "pause" }, "pause"],
+      [{ count: 2, step: "start" }, "update"],
+      [{ count: 2 }, "update"],
+    ] as const) {
+      await expectDomainError(
+        f.ledger.updateProgress(BOB, "A1", u),
+        "forbidden",
+        `A1 belongs to @UANA; only they or a lead can ${what} it`,
+      );
     }
   });
 
@@ -279,6 +320,19 @@ describe("submitting and releasing", () => {
     }
   });
 
+  it("asks before releasing a range with every item done, offering no part to keep", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
+    await f.ledger.setProgress(ANA, "A1", 10);
+    const e = await expectDomainError(
+      f.ledger.release(ANA, "A1"),
+      "invalid",
+      "A1 has 10 of 10 items done: submit it, or release all 10 and discard them",
+    );
+    expect(e.details).toMatchObject({ confirm: "release", itemsDone: 10, size: 10, keep: null, free: null });
+    expect((await f.ledger.getAssignment(TEAM, "A1")).status).toBe("IN_PROGRESS");
+  });
+
   it("releases everything of a range with nothing done even in 'unstarted' mode, and withdraws its handoff request", async () => {
     await cats();
     await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
@@ -319,6 +373,11 @@ describe("due dates", () => {
       "conflict",
       "the due date of A1 changed since the proposal (it is 2026-11-30 now, not 2026-11-28)",
     );
+    await expectDomainError(
+      f.ledger.setDueDate(LEAD, "A1", "2026-12-04", { expectDue: null }),
+      "conflict",
+      "the due date of A1 changed since the proposal (it is 2026-11-30 now, not none)",
+    );
     await f.ledger.setDueDate(LEAD, "A1", null);
     await expectDomainError(
       f.ledger.setDueDate(LEAD, "A1", "2026-12-04", { expectDue: "2026-11-30" }),
@@ -330,11 +389,12 @@ describe("due dates", () => {
   it("lets only the owner of an open range propose a new date, not the one it has, to a lead who is not them", async () => {
     await cats();
     await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10, dueDate: "2026-11-30" });
-    await expectDomainError(
+    const same = await expectDomainError(
       f.ledger.proposeDueDate(ANA, "A1", "2026-11-30"),
       "invalid",
       "A1 is due 2026-11-30 already",
     );
+    expect(same.details).toEqual({ field: "dueDate" });
     await expectDomainError(
       f.ledger.proposeDueDate(BOB, "A1", "2026-12-04"),
       "forbidden",
@@ -343,11 +403,55 @@ describe("due dates", () => {
     await expectDomainError(f.ledger.checkMayProposeDue(BOB, "A1"), "forbidden");
     await expectDomainError(f.ledger.proposeDueDate(ANA, "A9", "2026-12-04"), "not_found", "there is no assignment A9");
     await f.ledger.checkMayProposeDue(ANA, "A1");
+    expect((await f.ledger.proposeDueDate(ANA, "A1", "2026-12-04")).leads).toEqual([
+      ADMIN.userId,
+      LEAD.userId,
+      LEAD2.userId,
+    ]);
     await f.ledger.submit(ANA, "A1", { confirmed: true });
     await expectDomainError(
       f.ledger.proposeDueDate(ANA, "A1", "2026-12-04"),
       "invalid",
       "A1 is in review: only open ranges have a due date to move",
+    );
+  });
+});
+
+describe("deciding a proposed due date", () => {
+  it("goes to the leads other than the one proposing, and needs one, said before the form and at the proposal", async () => {
+    await cats();
+    await f.ledger.claim(LEAD, { dataset: "cats", first: 1, last: 10, dueDate: "2026-11-30" });
+    expect((await f.ledger.proposeDueDate(LEAD, "A1", "2026-12-04")).leads).toEqual([ADMIN.userId, LEAD2.userId]);
+    // another workspace, where the admin named at start-up is the only lead
+    const admin = actor(ADMIN.userId, { teamId: "T0OTHER" });
+    await f.ledger.createDataset(admin, { slug: "dogs", itemCount: 100 });
+    const own = await f.ledger.claim(admin, { dataset: "dogs", first: 1, last: 10, dueDate: "2026-11-30" });
+    const sentence = "nobody leads dogs to decide a new due date; ask an admin";
+    await expectDomainError(f.ledger.checkMayProposeDue(admin, own.assignment.ref), "invalid", sentence);
+    await expectDomainError(f.ledger.proposeDueDate(admin, own.assignment.ref, "2026-12-04"), "invalid", sentence);
+  });
+
+  it("lets a lead decline while the date is the one proposed from, and refuses once it moved or the range is gone", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10, dueDate: "2026-11-30" });
+    await f.ledger.declineDueProposal(LEAD, "A1", "2026-11-30");
+    await expectDomainError(
+      f.ledger.declineDueProposal(LEAD, "A1", null),
+      "conflict",
+      "the due date of A1 changed since the proposal (it is 2026-11-30 now, not none)",
+    );
+    await expectDomainError(f.ledger.declineDueProposal(BOB, "A1", "2026-11-30"), "forbidden");
+    await expectDomainError(
+      f.ledger.declineDueProposal(LEAD, "A9", "2026-11-30"),
+      "not_found",
+      "there is no assignment A9",
+    );
+    await f.ledger.setDueDate(LEAD, "A1", null);
+    await f.ledger.declineDueProposal(LEAD, "A1", null);
+    await expectDomainError(
+      f.ledger.declineDueProposal(LEAD, "A1", "2026-11-30"),
+      "conflict",
+      "the due date of A1 changed since the proposal (it is none now, not 2026-11-30)",
     );
   });
 });

@@ -82,6 +82,27 @@ describe("claim limits", () => {
     expect((await f.ledger.claimNext(BOB, { dataset: "cats", size: 1000 })).assignment.size).toBe(1000);
   });
 
+  it("speak of one item and one day in the singular, and name the field each claim set", async () => {
+    await f.ledger.configureDataset(LEAD, "cats", { key: "max-days", value: 1 });
+    // 5 items a week: 1 a day
+    await f.ledger.setCapacity(LEAD, ANA.userId, 5);
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 1 });
+    const sentence =
+      "Claiming 1 item would give you 2 days of work in cats, more than it allows one person (1 day, at 1 items a day). Finish some of your open ranges first, or ask a lead.";
+    const next = await expectDomainError(f.ledger.claimNext(ANA, { dataset: "cats", size: 1 }), "invalid", sentence);
+    expect(next.details).toEqual({ field: "size" });
+    const range = await expectDomainError(
+      f.ledger.claim(ANA, { dataset: "cats", first: 9, last: 9 }),
+      "invalid",
+      sentence,
+    );
+    expect(range.details).toEqual({ field: "range" });
+    const given = await f.ledger.assign(LEAD, { dataset: "cats", first: 9, last: 9, assigneeId: ANA.userId });
+    expect(given.overLimits).toEqual([
+      "Assigning 1 item would give them 2 days of work in cats, more than it allows one person (1 day, at 1 items a day). They need to finish some of their open ranges first.",
+    ]);
+  });
+
   it("let a lead assign past them, saying which limits the assignment exceeds", async () => {
     await f.ledger.configureDataset(LEAD, "cats", { key: "max-claim", value: 500 });
     await f.ledger.configureDataset(LEAD, "cats", { key: "max-days", value: 5 });

@@ -94,6 +94,10 @@ describe("dataset instructions", () => {
     expect(c.dataset.instructions).toMatchObject({ version: 1, text: "Label every whisker" });
     // BOB acknowledges before his own progress
     await expectDomainError(f.ledger.setProgress(BOB, assigned.assignment.ref, 1), "conflict", /version 1/);
+    // a lead submitting it for him is not held up, and is shown the current version
+    const submitted = await f.ledger.submit(LEAD, assigned.assignment.ref, { confirmed: true });
+    expect(submitted.assignment.status).toBe("IN_REVIEW");
+    expect(submitted.instructions).toMatchObject({ version: 1, text: "Label every whisker" });
   });
 
   it("refuses acknowledging a version that does not exist, recording nothing", async () => {
