@@ -21,6 +21,7 @@ import {
   auditOf,
   BOB,
   expectDomainError,
+  expectKeyUsedFor,
   LEAD,
   LEAD2,
   type LedgerFixture,
@@ -201,6 +202,16 @@ describe("changing a setting", () => {
     );
   });
 
+  it("is a change of its own kind for a request key", async () => {
+    await cats();
+    await f.ledger.configureDataset(LEAD, "cats", { key: "batch", value: 5 }, { idempotencyKey: "k" });
+    await expectKeyUsedFor(
+      f.ledger.claimNext(ANA, { dataset: "cats", size: 1 }, { idempotencyKey: "k" }),
+      "k",
+      "dataset.set",
+    );
+  });
+
   it("returns the dataset as changed and the setting's key", async () => {
     await cats();
     const r = await set({ key: "review", value: "every" });
@@ -324,6 +335,7 @@ describe("changing a setting", () => {
     expect((await set({ key: "taxonomy", value: ["x".repeat(40)] })).dataset.errorTaxonomy).toEqual(["x".repeat(40)]);
     await refused({ key: "taxonomy", value: [...twenty, "c20"] }, sentence);
     await refused({ key: "taxonomy", value: ["x".repeat(41)] }, sentence);
+    await refused({ key: "taxonomy", value: ["box", "x".repeat(41)] }, sentence);
     await refused({ key: "taxonomy", value: [" ", ""] }, sentence);
     await refused({ key: "taxonomy", value: [] }, sentence);
     expect((await set({ key: "taxonomy", value: "default" })).dataset.errorTaxonomy).toEqual([
@@ -348,6 +360,10 @@ describe("publishing instructions", () => {
     expect(two.dataset.instructions?.url).toBeNull();
     expect(two.dataset.instructions?.text).toHaveLength(3000);
     expect((await set({ key: "instructions", value: "ftp://wiki.example/cats" })).dataset.instructions?.url).toBeNull();
+    // a link is the whole of the instructions, or they are text
+    for (const text of ["see https://wiki.example/cats", "https://wiki.example/cats and the FAQ"]) {
+      expect((await set({ key: "instructions", value: text })).dataset.instructions).toMatchObject({ text, url: null });
+    }
     const events = await audit("dataset.set");
     expect(events[1]).toMatchObject({
       before: { instructions: { version: 1, url: "http://wiki.example/cats" } },
@@ -424,6 +440,18 @@ describe("linking the annotation tools", () => {
     const events = await audit("dataset.set");
     expect(events[1]).toMatchObject({ before: { cvat: [{ task: 1, firstItem: 1 }] } });
     expect((await set({ key: "cvat", value: [] })).tool).toEqual({ key: "cvat", value: [] });
+  });
+
+  it("keeps each tool's links apart in the audit events of a dataset fed by both", async () => {
+    await cats();
+    await set({ key: "cvat", value: [{ task: 4, firstItem: 1 }] });
+    await set({ key: "label-studio", value: { project: 9, firstTask: 1 } });
+    await set({ key: "cvat", value: [{ task: 5, firstItem: 1 }] });
+    expect((await audit("dataset.set")).map((e) => [e.before, e.after])).toEqual([
+      [{ cvat: [] }, { cvat: [{ task: 4, firstItem: 1 }] }],
+      [{ "label-studio": null }, { "label-studio": { project: 9, firstTask: 1 } }],
+      [{ cvat: [{ task: 4, firstItem: 1 }] }, { cvat: [{ task: 5, firstItem: 1 }] }],
+    ]);
   });
 
   it("refuses CVAT tasks named twice, outside the dataset, too many, or not ids", async () => {
@@ -529,6 +557,12 @@ describe("linking the annotation tools", () => {
     await set({ key: "tool-users", value: [{ tool: "cvat", user: "u".repeat(150), slackUserId: ANA.userId }] });
     await set({ key: "tool-users", value: many.slice(0, 50) });
     expect(await f.prisma.toolUser.count()).toBe(51);
+    // up to twelve digits
+    const ids = await set({
+      key: "tool-users",
+      value: [{ tool: "label-studio", user: "123456789012", slackUserId: ANA.userId }],
+    });
+    expect(ids.tool?.value).toContain(`label-studio:123456789012=${ANA.userId}`);
   });
 });
 

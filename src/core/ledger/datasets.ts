@@ -143,13 +143,12 @@ async function patchFor(r: Repositories, actor: Actor, d: DatasetRecord, s: Data
     }
     case "items": {
       checkItemCount(s.value);
-      if (s.value < d.itemCount) {
-        const held = await r.assignments.liveReachingPast(d.id, s.value);
-        if (held)
-          throw conflict(
-            `can't shrink ${d.slug} to ${s.value} items: ${assignmentRef(held.id)} holds items up to ${held.last}`,
-          );
-      }
+      // No live range reaches past the count it keeps (growing, none can).
+      const held = await r.assignments.liveReachingPast(d.id, s.value);
+      if (held)
+        throw conflict(
+          `can't shrink ${d.slug} to ${s.value} items: ${assignmentRef(held.id)} holds items up to ${held.last}`,
+        );
       return { itemCount: s.value, batchSize: Math.min(d.batchSize, s.value) };
     }
     case "noun":
@@ -257,10 +256,10 @@ async function linkToolProjects(
     rows.map((x) => x.externalId),
     d.id,
   );
-  if (taken.length) {
-    const other = await r.datasets.findById(taken[0]!.datasetId);
-    const what = tool === "cvat" ? `CVAT task ${taken[0]!.externalId}` : `Label Studio project ${taken[0]!.externalId}`;
-    throw conflict(`${what} feeds ${other?.slug ?? "another dataset"} already; a project or task feeds one dataset`);
+  const first = taken[0];
+  if (first) {
+    const what = tool === "cvat" ? `CVAT task ${first.externalId}` : `Label Studio project ${first.externalId}`;
+    throw conflict(`${what} feeds ${first.dataset} already; a project or task feeds one dataset`);
   }
   await r.tools.replaceProjects(d.teamId, d.id, tool, rows);
 }
@@ -304,30 +303,42 @@ export async function configureDataset(
     const d = await requireDataset(r, actor.teamId, slug);
     await requireLead(ctx, r, actor, "change datasets", d.id);
     await r.datasets.lock(d.id);
-    const before = datasetView(d, await r.datasets.latestInstruction(d.id));
-    const toolBefore = isToolSetting(setting.key) ? await toolSettingValue(r, d.id, setting.key) : undefined;
+    const was = await keptValue(r, datasetView(d, await r.datasets.latestInstruction(d.id)), setting.key);
     const patch = await patchFor(r, actor, d, setting);
     const updated = Object.keys(patch).length ? await r.datasets.update(d.id, patch) : d;
     const after = datasetView(updated, await r.datasets.latestInstruction(d.id));
-    const toolAfter = isToolSetting(setting.key) ? await toolSettingValue(r, d.id, setting.key) : undefined;
+    const now = await keptValue(r, after, setting.key);
     await r.audit.append({
       teamId: actor.teamId,
       actorId: actor.userId,
       action: "dataset.set",
       datasetId: d.id,
-      before: { [setting.key]: toolBefore ? toolBefore.value : settingValue(before, setting.key) },
-      after: { [setting.key]: toolAfter ? toolAfter.value : settingValue(after, setting.key) },
+      before: { [setting.key]: was.value },
+      after: { [setting.key]: now.value },
       at: ctx.config.clock(),
       reason: opts.reason ?? null,
     });
     // A new version of the instructions: everyone working on the dataset is told, and acknowledges it.
     const instructionsTo =
       setting.key === "instructions" ? (await holdersOf(r, d.id)).filter((u) => u !== actor.userId) : [];
-    return { dataset: after, key: setting.key, instructionsTo, tool: toolAfter };
+    return { dataset: after, key: setting.key, instructionsTo, tool: now.tool };
   });
 }
 
-function settingValue(d: DatasetView, key: DatasetSettingKey): unknown {
+/** A setting's value as kept: in the dataset's row, or in the tools' tables for a tool setting. */
+async function keptValue(
+  r: Repositories,
+  d: DatasetView,
+  key: DatasetSettingKey,
+): Promise<{ value: unknown; tool?: ToolSettingValue }> {
+  if (isToolSetting(key)) {
+    const tool = await toolSettingValue(r, d.id, key);
+    return { value: tool.value, tool };
+  }
+  return { value: settingValue(d, key) };
+}
+
+function settingValue(d: DatasetView, key: Exclude<DatasetSettingKey, ToolSettingValue["key"]>): unknown {
   switch (key) {
     case "title":
       return d.title;
@@ -357,10 +368,6 @@ function settingValue(d: DatasetView, key: DatasetSettingKey): unknown {
       return d.maxClaim;
     case "max-days":
       return d.maxDays;
-    case "label-studio":
-    case "cvat":
-    case "tool-users":
-      return undefined; // kept in the tools' tables: toolSettingValue
   }
 }
 

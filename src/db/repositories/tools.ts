@@ -52,18 +52,22 @@ export class ToolRepository {
     }));
   }
 
-  /** Of `externalIds`, those another dataset of the workspace already has (a tool's project feeds one dataset). */
+  /**
+   * Of `externalIds`, those another dataset of the workspace already has (a
+   * tool's project feeds one dataset), with the slug of that dataset.
+   */
   async takenElsewhere(
     teamId: string,
     tool: ToolName,
     externalIds: readonly number[],
     datasetId: number,
-  ): Promise<{ externalId: number; datasetId: number }[]> {
-    return this.db.toolProject.findMany({
+  ): Promise<{ externalId: number; dataset: string }[]> {
+    const rows = await this.db.toolProject.findMany({
       where: { teamId, tool, externalId: { in: [...externalIds] }, datasetId: { not: datasetId } },
-      select: { externalId: true, datasetId: true },
+      select: { externalId: true, dataset: { select: { slug: true } } },
       orderBy: { externalId: "asc" },
     });
+    return rows.map((r) => ({ externalId: r.externalId, dataset: r.dataset.slug }));
   }
 
   /** Replaces a dataset's projects or tasks of one tool. */
