@@ -137,6 +137,37 @@ describe("coverage", () => {
     expect([c.stalledAfterDays, c.stalled.map((s) => s.ref)]).toEqual([5, ["A2"]]);
   });
 
+  it("orders stalled ranges by idle days whatever their order in the ledger, idle since their last progress, and never counts one waiting or in review", async () => {
+    await cats();
+    for (const [who, first] of [
+      [ANA, 1],
+      [BOB, 11],
+      [CAL, 21],
+      [ANA, 31],
+      [BOB, 41],
+    ] as const) {
+      await f.ledger.claim(who, { dataset: "cats", first, last: first + 9 });
+    }
+    // A1 started first but moved on day 3; A2 and A3 went quiet on days 1 and 2; A4 went to review
+    // on day 0 and A5 was never started.
+    await f.ledger.setProgress(ANA, "A1", 1);
+    await f.ledger.submit(ANA, "A4", { confirmed: true });
+    f.clock.advanceDays(1);
+    await f.ledger.setProgress(BOB, "A2", 1);
+    f.clock.advanceDays(1);
+    await f.ledger.setProgress(CAL, "A3", 1);
+    f.clock.advanceDays(1);
+    await f.ledger.setProgress(ANA, "A1", 2);
+    f.clock.advanceDays(5);
+    const c = await f.ledger.coverage(TEAM, "cats");
+    expect(c.stalled).toEqual([
+      { ref: "A2", assigneeId: BOB.userId, idleDays: 7 },
+      { ref: "A3", assigneeId: CAL.userId, idleDays: 6 },
+      { ref: "A1", assigneeId: ANA.userId, idleDays: 5 },
+    ]);
+    expect([c.rangesByStatus.PENDING, c.rangesByStatus.IN_REVIEW]).toEqual([1, 1]);
+  });
+
   it("lists the first 50 gaps and counts them all", async () => {
     await cats(200);
     for (let item = 2; item <= 104; item += 2) {
@@ -160,6 +191,17 @@ describe("coverage", () => {
     // 10 + 10 items done in 14 days: 1.43 a day; 986 left take 691 days (986 × 14 / 20 = 690.2).
     const c = await f.ledger.coverage(TEAM, "cats");
     expect([c.doneItems, c.itemsPerDay, c.forecastFinish]).toEqual([14, 1.4, "2028-10-14"]);
+  });
+
+  it("adds each increase of items done, from wherever the range stood", async () => {
+    await cats();
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 100 });
+    await f.ledger.setProgress(ANA, "A1", 10);
+    await f.ledger.setProgress(ANA, "A1", 6);
+    await f.ledger.setProgress(ANA, "A1", 20);
+    await f.ledger.setProgress(ANA, "A1", 34);
+    // 10 + 14 + 14 = 38 items in 14 days, not the 20 and 34 reached: 2.7 a day.
+    expect((await f.ledger.coverage(TEAM, "cats")).itemsPerDay).toBe(2.7);
   });
 
   it("counts what was done exactly 14 days ago, and nothing older; without recent progress there is no forecast", async () => {

@@ -7,8 +7,10 @@ import { describe, expect, it } from "vitest";
 import { isWorkspaceSettingKey, type WorkspaceSetting } from "../../src/core/ledger/workspace.ts";
 import {
   ADMIN,
+  ANA,
   auditOf,
   expectDomainError,
+  expectKeyUsedFor,
   LEAD,
   type LedgerFixture,
   TEAM,
@@ -117,6 +119,16 @@ describe("a workspace's settings", () => {
       { ...by, before: { "escalate-after": 2 }, after: { "escalate-after": 5 }, reason: null },
       { ...by, before: { "stalled-after": 3 }, after: { "stalled-after": 7 }, reason: null },
     ]);
+  });
+
+  it("keeps a request key to the change of settings it was first used for", async () => {
+    await f.ledger.configureWorkspace(ADMIN, { key: "escalate-after", value: 4 }, { idempotencyKey: "k" });
+    await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 100 });
+    await expectKeyUsedFor(
+      f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 }, { idempotencyKey: "k" }),
+      "k",
+      "workspace.set",
+    );
   });
 
   it("lets admins only change them, changing nothing otherwise", async () => {

@@ -61,13 +61,16 @@ export interface Coverage {
 
 const FORECAST_WINDOW_DAYS = 14;
 
-/** Items done recorded by progress and submit events: the sum of each event's increase. */
+/**
+ * Items done recorded by progress and submit events: the sum of each event's increase.
+ * Every such event records the range before and after the change.
+ */
 function itemsDoneIn(changes: readonly { before: unknown; after: unknown }[]): number {
   let done = 0;
   for (const e of changes) {
-    const before = (e.before as { itemsDone?: number } | null)?.itemsDone ?? 0;
-    const after = (e.after as { itemsDone?: number } | null)?.itemsDone ?? 0;
-    if (after > before) done += after - before;
+    const before = (e.before as { itemsDone: number }).itemsDone;
+    const after = (e.after as { itemsDone: number }).itemsDone;
+    done += Math.max(0, after - before);
   }
   return done;
 }
@@ -86,7 +89,8 @@ export async function coverage(ctx: LedgerContext, teamId: string, slug: string)
     r.audit.changesSince(dataset.id, ["assignment.progress", "assignment.submit"], since),
     r.workspaces.get(teamId),
   ]);
-  const stalledAfterDays = workspace?.stalledAfterDays ?? 3;
+  // A dataset belongs to a registered workspace (a foreign key), so its settings are there.
+  const stalledAfterDays = workspace!.stalledAfterDays;
   const stalled: Coverage["stalled"] = [];
   const rangesByStatus = Object.fromEntries(
     (["PENDING", "IN_PROGRESS", "IN_REVIEW", "CHANGES_REQUESTED", "COMPLETED", "RELEASED"] as const).map((s) => [s, 0]),

@@ -49,7 +49,7 @@ export function workspaceView(ctx: LedgerContext, w: WorkspaceRecord): Workspace
     teamId: w.id,
     timezone: w.timezone ?? ctx.config.defaultTimezone,
     timezoneIsDefault: w.timezone === null,
-    hours: { start: w.workdayStart, end: w.workdayEnd, days: [...w.workdays].sort() },
+    hours: { start: w.workdayStart, end: w.workdayEnd, days: [...w.workdays] },
     escalateAfterDays: w.escalateAfterDays,
     stalledAfterDays: w.stalledAfterDays,
   };
