@@ -83,6 +83,22 @@ describe("API tokens", () => {
     expect(await f.prisma.member.findMany({ where: { userId: { startsWith: "api:" } } })).toEqual([]);
   });
 
+  it("holds a read token to an annotator's role and a write token to a lead's, saying so when it refuses", async () => {
+    const reader = integrationActor({ teamId: TEAM, name: "dash", scope: "read" });
+    const writer = integrationActor({ teamId: TEAM, name: "tool", scope: "write" });
+    await expectDomainError(
+      f.ledger.createDataset(reader, { slug: "dogs", itemCount: 10 }),
+      "forbidden",
+      "only leads and admins can add datasets; you are an annotator",
+    );
+    await expectDomainError(
+      f.ledger.setRole(writer, ANA.userId, "LEAD"),
+      "forbidden",
+      /only admins can .*; you are a lead$/,
+    );
+    expect((await f.ledger.createDataset(writer, { slug: "dogs", itemCount: 10 })).dataset.slug).toBe("dogs");
+  });
+
   it("keeps the ledger consistent under a thousand concurrent reports of items done on overlapping items", async () => {
     const writer = integrationActor({ teamId: TEAM, name: "tool", scope: "write" });
     const a = (await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 100 })).assignment.ref;

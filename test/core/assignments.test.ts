@@ -527,6 +527,21 @@ describe("items reported done by a tool", () => {
     await f.ledger.claim(ANA, { dataset: "tiny", first: 1, last: 4 });
     await f.ledger.reportItemsDone(ANA, "tiny", [1], { idempotencyKey: "t" });
     await expectKeyUsedFor(f.ledger.setProgress(ANA, "A1", 3, { idempotencyKey: "t" }), "t", "assignment.items-done");
-    await expectDomainError(f.ledger.reportItemsDone(BOB, "tiny", [2]), "forbidden");
+    await expectDomainError(
+      f.ledger.reportItemsDone(BOB, "tiny", [2]),
+      "forbidden",
+      "A1 belongs to @UANA; only they or a lead can report items done in it",
+    );
+  });
+
+  it("registers an admin who reports items done in someone's range, as anyone who changes the ledger", async () => {
+    await f.ledger.createDataset(LEAD, { slug: "tiny", itemCount: 10 });
+    await f.ledger.claim(ANA, { dataset: "tiny", first: 1, last: 4 });
+    // An admin by configuration who has not acted in the workspace yet.
+    const members = () => f.prisma.member.count({ where: { teamId: TEAM, userId: ADMIN.userId } });
+    await f.prisma.member.delete({ where: { teamId_userId: { teamId: TEAM, userId: ADMIN.userId } } });
+    const r = await f.ledger.reportItemsDone(ADMIN, "tiny", [1, 2]);
+    expect(r.changed.map((a) => [a.ref, a.itemsDone])).toEqual([["A1", 2]]);
+    expect(await members()).toBe(1);
   });
 });

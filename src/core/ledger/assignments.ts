@@ -853,7 +853,7 @@ export async function reportItemsDone(
       for (const i of mine) held.add(i);
       await r.assignments.lock(found.id);
       const a = (await r.assignments.findInTeam(actor.teamId, found.id))!;
-      await refuseUnlessMayChange(ctx, r, actor, a, "report items done", { register: true });
+      await refuseUnlessMayChange(ctx, r, actor, a, "report items done in", { register: true });
       if (!OPEN_STATUSES.includes(a.status)) {
         notOpen.push({ ref: assignmentRef(a.id), items: spansOf(mine) });
         continue;
