@@ -223,6 +223,23 @@ describe("the digest job", () => {
     expect((await digest("2026-11-30T09:00:00Z")).messages).toEqual([]);
   });
 
+  it("counts a message in the run that wrote it: two runs of a week at once write and count it once between them", async () => {
+    await twoWeeks();
+    f.clock.now = new Date("2026-11-23T09:00:00Z");
+    // Two slots at once: each reads what is told before either writes, so both decide the week.
+    const runs = await Promise.all([digest("2026-11-23T09:00:00Z"), digest("2026-11-23T09:05:00Z")]);
+    expect(runs.map((r) => r.outcome)).toEqual(["succeeded", "succeeded"]);
+    expect(runs.flatMap((r) => r.messages.map((m) => m.key)).sort()).toEqual([
+      "digest-dm:UANA:2026-W47",
+      "digest-dm:UBOB:2026-W47",
+      expect.stringMatching(/^digest:\d+:2026-W47$/),
+    ]);
+    expect(runs[0]!.messages.length + runs[1]!.messages.length).toBe(3);
+    expect(await f.prisma.notification.count({ where: { kind: { startsWith: "digest" } } })).toBe(3);
+    const recorded = await f.prisma.jobRun.findMany({ where: { job: "digest" } });
+    expect(recorded.map((r) => (r.detail as { messages: number }).messages).reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
   it("counts overdue and stalled ranges, and sends DMs for a dataset without a channel", async () => {
     await f.ledger.createDataset(LEAD, { slug: "birds", itemCount: 200, title: "Birds" });
     await f.ledger.createDataset(LEAD, { slug: "fish", itemCount: 200, title: "Fish", channelId: "C0FISH" });

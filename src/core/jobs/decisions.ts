@@ -1,6 +1,7 @@
 /** What every job's decision shares: its result, and telling each fact once. */
 import type { DueAssignment, Repositories } from "../../db/store.ts";
-import type { OutgoingMessage } from "../outbox.ts";
+import type { LedgerContext } from "../ledger/context.ts";
+import { enqueueIn, type OutgoingMessage } from "../outbox.ts";
 import { rangeSize } from "../ranges.ts";
 import { assignmentRef } from "../refs.ts";
 
@@ -42,6 +43,25 @@ export async function tell<F extends { key: string; detail?: unknown }>(
     now,
   );
   return facts.filter((f) => fresh.has(f.key));
+}
+
+/**
+ * Writes a run's decided messages (unless a dry run only looks) and returns
+ * those this run wrote. A message with the key of one already written (by a
+ * run of another slot or process that decided the same thing meanwhile) is
+ * not written again, and is not this run's to count.
+ */
+export async function enqueueDecided(
+  ctx: LedgerContext,
+  r: Repositories,
+  teamId: string,
+  messages: readonly OutgoingMessage[],
+  now: Date,
+  dryRun: boolean,
+): Promise<OutgoingMessage[]> {
+  if (dryRun) return [...messages];
+  const written = new Set(await enqueueIn(ctx, r, teamId, messages, now));
+  return messages.filter((m) => written.has(m.key));
 }
 
 /**

@@ -11,13 +11,13 @@
  */
 import type { DatasetRecord, InstructionRecord } from "../../db/records.ts";
 import type { LedgerContext } from "../ledger/context.ts";
-import { enqueueIn, type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
+import { type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
 import { type DatasetAgreement, datasetAgreement, type LabelRow } from "../qa/agreement.ts";
 import { itemsCompleted } from "../qa/metrics.ts";
 import { type AssignmentRow, isDecided, type ReviewRow } from "../qa/rows.ts";
 import { type AnnotatorSummary, type DatasetSummary, qaSummary, qualityOf } from "../qa/summary.ts";
 import { type IsoWeek, isoWeekOf, type Period, shiftWeek, weekPeriod, within } from "../qa/weeks.ts";
-import type { JobDecision } from "./decisions.ts";
+import { enqueueDecided, type JobDecision } from "./decisions.ts";
 import { overdueAt } from "./overdue.ts";
 
 /** Weeks of history the digest's chart shows, the digest's week included. */
@@ -271,9 +271,8 @@ export async function runDigest(
       content: render.channel(decided.digest),
       workingHours: true,
     };
-    messages.push(post);
     // Written at once (its images are the bulk of the run's memory); its key keeps it single.
-    if (!o.dryRun) await ctx.store.transaction((tx) => enqueueIn(ctx, tx, teamId, [post], now));
+    messages.push(...(await ctx.store.transaction((tx) => enqueueDecided(ctx, tx, teamId, [post], now, o.dryRun))));
   }
   const told = await r.outbox.existingKeys(
     teamId,
@@ -291,8 +290,8 @@ export async function runDigest(
       workingHours: true,
     });
   }
-  if (!o.dryRun && dms.length > 0) await ctx.store.transaction((tx) => enqueueIn(ctx, tx, teamId, dms, now));
-  messages.push(...dms);
+  if (dms.length > 0)
+    messages.push(...(await ctx.store.transaction((tx) => enqueueDecided(ctx, tx, teamId, dms, now, o.dryRun))));
   return { messages, facts: messages.length };
 }
 

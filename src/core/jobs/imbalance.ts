@@ -11,12 +11,12 @@
 import { formatIsoDate } from "../dates.ts";
 import { conflict, notFound } from "../errors.ts";
 import { type LedgerContext, leadsOf, requireLead } from "../ledger/context.ts";
-import { enqueueIn, type OutgoingMessage } from "../outbox.ts";
+import type { OutgoingMessage } from "../outbox.ts";
 import { formatRange, rangeSize } from "../ranges.ts";
 import { assignmentRef, parseAssignmentRef } from "../refs.ts";
 import type { Actor, AssignmentStatus, Range } from "../types.ts";
 import { WORKING_DAYS_PER_WEEK } from "../workload.ts";
-import { groupBy, type JobDecision, tell } from "./decisions.ts";
+import { enqueueDecided, groupBy, type JobDecision, tell } from "./decisions.ts";
 
 export interface Person {
   userId: string;
@@ -244,9 +244,7 @@ export async function runImbalance(
         workingHours: true,
       });
     }
-    const facts = fresh.size;
-    if (!o.dryRun) await enqueueIn(ctx, r, teamId, messages, now);
-    return { messages, facts };
+    return { messages: await enqueueDecided(ctx, r, teamId, messages, now, o.dryRun), facts: fresh.size };
   });
 }
 

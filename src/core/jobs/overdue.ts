@@ -10,8 +10,9 @@
 import type { DueAssignment, Repositories } from "../../db/store.ts";
 import { addDays, daysBetween, formatIsoDate, isValidTimezone, todayIn } from "../dates.ts";
 import { type LedgerContext, leadsOf } from "../ledger/context.ts";
-import { enqueueIn, type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
+import { type OutgoingMessage, workspaceSchedule } from "../outbox.ts";
 import {
+  enqueueDecided,
   groupBy,
   type JobDecision,
   messagesPerPerson,
@@ -173,14 +174,9 @@ export async function runOverdue(
       }
     }
 
-    if (!o.dryRun)
-      await enqueueIn(
-        ctx,
-        r,
-        teamId,
-        messages.filter((m) => !summaries.has(m.key)),
-        now,
-      );
-    return { messages, facts };
+    // Summaries updated in place are written already; the rest count if this run wrote them.
+    const decided = messages.filter((m) => !summaries.has(m.key));
+    const written = new Set((await enqueueDecided(ctx, r, teamId, decided, now, o.dryRun)).map((m) => m.key));
+    return { messages: messages.filter((m) => summaries.has(m.key) || written.has(m.key)), facts };
   });
 }

@@ -6,8 +6,15 @@
  */
 import type { DueAssignment } from "../../db/store.ts";
 import type { LedgerContext } from "../ledger/context.ts";
-import { enqueueIn, workspaceSchedule } from "../outbox.ts";
-import { type JobDecision, messagesPerPerson, type RangeInReminder, rangeInReminder, tell } from "./decisions.ts";
+import { workspaceSchedule } from "../outbox.ts";
+import {
+  enqueueDecided,
+  type JobDecision,
+  messagesPerPerson,
+  type RangeInReminder,
+  rangeInReminder,
+  tell,
+} from "./decisions.ts";
 
 export interface StalledRange extends RangeInReminder {
   /** when progress was last recorded (or the range started) */
@@ -66,7 +73,6 @@ export async function runStalled(
           schedule.stalledAfterDays,
         ),
     });
-    if (!o.dryRun) await enqueueIn(ctx, r, teamId, messages, now);
-    return { messages, facts: fresh.length };
+    return { messages: await enqueueDecided(ctx, r, teamId, messages, now, o.dryRun), facts: fresh.length };
   });
 }
