@@ -14,6 +14,8 @@ export default defineConfig({
           // of it (test/support/db.ts). Test files run in separate processes and
           // never share a database.
           globalSetup: ["test/support/global-setup.ts"],
+          // Closes the embedded databases a file's tests gave back for reuse.
+          setupFiles: ["test/support/setup.ts"],
           pool: "forks",
           testTimeout: 30_000,
           hookTimeout: 60_000,

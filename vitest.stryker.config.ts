@@ -50,6 +50,8 @@ export default defineConfig({
     ],
     exclude: ["test/core/huge.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
+    // Closes the embedded databases a file's tests gave back for reuse.
+    setupFiles: ["test/support/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,

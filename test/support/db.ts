@@ -1,7 +1,8 @@
 /**
- * The test database harness. `createTestDatabase()` returns a fresh, fully
+ * The test database harness. `createTestDatabase()` returns a fully
  * migrated, empty database of its own:
- *   - PGlite in memory by default;
+ *   - PGlite in memory by default (one an earlier test of the same file is
+ *     done with, emptied, when there is one: ./pglite-pool.ts);
  *   - on PostgreSQL when DATABASE_URL is a postgresql:// URL: a database of
  *     its own on that server (rk_test_…), dropped by `dispose()`.
  * Both are clones of a template migrated once per run (./global-setup.ts);
@@ -20,6 +21,7 @@ import {
   postgresServerUrl,
   uniqueDatabaseName,
 } from "./db-templates.ts";
+import { giveBack, rememberTemplate, takeIdle } from "./pglite-pool.ts";
 
 export interface TestDatabase extends Database {
   kind: "pglite" | "postgres";
@@ -62,29 +64,38 @@ let templateDump: Promise<Uint8Array> | undefined;
 
 async function createPGliteTestDatabase(): Promise<TestDatabase> {
   const templatePath = provided("rkPGliteTemplate");
-  // The embedded database as the app runs it: in a thread of its own.
-  let db: Database;
-  if (templatePath) {
-    templateDump ??= readFile(templatePath);
-    db = await openEmbedded({ dataDir: undefined, loadDataDir: await templateDump });
-  } else {
-    db = await openEmbedded({ dataDir: undefined });
-    await applyMigrations(db);
+  // The embedded database as the app runs it: in a thread of its own; one an
+  // earlier test of this file is done with when there is one (./pglite-pool.ts).
+  let db = takeIdle();
+  if (!db) {
+    if (templatePath) {
+      templateDump ??= readFile(templatePath);
+      db = await openEmbedded({ dataDir: undefined, loadDataDir: await templateDump });
+    } else {
+      db = await openEmbedded({ dataDir: undefined });
+      await applyMigrations(db);
+    }
+    await rememberTemplate(db);
   }
-  let disposed = false;
+  const leased = db;
+  let closedByTest = false;
+  let disposed: Promise<void> | undefined;
   return {
-    ...db,
+    ...leased,
     kind: "pglite",
     url: undefined,
+    close() {
+      closedByTest = true;
+      return leased.close();
+    },
     openConnections() {
       throw new Error(
         "openConnections needs PostgreSQL (set DATABASE_URL=postgresql://…): PGlite is one connection in one process",
       );
     },
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      await db.close();
+    dispose() {
+      disposed ??= giveBack(leased, closedByTest);
+      return disposed;
     },
   };
 }
