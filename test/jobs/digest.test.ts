@@ -250,6 +250,10 @@ describe("the digest job", () => {
     const late = (await f.ledger.claim(BOB, { dataset: "fish", first: 1, last: 10, dueDate: "2026-11-18" })).assignment
       .ref;
     await f.ledger.setProgress(BOB, late, 3);
+    // Cal's range moved a day before the run: neither stalled nor overdue.
+    f.clock.now = new Date("2026-11-22T10:00:00Z");
+    const moving = (await f.ledger.claim(actor("UCAL"), { dataset: "fish", first: 21, last: 30 })).assignment.ref;
+    await f.ledger.setProgress(actor("UCAL"), moving, 2);
     f.clock.now = new Date("2026-11-23T09:00:00Z");
     const run = await digest("2026-11-23T09:00:00Z");
     // birds: no channel, no post, but Ana's numbers reach her

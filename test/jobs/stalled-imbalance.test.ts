@@ -1,92 +1,14 @@
 /**
- * The stalled and imbalance jobs: their rules on plain data, and their
- * decisions against a real database (told once, told again only when it got
- * worse, nothing when balanced).
+ * The stalled and imbalance jobs' decisions against a real database (told
+ * once, told again only when it got worse, nothing when balanced); the
+ * imbalance rules on plain data are in test/core/jobs/imbalance.test.ts.
  */
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  findImbalance,
-  imbalanceAmong,
-  type MoveCandidate,
-  median,
-  movablePart,
-  suggestMoves,
-} from "../../src/core/jobs/imbalance.ts";
 import { runJob } from "../../src/jobs/runner.ts";
 import { ANA, BOB, CAL, expectDomainError, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
 
 const logger = pino({ level: "silent" });
-const person = (userId: string, daysOfWork: number, capacityPerWeek = 500) => ({ userId, daysOfWork, capacityPerWeek });
-const range = (
-  id: number,
-  assigneeId: string,
-  first: number,
-  last: number,
-  status: MoveCandidate["status"] = "PENDING",
-  itemsDone = 0,
-): MoveCandidate => ({ id, assigneeId, first, last, status, itemsDone });
-
-describe("imbalance rules", () => {
-  it("takes the median of the loads", () => {
-    expect(median([1, 9, 3])).toBe(3);
-    expect(median([1, 2, 3, 10])).toBe(2.5);
-    expect(median([])).toBe(0);
-  });
-  it("moves all of a pending range, or only the unstarted tail of one in progress", () => {
-    expect(movablePart(range(1, "U", 1, 100))).toEqual({ first: 1, last: 100 });
-    expect(movablePart(range(1, "U", 1, 100, "IN_PROGRESS", 40))).toEqual({ first: 41, last: 100 });
-    expect(movablePart(range(1, "U", 1, 100, "IN_PROGRESS", 100))).toBeNull();
-    expect(movablePart(range(1, "U", 1, 100, "IN_REVIEW"))).toBeNull();
-  });
-  it("is unbalanced only when the most loaded has more than twice the median and another less than a day", async () => {
-    expect(imbalanceAmong([person("A", 10), person("B", 4), person("C", 0.5)])).toMatchObject({
-      over: { userId: "A" },
-      under: [{ userId: "C" }],
-      median: 4,
-    });
-    expect(imbalanceAmong([person("A", 8), person("B", 4), person("C", 0.5)])).toBeNull(); // exactly twice
-    expect(imbalanceAmong([person("A", 10), person("B", 4), person("C", 1.5)])).toBeNull(); // nobody idle
-    expect(imbalanceAmong([person("A", 10)])).toBeNull();
-    // The moves are looked for among the most loaded person's ranges only.
-    const asked: string[] = [];
-    const d = { id: 1, slug: "cats", title: "Cats" };
-    const found = await findImbalance(d, [person("A", 10), person("B", 4), person("C", 0)], (u) => {
-      asked.push(u);
-      return [range(1, "A", 1, 500)];
-    });
-    expect(asked).toEqual(["A"]);
-    expect(found?.moves.map((m) => m.ref)).toEqual(["A1"]);
-  });
-  it("suggests the piece that levels the two best, with both loads after", () => {
-    // A: 500 items a week (100 a day), 10 days; C: 0 days. 500 items would level them.
-    const moves = suggestMoves(
-      person("A", 10),
-      [person("C", 0)],
-      [range(1, "A", 1, 200), range(2, "A", 201, 800), range(3, "A", 801, 1000, "IN_PROGRESS", 50)],
-    );
-    expect(moves).toEqual([
-      {
-        ref: "A2",
-        from: "A",
-        to: "C",
-        range: { first: 301, last: 800 },
-        whole: false,
-        items: 500,
-        fromDaysAfter: 5,
-        toDaysAfter: 5,
-      },
-    ]);
-    // A whole pending range is preferred when it fits.
-    const whole = suggestMoves(
-      person("A", 10),
-      [person("C", 0)],
-      [range(1, "A", 1, 450), range(2, "A", 451, 1000, "IN_PROGRESS", 500)],
-    );
-    expect(whole[0]).toMatchObject({ ref: "A1", whole: true, items: 450, fromDaysAfter: 5.5, toDaysAfter: 4.5 });
-  });
-});
-
 describe("against the ledger", () => {
   let f: LedgerFixture;
   beforeEach(async () => {
@@ -136,9 +58,12 @@ describe("against the ledger", () => {
       `items 501–1000 of *${big.assignment.ref}*, 500 items, from <@${ANA.userId}> to <@${CAL.userId}>`,
     );
     expect(text).toContain(`"value":"${big.assignment.ref}:${ANA.userId}:${CAL.userId}:501-1000"`);
-    // Not again the next day; again once it got worse.
+    // Not again the next day, nor when it got worse by less than a day; again once worse by a day.
     expect((await run("imbalance", "2026-11-25T09:00:00Z")).messages).toEqual([]);
-    await f.ledger.assign(LEAD, { dataset: "cats", first: 2001, last: 2200, assigneeId: ANA.userId });
+    const more = await f.ledger.assign(LEAD, { dataset: "cats", first: 2001, last: 2090, assigneeId: ANA.userId });
+    expect((await run("imbalance", "2026-11-25T10:00:00Z")).messages).toEqual([]);
+    await f.ledger.release(LEAD, more.assignment.ref);
+    await f.ledger.assign(LEAD, { dataset: "cats", first: 2001, last: 2100, assigneeId: ANA.userId });
     expect((await run("imbalance", "2026-11-26T09:00:00Z")).messages.length).toBeGreaterThan(0);
     // The suggested move stands for a lead, not for an annotator, and not once the range moved on.
     const move = { ref: big.assignment.ref, from: ANA.userId, range: { first: 501, last: 1000 } };
@@ -150,6 +75,34 @@ describe("against the ledger", () => {
     );
     await f.ledger.updateProgress(ANA, big.assignment.ref, { count: 600 });
     await expectDomainError(f.ledger.checkSuggestedMove(LEAD, move), "conflict", /changed since the suggestion/);
+  });
+
+  it("tells an imbalance again, however mild, once the dataset was balanced in between", async () => {
+    await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 10_000, title: "Cats" });
+    for (const who of [ANA, BOB, CAL]) await f.ledger.setCapacity(LEAD, who.userId, 500);
+    // Ana 10 days, Bob 2, Cal none left (a range done): unbalanced.
+    await f.ledger.assign(LEAD, { dataset: "cats", first: 1, last: 1000, assigneeId: ANA.userId });
+    await f.ledger.assign(LEAD, { dataset: "cats", first: 1001, last: 1200, assigneeId: BOB.userId });
+    const done = await f.ledger.assign(LEAD, { dataset: "cats", first: 1201, last: 1210, assigneeId: CAL.userId });
+    await f.ledger.updateProgress(CAL, done.assignment.ref, { count: 10 });
+    await f.ledger.submit(CAL, done.assignment.ref);
+    expect((await run("imbalance", "2026-11-24T09:00:00Z")).facts).toBe(1);
+    // Cal takes two days of work: nobody is under a day, and that is remembered (not by a dry run).
+    const cal = await f.ledger.assign(LEAD, { dataset: "cats", first: 1301, last: 1500, assigneeId: CAL.userId });
+    const balanced = () => f.prisma.announcement.count({ where: { key: { endsWith: ":balanced" } } });
+    const dry = new Date("2026-11-25T08:00:00Z");
+    await runJob({ ledger: f.ledger, logger }, { job: "imbalance", slot: dry, at: dry, dryRun: true, force: false });
+    expect(await balanced()).toBe(0);
+    expect((await run("imbalance", "2026-11-25T09:00:00Z")).messages).toEqual([]);
+    expect(await balanced()).toBe(1);
+    // Still balanced: nothing new to remember.
+    expect((await run("imbalance", "2026-11-25T11:00:00Z")).messages).toEqual([]);
+    expect(await balanced()).toBe(1);
+    // Cal gives the range back: the same imbalance as before, no worse, is told again.
+    await f.ledger.release(LEAD, cal.assignment.ref);
+    const again = await run("imbalance", "2026-11-26T09:00:00Z");
+    expect(again.facts).toBe(1);
+    expect(again.messages.map((m) => m.to)).toContainEqual({ user: LEAD.userId });
   });
 
   it("says nothing when the team is balanced", async () => {

@@ -99,8 +99,6 @@ export const personalDigestKey = (userId: string, week: IsoWeek): string => `dig
 /** The week a digest run at `now` sums up: the last full ISO week before `now`'s, in `tz`. */
 export const digestWeekOf = (now: Date, tz: string): IsoWeek => shiftWeek(isoWeekOf(now, tz), -1);
 
-const active = (a: AnnotatorSummary) => a.throughput.items > 0 || a.reviews > 0;
-
 /** True when anything happened to the dataset in `period`: a range taken or completed, a review opened or decided. */
 export function hadActivity(assignments: readonly AssignmentRow[], reviews: readonly ReviewRow[], period: Period) {
   return (
@@ -168,14 +166,15 @@ export function datasetDigest(input: {
   };
   const instructions = input.instructions ? { version: input.instructions.version, url: input.instructions.url } : null;
   const lines = new Map<string, PersonalDigestLine>();
-  const annotators = summary.annotators.filter(active);
+  // A summary lists the annotators who completed items or had work reviewed in its period: the active ones.
+  const annotators = summary.annotators;
   for (const a of annotators) {
     const prior = before.annotators.find((b) => b.annotatorId === a.annotatorId);
     const top = a.pareto[0];
     lines.set(a.annotatorId, {
       dataset,
       week: a,
-      before: prior && active(prior) ? prior : null,
+      before: prior ?? null,
       topError: top ? { category: top.category, count: top.count } : null,
       instructions,
     });

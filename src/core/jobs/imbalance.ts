@@ -126,7 +126,8 @@ export function suggestMoves(
 
 /** Who is over and under among `people` (the ones working on a dataset), or null when it is balanced. */
 export function imbalanceAmong(people: readonly Person[]): { over: Person; under: Person[]; median: number } | null {
-  if (people.length < 2) return null;
+  // One or two people are never unbalanced: the most loaded is at most twice their median.
+  if (people.length < 3) return null;
   const sorted = [...people].sort((a, b) => b.daysOfWork - a.daysOfWork || a.userId.localeCompare(b.userId));
   const over = sorted[0]!;
   const m = median(people.map((p) => p.daysOfWork));
