@@ -52,6 +52,7 @@ describe("against the ledger", () => {
     await f.ledger.submit(CAL, cal.assignment.ref);
     const first = await run("imbalance", "2026-11-24T09:00:00Z");
     const toLead = first.messages.find((m) => "user" in m.to && m.to.user === LEAD.userId)!;
+    expect(toLead).toMatchObject({ kind: "imbalance", workingHours: true });
     const text = JSON.stringify(toLead.content);
     expect(text).toContain(`<@${ANA.userId}> has *10 days* of work, more than twice the median (2 days)`);
     expect(text).toContain(
@@ -68,6 +69,19 @@ describe("against the ledger", () => {
     // The suggested move stands for a lead, not for an annotator, and not once the range moved on.
     const move = { ref: big.assignment.ref, from: ANA.userId, range: { first: 501, last: 1000 } };
     expect(await f.ledger.checkSuggestedMove(LEAD, move)).toBe(big.assignment.ref);
+    const whole = { ...move, range: { first: 1, last: 1000 } };
+    expect(await f.ledger.checkSuggestedMove(LEAD, whole)).toBe(big.assignment.ref);
+    // Not from someone else, nor past the range's end, nor for a range that does not exist.
+    for (const other of [
+      { ...move, from: BOB.userId },
+      { ...move, range: { first: 501, last: 1001 } },
+    ])
+      await expectDomainError(f.ledger.checkSuggestedMove(LEAD, other), "conflict", /changed since the suggestion/);
+    await expectDomainError(
+      f.ledger.checkSuggestedMove(LEAD, { ...move, ref: "A999" }),
+      "not_found",
+      "there is no assignment A999",
+    );
     await expectDomainError(
       f.ledger.checkSuggestedMove(BOB, move),
       "forbidden",

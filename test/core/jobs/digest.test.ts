@@ -86,7 +86,9 @@ describe("a dataset's digest", () => {
       { item: 1, rater: "U_A", label: "cat" },
       { item: 1, rater: "U_B", label: "cat" },
     ];
-    expect(digest({ labels })?.digest.agreement).not.toBeNull();
+    const labelled = digest({ labels });
+    expect(labelled).not.toBeNull();
+    expect(labelled!.digest.agreement).not.toBeNull();
     expect(digest({ assignments: [range({ first: 1, last: 10, createdAt: BEFORE, completedAt: BEFORE })] })).toBeNull();
   });
 

@@ -120,6 +120,9 @@ describe("the suggested moves", () => {
         toDaysAfter: 4,
       },
     ]);
+    // Exactly the size that levels them: whole too.
+    const exact = suggestMoves(person("UOVER", 10), [person("UIDLE", 0)], [range(8, { first: 1, last: 100 })]);
+    expect(exact).toMatchObject([{ ref: "A8", whole: true, items: 100, fromDaysAfter: 5, toDaysAfter: 5 }]);
   });
 
   it("take the piece closest to the level among a pending range, a bigger one and a tail", () => {
