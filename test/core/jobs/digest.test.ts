@@ -5,8 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { datasetDigest, digestWeekOf, hadActivity } from "../../../src/core/jobs/digest.ts";
 import { weekPeriod } from "../../../src/core/qa/weeks.ts";
-import type { DatasetRecord } from "../../../src/db/records.ts";
-import { range, review } from "../fixtures/qa-rows.ts";
+import { datasetRecord, range, review } from "../fixtures/qa-rows.ts";
 
 const at = (iso: string) => new Date(iso);
 /** Run on Monday 2026-11-30: the digest of week 48 (23–29 November), in UTC. */
@@ -16,24 +15,7 @@ const PERIOD = weekPeriod(WEEK, "UTC");
 const BEFORE = at("2026-11-20T10:00:00Z"); // week 47
 const DURING = at("2026-11-25T10:00:00Z"); // week 48
 
-const dataset: DatasetRecord = {
-  id: 1,
-  teamId: "T1",
-  slug: "cats",
-  title: "Cats",
-  itemCount: 1000,
-  itemNoun: "image",
-  channelId: "C1",
-  batchSize: 50,
-  archived: false,
-  reviewSampleRate: 0.1,
-  reviewFirstK: 0,
-  reviewEveryRange: false,
-  goldItems: [],
-  errorTaxonomy: [],
-  maxClaim: null,
-  maxDays: null,
-};
+const dataset = datasetRecord({ itemCount: 1000, channelId: "C1" });
 
 describe("a week's activity", () => {
   it("is the week of the run before, from Monday to Monday", () => {

@@ -4,7 +4,7 @@ import { wilson } from "../../../src/core/qa/stats.ts";
 import { type QaInput, qaSummary, throughputOf } from "../../../src/core/qa/summary.ts";
 import { isoWeekOfDate } from "../../../src/core/qa/weeks.ts";
 import type { AssignmentInDataset, DatasetRecord, ReviewInDataset } from "../../../src/db/records.ts";
-import { range, review } from "../fixtures/qa-rows.ts";
+import { datasetRecord, range, review } from "../fixtures/qa-rows.ts";
 
 const at = (iso: string) => new Date(iso);
 /** Week 50 of 2026, Monday 2026-12-07 to Monday 2026-12-14, in UTC. */
@@ -251,24 +251,7 @@ describe("throughput over a period", () => {
 
 describe("rows straight from the repositories", () => {
   it("takes AssignmentRecord, ReviewInDataset and DatasetRecord as they are", () => {
-    const datasetRecord: DatasetRecord = {
-      id: 1,
-      teamId: "T1",
-      slug: "cats",
-      title: "Cats",
-      itemCount: 100,
-      itemNoun: "image",
-      channelId: null,
-      batchSize: 50,
-      archived: false,
-      reviewSampleRate: 0.1,
-      reviewFirstK: 0,
-      reviewEveryRange: false,
-      goldItems: [],
-      errorTaxonomy: ["missing label", "wrong class"],
-      maxClaim: null,
-      maxDays: null,
-    };
+    const dataset: DatasetRecord = datasetRecord({ errorTaxonomy: ["missing label", "wrong class"] });
     const assignment: AssignmentInDataset = {
       id: 1,
       teamId: "T1",
@@ -290,7 +273,7 @@ describe("rows straight from the repositories", () => {
       submittedAt: at("2026-12-08T09:00:00Z"),
       completedAt: at("2026-12-08T10:00:00Z"),
       releasedAt: null,
-      dataset: datasetRecord,
+      dataset,
     };
     const reviewRecord: ReviewInDataset = {
       id: 1,
@@ -314,7 +297,7 @@ describe("rows straight from the repositories", () => {
       errors: { "wrong class": 1 },
       assignment,
     };
-    const s = qaSummary({ ...input, dataset: datasetRecord, assignments: [assignment], reviews: [reviewRecord] });
+    const s = qaSummary({ ...input, dataset, assignments: [assignment], reviews: [reviewRecord] });
     expect(s.dataset).toMatchObject({
       throughput: { items: 50 },
       remaining: { free: 50, inFlight: 0, total: 50 },
