@@ -14,6 +14,7 @@
  * settings and advisory locks reset. A database is closed instead of kept
  * when its test closed it, left a transaction open, or changed the schema.
  */
+import { quoteIdent } from "@rangekeeper/schema-engine";
 import type { Database } from "../../src/db/client.ts";
 
 /** What the template holds: the script that brings a database back to it, and its schema's fingerprint. */
@@ -28,7 +29,6 @@ let template: Promise<TemplateState> | undefined;
 /** How long emptying may wait (on a transaction its test left open) before the database is closed instead. */
 const RESET_TIMEOUT_MS = 10_000;
 
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** Every object of the public schema, its definition and whether its triggers fire. */
@@ -58,11 +58,11 @@ async function readTemplateState(db: Database): Promise<TemplateState> {
   const seeded: string[] = [];
   for (const { name } of tables) {
     const [{ rows }] = await db.prisma.$queryRawUnsafe<[{ rows: string | null }]>(
-      `SELECT json_agg(t)::text AS rows FROM ${ident(name)} t`,
+      `SELECT json_agg(t)::text AS rows FROM ${quoteIdent(name)} t`,
     );
     if (rows !== null)
       seeded.push(
-        `INSERT INTO ${ident(name)} SELECT * FROM json_populate_recordset(NULL::${ident(name)}, ${literal(rows)});`,
+        `INSERT INTO ${quoteIdent(name)} SELECT * FROM json_populate_recordset(NULL::${quoteIdent(name)}, ${literal(rows)});`,
       );
   }
   const sequences = await db.prisma.$queryRaw<{ name: string; last: bigint | null }[]>`
@@ -75,7 +75,7 @@ async function readTemplateState(db: Database): Promise<TemplateState> {
     "SELECT pg_advisory_unlock_all();",
     // Replica mode: the audit trail's refusal to be truncated, and every row trigger, stay quiet.
     "SET LOCAL session_replication_role = replica;",
-    `TRUNCATE ${tables.map((t) => ident(t.name)).join(", ")} RESTART IDENTITY CASCADE;`,
+    `TRUNCATE ${tables.map((t) => quoteIdent(t.name)).join(", ")} RESTART IDENTITY CASCADE;`,
     ...seeded,
     ...sequences
       .filter((s) => s.last !== null)
