@@ -177,11 +177,11 @@ describe.skipIf(!usingPostgres())("replicas on one PostgreSQL", () => {
     expect(runs.length).toBeGreaterThanOrEqual(3);
     for (let i = 1; i < runs.length; i++) expect(runs[i]!.slot.getTime() - runs[i - 1]!.slot.getTime()).toBe(2_000);
     expect(runs.every((r) => r.status === "SUCCEEDED")).toBe(true);
-    // The first slot told the week; every later one found it told.
-    expect(runs.map((r) => (r.detail as { messages: number }).messages)).toEqual([
-      1 + OWNERS.length,
-      ...runs.slice(1).map(() => 0),
-    ]);
+    // Between them the slots told the week once. Which slot counts a message is
+    // whichever wrote it first: on a loaded machine a later slot can overtake an
+    // earlier one still rendering its charts, so the counts only add up.
+    const counts = runs.map((r) => (r.detail as { messages: number }).messages);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1 + OWNERS.length);
     const shares = slack.messages(DIGEST_CHANNEL).filter((m) => m.files?.length);
     expect(shares).toHaveLength(1);
     expect(shares[0]!.files!.map((f) => f.name)).toEqual([
