@@ -25,6 +25,13 @@ export interface HintPart {
 export type TextPart = string | PersonPart | HintPart;
 export type Text = readonly TextPart[];
 
+/**
+ * The core's one order of strings (ids, labels, error kinds): by UTF-16 code
+ * unit, the same on every machine, where `localeCompare` would follow the
+ * process's locale.
+ */
+export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export const person = (userId: string): PersonPart => ({ kind: "person", userId });
 export const hint = (h: Hint): HintPart => ({ kind: "hint", hint: h });
 

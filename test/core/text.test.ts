@@ -5,7 +5,7 @@
  * letting it grow the answer.
  */
 import { describe, expect, it } from "vitest";
-import { excerpt, hint, peopleIn, person, plainText, text } from "../../src/core/text.ts";
+import { byCodePoint, excerpt, hint, peopleIn, person, plainText, text } from "../../src/core/text.ts";
 
 const ana = person("UANA");
 const bob = person("UBOB");
@@ -70,5 +70,15 @@ describe("excerpt", () => {
     expect(excerpt("🐈🐈🐈🐈", 4)).toBe("🐈🐈🐈🐈");
     // nine units, five characters
     expect(excerpt("🐈🐈🐈🐈x", 4)).toBe("🐈🐈🐈…");
+  });
+});
+
+describe("byCodePoint", () => {
+  it("orders strings by code unit, the same in every locale, and finds equal ones equal", () => {
+    expect(byCodePoint("UANA", "UBOB")).toBe(-1);
+    expect(byCodePoint("UBOB", "UANA")).toBe(1);
+    expect(byCodePoint("UANA", "UANA")).toBe(0);
+    // Upper case before lower case, and "é" after "z": not a dictionary's order.
+    expect(["b", "é", "a", "Z", "z"].sort(byCodePoint)).toEqual(["Z", "a", "b", "z", "é"]);
   });
 });

@@ -17,6 +17,7 @@ import { itemsCompleted } from "../qa/metrics.ts";
 import { type AssignmentRow, isDecided, type ReviewRow } from "../qa/rows.ts";
 import { type AnnotatorSummary, type DatasetSummary, qaSummary, qualityOf } from "../qa/summary.ts";
 import { type IsoWeek, isoWeekOf, type Period, shiftWeek, weekPeriod, within } from "../qa/weeks.ts";
+import { byCodePoint } from "../text.ts";
 import { enqueueDecided, type JobDecision } from "./decisions.ts";
 import { overdueAt } from "./overdue.ts";
 
@@ -278,7 +279,7 @@ export async function runDigest(
     [...personal.keys()].map((u) => personalDigestKey(u, week)),
   );
   const dms: OutgoingMessage[] = [];
-  for (const [userId, lines] of [...personal].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [userId, lines] of [...personal].sort(([a], [b]) => byCodePoint(a, b))) {
     const key = personalDigestKey(userId, week);
     if (told.has(key)) continue;
     dms.push({

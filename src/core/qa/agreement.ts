@@ -4,6 +4,8 @@
  * three or more. Labels are plain strings; a kappa that cannot be computed
  * says why instead of being NaN.
  */
+
+import { byCodePoint } from "../text.ts";
 import { type Proportion, wilson } from "./stats.ts";
 
 /** One label given by one rater to one item. */
@@ -32,8 +34,6 @@ export type PairAgreement = { raters: [string, string] } & (
 
 /** Expected agreement this close to 1 counts as 1 (rounding of a sum of products). */
 const EPSILON = 1e-12;
-
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** κ = (p_o − p_e) ÷ (1 − p_e), or "undefined" when p_e is 1. */
 function kappaOf(observed: number, expected: number): Kappa {

@@ -3,6 +3,7 @@
  * the rows of `rows.ts` (the caller picks whose rows and which period).
  */
 import { Temporal } from "temporal-polyfill";
+import { byCodePoint } from "../text.ts";
 import { type AssignmentRow, isDecided, type ReviewRow, sizeOf } from "./rows.ts";
 import { mean, median, type Proportion, percentileNearestRank, wilson } from "./stats.ts";
 import { type Period, within } from "./weeks.ts";
@@ -213,7 +214,7 @@ export function errorPareto(reviews: readonly ReviewRow[]): ParetoRow[] {
     }
   }
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  const sorted = [...counts.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...counts.entries()].sort(([a, x], [b, y]) => y - x || byCodePoint(a, b));
   let running = 0;
   return sorted.map(([category, count]) => {
     running += count;

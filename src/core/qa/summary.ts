@@ -3,6 +3,8 @@
  * in it, built from the rows of `rows.ts` with the metrics of `metrics.ts`:
  * what `/ledger qa` and the weekly digest render.
  */
+
+import { byCodePoint } from "../text.ts";
 import { localTime } from "../time.ts";
 import {
   accuracy,
@@ -100,7 +102,6 @@ export interface QaSummary {
 }
 
 const HISTORY_WEEKS = 4;
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Up to `count` weeks before `week`, oldest first, leaving out weeks that end

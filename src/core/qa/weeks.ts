@@ -5,6 +5,7 @@
  * 00:00 local time, whatever its length in hours.
  */
 import { Temporal } from "temporal-polyfill";
+import { byCodePoint } from "../text.ts";
 
 /** An ISO week: its key ("2026-W05"), week-numbering year, number and Monday (YYYY-MM-DD). */
 export interface IsoWeek {
@@ -108,5 +109,5 @@ export function groupByWeek<T>(rows: readonly T[], at: (row: T) => Date | null, 
     if (group) group.push(row);
     else groups.set(key, [row]);
   }
-  return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...groups.entries()].sort(([a], [b]) => byCodePoint(a, b)));
 }
