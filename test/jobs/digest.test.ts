@@ -240,6 +240,37 @@ describe("the digest job", () => {
     expect(recorded.map((r) => (r.detail as { messages: number }).messages).reduce((a, b) => a + b, 0)).toBe(3);
   });
 
+  it("sends one DM per person, in the order of their IDs, with a line for each dataset; archived datasets are left out", async () => {
+    for (const slug of ["birds", "fish", "moles"])
+      await f.ledger.createDataset(LEAD, { slug, itemCount: 200, title: `The ${slug}`, channelId: `C0${slug}` });
+    f.clock.now = new Date("2026-11-17T10:00:00Z");
+    const done = async (who: typeof ANA, dataset: string, first: number) => {
+      const ref = (await f.ledger.claim(who, { dataset, first, last: first + 9 })).assignment.ref;
+      await f.ledger.submit(who, ref, { confirmed: true });
+      await decide(ref, "accept", 10, {});
+    };
+    // Bob alone in birds (the first dataset read), Ana and Bob in fish, Ana in moles.
+    await done(BOB, "birds", 1);
+    await done(ANA, "fish", 1);
+    await done(BOB, "fish", 11);
+    await done(ANA, "moles", 1);
+    await f.ledger.configureDataset(LEAD, "moles", { key: "archived", value: true });
+    f.clock.now = new Date("2026-11-23T09:00:00Z");
+    const run = await digest("2026-11-23T09:00:00Z");
+    expect(run.messages.filter((m) => m.kind === "digest").map((m) => m.to)).toEqual([
+      { channel: "C0birds" },
+      { channel: "C0fish" },
+    ]);
+    const dms = run.messages.filter((m) => m.kind === "digest_dm");
+    expect([ANA.userId, BOB.userId].sort()).toEqual([ANA.userId, BOB.userId]);
+    expect(dms.map((m) => m.to)).toEqual([{ user: ANA.userId }, { user: BOB.userId }]);
+    const [ana, bob] = dms.map((m) => blocksText(contentOf(m)));
+    expect(ana).toContain("*The fish* (`fish`)");
+    expect(ana).not.toContain("moles");
+    expect(bob).toContain("*The birds* (`birds`)");
+    expect(bob).toContain("*The fish* (`fish`)");
+  });
+
   it("counts overdue and stalled ranges, and sends DMs for a dataset without a channel", async () => {
     await f.ledger.createDataset(LEAD, { slug: "birds", itemCount: 200, title: "Birds" });
     await f.ledger.createDataset(LEAD, { slug: "fish", itemCount: 200, title: "Fish", channelId: "C0FISH" });

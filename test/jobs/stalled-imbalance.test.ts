@@ -5,8 +5,19 @@
  */
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Actor } from "../../src/core/types.ts";
 import { runJob } from "../../src/jobs/runner.ts";
-import { ANA, BOB, CAL, expectDomainError, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
+import {
+  ANA,
+  actor,
+  BOB,
+  CAL,
+  expectDomainError,
+  LEAD,
+  type LedgerFixture,
+  ledgerFixture,
+  TEAM,
+} from "../support/ledger.ts";
 
 const logger = pino({ level: "silent" });
 describe("against the ledger", () => {
@@ -117,6 +128,75 @@ describe("against the ledger", () => {
     const again = await run("imbalance", "2026-11-26T09:00:00Z");
     expect(again.facts).toBe(1);
     expect(again.messages.map((m) => m.to)).toContainEqual({ user: LEAD.userId });
+  });
+
+  /** A dataset with someone over (`overItems`), someone at `medianItems` and someone with a range done. */
+  const unbalanced = async (slug: string, title: string, overItems: number, medianItems: number) => {
+    const [over, median, idle] = ["O", "M", "I"].map((p) => actor(`U${p}${slug.toUpperCase()}`)) as [
+      Actor,
+      Actor,
+      Actor,
+    ];
+    await f.ledger.createDataset(LEAD, { slug, itemCount: 10_000, title });
+    await f.ledger.assign(LEAD, { dataset: slug, first: 1, last: overItems, assigneeId: over.userId });
+    await f.ledger.assign(LEAD, {
+      dataset: slug,
+      first: overItems + 1,
+      last: overItems + medianItems,
+      assigneeId: median.userId,
+    });
+    const done = await f.ledger.assign(LEAD, {
+      dataset: slug,
+      first: 9_991,
+      last: 10_000,
+      assigneeId: idle.userId,
+    });
+    await f.ledger.updateProgress(idle, done.assignment.ref, { count: 10 });
+    await f.ledger.submit(idle, done.assignment.ref);
+    return { over, median, idle, done: done.assignment };
+  };
+  const toLead = (messages: { to: unknown; content: unknown }[]) =>
+    messages.find((m) => JSON.stringify(m.to) === JSON.stringify({ user: LEAD.userId }));
+  const titlesIn = (content: unknown) =>
+    [...JSON.stringify(content).matchAll(/:scales: \*([^*]+)\* is unbalanced/g)].map((m) => m[1]);
+
+  it("tells a lead the ten most severe datasets first (over-load against the median), the rest in the next run", async () => {
+    // The default capacity is 1,000 items a week: 200 a working day.
+    // Ten steep datasets: 5 to 14 days against a median of 2 days (2.5 to 7 times it).
+    for (let d = 5; d <= 14; d++) await unbalanced(`steep${d}`, `Steep ${d}`, d * 200, 400);
+    // The most work of all, but only 2.1 times its median of 14 days: the least severe.
+    await unbalanced("wide", "Wide", 30 * 200, 14 * 200);
+    const first = await run("imbalance", "2026-11-24T09:00:00Z");
+    expect(first.facts).toBe(10);
+    expect(titlesIn(toLead(first.messages)!.content)).toEqual(
+      [14, 13, 12, 11, 10, 9, 8, 7, 6, 5].map((d) => `Steep ${d}`),
+    );
+    // Still unbalanced the next day: the one left out is told now, and only it.
+    const next = await run("imbalance", "2026-11-25T09:00:00Z");
+    expect(next.facts).toBe(1);
+    expect(titlesIn(toLead(next.messages)!.content)).toEqual(["Wide"]);
+  });
+
+  it("counts as one of a dataset's people whoever worked on it in the last 30 days, and leaves out archived datasets", async () => {
+    const cats = await unbalanced("cats", "Cats", 2_000, 400);
+    // The idle person's range was finished and last touched exactly 30 days before 09:00.
+    await f.prisma.assignment.update({
+      where: { id: cats.done.id },
+      data: { status: "COMPLETED", updatedAt: new Date("2026-10-25T09:00:00Z") },
+    });
+    const dry = async (at: string) =>
+      runJob(
+        { ledger: f.ledger, logger },
+        { job: "imbalance", slot: new Date(at), at: new Date(at), dryRun: true, force: false },
+      );
+    expect((await dry("2026-11-24T09:00:00Z")).facts).toBe(1);
+    // An hour later they are not one of its people, and two people are never unbalanced.
+    expect((await dry("2026-11-24T10:00:00Z")).facts).toBe(0);
+    // Archived, an unbalanced dataset is not told; its people's load still counts elsewhere.
+    await unbalanced("dogs", "Dogs", 3_000, 400);
+    await f.ledger.configureDataset(LEAD, "dogs", { key: "archived", value: true });
+    const run1 = await run("imbalance", "2026-11-24T09:00:00Z");
+    expect(titlesIn(toLead(run1.messages)!.content)).toEqual(["Cats"]);
   });
 
   it("says nothing when the team is balanced", async () => {
