@@ -14,6 +14,7 @@ import { type LedgerContext, leadsOf, requireLead } from "../ledger/context.ts";
 import type { OutgoingMessage } from "../outbox.ts";
 import { formatRange, rangeSize } from "../ranges.ts";
 import { assignmentRef, parseAssignmentRef } from "../refs.ts";
+import { byCodePoint } from "../text.ts";
 import type { Actor, AssignmentStatus, Range } from "../types.ts";
 import { WORKING_DAYS_PER_WEEK } from "../workload.ts";
 import { enqueueDecided, groupBy, type JobDecision, tell } from "./decisions.ts";
@@ -103,7 +104,7 @@ export function suggestMoves(
       const range = whole ? part : { first: Math.max(part.first, part.last - target + 1), last: part.last };
       const score = Math.abs(rangeSize(range) - target) - (whole ? 0.5 : 0);
       const bestScore = best ? Math.abs(rangeSize(best.range) - target) - (best.whole ? 0.5 : 0) : Infinity;
-      if (score < bestScore) best = { a, range, whole: whole && range.first === a.first };
+      if (score < bestScore) best = { a, range, whole };
     }
     if (!best) break;
     used.add(best.a.id);
@@ -128,12 +129,13 @@ export function suggestMoves(
 export function imbalanceAmong(people: readonly Person[]): { over: Person; under: Person[]; median: number } | null {
   // One or two people are never unbalanced: the most loaded is at most twice their median.
   if (people.length < 3) return null;
-  const sorted = [...people].sort((a, b) => b.daysOfWork - a.daysOfWork || a.userId.localeCompare(b.userId));
+  const sorted = [...people].sort((a, b) => b.daysOfWork - a.daysOfWork || byCodePoint(a.userId, b.userId));
   const over = sorted[0]!;
   const m = median(people.map((p) => p.daysOfWork));
-  const under = sorted.filter((p) => p.userId !== over.userId && p.daysOfWork < 1);
-  if (!(over.daysOfWork > 2 * m) || under.length === 0 || over.daysOfWork < 1) return null;
-  return { over, under, median: round1(m) };
+  if (over.daysOfWork < 1 || !(over.daysOfWork > 2 * m)) return null;
+  // The one over has a day of work or more, so everyone under a day is someone else.
+  const under = sorted.filter((p) => p.daysOfWork < 1);
+  return under.length === 0 ? null : { over, under, median: round1(m) };
 }
 
 /** The imbalance of a dataset with the moves that would even it out, or null when it is balanced. */

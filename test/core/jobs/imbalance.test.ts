@@ -202,6 +202,8 @@ describe("the suggested moves", () => {
         range(2, { first: 101, last: 200, status: "IN_REVIEW" }),
         range(3, { first: 201, last: 300 }),
         range(4, { first: 301, last: 400 }),
+        // enough left for a third move, were there one
+        range(5, { first: 401, last: 500 }),
       ],
     );
     expect(moves.map((m) => [m.to, m.ref])).toEqual([
