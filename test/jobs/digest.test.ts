@@ -4,26 +4,18 @@
  * numbers by DM (never in the channel), nothing for a quiet dataset, and each
  * week told once.
  */
-import pino from "pino";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { runJob } from "../../src/jobs/runner.ts";
+import { runJobAt } from "../support/jobs.ts";
 import { ANA, actor, BOB, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../support/ledger.ts";
 
 let f: LedgerFixture;
 useLedgerFixture((x) => (f = x));
 
 const CHANNEL = "C0LABELS";
-const logger = pino({ level: "silent" });
 
 /** The digest run of Monday `at` (a scheduled slot, or a run by hand). */
-async function digest(at: string, o: { dryRun?: boolean } = {}) {
-  const when = new Date(at);
-  return runJob(
-    { ledger: f.ledger, logger },
-    { job: "digest", slot: when, at: when, dryRun: o.dryRun ?? false, force: false },
-  );
-}
+const digest = (at: string, o: { dryRun?: boolean } = {}) => runJobAt(f.ledger, "digest", at, o);
 
 interface Content {
   text: string;

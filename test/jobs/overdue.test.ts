@@ -3,25 +3,17 @@
  * told once per range and due date, escalated to leads, summarised in the
  * dataset channel and updated in place, and held for working hours.
  */
-import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { runJob } from "../../src/jobs/runner.ts";
+import { runJobAt } from "../support/jobs.ts";
 import { ADMIN, ANA, BOB, CAL, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../support/ledger.ts";
 
 let f: LedgerFixture;
 useLedgerFixture((x) => (f = x));
 
 const CHANNEL = "C0LABELS";
-const logger = pino({ level: "silent" });
 
 /** Runs the overdue job as if at `at` (its own slot each time: a scheduled run, or one by hand). */
-async function overdue(at: string, o: { dryRun?: boolean } = {}) {
-  const when = new Date(at);
-  return runJob(
-    { ledger: f.ledger, logger },
-    { job: "overdue", slot: when, at: when, dryRun: o.dryRun ?? false, force: false },
-  );
-}
+const overdue = (at: string, o: { dryRun?: boolean } = {}) => runJobAt(f.ledger, "overdue", at, o);
 
 const outbox = () => f.prisma.notification.findMany({ where: { teamId: TEAM }, orderBy: { id: "asc" } });
 const text = (m: { message: unknown }) => (m.message as { text: string }).text;
@@ -180,8 +172,7 @@ describe("the overdue job", () => {
   it("runs a slot once: a second run of it is skipped and says why, unless forced", async () => {
     await setUp();
     const slot = new Date("2026-11-25T16:05:00Z");
-    const run = (force: boolean) =>
-      runJob({ ledger: f.ledger, logger }, { job: "overdue", slot, at: slot, dryRun: false, force });
+    const run = (force: boolean) => runJobAt(f.ledger, "overdue", slot, { force });
     expect((await run(false)).outcome).toBe("succeeded");
     const skipped = await run(false);
     expect(skipped.outcome).toBe("skipped");

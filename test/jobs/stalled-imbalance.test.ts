@@ -3,10 +3,9 @@
  * once, told again only when it got worse, nothing when balanced); the
  * imbalance rules on plain data are in test/core/jobs/imbalance.test.ts.
  */
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/core/types.ts";
-import { runJob } from "../../src/jobs/runner.ts";
+import { runJobAt } from "../support/jobs.ts";
 import {
   ANA,
   actor,
@@ -19,7 +18,6 @@ import {
   TEAM,
 } from "../support/ledger.ts";
 
-const logger = pino({ level: "silent" });
 describe("against the ledger", () => {
   let f: LedgerFixture;
   beforeEach(async () => {
@@ -29,8 +27,7 @@ describe("against the ledger", () => {
   afterEach(async () => {
     await f.dispose();
   });
-  const run = (job: "stalled" | "imbalance", at: string) =>
-    runJob({ ledger: f.ledger, logger }, { job, slot: new Date(at), at: new Date(at), dryRun: false, force: false });
+  const run = (job: "stalled" | "imbalance", at: string) => runJobAt(f.ledger, job, at);
 
   it("nudges the owner of a stalled range once per stall; progress starts a new episode", async () => {
     await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 1000, title: "Cats" });
@@ -115,8 +112,7 @@ describe("against the ledger", () => {
     // Cal takes two days of work: nobody is under a day, and that is remembered (not by a dry run).
     const cal = await f.ledger.assign(LEAD, { dataset: "cats", first: 1301, last: 1500, assigneeId: CAL.userId });
     const balanced = () => f.prisma.announcement.count({ where: { key: { endsWith: ":balanced" } } });
-    const dry = new Date("2026-11-25T08:00:00Z");
-    await runJob({ ledger: f.ledger, logger }, { job: "imbalance", slot: dry, at: dry, dryRun: true, force: false });
+    await runJobAt(f.ledger, "imbalance", "2026-11-25T08:00:00Z", { dryRun: true });
     expect(await balanced()).toBe(0);
     expect((await run("imbalance", "2026-11-25T09:00:00Z")).messages).toEqual([]);
     expect(await balanced()).toBe(1);
@@ -184,11 +180,7 @@ describe("against the ledger", () => {
       where: { id: cats.done.id },
       data: { status: "COMPLETED", updatedAt: new Date("2026-10-25T09:00:00Z") },
     });
-    const dry = async (at: string) =>
-      runJob(
-        { ledger: f.ledger, logger },
-        { job: "imbalance", slot: new Date(at), at: new Date(at), dryRun: true, force: false },
-      );
+    const dry = (at: string) => runJobAt(f.ledger, "imbalance", at, { dryRun: true });
     expect((await dry("2026-11-24T09:00:00Z")).facts).toBe(1);
     // An hour later they are not one of its people, and two people are never unbalanced.
     expect((await dry("2026-11-24T10:00:00Z")).facts).toBe(0);
@@ -197,6 +189,42 @@ describe("against the ledger", () => {
     await f.ledger.configureDataset(LEAD, "dogs", { key: "archived", value: true });
     const run1 = await run("imbalance", "2026-11-24T09:00:00Z");
     expect(titlesIn(toLead(run1.messages)!.content)).toEqual(["Cats"]);
+  });
+
+  it("tells it again when someone else is the most loaded, even with less work than the last one told", async () => {
+    const cats = await unbalanced("cats", "Cats", 2_000, 400); // 10 days against a median of 2
+    expect((await run("imbalance", "2026-11-24T09:00:00Z")).facts).toBe(1);
+    // The one over gives the range back for a small one; the one at the median takes 7 days more: 9 days,
+    // the most now.
+    const [held] = await f.prisma.assignment.findMany({ where: { assigneeId: cats.over.userId } });
+    await f.ledger.release(LEAD, `A${held!.id}`);
+    await f.ledger.assign(LEAD, { dataset: "cats", first: 4_401, last: 4_410, assigneeId: cats.over.userId });
+    await f.ledger.assign(LEAD, { dataset: "cats", first: 3_001, last: 4_400, assigneeId: cats.median.userId });
+    const again = await run("imbalance", "2026-11-24T10:00:00Z");
+    expect(again.facts).toBe(1);
+    expect(JSON.stringify(toLead(again.messages)!.content)).toContain(`<@${cats.median.userId}> has *9 days* of work`);
+  });
+
+  it("tells a dataset's imbalance at most once a day, even after a balanced spell that day, and another one alone", async () => {
+    const cats = await unbalanced("cats", "Cats", 2_000, 400);
+    expect((await run("imbalance", "2026-11-24T09:00:00Z")).facts).toBe(1);
+    // Balanced at 10:00 (the idle one takes 2 days of work), unbalanced as before at 11:00.
+    const taken = await f.ledger.assign(LEAD, {
+      dataset: "cats",
+      first: 5_001,
+      last: 5_400,
+      assigneeId: cats.idle.userId,
+    });
+    expect((await run("imbalance", "2026-11-24T10:00:00Z")).messages).toEqual([]);
+    await f.ledger.release(LEAD, taken.assignment.ref);
+    // Meanwhile another dataset became unbalanced, less severely: the lead hears of it alone.
+    await unbalanced("dogs", "Dogs", 1_000, 400);
+    const sameDay = await run("imbalance", "2026-11-24T11:00:00Z");
+    expect(sameDay.facts).toBe(1);
+    expect(titlesIn(toLead(sameDay.messages)!.content)).toEqual(["Dogs"]);
+    const nextDay = await run("imbalance", "2026-11-25T09:00:00Z");
+    expect(nextDay.facts).toBe(1);
+    expect(titlesIn(toLead(nextDay.messages)!.content)).toEqual(["Cats"]);
   });
 
   it("says nothing when the team is balanced", async () => {
