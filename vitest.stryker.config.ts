@@ -41,6 +41,7 @@ export default defineConfig({
       "test/jobs/overdue.test.ts",
       "test/jobs/stalled-imbalance.test.ts",
       "test/jobs/digest.test.ts",
+      "test/jobs/scheduler.test.ts",
       "test/delivery/sender.test.ts",
       "test/delivery/webhook-sender.test.ts",
       "test/webhooks/*.test.ts",
