@@ -10,7 +10,10 @@ export default {
   coverageAnalysis: "perTest",
   // Each test database is a PGlite of its own (or a database of its own on the server): one at a time.
   concurrency: 1,
-  timeoutMS: 60_000,
+  // A mutant times out (an infinite loop: detected) after 1.5 times its tests' own time plus this.
+  // Each timeout costs this long and a restart of the worker, so it is a margin for a busy machine,
+  // not a minute.
+  timeoutMS: 15_000,
   // The first run of every test that covers the mutated files, on two shared cores.
   dryRunTimeoutMinutes: 30,
   reporters: ["clear-text", "progress", "html", "json"],
