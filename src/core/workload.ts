@@ -1,3 +1,4 @@
+import { byCodePoint } from "./text.ts";
 import type { AssignmentStatus } from "./types.ts";
 
 /** A week of work is five working days. */
@@ -56,7 +57,7 @@ export function computeWorkload(
   for (const e of byUser.values()) {
     e.daysOfWork = round1((e.remainingItems * WORKING_DAYS_PER_WEEK) / e.capacityPerWeek);
   }
-  return [...byUser.values()].sort((a, b) => b.daysOfWork - a.daysOfWork || a.userId.localeCompare(b.userId));
+  return [...byUser.values()].sort((a, b) => b.daysOfWork - a.daysOfWork || byCodePoint(a.userId, b.userId));
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;

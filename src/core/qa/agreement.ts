@@ -244,7 +244,7 @@ export function goldLabelAccuracy(
   return {
     overall: wilson(correct, total),
     raters: [...per]
-      .sort(([a, x], [b, y]) => y.total - x.total || a.localeCompare(b))
+      .sort(([a, x], [b, y]) => y.total - x.total || byCodePoint(a, b))
       .map(([rater, p]) => ({ rater, accuracy: wilson(p.correct, p.total) })),
   };
 }

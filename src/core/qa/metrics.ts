@@ -274,10 +274,7 @@ export function reviewerLoad(reviews: readonly ReviewRow[]): {
     load.itemsToCheck += r.sampleSize;
   }
   const reviewers = [...loads.values()].sort(
-    (a, b) =>
-      b.itemsToCheck - a.itemsToCheck ||
-      b.pending - a.pending ||
-      (a.reviewerId < b.reviewerId ? -1 : a.reviewerId > b.reviewerId ? 1 : 0),
+    (a, b) => b.itemsToCheck - a.itemsToCheck || b.pending - a.pending || byCodePoint(a.reviewerId, b.reviewerId),
   );
   return { reviewers, unassigned };
 }

@@ -1,4 +1,5 @@
 import { rangeSize } from "../ranges.ts";
+import { byCodePoint } from "../text.ts";
 import type { Range } from "../types.ts";
 
 export interface ReviewPolicy {
@@ -158,7 +159,7 @@ export function pickReviewer(
     (a, b) =>
       a.pendingItems - b.pendingItems ||
       Number(b.dedicated ?? false) - Number(a.dedicated ?? false) ||
-      a.userId.localeCompare(b.userId),
+      byCodePoint(a.userId, b.userId),
   );
   return sorted[0]?.userId ?? null;
 }
