@@ -18,7 +18,7 @@ import { applyMigrations } from "../db/migrate.ts";
 import { Store } from "../db/store.ts";
 import { OutboxSender, outboxClient } from "../delivery/slack-sender.ts";
 import { BUILT_JOBS, type BuiltJob, isBuiltJob } from "./catalog.ts";
-import { type RunReport, runJob } from "./runner.ts";
+import { type RunReport, runFailed, runJob } from "./runner.ts";
 import { slotAt } from "./slots.ts";
 
 export const USAGE = `npm run job -- <${BUILT_JOBS.join("|")}> [--at <ISO-8601 time>] [--dry-run] [--force]`;
@@ -109,7 +109,7 @@ export function summary(
     }
     lines.push("dry run: nothing was written or sent");
   }
-  if (r.outcome === "failed") lines.push(`failed: ${r.reason}`);
+  if (runFailed(r)) lines.push(`failed: ${r.reason}`);
   if (sent)
     lines.push(
       `sent ${sent.sent}, failed ${sent.failed}, to retry ${sent.retried}; what waits for working hours goes out from the bot`,
@@ -192,7 +192,7 @@ export async function main(argv: readonly string[], out: (line: string) => void)
       await sender.stop(0);
     }
     for (const line of summary(report, at, sent)) out(line);
-    return report.outcome === "failed" ? 1 : 0;
+    return runFailed(report) ? 1 : 0;
   } finally {
     await db.close();
   }

@@ -42,6 +42,10 @@ export interface RunReport {
   messages: (OutgoingMessage & { teamId: string })[];
 }
 
+/** Whether a run failed in a workspace; a dry run too, which then decided nothing there. */
+export const runFailed = (r: Pick<RunReport, "outcome" | "reason">): boolean =>
+  r.outcome === "failed" || (r.outcome === "dry-run" && r.reason !== undefined);
+
 export interface RunnerDeps {
   ledger: Ledger;
   logger: Logger;

@@ -14,7 +14,8 @@ import { openEmbedded } from "../../src/db/client.ts";
 import { lockDataDir } from "../../src/db/embedded/lock.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 import { Store } from "../../src/db/store.ts";
-import { CliError, parseArgs, parseAt } from "../../src/jobs/cli.ts";
+import { CliError, parseArgs, parseAt, summary } from "../../src/jobs/cli.ts";
+import type { RunReport } from "../../src/jobs/runner.ts";
 
 const REPO = resolve(".");
 
@@ -45,6 +46,24 @@ describe("the command line", () => {
     expect(problem(["overdue", "--at"])).toBe("--at needs a time, e.g. --at 2026-11-30T09:00");
     expect(problem(["overdue", "stalled"])).toBe("one job at a time; got overdue stalled");
     expect(problem(["overdue", "--dry-run", "--force"])).toMatch(/--force means nothing/);
+  });
+  it("says a run failed, a dry run included, with the workspace and the error", () => {
+    const at = new Date("2026-11-30T09:00:00Z");
+    const report = (outcome: RunReport["outcome"], reason?: string): RunReport => ({
+      job: "overdue",
+      slot: at,
+      outcome,
+      ...(reason ? { reason } : {}),
+      workspaces: 1,
+      facts: 0,
+      messages: [],
+    });
+    const failure = "failed: T0TEST: the database is not reachable";
+    expect(summary(report("failed", "T0TEST: the database is not reachable"), at, null)).toContain(failure);
+    const dry = summary(report("dry-run", "T0TEST: the database is not reachable"), at, null);
+    expect(dry.slice(-2)).toEqual(["dry run: nothing was written or sent", failure]);
+    expect(summary(report("dry-run"), at, null).join("\n")).not.toContain("failed");
+    expect(summary(report("succeeded"), at, null).join("\n")).not.toContain("failed");
   });
   it("reads --at in the team's zone unless it has an offset", () => {
     expect(parseAt("2026-11-30T09:00", "Asia/Tokyo").toISOString()).toBe("2026-11-30T00:00:00.000Z");

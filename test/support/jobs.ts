@@ -6,7 +6,7 @@
  */
 import pino from "pino";
 import type { Ledger } from "../../src/core/ledger/index.ts";
-import { type RunReport, type RunRequest, runJob } from "../../src/jobs/runner.ts";
+import { type RunReport, type RunRequest, runFailed, runJob } from "../../src/jobs/runner.ts";
 
 const logger = pino({ level: "silent" });
 
@@ -21,7 +21,6 @@ export async function runJobAt(
     { ledger, logger },
     { job, slot: o.slot ?? when, at: when, dryRun: o.dryRun ?? false, force: o.force ?? false },
   );
-  if (report.outcome === "failed" || (report.outcome === "dry-run" && report.reason))
-    throw new Error(`the ${job} run at ${when.toISOString()} failed: ${report.reason}`);
+  if (runFailed(report)) throw new Error(`the ${job} run at ${when.toISOString()} failed: ${report.reason}`);
   return report;
 }
