@@ -141,16 +141,9 @@ export async function runOverdue(
 
     // Channels: one summary a day per dataset with a channel, updated in place.
     const today = todayIn(schedule.timezone, "UTC", now);
-    const byDataset = groupBy(
-      ranges.filter((x) => x.dataset.channelId),
-      (x) => x.dataset.id,
-    );
-    const summaries = await r.outbox.existingKeys(
-      teamId,
-      [...byDataset.keys()].map((id) => `overdue-summary:${id}:${today}`),
-    );
-    // A summary posted earlier today whose ranges are all done or moved since: say so in place.
-    for (const key of await r.outbox.keysWithPrefixOn(teamId, "overdue-summary:", today)) summaries.add(key);
+    const byDataset = groupBy(ranges, (x) => x.dataset.id);
+    // Today's summaries so far, each updated in place; one whose ranges are all done or moved since says so.
+    const summaries = new Set(await r.outbox.keysWithPrefixOn(teamId, "overdue-summary:", today));
     const datasets = new Map(ranges.map((x) => [x.dataset.id, x.dataset]));
     for (const key of summaries) {
       const id = Number(key.split(":")[1]);
@@ -162,21 +155,17 @@ export async function runOverdue(
     for (const [id, d] of datasets) {
       if (!d.channelId) continue;
       const key = `overdue-summary:${id}:${today}`;
+      // None left: a dataset read from one of today's summaries, which is to say so.
       const list = byDataset.get(id) ?? [];
-      if (list.length === 0 && !summaries.has(key)) continue;
       const content = render.channel(d, list, today);
-      if (summaries.has(key)) {
-        const changed = o.dryRun ? "updated" : await r.outbox.replaceContent(teamId, key, content, now);
-        if (changed === "updated")
-          messages.push({ key, kind: "overdue_summary", to: { channel: d.channelId }, content, workingHours: true });
-      } else {
-        messages.push({ key, kind: "overdue_summary", to: { channel: d.channelId }, content, workingHours: true });
-      }
+      // Today's summary already posted: its new content replaces the old, unless it is the same.
+      if (summaries.has(key) && !o.dryRun && (await r.outbox.replaceContent(teamId, key, content, now)) === "unchanged")
+        continue;
+      messages.push({ key, kind: "overdue_summary", to: { channel: d.channelId }, content, workingHours: true });
     }
 
-    // Summaries updated in place are written already; the rest count if this run wrote them.
-    const decided = messages.filter((m) => !summaries.has(m.key));
-    const written = new Set((await enqueueDecided(ctx, r, teamId, decided, now, o.dryRun)).map((m) => m.key));
+    // Summaries updated in place are written already (their keys are taken); the rest count if this run wrote them.
+    const written = new Set((await enqueueDecided(ctx, r, teamId, messages, now, o.dryRun)).map((m) => m.key));
     return { messages: messages.filter((m) => summaries.has(m.key) || written.has(m.key)), facts };
   });
 }
