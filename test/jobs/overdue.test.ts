@@ -3,8 +3,11 @@
  * told once per range and due date, escalated to leads, summarised in the
  * dataset channel and updated in place, and held for working hours.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { enqueueIn } from "../../src/core/outbox.ts";
+import { usingPostgres } from "../support/db.ts";
 import { runJobAt } from "../support/jobs.ts";
+import { openLateTransaction } from "../support/late-commit.ts";
 import { ADMIN, ANA, BOB, CAL, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../support/ledger.ts";
 
 let f: LedgerFixture;
@@ -43,8 +46,15 @@ describe("the overdue job", () => {
     // 16:00Z on the 25th: already the 26th in Tokyo, still the 25th in Los Angeles.
     const first = await overdue("2026-11-25T16:00:00Z");
     expect(first.outcome).toBe("succeeded");
+    // Two facts (Ana's ranges) in one DM, and the channel's summary.
+    expect(first.facts).toBe(2);
     const dms = first.messages.filter((m) => m.kind === "overdue_dm");
     expect(dms.map((m) => m.to)).toEqual([{ user: ANA.userId }]);
+    expect(dms[0]!.key).toBe(`overdue-dm:${ANA.userId}:overdue:${a}:2026-11-25:${ANA.userId}`);
+    expect(first.messages.find((m) => m.kind === "overdue_summary")).toMatchObject({
+      to: { channel: CHANNEL },
+      workingHours: true,
+    });
     const rows = await outbox();
     const anaDm = rows.find((r) => r.kind === "overdue_dm")!;
     expect(anaDm).toMatchObject({ recipient: ANA.userId, toUser: true, status: "PENDING" });
@@ -98,7 +108,12 @@ describe("the overdue job", () => {
     // Late by 2 days in Tokyo (the 27th): not more than 2 yet.
     expect((await overdue("2026-11-26T16:00:00Z")).messages.filter((m) => m.kind === "overdue_escalation")).toEqual([]);
     const third = await overdue("2026-11-27T16:00:00Z");
+    // Both of Ana's ranges to each of three leads: six facts.
+    expect(third.facts).toBe(6);
     const leads = third.messages.filter((m) => m.kind === "overdue_escalation");
+    expect(leads.map((m) => m.key)).toContain(
+      `overdue-lead:${LEAD.userId}:overdue-escalation:${a}:2026-11-25:${LEAD.userId}`,
+    );
     // Workspace leads and the configured admin, each once, each with both of Ana's ranges.
     expect(leads.map((m) => m.to).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual([
       { user: ADMIN.userId },
@@ -135,7 +150,9 @@ describe("the overdue job", () => {
     await f.ledger.updateProgress(ANA, a, { count: 50 });
     await f.ledger.submit(ANA, a);
     const update = await overdue("2026-11-25T18:00:00Z");
-    expect(update.messages.map((m) => m.key)).toEqual([key]);
+    expect(update.messages).toMatchObject([
+      { key, kind: "overdue_summary", to: { channel: CHANNEL }, workingHours: true },
+    ]);
     row = (await outbox()).find((r) => r.dedupeKey === key)!;
     expect(row).toMatchObject({ status: "PENDING", revision: 1, messageTs: "1764086400.000100" });
     expect(text(row)).toBe("1 overdue in Cat photos");
@@ -167,6 +184,78 @@ describe("the overdue job", () => {
     expect(await f.prisma.jobRun.count()).toBe(0);
     // The real run then decides the same.
     expect((await overdue("2026-11-25T16:00:00Z")).messages.map((m) => m.key)).toEqual(dry.messages.map((m) => m.key));
+  });
+
+  it("reads an owner's day in the team's zone when theirs is missing or not a zone", async () => {
+    await f.prisma.workspace.upsert({
+      where: { id: TEAM },
+      create: { id: TEAM, timezone: "Asia/Tokyo" },
+      update: { timezone: "Asia/Tokyo" },
+    });
+    await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 1000, title: "Cat photos" });
+    const bobs = (await f.ledger.claim(BOB, { dataset: "cats", first: 1, last: 10, dueDate: "2026-11-25" })).assignment
+      .ref;
+    const cals = (await f.ledger.claim(CAL, { dataset: "cats", first: 11, last: 20, dueDate: "2026-11-25" })).assignment
+      .ref;
+    // Bob's stored zone is not one (Cal has none at all).
+    await f.prisma.member.updateMany({ where: { userId: BOB.userId }, data: { timezone: "Mars/Olympus_Mons" } });
+    // 16:00Z is the 26th in Tokyo, still the 25th in UTC.
+    const run = await overdue("2026-11-25T16:00:00Z");
+    expect(run.messages.filter((m) => m.kind === "overdue_dm").map((m) => m.to)).toEqual([
+      { user: BOB.userId },
+      { user: CAL.userId },
+    ]);
+    expect(JSON.stringify(run.messages.map((m) => m.key))).toContain(bobs);
+    expect(JSON.stringify(run.messages.map((m) => m.key))).toContain(cals);
+  });
+
+  it("escalates a late range to the leads other than its owner, and posts no summary without a channel", async () => {
+    await f.ledger.createDataset(LEAD, { slug: "dogs", itemCount: 1000, title: "Dogs" });
+    await f.ledger.claim(LEAD, { dataset: "dogs", first: 1, last: 10, dueDate: "2026-11-23" });
+    // 4 days late, more than the 2 of the escalation.
+    const run = await overdue("2026-11-27T09:00:00Z");
+    expect(run.messages.filter((m) => m.kind === "overdue_dm").map((m) => m.to)).toEqual([{ user: LEAD.userId }]);
+    const leads = run.messages.filter((m) => m.kind === "overdue_escalation").map((m) => m.to);
+    expect(leads).toEqual([{ user: ADMIN.userId }, { user: "ULEAD2" }]);
+    expect(run.messages.filter((m) => m.kind === "overdue_summary")).toEqual([]);
+  });
+
+  it("counts a message in the run that wrote it: two runs at once tell and count each once between them", async () => {
+    await setUp();
+    const runs = await Promise.all([
+      runJobAt(f.ledger, "overdue", "2026-11-25T16:00:00Z", { slot: new Date("2026-11-25T16:00:00Z") }),
+      runJobAt(f.ledger, "overdue", "2026-11-25T16:00:00Z", { slot: new Date("2026-11-25T16:01:00Z") }),
+    ]);
+    // Ana's DM and the channel's summary, written once, counted once.
+    expect(runs.flatMap((r) => r.messages.map((m) => m.kind)).sort()).toEqual(["overdue_dm", "overdue_summary"]);
+    expect(runs[0]!.facts + runs[1]!.facts).toBe(2);
+    expect((await outbox()).map((r) => r.kind).sort()).toEqual(["overdue_dm", "overdue_summary"]);
+  });
+
+  it.skipIf(!usingPostgres())("does not count a summary that another run wrote while this one decided it", async () => {
+    await setUp();
+    const key = `overdue-summary:${(await f.ledger.getDataset(TEAM, "cats")).id}:2026-11-25`;
+    // Another run's summary, written and not committed yet: this run cannot see it, and waits on its key.
+    const [other] = f.db.openConnections(1, { poolSize: 1 });
+    const theirs = { key, kind: "overdue_summary", to: { channel: CHANNEL }, content: { text: "theirs" } };
+    const late = await openLateTransaction(other!, async (r) => {
+      await enqueueIn(f.ledger.ctx, r, TEAM, [{ ...theirs, workingHours: true }], new Date());
+    });
+    const running = overdue("2026-11-25T16:00:00Z");
+    await vi.waitFor(
+      async () => {
+        const [waiting] = await f.prisma.$queryRaw<{ n: number }[]>`
+            SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+        expect(waiting!.n).toBeGreaterThan(0);
+      },
+      { timeout: 20_000, interval: 20 },
+    );
+    await late.commit();
+    const run = await running;
+    expect(run.messages.map((m) => m.kind)).toEqual(["overdue_dm"]);
+    expect(text((await outbox()).find((r) => r.dedupeKey === key)!)).toBe("theirs");
+    await other!.$disconnect();
   });
 
   it("runs a slot once: a second run of it is skipped and says why, unless forced", async () => {

@@ -35,7 +35,13 @@ describe("against the ledger", () => {
     await f.ledger.updateProgress(ANA, assignment.ref, { count: 10 }); // 2026-11-23T10:00Z
     expect((await run("stalled", "2026-11-26T09:00:00Z")).messages).toEqual([]); // 2 days 23 hours
     const first = await run("stalled", "2026-11-26T10:00:00Z");
-    expect(first.messages.map((m) => [m.kind, m.to])).toEqual([["stalled_dm", { user: ANA.userId }]]);
+    expect(first.messages.map((m) => [m.kind, m.to, m.key])).toEqual([
+      [
+        "stalled_dm",
+        { user: ANA.userId },
+        `stalled-dm:${ANA.userId}:stalled:${assignment.ref}:2026-11-23T10:00:00.000Z`,
+      ],
+    ]);
     expect(JSON.stringify(first.messages[0]!.content)).toContain(`No progress on *${assignment.ref}* for 3 days`);
     expect((await run("stalled", "2026-11-27T10:00:00Z")).messages).toEqual([]);
     // Leads see it in the dataset's status.
