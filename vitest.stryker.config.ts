@@ -42,6 +42,7 @@ export default defineConfig({
       "test/jobs/stalled-imbalance.test.ts",
       "test/jobs/digest.test.ts",
       "test/jobs/scheduler.test.ts",
+      "test/jobs/runner.test.ts",
       "test/delivery/sender.test.ts",
       "test/delivery/webhook-sender.test.ts",
       "test/webhooks/*.test.ts",

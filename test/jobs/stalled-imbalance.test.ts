@@ -228,6 +228,8 @@ describe("against the ledger", () => {
     const sameDay = await run("imbalance", "2026-11-24T11:00:00Z");
     expect(sameDay.facts).toBe(1);
     expect(titlesIn(toLead(sameDay.messages)!.content)).toEqual(["Dogs"]);
+    // Nothing new for anyone an hour later.
+    expect(await run("imbalance", "2026-11-24T12:00:00Z")).toMatchObject({ facts: 0, messages: [] });
     const nextDay = await run("imbalance", "2026-11-25T09:00:00Z");
     expect(nextDay.facts).toBe(1);
     expect(titlesIn(toLead(nextDay.messages)!.content)).toEqual(["Cats"]);
