@@ -209,6 +209,22 @@ describe("the overdue job", () => {
     expect(JSON.stringify(run.messages.map((m) => m.key))).toContain(cals);
   });
 
+  it("takes only its own summaries for the day's, not another message whose key ends in the date", async () => {
+    const { a } = await setUp();
+    // A lead kept a due date of that day (the answer to a request to move it): its key ends in the date.
+    await f.ledger.ctx.store.transaction((r) =>
+      enqueueIn(
+        f.ledger.ctx,
+        r,
+        TEAM,
+        [{ key: `due-kept:${a}:2026-11-25`, kind: "due_kept", to: { user: ANA.userId }, content: { text: "kept" } }],
+        new Date(),
+      ),
+    );
+    const run = await overdue("2026-11-25T16:00:00Z");
+    expect(run.messages.map((m) => m.kind).sort()).toEqual(["overdue_dm", "overdue_summary"]);
+  });
+
   it("escalates a late range to the leads other than its owner, and posts no summary without a channel", async () => {
     await f.ledger.createDataset(LEAD, { slug: "dogs", itemCount: 1000, title: "Dogs" });
     await f.ledger.claim(LEAD, { dataset: "dogs", first: 1, last: 10, dueDate: "2026-11-23" });
