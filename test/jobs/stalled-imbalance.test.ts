@@ -4,7 +4,6 @@
  * imbalance rules on plain data are in test/core/jobs/imbalance.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Actor } from "../../src/core/types.ts";
 import { runJobAt } from "../support/jobs.ts";
 import {
   ANA,
@@ -134,13 +133,10 @@ describe("against the ledger", () => {
 
   /** A dataset with someone over (`overItems`), someone at `medianItems` and someone with a range done. */
   const unbalanced = async (slug: string, title: string, overItems: number, medianItems: number) => {
-    const [over, median, idle] = ["O", "M", "I"].map((p) => actor(`U${p}${slug.toUpperCase()}`)) as [
-      Actor,
-      Actor,
-      Actor,
-    ];
+    const id = slug.toUpperCase();
+    const [over, median, idle] = [actor(`UO${id}`), actor(`UM${id}`), actor(`UI${id}`)];
     await f.ledger.createDataset(LEAD, { slug, itemCount: 10_000, title });
-    await f.ledger.assign(LEAD, { dataset: slug, first: 1, last: overItems, assigneeId: over.userId });
+    const held = await f.ledger.assign(LEAD, { dataset: slug, first: 1, last: overItems, assigneeId: over.userId });
     await f.ledger.assign(LEAD, {
       dataset: slug,
       first: overItems + 1,
@@ -155,7 +151,7 @@ describe("against the ledger", () => {
     });
     await f.ledger.updateProgress(idle, done.assignment.ref, { count: 10 });
     await f.ledger.submit(idle, done.assignment.ref);
-    return { over, median, idle, done: done.assignment };
+    return { over, median, idle, held: held.assignment, done: done.assignment };
   };
   const toLead = (messages: { to: unknown; content: unknown }[]) =>
     messages.find((m) => JSON.stringify(m.to) === JSON.stringify({ user: LEAD.userId }));
@@ -202,8 +198,7 @@ describe("against the ledger", () => {
     expect((await run("imbalance", "2026-11-24T09:00:00Z")).facts).toBe(1);
     // The one over gives the range back for a small one; the one at the median takes 7 days more: 9 days,
     // the most now.
-    const [held] = await f.prisma.assignment.findMany({ where: { assigneeId: cats.over.userId } });
-    await f.ledger.release(LEAD, `A${held!.id}`);
+    await f.ledger.release(LEAD, cats.held.ref);
     await f.ledger.assign(LEAD, { dataset: "cats", first: 4_401, last: 4_410, assigneeId: cats.over.userId });
     await f.ledger.assign(LEAD, { dataset: "cats", first: 3_001, last: 4_400, assigneeId: cats.median.userId });
     const again = await run("imbalance", "2026-11-24T10:00:00Z");

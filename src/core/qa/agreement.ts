@@ -4,7 +4,6 @@
  * three or more. Labels are plain strings; a kappa that cannot be computed
  * says why instead of being NaN.
  */
-
 import { byCodePoint } from "../text.ts";
 import { type Proportion, wilson } from "./stats.ts";
 

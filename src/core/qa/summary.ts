@@ -3,7 +3,6 @@
  * in it, built from the rows of `rows.ts` with the metrics of `metrics.ts`:
  * what `/ledger qa` and the weekly digest render.
  */
-
 import { byCodePoint } from "../text.ts";
 import { localTime } from "../time.ts";
 import {
