@@ -20,7 +20,7 @@ export const TOKEN_PREFIX = "rk_";
 /** A token's name: what its audit events and `/ledger token list` show. */
 export const TOKEN_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
-export const hashToken = (token: string): string => createHash("sha256").update(token, "utf8").digest("hex");
+export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
 
 /** What every signing secret starts with. */
 export const SIGNING_SECRET_PREFIX = "rks_";
@@ -157,8 +157,8 @@ export async function authenticateSigned(
   const r = ctx.store.read;
   const found = TOKEN_NAME.test(name) ? await r.apiTokens.findWithHash(teamId, name) : null;
   if (!found) return { ok: false, reason: "unknown" };
-  const given = Buffer.from(signature.trim().replace(/^sha256=/i, ""), "utf8");
-  const expected = Buffer.from(bodySignature(signingSecretOf(found.hash), body), "utf8");
+  const given = Buffer.from(signature.trim().replace(/^sha256=/i, ""));
+  const expected = Buffer.from(bodySignature(signingSecretOf(found.hash), body));
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { ok: false, reason: "bad-signature" };
   if (found.token.revokedAt) return { ok: false, reason: "revoked" };

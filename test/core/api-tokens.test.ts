@@ -6,12 +6,15 @@
  * consistent.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hashToken, integrationActor } from "../../src/core/api-tokens.ts";
+import { bodySignature, hashToken, integrationActor, signingSecretOf } from "../../src/core/api-tokens.ts";
 import {
   ADMIN,
   ANA,
+  actor,
+  auditOf,
   BOB,
   expectDomainError,
+  expectKeyUsedFor,
   LEAD,
   type LedgerFixture,
   ledgerFixture,
@@ -34,10 +37,12 @@ describe("API tokens", () => {
       "forbidden",
       /only admins can create API tokens/,
     );
-    await expectDomainError(f.ledger.createToken(ADMIN, "Tool!", "write"), "invalid", /cannot name a token/);
+    for (const name of ["Tool", "tool!", "tool name", "-tool", "", "a".repeat(41)])
+      await expectDomainError(f.ledger.createToken(ADMIN, name, "write"), "invalid", /cannot name a token/);
+    expect((await f.ledger.createToken(ADMIN, `0${"a_-".repeat(13)}`, "read")).token.name).toHaveLength(40);
     const made = await f.ledger.createToken(ADMIN, "tool", "write", { idempotencyKey: "k1" });
     expect(made.secret).toMatch(/^rk_[A-Za-z0-9_-]{43}$/);
-    expect((await f.prisma.apiToken.findFirstOrThrow()).hash).toBe(hashToken(made.secret!));
+    expect((await f.prisma.apiToken.findFirstOrThrow({ where: { name: "tool" } })).hash).toBe(hashToken(made.secret!));
     // The same request again: created already, and the token is not shown again (nothing keeps it).
     const again = await f.ledger.createToken(ADMIN, "tool", "write", { idempotencyKey: "k1" });
     expect(again).toMatchObject({ secret: null, token: { name: "tool" } });
@@ -45,21 +50,34 @@ describe("API tokens", () => {
 
     const ok = await f.ledger.authenticateToken(made.secret!);
     expect(ok).toMatchObject({ ok: true, token: { name: "tool", scope: "write", teamId: TEAM } });
-    expect((await f.prisma.apiToken.findFirstOrThrow()).lastUsedAt).toEqual(f.clock.now);
+    expect((await f.prisma.apiToken.findFirstOrThrow({ where: { name: "tool" } })).lastUsedAt).toEqual(f.clock.now);
     expect(await f.ledger.authenticateToken("rk_unknown")).toEqual({ ok: false, reason: "unknown" });
     expect(await f.ledger.authenticateToken("not even a token")).toEqual({ ok: false, reason: "unknown" });
 
-    await expectDomainError(f.ledger.revokeToken(LEAD, "tool"), "forbidden");
+    await expectDomainError(
+      f.ledger.revokeToken(LEAD, "tool"),
+      "forbidden",
+      "only admins can revoke API tokens; you are a lead",
+    );
+    await expectDomainError(
+      f.ledger.listTokens(LEAD),
+      "forbidden",
+      "only admins can see the API tokens; you are a lead",
+    );
     await f.ledger.revokeToken(ADMIN, "tool");
     expect(await f.ledger.authenticateToken(made.secret!)).toEqual({ ok: false, reason: "revoked" });
     await expectDomainError(f.ledger.revokeToken(ADMIN, "tool"), "conflict", /revoked already/);
     await expectDomainError(f.ledger.revokeToken(ADMIN, "nope"), "not_found");
-    expect((await f.ledger.listTokens(ADMIN)).map((t) => [t.name, t.revokedAt !== null])).toEqual([["tool", true]]);
+    expect((await f.ledger.listTokens(ADMIN)).map((t) => [t.name, t.revokedAt !== null])).toEqual([
+      ["tool", true],
+      [`0${"a_-".repeat(13)}`, false],
+    ]);
     const audit = await f.prisma.auditEvent.findMany({
       where: { action: { startsWith: "token." } },
       orderBy: { id: "asc" },
     });
     expect(audit.map((e) => [e.action, e.actorId])).toEqual([
+      ["token.create", ADMIN.userId],
       ["token.create", ADMIN.userId],
       ["token.revoke", ADMIN.userId],
     ]);
@@ -126,5 +144,105 @@ describe("API tokens", () => {
     const moved = await f.prisma.auditEvent.count({ where: { action: "assignment.progress" } });
     expect(moved).toBeLessThanOrEqual(applied.length * 2);
     expect(moved).toBeGreaterThanOrEqual(2);
+  });
+
+  it("audits a token's creation and revocation with its name, scope and reason, and never the token", async () => {
+    const made = await f.ledger.createToken(ADMIN, "tool", "write", { reason: "for CVAT" });
+    await f.ledger.revokeToken(ADMIN, "tool", { reason: "leaked in a log" });
+    const fields = ["actorId", "before", "after", "reason"] as const;
+    expect(await auditOf(f, "token.create", fields)).toEqual([
+      { actorId: ADMIN.userId, before: null, after: { name: "tool", scope: "write" }, reason: "for CVAT" },
+    ]);
+    expect(await auditOf(f, "token.revoke", fields)).toEqual([
+      { actorId: ADMIN.userId, before: { name: "tool", scope: "write" }, after: null, reason: "leaked in a log" },
+    ]);
+    // Without a reason, the events say none.
+    await f.ledger.createToken(ADMIN, "dash", "read");
+    await f.ledger.revokeToken(ADMIN, "dash");
+    expect((await auditOf(f, "token.create", ["reason"]))[1]).toEqual({ reason: null });
+    expect((await auditOf(f, "token.revoke", ["reason"]))[1]).toEqual({ reason: null });
+    const rows = JSON.stringify([
+      ...(await auditOf(f, "token.create", ["before", "after", "reason"])),
+      ...(await auditOf(f, "token.revoke", ["before", "after", "reason"])),
+    ]);
+    expect(rows).not.toContain(made.secret!);
+    expect(rows).not.toContain(hashToken(made.secret!));
+  });
+
+  it("names the field a refusal is about, and tells a request key used for the other operation", async () => {
+    const badName = await expectDomainError(f.ledger.createToken(ADMIN, "-tool", "read"), "invalid");
+    expect(badName.details).toEqual({ field: "name" });
+    await f.ledger.createToken(ADMIN, "tool", "read", { idempotencyKey: "k1" });
+    const taken = await expectDomainError(
+      f.ledger.createToken(ADMIN, "tool", "read"),
+      "conflict",
+      "a token named tool exists already (names are not used twice, revoked ones included); choose another name",
+    );
+    expect(taken.details).toEqual({ field: "name" });
+    const missing = await expectDomainError(
+      f.ledger.revokeToken(ADMIN, "nope"),
+      "not_found",
+      "there is no token named nope",
+    );
+    expect(missing.details).toEqual({ field: "name" });
+    await expectKeyUsedFor(f.ledger.revokeToken(ADMIN, "tool", { idempotencyKey: "k1" }), "k1", "token.create");
+    await f.ledger.revokeToken(ADMIN, "tool", { idempotencyKey: "k2" });
+    await expectKeyUsedFor(
+      f.ledger.createToken(ADMIN, "other", "read", { idempotencyKey: "k2" }),
+      "k2",
+      "token.revoke",
+    );
+    // The same revocation sent again is answered as it was, not refused as revoked already.
+    expect((await f.ledger.revokeToken(ADMIN, "tool", { idempotencyKey: "k2" })).token.revokedAt).not.toBeNull();
+  });
+
+  it("derives the same signing secret from a token's hash in every version, since tools keep it", () => {
+    // A change here would break every tool's webhook configured with a secret shown earlier.
+    expect(signingSecretOf("0".repeat(64))).toBe("rks_c1WZajG9y_iIvDb4TY-_LgCuWNTxN3uwVTOkqpYEDTM");
+    expect(hashToken("rk_x")).toBe("14ae315d80feaf35ddfa4664ed44b0875bc0697ea2f215e2413eaaee7cdedcdf");
+  });
+
+  it("accepts a body signed with a write token's signing secret, with or without sha256= and spaces, and refuses the rest", async () => {
+    const made = await f.ledger.createToken(ADMIN, "cvat", "write");
+    expect(made.signingSecret).toBe(signingSecretOf(hashToken(made.secret!)));
+    const body = new TextEncoder().encode('{"event":"update:job"}');
+    const hex = bodySignature(made.signingSecret!, body);
+    const signed = (signature: string, name = "cvat", team = TEAM) =>
+      f.ledger.authenticateSigned(team, name, body, signature);
+    const lastUsed = async () => (await f.prisma.apiToken.findFirstOrThrow({ where: { name: "cvat" } })).lastUsedAt;
+
+    // Refusals first: none of them counts as a use of the token.
+    expect(await signed(hex.slice(1))).toEqual({ ok: false, reason: "bad-signature" });
+    expect(await signed(`${hex}0`)).toEqual({ ok: false, reason: "bad-signature" });
+    expect(await signed("")).toEqual({ ok: false, reason: "bad-signature" });
+    expect(await signed(bodySignature(made.signingSecret!, new TextEncoder().encode("{}")))).toEqual({
+      ok: false,
+      reason: "bad-signature",
+    });
+    expect(await signed(bodySignature(made.secret!, body))).toEqual({ ok: false, reason: "bad-signature" });
+    expect(await signed(`sha256= ${hex}`)).toEqual({ ok: false, reason: "bad-signature" });
+    expect(await signed(`x-sha256=${hex}`)).toEqual({ ok: false, reason: "bad-signature" });
+    expect(await signed(hex, "other")).toEqual({ ok: false, reason: "unknown" });
+    expect(await signed(hex, "Not A Name")).toEqual({ ok: false, reason: "unknown" });
+    expect(await signed(hex, "cvat", "T0OTHER")).toEqual({ ok: false, reason: "unknown" });
+
+    // Hex is compared as CVAT sends it, in lowercase.
+    expect(await signed(hex.toUpperCase())).toEqual({ ok: false, reason: "bad-signature" });
+    expect(await lastUsed()).toBeNull();
+
+    for (const signature of [hex, `sha256=${hex}`, `SHA256=${hex}`, `  sha256=${hex}\n`])
+      expect(await signed(signature), signature).toMatchObject({
+        ok: true,
+        token: { name: "cvat", scope: "write", teamId: TEAM },
+      });
+    expect(await lastUsed()).toEqual(f.clock.now);
+
+    await f.ledger.revokeToken(ADMIN, "cvat");
+    expect(await signed(hex)).toEqual({ ok: false, reason: "revoked" });
+  });
+
+  it("registers nobody who only asks to see the tokens", async () => {
+    await expectDomainError(f.ledger.listTokens(actor("UNEW")), "forbidden");
+    expect(await f.prisma.member.findUnique({ where: { teamId_userId: { teamId: TEAM, userId: "UNEW" } } })).toBeNull();
   });
 });
