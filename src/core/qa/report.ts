@@ -48,7 +48,7 @@ export function periodOf(span: QaSpan, now: Date, tz: string): Period {
   }
   let day: Temporal.PlainDate;
   try {
-    day = Temporal.PlainDate.from(span.since, { overflow: "reject" });
+    day = Temporal.PlainDate.from(span.since); // a date that does not exist is refused, not moved
   } catch {
     throw invalid(`"${span.since}" is not a date; write it as YYYY-MM-DD`);
   }
@@ -115,10 +115,11 @@ export async function myQaReport(ctx: LedgerContext, actor: Actor, span: QaSpan)
   for (const id of datasetIds) {
     const d = await r.datasets.findById(id);
     if (!d) continue;
+    // Of the person's own work only: they are its one annotator, listed when they completed
+    // items or had work reviewed in the period.
     const s = qaSummary({ dataset: d, assignments, reviews, period, now, timeZone: timezone });
     const mine = s.annotators.find((a) => a.annotatorId === actor.userId);
-    if (mine && (mine.throughput.items > 0 || mine.reviews > 0))
-      datasets.push({ dataset: d.slug, title: d.title, mine });
+    if (mine) datasets.push({ dataset: d.slug, title: d.title, mine });
   }
   return { timeZone: timezone, span, datasets };
 }

@@ -110,6 +110,67 @@ describe("/ledger qa", () => {
     expect(() => periodOf({ since: "2026-02-30" }, now, "UTC")).toThrow('"2026-02-30" is not a date');
     expect(() => periodOf({ since: "2026-12-03" }, now, "UTC")).toThrow("2026-12-03 is in the future");
   });
+
+  it("takes 1 to 52 whole weeks, and a date up to today's midnight itself", () => {
+    const now = new Date("2026-12-02T10:00:00Z");
+    expect(periodOf({ weeks: 52 }, now, "UTC").from).toEqual(new Date("2025-12-08T00:00:00Z"));
+    for (const weeks of [53, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => periodOf({ weeks }, now, "UTC")).toThrow(`weeks must be between 1 and 52, not ${weeks}`);
+    // At midnight, today is a date of the past already (its first instant); tomorrow is not.
+    const midnight = new Date("2026-12-02T00:00:00Z");
+    expect(periodOf({ since: "2026-12-02" }, midnight, "UTC")).toEqual({
+      from: midnight,
+      to: new Date("2026-12-07T00:00:00Z"),
+    });
+    expect(() => periodOf({ since: "2026-12-02" }, new Date(midnight.getTime() - 1), "UTC")).toThrow(
+      "2026-12-02 is in the future; give a date up to today",
+    );
+    // A date read in the team's zone: in Tokyo, 2 December has begun at 15:00 UTC the day before.
+    expect(periodOf({ since: "2026-12-02" }, new Date("2026-12-01T15:00:00Z"), "Asia/Tokyo").from).toEqual(
+      new Date("2026-12-01T15:00:00Z"),
+    );
+  });
+
+  it("gives a person a line for each dataset where they completed items or had work reviewed in the period, and no other", async () => {
+    for (const slug of ["dogs", "owls", "bats"]) await f.ledger.createDataset(LEAD, { slug, itemCount: 100 });
+    // owls: nothing is reviewed, a submitted range is completed at once.
+    await f.ledger.configureDataset(LEAD, "owls", { key: "review", value: "first-k" });
+    await f.ledger.configureDataset(LEAD, "owls", { key: "first-k", value: 0 });
+    // dogs: submitted two weeks ago, sent back this week. bats: started, nothing completed. cats: bob's work only.
+    const dogs = await f.ledger.claim(ANA, { dataset: "dogs", first: 1, last: 10 });
+    await f.ledger.submit(ANA, dogs.assignment.ref, { confirmed: true });
+    const bob = await f.ledger.claim(BOB, { dataset: "cats", first: 1, last: 10 });
+    await f.ledger.submit(BOB, bob.assignment.ref, { confirmed: true });
+    f.clock.advanceDays(14);
+    const review = await f.prisma.review.findFirstOrThrow({
+      where: { assignmentId: Number(dogs.assignment.ref.slice(1)) },
+    });
+    await f.ledger.recordReview(actor(review.reviewerId!), `R${review.id}`, {
+      verdict: "changes",
+      itemsChecked: 10,
+      errors: { "wrong class": 2 },
+      comment: "two dogs",
+    });
+    const owls = await f.ledger.claim(ANA, { dataset: "owls", first: 1, last: 5 });
+    expect((await f.ledger.submit(ANA, owls.assignment.ref, { confirmed: true })).assignment.status).toBe("COMPLETED");
+    const bats = await f.ledger.claim(ANA, { dataset: "bats", first: 1, last: 5 });
+    await f.ledger.setProgress(ANA, bats.assignment.ref, 2);
+
+    const mine = await f.ledger.myQaReport(ANA, { weeks: 1 });
+    expect(mine.datasets.map((l) => [l.dataset, l.mine.annotatorId, l.mine.throughput.items, l.mine.reviews])).toEqual([
+      ["dogs", ANA.userId, 0, 1],
+      ["owls", ANA.userId, 5, 0],
+    ]);
+    // bob's range waits for its review: nothing of his is completed nor reviewed yet.
+    expect((await f.ledger.myQaReport(BOB, { weeks: 3 })).datasets).toEqual([]);
+  });
+
+  it("registers nobody who only asks for a dataset's numbers", async () => {
+    await expectDomainError(f.ledger.qaReport(actor("UNEW"), "cats", { weeks: 1 }), "forbidden");
+    expect(
+      await f.prisma.member.findUnique({ where: { teamId_userId: { teamId: "T0TEST", userId: "UNEW" } } }),
+    ).toBeNull();
+  });
 });
 
 describe("agreement in /ledger qa", () => {
@@ -130,5 +191,38 @@ describe("agreement in /ledger qa", () => {
     // Given again: the latest label counts.
     await f.ledger.ctx.store.transaction((r) => r.labels.record(d.id, [label(2, BOB.userId, "cat")], f.clock.now));
     expect((await f.ledger.qaReport(LEAD, "cats", { weeks: 1 })).agreement?.pairs[0]?.percentAgreement).toBe(1);
+  });
+
+  it("checks the period's labels of gold items against their known answers", async () => {
+    const d = await f.ledger.getDataset("T0TEST", "cats");
+    expect((await f.ledger.qaReport(LEAD, "cats", { weeks: 1 })).goldLabels).toBeNull();
+    await f.ledger.configureDataset(LEAD, "cats", { key: "gold", value: [{ first: 1, last: 2 }] });
+    const label = (item: number, who: string, value: string) => ({ item, annotatorId: who, label: value });
+    await f.ledger.ctx.store.transaction(async (r) => {
+      await r.labels.recordGold(
+        d.id,
+        [
+          { item: 1, label: "cat" },
+          { item: 2, label: "dog" },
+        ],
+        f.clock.now,
+      );
+      await r.labels.record(
+        d.id,
+        [
+          label(1, ANA.userId, "cat"),
+          label(2, ANA.userId, "cat"),
+          label(1, BOB.userId, "cat"),
+          label(3, BOB.userId, "x"),
+        ],
+        f.clock.now,
+      );
+    });
+    const gold = (await f.ledger.qaReport(LEAD, "cats", { weeks: 1 })).goldLabels!;
+    expect(gold.overall).toMatchObject({ successes: 2, trials: 3 });
+    expect(gold.raters.map((r) => [r.rater, r.accuracy.successes, r.accuracy.trials])).toEqual([
+      [ANA.userId, 1, 2],
+      [BOB.userId, 1, 1],
+    ]);
   });
 });
