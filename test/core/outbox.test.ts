@@ -7,7 +7,8 @@
  * the Slack stand-in are tested in test/delivery.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type OutgoingMessage, REPLY_LEFT_TO_SENDERS_AFTER_MS } from "../../src/core/outbox.ts";
+import { type OutgoingMessage, REPLY_LEFT_TO_SENDERS_AFTER_MS, workspaceSchedule } from "../../src/core/outbox.ts";
+import { DEFAULT_WORKING_HOURS } from "../../src/core/time.ts";
 import { type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
 
 let f: LedgerFixture;
@@ -300,6 +301,14 @@ describe("senders", () => {
       ["b", "not_in_channel", "slack"],
     ]);
     expect(await outbox.failed(TEAM, 5, "webhook")).toEqual([]);
+    // Newest first, as many as asked.
+    const [dm] = await outbox.claimDue("s1", 60_000, 10);
+    expect(dm!.key).toBe("reply");
+    f.clock.now = ms(1);
+    await outbox.fail(dm!, "channel_not_found");
+    expect((await outbox.failed(TEAM)).map((r) => r.key)).toEqual(["reply", "b"]);
+    expect((await outbox.failed(TEAM, 1)).map((r) => r.key)).toEqual(["reply"]);
+    expect(await outbox.failed("T0OTHER")).toEqual([]);
   });
 
   it("claim a row by its key for the request that wrote it, only when nobody holds it and it is due", async () => {
@@ -328,15 +337,19 @@ describe("senders", () => {
 
   it("hand back what a stopping or dead sender held, in doubt", async () => {
     const outbox = f.ledger.outbox;
-    await enqueue(msg("a", { user: "UANA" }), msg("b", { user: "UBOB" }), msg("c", { user: "UCAL" }));
-    await outbox.claimDue("s1", 60_000, 1);
-    await outbox.claimDue("s2", 60_000, 1);
-    await outbox.claimDue("s3", 60_000, 1);
+    await enqueue(
+      msg("a", { user: "UANA" }),
+      msg("b", { user: "UBOB" }),
+      msg("c", { user: "UCAL" }),
+      msg("d", { user: "UDAN" }),
+    );
+    for (const owner of ["s1", "s2", "s3", "s9"]) await outbox.claimDue(owner, 60_000, 1);
     expect(await outbox.releaseLeases("s1")).toBe(1);
     expect(await row("a")).toMatchObject({ status: "PENDING", leasedBy: null, leaseUntil: null, inDoubt: true });
     expect(await outbox.releaseLeases(["s2", "s3", "s4"])).toBe(2);
     expect(await outbox.releaseLeases("s1")).toBe(0);
-    expect(await outbox.leaseHolders()).toEqual([]);
+    expect(await outbox.releaseLeases([])).toBe(0);
+    expect(await outbox.leaseHolders()).toEqual(["s9"]);
     expect((await outbox.claimDue("s5", 60_000, 10)).map((r) => [r.key, r.inDoubt])).toEqual([
       ["a", true],
       ["b", true],
@@ -399,8 +412,6 @@ describe("the backlog", () => {
     expect(a!.key).toBe("a");
     const [b] = await outbox.claimDue("s", 60_000, 1);
     await outbox.fail(b!, "gone");
-    await f.ledger.outbox.enqueue("T0OTHER", [msg("x", { user: "UANA" })]);
-
     expect(await outbox.backlog(TEAM)).toEqual({
       pending: 3,
       waiting: 2,
@@ -408,13 +419,77 @@ describe("the backlog", () => {
       failed: 1,
       oldestPendingAt: start,
     });
-    expect(await outbox.backlog()).toMatchObject({ pending: 4, sending: 1, failed: 1 });
+    // Delivered or given up, the first two are no longer the oldest not delivered: "c", being sent, is.
+    await outbox.markSent(a!, null);
+    const [c] = await outbox.claimDue("s", 60_000, 1);
+    expect(c!.key).toBe("c");
+    await f.ledger.outbox.enqueue("T0OTHER", [msg("x", { user: "UANA" })]);
+
+    expect(await outbox.backlog(TEAM)).toEqual({
+      pending: 2,
+      waiting: 2,
+      sending: 1,
+      failed: 1,
+      oldestPendingAt: ms(0),
+    });
+    expect(await outbox.backlog()).toMatchObject({ pending: 3, sending: 1, failed: 1 });
     expect(await outbox.backlog(TEAM, "webhook")).toEqual(empty);
-    expect(await outbox.backlog(undefined, "slack")).toMatchObject({ pending: 4 });
-    // The earliest of each pending row's own due time: "c" (now), then "e" (in 3 s), then "d" (in 7 s).
+    expect(await outbox.backlog(undefined, "slack")).toMatchObject({ pending: 3 });
+    // The earliest of each pending row's own due time: "x" (now), then "e" (in 3 s), then "d" (in 7 s).
     expect(await outbox.nextDueAt()).toEqual(f.clock.now);
     await outbox.claimDue("s", 60_000, 1);
-    await outbox.claimDue("s", 60_000, 1); // the other workspace's
     expect(await outbox.nextDueAt()).toEqual(ms(3000));
+  });
+});
+
+describe("a workspace's schedule", () => {
+  it("is the configured defaults for a workspace not set up, and its own settings otherwise", async () => {
+    const read = f.ledger.ctx.store.read;
+    expect(await workspaceSchedule(f.ledger.ctx, read, "T0NEW")).toEqual({
+      timezone: "UTC",
+      hours: DEFAULT_WORKING_HOURS,
+      escalateAfterDays: 2,
+      stalledAfterDays: 3,
+    });
+    await f.prisma.workspace.update({
+      where: { id: TEAM },
+      data: {
+        timezone: "Europe/Paris",
+        escalateAfterDays: 5,
+        stalledAfterDays: 7,
+        workdayStart: 7 * 60,
+        workdayEnd: 15 * 60,
+        workdays: [1, 3],
+      },
+    });
+    expect(await workspaceSchedule(f.ledger.ctx, read, TEAM)).toEqual({
+      timezone: "Europe/Paris",
+      hours: { start: 7 * 60, end: 15 * 60, days: [1, 3] },
+      escalateAfterDays: 5,
+      stalledAfterDays: 7,
+    });
+  });
+});
+
+describe("the keys the outbox holds", () => {
+  it("are found among given ones, and by a prefix and a last part", async () => {
+    const read = f.ledger.ctx.store.read.outbox;
+    await enqueue(
+      msg("overdue-summary:1:2026-11-23", { channel: "C1" }),
+      msg("overdue-summary:2:2026-11-23", { channel: "C2" }),
+      msg("overdue-summary:3:2026-11-22", { channel: "C3" }),
+      msg("overdue:A7:2026-11-23", { user: "UANA" }),
+    );
+    await f.ledger.outbox.enqueue("T0OTHER", [msg("overdue-summary:9:2026-11-23", { channel: "C9" })]);
+    expect(await read.existingKeys(TEAM, ["overdue:A7:2026-11-23", "overdue:A8:2026-11-23"])).toEqual(
+      new Set(["overdue:A7:2026-11-23"]),
+    );
+    expect(await read.existingKeys(TEAM, [])).toEqual(new Set());
+    expect((await read.keysWithPrefixOn(TEAM, "overdue-summary:", "2026-11-23")).sort()).toEqual([
+      "overdue-summary:1:2026-11-23",
+      "overdue-summary:2:2026-11-23",
+    ]);
+    // The last part is whole: a key ending in "…-23" without the colon is not one of them.
+    expect(await read.keysWithPrefixOn(TEAM, "overdue-summary:", "11-23")).toEqual([]);
   });
 });

@@ -170,7 +170,7 @@ export class OutboxRepository {
     owner: string,
     leaseMs: number,
     limit: number,
-    sender: OutboxSender = "slack",
+    sender: OutboxSender,
   ): Promise<OutboxRecord[]> {
     const until = new Date(now.getTime() + leaseMs);
     // A row taken from a sender whose lease ran out was cut off mid-send: it is in doubt.
@@ -307,7 +307,7 @@ export class OutboxRepository {
   }
 
   /** The senders (of `sender`'s rows) holding rows now. */
-  async leaseHolders(sender: OutboxSender = "slack"): Promise<string[]> {
+  async leaseHolders(sender: OutboxSender): Promise<string[]> {
     const rows = await this.db.notification.findMany({
       where: { status: "SENDING", leasedBy: { not: null }, sender },
       distinct: ["leasedBy"],
@@ -317,7 +317,7 @@ export class OutboxRepository {
   }
 
   /** When `sender`'s next pending row falls due (its earliest attempt or working-hours opening), or null when none is pending. */
-  async nextDueAt(sender: OutboxSender = "slack"): Promise<Date | null> {
+  async nextDueAt(sender: OutboxSender): Promise<Date | null> {
     const [r] = await this.db.$queryRaw<{ due: Date | null }[]>`
       SELECT MIN(GREATEST("nextAttemptAt", "notBefore")) AS "due" FROM "Notification"
       WHERE "status" = 'PENDING' AND "sender" = ${sender}`;
