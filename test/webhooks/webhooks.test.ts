@@ -6,7 +6,20 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventTypesOf, WEBHOOK_EVENTS } from "../../src/core/webhooks/events.ts";
 import { addressProblem, checkTargetUrl } from "../../src/core/webhooks/targets.ts";
-import { ADMIN, ANA, expectDomainError, LEAD, type LedgerFixture, ledgerFixture, TEAM } from "../support/ledger.ts";
+import { usingPostgres } from "../support/db.ts";
+import { openLateTransaction } from "../support/late-commit.ts";
+import {
+  ADMIN,
+  ANA,
+  auditOf,
+  BOB,
+  expectDomainError,
+  expectKeyUsedFor,
+  LEAD,
+  type LedgerFixture,
+  ledgerFixture,
+  TEAM,
+} from "../support/ledger.ts";
 
 describe("which addresses a webhook may reach", () => {
   const refusedAlways = [
@@ -205,5 +218,132 @@ describe("managing webhooks", () => {
     // No record but the webhook's own keeps the secret.
     expect(JSON.stringify(await f.prisma.idempotencyKey.findMany())).not.toContain(a.secret);
     expect(await f.ledger.webhooks.list(ADMIN)).toHaveLength(1);
+  });
+});
+
+describe("webhooks' limits, refusals and records", () => {
+  let f: LedgerFixture;
+  beforeEach(async () => {
+    f = await ledgerFixture();
+  });
+  afterEach(() => f.dispose());
+  const add = (url: string, events: string[] = [], key?: string) =>
+    f.ledger.webhooks.add(ADMIN, { url, events }, { idempotencyKey: key });
+
+  it("name the field refused, and the unknown events, one or several", async () => {
+    expect((await expectDomainError(add("ftp://hooks.example.com/"), "invalid")).details).toEqual({ field: "url" });
+    const list = WEBHOOK_EVENTS.join(", ");
+    const one = await expectDomainError(
+      add("https://hooks.example.com/", ["assignment.claimed", "range.lost"]),
+      "invalid",
+      `range.lost is not an event; events: ${list}`,
+    );
+    expect(one.details).toEqual({ field: "events" });
+    await expectDomainError(
+      add("https://hooks.example.com/", ["range.lost", "assignment.claimed", "range.found"]),
+      "invalid",
+      `range.lost, range.found are not events; events: ${list}`,
+    );
+  });
+
+  it("are at most twenty a workspace, removed ones not counted", async () => {
+    const added = [];
+    for (let i = 0; i < 20; i++) added.push((await add(`https://hooks.example.com/${i}`)).webhook);
+    await expectDomainError(
+      add("https://hooks.example.com/20"),
+      "invalid",
+      "a workspace keeps at most 20 webhooks; remove one first",
+    );
+    await f.ledger.webhooks.remove(ADMIN, added[0]!.id);
+    expect((await add("https://hooks.example.com/20")).webhook.url).toBe("https://hooks.example.com/20");
+  });
+
+  it("audit what was added and removed, with each event type once, and tell a request key used for the other", async () => {
+    const { webhook } = await add("https://hooks.example.com/in", ["review.decided", "review.decided"], "k1");
+    expect(webhook.events).toEqual(["review.decided"]);
+    await expectKeyUsedFor(f.ledger.webhooks.remove(ADMIN, webhook.id, { idempotencyKey: "k1" }), "k1", "webhook.add");
+    const removed = await f.ledger.webhooks.remove(ADMIN, webhook.id, { idempotencyKey: "k2" });
+    expect(removed).toMatchObject({
+      replayed: false,
+      webhook: { id: webhook.id, url: "https://hooks.example.com/in" },
+    });
+    await expectKeyUsedFor(add("https://hooks.example.com/other", [], "k2"), "k2", "webhook.remove");
+    const entry = { webhook: webhook.id, url: "https://hooks.example.com/in", events: ["review.decided"] };
+    expect(await auditOf(f, "webhook.add", ["before", "after"])).toEqual([{ before: null, after: entry }]);
+    expect(await auditOf(f, "webhook.remove", ["before", "after"])).toEqual([{ before: entry, after: null }]);
+  });
+
+  it("disable one whose receiver is gone once, audited as the webhooks' own doing, and tell the admin who added it", async () => {
+    const { webhook } = await add("https://hooks.example.com/in");
+    const view = await f.ledger.webhooks.disable(webhook.id, "410 Gone", (w) => ({ text: `${w.url} disabled` }));
+    expect(view).toEqual({ ...webhook, disabledAt: f.clock.now, disabledReason: "410 Gone" });
+    expect(await f.ledger.webhooks.disable(webhook.id, "410 Gone", () => ({}))).toBeNull();
+    expect(await f.ledger.webhooks.disable(webhook.id + 1, "410 Gone", () => ({}))).toBeNull();
+    expect(await auditOf(f, "webhook.disable", ["actorId", "before", "after", "reason"])).toEqual([
+      {
+        actorId: "system:webhooks",
+        before: { webhook: webhook.id, url: "https://hooks.example.com/in" },
+        after: { disabled: true },
+        reason: "410 Gone",
+      },
+    ]);
+    const told = await f.prisma.notification.findMany({ where: { kind: "webhook_disabled" } });
+    expect(told.map((n) => [n.dedupeKey, n.recipient, n.toUser, n.message])).toEqual([
+      [`webhook-disabled:${webhook.id}`, ADMIN.userId, true, { text: "https://hooks.example.com/in disabled" }],
+    ]);
+  });
+});
+
+describe("the dispatcher's deliveries", () => {
+  let f: LedgerFixture;
+  beforeEach(async () => {
+    f = await ledgerFixture();
+    await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 100 });
+  });
+  afterEach(() => f.dispose());
+  const deliveries = () => f.prisma.notification.findMany({ where: { kind: "webhook" }, orderBy: { id: "asc" } });
+
+  it("are one row per event and webhook of its workspace, for the webhook sender, in order per range and webhook", async () => {
+    // An event at the very instant a webhook is added is delivered; one before it is not.
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
+    f.clock.now = new Date(f.clock.now.getTime() + 1000);
+    const { webhook } = await f.ledger.webhooks.add(ADMIN, { url: "https://hooks.example.com/in", events: [] });
+    const other = await f.ledger.webhooks.add(
+      { teamId: "T0OTHER", userId: "UADMIN2", workspaceAdmin: true },
+      { url: "https://hooks.example.com/other", events: [] },
+    );
+    const a = (await f.ledger.claim(BOB, { dataset: "cats", first: 11, last: 20 })).assignment;
+    const b = (await f.ledger.claim(ANA, { dataset: "cats", first: 21, last: 30 })).assignment;
+
+    const r = await f.ledger.webhooks.dispatch();
+    expect(r).toEqual({ busy: false, events: expect.any(Number), deliveries: 2, more: false });
+    const rows = await deliveries();
+    expect(rows.map((n) => [n.teamId, n.recipient, n.toUser, n.sender, n.orderKey, n.notBefore])).toEqual([
+      [TEAM, String(webhook.id), false, "webhook", `webhook:${webhook.id}:A${a.id}`, f.clock.now],
+      [TEAM, String(webhook.id), false, "webhook", `webhook:${webhook.id}:A${b.id}`, f.clock.now],
+    ]);
+    expect(rows.every((n) => n.recipient !== String(other.webhook.id))).toBe(true);
+    // Read again, nothing more.
+    expect(await f.ledger.webhooks.dispatch()).toEqual({ busy: false, events: 0, deliveries: 0, more: false });
+  });
+
+  it("says when a pass read as many events as it may, so that another pass follows", async () => {
+    await f.ledger.webhooks.add(ADMIN, { url: "https://hooks.example.com/in", events: [] });
+    expect(await f.ledger.webhooks.dispatch()).toMatchObject({ deliveries: 0, more: false }); // the set-up's events
+    for (let i = 0; i < 3; i++) await f.ledger.claim(ANA, { dataset: "cats", first: 1 + 10 * i, last: 10 + 10 * i });
+    expect(await f.ledger.webhooks.dispatch(2)).toMatchObject({ events: 2, deliveries: 2, more: true });
+    expect(await f.ledger.webhooks.dispatch(2)).toMatchObject({ events: 1, deliveries: 1, more: false });
+  });
+
+  it.skipIf(!usingPostgres())("step aside while another dispatcher holds the cursor", async () => {
+    await f.ledger.webhooks.add(ADMIN, { url: "https://hooks.example.com/in", events: [] });
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
+    const [other] = f.db.openConnections(1, { poolSize: 1 });
+    const holding = await openLateTransaction(other!, async (r) => {
+      expect(await r.webhooks.lockCursor()).not.toBeNull();
+    });
+    expect(await f.ledger.webhooks.dispatch()).toEqual({ busy: true, events: 0, deliveries: 0, more: false });
+    await holding.commit();
+    expect(await f.ledger.webhooks.dispatch()).toMatchObject({ busy: false, deliveries: 1 });
   });
 });
