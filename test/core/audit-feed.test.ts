@@ -60,9 +60,23 @@ describe("the audit feed", () => {
   });
 
   it("refuses a cursor it did not make and a page size out of range, naming the field", async () => {
-    await expectDomainError(f.ledger.auditFeed(tool, "12", 10), "invalid", /after must be a cursor/);
+    const cursor = await expectDomainError(
+      f.ledger.auditFeed(tool, "12", 10),
+      "invalid",
+      'after must be a cursor from an earlier page (or 0), not "12"',
+    );
+    expect(cursor.details).toEqual({ field: "after" });
     await expectDomainError(f.ledger.auditFeed(tool, "1.2.99999999999999999999", 10), "invalid", /after/);
-    await expectDomainError(f.ledger.auditFeed(tool, "0", 501), "invalid", "limit must be between 1 and 500");
+    for (const limit of [0, 501, 2.5, Number.NaN]) {
+      const e = await expectDomainError(
+        f.ledger.auditFeed(tool, "0", limit),
+        "invalid",
+        "limit must be between 1 and 500",
+      );
+      expect(e.details).toEqual({ field: "limit" });
+    }
+    expect((await f.ledger.auditFeed(tool, "0", 500)).more).toBe(false);
+    expect((await f.ledger.auditFeed(tool, "0", 1)).events.length).toBeLessThanOrEqual(1);
   });
 
   it.skipIf(!usingPostgres())(
