@@ -8,6 +8,9 @@ export default {
   testRunner: "vitest",
   vitest: { configFile: "vitest.stryker.config.ts", related: true },
   coverageAnalysis: "perTest",
+  // Test runners keep their wasm code, as the test processes do (vitest.config.ts explains why;
+  // vitest runs here in worker threads, which cannot take the flag themselves).
+  testRunnerNodeArgs: ["--no-wasm-code-gc"],
   // Each test database is a PGlite of its own (or a database of its own on the server): one at a time.
   concurrency: 1,
   // A mutant times out (an infinite loop: detected) after 1.5 times its tests' own time plus this.
