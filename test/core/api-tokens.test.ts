@@ -241,6 +241,26 @@ describe("API tokens", () => {
     expect(await signed(hex)).toEqual({ ok: false, reason: "revoked" });
   });
 
+  it("are listed to their own workspace only, and a use is written at most once a minute", async () => {
+    // the admin named at start-up is an admin of every workspace
+    const elsewhere = actor(ADMIN.userId, { teamId: "T0OTHER" });
+    await f.ledger.createToken(elsewhere, "theirs", "write");
+    const mine = await f.ledger.createToken(ADMIN, "mine", "read");
+    expect((await f.ledger.listTokens(ADMIN)).map((t) => [t.name, t.scope])).toEqual([["mine", "read"]]);
+    expect((await f.ledger.listTokens(elsewhere)).map((t) => [t.name, t.scope])).toEqual([["theirs", "write"]]);
+
+    const lastUsed = async () => (await f.prisma.apiToken.findFirstOrThrow({ where: { name: "mine" } })).lastUsedAt;
+    const first = f.clock.now;
+    await f.ledger.authenticateToken(mine.secret!);
+    expect(await lastUsed()).toEqual(first);
+    f.clock.now = new Date(first.getTime() + 60_000);
+    await f.ledger.authenticateToken(mine.secret!);
+    expect(await lastUsed()).toEqual(first);
+    f.clock.now = new Date(first.getTime() + 60_001);
+    await f.ledger.authenticateToken(mine.secret!);
+    expect(await lastUsed()).toEqual(f.clock.now);
+  });
+
   it("registers nobody who only asks to see the tokens", async () => {
     await expectDomainError(f.ledger.listTokens(actor("UNEW")), "forbidden");
     expect(await f.prisma.member.findUnique({ where: { teamId_userId: { teamId: TEAM, userId: "UNEW" } } })).toBeNull();

@@ -235,6 +235,15 @@ describe("deciding", () => {
     await expectDomainError(f.ledger.getHandoff(TEAM, "H9"), "not_found", "there is no handoff request H9");
   });
 
+  it("is not found from another workspace, where its number names nothing", async () => {
+    await request();
+    const elsewhere = actor(ADMIN.userId, { teamId: "T0OTHER" });
+    const sentence = "there is no handoff request H1";
+    await expectDomainError(f.ledger.decideHandoff(elsewhere, "H1", { approve: true }), "not_found", sentence);
+    await expectDomainError(f.ledger.getHandoff("T0OTHER", "H1"), "not_found", sentence);
+    expect(await f.ledger.getHandoff(TEAM, "H1")).toMatchObject({ status: "PENDING" });
+  });
+
   it("rejects with nothing moved, and writes who rejected it, before and after", async () => {
     await request();
     const no = await f.ledger.decideHandoff(LEAD, "H1", { approve: false, comment: "  not now  " });

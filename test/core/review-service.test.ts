@@ -90,6 +90,20 @@ describe("deciding a review", () => {
     await expectDomainError(f.ledger.getReview(TEAM, "R9"), "not_found", sentence);
   });
 
+  it("is not found from another workspace, where its number names nothing", async () => {
+    await cats();
+    const { review } = await submitted(1, 10);
+    const elsewhere = actor(ADMIN.userId, { teamId: "T0OTHER" });
+    const sentence = `there is no such review (${review.ref})`;
+    await expectDomainError(
+      f.ledger.recordReview(elsewhere, review.ref, { verdict: "accept", itemsChecked: 1, errors: {} }),
+      "not_found",
+      sentence,
+    );
+    await expectDomainError(f.ledger.getReview("T0OTHER", review.ref), "not_found", sentence);
+    expect(await f.ledger.getReview(TEAM, review.ref)).toMatchObject({ ref: review.ref, status: "PENDING" });
+  });
+
   it("says how and by whom a review was already decided, or that it was called off", async () => {
     await cats();
     const a = await submitted(1, 10);

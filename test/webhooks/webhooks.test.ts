@@ -327,6 +327,18 @@ describe("the dispatcher's deliveries", () => {
     expect(await f.ledger.webhooks.dispatch()).toEqual({ busy: false, events: 0, deliveries: 0, more: false });
   });
 
+  it("go to webhooks that receive events now, not to removed or disabled ones", async () => {
+    const hook = (url: string) => f.ledger.webhooks.add(ADMIN, { url, events: [] });
+    const { webhook: kept } = await hook("https://hooks.example.com/kept");
+    const { webhook: removed } = await hook("https://hooks.example.com/removed");
+    const { webhook: disabled } = await hook("https://hooks.example.com/disabled");
+    await f.ledger.webhooks.remove(ADMIN, removed.id);
+    await f.ledger.webhooks.disable(disabled.id, "410 Gone", () => ({}));
+    await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
+    expect(await f.ledger.webhooks.dispatch()).toMatchObject({ deliveries: 1 });
+    expect((await deliveries()).map((n) => n.recipient)).toEqual([String(kept.id)]);
+  });
+
   it("says when a pass read as many events as it may, so that another pass follows", async () => {
     await f.ledger.webhooks.add(ADMIN, { url: "https://hooks.example.com/in", events: [] });
     expect(await f.ledger.webhooks.dispatch()).toMatchObject({ deliveries: 0, more: false }); // the set-up's events

@@ -72,10 +72,9 @@ export class WebhookRepository {
     return rows.map(record);
   }
 
-  /** Removes a webhook; false when it was removed already. */
-  async remove(id: number, now: Date): Promise<boolean> {
-    const r = await this.db.webhook.updateMany({ where: { id, removedAt: null }, data: { removedAt: now } });
-    return r.count > 0;
+  /** Removes a webhook (one removed already keeps its first removal). */
+  async remove(id: number, now: Date): Promise<void> {
+    await this.db.webhook.updateMany({ where: { id, removedAt: null }, data: { removedAt: now } });
   }
 
   /** Disables a webhook; false when it was disabled or removed already. */
