@@ -1,9 +1,10 @@
 /**
  * A job run's messages are those it wrote: written once by key, counted by the
  * run that wrote them, and all of them on a dry run, which writes nothing.
+ * The facts a job tells (a range overdue, an imbalance) are told once.
  */
 import { describe, expect, it } from "vitest";
-import { enqueueDecided } from "../../../src/core/jobs/decisions.ts";
+import { enqueueDecided, tell } from "../../../src/core/jobs/decisions.ts";
 import type { OutgoingMessage } from "../../../src/core/outbox.ts";
 import { type LedgerFixture, TEAM, useLedgerFixture } from "../../support/ledger.ts";
 
@@ -53,5 +54,32 @@ describe("a run's decided messages", () => {
     const decided = [dm("a", "UANA"), dm("b", "UBOB")];
     expect(await write(decided, true)).toEqual(decided);
     expect(await keysInOutbox()).toEqual(["a"]);
+  });
+});
+
+describe("the facts a job tells", () => {
+  const told = (keys: string[], dryRun: boolean) =>
+    f.ledger.ctx.store.transaction((r) =>
+      tell(
+        r,
+        TEAM,
+        keys.map((key) => ({ key, detail: { about: key } })),
+        f.clock.now,
+        dryRun,
+      ),
+    );
+
+  it("are new once: told again, they are left out, on a dry run too, which records nothing", async () => {
+    await f.ledger.ctx.store.ensureWorkspace(TEAM);
+    expect((await told(["overdue:A1", "overdue:A2"], false)).map((x) => x.key)).toEqual(["overdue:A1", "overdue:A2"]);
+    expect((await told(["overdue:A2", "overdue:A3"], true)).map((x) => x.key)).toEqual(["overdue:A3"]);
+    expect((await told(["overdue:A3", "overdue:A1"], false)).map((x) => x.key)).toEqual(["overdue:A3"]);
+    expect(await told([], false)).toEqual([]);
+    const rows = await f.prisma.announcement.findMany({ where: { teamId: TEAM }, orderBy: { key: "asc" } });
+    expect(rows.map((a) => [a.key, a.detail])).toEqual([
+      ["overdue:A1", { about: "overdue:A1" }],
+      ["overdue:A2", { about: "overdue:A2" }],
+      ["overdue:A3", { about: "overdue:A3" }],
+    ]);
   });
 });
