@@ -528,6 +528,39 @@ describe("linking the annotation tools", () => {
     });
   });
 
+  it("keeps each dataset's links and tool users to it, in order of task and of tool user, and changes who one is", async () => {
+    await cats();
+    await f.ledger.createDataset(LEAD, { slug: "dogs", itemCount: 5000 });
+    await set({ key: "cvat", value: [{ task: 40, firstItem: 1 }] }, "dogs");
+    await set({ key: "tool-users", value: [{ tool: "cvat", user: "zed", slackUserId: BOB.userId }] }, "dogs");
+    // given out of order
+    const linked = await set({
+      key: "cvat",
+      value: [
+        { task: 31, firstItem: 101 },
+        { task: 30, firstItem: 1 },
+      ],
+    });
+    expect(linked.tool?.value).toEqual([
+      { task: 30, firstItem: 1 },
+      { task: 31, firstItem: 101 },
+    ]);
+    const users = await set({
+      key: "tool-users",
+      value: [
+        { tool: "cvat", user: "mia", slackUserId: ANA.userId },
+        { tool: "cvat", user: "kai", slackUserId: BOB.userId },
+      ],
+    });
+    expect(users.tool?.value).toEqual([`cvat:kai=${BOB.userId}`, `cvat:mia=${ANA.userId}`]);
+    const changed = await set({ key: "tool-users", value: [{ tool: "cvat", user: "mia", slackUserId: BOB.userId }] });
+    expect(changed.tool?.value).toEqual([`cvat:kai=${BOB.userId}`, `cvat:mia=${BOB.userId}`]);
+    expect(
+      (await set({ key: "tool-users", value: [{ tool: "cvat", user: "zed", slackUserId: ANA.userId }] }, "dogs")).tool
+        ?.value,
+    ).toEqual([`cvat:zed=${ANA.userId}`]);
+  });
+
   it("refuses no tool users, too many, and names each tool names its users by", async () => {
     await cats();
     await refused({ key: "tool-users", value: [] }, "name at least one tool user, e.g. label-studio:7=@ana");

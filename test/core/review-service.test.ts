@@ -77,6 +77,24 @@ describe("opening a review", () => {
   });
 });
 
+describe("a reviewer's queue", () => {
+  it("holds their own pending reviews only, not another reviewer's, nor a lead's", async () => {
+    await cats();
+    await f.ledger.setRole(ADMIN, "UREV2", "REVIEWER");
+    const first = await submitted(1, 10);
+    const second = await submitted(11, 20);
+    expect([first.review.reviewerId, second.review.reviewerId]).toEqual([REVIEWER.userId, "UREV2"]);
+    expect((await f.ledger.reviewQueue(TEAM, REVIEWER.userId)).map((r) => r.ref)).toEqual([first.review.ref]);
+    expect((await f.ledger.reviewQueue(TEAM, "UREV2")).map((r) => r.ref)).toEqual([second.review.ref]);
+    // A lead's and an admin's, who review too: in their queues, not in the reviewers'.
+    const third = await submitted(21, 30);
+    const fourth = await submitted(31, 40);
+    expect([third.review.reviewerId, fourth.review.reviewerId]).toEqual([ADMIN.userId, LEAD.userId]);
+    expect((await f.ledger.reviewQueue(TEAM, REVIEWER.userId)).map((r) => r.ref)).toEqual([first.review.ref]);
+    expect((await f.ledger.reviewQueue(TEAM, LEAD.userId)).map((r) => r.ref)).toEqual([fourth.review.ref]);
+  });
+});
+
 describe("deciding a review", () => {
   it("names a review that does not exist", async () => {
     await cats();
