@@ -830,11 +830,14 @@ describe("due dates in words", () => {
 
   it("/claim takes a weekday, tomorrow and +3d in the claimer's zone, and the reply shows the date with its weekday", async () => {
     const slug = await h.dataset(uniqueSlug("due-words"), 1000);
-    const fri = resolved("fri", "America/New_York");
-    const a = await ask(h.bob, "/claim", `${slug} 1-10 due fri boxes`);
+    // A weekday that is neither today nor tomorrow for the claimer (those read "today" and "tomorrow").
+    const near = [resolved("today", "America/New_York"), resolved("tomorrow", "America/New_York")];
+    const weekday = ["fri", "mon"].find((d) => !near.includes(resolved(d, "America/New_York")))!;
+    const day = resolved(weekday, "America/New_York");
+    const a = await ask(h.bob, "/claim", `${slug} 1-10 due ${weekday} boxes`);
     const ra = refIn(a.reply.text ?? "");
-    expect(await stored(ra)).toBe(fri);
-    expect(a.text).toContain(`due ${fri} (Fri, in `);
+    expect(await stored(ra)).toBe(day);
+    expect(a.text).toContain(`due ${day} (${weekdayOf(day)}, in `);
     const tomorrow = resolved("tomorrow", "America/New_York");
     const b = await ask(h.bob, "/claim", `${slug} next 5 due tomorrow`);
     expect(await stored(refIn(b.reply.text ?? ""))).toBe(tomorrow);
