@@ -39,16 +39,12 @@ const range = (first: number, last: number) => Array.from({ length: last - first
 
 describe("labels", () => {
   it("are recorded by write tokens only, not by read tokens nor by people", async () => {
-    await expectDomainError(
-      f.ledger.recordLabels(reader, "cats", labels([1])),
-      "forbidden",
-      "only write tokens record labels",
-    );
-    await expectDomainError(
-      f.ledger.recordLabels(LEAD, "cats", labels([1])),
-      "forbidden",
-      "only write tokens record labels",
-    );
+    for (const who of [reader, LEAD])
+      await expectDomainError(
+        f.ledger.recordLabels(who, "cats", labels([1])),
+        "forbidden",
+        "only write tokens record labels",
+      );
     expect(await f.ledger.recordLabels(writer, "cats", labels([1]))).toEqual({
       dataset: "cats",
       recorded: 1,
@@ -126,16 +122,12 @@ describe("labels", () => {
 
 describe("gold answers", () => {
   it("are recorded by write tokens only, for gold items only, naming the field refused", async () => {
-    await expectDomainError(
-      f.ledger.recordGoldAnswers(reader, "cats", answers([1])),
-      "forbidden",
-      "only write tokens record gold answers",
-    );
-    await expectDomainError(
-      f.ledger.recordGoldAnswers(LEAD, "cats", answers([1])),
-      "forbidden",
-      "only write tokens record gold answers",
-    );
+    for (const who of [reader, LEAD])
+      await expectDomainError(
+        f.ledger.recordGoldAnswers(who, "cats", answers([1])),
+        "forbidden",
+        "only write tokens record gold answers",
+      );
     const none = await expectDomainError(
       f.ledger.recordGoldAnswers(writer, "cats", []),
       "invalid",
@@ -169,7 +161,7 @@ describe("gold answers", () => {
     const events = await auditOf(f, "gold.record", ["actorId", "after", "reason"]);
     expect(events).toEqual([
       { actorId: "api:tool", after: { answers: MAX_LABELS, items: range(1, 50) }, reason: null },
-      { actorId: "api:tool", after: { answers: expect.any(Number), items: [7, 8] }, reason: "fixed" },
+      { actorId: "api:tool", after: { answers: 3, items: [7, 8] }, reason: "fixed" },
     ]);
   });
 });
