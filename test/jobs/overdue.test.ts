@@ -3,11 +3,11 @@
  * told once per range and due date, escalated to leads, summarised in the
  * dataset channel and updated in place, and held for working hours.
  */
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enqueueIn } from "../../src/core/outbox.ts";
 import { usingPostgres } from "../support/db.ts";
 import { runJobAt } from "../support/jobs.ts";
-import { openLateTransaction } from "../support/late-commit.ts";
+import { openLateTransaction, untilWaitingForLock } from "../support/late-commit.ts";
 import { ADMIN, ANA, BOB, CAL, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../support/ledger.ts";
 
 let f: LedgerFixture;
@@ -258,15 +258,7 @@ describe("the overdue job", () => {
       await enqueueIn(f.ledger.ctx, r, TEAM, [{ ...theirs, workingHours: true }], new Date());
     });
     const running = overdue("2026-11-25T16:00:00Z");
-    await vi.waitFor(
-      async () => {
-        const [waiting] = await f.prisma.$queryRaw<{ n: number }[]>`
-            SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-        expect(waiting!.n).toBeGreaterThan(0);
-      },
-      { timeout: 20_000, interval: 20 },
-    );
+    await untilWaitingForLock(f.prisma);
     await late.commit();
     const run = await running;
     expect(run.messages.map((m) => m.kind)).toEqual(["overdue_dm"]);

@@ -3,6 +3,7 @@
  * stays open until released, so that later transactions commit first (their
  * ids are higher, yet they become visible earlier). PostgreSQL only.
  */
+import { vi } from "vitest";
 import type { Repositories } from "../../src/db/store.ts";
 import { Store } from "../../src/db/store.ts";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
@@ -32,4 +33,17 @@ export async function openLateTransaction(
       await done;
     },
   };
+}
+
+/** Waits until a statement on the test database waits for a lock (a row or key another transaction holds). */
+export async function untilWaitingForLock(client: PrismaClient): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const [waiting] = await client.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      if (!waiting || waiting.n === 0) throw new Error("nothing waits for a lock yet");
+    },
+    { timeout: 20_000, interval: 20 },
+  );
 }

@@ -28,7 +28,7 @@ export interface ReviewDecision {
   goldCorrect: number;
   comment: string | null;
   decidedAt: Date;
-  /** error counts by category; zero counts are not stored */
+  /** error counts by category, each stored as given (the review service leaves out zeros) */
   errors: Record<string, number>;
 }
 
@@ -78,10 +78,9 @@ export class ReviewRepository {
   /** Records a reviewer's verdict on a pending review. */
   async decide(id: number, d: ReviewDecision): Promise<ReviewRecord> {
     const { errors, ...fields } = d;
-    const nonZero = Object.entries(errors).filter(([, n]) => n > 0);
     const r = await this.db.review.update({
       where: { id },
-      data: { ...fields, errors: { create: nonZero.map(([category, count]) => ({ category, count })) } },
+      data: { ...fields, errors: { create: Object.entries(errors).map(([category, count]) => ({ category, count })) } },
       include: { errors: true },
     });
     return record(r);
