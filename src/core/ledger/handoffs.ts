@@ -248,6 +248,7 @@ export async function handoff(
       ...range,
       reason,
       doneMoved: split.stated ? split.moved.itemsDone : null,
+      createdAt: now,
       ...(isLead
         ? {
             decided: {

@@ -7,6 +7,8 @@ export type NewHandoffRecord = Pick<
   "teamId" | "assignmentId" | "requesterId" | "fromUserId" | "toUserId" | "first" | "last" | "reason"
 > &
   Partial<Pick<HandoffRecord, "doneMoved">> & {
+    /** when it was asked (the ledger's clock) */
+    createdAt: Date;
     /** a lead's handoff is decided as it is made */
     decided?: Pick<HandoffRecord, "status" | "decidedById" | "decisionComment"> & { decidedAt: Date };
   };

@@ -1,0 +1,77 @@
+/**
+ * The handoff repository's reads and its row lock: a workspace's pending
+ * requests in the order they were made, up to a limit; and a decision on a
+ * request another transaction is deciding, on PostgreSQL with a second
+ * connection.
+ */
+import { describe, expect, it } from "vitest";
+import type { Repositories } from "../../../src/db/repositories/index.ts";
+import { usingPostgres } from "../../support/db.ts";
+import { openLateTransaction, untilWaitingForLock } from "../../support/late-commit.ts";
+import {
+  ANA,
+  BOB,
+  CAL,
+  expectDomainError,
+  LEAD,
+  LEAD2,
+  type LedgerFixture,
+  TEAM,
+  useLedgerFixture,
+} from "../../support/ledger.ts";
+
+let f: LedgerFixture;
+let repos: Repositories;
+useLedgerFixture((x) => {
+  f = x;
+  repos = x.ledger.ctx.store.read;
+});
+
+/** 2026-11-`day` at 10:00 UTC. */
+const at = (day: number) => new Date(Date.UTC(2026, 10, day, 10));
+
+/** ANA's range `first`–`last` of "cats", asked on day `day` to go to `to`; the request's id. */
+async function requested(first: number, last: number, day: number, to = BOB.userId): Promise<number> {
+  f.clock.now = at(day);
+  const { assignment } = await f.ledger.claim(ANA, { dataset: "cats", first, last });
+  return (await f.ledger.handoff(ANA, assignment.ref, { to, reason: "away" })).handoff.id;
+}
+
+describe("a workspace's pending handoff requests", () => {
+  it("come in the order they were asked, not yet decided, up to the limit", async () => {
+    await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 1000 });
+    const later = await requested(1, 10, 25);
+    const earliest = await requested(11, 20, 23, CAL.userId);
+    const decided = await requested(21, 30, 22);
+    const middle = await requested(31, 40, 24);
+    await f.ledger.decideHandoff(LEAD, decided, { approve: false, comment: "no" });
+    const pending = async (limit: number) => (await repos.handoffs.pending(TEAM, limit)).map((h) => h.id);
+    expect(await pending(50)).toEqual([earliest, middle, later]);
+    expect(await pending(2)).toEqual([earliest, middle]);
+  });
+});
+
+describe.skipIf(!usingPostgres())("a decision on a request another transaction is deciding", () => {
+  it("waits for it, then reads the request again and finds it decided", async () => {
+    await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 1000 });
+    const id = await requested(1, 10, 23);
+    const [other] = f.db.openConnections(1, { poolSize: 1 });
+    const late = await openLateTransaction(other!, async (r) => {
+      await r.handoffs.lock(id);
+      await r.handoffs.update(id, {
+        status: "REJECTED",
+        decidedById: LEAD2.userId,
+        decidedAt: at(23),
+        decisionComment: "not now",
+      });
+    });
+    const decision = f.ledger.decideHandoff(LEAD, id, { approve: true });
+    decision.catch(() => {});
+    await untilWaitingForLock(f.prisma);
+    await late.commit();
+    await expectDomainError(decision, "conflict", "H1 was already rejected by @ULEAD2");
+    expect(await f.ledger.getHandoff(TEAM, id)).toMatchObject({ status: "REJECTED", decidedById: LEAD2.userId });
+    expect(await f.ledger.getAssignment(TEAM, "A1")).toMatchObject({ assigneeId: ANA.userId });
+    await other!.$disconnect();
+  });
+});
