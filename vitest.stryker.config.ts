@@ -37,6 +37,8 @@ export default defineConfig({
     // RK_MUTATION_TESTS (comma-separated) narrows a run to the tests that target the files mutated.
     include: process.env.RK_MUTATION_TESTS?.split(",") ?? [
       "test/core/**/*.test.ts",
+      // the repositories' reads and row locks on their own
+      "test/db/repositories/*.test.ts",
       // the core's jobs, outbox, webhooks and tool integration, driven from the layer that calls them
       "test/jobs/overdue.test.ts",
       "test/jobs/stalled-imbalance.test.ts",

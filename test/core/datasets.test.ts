@@ -482,13 +482,24 @@ describe("linking the annotation tools", () => {
   it("lets a project or task feed one dataset only, naming the one it feeds", async () => {
     await cats();
     await f.ledger.createDataset(LEAD, { slug: "dogs", itemCount: 10 });
-    await set({ key: "cvat", value: [{ task: 7, firstItem: 1 }] }, "dogs");
+    await set(
+      {
+        key: "cvat",
+        value: [
+          { task: 9, firstItem: 1 },
+          { task: 7, firstItem: 6 },
+        ],
+      },
+      "dogs",
+    );
     await set({ key: "label-studio", value: { project: 3, firstTask: 1 } }, "dogs");
+    // Of several taken, the lowest number is named.
     await refused(
       {
         key: "cvat",
         value: [
           { task: 8, firstItem: 1 },
+          { task: 9, firstItem: 3 },
           { task: 7, firstItem: 5 },
         ],
       },

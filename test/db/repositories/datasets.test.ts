@@ -1,0 +1,85 @@
+/**
+ * The dataset repository's reads on their own: found by id, listed by slug,
+ * the datasets whose ranges changed lately (the most recent first, archived
+ * ones left out), and who acknowledged which version of the instructions.
+ */
+import { describe, expect, it } from "vitest";
+import type { Repositories } from "../../../src/db/repositories/index.ts";
+import { ANA, BOB, CAL, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../../support/ledger.ts";
+
+let f: LedgerFixture;
+let repos: Repositories;
+useLedgerFixture((x) => {
+  f = x;
+  repos = x.ledger.ctx.store.read;
+});
+
+/** 2026-11-`day` at 10:00 UTC. */
+const at = (day: number) => new Date(Date.UTC(2026, 10, day, 10));
+
+/** Creates dataset `slug`; its id. */
+const dataset = async (slug: string) =>
+  (await f.ledger.createDataset(LEAD, { slug, itemCount: 1000 })) && (await f.ledger.getDataset(TEAM, slug)).id;
+
+describe("datasets", () => {
+  it("are found by id, and listed by slug with or without the archived ones", async () => {
+    const zebra = await dataset("zebra");
+    await dataset("apple");
+    await dataset("mango");
+    await repos.datasets.update(await dataset("berry"), { archived: true });
+    expect(await repos.datasets.findById(zebra)).toMatchObject({ id: zebra, slug: "zebra", teamId: TEAM });
+    expect(await repos.datasets.findById(zebra + 100)).toBeNull();
+    expect((await repos.datasets.list(TEAM, false)).map((d) => d.slug)).toEqual(["apple", "mango", "zebra"]);
+    expect((await repos.datasets.list(TEAM, true)).map((d) => d.slug)).toEqual(["apple", "berry", "mango", "zebra"]);
+  });
+
+  it("whose ranges changed since a time come the most recently changed first, not archived, up to the limit", async () => {
+    const ids: Record<string, number> = {};
+    for (const [slug, day] of [
+      ["cats", 20],
+      ["dogs", 22],
+      ["emus", 10],
+      ["owls", 21],
+      ["bats", 23],
+    ] as const) {
+      ids[slug] = await dataset(slug);
+      const { assignment } = await f.ledger.claim(ANA, { dataset: slug, first: 1, last: 10 });
+      await f.prisma.assignment.update({ where: { id: assignment.id }, data: { updatedAt: at(day) } });
+    }
+    // An older range of cats does not make it older.
+    const { assignment } = await f.ledger.claim(BOB, { dataset: "cats", first: 11, last: 20 });
+    await f.prisma.assignment.update({ where: { id: assignment.id }, data: { updatedAt: at(12) } });
+    await repos.datasets.update(ids.bats!, { archived: true });
+    const recent = async (limit: number) =>
+      (await repos.datasets.recentlyActive(TEAM, at(15), limit)).map((d) => [d.slug, d.id]);
+    expect(await recent(50)).toEqual([
+      ["dogs", ids.dogs],
+      ["owls", ids.owls],
+      ["cats", ids.cats],
+    ]);
+    expect(await recent(2)).toEqual([
+      ["dogs", ids.dogs],
+      ["owls", ids.owls],
+    ]);
+    expect(await repos.datasets.recentlyActive("T0OTHER", at(15), 50)).toEqual([]);
+  });
+});
+
+describe("acknowledgements of instructions", () => {
+  it("are kept per dataset, person and version, once", async () => {
+    const cats = await dataset("cats");
+    const dogs = await dataset("dogs");
+    expect(await repos.datasets.acknowledgeInstruction(cats, ANA.userId, 1, at(1))).toBe(true);
+    expect(await repos.datasets.acknowledgeInstruction(cats, ANA.userId, 1, at(2))).toBe(false);
+    await repos.datasets.acknowledgeInstruction(cats, BOB.userId, 2, at(1));
+    await repos.datasets.acknowledgeInstruction(dogs, CAL.userId, 1, at(1));
+    expect(await repos.datasets.hasAcknowledged(cats, ANA.userId, 1)).toBe(true);
+    expect(await repos.datasets.hasAcknowledged(cats, ANA.userId, 2)).toBe(false);
+    expect(await repos.datasets.hasAcknowledged(cats, CAL.userId, 1)).toBe(false);
+    expect(await repos.datasets.acknowledgedAmong(cats, 1, [ANA.userId, BOB.userId, CAL.userId, "UNOBODY"])).toEqual(
+      new Set([ANA.userId]),
+    );
+    expect(await repos.datasets.acknowledgedAmong(cats, 2, [ANA.userId, BOB.userId])).toEqual(new Set([BOB.userId]));
+    expect(await repos.datasets.acknowledgedAmong(cats, 1, [])).toEqual(new Set());
+  });
+});
