@@ -64,8 +64,8 @@ describe("ranges due", () => {
     await range(cats, 51, 60, { dueDate: day(10), status: "COMPLETED" });
     await range(cats, 61, 70, { dueDate: null });
     await range(old, 1, 10, { dueDate: day(10) });
-    // A later write moves the first row last in the table.
-    await repos.assignments.update(late, { itemsDone: 1 });
+    // A later change of its items (indexed columns: new index entries) moves the first row last in the table.
+    await repos.assignments.update(late, { last: 9 });
     const due = await repos.assignments.openDueBefore(TEAM, day(21));
     expect(due.map((a) => a.id)).toEqual([earlier, late, sameDayAfter]);
     expect(due[0]!.dataset).toStrictEqual({ id: cats, slug: "cats", title: "cats", itemNoun: "item", channelId: null });
@@ -81,6 +81,8 @@ describe("idle ranges", () => {
     const at = (d: number) => ({ status: "IN_PROGRESS" as const, startedAt: day(1), lastProgressAt: day(d) });
     const a = await range(cats, 1, 10, at(9));
     const b = await range(cats, 11, 20, at(5));
+    const tie = await range(cats, 31, 40, at(5));
+    await repos.assignments.update(b, { last: 19 });
     const never = await range(dogs, 1, 10, { status: "IN_PROGRESS", startedAt: day(8), lastProgressAt: null });
     const exactly = await range(dogs, 11, 20, at(10));
     await range(dogs, 21, 30, at(11)); // reported after
@@ -88,11 +90,17 @@ describe("idle ranges", () => {
     await range(cats, 21, 30, { ...at(2), status: "PENDING" });
     await range(old, 1, 10, at(2));
     const idle = await repos.assignments.inProgressIdleSince(TEAM, day(10));
-    expect(idle.map((r) => r.id)).toEqual([b, a, exactly, never]);
-    expect(idle[0]!.dataset).toMatchObject({ slug: "cats" });
+    expect(idle.map((r) => r.id)).toEqual([b, tie, a, exactly, never]);
+    expect(idle[0]!.dataset).toStrictEqual({
+      id: cats,
+      slug: "cats",
+      title: "cats",
+      itemNoun: "item",
+      channelId: null,
+    });
     expect(await repos.assignments.idleCountByDataset(TEAM, day(10))).toEqual(
       new Map([
-        [cats, 2],
+        [cats, 3],
         [dogs, 2],
       ]),
     );
@@ -113,7 +121,7 @@ describe("a person's ranges", () => {
       await range(cats, 31 + 10 * i, 40 + 10 * i, { status });
     await range(cats, 61, 70, { assigneeId: BOB.userId });
     await range(dogs, 1, 10);
-    await repos.assignments.update(open[0]!, { itemsDone: 1 });
+    await repos.assignments.update(open[0]!, { status: "PENDING", last: 9 });
     expect((await repos.assignments.openOf(cats, ANA.userId)).map((a) => a.id)).toEqual(open);
   });
 
@@ -156,6 +164,8 @@ describe("workload", () => {
   it("names who worked on each dataset: a range held now, or not released and changed since a time", async () => {
     const cats = await dataset("cats");
     const dogs = await dataset("dogs");
+    const held = await range(cats, 41, 50, { assigneeId: "UHELD" });
+    await f.prisma.assignment.update({ where: { id: held }, data: { updatedAt: day(2) } }); // held, not changed lately
     await range(cats, 1, 10);
     await range(cats, 11, 20); // ANA twice in cats: once
     await range(cats, 21, 30, { assigneeId: BOB.userId, status: "COMPLETED" }); // changed now: since
@@ -164,7 +174,7 @@ describe("workload", () => {
     await range(dogs, 11, 20, { assigneeId: BOB.userId, status: "RELEASED" });
     const active = await repos.assignments.activeAssignees(TEAM, day(5));
     expect(active.map((a) => `${a.datasetId}:${a.assigneeId}`).sort()).toEqual(
-      [`${cats}:${ANA.userId}`, `${cats}:${BOB.userId}`].sort(),
+      [`${cats}:${ANA.userId}`, `${cats}:${BOB.userId}`, `${cats}:UHELD`].sort(),
     );
     expect(Object.keys(active[0]!).sort()).toEqual(["assigneeId", "datasetId"]);
   });
@@ -248,6 +258,7 @@ describe("ranges by items", () => {
     const second = await range(cats, 20, 29);
     const released = await range(cats, 1, 10, { status: "RELEASED" });
     const first = await range(cats, 1, 10);
+    await repos.assignments.update(released, { last: 9 });
     await range(dogs, 1, 10);
     expect((await repos.assignments.allOfDataset(cats)).map((a) => a.id)).toEqual([released, first, second]);
   });
@@ -286,11 +297,13 @@ describe("listing ranges", () => {
     const sooner = await range(dogs, 1, 10, { dueDate: day(10), status: "IN_PROGRESS" });
     const bobs = await range(cats, 21, 30, { dueDate: day(5), assigneeId: BOB.userId });
     await range(cats, 31, 40, { dueDate: day(1), status: "COMPLETED" });
+    const laterToo = await range(cats, 41, 50, { dueDate: day(20) });
+    await repos.assignments.update(later, { last: 19 }); // its row now lies after laterToo's
     const list = async (q: { assigneeId?: string; dataset?: string; limit?: number }) =>
       (await repos.assignments.list(TEAM, { statuses: ["PENDING", "IN_PROGRESS"], limit: 50, ...q })).map((a) => a.id);
-    expect(await list({})).toEqual([bobs, sooner, later, none]);
-    expect(await list({ assigneeId: ANA.userId })).toEqual([sooner, later, none]);
-    expect(await list({ dataset: "cats" })).toEqual([bobs, later, none]);
+    expect(await list({})).toEqual([bobs, sooner, later, laterToo, none]);
+    expect(await list({ assigneeId: ANA.userId })).toEqual([sooner, later, laterToo, none]);
+    expect(await list({ dataset: "cats" })).toEqual([bobs, later, laterToo, none]);
     expect(await list({ assigneeId: ANA.userId, dataset: "cats", limit: 1 })).toEqual([later]);
     expect((await repos.assignments.list(TEAM, { statuses: ["PENDING"], limit: 50 }))[0]!.dataset).toStrictEqual({
       slug: "cats",

@@ -1,10 +1,13 @@
 /**
  * The dataset repository's reads on their own: found by id, listed by slug,
  * the datasets whose ranges changed lately (the most recent first, archived
- * ones left out), and who acknowledged which version of the instructions.
+ * ones left out), and who acknowledged which version of the instructions;
+ * and the dataset's lock, on PostgreSQL with a second connection.
  */
 import { describe, expect, it } from "vitest";
 import type { Repositories } from "../../../src/db/repositories/index.ts";
+import { usingPostgres } from "../../support/db.ts";
+import { openLateTransaction, untilWaitingForLock } from "../../support/late-commit.ts";
 import { ANA, BOB, CAL, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../../support/ledger.ts";
 
 let f: LedgerFixture;
@@ -73,6 +76,7 @@ describe("acknowledgements of instructions", () => {
     expect(await repos.datasets.acknowledgeInstruction(cats, ANA.userId, 1, at(2))).toBe(false);
     await repos.datasets.acknowledgeInstruction(cats, BOB.userId, 2, at(1));
     await repos.datasets.acknowledgeInstruction(dogs, CAL.userId, 1, at(1));
+    await repos.datasets.acknowledgeInstruction(cats, "UNOTASKED", 1, at(1));
     expect(await repos.datasets.hasAcknowledged(cats, ANA.userId, 1)).toBe(true);
     expect(await repos.datasets.hasAcknowledged(cats, ANA.userId, 2)).toBe(false);
     expect(await repos.datasets.hasAcknowledged(cats, CAL.userId, 1)).toBe(false);
@@ -81,5 +85,32 @@ describe("acknowledgements of instructions", () => {
     );
     expect(await repos.datasets.acknowledgedAmong(cats, 2, [ANA.userId, BOB.userId])).toEqual(new Set([BOB.userId]));
     expect(await repos.datasets.acknowledgedAmong(cats, 1, [])).toEqual(new Set());
+  });
+});
+
+describe.skipIf(!usingPostgres())("the dataset's lock", () => {
+  it("makes a claim of the next free items wait for another claim of the dataset, then take the items after it", async () => {
+    const cats = await dataset("cats");
+    const [other] = f.db.openConnections(1, { poolSize: 1 });
+    const late = await openLateTransaction(other!, async (r) => {
+      await r.datasets.lock(cats);
+      await r.assignments.create({
+        teamId: TEAM,
+        datasetId: cats,
+        first: 1,
+        last: 10,
+        assigneeId: BOB.userId,
+        assignedBy: BOB.userId,
+        dueDate: null,
+        note: null,
+        createdAt: at(23),
+      });
+    });
+    const claim = f.ledger.claimNext(ANA, { dataset: "cats", size: 10 });
+    claim.catch(() => {});
+    await untilWaitingForLock(f.prisma);
+    await late.commit();
+    expect((await claim).assignment).toMatchObject({ first: 11, last: 20, assigneeId: ANA.userId });
+    await other!.$disconnect();
   });
 });

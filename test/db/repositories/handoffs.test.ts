@@ -51,6 +51,28 @@ describe("a workspace's pending handoff requests", () => {
   });
 });
 
+describe("a range's pending request", () => {
+  it("is found while it waits, and cancelled with the range's other pending ones only", async () => {
+    await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 1000 });
+    const waiting = await requested(1, 10, 23);
+    const other = await requested(11, 20, 23);
+    const [a1, a2] = [
+      (await f.ledger.getHandoff(TEAM, waiting)).assignmentId,
+      (await f.ledger.getHandoff(TEAM, other)).assignmentId,
+    ];
+    expect(await repos.handoffs.pendingFor(a1)).toMatchObject({ id: waiting, status: "PENDING" });
+    expect(await repos.handoffs.cancelPendingFor(a1, at(24), "released")).toBe(1);
+    expect(await repos.handoffs.pendingFor(a1)).toBeNull();
+    expect(await repos.handoffs.findInTeam(TEAM, waiting)).toMatchObject({
+      status: "CANCELLED",
+      decidedAt: at(24),
+      decisionComment: "released",
+    });
+    expect(await repos.handoffs.pendingFor(a2)).toMatchObject({ id: other, status: "PENDING" });
+    expect(await repos.handoffs.cancelPendingFor(a1, at(25), "again")).toBe(0);
+  });
+});
+
 describe.skipIf(!usingPostgres())("a decision on a request another transaction is deciding", () => {
   it("waits for it, then reads the request again and finds it decided", async () => {
     await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 1000 });

@@ -127,7 +127,53 @@ describe("the QA facts", () => {
       [first.id, { box: 1 }],
       [second.id, {}],
     ]);
-    expect(facts[0]).not.toHaveProperty("sampleItems");
+    expect(facts[1]).toStrictEqual({
+      id: second.id,
+      teamId: TEAM,
+      assignmentId: ana,
+      round: 2,
+      reviewerId: REVIEWER.userId,
+      annotatorId: ANA.userId,
+      sampleSize: 2,
+      sampleFull: false,
+      status: "PENDING",
+      itemsChecked: null,
+      goldChecked: 0,
+      goldCorrect: 0,
+      createdAt: at(1),
+      decidedAt: null,
+      errors: {},
+      assignment: { datasetId: (await f.ledger.getDataset(TEAM, "cats")).id },
+    });
+  });
+});
+
+describe("a new review", () => {
+  it("is written with no errors", async () => {
+    expect((await review(await range("cats", 1, 10), 1)).errors).toStrictEqual({});
+  });
+});
+
+describe("the reviewers' backlog", () => {
+  it("sums the items of each reviewer's pending reviews in the workspace, leaving out unassigned and decided ones", async () => {
+    await repos.workspaces.ensure("T0OTHER");
+    const sizes: [number, Partial<NewReviewRecord>][] = [
+      [3, {}],
+      [4, {}],
+      [5, { reviewerId: "UREV2" }],
+      [6, { reviewerId: null }],
+      [7, { teamId: "T0OTHER" }],
+      [8, {}],
+    ];
+    const ids: number[] = [];
+    for (const [i, [sampleSize, o]] of sizes.entries())
+      ids.push((await review(await range("cats", 10 * i + 1, 10 * i + 10), 1, { sampleSize, ...o })).id);
+    await accept(ids[5]!);
+    const backlog = await repos.reviews.backlog(TEAM);
+    expect([...backlog].sort((a, b) => a.reviewerId.localeCompare(b.reviewerId))).toStrictEqual([
+      { reviewerId: REVIEWER.userId, pendingItems: 7 },
+      { reviewerId: "UREV2", pendingItems: 5 },
+    ]);
   });
 });
 
