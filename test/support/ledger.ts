@@ -17,6 +17,9 @@ export const BOB = actor("UBOB");
 export const CAL = actor("UCAL");
 
 /** A controllable clock for the ledger under test. */
+/** 2026-11-`day` at 10:00 UTC: the fixture's month (its clock starts on the 23rd). */
+export const dayAt = (day: number): Date => new Date(Date.UTC(2026, 10, day, 10));
+
 export class TestClock {
   now;
 
@@ -43,7 +46,9 @@ export async function ledgerFixture() {
   await ledger.setRole(ADMIN, LEAD.userId, "LEAD");
   await ledger.setRole(ADMIN, LEAD2.userId, "LEAD");
   await ledger.setRole(ADMIN, REVIEWER.userId, "REVIEWER");
-  return { db, prisma: db.prisma, ledger, clock, dispose: () => db.dispose() };
+  // The repositories outside any transaction, for tests of what they read and write on their own.
+  const repos = ledger.ctx.store.read;
+  return { db, prisma: db.prisma, ledger, repos, clock, dispose: () => db.dispose() };
 }
 
 /**

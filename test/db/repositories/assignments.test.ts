@@ -6,16 +6,12 @@
  */
 import { describe, expect, it } from "vitest";
 import type { AssignmentStatus } from "../../../src/db/records.ts";
-import type { NewAssignmentRecord, Repositories } from "../../../src/db/repositories/index.ts";
+import type { NewAssignmentRecord } from "../../../src/db/repositories/index.ts";
 import { ANA, BOB, CAL, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../../support/ledger.ts";
 
 const OTHER = "T0OTHER";
 let f: LedgerFixture;
-let repos: Repositories;
-useLedgerFixture((x) => {
-  f = x;
-  repos = x.ledger.ctx.store.read;
-});
+useLedgerFixture((x) => (f = x));
 
 /** 2026-11-`day` at 00:00 UTC (a due date), plus `hours`. */
 const day = (d: number, hours = 0) => new Date(Date.UTC(2026, 10, d, hours));
@@ -24,7 +20,7 @@ const day = (d: number, hours = 0) => new Date(Date.UTC(2026, 10, d, hours));
 async function dataset(slug: string, o: { archived?: boolean; itemCount?: number } = {}): Promise<number> {
   await f.ledger.createDataset(LEAD, { slug, itemCount: o.itemCount ?? 1000 });
   const id = (await f.ledger.getDataset(TEAM, slug)).id;
-  if (o.archived) await repos.datasets.update(id, { archived: true });
+  if (o.archived) await f.repos.datasets.update(id, { archived: true });
   return id;
 }
 
@@ -36,7 +32,7 @@ async function range(
   o: Partial<NewAssignmentRecord> & { status?: AssignmentStatus; reviewRound?: number } = {},
 ): Promise<number> {
   const { reviewRound, ...fields } = o;
-  const a = await repos.assignments.create({
+  const a = await f.repos.assignments.create({
     teamId: TEAM,
     datasetId,
     first,
@@ -48,7 +44,7 @@ async function range(
     createdAt: day(1),
     ...fields,
   });
-  if (reviewRound !== undefined) await repos.assignments.update(a.id, { reviewRound });
+  if (reviewRound !== undefined) await f.repos.assignments.update(a.id, { reviewRound });
   return a.id;
 }
 
@@ -65,11 +61,11 @@ describe("ranges due", () => {
     await range(cats, 61, 70, { dueDate: null });
     await range(old, 1, 10, { dueDate: day(10) });
     // A later change of its items (indexed columns: new index entries) moves the first row last in the table.
-    await repos.assignments.update(late, { last: 9 });
-    const due = await repos.assignments.openDueBefore(TEAM, day(21));
+    await f.repos.assignments.update(late, { last: 9 });
+    const due = await f.repos.assignments.openDueBefore(TEAM, day(21));
     expect(due.map((a) => a.id)).toEqual([earlier, late, sameDayAfter]);
     expect(due[0]!.dataset).toStrictEqual({ id: cats, slug: "cats", title: "cats", itemNoun: "item", channelId: null });
-    expect(await repos.assignments.openDueBefore(OTHER, day(21))).toEqual([]);
+    expect(await f.repos.assignments.openDueBefore(OTHER, day(21))).toEqual([]);
   });
 });
 
@@ -82,14 +78,14 @@ describe("idle ranges", () => {
     const a = await range(cats, 1, 10, at(9));
     const b = await range(cats, 11, 20, at(5));
     const tie = await range(cats, 31, 40, at(5));
-    await repos.assignments.update(b, { last: 19 });
+    await f.repos.assignments.update(b, { last: 19 });
     const never = await range(dogs, 1, 10, { status: "IN_PROGRESS", startedAt: day(8), lastProgressAt: null });
     const exactly = await range(dogs, 11, 20, at(10));
     await range(dogs, 21, 30, at(11)); // reported after
     await range(dogs, 31, 40, { status: "IN_PROGRESS", startedAt: day(11), lastProgressAt: null }); // started after
     await range(cats, 21, 30, { ...at(2), status: "PENDING" });
     await range(old, 1, 10, at(2));
-    const idle = await repos.assignments.inProgressIdleSince(TEAM, day(10));
+    const idle = await f.repos.assignments.inProgressIdleSince(TEAM, day(10));
     expect(idle.map((r) => r.id)).toEqual([b, tie, a, exactly, never]);
     expect(idle[0]!.dataset).toStrictEqual({
       id: cats,
@@ -98,13 +94,13 @@ describe("idle ranges", () => {
       itemNoun: "item",
       channelId: null,
     });
-    expect(await repos.assignments.idleCountByDataset(TEAM, day(10))).toEqual(
+    expect(await f.repos.assignments.idleCountByDataset(TEAM, day(10))).toEqual(
       new Map([
         [cats, 3],
         [dogs, 2],
       ]),
     );
-    expect(await repos.assignments.idleCountByDataset(OTHER, day(10))).toEqual(new Map());
+    expect(await f.repos.assignments.idleCountByDataset(OTHER, day(10))).toEqual(new Map());
   });
 });
 
@@ -121,17 +117,17 @@ describe("a person's ranges", () => {
       await range(cats, 31 + 10 * i, 40 + 10 * i, { status });
     await range(cats, 61, 70, { assigneeId: BOB.userId });
     await range(dogs, 1, 10);
-    await repos.assignments.update(open[0]!, { status: "PENDING", last: 9 });
-    expect((await repos.assignments.openOf(cats, ANA.userId)).map((a) => a.id)).toEqual(open);
+    await f.repos.assignments.update(open[0]!, { status: "PENDING", last: 9 });
+    expect((await f.repos.assignments.openOf(cats, ANA.userId)).map((a) => a.id)).toEqual(open);
   });
 
   it("ever held are all of theirs in the workspace, released too, oldest first", async () => {
     const cats = await dataset("cats");
     const ids = [await range(cats, 1, 10, { status: "RELEASED" }), await range(cats, 11, 20)];
     await range(cats, 21, 30, { assigneeId: BOB.userId });
-    await repos.assignments.update(ids[0]!, { itemsDone: 1 });
-    expect((await repos.assignments.ofAssignee(TEAM, ANA.userId)).map((a) => a.id)).toEqual(ids);
-    expect(await repos.assignments.ofAssignee(OTHER, ANA.userId)).toEqual([]);
+    await f.repos.assignments.update(ids[0]!, { itemsDone: 1 });
+    expect((await f.repos.assignments.ofAssignee(TEAM, ANA.userId)).map((a) => a.id)).toEqual(ids);
+    expect(await f.repos.assignments.ofAssignee(OTHER, ANA.userId)).toEqual([]);
   });
 
   it("submitted before are counted, leaving out the range asked about and other people's and datasets'", async () => {
@@ -142,7 +138,7 @@ describe("a person's ranges", () => {
     await range(cats, 21, 30, { reviewRound: 0 });
     await range(cats, 31, 40, { reviewRound: 1, assigneeId: BOB.userId });
     await range(dogs, 1, 10, { reviewRound: 1 });
-    expect(await repos.assignments.submittedBefore(cats, ANA.userId, self)).toBe(1);
+    expect(await f.repos.assignments.submittedBefore(cats, ANA.userId, self)).toBe(1);
   });
 });
 
@@ -153,7 +149,7 @@ describe("workload", () => {
     await range(cats, 11, 30, { status: "CHANGES_REQUESTED", itemsDone: 20 });
     await range(cats, 31, 35, { assigneeId: BOB.userId });
     await range(cats, 36, 40, { assigneeId: CAL.userId, status: "IN_REVIEW" });
-    expect(await repos.assignments.remainingByAssignee(TEAM)).toEqual(
+    expect(await f.repos.assignments.remainingByAssignee(TEAM)).toEqual(
       new Map([
         [ANA.userId, 6],
         [BOB.userId, 5],
@@ -172,7 +168,7 @@ describe("workload", () => {
     const calOld = await range(dogs, 1, 10, { assigneeId: CAL.userId, status: "COMPLETED" });
     await f.prisma.assignment.update({ where: { id: calOld }, data: { updatedAt: day(2) } });
     await range(dogs, 11, 20, { assigneeId: BOB.userId, status: "RELEASED" });
-    const active = await repos.assignments.activeAssignees(TEAM, day(5));
+    const active = await f.repos.assignments.activeAssignees(TEAM, day(5));
     expect(active.map((a) => `${a.datasetId}:${a.assigneeId}`).sort()).toEqual(
       [`${cats}:${ANA.userId}`, `${cats}:${BOB.userId}`, `${cats}:UHELD`].sort(),
     );
@@ -187,7 +183,7 @@ describe("workload", () => {
     for (const [i, status] of statuses.entries()) ids[status] = await range(cats, 10 * i + 1, 10 * i + 10, { status });
     await range(dogs, 1, 10);
     const sortedIds = (rows: { id: number }[]) => rows.map((r) => r.id).sort((a, b) => a - b);
-    const live = await repos.assignments.liveLoad(cats);
+    const live = await f.repos.assignments.liveLoad(cats);
     expect(sortedIds(live)).toEqual(
       statuses
         .filter((s) => s !== "RELEASED")
@@ -197,14 +193,14 @@ describe("workload", () => {
     expect(Object.keys(live[0]!).sort()).toEqual(
       ["assigneeId", "dueDate", "first", "id", "itemsDone", "last", "lastProgressAt", "startedAt", "status"].sort(),
     );
-    expect((await repos.assignments.openLoad(TEAM)).map((a) => a.status).sort()).toEqual([
+    expect((await f.repos.assignments.openLoad(TEAM)).map((a) => a.status).sort()).toEqual([
       "CHANGES_REQUESTED",
       "IN_PROGRESS",
       "IN_REVIEW",
       "PENDING",
       "PENDING",
     ]);
-    expect(await repos.assignments.openLoad(OTHER)).toEqual([]);
+    expect(await f.repos.assignments.openLoad(OTHER)).toEqual([]);
   });
 });
 
@@ -219,7 +215,7 @@ describe("ranges by items", () => {
     await range(cats, 60, 70);
     await range(dogs, 1, 100);
     const over = async (first: number, last: number, limit?: number) =>
-      (await repos.assignments.overlappingLive(cats, { first, last }, limit)).map((r) => r.id);
+      (await f.repos.assignments.overlappingLive(cats, { first, last }, limit)).map((r) => r.id);
     expect(await over(10, 50)).toEqual([a, b, c]);
     expect(await over(10, 50, 2)).toEqual([a, b]);
     expect(await over(11, 19)).toEqual([]);
@@ -233,7 +229,7 @@ describe("ranges by items", () => {
     const low = await range(cats, 1, 10);
     await range(cats, 20, 29, { status: "RELEASED" });
     await range(dogs, 1, 100);
-    const holding = async (items: number[]) => (await repos.assignments.liveHolding(cats, items)).map((r) => r.id);
+    const holding = async (items: number[]) => (await f.repos.assignments.liveHolding(cats, items)).map((r) => r.id);
     expect(await holding([55, 3, 10, 1, 25, 99])).toEqual([low, high]);
     expect(await holding([25, 99])).toEqual([]);
     expect(await holding([])).toEqual([]);
@@ -247,9 +243,9 @@ describe("ranges by items", () => {
     await range(cats, 20, 30);
     await range(cats, 60, 69, { status: "RELEASED" });
     await range(dogs, 1, 100);
-    expect((await repos.assignments.liveReachingPast(cats, 5))?.id).toBe(far);
-    expect((await repos.assignments.liveReachingPast(cats, 48))?.id).toBe(far);
-    expect(await repos.assignments.liveReachingPast(cats, 49)).toBeNull();
+    expect((await f.repos.assignments.liveReachingPast(cats, 5))?.id).toBe(far);
+    expect((await f.repos.assignments.liveReachingPast(cats, 48))?.id).toBe(far);
+    expect(await f.repos.assignments.liveReachingPast(cats, 49)).toBeNull();
   });
 
   it("of a dataset, released ones included, come in item order", async () => {
@@ -258,9 +254,9 @@ describe("ranges by items", () => {
     const second = await range(cats, 20, 29);
     const released = await range(cats, 1, 10, { status: "RELEASED" });
     const first = await range(cats, 1, 10);
-    await repos.assignments.update(released, { last: 9 });
+    await f.repos.assignments.update(released, { last: 9 });
     await range(dogs, 1, 10);
-    expect((await repos.assignments.allOfDataset(cats)).map((a) => a.id)).toEqual([released, first, second]);
+    expect((await f.repos.assignments.allOfDataset(cats)).map((a) => a.id)).toEqual([released, first, second]);
   });
 });
 
@@ -273,18 +269,18 @@ describe("free spans", () => {
     await range(cats, 61, 80); // free 41–60 and 81–100: twenty each
     await range(cats, 21, 25, { status: "RELEASED" });
     await range(dogs, 1, 100);
-    expect(await repos.assignments.freeSpans(cats)).toStrictEqual([
+    expect(await f.repos.assignments.freeSpans(cats)).toStrictEqual([
       { first: 1, last: 10 },
       { first: 21, last: 30 },
       { first: 41, last: 60 },
       { first: 81, last: 100 },
     ]);
-    expect(await repos.assignments.lowestFreeSpan(cats, 10)).toStrictEqual({ first: 1, last: 10 });
-    expect(await repos.assignments.lowestFreeSpan(cats, 11)).toStrictEqual({ first: 41, last: 60 });
-    expect(await repos.assignments.lowestFreeSpan(cats, 21)).toBeNull();
-    expect(await repos.assignments.largestFreeSpan(cats)).toStrictEqual({ first: 41, last: 60 });
-    expect(await repos.assignments.largestFreeSpan(dogs)).toBeNull();
-    expect(await repos.assignments.freeSpans(dogs)).toEqual([]);
+    expect(await f.repos.assignments.lowestFreeSpan(cats, 10)).toStrictEqual({ first: 1, last: 10 });
+    expect(await f.repos.assignments.lowestFreeSpan(cats, 11)).toStrictEqual({ first: 41, last: 60 });
+    expect(await f.repos.assignments.lowestFreeSpan(cats, 21)).toBeNull();
+    expect(await f.repos.assignments.largestFreeSpan(cats)).toStrictEqual({ first: 41, last: 60 });
+    expect(await f.repos.assignments.largestFreeSpan(dogs)).toBeNull();
+    expect(await f.repos.assignments.freeSpans(dogs)).toEqual([]);
   });
 });
 
@@ -298,14 +294,16 @@ describe("listing ranges", () => {
     const bobs = await range(cats, 21, 30, { dueDate: day(5), assigneeId: BOB.userId });
     await range(cats, 31, 40, { dueDate: day(1), status: "COMPLETED" });
     const laterToo = await range(cats, 41, 50, { dueDate: day(20) });
-    await repos.assignments.update(later, { last: 19 }); // its row now lies after laterToo's
+    await f.repos.assignments.update(later, { last: 19 }); // its row now lies after laterToo's
     const list = async (q: { assigneeId?: string; dataset?: string; limit?: number }) =>
-      (await repos.assignments.list(TEAM, { statuses: ["PENDING", "IN_PROGRESS"], limit: 50, ...q })).map((a) => a.id);
+      (await f.repos.assignments.list(TEAM, { statuses: ["PENDING", "IN_PROGRESS"], limit: 50, ...q })).map(
+        (a) => a.id,
+      );
     expect(await list({})).toEqual([bobs, sooner, later, laterToo, none]);
     expect(await list({ assigneeId: ANA.userId })).toEqual([sooner, later, laterToo, none]);
     expect(await list({ dataset: "cats" })).toEqual([bobs, later, laterToo, none]);
     expect(await list({ assigneeId: ANA.userId, dataset: "cats", limit: 1 })).toEqual([later]);
-    expect((await repos.assignments.list(TEAM, { statuses: ["PENDING"], limit: 50 }))[0]!.dataset).toStrictEqual({
+    expect((await f.repos.assignments.list(TEAM, { statuses: ["PENDING"], limit: 50 }))[0]!.dataset).toStrictEqual({
       slug: "cats",
       itemNoun: "item",
     });
@@ -316,17 +314,17 @@ describe("an assignment", () => {
   it("is found in its own workspace only, with its dataset", async () => {
     const cats = await dataset("cats");
     const id = await range(cats, 1, 10);
-    expect(await repos.assignments.findInTeam(TEAM, id)).toMatchObject({ id, dataset: { slug: "cats" } });
-    expect(await repos.assignments.findInTeam(OTHER, id)).toBeNull();
-    expect(await repos.assignments.findInTeam(TEAM, id + 1)).toBeNull();
+    expect(await f.repos.assignments.findInTeam(TEAM, id)).toMatchObject({ id, dataset: { slug: "cats" } });
+    expect(await f.repos.assignments.findInTeam(OTHER, id)).toBeNull();
+    expect(await f.repos.assignments.findInTeam(TEAM, id + 1)).toBeNull();
   });
 
   it("keeps each item reported done once, and counts them", async () => {
     const cats = await dataset("cats");
     const a = await range(cats, 1, 10);
     const b = await range(cats, 11, 20);
-    expect(await repos.assignments.reportDone(a, [1, 2, 3])).toBe(3);
-    expect(await repos.assignments.reportDone(a, [3, 4])).toBe(4);
-    expect(await repos.assignments.reportDone(b, [11])).toBe(1);
+    expect(await f.repos.assignments.reportDone(a, [1, 2, 3])).toBe(3);
+    expect(await f.repos.assignments.reportDone(a, [3, 4])).toBe(4);
+    expect(await f.repos.assignments.reportDone(b, [11])).toBe(1);
   });
 });

@@ -5,20 +5,12 @@
  * and the dataset's lock, on PostgreSQL with a second connection.
  */
 import { describe, expect, it } from "vitest";
-import type { Repositories } from "../../../src/db/repositories/index.ts";
 import { usingPostgres } from "../../support/db.ts";
 import { openLateTransaction, untilWaitingForLock } from "../../support/late-commit.ts";
-import { ANA, BOB, CAL, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../../support/ledger.ts";
+import { ANA, BOB, CAL, dayAt, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../../support/ledger.ts";
 
 let f: LedgerFixture;
-let repos: Repositories;
-useLedgerFixture((x) => {
-  f = x;
-  repos = x.ledger.ctx.store.read;
-});
-
-/** 2026-11-`day` at 10:00 UTC. */
-const at = (day: number) => new Date(Date.UTC(2026, 10, day, 10));
+useLedgerFixture((x) => (f = x));
 
 /** Creates dataset `slug`; its id. */
 const dataset = async (slug: string) =>
@@ -29,11 +21,11 @@ describe("datasets", () => {
     const zebra = await dataset("zebra");
     await dataset("apple");
     await dataset("mango");
-    await repos.datasets.update(await dataset("berry"), { archived: true });
-    expect(await repos.datasets.findById(zebra)).toMatchObject({ id: zebra, slug: "zebra", teamId: TEAM });
-    expect(await repos.datasets.findById(zebra + 100)).toBeNull();
-    expect((await repos.datasets.list(TEAM, false)).map((d) => d.slug)).toEqual(["apple", "mango", "zebra"]);
-    expect((await repos.datasets.list(TEAM, true)).map((d) => d.slug)).toEqual(["apple", "berry", "mango", "zebra"]);
+    await f.repos.datasets.update(await dataset("berry"), { archived: true });
+    expect(await f.repos.datasets.findById(zebra)).toMatchObject({ id: zebra, slug: "zebra", teamId: TEAM });
+    expect(await f.repos.datasets.findById(zebra + 100)).toBeNull();
+    expect((await f.repos.datasets.list(TEAM, false)).map((d) => d.slug)).toEqual(["apple", "mango", "zebra"]);
+    expect((await f.repos.datasets.list(TEAM, true)).map((d) => d.slug)).toEqual(["apple", "berry", "mango", "zebra"]);
   });
 
   it("whose ranges changed since a time come the most recently changed first, not archived, up to the limit", async () => {
@@ -47,14 +39,14 @@ describe("datasets", () => {
     ] as const) {
       ids[slug] = await dataset(slug);
       const { assignment } = await f.ledger.claim(ANA, { dataset: slug, first: 1, last: 10 });
-      await f.prisma.assignment.update({ where: { id: assignment.id }, data: { updatedAt: at(day) } });
+      await f.prisma.assignment.update({ where: { id: assignment.id }, data: { updatedAt: dayAt(day) } });
     }
     // An older range of cats does not make it older.
     const { assignment } = await f.ledger.claim(BOB, { dataset: "cats", first: 11, last: 20 });
-    await f.prisma.assignment.update({ where: { id: assignment.id }, data: { updatedAt: at(12) } });
-    await repos.datasets.update(ids.bats!, { archived: true });
+    await f.prisma.assignment.update({ where: { id: assignment.id }, data: { updatedAt: dayAt(12) } });
+    await f.repos.datasets.update(ids.bats!, { archived: true });
     const recent = async (limit: number) =>
-      (await repos.datasets.recentlyActive(TEAM, at(15), limit)).map((d) => [d.slug, d.id]);
+      (await f.repos.datasets.recentlyActive(TEAM, dayAt(15), limit)).map((d) => [d.slug, d.id]);
     expect(await recent(50)).toEqual([
       ["dogs", ids.dogs],
       ["owls", ids.owls],
@@ -64,7 +56,7 @@ describe("datasets", () => {
       ["dogs", ids.dogs],
       ["owls", ids.owls],
     ]);
-    expect(await repos.datasets.recentlyActive("T0OTHER", at(15), 50)).toEqual([]);
+    expect(await f.repos.datasets.recentlyActive("T0OTHER", dayAt(15), 50)).toEqual([]);
   });
 });
 
@@ -72,19 +64,19 @@ describe("acknowledgements of instructions", () => {
   it("are kept per dataset, person and version, once", async () => {
     const cats = await dataset("cats");
     const dogs = await dataset("dogs");
-    expect(await repos.datasets.acknowledgeInstruction(cats, ANA.userId, 1, at(1))).toBe(true);
-    expect(await repos.datasets.acknowledgeInstruction(cats, ANA.userId, 1, at(2))).toBe(false);
-    await repos.datasets.acknowledgeInstruction(cats, BOB.userId, 2, at(1));
-    await repos.datasets.acknowledgeInstruction(dogs, CAL.userId, 1, at(1));
-    await repos.datasets.acknowledgeInstruction(cats, "UNOTASKED", 1, at(1));
-    expect(await repos.datasets.hasAcknowledged(cats, ANA.userId, 1)).toBe(true);
-    expect(await repos.datasets.hasAcknowledged(cats, ANA.userId, 2)).toBe(false);
-    expect(await repos.datasets.hasAcknowledged(cats, CAL.userId, 1)).toBe(false);
-    expect(await repos.datasets.acknowledgedAmong(cats, 1, [ANA.userId, BOB.userId, CAL.userId, "UNOBODY"])).toEqual(
+    expect(await f.repos.datasets.acknowledgeInstruction(cats, ANA.userId, 1, dayAt(1))).toBe(true);
+    expect(await f.repos.datasets.acknowledgeInstruction(cats, ANA.userId, 1, dayAt(2))).toBe(false);
+    await f.repos.datasets.acknowledgeInstruction(cats, BOB.userId, 2, dayAt(1));
+    await f.repos.datasets.acknowledgeInstruction(dogs, CAL.userId, 1, dayAt(1));
+    await f.repos.datasets.acknowledgeInstruction(cats, "UNOTASKED", 1, dayAt(1));
+    expect(await f.repos.datasets.hasAcknowledged(cats, ANA.userId, 1)).toBe(true);
+    expect(await f.repos.datasets.hasAcknowledged(cats, ANA.userId, 2)).toBe(false);
+    expect(await f.repos.datasets.hasAcknowledged(cats, CAL.userId, 1)).toBe(false);
+    expect(await f.repos.datasets.acknowledgedAmong(cats, 1, [ANA.userId, BOB.userId, CAL.userId, "UNOBODY"])).toEqual(
       new Set([ANA.userId]),
     );
-    expect(await repos.datasets.acknowledgedAmong(cats, 2, [ANA.userId, BOB.userId])).toEqual(new Set([BOB.userId]));
-    expect(await repos.datasets.acknowledgedAmong(cats, 1, [])).toEqual(new Set());
+    expect(await f.repos.datasets.acknowledgedAmong(cats, 2, [ANA.userId, BOB.userId])).toEqual(new Set([BOB.userId]));
+    expect(await f.repos.datasets.acknowledgedAmong(cats, 1, [])).toEqual(new Set());
   });
 });
 
@@ -103,7 +95,7 @@ describe.skipIf(!usingPostgres())("the dataset's lock", () => {
         assignedBy: BOB.userId,
         dueDate: null,
         note: null,
-        createdAt: at(23),
+        createdAt: dayAt(23),
       });
     });
     const claim = f.ledger.claimNext(ANA, { dataset: "cats", size: 10 });

@@ -5,13 +5,13 @@
  * connection.
  */
 import { describe, expect, it } from "vitest";
-import type { Repositories } from "../../../src/db/repositories/index.ts";
 import { usingPostgres } from "../../support/db.ts";
 import { openLateTransaction, untilWaitingForLock } from "../../support/late-commit.ts";
 import {
   ANA,
   BOB,
   CAL,
+  dayAt,
   expectDomainError,
   LEAD,
   LEAD2,
@@ -21,18 +21,11 @@ import {
 } from "../../support/ledger.ts";
 
 let f: LedgerFixture;
-let repos: Repositories;
-useLedgerFixture((x) => {
-  f = x;
-  repos = x.ledger.ctx.store.read;
-});
-
-/** 2026-11-`day` at 10:00 UTC. */
-const at = (day: number) => new Date(Date.UTC(2026, 10, day, 10));
+useLedgerFixture((x) => (f = x));
 
 /** ANA's range `first`–`last` of "cats", asked on day `day` to go to `to`; the request's id. */
 async function requested(first: number, last: number, day: number, to = BOB.userId): Promise<number> {
-  f.clock.now = at(day);
+  f.clock.now = dayAt(day);
   const { assignment } = await f.ledger.claim(ANA, { dataset: "cats", first, last });
   return (await f.ledger.handoff(ANA, assignment.ref, { to, reason: "away" })).handoff.id;
 }
@@ -45,7 +38,7 @@ describe("a workspace's pending handoff requests", () => {
     const decided = await requested(21, 30, 22);
     const middle = await requested(31, 40, 24);
     await f.ledger.decideHandoff(LEAD, decided, { approve: false, comment: "no" });
-    const pending = async (limit: number) => (await repos.handoffs.pending(TEAM, limit)).map((h) => h.id);
+    const pending = async (limit: number) => (await f.repos.handoffs.pending(TEAM, limit)).map((h) => h.id);
     expect(await pending(50)).toEqual([earliest, middle, later]);
     expect(await pending(2)).toEqual([earliest, middle]);
   });
@@ -60,16 +53,16 @@ describe("a range's pending request", () => {
       (await f.ledger.getHandoff(TEAM, waiting)).assignmentId,
       (await f.ledger.getHandoff(TEAM, other)).assignmentId,
     ];
-    expect(await repos.handoffs.pendingFor(a1)).toMatchObject({ id: waiting, status: "PENDING" });
-    expect(await repos.handoffs.cancelPendingFor(a1, at(24), "released")).toBe(1);
-    expect(await repos.handoffs.pendingFor(a1)).toBeNull();
-    expect(await repos.handoffs.findInTeam(TEAM, waiting)).toMatchObject({
+    expect(await f.repos.handoffs.pendingFor(a1)).toMatchObject({ id: waiting, status: "PENDING" });
+    expect(await f.repos.handoffs.cancelPendingFor(a1, dayAt(24), "released")).toBe(1);
+    expect(await f.repos.handoffs.pendingFor(a1)).toBeNull();
+    expect(await f.repos.handoffs.findInTeam(TEAM, waiting)).toMatchObject({
       status: "CANCELLED",
-      decidedAt: at(24),
+      decidedAt: dayAt(24),
       decisionComment: "released",
     });
-    expect(await repos.handoffs.pendingFor(a2)).toMatchObject({ id: other, status: "PENDING" });
-    expect(await repos.handoffs.cancelPendingFor(a1, at(25), "again")).toBe(0);
+    expect(await f.repos.handoffs.pendingFor(a2)).toMatchObject({ id: other, status: "PENDING" });
+    expect(await f.repos.handoffs.cancelPendingFor(a1, dayAt(25), "again")).toBe(0);
   });
 });
 
@@ -83,7 +76,7 @@ describe.skipIf(!usingPostgres())("a decision on a request another transaction i
       await r.handoffs.update(id, {
         status: "REJECTED",
         decidedById: LEAD2.userId,
-        decidedAt: at(23),
+        decidedAt: dayAt(23),
         decisionComment: "not now",
       });
     });

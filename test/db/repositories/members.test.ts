@@ -5,50 +5,45 @@
  * or another dataset's.
  */
 import { describe, expect, it } from "vitest";
-import type { Repositories } from "../../../src/db/repositories/index.ts";
 import { ANA, BOB, CAL, LEAD, LEAD2, type LedgerFixture, TEAM, useLedgerFixture } from "../../support/ledger.ts";
 
 const OTHER = "T0OTHER";
 let f: LedgerFixture;
-let repos: Repositories;
-useLedgerFixture((x) => {
-  f = x;
-  repos = x.ledger.ctx.store.read;
-});
+useLedgerFixture((x) => (f = x));
 
 describe("a workspace's members", () => {
   it("are listed by user id, its own only", async () => {
-    await repos.workspaces.ensure(OTHER);
-    for (const id of ["UZED", "UAAA"]) await repos.members.ensure(TEAM, id);
-    await repos.members.ensure(OTHER, "UOTHER");
-    const ids = (await repos.members.list(TEAM)).map((m) => m.userId);
+    await f.repos.workspaces.ensure(OTHER);
+    for (const id of ["UZED", "UAAA"]) await f.repos.members.ensure(TEAM, id);
+    await f.repos.members.ensure(OTHER, "UOTHER");
+    const ids = (await f.repos.members.list(TEAM)).map((m) => m.userId);
     expect(ids).toEqual([...ids].sort());
     expect(ids).toEqual(expect.arrayContaining(["UAAA", "UZED", LEAD.userId]));
     expect(ids).not.toContain("UOTHER");
   });
 
   it("have their capacities read, each member's and only the workspace's", async () => {
-    await repos.workspaces.ensure(OTHER);
-    await repos.members.ensure(TEAM, ANA.userId);
-    await repos.members.setCapacity(TEAM, ANA.userId, 300);
-    await repos.members.ensure(OTHER, "UOTHER");
-    const capacities = await repos.members.capacities(TEAM);
-    const all = (await repos.members.list(TEAM)).map((m) => m.userId);
+    await f.repos.workspaces.ensure(OTHER);
+    await f.repos.members.ensure(TEAM, ANA.userId);
+    await f.repos.members.setCapacity(TEAM, ANA.userId, 300);
+    await f.repos.members.ensure(OTHER, "UOTHER");
+    const capacities = await f.repos.members.capacities(TEAM);
+    const all = (await f.repos.members.list(TEAM)).map((m) => m.userId);
     expect(capacities.map((c) => c.userId).sort()).toEqual(all);
     expect(capacities).toContainEqual({ userId: ANA.userId, capacityPerWeek: 300 });
     expect(capacities).toContainEqual({ userId: LEAD.userId, capacityPerWeek: null });
   });
 
   it("have the time zones Slack reported for them, none for those without one nor for another workspace's", async () => {
-    await repos.workspaces.ensure(OTHER);
-    await repos.members.saveProfile(TEAM, ANA.userId, { displayName: "Ana", timezone: "Europe/Paris" });
-    await repos.members.saveProfile(TEAM, BOB.userId, { displayName: "Bob", timezone: null });
-    await repos.members.saveProfile(OTHER, CAL.userId, { displayName: "Cal", timezone: "Asia/Tokyo" });
-    await repos.members.saveProfile(TEAM, "UFAR", { displayName: "Far", timezone: "Pacific/Auckland" });
-    expect(await repos.members.timezones(TEAM, [ANA.userId, BOB.userId, ANA.userId, CAL.userId, "UNOBODY"])).toEqual(
+    await f.repos.workspaces.ensure(OTHER);
+    await f.repos.members.saveProfile(TEAM, ANA.userId, { displayName: "Ana", timezone: "Europe/Paris" });
+    await f.repos.members.saveProfile(TEAM, BOB.userId, { displayName: "Bob", timezone: null });
+    await f.repos.members.saveProfile(OTHER, CAL.userId, { displayName: "Cal", timezone: "Asia/Tokyo" });
+    await f.repos.members.saveProfile(TEAM, "UFAR", { displayName: "Far", timezone: "Pacific/Auckland" });
+    expect(await f.repos.members.timezones(TEAM, [ANA.userId, BOB.userId, ANA.userId, CAL.userId, "UNOBODY"])).toEqual(
       new Map([[ANA.userId, "Europe/Paris"]]),
     );
-    expect(await repos.members.timezones(TEAM, [])).toEqual(new Map());
+    expect(await f.repos.members.timezones(TEAM, [])).toEqual(new Map());
   });
 });
 
@@ -57,14 +52,14 @@ describe("who holds a role", () => {
     [...rows].sort((a, b) => a.userId.localeCompare(b.userId));
 
   it("in a workspace: its members holding one of the roles asked", async () => {
-    await repos.workspaces.ensure(OTHER);
-    await repos.members.ensure(OTHER, "UOTHER");
-    await repos.members.setRole(OTHER, "UOTHER", "LEAD");
-    expect(sorted(await repos.members.holdingRoles(TEAM, ["LEAD"]))).toEqual([
+    await f.repos.workspaces.ensure(OTHER);
+    await f.repos.members.ensure(OTHER, "UOTHER");
+    await f.repos.members.setRole(OTHER, "UOTHER", "LEAD");
+    expect(sorted(await f.repos.members.holdingRoles(TEAM, ["LEAD"]))).toEqual([
       { userId: LEAD.userId, role: "LEAD" },
       { userId: LEAD2.userId, role: "LEAD" },
     ]);
-    expect(sorted(await repos.members.holdingRoles(TEAM, ["REVIEWER", "LEAD"])).map((m) => m.role)).toEqual([
+    expect(sorted(await f.repos.members.holdingRoles(TEAM, ["REVIEWER", "LEAD"])).map((m) => m.role)).toEqual([
       "LEAD",
       "LEAD",
       "REVIEWER",
@@ -75,16 +70,16 @@ describe("who holds a role", () => {
     await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 100 });
     await f.ledger.createDataset(LEAD, { slug: "dogs", itemCount: 100 });
     const [cats, dogs] = [(await f.ledger.getDataset(TEAM, "cats")).id, (await f.ledger.getDataset(TEAM, "dogs")).id];
-    for (const id of [ANA, BOB, CAL]) await repos.members.ensure(TEAM, id.userId);
-    expect(await repos.members.setDatasetRole(TEAM, cats, ANA.userId, "REVIEWER")).toBeNull();
-    expect(await repos.members.setDatasetRole(TEAM, cats, ANA.userId, "LEAD")).toBe("REVIEWER");
-    await repos.members.setDatasetRole(TEAM, cats, BOB.userId, "REVIEWER");
-    await repos.members.setDatasetRole(TEAM, dogs, CAL.userId, "LEAD");
-    expect(await repos.members.holdingDatasetRoles(cats, ["LEAD"])).toEqual([{ userId: ANA.userId, role: "LEAD" }]);
-    expect(sorted(await repos.members.holdingDatasetRoles(cats, ["LEAD", "REVIEWER"]))).toEqual([
+    for (const id of [ANA, BOB, CAL]) await f.repos.members.ensure(TEAM, id.userId);
+    expect(await f.repos.members.setDatasetRole(TEAM, cats, ANA.userId, "REVIEWER")).toBeNull();
+    expect(await f.repos.members.setDatasetRole(TEAM, cats, ANA.userId, "LEAD")).toBe("REVIEWER");
+    await f.repos.members.setDatasetRole(TEAM, cats, BOB.userId, "REVIEWER");
+    await f.repos.members.setDatasetRole(TEAM, dogs, CAL.userId, "LEAD");
+    expect(await f.repos.members.holdingDatasetRoles(cats, ["LEAD"])).toEqual([{ userId: ANA.userId, role: "LEAD" }]);
+    expect(sorted(await f.repos.members.holdingDatasetRoles(cats, ["LEAD", "REVIEWER"]))).toEqual([
       { userId: ANA.userId, role: "LEAD" },
       { userId: BOB.userId, role: "REVIEWER" },
     ]);
-    expect(await repos.members.datasetRole(dogs, ANA.userId)).toBeNull();
+    expect(await f.repos.members.datasetRole(dogs, ANA.userId)).toBeNull();
   });
 });

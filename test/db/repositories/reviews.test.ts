@@ -8,12 +8,13 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../../../src/core/types.ts";
-import type { NewReviewRecord, Repositories } from "../../../src/db/repositories/index.ts";
+import type { NewReviewRecord } from "../../../src/db/repositories/index.ts";
 import { usingPostgres } from "../../support/db.ts";
 import { openLateTransaction, untilWaitingForLock } from "../../support/late-commit.ts";
 import {
   ANA,
   BOB,
+  dayAt,
   expectDomainError,
   LEAD,
   type LedgerFixture,
@@ -23,14 +24,7 @@ import {
 } from "../../support/ledger.ts";
 
 let f: LedgerFixture;
-let repos: Repositories;
-useLedgerFixture((x) => {
-  f = x;
-  repos = x.ledger.ctx.store.read;
-});
-
-/** 2026-11-`day` at 10:00 UTC. */
-const at = (day: number) => new Date(Date.UTC(2026, 10, day, 10));
+useLedgerFixture((x) => (f = x));
 
 /** A range of `who` in `dataset` (created when new); its assignment id. */
 async function range(dataset: string, first: number, last: number, who: Actor = ANA): Promise<number> {
@@ -41,7 +35,7 @@ async function range(dataset: string, first: number, last: number, who: Actor = 
 
 /** A pending review of round `round` of an assignment, written as is. */
 const review = (assignmentId: number, round: number, o: Partial<NewReviewRecord> = {}) =>
-  repos.reviews.create({
+  f.repos.reviews.create({
     teamId: TEAM,
     assignmentId,
     round,
@@ -52,20 +46,20 @@ const review = (assignmentId: number, round: number, o: Partial<NewReviewRecord>
     sampleFull: false,
     sampleSeed: `seed ${assignmentId}/${round}`,
     submitNote: "done",
-    createdAt: at(1),
+    createdAt: dayAt(1),
     ...o,
   });
 
 /** Decides review `id` as accepted on day `day` with `errors`. */
 const accept = (id: number, errors: Record<string, number> = {}, day = 2) =>
-  repos.reviews.decide(id, {
+  f.repos.reviews.decide(id, {
     status: "ACCEPTED",
     reviewerId: REVIEWER.userId,
     itemsChecked: 2,
     goldChecked: 0,
     goldCorrect: 0,
     comment: "fine",
-    decidedAt: at(day),
+    decidedAt: dayAt(day),
     errors,
   });
 
@@ -74,9 +68,9 @@ describe("the latest round of a range", () => {
     const [a1, a2, a3] = [await range("cats", 1, 10), await range("cats", 11, 20), await range("cats", 21, 30)];
     for (const round of [1, 3, 2]) await review(a1, round);
     await review(a2, 1);
-    expect(await repos.reviews.latestRound(a1)).toMatchObject({ assignmentId: a1, round: 3, errors: {} });
-    expect(await repos.reviews.latestRound(a2)).toMatchObject({ assignmentId: a2, round: 1 });
-    expect(await repos.reviews.latestRound(a3)).toBeNull();
+    expect(await f.repos.reviews.latestRound(a1)).toMatchObject({ assignmentId: a1, round: 3, errors: {} });
+    expect(await f.repos.reviews.latestRound(a2)).toMatchObject({ assignmentId: a2, round: 1 });
+    expect(await f.repos.reviews.latestRound(a3)).toBeNull();
   });
 });
 
@@ -85,11 +79,11 @@ describe("the QA facts", () => {
     const cats = await range("cats", 1, 10);
     const dogs = await range("dogs", 1, 10);
     const first = await review(cats, 1);
-    const second = await review(cats, 2, { createdAt: at(3) });
+    const second = await review(cats, 2, { createdAt: dayAt(3) });
     await review(dogs, 1);
     // Deciding the first after the second was written moves its row last in the table.
     await accept(first.id, { box: 2, class: 1 });
-    const facts = await repos.reviews.factsOfDataset((await f.ledger.getDataset(TEAM, "cats")).id);
+    const facts = await f.repos.reviews.factsOfDataset((await f.ledger.getDataset(TEAM, "cats")).id);
     expect(facts).toStrictEqual([
       {
         id: first.id,
@@ -104,12 +98,12 @@ describe("the QA facts", () => {
         itemsChecked: 2,
         goldChecked: 0,
         goldCorrect: 0,
-        createdAt: at(1),
-        decidedAt: at(2),
+        createdAt: dayAt(1),
+        decidedAt: dayAt(2),
         errors: { box: 2, class: 1 },
         assignment: { datasetId: (await f.ledger.getDataset(TEAM, "cats")).id },
       },
-      expect.objectContaining({ id: second.id, round: 2, status: "PENDING", createdAt: at(3), errors: {} }),
+      expect.objectContaining({ id: second.id, round: 2, status: "PENDING", createdAt: dayAt(3), errors: {} }),
     ]);
   });
 
@@ -119,10 +113,10 @@ describe("the QA facts", () => {
     const first = await review(ana, 1);
     const second = await review(ana, 2);
     await review(bob, 1, { annotatorId: BOB.userId });
-    await repos.workspaces.ensure("T0OTHER");
+    await f.repos.workspaces.ensure("T0OTHER");
     await review(ana, 3, { teamId: "T0OTHER" });
     await accept(first.id, { box: 1 });
-    const facts = await repos.reviews.factsOfAnnotator(TEAM, ANA.userId);
+    const facts = await f.repos.reviews.factsOfAnnotator(TEAM, ANA.userId);
     expect(facts.map((r) => [r.id, r.errors])).toEqual([
       [first.id, { box: 1 }],
       [second.id, {}],
@@ -140,7 +134,7 @@ describe("the QA facts", () => {
       itemsChecked: null,
       goldChecked: 0,
       goldCorrect: 0,
-      createdAt: at(1),
+      createdAt: dayAt(1),
       decidedAt: null,
       errors: {},
       assignment: { datasetId: (await f.ledger.getDataset(TEAM, "cats")).id },
@@ -156,7 +150,7 @@ describe("a new review", () => {
 
 describe("the reviewers' backlog", () => {
   it("sums the items of each reviewer's pending reviews in the workspace, leaving out unassigned and decided ones", async () => {
-    await repos.workspaces.ensure("T0OTHER");
+    await f.repos.workspaces.ensure("T0OTHER");
     const sizes: [number, Partial<NewReviewRecord>][] = [
       [3, {}],
       [4, {}],
@@ -169,7 +163,7 @@ describe("the reviewers' backlog", () => {
     for (const [i, [sampleSize, o]] of sizes.entries())
       ids.push((await review(await range("cats", 10 * i + 1, 10 * i + 10), 1, { sampleSize, ...o })).id);
     await accept(ids[5]!);
-    const backlog = await repos.reviews.backlog(TEAM);
+    const backlog = await f.repos.reviews.backlog(TEAM);
     expect([...backlog].sort((a, b) => a.reviewerId.localeCompare(b.reviewerId))).toStrictEqual([
       { reviewerId: REVIEWER.userId, pendingItems: 7 },
       { reviewerId: "UREV2", pendingItems: 5 },
@@ -179,7 +173,7 @@ describe("the reviewers' backlog", () => {
 
 describe("a reviewer's queue", () => {
   it("holds their pending reviews in the order the ranges were submitted, unassigned ones when asked, up to the limit", async () => {
-    await repos.workspaces.ensure("T0OTHER");
+    await f.repos.workspaces.ensure("T0OTHER");
     const ids: Record<string, number> = {};
     const reviews: [string, number, Partial<NewReviewRecord>][] = [
       ["third", 4, {}],
@@ -191,10 +185,10 @@ describe("a reviewer's queue", () => {
       ["another workspace's", 1, { teamId: "T0OTHER" }],
     ];
     for (const [i, [name, day, o]] of reviews.entries())
-      ids[name] = (await review(await range("cats", 10 * i + 1, 10 * i + 10), 1, { createdAt: at(day), ...o })).id;
+      ids[name] = (await review(await range("cats", 10 * i + 1, 10 * i + 10), 1, { createdAt: dayAt(day), ...o })).id;
     await accept(ids.decided!);
     const queue = async (unassigned: boolean, limit = 50) =>
-      (await repos.reviews.queue(TEAM, REVIEWER.userId, unassigned, limit)).map((r) => r.id);
+      (await f.repos.reviews.queue(TEAM, REVIEWER.userId, unassigned, limit)).map((r) => r.id);
     expect(await queue(false)).toEqual([ids.first, ids.second, ids.third]);
     expect(await queue(true)).toEqual([ids.first, ids.unassigned, ids.second, ids.third]);
     expect(await queue(false, 2)).toEqual([ids.first, ids.second]);
@@ -213,7 +207,7 @@ describe("a dataset's reviews page by page", () => {
     await review(dogs, 1);
     const id = (await f.ledger.getDataset(TEAM, "cats")).id;
     const page = async (after: { assignmentId: number; round: number } | null, limit = 50) =>
-      (await repos.reviews.pageOfDataset(id, after, limit)).map((r) => [r.assignmentId, r.round, r.first, r.errors]);
+      (await f.repos.reviews.pageOfDataset(id, after, limit)).map((r) => [r.assignmentId, r.round, r.first, r.errors]);
     expect(await page(null)).toEqual([
       [a1, 1, 1, {}],
       [a1, 2, 1, { box: 1 }],
@@ -229,7 +223,7 @@ describe("a dataset's reviews page by page", () => {
     ]);
     expect(await page({ assignmentId: a1, round: 2 })).toEqual([[a2, 1, 11, {}]]);
     expect(await page({ assignmentId: a2, round: 1 })).toEqual([]);
-    expect((await repos.reviews.pageOfDataset(id, null, 1))[0]).toMatchObject({ first: 1, last: 10 });
+    expect((await f.repos.reviews.pageOfDataset(id, null, 1))[0]).toMatchObject({ first: 1, last: 10 });
   });
 });
 
@@ -241,7 +235,7 @@ describe("a dataset's error categories", () => {
     await accept((await review(a1, 1)).id, { class: 1 });
     await accept((await review(a2, 1)).id, { box: 1, class: 1 });
     await accept((await review(dogs, 1)).id, { blur: 1 });
-    expect(await repos.reviews.errorCategoriesOfDataset((await f.ledger.getDataset(TEAM, "cats")).id)).toEqual([
+    expect(await f.repos.reviews.errorCategoriesOfDataset((await f.ledger.getDataset(TEAM, "cats")).id)).toEqual([
       "box",
       "class",
     ]);
@@ -263,7 +257,7 @@ describe.skipIf(!usingPostgres())("a verdict on a review another transaction is 
         goldChecked: 0,
         goldCorrect: 0,
         comment: "redo",
-        decidedAt: at(23),
+        decidedAt: dayAt(23),
         errors: {},
       });
     });

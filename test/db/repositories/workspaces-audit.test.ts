@@ -4,34 +4,26 @@
  * dataset's changes of some kinds since a time.
  */
 import { describe, expect, it } from "vitest";
-import type { Repositories } from "../../../src/db/repositories/index.ts";
-import { ANA, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../../support/ledger.ts";
+import { ANA, dayAt, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../../support/ledger.ts";
 
 let f: LedgerFixture;
-let repos: Repositories;
-useLedgerFixture((x) => {
-  f = x;
-  repos = x.ledger.ctx.store.read;
-});
-
-/** 2026-11-`day` at 10:00 UTC. */
-const at = (day: number) => new Date(Date.UTC(2026, 10, day, 10));
+useLedgerFixture((x) => (f = x));
 
 describe("workspaces", () => {
   it("are all read by id, with their settings", async () => {
-    for (const id of ["T0ZZZ", "T0AAA"]) await repos.workspaces.ensure(id);
-    const all = await repos.workspaces.all();
+    for (const id of ["T0ZZZ", "T0AAA"]) await f.repos.workspaces.ensure(id);
+    const all = await f.repos.workspaces.all();
     expect(all.map((w) => w.id)).toEqual(["T0AAA", TEAM, "T0ZZZ"]);
     expect(Object.keys(all[0]!).sort()).toEqual(
       ["escalateAfterDays", "id", "stalledAfterDays", "timezone", "workdayEnd", "workdayStart", "workdays"].sort(),
     );
-    expect(all[0]).toEqual(await repos.workspaces.get("T0AAA"));
+    expect(all[0]).toEqual(await f.repos.workspaces.get("T0AAA"));
   });
 });
 
 describe("the audit trail", () => {
   it("read past its last event gives no events and nothing left over", async () => {
-    const batch = await repos.audit.streamAfter({ txid: 2n ** 62n, afterId: 0n, afterXmin: 0n }, 10, TEAM);
+    const batch = await f.repos.audit.streamAfter({ txid: 2n ** 62n, afterId: 0n, afterXmin: 0n }, 10, TEAM);
     expect(batch.events).toEqual([]);
     expect(batch.leftMinTxid).toBeNull();
     expect(batch.xmin).toBeGreaterThan(0n);
@@ -42,13 +34,13 @@ describe("the audit trail", () => {
     await f.ledger.createDataset(LEAD, { slug: "dogs", itemCount: 100 });
     const [cats, dogs] = [(await f.ledger.getDataset(TEAM, "cats")).id, (await f.ledger.getDataset(TEAM, "dogs")).id];
     const event = (datasetId: number, action: string, day: number, n: number) =>
-      repos.audit.append({ teamId: TEAM, actorId: ANA.userId, action, datasetId, at: at(day), after: { n } });
+      f.repos.audit.append({ teamId: TEAM, actorId: ANA.userId, action, datasetId, at: dayAt(day), after: { n } });
     await event(cats, "assignment.progress", 10, 1);
     await event(cats, "assignment.progress", 20, 2);
     await event(cats, "assignment.submit", 21, 3);
     await event(cats, "assignment.release", 22, 4);
     await event(dogs, "assignment.progress", 22, 5);
-    const changes = await repos.audit.changesSince(cats, ["assignment.progress", "assignment.submit"], at(20));
+    const changes = await f.repos.audit.changesSince(cats, ["assignment.progress", "assignment.submit"], dayAt(20));
     expect(changes.map((c) => c.after).sort((a, b) => (a as { n: number }).n - (b as { n: number }).n)).toEqual([
       { n: 2 },
       { n: 3 },
