@@ -16,10 +16,10 @@ export const ANA = actor("UANA");
 export const BOB = actor("UBOB");
 export const CAL = actor("UCAL");
 
-/** A controllable clock for the ledger under test. */
 /** 2026-11-`day` at 10:00 UTC: the fixture's month (its clock starts on the 23rd). */
 export const dayAt = (day: number): Date => new Date(Date.UTC(2026, 10, day, 10));
 
+/** A controllable clock for the ledger under test. */
 export class TestClock {
   now;
 
