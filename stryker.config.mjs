@@ -1,7 +1,7 @@
 // Mutation testing of the domain core and the repositories: `npm run mutation`
 // (the whole of it takes hours on two cores; `npx stryker run --mutate <file>,<file>`
-// for a few files). Not part of `npm test` nor of CI. Surviving mutants and
-// why some are left alive: docs/mutation.md.
+// for a few files). Not part of `npm test` nor of CI. The mutants no test can kill, each with
+// its reason, are listed in test/mutation/equivalent-mutants.ts; docs/mutation.md has the runs.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: ["src/core/**/*.ts", "src/db/repositories/**/*.ts"],
@@ -19,7 +19,10 @@ export default {
   timeoutMS: 15_000,
   // The first run of every test that covers the mutated files, on two shared cores.
   dryRunTimeoutMinutes: 30,
-  reporters: ["clear-text", "progress", "html", "json"],
+  // The report (test/mutation/reporter.ts) writes the HTML and JSON files below, with the listed
+  // equivalent mutants shown as ignored with their reason, and prints the score without them.
+  plugins: ["@stryker-mutator/vitest-runner", "./test/mutation/reporter.ts"],
+  reporters: ["progress", "rangekeeper"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   tempDirName: ".stryker-tmp",
