@@ -298,7 +298,7 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     ["ConditionalExpression", "family === 6", "true"],
   ]),
   ...group("src/core/webhooks/targets.ts", "BlockList.check goes by the address's own family", [
-    ["StringLiteral", '"ipv6"', '""', 78],
+    ["StringLiteral", '"ipv6"', '""', 83],
   ]),
   ...group("src/core/webhooks/targets.ts", "a URL's IPv6 host is always bracketed whole", [
     ["Regex", "/^\\[(.*)\\]$/", "/\\[(.*)\\]$/"],
