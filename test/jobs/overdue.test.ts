@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { enqueueIn } from "../../src/core/outbox.ts";
 import { usingPostgres } from "../support/db.ts";
 import { runJobAt } from "../support/jobs.ts";
-import { openLateTransaction, untilWaitingForLock } from "../support/late-commit.ts";
+import { whileAnotherHolds } from "../support/late-commit.ts";
 import { ADMIN, ANA, BOB, CAL, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../support/ledger.ts";
 
 let f: LedgerFixture;
@@ -252,18 +252,16 @@ describe("the overdue job", () => {
     await setUp();
     const key = `overdue-summary:${(await f.ledger.getDataset(TEAM, "cats")).id}:2026-11-25`;
     // Another run's summary, written and not committed yet: this run cannot see it, and waits on its key.
-    const [other] = f.db.openConnections(1, { poolSize: 1 });
     const theirs = { key, kind: "overdue_summary", to: { channel: CHANNEL }, content: { text: "theirs" } };
-    const late = await openLateTransaction(other!, async (r) => {
-      await enqueueIn(f.ledger.ctx, r, TEAM, [{ ...theirs, workingHours: true }], new Date());
-    });
-    const running = overdue("2026-11-25T16:00:00Z");
-    await untilWaitingForLock(f.prisma);
-    await late.commit();
-    const run = await running;
+    const run = await whileAnotherHolds(
+      f.db,
+      async (r) => {
+        await enqueueIn(f.ledger.ctx, r, TEAM, [{ ...theirs, workingHours: true }], new Date());
+      },
+      () => overdue("2026-11-25T16:00:00Z"),
+    );
     expect(run.messages.map((m) => m.kind)).toEqual(["overdue_dm"]);
     expect(text((await outbox()).find((r) => r.dedupeKey === key)!)).toBe("theirs");
-    await other!.$disconnect();
   });
 
   it("runs a slot once: a second run of it is skipped and says why, unless forced", async () => {

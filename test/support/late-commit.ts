@@ -7,6 +7,7 @@ import { vi } from "vitest";
 import type { Repositories } from "../../src/db/store.ts";
 import { Store } from "../../src/db/store.ts";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
+import type { TestDatabase } from "./db.ts";
 
 /** Runs `write` in a transaction on `client` and keeps it open; `commit()` ends it and waits. */
 export async function openLateTransaction(
@@ -46,4 +47,27 @@ export async function untilWaitingForLock(client: PrismaClient): Promise<void> {
     },
     { timeout: 20_000, interval: 20 },
   );
+}
+
+/**
+ * Runs `operation` while another transaction, on a connection of its own, holds what `write`
+ * locked or wrote: once the operation waits for that lock, the other transaction commits. Answers
+ * what the operation answers, or throws what it throws.
+ */
+export async function whileAnotherHolds<T>(
+  db: TestDatabase,
+  write: (r: Repositories) => Promise<void>,
+  operation: () => Promise<T>,
+): Promise<T> {
+  const [other] = db.openConnections(1, { poolSize: 1 });
+  try {
+    const late = await openLateTransaction(other!, write);
+    const running = operation();
+    running.catch(() => {});
+    await untilWaitingForLock(db.prisma);
+    await late.commit();
+    return await running;
+  } finally {
+    await other!.$disconnect();
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { usingPostgres } from "../../support/db.ts";
-import { openLateTransaction, untilWaitingForLock } from "../../support/late-commit.ts";
+import { whileAnotherHolds } from "../../support/late-commit.ts";
 import { ANA, BOB, CAL, dayAt, LEAD, type LedgerFixture, TEAM, useLedgerFixture } from "../../support/ledger.ts";
 
 let f: LedgerFixture;
@@ -83,26 +83,24 @@ describe("acknowledgements of instructions", () => {
 describe.skipIf(!usingPostgres())("the dataset's lock", () => {
   it("makes a claim of the next free items wait for another claim of the dataset, then take the items after it", async () => {
     const cats = await dataset("cats");
-    const [other] = f.db.openConnections(1, { poolSize: 1 });
-    const late = await openLateTransaction(other!, async (r) => {
-      await r.datasets.lock(cats);
-      await r.assignments.create({
-        teamId: TEAM,
-        datasetId: cats,
-        first: 1,
-        last: 10,
-        assigneeId: BOB.userId,
-        assignedBy: BOB.userId,
-        dueDate: null,
-        note: null,
-        createdAt: dayAt(23),
-      });
-    });
-    const claim = f.ledger.claimNext(ANA, { dataset: "cats", size: 10 });
-    claim.catch(() => {});
-    await untilWaitingForLock(f.prisma);
-    await late.commit();
+    const claim = whileAnotherHolds(
+      f.db,
+      async (r) => {
+        await r.datasets.lock(cats);
+        await r.assignments.create({
+          teamId: TEAM,
+          datasetId: cats,
+          first: 1,
+          last: 10,
+          assigneeId: BOB.userId,
+          assignedBy: BOB.userId,
+          dueDate: null,
+          note: null,
+          createdAt: dayAt(23),
+        });
+      },
+      () => f.ledger.claimNext(ANA, { dataset: "cats", size: 10 }),
+    );
     expect((await claim).assignment).toMatchObject({ first: 11, last: 20, assigneeId: ANA.userId });
-    await other!.$disconnect();
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { usingPostgres } from "../../support/db.ts";
-import { openLateTransaction, untilWaitingForLock } from "../../support/late-commit.ts";
+import { whileAnotherHolds } from "../../support/late-commit.ts";
 import {
   ANA,
   BOB,
@@ -70,23 +70,21 @@ describe.skipIf(!usingPostgres())("a decision on a request another transaction i
   it("waits for it, then reads the request again and finds it decided", async () => {
     await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 1000 });
     const id = await requested(1, 10, 23);
-    const [other] = f.db.openConnections(1, { poolSize: 1 });
-    const late = await openLateTransaction(other!, async (r) => {
-      await r.handoffs.lock(id);
-      await r.handoffs.update(id, {
-        status: "REJECTED",
-        decidedById: LEAD2.userId,
-        decidedAt: dayAt(23),
-        decisionComment: "not now",
-      });
-    });
-    const decision = f.ledger.decideHandoff(LEAD, id, { approve: true });
-    decision.catch(() => {});
-    await untilWaitingForLock(f.prisma);
-    await late.commit();
+    const decision = whileAnotherHolds(
+      f.db,
+      async (r) => {
+        await r.handoffs.lock(id);
+        await r.handoffs.update(id, {
+          status: "REJECTED",
+          decidedById: LEAD2.userId,
+          decidedAt: dayAt(23),
+          decisionComment: "not now",
+        });
+      },
+      () => f.ledger.decideHandoff(LEAD, id, { approve: true }),
+    );
     await expectDomainError(decision, "conflict", "H1 was already rejected by @ULEAD2");
     expect(await f.ledger.getHandoff(TEAM, id)).toMatchObject({ status: "REJECTED", decidedById: LEAD2.userId });
     expect(await f.ledger.getAssignment(TEAM, "A1")).toMatchObject({ assigneeId: ANA.userId });
-    await other!.$disconnect();
   });
 });

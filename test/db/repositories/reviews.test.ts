@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { Actor } from "../../../src/core/types.ts";
 import type { NewReviewRecord } from "../../../src/db/repositories/index.ts";
 import { usingPostgres } from "../../support/db.ts";
-import { openLateTransaction, untilWaitingForLock } from "../../support/late-commit.ts";
+import { whileAnotherHolds } from "../../support/late-commit.ts";
 import {
   ANA,
   BOB,
@@ -247,30 +247,28 @@ describe.skipIf(!usingPostgres())("a verdict on a review another transaction is 
     await f.ledger.createDataset(LEAD, { slug: "cats", itemCount: 1000 });
     const { assignment } = await f.ledger.claim(ANA, { dataset: "cats", first: 1, last: 10 });
     const { review: opened } = await f.ledger.submit(ANA, assignment.ref, { confirmed: true });
-    const [other] = f.db.openConnections(1, { poolSize: 1 });
-    const late = await openLateTransaction(other!, async (r) => {
-      await r.reviews.lock(opened!.id);
-      await r.reviews.decide(opened!.id, {
-        status: "CHANGES_REQUESTED",
-        reviewerId: LEAD.userId,
-        itemsChecked: 10,
-        goldChecked: 0,
-        goldCorrect: 0,
-        comment: "redo",
-        decidedAt: dayAt(23),
-        errors: {},
-      });
-    });
-    const verdict = f.ledger.recordReview(REVIEWER, opened!.ref, { verdict: "accept", itemsChecked: 10, errors: {} });
-    verdict.catch(() => {});
-    await untilWaitingForLock(f.prisma);
-    await late.commit();
+    const verdict = whileAnotherHolds(
+      f.db,
+      async (r) => {
+        await r.reviews.lock(opened!.id);
+        await r.reviews.decide(opened!.id, {
+          status: "CHANGES_REQUESTED",
+          reviewerId: LEAD.userId,
+          itemsChecked: 10,
+          goldChecked: 0,
+          goldCorrect: 0,
+          comment: "redo",
+          decidedAt: dayAt(23),
+          errors: {},
+        });
+      },
+      () => f.ledger.recordReview(REVIEWER, opened!.ref, { verdict: "accept", itemsChecked: 10, errors: {} }),
+    );
     await expectDomainError(
       verdict,
       "conflict",
       "the review of A1 (round 1) was already decided: sent back for changes by @ULEAD on 2026-11-23",
     );
     expect(await f.ledger.getReview(TEAM, opened!.ref)).toMatchObject({ status: "CHANGES_REQUESTED" });
-    await other!.$disconnect();
   });
 });
