@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../../src/core/errors.ts";
+import { Ledger } from "../../src/core/ledger/index.ts";
 import { seededRandom } from "../../src/core/review/policy.ts";
 import { sqlState } from "../../src/db/errors.ts";
+import type { Store } from "../../src/db/store.ts";
 import { Prisma } from "../../src/generated/prisma/client.ts";
 import {
   ADMIN,
@@ -965,5 +967,29 @@ describe("database guarantees", () => {
     expect(done.release, summary).toBeGreaterThanOrEqual(5);
     expect(done.handoff, summary).toBeGreaterThanOrEqual(5);
     await expectFreeSpansConsistent(d.id, 500);
+  });
+});
+
+describe("the ledger's front", () => {
+  it("takes its defaults when made without a configuration: no admins, 2,000 items a week, UTC, no private webhooks, the real clock", () => {
+    const ledger = new Ledger(f.ledger.ctx.store);
+    const { clock, ...rest } = ledger.config;
+    expect(rest).toEqual({
+      bootstrapAdmins: [],
+      defaultCapacity: 2000,
+      defaultTimezone: "UTC",
+      allowPrivateWebhooks: false,
+    });
+    const before = Date.now();
+    const now = clock().getTime();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("answers a ping when the database answers, and passes on why not when it does not", async () => {
+    await expect(f.ledger.ping()).resolves.toBeUndefined();
+    const down = new Error("connection refused");
+    const store = { ping: () => Promise.reject(down) } as unknown as Store;
+    await expect(new Ledger(store).ping()).rejects.toBe(down);
   });
 });
