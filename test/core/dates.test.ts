@@ -9,6 +9,7 @@ import {
   parseIsoDate,
   resolveDueDate,
   todayIn,
+  weekdayOf,
 } from "../../src/core/dates.ts";
 import { DomainError } from "../../src/core/errors.ts";
 import { thrown } from "../support/thrown.ts";
@@ -88,6 +89,19 @@ describe("due dates as typed", () => {
     expect(dueDateProblem("fridays")).not.toBeNull();
   });
 
+  it("take every day of the week, Monday the first, each the next one after today", () => {
+    const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    expect(days.map((d) => resolveDueDate(d, tuesday))).toEqual([
+      "2026-12-07",
+      "2026-12-08",
+      "2026-12-02",
+      "2026-12-03",
+      "2026-12-04",
+      "2026-12-05",
+      "2026-12-06",
+    ]);
+  });
+
   it("reach ten years ahead at most", () => {
     expect(dueDateProblem("+3650d")).toBeNull();
     expect(resolveDueDate("+3650d", tuesday)).toBe("2036-11-28");
@@ -108,5 +122,12 @@ describe("due dates as typed", () => {
     const e = thrown(DomainError, () => resolveDueDate("someday", tuesday));
     expect(e.code).toBe("invalid");
     expect(e.details).toEqual({ field: "dueDate" });
+  });
+});
+
+describe("weekdayOf", () => {
+  it("names the day of the week of a date, short and capitalised, Monday to Sunday", () => {
+    const week = ["2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04", "2026-12-05", "2026-12-06"];
+    expect(week.map(weekdayOf)).toEqual(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
   });
 });

@@ -20,7 +20,7 @@ import {
   sampleSize,
   seededRandom,
 } from "../../src/core/review/policy.ts";
-import { effectiveRole, requireRole } from "../../src/core/roles.ts";
+import { effectiveRole, requireRole, roleName } from "../../src/core/roles.ts";
 import { assertTransition, canApply, statusAfterProgress } from "../../src/core/transitions.ts";
 import { computeWorkload } from "../../src/core/workload.ts";
 
@@ -121,6 +121,14 @@ describe("roles", () => {
     expect(
       effectiveRole({ workspaceRole: "LEAD", datasetRole: "ANNOTATOR", bootstrapAdmin: false, workspaceAdmin: false }),
     ).toBe("LEAD");
+  });
+  it("names each role as people read it", () => {
+    expect((["ANNOTATOR", "REVIEWER", "LEAD", "ADMIN"] as const).map(roleName)).toEqual([
+      "annotator",
+      "reviewer",
+      "lead",
+      "admin",
+    ]);
   });
   it("names who may do what", () => {
     expect(codeOf(() => requireRole("ANNOTATOR", "LEAD", "assign ranges"))).toBe(

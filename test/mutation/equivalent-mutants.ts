@@ -273,6 +273,14 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
   ...group("src/core/text.ts", "the slice bounds the work to the length quoted, not the result", [
     ["MethodExpression", "s.slice(0, 2 * max)", "s"],
   ]),
+  ...group(
+    "src/core/time.ts",
+    "with no working days the loop finds none and returns the instant given, as the shortcut does",
+    [["ConditionalExpression", "hours.days.length === 0", "false"]],
+  ),
+  ...group("src/core/time.ts", "at the opening instant, the opening and the instant given are the same instant", [
+    ["EqualityOperator", "at < opens", "at <= opens"],
+  ]),
   ...group("src/core/tool-events.ts", NEVER_DELETED, [["LogicalOperator", "!link || !d", "!link && !d"]]),
   ...group(
     "src/core/tool-events.ts",
