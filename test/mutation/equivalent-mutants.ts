@@ -154,6 +154,7 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     [
       ["MethodExpression", "messages.filter((m) => m.workingHours)", "messages"],
       ["ConditionalExpression", "held.length > 0", "true"],
+      ["EqualityOperator", "held.length > 0", "held.length >= 0"],
     ],
   ),
   ...group(
