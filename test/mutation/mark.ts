@@ -33,6 +33,9 @@ export interface Marked {
   ambiguous: EquivalentMutant[];
 }
 
+/** How a marked mutant's status reason begins, before the entry's reason. */
+export const EQUIVALENT = "equivalent: ";
+
 const DETECTED: ReadonlySet<schema.MutantStatus> = new Set(["Killed", "Timeout"]);
 const UNDETECTED: ReadonlySet<schema.MutantStatus> = new Set(["Survived", "NoCoverage"]);
 
@@ -79,7 +82,7 @@ export function markEquivalents(report: schema.MutationTestResult, list: readonl
       ...file,
       mutants: file.mutants.map((m) => {
         const reason = reasons.get(`${name}\0${m.id}`);
-        return reason === undefined ? m : { ...m, status: "Ignored", statusReason: `equivalent: ${reason}` };
+        return reason === undefined ? m : { ...m, status: "Ignored", statusReason: `${EQUIVALENT}${reason}` };
       }),
     };
   }

@@ -5,7 +5,7 @@ import type { StrykerOptions, schema } from "@stryker-mutator/api/core";
 import { commonTokens, declareClassPlugin, PluginKind, tokens } from "@stryker-mutator/api/plugin";
 import type { Reporter } from "@stryker-mutator/api/report";
 import { EQUIVALENT_MUTANTS } from "./equivalent-mutants.ts";
-import { codeAt, type EquivalentMutant, type Marked, markEquivalents, squeeze } from "./mark.ts";
+import { codeAt, EQUIVALENT, type EquivalentMutant, type Marked, markEquivalents, squeeze } from "./mark.ts";
 
 /**
  * The report of a mutation run (stryker.config.mjs: reporter "rangekeeper"), in place of
@@ -62,7 +62,7 @@ export function summary({ report, marked, detected, unmatched, ambiguous }: Mark
     const u = count(m, "Survived", "NoCoverage");
     total.detected += d;
     total.undetected += u;
-    const equivalent = m.filter((x) => x.status === "Ignored" && x.statusReason?.startsWith("equivalent: ")).length;
+    const equivalent = m.filter((x) => x.status === "Ignored" && x.statusReason?.startsWith(EQUIVALENT)).length;
     const cells = [m.length, count(m, "Killed"), count(m, "Timeout"), count(m, "Survived"), count(m, "NoCoverage")];
     rows.push([name, ...cells.map(String), String(equivalent), score(d, u)]);
     const left = m.filter((x) => x.status === "Survived" || x.status === "NoCoverage");
