@@ -1,6 +1,6 @@
 // Mutation testing of the domain core and the repositories: `npm run mutation`
-// (the whole of it takes hours on two cores; `npx stryker run --mutate <file>,<file>`
-// for a few files). Not part of `npm test` nor of CI. The mutants no test can kill, each with
+// (every mutant tried takes hours on two cores, hence the results kept below;
+// `npx stryker run --mutate <file>,<file>` for a few files). Not part of `npm test` nor of CI. The mutants no test can kill, each with
 // its reason, are listed in test/mutation/equivalent-mutants.ts; docs/mutation.md has the runs.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -26,6 +26,19 @@ export default {
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   tempDirName: ".stryker-tmp",
+  // Each run reuses the results kept in git for every mutant whose code and tests are unchanged,
+  // tries the rest, and adds what it found (test/mutation/results.ts); `--force` tries them all.
+  // A whole run is thus made of runs of a few files each (docs/mutation.md).
+  incremental: true,
+  incrementalFile: "test/mutation/stryker-incremental.json",
   // What the sandbox does not need (node_modules is linked, never copied).
-  ignorePatterns: ["/data", "/reports", "/coverage", "/bench", "/test/e2e", "/docs"],
+  ignorePatterns: [
+    "/data",
+    "/reports",
+    "/coverage",
+    "/bench",
+    "/test/e2e",
+    "/docs",
+    "/test/mutation/stryker-incremental.json",
+  ],
 };

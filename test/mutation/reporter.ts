@@ -6,12 +6,14 @@ import { commonTokens, declareClassPlugin, PluginKind, tokens } from "@stryker-m
 import type { Reporter } from "@stryker-mutator/api/report";
 import { EQUIVALENT_MUTANTS } from "./equivalent-mutants.ts";
 import { codeAt, EQUIVALENT, type EquivalentMutant, type Marked, markEquivalents, squeeze } from "./mark.ts";
+import { storedResults } from "./results.ts";
 
 /**
  * The report of a mutation run (stryker.config.mjs: reporter "rangekeeper"), in place of
  * Stryker's clear-text, HTML and JSON reporters: the same files, with each mutant listed in
  * equivalent-mutants.ts that the run left alive shown as ignored with its reason, and a
- * summary that scores the mutants a test could kill and names what is left to do.
+ * summary that scores the mutants a test could kill and names what is left to do; and the
+ * results Stryker keeps for its next run, rewritten as they are stored in git (results.ts).
  */
 export class EquivalentsReporter implements Reporter {
   static readonly inject = tokens(commonTokens.options);
@@ -28,8 +30,13 @@ export class EquivalentsReporter implements Reporter {
     this.written = write(marked.report, this.options.htmlReporter.fileName, this.options.jsonReporter.fileName);
   }
 
-  wrapUp(): Promise<void> {
-    return this.written;
+  // Stryker has written its incremental file by now (it does before it wraps the reporters up).
+  async wrapUp(): Promise<void> {
+    await this.written;
+    if (this.options.incremental) {
+      const file = this.options.incrementalFile;
+      await writeFile(file, storedResults(JSON.parse(await readFile(file, "utf8"))));
+    }
   }
 }
 
