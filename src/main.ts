@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+  logger.debug({ pid: process.pid }, "starting");
   const rk = await starting;
   if (stopping) return;
   logger.info(

@@ -198,11 +198,11 @@ describe("npm start", () => {
         SLACK_SIGNING_SECRET: slack.signingSecret,
         SLACK_API_URL: slack.apiUrl,
         PORT: String(await freePort()),
-        LOG_LEVEL: "info",
+        LOG_LEVEL: "debug", // its "starting" line: signals are taken from then on
       };
       const interrupted = run(env, own);
-      // Signalled while the fresh embedded database is still being created.
-      await new Promise((r) => setTimeout(r, 1_500));
+      // Signalled once it takes signals, while the fresh embedded database is still being created.
+      await interrupted.logged('"msg":"starting"');
       expect(interrupted.output()).not.toContain("rangekeeper is running");
       interrupted.child.kill("SIGTERM");
       expect(await interrupted.exited).toBe(0);

@@ -19,6 +19,8 @@ export interface Running {
   exited: Promise<number | null>;
   /** resolves with the bot's own process id once it logged that it runs */
   ready: Promise<number>;
+  /** resolves with the first line of output containing `text`; rejects if the process ends first */
+  logged: (text: string) => Promise<string>;
 }
 
 export class BotProcesses {
@@ -45,21 +47,23 @@ export class BotProcesses {
     child.stderr.on("data", (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
     const port = Number(env.PORT ?? 3000);
-    const ready = new Promise<number>((res, rej) => {
-      const timer = setInterval(() => {
-        const line = out.split("\n").find((l) => l.includes("rangekeeper is running"));
-        if (line) {
+    const logged = (text: string) =>
+      new Promise<string>((res, rej) => {
+        const timer = setInterval(() => {
+          const line = out.split("\n").find((l) => l.includes(text));
+          if (line !== undefined) {
+            clearInterval(timer);
+            res(line);
+          }
+        }, 20);
+        void exited.then((code) => {
           clearInterval(timer);
-          res((JSON.parse(line) as { pid: number }).pid);
-        }
-      }, 50);
-      void exited.then((code) => {
-        clearInterval(timer);
-        rej(new Error(`exited ${code} before it was ready:\n${out}`));
+          rej(new Error(`exited ${code} before it logged ${text}:\n${out}`));
+        });
       });
-    });
+    const ready = logged("rangekeeper is running").then((line) => (JSON.parse(line) as { pid: number }).pid);
     ready.catch(() => undefined); // awaited by the tests that expect a start
-    return { child, port, output: () => out, exited, ready };
+    return { child, port, output: () => out, exited, ready, logged };
   }
 
   /** Ends every process group started (a test that failed midway may have left a bot running). */
