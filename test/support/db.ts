@@ -1,27 +1,28 @@
 /**
  * The test database harness. `createTestDatabase()` returns a fully
  * migrated, empty database of its own:
- *   - PGlite in memory by default (one an earlier test of the same file is
- *     done with, emptied, when there is one: ./pglite-pool.ts);
+ *   - PGlite in memory by default;
  *   - on PostgreSQL when DATABASE_URL is a postgresql:// URL: a database of
- *     its own on that server (rk_test_…), dropped by `dispose()`.
+ *     its own on that server (rk_test_…).
  * Both are clones of a template migrated once per run (./global-setup.ts);
  * without the global setup each database is migrated on its own (slower).
+ * `dispose()` gives it back: emptied, it goes to the next test of the same
+ * file, and is closed or dropped when the file is done (./db-pool.ts).
  */
 import { readFile } from "node:fs/promises";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { withDatabase } from "@rangekeeper/schema-engine";
 import { inject } from "vitest";
 import { type Database, openEmbedded } from "../../src/db/client.ts";
 import { applyMigrations } from "../../src/db/migrate.ts";
 import { PrismaClient } from "../../src/generated/prisma/client.ts";
+import { giveBackEmbedded, giveBackOnServer, rememberTemplate, takeIdleEmbedded, takeIdleOnServer } from "./db-pool.ts";
 import {
   clonePostgresTemplate,
   createMigratedPostgresDatabase,
-  dropPostgresDatabase,
   postgresServerUrl,
   uniqueDatabaseName,
 } from "./db-templates.ts";
-import { giveBack, rememberTemplate, takeIdle } from "./pglite-pool.ts";
 
 export interface TestDatabase extends Database {
   kind: "pglite" | "postgres";
@@ -33,7 +34,7 @@ export interface TestDatabase extends Database {
    * connection in one process. Closed by `dispose()`.
    */
   openConnections(n: number, options?: { poolSize?: number }): PrismaClient[];
-  /** Closes every client and deletes the database. */
+  /** Closes every client and gives the database back (./db-pool.ts). */
   dispose(): Promise<void>;
 }
 
@@ -65,8 +66,8 @@ let templateDump: Promise<Uint8Array> | undefined;
 async function createPGliteTestDatabase(): Promise<TestDatabase> {
   const templatePath = provided("rkPGliteTemplate");
   // The embedded database as the app runs it: in a thread of its own; one an
-  // earlier test of this file is done with when there is one (./pglite-pool.ts).
-  let db = takeIdle();
+  // earlier test of this file is done with when there is one (./db-pool.ts).
+  let db = takeIdleEmbedded();
   if (!db) {
     if (templatePath) {
       templateDump ??= readFile(templatePath);
@@ -94,19 +95,24 @@ async function createPGliteTestDatabase(): Promise<TestDatabase> {
       );
     },
     dispose() {
-      disposed ??= giveBack(leased, closedByTest);
+      disposed ??= giveBackEmbedded(leased, closedByTest);
       return disposed;
     },
   };
 }
 
 async function createPostgresTestDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = uniqueDatabaseName("rk_test");
+  // One an earlier test of this file is done with when there is one (./db-pool.ts).
+  const kept = takeIdleOnServer(serverUrl);
+  const name = kept?.name ?? uniqueDatabaseName("rk_test");
   const template = provided("rkPostgresTemplate");
-  const url = template
-    ? await clonePostgresTemplate(serverUrl, template, name)
-    : await createMigratedPostgresDatabase(serverUrl, name);
+  const url = kept
+    ? withDatabase(serverUrl, name)
+    : template
+      ? await clonePostgresTemplate(serverUrl, template, name)
+      : await createMigratedPostgresDatabase(serverUrl, name);
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  if (!kept) await rememberTemplate({ prisma });
   const extra: PrismaClient[] = [];
   let disposed = false;
   let closing: Promise<void> | undefined;
@@ -129,7 +135,7 @@ async function createPostgresTestDatabase(serverUrl: string): Promise<TestDataba
       if (disposed) return;
       disposed = true;
       await close();
-      await dropPostgresDatabase(serverUrl, name);
+      await giveBackOnServer({ serverUrl, name });
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Runs in every test file's process before its tests: when the file is done,
- * the embedded databases its tests gave back are closed (./pglite-pool.ts).
+ * the databases its tests gave back are closed or dropped (./db-pool.ts).
  */
 import { afterAll } from "vitest";
-import { closeIdle } from "./pglite-pool.ts";
+import { closeIdle } from "./db-pool.ts";
 
 afterAll(closeIdle);

@@ -1,9 +1,11 @@
 /**
  * The test database harness (test/support/db.ts): every database it hands
- * out is fully migrated, empty and private to its test. On PGlite a database
- * a test gave back is emptied for the next (test/support/pglite-pool.ts), or
- * closed when it cannot be brought back to the template's state.
+ * out is fully migrated, empty and private to its test. A database a test
+ * gave back is emptied for the next test of the file (test/support/db-pool.ts),
+ * or closed (PGlite) or dropped (PostgreSQL) when it cannot be brought back to
+ * the template's state.
  */
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { Prisma } from "../../src/generated/prisma/client.ts";
 import { createTestDatabase, type TestDatabase, usingPostgres } from "../support/db.ts";
@@ -62,9 +64,9 @@ describe("createTestDatabase", () => {
   });
 
   it.runIf(usingPostgres())(
-    "opens extra independent connections on PostgreSQL, and drops the database on dispose",
+    "opens extra independent connections on PostgreSQL, and closes them all on dispose",
     async () => {
-      const db = await fresh();
+      const db = await createTestDatabase();
       expect(db.url).toMatch(/^postgres(ql)?:\/\/.*\/rk_test_/);
       const clients = db.openConnections(3);
       const pids = await Promise.all(
@@ -74,9 +76,8 @@ describe("createTestDatabase", () => {
       const name = new URL(db.url!).pathname.slice(1);
       await db.dispose();
       const other = await fresh();
-      const left = await other.prisma.$queryRaw<
-        { n: number }[]
-      >`SELECT count(*)::int AS n FROM pg_database WHERE datname = ${name}`;
+      const left = await other.prisma.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY(${pids}::int[]) AND datname = ${name}`;
       expect(left[0]!.n).toBe(0);
     },
   );
@@ -86,7 +87,11 @@ describe("createTestDatabase", () => {
     expect(() => db.openConnections(2)).toThrow(/PostgreSQL/);
   });
 
-  describe.runIf(!usingPostgres())("on PGlite, a database given back", () => {
+  describe("a database given back", () => {
+    /** The same database: the same embedded engine, or the same database on the server. */
+    const same = (a: TestDatabase, b: TestDatabase) =>
+      a.kind === "pglite" ? a.embedded === b.embedded : a.url === b.url;
+
     /** Writes a little of everything: a workspace, a dataset (its free spans by trigger), a range, an audit event. */
     async function use(db: TestDatabase) {
       await db.prisma.workspace.create({ data: { id: "T1" } });
@@ -110,7 +115,7 @@ describe("createTestDatabase", () => {
       await a.dispose();
 
       const b = await fresh();
-      expect(b.embedded).toBe(a.embedded); // the same database, kept
+      expect(same(b, a)).toBe(true); // the same database, kept
       expect(await b.prisma.workspace.count()).toBe(0);
       expect(await b.prisma.assignment.count()).toBe(0);
       expect(await b.prisma.auditEvent.count()).toBe(0);
@@ -127,18 +132,22 @@ describe("createTestDatabase", () => {
       await expect(b.prisma.$executeRawUnsafe('TRUNCATE "AuditEvent"')).rejects.toThrow(/append-only/);
     });
 
-    it("is closed, not kept, when its test closed it, changed the schema or turned a trigger off", async () => {
+    it.runIf(!usingPostgres())("on PGlite, is closed, not kept, when its test closed it", async () => {
       const closed = await createTestDatabase();
       await closed.close();
       await closed.dispose();
+      const next = await fresh();
+      expect(same(next, closed)).toBe(false);
+      expect(await next.prisma.workspace.count()).toBe(0);
+    });
 
+    it("is closed or dropped, not kept, when its test changed the schema or turned a trigger off", async () => {
       const altered = await createTestDatabase();
-      expect(altered.embedded).not.toBe(closed.embedded);
       await altered.prisma.$executeRawUnsafe('ALTER TABLE "Workspace" ADD COLUMN "extra" integer');
       await altered.dispose();
 
       const quiet = await createTestDatabase();
-      expect(quiet.embedded).not.toBe(altered.embedded);
+      expect(same(quiet, altered)).toBe(false);
       const columns = await quiet.prisma.$queryRaw<{ n: number }[]>`
         SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'Workspace' AND column_name = 'extra'`;
       expect(columns[0]!.n).toBe(0);
@@ -146,13 +155,13 @@ describe("createTestDatabase", () => {
       await quiet.dispose();
 
       const next = await fresh();
-      expect(next.embedded).not.toBe(quiet.embedded);
+      expect(same(next, quiet)).toBe(false);
       await next.prisma.workspace.create({ data: { id: "T1" } });
       await next.prisma.auditEvent.create({ data: { teamId: "T1", actorId: "U1", action: "test.event" } });
       await expect(next.prisma.$executeRawUnsafe('DELETE FROM "AuditEvent"')).rejects.toThrow(/append-only/);
     });
 
-    it("is closed, not kept, when its test left a transaction open", async () => {
+    it.runIf(!usingPostgres())("on PGlite, is closed, not kept, when its test left a transaction open", async () => {
       const db = await createTestDatabase();
       const tx = await (await db.embedded!.adapter.connect()).startTransaction();
       await tx.executeRaw({
@@ -162,8 +171,27 @@ describe("createTestDatabase", () => {
       });
       await db.dispose();
       const next = await fresh();
-      expect(next.embedded).not.toBe(db.embedded);
+      expect(same(next, db)).toBe(false);
       expect(await next.prisma.workspace.count()).toBe(0);
     });
+
+    it.runIf(usingPostgres())(
+      "on PostgreSQL, is kept emptied when a connection its test left holds a transaction and a lock",
+      async () => {
+        const db = await createTestDatabase();
+        const left = new pg.Client({ connectionString: db.url });
+        left.on("error", () => {}); // ended by the give-back, as it should be
+        await left.connect();
+        await left.query("BEGIN");
+        await left.query(`INSERT INTO "Workspace" ("id", "updatedAt") VALUES ('T1', now())`);
+        await left.query(`LOCK TABLE "Dataset" IN ACCESS EXCLUSIVE MODE`);
+        await db.dispose();
+        const next = await fresh();
+        expect(same(next, db)).toBe(true);
+        expect(await next.prisma.workspace.count()).toBe(0);
+        expect(await next.prisma.dataset.count()).toBe(0);
+        await left.end().catch(() => {});
+      },
+    );
   });
 });
