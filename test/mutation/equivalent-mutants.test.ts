@@ -194,7 +194,7 @@ describe("the summary of a run", () => {
     const killed = entry({ replacement: "a > b", line: 2 });
     const text = summary(markEquivalents(report(), [entry({ line: 2 }), killed]));
     // 2 detected (killed, timeout) of 4 left: 2 alive (the conditional, and the one no test reached)
-    expect(text).toMatch(/^src\/x\.ts +5 +1 +1 +1 +1 +1 +50\.00 %$/m);
+    expect(text).toMatch(/^src\/x\.ts +5 +1 +1 +1 +1 +0 +1 +50\.00 %$/m);
     expect(text).toMatch(/^all files +1 +50\.00 %$/m);
     expect(text).toContain("Left alive and not listed as equivalent (2)");
     expect(text).toContain("  src/x.ts:2 ConditionalExpression `a <= b` → `false`");
@@ -204,6 +204,17 @@ describe("the summary of a run", () => {
     expect(text).toContain(
       "Listed as equivalent, yet a test killed them: remove the entry\n  src/x.ts:2 EqualityOperator",
     );
+  });
+
+  it("counts a mutant the run left untried (a static one) apart, in neither the score nor the equivalent ones", () => {
+    const r = report();
+    r.files["src/x.ts"]!.mutants.push({
+      ...mutant("6", "Ignored", "a >= b", at(3, 5, 11)),
+      statusReason: "Static mutant",
+    });
+    const text = summary(markEquivalents(r, [entry({ line: 2 })]));
+    expect(text).toMatch(/^src\/x\.ts +6 +1 +1 +1 +1 +1 +1 +50\.00 %$/m);
+    expect(text).toMatch(/not tried +equivalent +score$/m);
   });
 
   it("shows a mutant of several lines on one, cut after 100 characters", () => {

@@ -59,7 +59,8 @@ const named = (e: EquivalentMutant) =>
 
 /** The run in a few lines: the score of each file and of all, and what is left to do. */
 export function summary({ report, marked, detected, unmatched, ambiguous }: Marked): string {
-  const head = ["file", "mutants", "killed", "timeout", "survived", "no cov", "equivalent", "score"];
+  // "not tried": ignored by the run (a static mutant with --ignoreStatic), not listed as equivalent.
+  const head = ["file", "mutants", "killed", "timeout", "survived", "no cov", "not tried", "equivalent", "score"];
   const rows: string[][] = [];
   const alive: string[] = [];
   const total = { detected: 0, undetected: 0 };
@@ -71,7 +72,8 @@ export function summary({ report, marked, detected, unmatched, ambiguous }: Mark
     total.undetected += u;
     const equivalent = m.filter((x) => x.status === "Ignored" && x.statusReason?.startsWith(EQUIVALENT)).length;
     const cells = [m.length, count(m, "Killed"), count(m, "Timeout"), count(m, "Survived"), count(m, "NoCoverage")];
-    rows.push([name, ...cells.map(String), String(equivalent), score(d, u)]);
+    const notTried = count(m, "Ignored") - equivalent;
+    rows.push([name, ...cells.map(String), String(notTried), String(equivalent), score(d, u)]);
     const left = m.filter((x) => x.status === "Survived" || x.status === "NoCoverage");
     left.sort(
       (a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
@@ -83,7 +85,7 @@ export function summary({ report, marked, detected, unmatched, ambiguous }: Mark
       );
     }
   }
-  rows.push(["all files", "", "", "", "", "", String(marked), score(total.detected, total.undetected)]);
+  rows.push(["all files", "", "", "", "", "", "", String(marked), score(total.detected, total.undetected)]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   const out = [
