@@ -40,6 +40,7 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
         "!secret.startsWith(TOKEN_PREFIX) && secret.length > 200",
       ],
       ["EqualityOperator", "secret.length > 200", "secret.length >= 200"],
+      ["ConditionalExpression", "secret.length > 200", "false"],
     ],
   ),
   ...group(
